@@ -1,0 +1,3 @@
+export * from './port.ts';
+export { MemoryBus } from './memory-bus.ts';
+export * from './typed.ts';

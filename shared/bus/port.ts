@@ -1,0 +1,60 @@
+/**
+ * Bus port: keyed publish, consumer groups, ack after processing, redelivery of what
+ * was not acked. A handler receives an ordered batch from one partition; resolving acks
+ * the batch (offsets are committed), throwing leaves it unacked and it is delivered again.
+ */
+export interface OutgoingMessage {
+  key: string;
+  value: Buffer | string;
+  headers?: Record<string, string>;
+}
+
+export interface IncomingMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string;
+  value: Buffer;
+  headers: Record<string, string>;
+  timestamp: number;
+}
+
+export type BatchHandler = (batch: IncomingMessage[]) => Promise<void>;
+
+export interface SubscribeOptions {
+  groupId: string;
+  topics: string[];
+  handler: BatchHandler;
+  /** Start a group with no committed offset at the beginning of the log (default true). */
+  fromBeginning?: boolean;
+  maxBatchSize?: number;
+  /** Called when a batch failed and will be retried; the bus keeps retrying with backoff. */
+  onRetry?: (err: unknown, attempt: number, batch: IncomingMessage[]) => void;
+}
+
+export interface Subscription {
+  /** Stops consuming. Acked work stays committed; whatever was in flight is delivered again to the group. */
+  close(): Promise<void>;
+  /** Partitions currently assigned to this member, as `topic:partition`. */
+  assignments(): string[];
+}
+
+export interface Bus {
+  readonly kind: 'memory' | 'kafka';
+  /** Resolves once every message is durably accepted (acks=all on Kafka). */
+  publish(topic: string, messages: OutgoingMessage[]): Promise<void>;
+  subscribe(options: SubscribeOptions): Promise<Subscription>;
+  /** Ensures topics exist with the given partition counts (a no-op where they already exist). */
+  ensureTopics?(topics: { topic: string; partitions: number }[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Kafka's default partitioner is murmur2; any stable hash keeps per-key order, this one is cheap and deterministic. */
+export function partitionForKey(key: string, partitions: number): number {
+  let h = 2166136261;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 16777619);
+  }
+  return (h >>> 0) % partitions;
+}

@@ -1,0 +1,135 @@
+/**
+ * Event contracts shared by every service: the only thing services have in common
+ * besides topic names. Each schema carries its version in `schema`; a breaking change
+ * gets a new version string and both are accepted while producers migrate.
+ */
+import { z } from 'zod';
+
+const isoTime = z.iso.datetime({ offset: true }).describe('RFC 3339 timestamp, UTC');
+
+export const TOPIC_NAMES = ['mediation', 'ceasefire', 'sanctions', 'military', 'shipping', 'opec', 'inventories', 'macro'] as const;
+export const topicName = z.enum(TOPIC_NAMES);
+export type TopicName = z.infer<typeof topicName>;
+
+export const newsRawV1 = z.object({
+  schema: z.literal('news.raw/v1'),
+  id: z.string().min(8).max(128),
+  source: z.string().min(1).max(200),
+  url: z.string().max(4096).nullable(),
+  title: z.string().max(2000),
+  summary: z.string().max(20000),
+  published_at: isoTime,
+  /** `date` when the source gave only a day: the event is placed at the start of that day (UTC). */
+  published_precision: z.enum(['time', 'date']).default('time'),
+  fetched_at: isoTime,
+  tags: z.array(z.string().max(100)).max(50).default([]),
+});
+export type NewsRaw = z.infer<typeof newsRawV1>;
+
+export const sentimentLabel = z.enum(['negative', 'neutral', 'positive']);
+export const oilDirectionLabel = z.enum(['bearish', 'neutral', 'bullish']);
+
+export const newsScoredV1 = newsRawV1.extend({
+  schema: z.literal('news.scored/v1'),
+  sentiment: z.object({
+    label: sentimentLabel,
+    score: z.number().min(-1).max(1),
+    confidence: z.number().min(0).max(1),
+  }),
+  oil_direction: z.object({
+    label: oilDirectionLabel,
+    strength: z.number().min(0).max(1),
+  }),
+  topics: z.array(topicName),
+  entities: z.array(z.string().max(100)).max(100),
+  relevance: z.number().min(0).max(100),
+  novelty: z.number().min(0).max(100),
+  cluster_id: z.string().max(128),
+  model: z.object({ name: z.string().max(200), version: z.string().max(100) }),
+  scored_at: isoTime,
+});
+export type NewsScored = z.infer<typeof newsScoredV1>;
+
+export const priceTickV1 = z.object({
+  schema: z.literal('prices.ticks/v1'),
+  symbol: z.string().min(1).max(32),
+  ts: isoTime,
+  price: z.number().finite().positive(),
+  size: z.number().finite().nonnegative().nullable().default(null),
+  source: z.string().min(1).max(200),
+  /** Sequence within (symbol, ts, source); together they make a tick's identity, so a replayed tick is the same row. */
+  seq: z.number().int().nonnegative(),
+});
+export type PriceTick = z.infer<typeof priceTickV1>;
+
+export const HORIZONS = {
+  '1m': 60,
+  '5m': 300,
+  '15m': 900,
+  '30m': 1800,
+  '60m': 3600,
+  '1d': 86400,
+} as const;
+export type HorizonLabel = keyof typeof HORIZONS;
+export const horizonLabel = z.enum(Object.keys(HORIZONS) as [HorizonLabel, ...HorizonLabel[]]);
+
+export const newsImpactV1 = z.object({
+  schema: z.literal('news.impact/v1'),
+  article_id: z.string().min(8).max(128),
+  symbol: z.string().min(1).max(32),
+  horizon: horizonLabel,
+  horizon_seconds: z.number().int().positive(),
+  published_at: isoTime,
+  /** Where the measurement starts on the trading clock (the publication time, or the next open when the market was closed). */
+  event_ts: isoTime,
+  pre_ts: isoTime,
+  pre_price: z.number().positive(),
+  post_ts: isoTime,
+  post_price: z.number().positive(),
+  return_bps: z.number().finite(),
+  abnormal_bps: z.number().finite().nullable(),
+  z: z.number().finite().nullable(),
+  pre_vol_bps: z.number().finite().nullable(),
+  title: z.string().max(2000),
+  source: z.string().max(200),
+  topics: z.array(topicName),
+  oil_direction: oilDirectionLabel,
+  relevance: z.number().min(0).max(100),
+  computed_at: isoTime,
+  /** Grows when a late tick changes the measurement; the store keeps the highest version. */
+  version: z.number().int().nonnegative(),
+});
+export type NewsImpact = z.infer<typeof newsImpactV1>;
+
+export const TOPICS = {
+  newsRaw: 'news.raw',
+  newsScored: 'news.scored',
+  pricesTicks: 'prices.ticks',
+  newsImpact: 'news.impact',
+} as const;
+export type TopicKey = keyof typeof TOPICS;
+
+/** Partition counts for a real cluster (infra/) and the dev broker; keys keep per-article and per-symbol order. */
+export const TOPIC_PARTITIONS: Record<string, number> = {
+  [TOPICS.newsRaw]: 4,
+  [TOPICS.newsScored]: 4,
+  [TOPICS.pricesTicks]: 4,
+  [TOPICS.newsImpact]: 4,
+};
+
+export const dlqTopic = (topic: string): string => `${topic}.dlq`;
+
+export const EVENT_SCHEMAS = {
+  [TOPICS.newsRaw]: newsRawV1,
+  [TOPICS.newsScored]: newsScoredV1,
+  [TOPICS.pricesTicks]: priceTickV1,
+  [TOPICS.newsImpact]: newsImpactV1,
+} as const;
+
+/** Message keys: per-article order for news, per-symbol order for ticks. */
+export const messageKey = {
+  newsRaw: (e: Pick<NewsRaw, 'id'>) => e.id,
+  newsScored: (e: Pick<NewsScored, 'id'>) => e.id,
+  pricesTicks: (e: Pick<PriceTick, 'symbol'>) => e.symbol,
+  newsImpact: (e: Pick<NewsImpact, 'article_id'>) => e.article_id,
+};

@@ -1,0 +1,163 @@
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { createChdbConnection } from 'chdb/connection';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { AppError, wrapError } from '../errors.ts';
+import { quoteIdent, type QueryOptions, type Settings, type Store } from './port.ts';
+
+export interface StoreOptions {
+  /** ClickHouse server URL; without it the embedded engine (chDB) is used. */
+  url?: string;
+  username?: string;
+  password?: string;
+  /** Data folder of the embedded engine; ':memory:' for a throwaway one. */
+  path?: string;
+  database: string;
+  requestTimeoutMs?: number;
+}
+
+// libchdb binds one data directory per process: every embedded store in a process shares one connection.
+let sharedChdb: { path: string; connection: ReturnType<typeof createChdbConnection>; refs: number } | undefined;
+
+function acquireChdb(path: string) {
+  const wanted = path === ':memory:' ? path : resolve(path);
+  if (sharedChdb && sharedChdb.path !== wanted) {
+    throw new AppError('CONFIG_INVALID', `the embedded store is already open at ${sharedChdb.path}; one process can use one chDB data folder (asked for ${wanted})`);
+  }
+  if (!sharedChdb) {
+    if (wanted !== ':memory:') mkdirSync(wanted, { recursive: true });
+    sharedChdb = { path: wanted, connection: createChdbConnection({ path: wanted }), refs: 0 };
+  }
+  sharedChdb.refs++;
+  return sharedChdb.connection;
+}
+
+async function releaseChdb(): Promise<void> {
+  if (!sharedChdb) return;
+  sharedChdb.refs--;
+  if (sharedChdb.refs <= 0) {
+    const { connection } = sharedChdb;
+    sharedChdb = undefined;
+    await connection.close();
+  }
+}
+
+function isTransient(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  if (e?.code && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EAI_AGAIN|UND_ERR_SOCKET)$/.test(e.code)) return true;
+  return /timeout|socket hang up|ECONNREFUSED|ECONNRESET|Too many simultaneous queries|MEMORY_LIMIT/i.test(e?.message ?? '');
+}
+
+/** Vendor errors become AppErrors here, at the edge: transient ones are retryable. */
+function storeError(err: unknown, what: string): AppError {
+  if (err instanceof AppError) return err;
+  return isTransient(err) ? wrapError('STORE_UNAVAILABLE', err, what) : wrapError('STORE_QUERY_FAILED', err, what);
+}
+
+export class ClickHouseStore implements Store {
+  readonly kind: 'chdb' | 'server';
+  readonly database: string;
+  private readonly client: ClickHouseClient;
+  private closed = false;
+
+  private constructor(client: ClickHouseClient, kind: 'chdb' | 'server', database: string) {
+    this.client = client;
+    this.kind = kind;
+    this.database = database;
+  }
+
+  static async open(options: StoreOptions): Promise<ClickHouseStore> {
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(options.database)) {
+      throw new AppError('CONFIG_INVALID', `store.database must be a plain identifier, got ${JSON.stringify(options.database)}`);
+    }
+    let store: ClickHouseStore;
+    if (options.url) {
+      const client = createClient({
+        url: options.url,
+        username: options.username,
+        password: options.password,
+        request_timeout: options.requestTimeoutMs ?? 30_000,
+        clickhouse_settings: { date_time_input_format: 'best_effort' },
+      });
+      store = new ClickHouseStore(client, 'server', options.database);
+    } else {
+      const client = createClient({ connection: acquireChdb(options.path ?? './data') as never, clickhouse_settings: { date_time_input_format: 'best_effort' } });
+      store = new ClickHouseStore(client, 'chdb', options.database);
+    }
+    await store.command(`CREATE DATABASE IF NOT EXISTS ${quoteIdent(options.database)}`);
+    return store;
+  }
+
+  table(name: string): string {
+    return `${quoteIdent(this.database)}.${quoteIdent(name)}`;
+  }
+
+  async insert(table: string, rows: Record<string, unknown>[], options: { dedupToken?: string; settings?: Settings } = {}): Promise<void> {
+    if (rows.length === 0) return;
+    const settings: Settings = { date_time_input_format: 'best_effort', ...(options.settings ?? {}) };
+    if (options.dedupToken) settings.insert_deduplication_token = options.dedupToken;
+    try {
+      await this.client.insert({ table: table.includes('.') ? table : this.table(table), values: rows, format: 'JSONEachRow', clickhouse_settings: settings as never });
+    } catch (err) {
+      throw storeError(err, `insert into ${table}`);
+    }
+  }
+
+  async query<T = Record<string, unknown>>(sql: string, options: QueryOptions = {}): Promise<T[]> {
+    try {
+      const rs = await this.client.query({
+        query: sql,
+        format: 'JSONEachRow',
+        query_params: options.params,
+        clickhouse_settings: options.settings as never,
+        abort_signal: options.signal,
+      });
+      return (await rs.json()) as T[];
+    } catch (err) {
+      throw storeError(err, 'query');
+    }
+  }
+
+  async queryText(sql: string, format: string, options: QueryOptions = {}): Promise<string> {
+    try {
+      const rs = await this.client.query({
+        query: sql,
+        format: format as never,
+        query_params: options.params,
+        clickhouse_settings: options.settings as never,
+        abort_signal: options.signal,
+      });
+      return await rs.text();
+    } catch (err) {
+      throw storeError(err, 'query');
+    }
+  }
+
+  async command(sql: string, options: QueryOptions = {}): Promise<void> {
+    try {
+      await this.client.command({ query: sql, query_params: options.params, clickhouse_settings: options.settings as never, abort_signal: options.signal });
+    } catch (err) {
+      throw storeError(err, 'command');
+    }
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.kind === 'chdb') await releaseChdb();
+    else await this.client.close();
+  }
+}
+
+export function openStore(options: StoreOptions): Promise<Store> {
+  return ClickHouseStore.open(options);
+}

@@ -1,0 +1,32 @@
+/**
+ * Store port over @clickhouse/client. The same SQL runs on embedded chDB and on a
+ * ClickHouse server; only the Connection under the client differs. Table names are
+ * always qualified with the store's database (`store.table('news')`), because the
+ * embedded engine has one process-wide current database.
+ */
+export type Settings = Record<string, string | number | boolean>;
+
+export interface QueryOptions {
+  params?: Record<string, unknown>;
+  settings?: Settings;
+  signal?: AbortSignal;
+}
+
+export interface Store {
+  readonly kind: 'chdb' | 'server';
+  readonly database: string;
+  /** `db`.`name`, quoted. */
+  table(name: string): string;
+  /** Inserts JSON rows; with a dedup token a retried insert of the same batch is stored once. */
+  insert(table: string, rows: Record<string, unknown>[], options?: { dedupToken?: string; settings?: Settings }): Promise<void>;
+  query<T = Record<string, unknown>>(sql: string, options?: QueryOptions): Promise<T[]>;
+  /** Raw result text in a ClickHouse format (CSVWithNames, TabSeparatedWithNames, JSON...). */
+  queryText(sql: string, format: string, options?: QueryOptions): Promise<string>;
+  command(sql: string, options?: QueryOptions): Promise<void>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export function quoteIdent(name: string): string {
+  return '`' + name.replace(/\\/g, '\\\\').replace(/`/g, '\\`') + '`';
+}
