@@ -1,0 +1,119 @@
+import type { ClusterState, NoveltyStore } from '../ports.ts';
+import { hash64Hex } from './hash.ts';
+
+export interface NoveltyOptions {
+  windowMs: number;
+  /** Jaccard similarity of content-word sets at or above which two texts are one story. */
+  threshold: number;
+}
+
+export interface NoveltyResult {
+  novelty: number;
+  clusterId: string;
+}
+
+const BANDS = 12;
+const ROWS = 2;
+const MAX_TOKENS = 64;
+// Fixed odd multipliers and offsets: the same text gives the same band keys in every process.
+const HASH_A = Array.from({ length: BANDS * ROWS }, (_, i) => (Math.imul(i + 1, 0x9e3779b1) | 1) >>> 0);
+const HASH_B = Array.from({ length: BANDS * ROWS }, (_, i) => Math.imul(i + 7, 0x85ebca6b) >>> 0);
+
+function mix(x: number): number {
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x7feb352d);
+  x ^= x >>> 15;
+  x = Math.imul(x, 0x846ca68b);
+  x ^= x >>> 16;
+  return x >>> 0;
+}
+
+/** Locality-sensitive band keys (MinHash, 12 bands of 2 rows): texts with Jaccard 0.5 share a band with p ~ 0.97. */
+export function bandKeys(tokens: number[]): string[] {
+  if (tokens.length === 0) return [];
+  const keys: string[] = [];
+  for (let b = 0; b < BANDS; b++) {
+    let key = `${b}`;
+    for (let r = 0; r < ROWS; r++) {
+      const i = b * ROWS + r;
+      let min = 0xffffffff;
+      for (const t of tokens) {
+        const h = mix((Math.imul(t, HASH_A[i]) + HASH_B[i]) >>> 0);
+        if (h < min) min = h;
+      }
+      key += `:${min.toString(36)}`;
+    }
+    keys.push(key);
+  }
+  return keys;
+}
+
+/** Jaccard similarity of two sorted unique integer arrays. */
+export function jaccard(a: number[], b: number[]): number {
+  if (a.length === 0 || b.length === 0) return 0;
+  let i = 0;
+  let j = 0;
+  let inter = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) {
+      inter++;
+      i++;
+      j++;
+    } else if (a[i] < b[j]) i++;
+    else j++;
+  }
+  return inter / (a.length + b.length - inter);
+}
+
+export function normalizeShingles(tokens: number[]): number[] {
+  const sorted = [...new Set(tokens)].sort((x, y) => x - y);
+  return sorted.length > MAX_TOKENS ? sorted.slice(0, MAX_TOKENS) : sorted;
+}
+
+/**
+ * Near-duplicate clustering within a time window. The first article of a story founds a
+ * cluster and gets novelty 100; later near-duplicates join it and get
+ * `50 * 0.5^(n-1) * (2 - similarity)` where n is the number of earlier members, so exact
+ * repeats go 50, 25, 12.5... and looser paraphrases keep a little more. A cluster spans at
+ * most one window from its founder (event time, `published_at`), so a story that returns
+ * days later counts as news again.
+ */
+export class NoveltyTracker {
+  constructor(
+    private readonly store: NoveltyStore,
+    private readonly options: NoveltyOptions,
+  ) {}
+
+  assign(articleId: string, shingles: number[], at: number): NoveltyResult {
+    const prior = this.store.seen(articleId);
+    if (prior) return prior;
+    const tokens = normalizeShingles(shingles);
+    const keys = bandKeys(tokens);
+    let best: ClusterState | undefined;
+    let bestSim = 0;
+    for (const c of this.store.candidates(keys)) {
+      if (Math.abs(at - c.firstSeen) > this.options.windowMs) continue;
+      const sim = jaccard(tokens, c.tokens);
+      // Ties go to the older cluster id so the answer does not depend on the store's iteration order.
+      if (sim > bestSim || (sim === bestSim && best !== undefined && c.id < best.id)) {
+        best = c;
+        bestSim = sim;
+      }
+    }
+    let result: NoveltyResult;
+    if (best && bestSim >= this.options.threshold) {
+      const novelty = Math.min(99, 50 * 0.5 ** (best.count - 1) * (2 - bestSim));
+      best.count += 1;
+      best.lastSeen = Math.max(best.lastSeen, at);
+      best.firstSeen = Math.min(best.firstSeen, at);
+      this.store.put(best, keys.length ? keys : []);
+      result = { novelty: Math.round(novelty * 10) / 10, clusterId: best.id };
+    } else {
+      const cluster: ClusterState = { id: `c${hash64Hex(articleId)}`, tokens, firstSeen: at, lastSeen: at, count: 1 };
+      this.store.put(cluster, keys);
+      result = { novelty: 100, clusterId: cluster.id };
+    }
+    this.store.remember(articleId, result);
+    return result;
+  }
+}

@@ -1,0 +1,65 @@
+import type { NewsRaw, TopicName } from '../../shared/contracts/events.ts';
+
+export type SentimentLabel = 'negative' | 'neutral' | 'positive';
+export type OilDirectionLabel = 'bearish' | 'neutral' | 'bullish';
+
+/** Everything the scorer adds to a `news.raw/v1` event to make it `news.scored/v1` (besides `scored_at`). */
+export interface ScoreResult {
+  sentiment: { label: SentimentLabel; score: number; confidence: number };
+  oil_direction: { label: OilDirectionLabel; strength: number };
+  topics: TopicName[];
+  entities: string[];
+  relevance: number;
+  novelty: number;
+  cluster_id: string;
+  model: { name: string; version: string };
+}
+
+/** What a scorer needs from an article; a `NewsRaw` is one. */
+export type ScoreInput = Pick<NewsRaw, 'id' | 'title' | 'summary' | 'published_at' | 'source'>;
+
+/** The scorer port: one result per input, same order. */
+export interface Scorer {
+  readonly name: string;
+  readonly version: string;
+  score(batch: ScoreInput[]): Promise<ScoreResult[]>;
+  close(): Promise<void>;
+}
+
+/** Class probabilities over negative|neutral|positive; they sum to 1. */
+export interface SentimentProbs {
+  negative: number;
+  neutral: number;
+  positive: number;
+}
+
+/** A text classifier backend (transformers.js in worker threads, or anything else). */
+export interface SentimentClassifier {
+  readonly name: string;
+  readonly version: string;
+  classify(texts: string[]): Promise<SentimentProbs[]>;
+  close(): Promise<void>;
+}
+
+/** One story cluster as the novelty index keeps it. */
+export interface ClusterState {
+  id: string;
+  /** Content-word hashes of the founding headline (sorted, unique, bounded). */
+  tokens: number[];
+  firstSeen: number;
+  lastSeen: number;
+  /** Articles seen in the cluster so far. */
+  count: number;
+}
+
+/**
+ * State behind novelty: clusters found by locality-sensitive band keys, and the answer
+ * already given per article so a redelivered article gets the same result.
+ */
+export interface NoveltyStore {
+  candidates(bandKeys: string[]): ClusterState[];
+  put(cluster: ClusterState, bandKeys: string[]): void;
+  seen(articleId: string): { novelty: number; clusterId: string } | undefined;
+  remember(articleId: string, result: { novelty: number; clusterId: string }): void;
+  size(): number;
+}
