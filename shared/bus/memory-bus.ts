@@ -136,14 +136,14 @@ export class MemoryBus implements Bus {
     };
     const sleep = (ms: number) =>
       new Promise<void>((resolve) => {
-        const timer = setTimeout(done, ms);
+        // Infinity means: until a publish or a stop wakes us.
+        const timer = Number.isFinite(ms) ? setTimeout(done, ms) : undefined;
         function done() {
-          clearTimeout(timer);
+          if (timer) clearTimeout(timer);
           log.waiters.delete(done);
           resolve();
         }
         wake = done;
-        if (ms === Infinity) clearTimeout(timer);
         log.waiters.add(done);
       });
     const maxBatch = member.options.maxBatchSize ?? 500;

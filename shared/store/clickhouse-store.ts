@@ -76,15 +76,30 @@ export class ClickHouseStore implements Store {
         url: options.url,
         username: options.username,
         password: options.password,
+        database: options.database,
         request_timeout: options.requestTimeoutMs ?? 30_000,
         clickhouse_settings: { date_time_input_format: 'best_effort' },
       });
       store = new ClickHouseStore(client, 'server', options.database);
+      // The database must exist before the client can use it as its default.
+      const admin = createClient({ url: options.url, username: options.username, password: options.password, request_timeout: options.requestTimeoutMs ?? 30_000 });
+      try {
+        await admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${quoteIdent(options.database)}` });
+      } catch (err) {
+        await client.close();
+        throw storeError(err, `cannot reach ClickHouse at ${options.url}`);
+      } finally {
+        await admin.close();
+      }
     } else {
       const client = createClient({ connection: acquireChdb(options.path ?? './data') as never, clickhouse_settings: { date_time_input_format: 'best_effort' } });
       store = new ClickHouseStore(client, 'chdb', options.database);
     }
-    await store.command(`CREATE DATABASE IF NOT EXISTS ${quoteIdent(options.database)}`);
+    if (store.kind === 'chdb') {
+      await store.command(`CREATE DATABASE IF NOT EXISTS ${quoteIdent(options.database)}`);
+      // Analysts' unqualified table names resolve in oilwire's database (the server client gets it per request).
+      await store.command(`USE ${quoteIdent(options.database)}`);
+    }
     return store;
   }
 

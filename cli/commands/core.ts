@@ -1,0 +1,122 @@
+import { type Command, Option } from 'commander';
+import { AppError } from '../../shared/errors.ts';
+import { SERVICE_NAMES, type ServiceName } from '../../shared/runtime/service.ts';
+import { openStore } from '../../shared/store/clickhouse-store.ts';
+import { migrate } from '../../shared/store/migrate.ts';
+import { configFrom, untilSignal } from '../context.ts';
+import { formatTable, toCsv } from '../format.ts';
+import { openRuntime, startServices, stopServices } from '../runtime.ts';
+import { runDemo } from '../demo/run-demo.ts';
+import type { RootConfig } from '../config.ts';
+
+function busOverride(kafka?: string): Record<string, unknown> {
+  if (!kafka) return {};
+  return { bus: { kind: 'kafka', brokers: kafka.split(',').map((s) => s.trim()).filter(Boolean) } };
+}
+
+function portOverride(config: RootConfig, port?: string): RootConfig {
+  if (port === undefined) return config;
+  const n = Number(port);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new AppError('INPUT_INVALID', `--port must be an integer 0-65535, got ${port}`);
+  return { ...config, api: { ...config.api, port: n } };
+}
+
+const kafkaOption = () => new Option('--kafka <where>', "bus: 'embedded' (start a dev broker for this run) or host:port[,host:port] of a Kafka cluster; default in-process");
+
+async function runUntilSignal(config: RootConfig, names: ServiceName[]): Promise<void> {
+  const rt = await openRuntime(config);
+  const services = await startServices(names, rt);
+  const api = services.find((s) => s.name === 'api') as { url?: string } | undefined;
+  console.log(`oilwire running: ${services.map((s) => s.name).join(', ')}${api?.url ? ` — dashboard and API at ${api.url}` : ''} (Ctrl-C to stop)`);
+  const sig = await untilSignal();
+  rt.logger.info({ signal: sig }, 'stopping');
+  await stopServices(services);
+  await rt.close();
+}
+
+export function registerCore(program: Command): void {
+  program
+    .command('start')
+    .description('run every service in one process (embedded ClickHouse and in-process bus unless configured otherwise)')
+    .option('--port <n>', 'HTTP port of the API and dashboard')
+    .addOption(kafkaOption())
+    .action(async (opts: { port?: string; kafka?: string }, cmd: Command) => {
+      const config = portOverride(configFrom(cmd, busOverride(opts.kafka)), opts.port);
+      await runUntilSignal(config, [...SERVICE_NAMES]);
+    });
+
+  program
+    .command('run')
+    .description('run one service alone (scale out by running several against Kafka)')
+    .argument('<service>', `one of ${SERVICE_NAMES.join(', ')}`)
+    .option('--port <n>', 'HTTP port (api only)')
+    .addOption(kafkaOption())
+    .action(async (service: string, opts: { port?: string; kafka?: string }, cmd: Command) => {
+      if (!SERVICE_NAMES.includes(service as ServiceName)) throw new AppError('INPUT_INVALID', `unknown service "${service}": expected one of ${SERVICE_NAMES.join(', ')}`);
+      const config = portOverride(configFrom(cmd, busOverride(opts.kafka)), opts.port);
+      await runUntilSignal(config, [service as ServiceName]);
+    });
+
+  program
+    .command('demo')
+    .description('offline demo: replays sample headlines and a simulated Brent tape through the whole pipeline, then prints the measured reaction')
+    .option('--keep', 'keep the pipeline and the API running after the summary')
+    .option('--port <n>', 'HTTP port of the API and dashboard (with --keep)')
+    .addOption(kafkaOption())
+    .action(async (opts: { keep?: boolean; port?: string; kafka?: string }, cmd: Command) => {
+      const config = portOverride(configFrom(cmd, busOverride(opts.kafka)), opts.port);
+      const started = Date.now();
+      let last = -1;
+      const result = await runDemo({
+        config,
+        keep: Boolean(opts.keep),
+        onProgress: (done, total) => {
+          if (done !== last && process.stderr.isTTY) process.stderr.write(`\rmeasuring price reactions: ${done}/${total}`);
+          last = done;
+        },
+      });
+      if (process.stderr.isTTY) process.stderr.write('\n');
+      console.log(formatTable(result.summary, { maxWidth: 70 }));
+      console.log(`\n${result.articles} headlines, ${result.impacts}/${result.expectedImpacts} impact rows in ${((Date.now() - started) / 1000).toFixed(1)} s (store: ${config.store.url ?? config.store.path}, database ${config.store.database})`);
+      if (result.impacts < result.expectedImpacts) throw new AppError('INTERNAL', `the demo measured only ${result.impacts} of ${result.expectedImpacts} impact rows`);
+      console.log(`try: npx oilwire sql "SELECT horizon, round(avg(return_bps), 1) AS avg_bps, count() FROM impact GROUP BY horizon ORDER BY min(horizon_seconds)"`);
+      if (opts.keep) {
+        const api = result.services?.find((s) => s.name === 'api') as { url?: string } | undefined;
+        console.log(`demo pipeline kept running${api?.url ? `: dashboard at ${api.url}` : ''} (Ctrl-C to stop)`);
+        await untilSignal();
+        await result.cleanup();
+      }
+    });
+
+  program
+    .command('sql')
+    .description('run a query on the configured store and print the result')
+    .argument('<query>', 'SQL; tables: news, ticks, impact, ... (see docs/sql-cookbook.md)')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+    .action(async (query: string, opts: { format: 'table' | 'json' | 'csv' }, cmd: Command) => {
+      const config = configFrom(cmd);
+      const store = await openStore(config.store);
+      try {
+        const rows = await store.query(query);
+        if (opts.format === 'json') console.log(JSON.stringify(rows, null, 2));
+        else if (opts.format === 'csv') process.stdout.write(toCsv(rows));
+        else console.log(formatTable(rows));
+      } finally {
+        await store.close();
+      }
+    });
+
+  program
+    .command('migrate')
+    .description('create or upgrade the ClickHouse schema (also done at every start)')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const config = configFrom(cmd);
+      const store = await openStore(config.store);
+      try {
+        const applied = await migrate(store);
+        console.log(applied.length ? applied.map((m) => `applied ${String(m.version).padStart(3, '0')}_${m.name}`).join('\n') : 'schema is up to date');
+      } finally {
+        await store.close();
+      }
+    });
+}

@@ -1,0 +1,5 @@
+import type { Command } from 'commander';
+import { registerCore } from './core.ts';
+
+/** Each command group registers itself here. */
+export const COMMAND_GROUPS: ((program: Command) => void)[] = [registerCore];

@@ -1,0 +1,93 @@
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { openBus } from '../shared/bus/open-bus.ts';
+import type { Bus } from '../shared/bus/port.ts';
+import { TOPIC_PARTITIONS, dlqTopic } from '../shared/contracts/events.ts';
+import { openStore } from '../shared/store/clickhouse-store.ts';
+import { migrate } from '../shared/store/migrate.ts';
+import type { Store } from '../shared/store/port.ts';
+import { systemClock, type Clock } from '../shared/runtime/clock.ts';
+import { createLogger, type Logger } from '../shared/runtime/logger.ts';
+import type { RunningService, ServiceName } from '../shared/runtime/service.ts';
+import { start as startIngestNews } from '../services/ingest-news/main.ts';
+import { start as startIngestPrices } from '../services/ingest-prices/main.ts';
+import { start as startScorer } from '../services/scorer/main.ts';
+import { start as startCorrelator } from '../services/correlator/main.ts';
+import { start as startApi } from '../services/api/main.ts';
+import type { RootConfig } from './config.ts';
+
+export interface Runtime {
+  config: RootConfig;
+  bus: Bus;
+  store: Store;
+  logger: Logger;
+  clock: Clock;
+  metrics: Registry;
+  close(): Promise<void>;
+}
+
+export const ALL_TOPICS = Object.entries(TOPIC_PARTITIONS).flatMap(([topic, partitions]) => [
+  { topic, partitions },
+  { topic: dlqTopic(topic), partitions: 1 },
+]);
+
+export async function openRuntime(config: RootConfig, options: { logger?: Logger; clock?: Clock; bus?: Bus } = {}): Promise<Runtime> {
+  const logger = options.logger ?? createLogger({ level: config.log.level });
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
+  const store = await openStore({ ...config.store, path: config.store.path });
+  try {
+    await migrate(store, { onApplied: (m) => logger.info({ version: m.version, name: m.name }, 'migration applied') });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const bus = options.bus ?? (await openBus(config.bus, logger));
+  await bus.ensureTopics?.(ALL_TOPICS);
+  return {
+    config,
+    bus,
+    store,
+    logger,
+    clock: options.clock ?? systemClock,
+    metrics,
+    async close() {
+      await bus.close();
+      await store.close();
+    },
+  };
+}
+
+/** Consumers start before producers, so nothing is produced into a pipeline that is not listening yet. */
+export const START_ORDER: ServiceName[] = ['api', 'correlator', 'scorer', 'ingest-prices', 'ingest-news'];
+
+export async function startService(name: ServiceName, rt: Runtime): Promise<RunningService> {
+  const base = { bus: rt.bus, store: rt.store, logger: rt.logger, clock: rt.clock, metrics: rt.metrics };
+  switch (name) {
+    case 'ingest-news':
+      return startIngestNews({ ...base, config: rt.config.ingestNews });
+    case 'ingest-prices':
+      return startIngestPrices({ ...base, config: rt.config.ingestPrices });
+    case 'scorer':
+      return startScorer({ ...base, config: rt.config.scorer });
+    case 'correlator':
+      return startCorrelator({ ...base, config: rt.config.correlator });
+    case 'api':
+      return startApi({ ...base, config: rt.config.api });
+  }
+}
+
+export async function startServices(names: ServiceName[], rt: Runtime): Promise<RunningService[]> {
+  const started: RunningService[] = [];
+  try {
+    for (const name of START_ORDER.filter((n) => names.includes(n))) started.push(await startService(name, rt));
+  } catch (err) {
+    await stopServices(started);
+    throw err;
+  }
+  return started;
+}
+
+/** Producers stop first, consumers last, so in-flight work drains into acked state. */
+export async function stopServices(services: RunningService[]): Promise<void> {
+  for (const s of [...services].reverse()) await s.stop();
+}
