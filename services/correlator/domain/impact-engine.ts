@@ -62,7 +62,7 @@ export class ImpactEngine {
   }
 
   addTick(tick: EngineTick): boolean {
-    let s = this.series.get(tick.symbol);
+    const s = this.series.get(tick.symbol);
     if (!s) return false;
     return s.insert(tick.ts, tick.price, tick.identity);
   }
