@@ -54,6 +54,32 @@ function storeError(err: unknown, what: string): AppError {
   return isTransient(err) ? wrapError('STORE_UNAVAILABLE', err, what) : wrapError('STORE_QUERY_FAILED', err, what);
 }
 
+/**
+ * Per-query settings travel in the statement's own SETTINGS clause. The embedded
+ * connection turns `clickhouse_settings` into session-wide `SET`s that outlive the query
+ * (a `readonly=1` would lock the whole process, a dedup token would stick to later
+ * inserts); a SETTINGS clause is scoped to its statement on chDB and on a server alike.
+ */
+export function settingsClause(settings: Settings | undefined): string {
+  const entries = Object.entries(settings ?? {});
+  if (entries.length === 0) return '';
+  return (
+    ' SETTINGS ' +
+    entries
+      .map(([k, v]) => {
+        if (!/^[a-z_][a-z0-9_]*$/i.test(k)) throw new AppError('INPUT_INVALID', `invalid setting name ${JSON.stringify(k)}`);
+        const value = typeof v === 'number' ? String(v) : typeof v === 'boolean' ? (v ? '1' : '0') : `'${String(v).replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+        return `${k} = ${value}`;
+      })
+      .join(', ')
+  );
+}
+
+function withSettings(sql: string, settings: Settings | undefined): string {
+  const clause = settingsClause(settings);
+  return clause ? `${sql}\n${clause.trimStart()}` : sql;
+}
+
 export class ClickHouseStore implements Store {
   readonly kind: 'chdb' | 'server';
   readonly database: string;
@@ -109,10 +135,12 @@ export class ClickHouseStore implements Store {
 
   async insert(table: string, rows: Record<string, unknown>[], options: { dedupToken?: string; settings?: Settings } = {}): Promise<void> {
     if (rows.length === 0) return;
-    const settings: Settings = { date_time_input_format: 'best_effort', ...(options.settings ?? {}) };
+    const settings: Settings = { ...(options.settings ?? {}) };
     if (options.dedupToken) settings.insert_deduplication_token = options.dedupToken;
+    const target = table.includes('.') ? table : this.table(table);
     try {
-      await this.client.insert({ table: table.includes('.') ? table : this.table(table), values: rows, format: 'JSONEachRow', clickhouse_settings: settings as never });
+      // `INSERT INTO t SETTINGS ... FORMAT JSONEachRow`: the client puts the table text right after INSERT INTO.
+      await this.client.insert({ table: target + settingsClause(settings), values: rows, format: 'JSONEachRow' });
     } catch (err) {
       throw storeError(err, `insert into ${table}`);
     }
@@ -121,10 +149,9 @@ export class ClickHouseStore implements Store {
   async query<T = Record<string, unknown>>(sql: string, options: QueryOptions = {}): Promise<T[]> {
     try {
       const rs = await this.client.query({
-        query: sql,
+        query: withSettings(sql, options.settings),
         format: 'JSONEachRow',
         query_params: options.params,
-        clickhouse_settings: options.settings as never,
         abort_signal: options.signal,
       });
       return (await rs.json()) as T[];
@@ -136,10 +163,9 @@ export class ClickHouseStore implements Store {
   async queryText(sql: string, format: string, options: QueryOptions = {}): Promise<string> {
     try {
       const rs = await this.client.query({
-        query: sql,
+        query: withSettings(sql, options.settings),
         format: format as never,
         query_params: options.params,
-        clickhouse_settings: options.settings as never,
         abort_signal: options.signal,
       });
       return await rs.text();
@@ -150,7 +176,7 @@ export class ClickHouseStore implements Store {
 
   async command(sql: string, options: QueryOptions = {}): Promise<void> {
     try {
-      await this.client.command({ query: sql, query_params: options.params, clickhouse_settings: options.settings as never, abort_signal: options.signal });
+      await this.client.command({ query: withSettings(sql, options.settings), query_params: options.params, abort_signal: options.signal });
     } catch (err) {
       throw storeError(err, 'command');
     }
