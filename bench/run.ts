@@ -1,0 +1,34 @@
+/**
+ * `npm run bench [-- --only name,name] [--json file]`: every benchmark of the project in one run,
+ * each figure next to a baseline measured in the same run (so figures compare across machines as ratios).
+ */
+import { writeFileSync } from 'node:fs';
+import type { BenchRow } from './report.ts';
+import { benchPipeline } from './pipeline.ts';
+
+type Bench = (report: (row: BenchRow) => void) => Promise<void>;
+
+const BENCHES: Record<string, () => Promise<Bench>> = {
+  pipeline: async () => benchPipeline,
+};
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const only = arg('only')?.split(',');
+const rows: (BenchRow & { bench: string })[] = [];
+for (const [name, load] of Object.entries(BENCHES)) {
+  if (only && !only.includes(name)) continue;
+  process.stderr.write(`bench ${name}...\n`);
+  const fn = await load();
+  await fn((row) => {
+    rows.push({ bench: name, ...row });
+    const ratio = row.ratio === undefined ? '' : `  (${row.ratio.toFixed(2)}x ${row.baseline})`;
+    console.log(`${name.padEnd(10)} ${row.name.padEnd(70)} ${row.value.toFixed(row.value < 100 ? 2 : 0).padStart(12)} ${row.unit}${ratio}`);
+  });
+}
+const out = arg('json');
+if (out) writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), node: process.version, rows }, null, 2));
+process.exit(0);
