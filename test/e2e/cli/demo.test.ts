@@ -1,0 +1,45 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const dataDir = mkdtempSync(join(tmpdir(), 'oilwire-cli-demo-'));
+const cli = (...args: string[]) => run(process.execPath, ['bin/oilwire.mjs', '--data', dataDir, '--log-level', 'warn', ...args], { cwd: process.cwd(), timeout: 90_000 });
+
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+async function counts(): Promise<Record<string, number>> {
+  const { stdout } = await cli('sql', '--format', 'json', 'SELECT (SELECT count() FROM news) AS news, (SELECT count() FROM ticks) AS ticks, (SELECT count() FROM impact) AS impact');
+  const [row] = JSON.parse(stdout) as Record<string, string>[];
+  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)]));
+}
+
+describe('oilwire demo, then oilwire sql', () => {
+  it('leaves impact rows that sql counts, and a second demo leaves the same counts', async () => {
+    const first = await cli('demo');
+    expect(first.stdout).toMatch(/8 headlines, 40\/40 impact rows/);
+    expect(first.stdout).toMatch(/Qatar-mediated US-Iran talks/);
+    const after1 = await counts();
+    expect(after1).toEqual({ news: 8, ticks: 1441, impact: 40 });
+
+    const { stdout } = await cli('sql', 'SELECT count() FROM impact');
+    expect(stdout.trim().split('\n').pop()!.trim()).toBe('40');
+
+    await cli('demo');
+    expect(await counts()).toEqual(after1);
+  });
+
+  it('prints help for every command and a clear error for a bad one', async () => {
+    const { stdout } = await cli('--help');
+    for (const c of ['start', 'run', 'demo', 'sql', 'migrate']) expect(stdout).toContain(c);
+    const err = await cli('run', 'nonsense').catch((e: { stderr: string; code: number }) => e);
+    expect((err as { code: number }).code).toBe(2);
+    expect((err as { stderr: string }).stderr).toMatch(/unknown service "nonsense"/);
+    const badSql = await cli('sql', 'SELECT * FROM no_such_table').catch((e: { stderr: string; code: number }) => e);
+    expect((badSql as { code: number }).code).toBe(1);
+    expect((badSql as { stderr: string }).stderr).toMatch(/no_such_table/);
+  });
+});
