@@ -17,7 +17,7 @@ export default tseslint.config(
   },
   {
     // The CLI's own output, benchmarks' reports and the dashboard's browser code may print.
-    files: ['cli/**', 'bench/**', 'bin/**', 'services/api/static/**', 'infra/**/*.mjs'],
+    files: ['cli/**', 'bench/**', 'bin/**', 'services/api/static/**', 'infra/**'],
     rules: { 'no-console': 'off' },
   },
 );
