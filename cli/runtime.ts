@@ -36,7 +36,7 @@ export async function openRuntime(config: RootConfig, options: { logger?: Logger
   collectDefaultMetrics({ register: metrics });
   const store = await openStore({ ...config.store, path: config.store.path });
   try {
-    await migrate(store, { onApplied: (m) => logger.info({ version: m.version, name: m.name }, 'migration applied') });
+    await migrate(store, { onApplied: (m) => logger.info({ migration: `${String(m.version).padStart(3, '0')}_${m.name}` }, 'migration applied') });
   } catch (err) {
     await store.close();
     throw err;
