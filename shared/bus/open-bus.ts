@@ -1,18 +1,69 @@
+/**
+ * One place that turns bus configuration into a Bus: the in-process bus for a single process,
+ * Kafka when services run apart. Services depend on the Bus port only.
+ */
 import { z } from 'zod';
+import { AppError } from '../errors.ts';
 import type { Logger } from '../runtime/logger.ts';
+import { KafkaBus, type TopicCreator } from './kafka-bus.ts';
 import { MemoryBus } from './memory-bus.ts';
 import type { Bus } from './port.ts';
 
-export const busConfigSchema = z.object({
-  kind: z.enum(['memory', 'kafka']).default('memory'),
-  brokers: z.array(z.string()).default([]),
-  clientId: z.string().default('oilwire'),
-  sendTimeoutMs: z.number().int().positive().default(10_000),
-  idempotent: z.boolean().default(false),
-});
-export type BusConfig = z.infer<typeof busConfigSchema>;
+const brokerAddress = z.string().regex(/^[^\s,]+:\d{1,5}$/, 'expected host:port');
 
-export async function openBus(config: BusConfig, _logger?: Logger): Promise<Bus> {
-  if (config.kind === 'memory') return new MemoryBus();
-  throw new Error('kafka bus not wired yet');
+/**
+ * `{kind: 'memory'}` (the default, every other key optional) or `{kind: 'kafka', brokers: ['host:port', ...]}`.
+ * Flat rather than a union so that layered config (file, then environment) can set keys one by one.
+ */
+export const busConfigSchema = z
+  .object({
+    kind: z.enum(['memory', 'kafka']).default('memory'),
+    /** Bootstrap brokers; a comma-separated string is accepted (`KAFKA_BROKERS=a:9092,b:9092`). */
+    brokers: z
+      .preprocess(
+        (v) =>
+          typeof v === 'string'
+            ? v
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean)
+            : v,
+        z.array(brokerAddress),
+      )
+      .default([]),
+    clientId: z.string().min(1).max(200).default('oilwire'),
+    /** Hard deadline for one send to Kafka: past it the publish fails with BUS_TIMEOUT instead of hanging. */
+    sendTimeoutMs: z.number().int().positive().max(600_000).default(10_000),
+    /** Idempotent producer: for a real cluster; the dev broker cannot serve it. */
+    idempotent: z.boolean().default(false),
+  })
+  .superRefine((c, ctx) => {
+    if (c.kind === 'kafka' && c.brokers.length === 0) ctx.addIssue({ code: 'custom', path: ['brokers'], message: 'kafka needs at least one broker (host:port)' });
+  });
+
+export type BusConfig = z.infer<typeof busConfigSchema>;
+export type BusConfigInput = z.input<typeof busConfigSchema>;
+
+export interface OpenBusDeps {
+  /** Topic creation behind `ensureTopics` on Kafka: the dev broker's `ensureTopics`; default kafkajs admin. */
+  createTopics?: TopicCreator;
+}
+
+/** Validates the config (throwing CONFIG_INVALID) and opens the bus it names. Kafka connects lazily, on first use. */
+export async function openBus(config: BusConfigInput = {}, logger?: Logger, deps: OpenBusDeps = {}): Promise<Bus> {
+  const parsed = busConfigSchema.safeParse(config);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `bus.${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new AppError('CONFIG_INVALID', `invalid bus config: ${issues}`);
+  }
+  const c = parsed.data;
+  if (c.kind === 'memory') return new MemoryBus();
+  return new KafkaBus({
+    brokers: c.brokers,
+    clientId: c.clientId,
+    sendTimeoutMs: c.sendTimeoutMs,
+    idempotent: c.idempotent,
+    logger,
+    createTopics: deps.createTopics,
+  });
 }

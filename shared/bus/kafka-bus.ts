@@ -1,0 +1,528 @@
+/**
+ * Kafka bus over kafkajs: acks=all keyed produce with a hard deadline around every send, and
+ * consumer groups that commit a partition's offsets only after the handler resolved for that
+ * batch (at-least-once: a handler that throws sees the same batch again, nothing is skipped).
+ */
+import {
+  Kafka,
+  logLevel,
+  Partitioners,
+  type Admin,
+  type Batch,
+  type Consumer,
+  type EachBatchPayload,
+  type IHeaders,
+  type KafkaMessage,
+  type LogEntry,
+  type Message,
+  type Producer,
+} from 'kafkajs';
+import { AppError, wrapError } from '../errors.ts';
+import { silentLogger, type Logger } from '../runtime/logger.ts';
+import type { Bus, IncomingMessage, OutgoingMessage, SubscribeOptions, Subscription } from './port.ts';
+
+export type TopicCreator = (topics: { topic: string; partitions: number }[]) => Promise<void>;
+
+export interface KafkaBusOptions {
+  /** Bootstrap brokers, `host:port`. */
+  brokers: string[];
+  clientId?: string;
+  /** Hard deadline for one send, connect included (default 10 s): kafkajs can hang on a downed broker. */
+  sendTimeoutMs?: number;
+  /** Idempotent producer (off by default: the dev broker's mock cluster cannot serve InitProducerId). */
+  idempotent?: boolean;
+  /**
+   * Creates missing topics for `ensureTopics`. Default: kafkajs admin `createTopics` (a real cluster).
+   * For the dev broker pass its `ensureTopics`: the mock reports controller id 0, which admin calls cannot reach.
+   */
+  createTopics?: TopicCreator;
+  logger?: Logger;
+  /** First retry delay of a failing batch (default 100 ms), doubled per attempt up to `maxRetryBackoffMs` (default 5 s). */
+  retryBackoffMs?: number;
+  maxRetryBackoffMs?: number;
+  /** Consumer group timing (kafkajs defaults: 30 s session, 3 s heartbeat, 60 s rebalance). */
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  rebalanceTimeoutMs?: number;
+  /** Longest a fetch waits for data when a partition is idle (default 500 ms). */
+  maxWaitTimeMs?: number;
+  /** Partitions whose batches are handled at the same time within one subscription (default 8). */
+  partitionsConsumedConcurrently?: number;
+  /** Deadline for a subscription to connect and join (default 30 s) and for a close (default 30 s). */
+  connectTimeoutMs?: number;
+  closeTimeoutMs?: number;
+  /** kafkajs request timeout (default 10 s). */
+  requestTimeoutMs?: number;
+  /** Upper bound on one produce request, split by message count and approximate bytes (defaults 5000, 900 kB). */
+  maxSendMessages?: number;
+  maxSendBytes?: number;
+}
+
+export interface KafkaBusHealth {
+  /** False while the last send failed or a subscription's consumer crashed without restart. */
+  ok: boolean;
+  producer: { connected: boolean; consecutiveFailures: number; lastError?: string; lastSuccessAt?: number };
+  subscriptions: { groupId: string; topics: string[]; assignments: string[]; crashed?: string }[];
+}
+
+const KAFKAJS_TO_PINO: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+function kafkajsLevelFor(logger: Logger): logLevel {
+  switch (logger.level) {
+    case 'trace':
+    case 'debug':
+      return logLevel.DEBUG;
+    case 'info':
+      return logLevel.INFO;
+    case 'warn':
+      return logLevel.WARN;
+    case 'silent':
+      return logLevel.NOTHING;
+    default:
+      return logLevel.ERROR;
+  }
+}
+
+/** Routes kafkajs logs through pino. Protocol errors kafkajs retries by itself are not our errors: they log one level lower. */
+export function kafkajsLogCreator(logger: Logger): () => (entry: LogEntry) => void {
+  return () =>
+    ({ namespace, level, log }) => {
+      const { message, timestamp: _timestamp, logger: _logger, ...extra } = log;
+      let pinoLevel = KAFKAJS_TO_PINO[level] ?? 'debug';
+      if (pinoLevel === 'error' && (namespace === 'Connection' || /rebalanc/i.test(String(extra.error ?? '')))) pinoLevel = 'warn';
+      else if (pinoLevel === 'warn' && /rebalanc/i.test(`${message} ${String(extra.error ?? '')}`)) pinoLevel = 'info';
+      logger[pinoLevel]({ kafkajs: namespace, ...extra }, message);
+    };
+}
+
+interface KafkaLikeError {
+  name?: string;
+  message?: string;
+  type?: string;
+  retriable?: boolean;
+  cause?: unknown;
+}
+
+/** A kafkajs error becomes an AppError; only errors the protocol marks final (message too large, bad topic...) lose `retryable`. */
+export function wrapKafkaError(err: unknown, what: string): AppError {
+  if (err instanceof AppError) return err;
+  let original = err as KafkaLikeError | undefined;
+  while (original && typeof original === 'object' && original.cause && typeof original.cause === 'object') original = original.cause as KafkaLikeError;
+  const final = original?.name === 'KafkaJSProtocolError' && original.retriable === false;
+  const wrapped = wrapError('BUS_UNAVAILABLE', err, what);
+  if (!final) return wrapped;
+  return new AppError('BUS_UNAVAILABLE', wrapped.message, { cause: err, retryable: false, details: { kafkaError: original?.type } });
+}
+
+/** Races `work` against a timer; the loser's result is dropped (and its rejection swallowed). */
+async function withDeadline<T>(work: Promise<T>, ms: number, onTimeout: () => AppError): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  work.catch(() => {});
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(onTimeout()), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function headersOf(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!headers) return out;
+  for (const [k, v] of Object.entries(headers)) {
+    if (v === undefined) continue;
+    const first = Array.isArray(v) ? v[0] : v;
+    if (first !== undefined) out[k] = Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
+  }
+  return out;
+}
+
+function toIncoming(topic: string, partition: number, m: KafkaMessage): IncomingMessage {
+  return {
+    topic,
+    partition,
+    offset: m.offset,
+    key: m.key ? m.key.toString('utf8') : '',
+    value: m.value ?? Buffer.alloc(0),
+    headers: headersOf(m.headers),
+    timestamp: Number(m.timestamp),
+  };
+}
+
+function approxSize(m: OutgoingMessage): number {
+  let n = 64 + Buffer.byteLength(m.key) + (Buffer.isBuffer(m.value) ? m.value.length : Buffer.byteLength(m.value));
+  for (const [k, v] of Object.entries(m.headers ?? {})) n += Buffer.byteLength(k) + Buffer.byteLength(v) + 8;
+  return n;
+}
+
+interface ActiveSubscription {
+  groupId: string;
+  topics: string[];
+  assignments: () => string[];
+  crashed?: string;
+  close: () => Promise<void>;
+}
+
+export class KafkaBus implements Bus {
+  readonly kind = 'kafka' as const;
+  private readonly kafka: Kafka;
+  private readonly logger: Logger;
+  private readonly sendTimeoutMs: number;
+  private producer?: Producer;
+  private producerConnecting?: Promise<Producer>;
+  private admin?: Admin;
+  private readonly subscriptions = new Set<ActiveSubscription>();
+  private closed = false;
+  private closing?: Promise<void>;
+  private readonly producerState: KafkaBusHealth['producer'] = { connected: false, consecutiveFailures: 0 };
+
+  constructor(private readonly options: KafkaBusOptions) {
+    if (options.brokers.length === 0) throw new AppError('CONFIG_INVALID', 'kafka bus: at least one broker is required');
+    this.logger = options.logger ?? silentLogger;
+    this.sendTimeoutMs = options.sendTimeoutMs ?? 10_000;
+    this.kafka = new Kafka({
+      clientId: options.clientId ?? 'oilwire',
+      brokers: options.brokers,
+      logLevel: kafkajsLevelFor(this.logger),
+      logCreator: kafkajsLogCreator(this.logger),
+      requestTimeout: options.requestTimeoutMs ?? 10_000,
+      connectionTimeout: 3000,
+      retry: { initialRetryTime: 100, maxRetryTime: 2000, retries: 8 },
+    });
+  }
+
+  async ensureTopics(topics: { topic: string; partitions: number }[]): Promise<void> {
+    if (this.closed) throw new AppError('BUS_CLOSED', 'kafka bus is closed');
+    if (topics.length === 0) return;
+    if (this.options.createTopics) {
+      try {
+        await this.options.createTopics(topics);
+      } catch (err) {
+        throw wrapKafkaError(err, 'creating topics');
+      }
+      return;
+    }
+    const work = (async () => {
+      if (!this.admin) {
+        const admin = this.kafka.admin();
+        await admin.connect();
+        this.admin = admin;
+      }
+      // false means "already there": that is the point of ensure.
+      await this.admin.createTopics({ topics: topics.map((t) => ({ topic: t.topic, numPartitions: t.partitions })), waitForLeaders: true });
+    })();
+    try {
+      await withDeadline(work, this.options.connectTimeoutMs ?? 30_000, () => new AppError('BUS_TIMEOUT', 'creating topics timed out'));
+    } catch (err) {
+      throw wrapKafkaError(err, 'creating topics');
+    }
+  }
+
+  private getProducer(): Promise<Producer> {
+    if (this.producer) return Promise.resolve(this.producer);
+    if (!this.producerConnecting) {
+      const idempotent = this.options.idempotent ?? false;
+      const producer = this.kafka.producer({
+        createPartitioner: Partitioners.DefaultPartitioner,
+        idempotent,
+        ...(idempotent ? { maxInFlightRequests: 1 } : {}),
+        allowAutoTopicCreation: true,
+      });
+      producer.on(producer.events.DISCONNECT, () => {
+        this.producerState.connected = false;
+      });
+      this.producerConnecting = producer.connect().then(
+        () => {
+          this.producer = producer;
+          this.producerState.connected = true;
+          return producer;
+        },
+        (err: unknown) => {
+          this.producerConnecting = undefined;
+          void producer.disconnect().catch(() => {});
+          throw err;
+        },
+      );
+    }
+    return this.producerConnecting;
+  }
+
+  async publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
+    if (this.closed) throw new AppError('BUS_CLOSED', 'kafka bus is closed');
+    if (messages.length === 0) return;
+    const maxCount = this.options.maxSendMessages ?? 5000;
+    const maxBytes = this.options.maxSendBytes ?? 900_000;
+    let chunk: Message[] = [];
+    let bytes = 0;
+    const flush = async () => {
+      if (chunk.length === 0) return;
+      const batch = chunk;
+      chunk = [];
+      bytes = 0;
+      await this.send(topic, batch);
+    };
+    for (const m of messages) {
+      const size = approxSize(m);
+      if (chunk.length >= maxCount || (chunk.length > 0 && bytes + size > maxBytes)) await flush();
+      chunk.push({ key: m.key, value: m.value, headers: m.headers });
+      bytes += size;
+    }
+    await flush();
+  }
+
+  private async send(topic: string, messages: Message[]): Promise<void> {
+    const work = (async () => {
+      const producer = await this.getProducer();
+      await producer.send({ topic, messages, acks: -1, timeout: this.sendTimeoutMs });
+    })();
+    try {
+      await withDeadline(
+        work,
+        this.sendTimeoutMs,
+        () => new AppError('BUS_TIMEOUT', `send to ${topic} (${messages.length} messages) got no acknowledgement within ${this.sendTimeoutMs} ms`),
+      );
+      this.producerState.consecutiveFailures = 0;
+      this.producerState.lastError = undefined;
+      this.producerState.lastSuccessAt = Date.now();
+    } catch (err) {
+      const wrapped = wrapKafkaError(err, `send to ${topic}`);
+      this.producerState.consecutiveFailures++;
+      this.producerState.lastError = wrapped.message;
+      this.logger.warn({ err: wrapped, topic, messages: messages.length }, 'kafka send failed');
+      throw wrapped;
+    }
+  }
+
+  async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    if (this.closed) throw new AppError('BUS_CLOSED', 'kafka bus is closed');
+    const logger = this.logger.child({ groupId: options.groupId });
+    const maxBatch = Math.max(1, options.maxBatchSize ?? 500);
+    const base = this.options.retryBackoffMs ?? 100;
+    const cap = this.options.maxRetryBackoffMs ?? 5000;
+    const heartbeatMs = this.options.heartbeatIntervalMs ?? 3000;
+
+    let assigned: string[] = [];
+    let closingSignal!: () => void;
+    const closingPromise = new Promise<void>((resolve) => {
+      closingSignal = resolve;
+    });
+    let closing = false;
+    const active: ActiveSubscription = {
+      groupId: options.groupId,
+      topics: [...options.topics],
+      assignments: () => [...assigned],
+      close: async () => {},
+    };
+    let consumer: Consumer | undefined;
+    let restartTimer: NodeJS.Timeout | undefined;
+    let restarts = 0;
+
+    /** Waits `ms` while heartbeating; resolves early (true) when the subscription is closing. A rebalance propagates to kafkajs. */
+    const pause = async (ms: number, heartbeat: () => Promise<void>): Promise<boolean> => {
+      const until = Date.now() + ms;
+      while (!closing) {
+        const left = until - Date.now();
+        if (left <= 0) return false;
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([closingPromise, new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.min(left, heartbeatMs))))]);
+        clearTimeout(timer);
+        if (!closing) await heartbeat();
+      }
+      return true;
+    };
+
+    /** Runs the handler, heartbeating meanwhile; resolves 'done', 'abandoned' (closing) or throws the handler's error. */
+    const runHandler = async (batch: IncomingMessage[], heartbeat: () => Promise<void>): Promise<'done' | 'abandoned'> => {
+      const beat = setInterval(() => void heartbeat().catch(() => {}), heartbeatMs);
+      try {
+        const work = Promise.resolve().then(() => options.handler(batch));
+        work.catch(() => {});
+        const outcome = await Promise.race([work.then(() => 'done' as const), closingPromise.then(() => 'abandoned' as const)]);
+        return outcome;
+      } finally {
+        clearInterval(beat);
+      }
+    };
+
+    const eachBatch = async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> => {
+      const { topic, partition } = batch as Batch;
+      for (let i = 0; i < batch.messages.length; i += maxBatch) {
+        const chunk = batch.messages.slice(i, i + maxBatch);
+        const incoming = chunk.map((m) => toIncoming(topic, partition, m));
+        let attempt = 0;
+        for (;;) {
+          // Not resolving leaves these offsets to be fetched again by whoever owns the partition next.
+          if (closing || !isRunning() || isStale()) return;
+          let outcome: 'done' | 'abandoned';
+          try {
+            outcome = await runHandler(incoming, heartbeat);
+          } catch (err) {
+            attempt++;
+            try {
+              options.onRetry?.(err, attempt, incoming);
+            } catch (hookErr) {
+              logger.warn({ err: hookErr }, 'onRetry hook threw');
+            }
+            logger.debug({ err, topic, partition, attempt }, 'batch failed, retrying');
+            if (await pause(Math.min(cap, base * 2 ** Math.min(attempt - 1, 20)), heartbeat)) return;
+            continue;
+          }
+          if (outcome === 'abandoned') return;
+          break;
+        }
+        const last = chunk[chunk.length - 1].offset;
+        resolveOffset(last);
+        // Through the batch payload, not consumer.commitOffsets: that one is a no-op once close() has begun.
+        await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: (BigInt(last) + 1n).toString() }] }] });
+        if (!closing) await heartbeat();
+      }
+    };
+
+    const consumerConfig = {
+      groupId: options.groupId,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: heartbeatMs,
+      rebalanceTimeout: this.options.rebalanceTimeoutMs ?? 60_000,
+      maxWaitTimeInMs: this.options.maxWaitTimeMs ?? 500,
+      allowAutoTopicCreation: true,
+      retry: { initialRetryTime: 100, maxRetryTime: 2000, retries: 8 },
+    };
+
+    /**
+     * kafkajs restarts a consumer after a retriable crash by itself, but one that crashed on an error it
+     * deems final (the dev broker answers a late SyncGroup with INVALID_REQUEST, for one) would stay
+     * dead while the service looks alive. Such a consumer is replaced by a fresh one, with backoff.
+     */
+    const scheduleRestart = (crashed: Consumer) => {
+      if (closing || crashed !== consumer || restartTimer) return;
+      restarts++;
+      const wait = Math.min(30_000, 500 * 2 ** Math.min(restarts - 1, 6));
+      restartTimer = setTimeout(() => {
+        restartTimer = undefined;
+        if (closing || crashed !== consumer) return;
+        void launch().catch((err: unknown) => {
+          logger.error({ err: wrapKafkaError(err, 'restarting consumer') }, 'kafka consumer restart failed');
+          if (consumer) scheduleRestart(consumer);
+        });
+      }, wait);
+    };
+
+    const launch = async (): Promise<void> => {
+      const c = this.kafka.consumer(consumerConfig);
+      consumer = c;
+      c.on(c.events.GROUP_JOIN, (e) => {
+        if (c !== consumer) return;
+        assigned = Object.entries(e.payload.memberAssignment)
+          .flatMap(([topic, partitions]) => partitions.map((p) => `${topic}:${p}`))
+          .sort();
+        active.crashed = undefined;
+        restarts = 0;
+        logger.debug({ assignments: assigned }, 'joined consumer group');
+      });
+      c.on(c.events.REBALANCING, () => {
+        if (c === consumer) assigned = [];
+      });
+      c.on(c.events.CRASH, (e) => {
+        if (c !== consumer) return;
+        assigned = [];
+        if (closing) return;
+        const err = wrapKafkaError(e.payload.error, 'consumer crashed');
+        if (e.payload.restart) {
+          logger.warn({ err }, 'kafka consumer crashed, kafkajs restarts it');
+          return;
+        }
+        active.crashed = err.message;
+        logger.error({ err }, 'kafka consumer crashed on a final error, replacing it');
+        scheduleRestart(c);
+      });
+      try {
+        await c.connect();
+        await c.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });
+        // A close() that came while connecting has already disconnected `c`; running it now would rejoin the group.
+        if (closing) return;
+        await c.run({
+          autoCommit: false,
+          eachBatchAutoResolve: false,
+          partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 8,
+          eachBatch,
+        });
+      } catch (err) {
+        void c.disconnect().catch(() => {});
+        throw err;
+      }
+    };
+
+    try {
+      await withDeadline(launch(), this.options.connectTimeoutMs ?? 30_000, () => new AppError('BUS_TIMEOUT', `subscribing ${options.groupId} timed out`));
+    } catch (err) {
+      closing = true;
+      closingSignal();
+      void consumer?.disconnect().catch(() => {});
+      throw wrapKafkaError(err, `subscribing ${options.groupId} to ${options.topics.join(',')}`);
+    }
+
+    let closed: Promise<void> | undefined;
+    active.close = () => {
+      closed ??= (async () => {
+        closing = true;
+        closingSignal();
+        clearTimeout(restartTimer);
+        try {
+          if (consumer) {
+            await withDeadline(consumer.disconnect(), this.options.closeTimeoutMs ?? 30_000, () => new AppError('BUS_TIMEOUT', 'consumer disconnect timed out'));
+          }
+        } catch (err) {
+          logger.warn({ err: wrapKafkaError(err, 'closing consumer') }, 'kafka consumer did not close cleanly');
+        } finally {
+          assigned = [];
+          this.subscriptions.delete(active);
+        }
+      })();
+      return closed;
+    };
+    this.subscriptions.add(active);
+    return { close: () => active.close(), assignments: () => active.assignments() };
+  }
+
+  health(): KafkaBusHealth {
+    const subscriptions = [...this.subscriptions].map((s) => ({
+      groupId: s.groupId,
+      topics: s.topics,
+      assignments: s.assignments(),
+      ...(s.crashed ? { crashed: s.crashed } : {}),
+    }));
+    const ok = !this.closed && this.producerState.consecutiveFailures === 0 && subscriptions.every((s) => !s.crashed);
+    return { ok, producer: { ...this.producerState }, subscriptions };
+  }
+
+  async close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.closed = true;
+      await Promise.all([...this.subscriptions].map((s) => s.close()));
+      const deadline = this.options.closeTimeoutMs ?? 30_000;
+      const producer = this.producer ?? (this.producerConnecting ? await this.producerConnecting.catch(() => undefined) : undefined);
+      for (const [what, client] of [
+        ['producer', producer],
+        ['admin', this.admin],
+      ] as const) {
+        if (!client) continue;
+        try {
+          await withDeadline(client.disconnect(), deadline, () => new AppError('BUS_TIMEOUT', `${what} disconnect timed out`));
+        } catch (err) {
+          this.logger.warn({ err: wrapKafkaError(err, `closing ${what}`) }, 'kafka client did not close cleanly');
+        }
+      }
+      this.producerState.connected = false;
+    })();
+    return this.closing;
+  }
+}
