@@ -1,86 +1,164 @@
-import { Counter } from 'prom-client';
-import { TOPICS, messageKey, type NewsRaw } from '../../shared/contracts/events.ts';
-import { publishEvents } from '../../shared/bus/typed.ts';
+import { resolve } from 'node:path';
 import type { RunningService, ServiceDeps } from '../../shared/runtime/service.ts';
-import { normalizeItem } from './domain/normalize.ts';
-import { RssParserReader } from './adapters/rss-parser-reader.ts';
+import { HttpFeedFetcher } from './adapters/http-feed-fetcher.ts';
+import { FileSeenLog, JsonFeedStateStore } from './adapters/file-state-store.ts';
+import { IngestMetrics } from './adapters/prom-metrics.ts';
+import { RssParserFeedParser } from './adapters/rss-parser-feed-parser.ts';
 import type { FeedConfig, IngestNewsConfig } from './config.ts';
-import type { FeedReader } from './ports.ts';
+import type { FeedState } from './domain/feed-state.ts';
+import { FeedPoller, type PollResult, type ResolvedFeed } from './feed-poller.ts';
+import { realScheduler, type FeedFetcher, type FeedParser, type FeedStateStore, type Scheduler, type SeenLog } from './ports.ts';
 
-function feedName(feed: FeedConfig): string {
+export function feedName(feed: Pick<FeedConfig, 'url' | 'name'>): string {
   if (feed.name) return feed.name;
   try {
     const u = new URL(feed.url);
-    return u.protocol === 'file:' ? u.pathname.split('/').pop() || feed.url : u.hostname;
+    return u.protocol === 'file:' ? u.pathname.split('/').pop() || feed.url : u.hostname + (u.pathname.length > 1 ? u.pathname : '');
   } catch {
     return feed.url.split('/').pop() || feed.url;
   }
 }
 
-export async function start(deps: ServiceDeps<IngestNewsConfig>, reader: FeedReader = new RssParserReader()): Promise<RunningService> {
-  const { bus, config, logger, clock, metrics } = deps;
+/** Enabled feeds with unique URLs and unique names (names label metrics and go into article ids). */
+export function resolveFeeds(config: IngestNewsConfig): { feeds: ResolvedFeed[]; warnings: string[] } {
+  const warnings: string[] = [];
+  const urls = new Set<string>();
+  const names = new Set<string>();
+  const feeds: ResolvedFeed[] = [];
+  for (const f of config.feeds) {
+    if (f.enabled === false) continue;
+    if (urls.has(f.url)) {
+      warnings.push(`feed ${f.url} is listed twice; the first entry is used`);
+      continue;
+    }
+    urls.add(f.url);
+    let name = feedName(f);
+    if (names.has(name)) {
+      let i = 2;
+      while (names.has(`${name}#${i}`)) i++;
+      warnings.push(`feed name ${name} is used twice; ${f.url} is called ${name}#${i}`);
+      name = `${name}#${i}`;
+    }
+    names.add(name);
+    feeds.push({ url: f.url, name, tags: f.tags, intervalSec: f.pollIntervalSec ?? config.pollIntervalSec });
+  }
+  return { feeds, warnings };
+}
+
+/** Test seams: everything with I/O or time can be replaced. */
+export interface IngestNewsOverrides {
+  fetcher?: FeedFetcher;
+  parser?: FeedParser;
+  scheduler?: Scheduler;
+  random?: () => number;
+  states?: FeedStateStore;
+  seenLog?: SeenLog;
+  onPoll?: (result: PollResult) => void;
+}
+
+export interface IngestNewsService extends RunningService {
+  /** Per-feed state as it would be persisted. */
+  feeds(): FeedState[];
+}
+
+export async function start(deps: ServiceDeps<IngestNewsConfig>, overrides: IngestNewsOverrides = {}): Promise<IngestNewsService> {
+  const { bus, config, logger, clock } = deps;
   const log = logger.child({ service: 'ingest-news' });
-  const items = new Counter({ name: 'oilwire_ingest_news_items_total', help: 'Feed items by outcome', labelNames: ['feed', 'outcome'], registers: [metrics] });
-  const seen = new Set<string>();
+  const { feeds, warnings } = resolveFeeds(config);
+  for (const w of warnings) log.warn(w);
+  const stateDir = resolve(config.stateDir);
+  // One-shot runs are replays: they neither read nor write what continuous polling remembers.
+  const persist = !config.once;
+  const poller = new FeedPoller({
+    bus,
+    clock,
+    logger: log,
+    metrics: new IngestMetrics(deps.metrics),
+    fetcher: overrides.fetcher ?? new HttpFeedFetcher(config.http),
+    parser: overrides.parser ?? new RssParserFeedParser(),
+    config,
+    random: overrides.random ?? Math.random,
+    states: overrides.states ?? (persist ? new JsonFeedStateStore(stateDir) : undefined),
+    seenLog: overrides.seenLog ?? (persist ? new FileSeenLog(stateDir) : undefined),
+  });
+  await poller.init();
+  const scheduler = overrides.scheduler ?? realScheduler;
+  const timers = new Map<string, unknown>();
+  const inflight = new Set<Promise<unknown>>();
   let stopped = false;
-  const timers = new Set<NodeJS.Timeout>();
 
-  async function poll(feed: FeedConfig): Promise<void> {
-    const name = feedName(feed);
+  const run = async (feed: ResolvedFeed): Promise<PollResult> => {
+    const p = poller.poll(feed);
+    inflight.add(p);
     try {
-      const fetched = await reader.read(feed.url);
-      const fetchedAt = clock.now();
-      const fresh: NewsRaw[] = [];
-      for (const item of fetched.items.slice(0, config.maxItemsPerFeed)) {
-        const result = normalizeItem(item, { name, tags: feed.tags }, fetchedAt);
-        if (!result.ok) {
-          items.inc({ feed: name, outcome: result.reason });
-          log.warn({ feed: name, reason: result.reason }, 'feed item skipped');
-          continue;
-        }
-        if (seen.has(result.article.id)) {
-          items.inc({ feed: name, outcome: 'duplicate' });
-          continue;
-        }
-        fresh.push(result.article);
-      }
-      await publishEvents(bus, TOPICS.newsRaw, fresh, messageKey.newsRaw);
-      // Marked seen only after the bus accepted them: a failed publish is retried on the next poll.
-      for (const a of fresh) seen.add(a.id);
-      items.inc({ feed: name, outcome: 'published' }, fresh.length);
-      log.info({ feed: name, published: fresh.length, items: fetched.items.length }, 'feed polled');
-    } catch (err) {
-      items.inc({ feed: name, outcome: 'error' });
-      log.error({ feed: name, err }, 'feed poll failed');
+      const result = await p;
+      overrides.onPoll?.(result);
+      return result;
+    } finally {
+      inflight.delete(p);
     }
-  }
+  };
 
-  const firstRound = Promise.all(config.feeds.map((f) => poll(f)));
-  if (!config.once) {
-    for (const feed of config.feeds) {
-      const every = (feed.pollIntervalSec ?? config.pollIntervalSec) * 1000;
-      const loop = () => {
-        if (stopped) return;
-        const t = setTimeout(async () => {
-          timers.delete(t);
-          await poll(feed);
-          loop();
-        }, every);
-        timers.add(t);
-      };
-      void firstRound.then(loop);
-    }
+  // Resolvers of the first round, called early if the service stops before a feed's first poll.
+  const pendingFirst = new Set<() => void>();
+
+  const schedule = (feed: ResolvedFeed, delayMs: number, onDone?: () => void) => {
+    if (stopped) return onDone?.();
+    const handle = scheduler.set(() => {
+      timers.delete(feed.url);
+      void run(feed)
+        .then(
+          (r) => schedule(feed, r.delayMs),
+          (err) => {
+            // poll() handles its own failures; this is a bug, and the feed must keep a schedule anyway.
+            log.error({ feed: feed.name, err }, 'feed poll crashed');
+            schedule(feed, config.schedule.backoffMaxSec * 1000);
+          },
+        )
+        .finally(() => onDone?.());
+    }, delayMs);
+    timers.set(feed.url, handle);
+  };
+
+  let firstRound: Promise<unknown>;
+  if (config.once) {
+    firstRound = Promise.all(feeds.map((f) => run(f)));
+  } else {
+    // A restart keeps each feed's schedule: a Retry-After or a long <ttl> is still honoured.
+    const now = clock.now();
+    firstRound = Promise.all(
+      feeds.map(
+        (f) =>
+          new Promise<void>((resolveFirst) => {
+            const done = () => {
+              pendingFirst.delete(done);
+              resolveFirst();
+            };
+            pendingFirst.add(done);
+            const due = poller.state(f).nextPollAt;
+            const delay = due === undefined ? 0 : Math.max(0, Math.min(due - now, config.schedule.maxIntervalSec * 1000));
+            schedule(f, delay, done);
+          }),
+      ),
+    );
   }
+  log.info({ feeds: feeds.length, once: config.once, stateDir: persist ? stateDir : null }, 'ingest-news started');
 
   return {
     name: 'ingest-news',
+    feeds: () => poller.snapshot(),
     idle: async () => {
       await firstRound;
+      await poller.flush();
     },
     stop: async () => {
       stopped = true;
-      for (const t of timers) clearTimeout(t);
-      await firstRound;
+      for (const h of timers.values()) scheduler.clear(h);
+      timers.clear();
+      for (const done of [...pendingFirst]) done();
+      await Promise.allSettled([...inflight]);
+      if (config.once) await firstRound;
+      await poller.flush();
     },
   };
 }

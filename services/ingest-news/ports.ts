@@ -1,11 +1,72 @@
 import type { FeedItem } from './domain/normalize.ts';
+import type { FeedState } from './domain/feed-state.ts';
 
-export interface FetchedFeed {
+export interface FetchRequest {
+  url: string;
+  etag?: string;
+  lastModified?: string;
+}
+
+export interface FetchResponse {
+  /** Final status after redirects: 200, 304, 429, 503... */
+  status: number;
+  /** URL that answered (after redirects). */
+  url: string;
+  redirects: number;
+  /** Set when every hop was permanent (301/308): the feed has moved. */
+  permanentRedirect?: string;
+  headers: {
+    contentType?: string;
+    etag?: string;
+    lastModified?: string;
+    cacheControl?: string;
+    expires?: string;
+    date?: string;
+    retryAfter?: string;
+  };
+  /** The body of a 2xx answer, fully read and within the size cap. */
+  body?: Uint8Array;
+}
+
+/**
+ * Fetches one feed with conditional GET. Failures without an answer throw AppError
+ * (`FEED_FETCH_FAILED`, or `INPUT_TOO_LARGE` past the size cap) whose `details.reason` is one of
+ * timeout, network, truncated, too_many_redirects, bad_redirect, too_large.
+ */
+export interface FeedFetcher {
+  fetch(request: FetchRequest): Promise<FetchResponse>;
+}
+
+export interface ParsedFeed {
   title?: string;
+  /** `<ttl>` as written in the feed (minutes). */
+  ttl?: unknown;
   items: FeedItem[];
 }
 
-/** Reads one feed (URL or local file) and returns its parsed items. */
-export interface FeedReader {
-  read(url: string): Promise<FetchedFeed>;
+export interface FeedParser {
+  parse(xml: string): Promise<ParsedFeed>;
 }
+
+export interface FeedStateStore {
+  load(): Promise<Record<string, FeedState>>;
+  save(states: Record<string, FeedState>): Promise<void>;
+}
+
+/** Durable record of published ids: appended after each acked publish, rewritten when compacted. */
+export interface SeenLog {
+  load(): Promise<[id: string, lastSeen: number][]>;
+  append(entries: [id: string, lastSeen: number][]): Promise<void>;
+  rewrite(entries: [id: string, lastSeen: number][]): Promise<void>;
+}
+
+/** Timers come in through this port so tests drive the schedule without waiting. */
+export interface Scheduler {
+  set(fn: () => void, delayMs: number): unknown;
+  clear(handle: unknown): void;
+}
+
+export const realScheduler: Scheduler = {
+  set: (fn, delayMs) => setTimeout(fn, Math.min(delayMs, 2 ** 31 - 1)),
+  clear: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};

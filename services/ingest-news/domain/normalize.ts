@@ -1,74 +1,132 @@
+import { decodeHTML } from 'entities';
 import { articleId } from '../../../shared/contracts/ids.ts';
 import type { NewsRaw } from '../../../shared/contracts/events.ts';
 
+/** An item as rss-parser hands it over; any field may be missing or, on hostile input, not a string. */
 export interface FeedItem {
-  guid?: string;
-  link?: string;
-  title?: string;
-  contentSnippet?: string;
-  content?: string;
-  summary?: string;
-  isoDate?: string;
-  pubDate?: string;
+  guid?: unknown;
+  id?: unknown;
+  link?: unknown;
+  title?: unknown;
+  contentSnippet?: unknown;
+  content?: unknown;
+  summary?: unknown;
+  isoDate?: unknown;
+  pubDate?: unknown;
 }
 
-export type NormalizeResult = { ok: true; article: NewsRaw } | { ok: false; reason: string };
+/**
+ * `notes` are things worth counting that did not stop the item: `date_missing`, `date_invalid`,
+ * `date_future`, `date_too_old` (the publication time fell back to or was bounded by the fetch time),
+ * `no_guid` (identity from the link), `no_guid_link` (identity from title and source),
+ * `markup_stripped` (tags or scripts in the title).
+ */
+export type NormalizeResult = { ok: true; article: NewsRaw; notes: string[] } | { ok: false; reason: string };
 
-const ENTITY: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+export const MAX_TITLE = 1000;
+export const MAX_SUMMARY = 4000;
+const MAX_URL = 4096;
+/** A clock a little ahead of ours is tolerated; beyond this a date is "in the future". */
+const FUTURE_TOLERANCE_MS = 5 * 60_000;
+const EARLIEST = Date.UTC(1990, 0, 1);
 
-/** Titles and summaries are shown as text: tags, scripts and entities must not survive. */
+function str(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  return undefined;
+}
+
+/** Titles and summaries are shown as text: tags, scripts, comments and entities must not survive. */
 export function toPlainText(html: string, maxLength: number): string {
-  return html
-    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1\s*>/gi, ' ')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
-      if (e[0] === '#') {
-        const code = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
-        return Number.isFinite(code) && code > 0 && code < 0x110000 ? String.fromCodePoint(code) : ' ';
-      }
-      return ENTITY[e.toLowerCase()] ?? m;
-    })
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, maxLength);
+  // Bound the work before the regexes: a giant field is cut long before it could matter.
+  const bounded = html.length > maxLength * 20 ? html.slice(0, maxLength * 20) : html;
+  const text = decodeHTML(
+    bounded
+      .replace(/<(script|style|iframe|noscript)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, ' ')
+      .replace(/<(script|style|iframe|noscript)\b[^>]*>[\s\S]*$/i, ' ')
+      .replace(/<!--[\s\S]*?(-->|$)/g, ' ')
+      .replace(/<\/?[A-Za-z][^>]*>/g, ' '),
+  );
+  return (
+    text
+      // A decoded "&lt;script&gt;" is text again; it is dropped like the real thing.
+      .replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, ' ')
+      .replace(/<\/?[A-Za-z][^>]*>/g, ' ')
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffe\uffff]/g, '')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, maxLength)
+      .replace(/[\ud800-\udbff]$/, '')
+  );
 }
 
-/** A missing, unparsable or future date falls back to the fetch time: an article cannot be published after we saw it. */
-export function publicationTime(item: FeedItem, fetchedAt: number): { ts: number; precision: 'time' | 'date'; fallback: boolean } {
-  const raw = item.isoDate ?? item.pubDate;
-  if (raw) {
-    const trimmed = raw.trim();
-    const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(trimmed);
-    const ts = Date.parse(dateOnly ? `${trimmed}T00:00:00Z` : trimmed);
-    if (Number.isFinite(ts) && ts <= fetchedAt + 5 * 60_000 && ts > Date.UTC(1990, 0, 1)) {
-      return { ts: Math.min(ts, fetchedAt), precision: dateOnly ? 'date' : 'time', fallback: false };
-    }
-  }
-  return { ts: fetchedAt, precision: 'time', fallback: true };
+/** Month abbreviations that feeds in Portuguese, Spanish, German, French and Italian put into RFC 822 dates. */
+const MONTHS: Record<string, string> = {
+  fev: 'Feb', abr: 'Apr', mai: 'May', ago: 'Aug', set: 'Sep', out: 'Oct', dez: 'Dec',
+  ene: 'Jan', dic: 'Dec', mrz: 'Mar', mär: 'Mar', okt: 'Oct',
+  janv: 'Jan', févr: 'Feb', fevr: 'Feb', mars: 'Mar', avr: 'Apr', juin: 'Jun', juil: 'Jul', août: 'Aug', aout: 'Aug', sept: 'Sep', déc: 'Dec',
+  gen: 'Jan', mag: 'May', giu: 'Jun', lug: 'Jul', ott: 'Oct',
+};
+
+/** "Seg, 24 Set 2018 19:42:40 -0300": the weekday is dropped and the month translated, the rest is RFC 822. */
+function parseLocalizedRfc822(text: string): number {
+  const m = /^(?:[^\d\s,]+\.?,?\s+)?(\d{1,2})\s+([^\d\s.]+)\.?\s+(\d{4})\s+(\d{1,2}:\d{2}(?::\d{2})?)\s*([+-]\d{4}|[A-Z]{1,4})?$/u.exec(text);
+  if (!m) return NaN;
+  const key = m[2].toLowerCase();
+  const month = MONTHS[key] ?? MONTHS[key.slice(0, 3)] ?? (/^[a-z]{3}/.test(key) ? key.slice(0, 3) : undefined);
+  if (!month) return NaN;
+  return Date.parse(`${m[1]} ${month} ${m[3]} ${m[4]} ${m[5] ?? 'GMT'}`);
+}
+
+export interface PublicationTime {
+  ts: number;
+  precision: 'time' | 'date';
+  /** Why the feed's date was not used as given, if it was not. */
+  note?: 'date_missing' | 'date_invalid' | 'date_future' | 'date_too_old';
+}
+
+/** A missing, unparsable, ancient or future date falls back to the fetch time: an article cannot be published after we saw it. */
+export function publicationTime(item: FeedItem, fetchedAt: number): PublicationTime {
+  const raw = str(item.isoDate) ?? str(item.pubDate);
+  if (!raw || !raw.trim()) return { ts: fetchedAt, precision: 'time', note: 'date_missing' };
+  const trimmed = raw.trim();
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(trimmed);
+  let ts = Date.parse(dateOnly ? `${trimmed}T00:00:00Z` : trimmed);
+  if (!Number.isFinite(ts)) ts = parseLocalizedRfc822(trimmed);
+  if (!Number.isFinite(ts)) return { ts: fetchedAt, precision: 'time', note: 'date_invalid' };
+  if (ts < EARLIEST) return { ts: fetchedAt, precision: 'time', note: 'date_too_old' };
+  if (ts > fetchedAt + FUTURE_TOLERANCE_MS) return { ts: fetchedAt, precision: 'time', note: 'date_future' };
+  return { ts: Math.min(ts, fetchedAt), precision: dateOnly ? 'date' : 'time' };
 }
 
 export function normalizeItem(item: FeedItem, feed: { name: string; tags: string[] }, fetchedAt: number): NormalizeResult {
-  const title = toPlainText(item.title ?? '', 1000);
-  const summary = toPlainText(item.contentSnippet ?? item.summary ?? item.content ?? '', 4000);
+  const notes: string[] = [];
+  const rawTitle = str(item.title) ?? '';
+  const title = toPlainText(rawTitle, MAX_TITLE);
+  if (/<[A-Za-z!/]/.test(rawTitle) || /&lt;[A-Za-z!/]/i.test(rawTitle)) notes.push('markup_stripped');
+  const summary = toPlainText(str(item.contentSnippet) ?? str(item.summary) ?? str(item.content) ?? '', MAX_SUMMARY);
   if (!title && !summary) return { ok: false, reason: 'empty_item' };
-  const link = item.link?.trim() || null;
-  const url = link && /^https?:\/\//i.test(link) ? link.slice(0, 4096) : null;
-  if (!item.guid && !url && !title) return { ok: false, reason: 'no_identity' };
+  const link = str(item.link)?.trim() || null;
+  const url = link && /^https?:\/\//i.test(link) && link.length <= MAX_URL ? link : null;
+  const guid = (str(item.guid) ?? str(item.id))?.trim().slice(0, 2000) || null;
+  if (!guid && !url && !title) return { ok: false, reason: 'no_identity' };
+  if (!guid) notes.push(url ? 'no_guid' : 'no_guid_link');
   const when = publicationTime(item, fetchedAt);
+  if (when.note) notes.push(when.note);
   return {
     ok: true,
+    notes,
     article: {
       schema: 'news.raw/v1',
-      id: articleId({ guid: item.guid, link: url, title, source: feed.name }),
-      source: feed.name,
+      id: articleId({ guid, link: url, title, source: feed.name }),
+      source: feed.name.slice(0, 200),
       url,
       title: title || summary.slice(0, 300),
       summary,
       published_at: new Date(when.ts).toISOString(),
       published_precision: when.precision,
       fetched_at: new Date(fetchedAt).toISOString(),
-      tags: feed.tags,
+      tags: feed.tags.slice(0, 50),
     },
   };
 }

@@ -1,0 +1,154 @@
+import { readFile, stat } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { AppError } from '../../../shared/errors.ts';
+import type { FeedFetcher, FetchRequest, FetchResponse } from '../ports.ts';
+
+export interface HttpFetcherOptions {
+  timeoutMs: number;
+  maxBytes: number;
+  maxRedirects: number;
+  userAgent: string;
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const ACCEPT = 'application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5';
+
+function fail(reason: string, message: string, cause?: unknown, retryable = true): AppError {
+  return new AppError('FEED_FETCH_FAILED', message, { cause, details: { reason }, retryable });
+}
+
+function tooLarge(url: string, maxBytes: number): AppError {
+  return new AppError('INPUT_TOO_LARGE', `feed ${url} is larger than ${maxBytes} bytes`, { details: { reason: 'too_large' } });
+}
+
+function describe(err: unknown): string {
+  const e = err as { message?: string; cause?: { code?: string; message?: string } };
+  const cause = e?.cause?.code ?? e?.cause?.message;
+  return `${e?.message ?? String(err)}${cause ? ` (${cause})` : ''}`;
+}
+
+/**
+ * Our own HTTP client for feeds: conditional GET, redirects followed by hand (capped, http(s)
+ * only), one deadline for the whole exchange including the body, and a size cap counted on
+ * decoded bytes while streaming (a gzip bomb stops at the cap). Local paths and file:// URLs are
+ * read from disk with a validator made from size and mtime, so they also answer 304.
+ */
+export class HttpFeedFetcher implements FeedFetcher {
+  constructor(private readonly options: HttpFetcherOptions) {}
+
+  async fetch(request: FetchRequest): Promise<FetchResponse> {
+    if (!/^https?:\/\//i.test(request.url)) return this.fetchFile(request);
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, this.options.timeoutMs);
+    let stage: 'connect' | 'body' = 'connect';
+    let url = request.url;
+    try {
+      let redirects = 0;
+      let allPermanent = true;
+      for (;;) {
+        const headers: Record<string, string> = { 'user-agent': this.options.userAgent, accept: ACCEPT };
+        if (request.etag) headers['if-none-match'] = request.etag;
+        if (request.lastModified) headers['if-modified-since'] = request.lastModified;
+        stage = 'connect';
+        const res = await fetch(url, { redirect: 'manual', headers, signal: controller.signal });
+        if (REDIRECTS.has(res.status)) {
+          await res.body?.cancel().catch(() => undefined);
+          const location = res.headers.get('location');
+          if (!location) throw fail('bad_redirect', `feed ${url} answered ${res.status} without a Location`);
+          let next: URL;
+          try {
+            next = new URL(location, url);
+          } catch (err) {
+            throw fail('bad_redirect', `feed ${url} redirects to an invalid URL ${JSON.stringify(location.slice(0, 200))}`, err);
+          }
+          // A feed must not send us to file://, data: or anything that is not the web.
+          if (next.protocol !== 'http:' && next.protocol !== 'https:') throw fail('bad_redirect', `feed ${url} redirects to a ${next.protocol} URL`, undefined, false);
+          if (++redirects > this.options.maxRedirects) throw fail('too_many_redirects', `feed ${request.url} redirected more than ${this.options.maxRedirects} times`);
+          if (res.status !== 301 && res.status !== 308) allPermanent = false;
+          url = next.href;
+          continue;
+        }
+        const h = res.headers;
+        const response: FetchResponse = {
+          status: res.status,
+          url,
+          redirects,
+          ...(redirects > 0 && allPermanent ? { permanentRedirect: url } : {}),
+          headers: {
+            contentType: h.get('content-type') ?? undefined,
+            etag: h.get('etag') ?? undefined,
+            lastModified: h.get('last-modified') ?? undefined,
+            cacheControl: h.get('cache-control') ?? undefined,
+            expires: h.get('expires') ?? undefined,
+            date: h.get('date') ?? undefined,
+            retryAfter: h.get('retry-after') ?? undefined,
+          },
+        };
+        if (res.status < 200 || res.status >= 300) {
+          await res.body?.cancel().catch(() => undefined);
+          return response;
+        }
+        stage = 'body';
+        const declared = Number(h.get('content-length'));
+        // Content-Length counts encoded bytes; only an uncompressed body can be refused before reading.
+        if (!h.get('content-encoding') && Number.isFinite(declared) && declared > this.options.maxBytes) {
+          await res.body?.cancel().catch(() => undefined);
+          throw tooLarge(url, this.options.maxBytes);
+        }
+        response.body = await this.readCapped(res, url);
+        return response;
+      }
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      if (timedOut) throw fail('timeout', `feed ${url} did not answer within ${this.options.timeoutMs} ms`, err);
+      if (stage === 'body') throw fail('truncated', `feed ${url} broke off mid-body: ${describe(err)}`, err);
+      throw fail('network', `cannot fetch ${url}: ${describe(err)}`, err);
+    } finally {
+      clearTimeout(timer);
+      controller.abort();
+    }
+  }
+
+  private async readCapped(res: Response, url: string): Promise<Uint8Array> {
+    if (!res.body) return new Uint8Array(0);
+    const reader = res.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > this.options.maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        throw tooLarge(url, this.options.maxBytes);
+      }
+      chunks.push(value);
+    }
+    return Buffer.concat(chunks, total);
+  }
+
+  private async fetchFile(request: FetchRequest): Promise<FetchResponse> {
+    let path: string;
+    try {
+      path = request.url.startsWith('file:') ? fileURLToPath(request.url) : request.url;
+    } catch (err) {
+      throw fail('file_error', `invalid file URL ${request.url}`, err, false);
+    }
+    try {
+      const info = await stat(path);
+      if (info.size > this.options.maxBytes) throw tooLarge(request.url, this.options.maxBytes);
+      const etag = `"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
+      const headers = { etag, lastModified: info.mtime.toUTCString() };
+      if (request.etag === etag) return { status: 304, url: request.url, redirects: 0, headers };
+      const body = await readFile(path);
+      return { status: 200, url: request.url, redirects: 0, headers, body };
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      throw fail('file_error', `cannot read feed file ${path}: ${describe(err)}`, err);
+    }
+  }
+}
