@@ -98,6 +98,18 @@ export const newsImpactV1 = z.object({
   computed_at: isoTime,
   /** Grows when a late tick changes the measurement; the store keeps the highest version. */
   version: z.number().int().nonnegative(),
+  // Optional context added in place (older producers omit it, older readers ignore it): technical
+  // indicators on the bars before the event ('1m' bars for intraday horizons, '1d' for the daily one).
+  indicator_interval: z.enum(['1m', '1d']).optional(),
+  rsi: z.number().finite().nullable().optional(),
+  ema: z.number().finite().nullable().optional(),
+  bb_upper: z.number().finite().nullable().optional(),
+  bb_middle: z.number().finite().nullable().optional(),
+  bb_lower: z.number().finite().nullable().optional(),
+  bb_pct_b: z.number().finite().nullable().optional(),
+  atr: z.number().finite().nullable().optional(),
+  /** (post_price - pre_price) / atr: the move in average true ranges. */
+  atr_move: z.number().finite().nullable().optional(),
 });
 export type NewsImpact = z.infer<typeof newsImpactV1>;
 
