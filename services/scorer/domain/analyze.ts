@@ -1,45 +1,648 @@
-import type { TopicName } from '../../../shared/contracts/events.ts';
+/**
+ * The domain model: reads a headline (and optionally a summary) with a lexicon, phrase
+ * rules, predicate-concept binding, negation, denial, contrast, hedges and intensity, and
+ * returns sentiment, oil direction, topics, entities and relevance. Pure and deterministic.
+ */
+import { TOPIC_NAMES, type TopicName } from '../../../shared/contracts/events.ts';
 import type { OilDirectionLabel, SentimentLabel } from '../ports.ts';
+import { GAZETTEER, compileGazetteer, type GazetteerEntry } from './gazetteer.ts';
 import { fnv1a } from './hash.ts';
+import type { Cls, Compiled, Sense } from './lexicon-builder.ts';
+import { LEXICON } from './lexicon.ts';
+import { Kind, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, sanitize, tokenize, type Tokens } from './text.ts';
 
-/** What the domain model reads from one article's text, before novelty (which needs state). */
 export interface Analysis {
   sentiment: { label: SentimentLabel; score: number; confidence: number };
   oil_direction: { label: OilDirectionLabel; strength: number };
   topics: TopicName[];
   entities: string[];
   relevance: number;
-  /** Content-word hashes for near-duplicate detection. */
+  /** Content-word hashes (entities by canonical name) for near-duplicate detection. */
   shingles: number[];
+  /** Raw evidence totals, for the ensemble and for debugging. */
+  evidence: { sentiment: number; oil: number; cues: number };
+  /** True when the text had nothing readable (empty, junk, symbols only). */
+  empty: boolean;
 }
 
-// Provisional word lists; the full lexicon replaces them.
-const POS = new Set(['rise', 'rises', 'rose', 'gain', 'gains', 'surge', 'surges', 'agree', 'agreed', 'deal', 'breakthrough', 'growth', 'record', 'strong']);
-const NEG = new Set(['fall', 'falls', 'fell', 'drop', 'drops', 'collapse', 'collapses', 'attack', 'attacks', 'war', 'loss', 'losses', 'weak', 'crisis']);
-const TOPIC_WORDS: Record<string, TopicName> = {
-  talks: 'mediation', mediation: 'mediation', ceasefire: 'ceasefire', truce: 'ceasefire', sanctions: 'sanctions',
-  attack: 'military', missile: 'military', tanker: 'shipping', hormuz: 'shipping', opec: 'opec', inventories: 'inventories', demand: 'macro',
+export interface AnalyzeOptions {
+  /** Evidence needed for a non-neutral sentiment label. */
+  sentimentThreshold?: number;
+  /** Evidence needed for a bullish/bearish label. */
+  oilThreshold?: number;
+  /** Weight of the summary relative to the title. */
+  summaryWeight?: number;
+}
+
+const DEFAULTS: Required<AnalyzeOptions> = { sentimentThreshold: 0.8, oilThreshold: 0.6, summaryWeight: 0.5 };
+
+// ------------------------------------------------------------------ compiled tables
+const GAZ = compileGazetteer();
+/** First token of a multi-token key → longest key length starting with it. */
+function firstWordIndex(keys: Iterable<string>): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const k of keys) {
+    const parts = k.split(' ');
+    if (parts.length < 2) continue;
+    m.set(parts[0], Math.max(m.get(parts[0]) ?? 0, parts.length));
+  }
+  return m;
+}
+const LEX_FIRST = firstWordIndex(LEXICON.keys());
+const GAZ_FIRST = firstWordIndex(GAZ.lower.keys());
+
+const STOP_SHINGLE = new Set(['the', 'a', 'an', 'of', 'in', 'on', 'for', 'to', 'by', 'at', 'with', 'from', 'and', 'or', 'as', 'is', 'are', 'was', 'were', 'be', 'it', 'its', 'this', 'that', 'says', 'said', 'say', 'after', 'amid', 'over', 'into', 'than', 'will', 'has', 'have', 'had', 'new', 'reuters', 'bloomberg', 'update', 'exclusive', 'breaking', 'report', 'reports', 'sources', 'source', 'news', 'live']);
+
+const NEG_S = -0.6;
+const NEG_O = -0.7;
+const DENY_S = -0.4;
+const DENY_O = -0.75;
+const QUESTION = 0.4;
+const WINDOW = 4;
+/** Clause connectors a predicate does not bind across ("Oil falls as ceasefire holds"). */
+const BARRIER = new Set(['as', 'after', 'amid', 'following', 'despite', 'while', 'since', 'because', 'before', 'until', 'ahead', 'when', 'whereas', 'though', 'although', 'but', 'however', 'and', 'or', 'which', 'that', 'who', 'says', 'said', 'say', 'sees', 'expects', 'warns', 'thanks']);
+/** Prepositions that open a modifier phrase: "talks on Iran's nuclear program end" ends the talks. */
+const PREP = new Set(['on', 'over', 'about', 'of', 'for', 'with', 'in', 'against', 'into', 'at', 'from', 'to', 'by', 'near', 'off', 'through']);
+/** "hits a record", "touches a three-month low": the level word carries the direction, not "hit". */
+const LEVEL_VERB = new Set(['hit', 'hits', 'hitting', 'touch', 'touches', 'touched', 'reach', 'reaches', 'reached', 'reaching', 'set', 'sets', 'mark', 'marks', 'marked']);
+const LEVEL_WORD = new Set(['record', 'high', 'highs', 'low', 'lows', 'highest', 'lowest', 'peak', 'bottom', 'top', 'all', 'new']);
+const NEUTRAL: Compiled = { mod: 'skip' };
+
+interface Item {
+  start: number;
+  end: number;
+  kind: Kind;
+  e: Compiled | undefined;
+  ent: number;
+  /** Significant-token position inside the sentence. */
+  pos: number;
+  sentence: number;
+  w: number;
+  neg: boolean;
+  /** Index of the negator that last toggled `neg` (a negating predicate does not negate its own object). */
+  negBy: number;
+  deny: boolean;
+  hedge: number;
+  int: number;
+  /** Bound as predicate (its own valence is replaced by the pair's). */
+  asPred: boolean;
+  /** Bound as concept or consumed by a compound / comparison. */
+  used: boolean;
+}
+
+const entityEntry = (i: number): GazetteerEntry => GAZETTEER[i];
+
+function entityConcept(item: Item): Compiled | undefined {
+  if (item.ent < 0) return undefined;
+  const c = entityEntry(item.ent).concept;
+  return c ? { cs: c.cs, co: c.co, cls: c.cls } : undefined;
+}
+
+function conceptOf(item: Item): Compiled | undefined {
+  if (item.e?.cls) return item.e;
+  return entityConcept(item);
+}
+
+function buildItems(t: Tokens): Item[] {
+  const items: Item[] = [];
+  const n = t.low.length;
+  let i = 0;
+  let sentence = 0;
+  let pos = 0;
+  while (i < n) {
+    const kind = t.kind[i];
+    if (kind !== Kind.Word) {
+      if (kind === Kind.Stop) {
+        sentence++;
+        pos = 0;
+      } else if (kind === Kind.Comma) pos++;
+      items.push({ start: i, end: i + 1, kind, e: undefined, ent: -1, pos, sentence, w: 1, neg: false, negBy: -1, deny: false, hedge: 1, int: 1, asPred: false, used: false });
+      i++;
+      continue;
+    }
+    const w0 = t.low[i];
+    // Longest match in the gazetteer and in the lexicon; an entity wins ties.
+    let entLen = 0;
+    let ent = -1;
+    const casedHit = GAZ.cased.get(t.raw[i]);
+    if (casedHit !== undefined) {
+      entLen = 1;
+      ent = casedHit;
+    }
+    const gMax = GAZ_FIRST.get(w0);
+    if (gMax) {
+      for (let k = Math.min(gMax, n - i); k >= 2; k--) {
+        const hit = GAZ.lower.get(joinLow(t, i, k));
+        if (hit !== undefined) {
+          if (k > entLen) {
+            entLen = k;
+            ent = hit;
+          }
+          break;
+        }
+      }
+    }
+    if (entLen === 0) {
+      const hit = GAZ.lower.get(w0);
+      if (hit !== undefined) {
+        entLen = 1;
+        ent = hit;
+      }
+    }
+    let lexLen = 0;
+    let e: Compiled | undefined;
+    const lMax = LEX_FIRST.get(w0);
+    if (lMax) {
+      for (let k = Math.min(lMax, n - i); k >= 2; k--) {
+        const hit = LEXICON.get(joinLow(t, i, k));
+        if (hit) {
+          lexLen = k;
+          e = hit;
+          break;
+        }
+      }
+    }
+    if (lexLen === 0) {
+      const hit = LEXICON.get(w0);
+      if (hit) {
+        lexLen = 1;
+        e = hit;
+      }
+    }
+    let len: number;
+    if (entLen > 0 && entLen >= lexLen) {
+      len = entLen;
+      e = undefined;
+    } else {
+      len = Math.max(1, lexLen);
+      ent = -1;
+    }
+    if (e && len === 1 && LEVEL_VERB.has(w0)) {
+      for (let j = i + 1; j < Math.min(n, i + 5); j++) {
+        if (LEVEL_WORD.has(t.low[j])) {
+          e = NEUTRAL;
+          break;
+        }
+      }
+    }
+    if (!(e && e.mod === 'skip')) pos++;
+    items.push({ start: i, end: i + len, kind, e, ent, pos, sentence, w: 1, neg: false, negBy: -1, deny: false, hedge: 1, int: 1, asPred: false, used: false });
+    i += len;
+  }
+  return items;
+}
+
+function joinLow(t: Tokens, i: number, k: number): string {
+  let s = t.low[i];
+  for (let j = 1; j < k; j++) s += ' ' + t.low[i + j];
+  return s;
+}
+
+function hasValence(it: Item): boolean {
+  const e = it.e;
+  return !!e && (e.s !== undefined || e.o !== undefined || e.senses !== undefined || e.cls !== undefined);
+}
+
+function applyModifiers(items: Item[]): void {
+  for (let k = 0; k < items.length; k++) {
+    const m = items[k];
+    const mod = m.e?.mod;
+    if (!mod || mod === 'skip' || mod === 'cmp') continue;
+    const sent = m.sentence;
+    if (mod === 'neg') {
+      const scope = m.e?.scope ?? 3;
+      for (let j = k + 1; j < items.length; j++) {
+        const x = items[j];
+        if (x.sentence !== sent || x.pos - m.pos > scope || x.e?.mod === 'but') break;
+        x.neg = !x.neg;
+        x.negBy = k;
+      }
+    } else if (mod === 'deny') {
+      for (let j = k + 1; j < items.length && items[j].sentence === sent; j++) items[j].deny = true;
+    } else if (mod === 'hedge') {
+      const f = m.e?.mult ?? 0.7;
+      for (let j = k + 1; j < items.length; j++) {
+        const x = items[j];
+        if (x.sentence !== sent || x.pos - m.pos > 4) break;
+        x.hedge = Math.min(x.hedge, f);
+      }
+    } else if (mod === 'int') {
+      const f = m.e?.mult ?? 1.5;
+      const target = m.e?.adv ? (findValence(items, k, -1) ?? findValence(items, k, 1)) : (findValence(items, k, 1) ?? findValence(items, k, -1));
+      if (target !== undefined) items[target].int *= f;
+    } else if (mod === 'but') {
+      for (let j = k - 1; j >= 0 && items[j].sentence === sent; j--) items[j].w *= 0.5;
+      for (let j = k + 1; j < items.length && items[j].sentence === sent; j++) items[j].w *= 1.3;
+    } else if (mod === 'despite') {
+      // The concessive clause runs to the comma; without one, a sentence-initial "despite" covers two words.
+      let hasComma = false;
+      for (let j = k + 1; j < items.length && items[j].sentence === sent; j++) if (items[j].kind === Kind.Comma) hasComma = true;
+      const limit = !hasComma && m.pos <= 1 ? m.pos + 2 : Infinity;
+      for (let j = k + 1; j < items.length; j++) {
+        const x = items[j];
+        if (x.sentence !== sent || x.kind === Kind.Comma || x.e?.mod === 'but' || x.pos > limit) break;
+        x.w *= 0.4;
+      }
+    }
+  }
+}
+
+function findValence(items: Item[], k: number, dir: 1 | -1): number | undefined {
+  const from = items[k];
+  for (let j = k + dir; j >= 0 && j < items.length; j += dir) {
+    const x = items[j];
+    if (x.sentence !== from.sentence || Math.abs(x.pos - from.pos) > 2) return undefined;
+    if (x.e?.mod && x.e.mod !== 'skip') continue;
+    if (hasValence(x)) return j;
+  }
+  return undefined;
+}
+
+interface Pair {
+  pred: number;
+  concept: number;
+  sense: Sense;
+}
+
+function allowed(sense: Sense, cls: Cls | undefined): boolean {
+  if (!cls) return false;
+  return !sense.bind || sense.bind.includes(cls);
+}
+
+/** Nearest concept a predicate can bind on one side, as [index, distance]. */
+function scan(items: Item[], t: Tokens, k: number, dir: 1 | -1, sense: Sense, dualOk: boolean): [number, number] | undefined {
+  const p = items[k];
+  let found: [number, number] | undefined;
+  for (let j = k + dir; j >= 0 && j < items.length; j += dir) {
+    const x = items[j];
+    if (x.sentence !== p.sentence) break;
+    const dist = Math.abs(x.pos - p.pos);
+    if (dist > WINDOW + (found ? 2 : 0)) break;
+    if (x.kind === Kind.Word && x.end - x.start === 1 && x.ent < 0 && BARRIER.has(t.low[x.start])) break;
+    if (found && dir === -1 && x.kind === Kind.Word && x.ent < 0 && !conceptOf(x) && !PREP.has(t.low[x.start]) && x.e?.mod !== 'skip') continue;
+    const c = conceptOf(x);
+    if (!c || !allowed(sense, c.cls) || x.used || x.asPred || (x.e?.senses && !dualOk)) continue;
+    if (found) return [j, found[1]];
+    if (dir === 1) return [j, dist];
+    found = [j, dist];
+    // Looking back from the verb, a concept inside a prepositional phrase modifies an earlier head noun.
+    if (!precededByPrep(items, t, j)) return found;
+  }
+  return found;
+}
+
+function precededByPrep(items: Item[], t: Tokens, j: number): boolean {
+  for (let i = j - 1; i >= 0 && i >= j - 3; i--) {
+    const x = items[i];
+    if (x.sentence !== items[j].sentence || x.kind !== Kind.Word) return false;
+    if (x.ent >= 0 || (x.e?.mod === 'skip' && !PREP.has(t.low[x.start]))) continue;
+    return x.end - x.start === 1 && PREP.has(t.low[x.start]);
+  }
+  return false;
+}
+
+function bindPredicate(items: Item[], t: Tokens, k: number, dualOk: boolean): Pair | undefined {
+  const senses = items[k].e?.senses;
+  if (!senses) return undefined;
+  let best: Pair | undefined;
+  let bestCost = Infinity;
+  // "to end the standoff": after an infinitive marker the object follows.
+  const infinitive = items[k].start > 0 && t.low[items[k].start - 1] === 'to' && items[k].end - items[k].start === 1;
+  for (const sense of senses) {
+    const pref: 1 | -1 = sense.side === 'a' || sense.side === 'A' || (infinitive && sense.side === 'b') ? 1 : -1;
+    const strict = sense.side === 'A' || sense.side === 'B';
+    // A sense restricted to some classes is the more specific reading and wins ties.
+    const bias = sense.bind ? -0.1 : 0;
+    const first = scan(items, t, k, pref, sense, dualOk);
+    if (first && first[1] + bias < bestCost) {
+      best = { pred: k, concept: first[0], sense };
+      bestCost = first[1] + bias;
+    }
+    if (!strict) {
+      const other = scan(items, t, k, pref === 1 ? -1 : 1, sense, dualOk);
+      if (other && other[1] + 1.5 + bias < bestCost) {
+        best = { pred: k, concept: other[0], sense };
+        bestCost = other[1] + 1.5 + bias;
+      }
+    }
+  }
+  return best;
+}
+
+const UNIT: Record<string, number> = { mn: 1e6, million: 1e6, m: 1e6, mln: 1e6, bn: 1e9, billion: 1e9, b: 1e9, bln: 1e9, k: 1e3, thousand: 1e3, trillion: 1e12, tn: 1e12 };
+
+function numberAt(t: Tokens, i: number): number {
+  const v = t.num[i];
+  const next = t.low[i + 1];
+  const mult = next !== undefined ? (UNIT[next] ?? 1) : 1;
+  return v * mult;
+}
+
+/**
+ * "Operating profit EUR 9.8 mn compared with EUR 11.7 mn", "EPS 0.25 (0.20)": the sign of
+ * the difference is the direction. A reference figure of the opposite kind ("compared
+ * with a loss of") counts as negative.
+ */
+function compareFigures(items: Item[], t: Tokens, k: number): { d: number; consumed: number[] } | undefined {
+  const c = items[k];
+  const concept = conceptOf(c);
+  if (!concept || concept.cls !== 'q') return undefined;
+  let first = -1;
+  let j = k + 1;
+  for (; j < items.length && j <= k + 8; j++) {
+    const x = items[j];
+    if (x.sentence !== c.sentence) return undefined;
+    if (x.kind === Kind.Num) {
+      first = j;
+      break;
+    }
+    if (x.e?.senses || conceptOf(x)) return undefined;
+  }
+  if (first < 0) return undefined;
+  let cmp = -1;
+  for (j = first + 1; j < items.length && j <= first + 6; j++) {
+    const x = items[j];
+    if (x.sentence !== c.sentence) return undefined;
+    if (x.kind === Kind.Open || x.e?.mod === 'cmp') {
+      cmp = j;
+      break;
+    }
+    if (x.e?.senses) return undefined;
+  }
+  if (cmp < 0) return undefined;
+  const consumed: number[] = [];
+  let refSign = 1;
+  for (j = cmp + 1; j < items.length && j <= cmp + 5; j++) {
+    const x = items[j];
+    if (x.sentence !== c.sentence) return undefined;
+    const rc = conceptOf(x);
+    if (rc && rc.cls === 'q') {
+      consumed.push(j);
+      if ((rc.cs ?? 0) * (concept.cs ?? 0) < 0) refSign = -1;
+      continue;
+    }
+    if (x.kind === Kind.Num) {
+      const a = numberAt(t, items[first].start);
+      const b = numberAt(t, x.start) * refSign;
+      if (!Number.isFinite(a) || !Number.isFinite(b) || a === b) return { d: 0, consumed };
+      return { d: a > b ? 1 : -1, consumed };
+    }
+  }
+  return undefined;
+}
+
+interface Totals {
+  s: number;
+  o: number;
+  cues: number;
+  topics: Set<TopicName>;
+  entities: string[];
+  entityWeight: number;
+  oilWeight: number;
+  shingles: number[];
+  letters: number;
+  geo: boolean;
+}
+
+function factorS(it: Item, neg = it.neg): number {
+  let f = it.w * it.hedge * it.int;
+  if (neg) f *= NEG_S;
+  if (it.deny) f *= DENY_S;
+  return f;
+}
+
+function factorO(it: Item, neg = it.neg): number {
+  let f = it.w * it.hedge * Math.min(it.int, 2);
+  if (neg) f *= NEG_O;
+  if (it.deny) f *= DENY_O;
+  return f;
+}
+
+function stem(w: string): string {
+  if (w.length > 5 && w.endsWith('ing')) return w.slice(0, -3);
+  if (w.length > 4 && w.endsWith('ed')) return w.slice(0, -2);
+  if (w.length > 4 && w.endsWith('es')) return w.slice(0, -2);
+  if (w.length > 3 && w.endsWith('s')) return w.slice(0, -1);
+  return w;
+}
+
+function analyzeTokens(t: Tokens): Totals {
+  const items = buildItems(t);
+  applyModifiers(items);
+  const pairs: Pair[] = [];
+  // Phase 1: predicates bind plain concepts. Phase 2: what is left binds dual words that did not act as predicates.
+  for (let k = 0; k < items.length; k++) {
+    if (items[k].e?.mod === 'skip') continue;
+    const pair = bindPredicate(items, t, k, false);
+    if (pair) {
+      pairs.push(pair);
+      items[k].asPred = true;
+      items[pair.concept].used = true;
+    }
+  }
+  for (let k = 0; k < items.length; k++) {
+    if (items[k].asPred || items[k].used || !items[k].e?.senses || items[k].e?.mod === 'skip') continue;
+    const pair = bindPredicate(items, t, k, true);
+    if (pair && !items[pair.concept].asPred) {
+      pairs.push(pair);
+      items[k].asPred = true;
+      items[pair.concept].used = true;
+    }
+  }
+  // Oil context: production, exports and prices of an oil story move crude the supply way.
+  let oilContext = false;
+  for (const it of items) {
+    if ((it.e?.oil ?? 0) > 0 || (it.ent >= 0 && entityEntry(it.ent).weight === 2)) {
+      oilContext = true;
+      break;
+    }
+  }
+  let s = 0;
+  let o = 0;
+  let cues = 0;
+  for (const { pred, concept, sense } of pairs) {
+    const p = items[pred];
+    const c = items[concept];
+    const ce = conceptOf(c) as Compiled;
+    // Noun compounds ("Gaza ceasefire talks", "supply disruption fears") are one thing: neighbours lose
+    // their own valence, and a head without an oil sign takes its modifier's.
+    let cs = ce.cs ?? 0;
+    let co = oilContext && ce.coOil !== undefined ? ce.coOil : (ce.co ?? 0);
+    for (const nb of [concept - 1, concept + 1]) {
+      const x = items[nb];
+      if (nb === pred || !x || x.sentence !== c.sentence || x.asPred) continue;
+      const xe = conceptOf(x) ?? (x.e && !x.e.mod && (x.e.o ?? 0) !== 0 ? x.e : undefined);
+      if (!xe) continue;
+      x.used = true;
+      if (co === 0) co = xe.co ?? Math.sign(xe.o ?? 0);
+      if (cs === 0) cs = xe.cs ?? 0;
+    }
+    if (sense.d === 0) continue;
+    const mag = sense.str;
+    let ps = cs * sense.d * mag * Math.max(1, Math.min(2, Math.abs(ce.s ?? 0)));
+    const own = p.e?.s ?? 0;
+    if (cs === 0) ps = 0;
+    else if (own !== 0 && Math.sign(own) === Math.sign(ps) && Math.abs(own) > Math.abs(ps)) ps = own;
+    let po = co * sense.d * mag * Math.max(1, Math.min(2, Math.abs(ce.o ?? 0)));
+    if (co === 0) po = p.e?.o ?? 0;
+    const cNeg = c.neg && !p.neg && c.negBy !== pred;
+    const pNeg = p.neg && p.negBy !== concept;
+    const fs = factorS(p, pNeg) * (cNeg ? NEG_S : 1) * (c.int !== 1 ? c.int : 1);
+    const fo = factorO(p, pNeg) * (cNeg ? NEG_O : 1) * (c.int !== 1 ? Math.min(c.int, 2) : 1);
+    s += ps * fs;
+    o += po * fo;
+    cues++;
+  }
+  for (let k = 0; k < items.length; k++) {
+    const it = items[k];
+    if (it.used || it.asPred) continue;
+    const cmp = compareFigures(items, t, k);
+    if (cmp) {
+      it.used = true;
+      for (const j of cmp.consumed) items[j].used = true;
+      if (cmp.d !== 0) {
+        const ce = conceptOf(it) as Compiled;
+        s += (ce.cs ?? 0) * cmp.d * 1.2 * factorS(it);
+        o += (oilContext && ce.coOil !== undefined ? ce.coOil : (ce.co ?? 0)) * cmp.d * 1.2 * factorO(it);
+        cues++;
+      }
+    }
+  }
+  const topics = new Set<TopicName>();
+  const weakTopics = new Set<TopicName>();
+  const entities: string[] = [];
+  let entityWeight = 0;
+  let oilWeight = 0;
+  let geo = false;
+  const shingles: number[] = [];
+  const topical: Item[] = [];
+  for (const it of items) {
+    if (it.ent >= 0) {
+      const g = entityEntry(it.ent);
+      if (!entities.includes(g.name)) {
+        entities.push(g.name);
+        entityWeight += g.weight;
+      }
+      if (g.geo) geo = true;
+      for (const tp of g.topics ?? []) topics.add(tp);
+      shingles.push(fnv1a(g.name));
+      continue;
+    }
+    if (it.kind === Kind.Num) {
+      shingles.push(fnv1a(t.low[it.start]));
+      continue;
+    }
+    if (it.kind !== Kind.Word) continue;
+    const e = it.e;
+    for (let j = it.start; j < it.end; j++) {
+      const w = t.low[j];
+      if (w.length > 2 && !STOP_SHINGLE.has(w)) shingles.push(fnv1a(stem(w)));
+    }
+    if (!e) continue;
+    if (e.geo) geo = true;
+    if (e.oil) oilWeight += e.oil;
+    if (e.t) for (const tp of e.t) (e.weakT ? weakTopics : topics).add(tp);
+    if (it.used || it.asPred) continue;
+    if (e.ot) topical.push(it);
+    const es = e.s ?? 0;
+    const eo = e.o ?? 0;
+    if (es !== 0 || eo !== 0) {
+      s += es * factorS(it);
+      o += eo * factorO(it);
+      cues++;
+    }
+  }
+  if (geo) for (const tp of weakTopics) topics.add(tp);
+  for (const it of topical) {
+    for (const [tp, v] of Object.entries(it.e?.ot ?? {})) {
+      if (topics.has(tp as TopicName)) {
+        o += (v as number) * factorO(it);
+        cues++;
+      }
+    }
+  }
+  if (t.question) {
+    s *= QUESTION;
+    o *= QUESTION;
+  }
+  return { s, o, cues, topics, entities, entityWeight, oilWeight, shingles, letters: t.letters, geo };
+}
+
+const round = (x: number, d = 3): number => {
+  const f = 10 ** d;
+  return Math.round(x * f) / f;
 };
 
-export function analyzeText(title: string, summary = ''): Analysis {
-  const text = `${title.slice(0, 4000)} ${summary.slice(0, 4000)}`.toLowerCase();
-  const words = text.match(/[a-z]+/g) ?? [];
-  let raw = 0;
-  const topics = new Set<TopicName>();
-  for (const w of words) {
-    if (POS.has(w)) raw += 1;
-    else if (NEG.has(w)) raw -= 1;
-    const t = TOPIC_WORDS[w];
-    if (t) topics.add(t);
+/** Scores one article. Title and summary are bounded before anything else is done. */
+export function analyzeText(title: unknown, summary: unknown = '', options: AnalyzeOptions = {}): Analysis {
+  const opts = { ...DEFAULTS, ...options };
+  const head = analyzeTokens(tokenize(sanitize(title, MAX_TITLE_CHARS)));
+  const sum = typeof summary === 'string' && summary.length > 0 ? analyzeTokens(tokenize(sanitize(summary, MAX_SUMMARY_CHARS))) : undefined;
+  const sw = opts.summaryWeight;
+  let S = head.s + (sum ? sum.s * sw : 0);
+  let O = head.o + (sum ? sum.o * sw : 0);
+  const cues = head.cues + (sum?.cues ?? 0);
+  const topics = new Set(head.topics);
+  if (sum) for (const tp of sum.topics) topics.add(tp);
+  const entities = [...head.entities];
+  if (sum) for (const e of sum.entities) if (!entities.includes(e)) entities.push(e);
+  const letters = head.letters + (sum?.letters ?? 0);
+  if (letters === 0) {
+    return {
+      sentiment: { label: 'neutral', score: 0, confidence: 0 },
+      oil_direction: { label: 'neutral', strength: 0 },
+      topics: [],
+      entities: [],
+      relevance: 0,
+      shingles: [],
+      evidence: { sentiment: 0, oil: 0, cues: 0 },
+      empty: true,
+    };
   }
-  const score = raw / Math.sqrt(raw * raw + 4);
-  const label: SentimentLabel = score > 0.3 ? 'positive' : score < -0.3 ? 'negative' : 'neutral';
+  // Macro news without an oil-specific story moves crude with the economy's tone.
+  const oilSpecific = topics.has('opec') || topics.has('inventories') || topics.has('shipping') || topics.has('military') || topics.has('sanctions') || topics.has('ceasefire') || topics.has('mediation');
+  if (topics.has('macro') && !oilSpecific) O += 0.4 * S;
+  S = Math.max(-50, Math.min(50, S));
+  O = Math.max(-50, Math.min(50, O));
+
+  const T = opts.sentimentThreshold;
+  const label: SentimentLabel = S >= T ? 'positive' : S <= -T ? 'negative' : 'neutral';
+  const score = S / Math.sqrt(S * S + 4);
+  const a = Math.abs(S);
+  const confidence = label === 'neutral' ? (cues === 0 ? 0.6 : 0.5 + 0.4 * (1 - a / T)) : 0.5 + 0.5 * Math.tanh((a - T) / 1.5 + 0.3);
+  const OT = opts.oilThreshold;
+  const oil: OilDirectionLabel = O >= OT ? 'bullish' : O <= -OT ? 'bearish' : 'neutral';
+  const strength = Math.min(1, Math.abs(O) / 3);
+
+  const oilWeight = head.oilWeight + (sum?.oilWeight ?? 0) * 0.5;
+  const entityWeight = head.entityWeight + (sum?.entityWeight ?? 0) * 0.5;
+  const relevance = relevanceScore(oilWeight, topics.size, entityWeight, strength, head.oilWeight > 0);
+
+  const shingles = head.shingles.length > 0 ? head.shingles : (sum?.shingles ?? []);
   return {
-    sentiment: { label, score, confidence: Math.min(1, Math.abs(score)) },
-    oil_direction: { label: 'neutral', strength: 0 },
-    topics: [...topics].sort(),
-    entities: [],
-    relevance: /\b(oil|crude|brent|opec)\b/.test(text) ? 60 : 0,
-    shingles: words.filter((w) => w.length > 2).map((w) => fnv1a(w.replace(/s$/, ''))),
+    sentiment: { label, score: round(score), confidence: round(confidence) },
+    oil_direction: { label: oil, strength: round(strength) },
+    topics: TOPIC_NAMES.filter((tp) => topics.has(tp)),
+    entities: entities.slice(0, 100),
+    relevance,
+    shingles,
+    evidence: { sentiment: round(S), oil: round(O), cues },
+    empty: false,
   };
+}
+
+/**
+ * Relevance to Brent, 0..100: crude named in the title dominates; topics, oil-relevant
+ * entities and a clear direction add to it; with no oil word and no topic, only named
+ * producers and chokepoints give a little.
+ */
+export function relevanceScore(oilWeight: number, topicCount: number, entityWeight: number, strength: number, oilInTitle: boolean): number {
+  let r = 0;
+  if (oilWeight >= 2) r += oilInTitle ? 55 : 40;
+  else if (oilWeight > 0) r += oilInTitle ? 40 : 30;
+  r += Math.min(30, topicCount * 12);
+  r += Math.min(15, entityWeight * 4);
+  r += strength * 15;
+  if (oilWeight === 0 && topicCount === 0) r = Math.min(r, 15);
+  return Math.round(Math.max(0, Math.min(100, r)));
 }

@@ -1,0 +1,119 @@
+/**
+ * Text hygiene and tokenization for the domain model. Everything here is bounded by
+ * length up front, so a 10 MB title costs the same as a 2,000-character one.
+ */
+
+export const MAX_TITLE_CHARS = 2_000;
+export const MAX_SUMMARY_CHARS = 4_000;
+export const MAX_TOKENS = 600;
+
+export const enum Kind {
+  Word = 0,
+  Num = 1,
+  /** Sentence or clause end: . ! ? ; : */
+  Stop = 2,
+  Comma = 3,
+  Open = 4,
+  Close = 5,
+  Symbol = 6,
+}
+
+export interface Tokens {
+  /** Lower-cased token text (`'s` removed, curly quotes straightened). */
+  low: string[];
+  /** Token as written, for case-sensitive names (US, UN, Fed). */
+  raw: string[];
+  kind: Kind[];
+  /** Numeric value for `Num` tokens, NaN otherwise. */
+  num: number[];
+  /** Count of letters in the input (any script), so "nothing readable" can be told apart from "neutral". */
+  letters: number;
+  question: boolean;
+}
+
+// C0/C1 controls except tab/newline, lone surrogates, BOM, zero-width and bidi controls.
+// eslint-disable-next-line no-control-regex
+const JUNK = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufeff\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufffd]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const NON_ASCII = /[^\x00-\x7f]/;
+const ACRONYM = /\b([A-Z])\.([A-Z])\.(?:([A-Z])\.)?/g;
+const ASCII_TOKEN = /[A-Za-z]+(?:'[A-Za-z]+)?|\d+(?:[.,]\d+)*|[.!?;:]+|[,()$%+]/g;
+const UNICODE_TOKEN = /[\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)?|\p{Nd}+(?:[.,]\p{Nd}+)*|[.!?;:…]+|[,()$€£%+]/gu;
+const LETTER = /\p{L}/u;
+
+/** Cuts to `maxChars`, drops control and invisible characters, folds compatibility forms; never throws. */
+export function sanitize(input: unknown, maxChars: number): string {
+  if (typeof input !== 'string' || input.length === 0) return '';
+  let s = input.length > maxChars ? input.slice(0, maxChars) : input;
+  s = s.replace(JUNK, ' ');
+  if (NON_ASCII.test(s)) {
+    s = s.normalize('NFKC').replace(/[\u2018\u2019\u201b\u2032]/g, "'").replace(/[\u2010-\u2015\u2212]/g, '-');
+  }
+  return s;
+}
+
+function parseNumber(text: string): number {
+  // A comma before exactly three digits groups thousands; otherwise it is a decimal comma.
+  const t = /,\d{3}(?!\d)/.test(text) ? text.replace(/,/g, '') : text.replace(',', '.');
+  const lastDot = t.lastIndexOf('.');
+  const cleaned = lastDot > -1 && t.indexOf('.') !== lastDot ? t.slice(0, lastDot).replace(/\./g, '') + t.slice(lastDot) : t;
+  return Number(cleaned);
+}
+
+export function tokenize(text: string, maxTokens = MAX_TOKENS): Tokens {
+  const out: Tokens = { low: [], raw: [], kind: [], num: [], letters: 0, question: false };
+  if (text.length === 0) return out;
+  const ascii = !NON_ASCII.test(text);
+  const src = text.indexOf('.') >= 0 ? text.replace(ACRONYM, '$1$2$3') : text;
+  const re = ascii ? ASCII_TOKEN : UNICODE_TOKEN;
+  re.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  let letters = 0;
+  while ((m = re.exec(src)) !== null) {
+    const tok = m[0];
+    const c = tok.charCodeAt(0);
+    let kind: Kind;
+    let low = tok;
+    let num = NaN;
+    if (c >= 48 && c <= 57) {
+      kind = Kind.Num;
+      num = parseNumber(tok);
+    } else if (c > 127 && /^\p{Nd}/u.test(tok)) {
+      kind = Kind.Num;
+      num = parseNumber(tok.replace(/\p{Nd}/gu, (d) => String(d.normalize('NFKD').charCodeAt(0) - 48)));
+    } else if (tok === ',') kind = Kind.Comma;
+    else if (tok === '(') kind = Kind.Open;
+    else if (tok === ')') kind = Kind.Close;
+    else if (c === 46 || c === 33 || c === 63 || c === 59 || c === 58 || c === 0x2026) {
+      kind = Kind.Stop;
+      if (tok.includes('?')) out.question = true;
+    } else if (tok.length === 1 && (c === 36 || c === 37 || c === 43 || c === 0x20ac || c === 0xa3)) kind = Kind.Symbol;
+    else {
+      kind = Kind.Word;
+      letters += tok.length;
+      low = tok.toLowerCase();
+      const apo = low.indexOf("'");
+      if (apo > 0) {
+        if (low.endsWith("'s")) low = low.slice(0, -2);
+        else if (low.charCodeAt(apo + 1) === 0x2019) low = low.replace('\u2019', "'");
+      } else if (apo < 0 && low.indexOf('\u2019') > 0) {
+        low = low.replace('\u2019', "'");
+        if (low.endsWith("'s")) low = low.slice(0, -2);
+      }
+    }
+    out.low.push(low);
+    out.raw.push(tok);
+    out.kind.push(kind);
+    out.num.push(num);
+    if (out.low.length >= maxTokens) break;
+  }
+  out.letters = ascii ? letters : countLetters(src, letters);
+  if (!out.question && src.trimEnd().endsWith('?')) out.question = true;
+  return out;
+}
+
+// Non-Latin letters count as readable even when no lexicon entry matches them.
+function countLetters(src: string, fallback: number): number {
+  if (fallback > 0) return fallback;
+  for (const ch of src) if (LETTER.test(ch)) return 1;
+  return 0;
+}
