@@ -116,7 +116,7 @@ export async function start(deps: ServiceDeps<IngestNewsConfig>, overrides: Inge
           },
         )
         .finally(() => onDone?.());
-    }, delayMs);
+    }, delayMs, feed.name);
     timers.set(feed.url, handle);
   };
 

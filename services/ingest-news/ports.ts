@@ -62,7 +62,8 @@ export interface SeenLog {
 
 /** Timers come in through this port so tests drive the schedule without waiting. */
 export interface Scheduler {
-  set(fn: () => void, delayMs: number): unknown;
+  /** `label` names the feed the timer belongs to (for tests and debugging). */
+  set(fn: () => void, delayMs: number, label?: string): unknown;
   clear(handle: unknown): void;
 }
 
