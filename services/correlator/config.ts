@@ -2,6 +2,37 @@ import { z } from 'zod';
 import { HORIZONS, type HorizonLabel } from '../../shared/contracts/events.ts';
 
 const horizon = z.enum(Object.keys(HORIZONS) as [HorizonLabel, ...HorizonLabel[]]);
+const hhmm = z.string().regex(/^\d{2}:\d{2}$/, 'HH:MM (UTC)');
+
+export const calendarSchema = z.object({
+  /** `sessions`: weekday trading sessions (ICE Brent by default); `always`: a market that never closes. */
+  kind: z.enum(['sessions', 'always']).default('sessions'),
+  /** Session open, UTC; at or after `close` it is the evening before (ICE Brent: 23:00). */
+  open: hhmm.default('23:00'),
+  close: hhmm.default('22:00'),
+  /** Trading weekdays, 0 = Sunday. */
+  weekdays: z.array(z.number().int().min(0).max(6)).min(1).default([1, 2, 3, 4, 5]),
+  /** `YYYY-MM-DD` days with no session (exchange holidays). */
+  holidays: z.array(z.iso.date()).default([]),
+});
+
+export const watermarkSchema = z.object({
+  /** How far behind its newest tick a source may still deliver older ticks. */
+  maxOutOfOrdernessMs: z.number().int().nonnegative().default(5_000),
+  /** A source silent this long (wall clock) stops holding the watermark back. */
+  idleTimeoutMs: z.number().int().positive().default(60_000),
+  /** Overrides by the ticks' `source` field. */
+  perSource: z.record(z.string(), z.object({ maxOutOfOrdernessMs: z.number().int().nonnegative() })).default({}),
+});
+
+export const indicatorsSchema = z.object({
+  bars: z.number().int().min(2).max(5000).default(60),
+  rsiPeriod: z.number().int().min(2).default(14),
+  emaPeriod: z.number().int().min(1).default(20),
+  bbPeriod: z.number().int().min(2).default(20),
+  bbStdDev: z.number().positive().default(2),
+  atrPeriod: z.number().int().min(1).default(14),
+});
 
 export const correlatorConfigSchema = z.object({
   groupId: z.string().default('oilwire-correlator'),
@@ -12,5 +43,15 @@ export const correlatorConfigSchema = z.object({
   volatilityWindows: z.number().int().min(2).default(20),
   /** Articles older than this relative to the price watermark are measured no more (their horizons can no longer complete). */
   maxPendingAgeHours: z.number().positive().default(24 * 14),
+  calendar: calendarSchema.default(calendarSchema.parse({})),
+  watermark: watermarkSchema.default(watermarkSchema.parse({})),
+  /** A tick up to this far behind the watermark still re-measures what it changes (a new version); an older one goes to ticks_late. */
+  allowedLatenessMs: z.number().int().nonnegative().default(3_600_000),
+  /** Technical indicators stored with each impact row; null: none. */
+  indicators: indicatorsSchema.nullable().default(indicatorsSchema.parse({})),
+  /** Re-evaluates pending horizons this often even without new messages (idle sources release the watermark). */
+  evaluateEveryMs: z.number().int().positive().default(5_000),
+  /** A price series longer than this drops ticks no pending measurement needs (they stay in the store). */
+  pruneAboveTicks: z.number().int().positive().default(2_000_000),
 });
 export type CorrelatorConfig = z.infer<typeof correlatorConfigSchema>;

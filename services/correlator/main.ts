@@ -1,25 +1,58 @@
 import { Counter, Gauge } from 'prom-client';
-import { TOPICS, messageKey, newsScoredV1, priceTickV1, type NewsImpact } from '../../shared/contracts/events.ts';
+import { TOPICS, messageKey, newsScoredV1, priceTickV1, type NewsImpact, type PriceTick } from '../../shared/contracts/events.ts';
 import { publishEvents, subscribeEvents } from '../../shared/bus/typed.ts';
 import type { RunningService, ServiceDeps } from '../../shared/runtime/service.ts';
-import { ImpactEngine } from './domain/impact-engine.ts';
+import { ImpactEngine, type TickOutcome } from './domain/impact-engine.ts';
 import { ClickHouseImpactRepository } from './adapters/clickhouse-impact-store.ts';
 import type { CorrelatorConfig } from './config.ts';
-import type { ImpactRepository } from './ports.ts';
+import type { ImpactRepository, LateTick } from './ports.ts';
 
-export async function start(deps: ServiceDeps<CorrelatorConfig>, repo: ImpactRepository = new ClickHouseImpactRepository(deps.store)): Promise<RunningService> {
+export interface CorrelatorStats {
+  /** Tick events handled, by what became of them. */
+  ticks: Record<TickOutcome, number>;
+  /** news.scored events handled (a redelivered article counts again). */
+  articles: number;
+  /** Impact rows written (first versions and revisions). */
+  impacts: number;
+  /** Impact rows re-emitted with a higher version after late ticks. */
+  revisions: number;
+  pending: number;
+  skipped: Record<string, number>;
+}
+
+export type CorrelatorService = RunningService & { stats(): CorrelatorStats; engine: ImpactEngine };
+
+const tickIdentity = (t: Pick<PriceTick, 'source' | 'ts' | 'seq'>) => `${t.source}|${Date.parse(t.ts)}|${t.seq}`;
+
+/**
+ * Joins scored headlines with prices in event time. Ticks are stored as they come (the
+ * bars follow by materialized views); the engine decides what is on time, late or too late
+ * by per-source watermarks. Results and late ticks go through an outbox: a failed write
+ * leaves them there and the redelivered batch (or the next one) writes them again, so a
+ * measurement is never lost between the engine and the store.
+ */
+export async function start(deps: ServiceDeps<CorrelatorConfig>, repo: ImpactRepository = new ClickHouseImpactRepository(deps.store)): Promise<CorrelatorService> {
   const { bus, config, logger, clock, metrics } = deps;
   const log = logger.child({ service: 'correlator' });
-  const impactsTotal = new Counter({ name: 'oilwire_correlator_impacts_total', help: 'Impact results emitted', labelNames: ['horizon'], registers: [metrics] });
+  const impactsTotal = new Counter({ name: 'oilwire_correlator_impacts_total', help: 'Impact results emitted, by horizon and whether they revise an earlier version', labelNames: ['horizon', 'kind'], registers: [metrics] });
   const stored = new Counter({ name: 'oilwire_correlator_stored_total', help: 'Rows written by kind', labelNames: ['kind'], registers: [metrics] });
+  const ticksTotal = new Counter({ name: 'oilwire_correlator_ticks_total', help: 'Ticks by outcome: accepted, late (applied behind the watermark), too_late (to ticks_late), duplicate, unknown_symbol', labelNames: ['outcome'], registers: [metrics] });
   const pendingGauge = new Gauge({ name: 'oilwire_correlator_pending_articles', help: 'Articles waiting for horizons', registers: [metrics] });
+  const watermarkGauge = new Gauge({ name: 'oilwire_correlator_watermark_seconds', help: 'Event-time watermark per symbol (Unix seconds)', labelNames: ['symbol'], registers: [metrics] });
   const engine = new ImpactEngine({
     symbols: config.symbols,
     horizons: config.horizons,
     volatilityWindows: config.volatilityWindows,
     maxPendingAgeMs: config.maxPendingAgeHours * 3_600_000,
+    calendar: config.calendar,
+    watermark: config.watermark,
+    allowedLatenessMs: config.allowedLatenessMs,
+    indicators: config.indicators,
   });
+  const stats: CorrelatorStats = { ticks: { accepted: 0, late: 0, too_late: 0, duplicate: 0, unknown_symbol: 0 }, articles: 0, impacts: 0, revisions: 0, pending: 0, skipped: {} };
+  /** Start of the history the engine holds completely, per symbol (Infinity: only what the stream brought). */
   const loadedFrom = new Map<string, number>(config.symbols.map((s) => [s, Infinity]));
+  const outbox: { impacts: NewsImpact[]; late: LateTick[] } = { impacts: [], late: [] };
 
   // Handlers of both topics and all partitions share one engine: run them one at a time.
   let chain: Promise<unknown> = Promise.resolve();
@@ -35,19 +68,52 @@ export async function start(deps: ServiceDeps<CorrelatorConfig>, repo: ImpactRep
       const have = loadedFrom.get(symbol)!;
       if (need === undefined || need >= have) continue;
       const rows = await repo.loadTicks(symbol, need, have === Infinity ? 1e13 : have);
-      for (const r of rows) engine.addTick({ symbol, ...r });
+      engine.loadHistory(symbol, rows);
       loadedFrom.set(symbol, need);
     }
   }
 
-  async function emit(): Promise<void> {
-    const impacts: NewsImpact[] = engine.evaluate(clock.now());
+  async function flush(): Promise<void> {
+    if (outbox.late.length) {
+      const late = outbox.late;
+      await repo.saveLateTicks(late);
+      stored.inc({ kind: 'late_tick' }, late.length);
+      outbox.late = outbox.late.slice(late.length);
+    }
+    if (outbox.impacts.length) {
+      const impacts = outbox.impacts;
+      await repo.saveImpacts(impacts);
+      stored.inc({ kind: 'impact' }, impacts.length);
+      await publishEvents(bus, TOPICS.newsImpact, impacts, messageKey.newsImpact);
+      outbox.impacts = outbox.impacts.slice(impacts.length);
+      stats.impacts += impacts.length;
+      for (const i of impacts) impactsTotal.inc({ horizon: i.horizon, kind: i.version > 1 ? 'revision' : 'first' });
+    }
+  }
+
+  async function evaluate(): Promise<void> {
+    const now = clock.now();
+    const before = engine.revisions;
+    outbox.impacts.push(...engine.evaluate(now));
+    stats.revisions += engine.revisions - before;
+    stats.pending = engine.pendingCount;
+    stats.skipped = { ...engine.skippedCounts };
     pendingGauge.set(engine.pendingCount);
-    if (impacts.length === 0) return;
-    await repo.saveImpacts(impacts);
-    stored.inc({ kind: 'impact' }, impacts.length);
-    await publishEvents(bus, TOPICS.newsImpact, impacts, messageKey.newsImpact);
-    for (const i of impacts) impactsTotal.inc({ horizon: i.horizon });
+    for (const s of config.symbols) {
+      const w = engine.watermark(s, now);
+      if (Number.isFinite(w)) watermarkGauge.set({ symbol: s }, w / 1000);
+    }
+    await flush();
+  }
+
+  function prune(): void {
+    const keepMs = config.allowedLatenessMs + config.maxPendingAgeHours * 3_600_000;
+    for (const [symbol, cutoff] of engine.prune(clock.now(), config.pruneAboveTicks, keepMs)) {
+      const have = loadedFrom.get(symbol)!;
+      if (have !== Infinity) loadedFrom.set(symbol, Math.max(have, cutoff));
+      else loadedFrom.set(symbol, cutoff);
+      log.info({ symbol, cutoff: new Date(cutoff).toISOString() }, 'price series pruned');
+    }
   }
 
   // Articles stored before a restart but not fully measured are picked up again from the store.
@@ -68,7 +134,8 @@ export async function start(deps: ServiceDeps<CorrelatorConfig>, repo: ImpactRep
         stored.inc({ kind: 'news' }, articles.length);
         for (const a of articles) engine.addArticle(a);
         await ensureHistory();
-        await emit();
+        stats.articles += articles.length;
+        await evaluate();
       }),
   });
 
@@ -80,17 +147,51 @@ export async function start(deps: ServiceDeps<CorrelatorConfig>, repo: ImpactRep
     onRetry: (err, attempt) => log.warn({ err, attempt }, 'tick batch failed, retrying'),
     handler: (events) =>
       exclusive(async () => {
-        const ticks = events.map((e) => e.event);
-        await repo.saveTicks(ticks);
-        stored.inc({ kind: 'tick' }, ticks.length);
-        for (const t of ticks) engine.addTick({ symbol: t.symbol, ts: Date.parse(t.ts), price: t.price, identity: `${t.source}|${Date.parse(t.ts)}|${t.seq}` });
-        await emit();
+        // What the engine already holds was stored before: a redelivered batch writes only what is new.
+        const seen = new Set<string>();
+        const fresh: PriceTick[] = [];
+        let duplicates = 0;
+        for (const { event: t } of events) {
+          const identity = tickIdentity(t);
+          const key = `${t.symbol}|${identity}`;
+          if (seen.has(key) || engine.hasTick({ symbol: t.symbol, identity })) duplicates++;
+          else {
+            seen.add(key);
+            fresh.push(t);
+          }
+        }
+        await repo.saveTicks(fresh);
+        stored.inc({ kind: 'tick' }, fresh.length);
+        stats.ticks.duplicate += duplicates;
+        ticksTotal.inc({ outcome: 'duplicate' }, duplicates);
+        const now = clock.now();
+        for (const t of fresh) {
+          const ts = Date.parse(t.ts);
+          const wm = engine.watermark(t.symbol, now);
+          const outcome = engine.addTick({ symbol: t.symbol, ts, price: t.price, identity: tickIdentity(t), source: t.source }, now);
+          stats.ticks[outcome]++;
+          ticksTotal.inc({ outcome });
+          if (outcome === 'too_late') {
+            outbox.late.push({ tick: t, watermarkMs: wm, receivedMs: now });
+            log.warn({ symbol: t.symbol, ts: t.ts, source: t.source, watermark: new Date(wm).toISOString() }, 'tick later than the allowed lateness: recorded in ticks_late');
+          }
+        }
+        prune();
+        await evaluate();
       }),
   });
 
+  const timer = setInterval(() => {
+    exclusive(evaluate).catch((err) => log.warn({ err }, 'periodic evaluation failed; the next message retries it'));
+  }, config.evaluateEveryMs);
+  timer.unref();
+
   return {
     name: 'correlator',
+    engine,
+    stats: () => stats,
     stop: async () => {
+      clearInterval(timer);
       await newsSub.close();
       await tickSub.close();
       await chain;

@@ -1,85 +1,214 @@
 import { Counter } from 'prom-client';
-import { TOPICS, messageKey } from '../../shared/contracts/events.ts';
-import { publishEvents } from '../../shared/bus/typed.ts';
+import { TOPICS, messageKey, newsScoredV1 } from '../../shared/contracts/events.ts';
+import { publishEvents, subscribeEvents } from '../../shared/bus/typed.ts';
+import type { Subscription } from '../../shared/bus/port.ts';
 import type { RunningService, ServiceDeps } from '../../shared/runtime/service.ts';
-import { toTickEvent, type RawTick } from './domain/parse-prices.ts';
-import { simulateTicks } from './domain/simulator.ts';
-import { createTickValidator } from './domain/validate-tick.ts';
-import { CsvTickSource } from './adapters/file-tick-source.ts';
+import { replayDueMs, toTickEvent, type RawTick } from './domain/parse-prices.ts';
+import { SimulatedMarket, simulateTicks } from './domain/simulator.ts';
+import { createTickValidator, type TickRejection } from './domain/validate-tick.ts';
+import { FileTickSource } from './adapters/file-tick-source.ts';
+import { LiveSimulatorSource } from './adapters/live-simulator-source.ts';
+import { WebSocketTickSource } from './adapters/websocket-tick-source.ts';
+import { YahooChartPoller, abortableSleep } from './adapters/yahoo-chart-poller.ts';
 import type { IngestPricesConfig, PriceSourceConfig } from './config.ts';
-import type { TickSource } from './ports.ts';
+import type { ConfiguredSource, SourceProgress } from './ports.ts';
+import type { Logger } from '../../shared/runtime/logger.ts';
 
-function buildSource(src: PriceSourceConfig, config: IngestPricesConfig): TickSource & { source: string; speed: number } {
-  if (src.kind === 'csv') {
-    return Object.assign(new CsvTickSource(src.path, src.path, { symbol: src.symbol, closeUtc: config.dailyCloseUtc, batchSize: config.batchSize }), {
-      source: src.source,
-      speed: src.speed,
-    });
-  }
-  const ticks = simulateTicks({
-    symbol: src.symbol,
-    seed: src.seed,
-    startMs: Date.parse(src.start),
-    intervalSec: src.intervalSec,
-    count: src.count,
-    startPrice: src.startPrice,
-    volBps: src.volBps,
-    jumps: src.jumps.map((j) => ({ atMs: Date.parse(j.at), bps: j.bps, overSec: j.overSec })),
-  });
-  return {
-    name: `simulator:${src.symbol}:${src.seed}`,
-    source: src.source,
-    speed: src.speed,
-    async *ticks() {
-      for (let i = 0; i < ticks.length; i += config.batchSize) yield ticks.slice(i, i + config.batchSize);
-    },
-  };
+/** `YYYY-MM-DD` bounds cover the whole day: `to: 2018-12-31` includes that day's close. */
+export function boundMs(text: string | undefined, end: boolean): number | undefined {
+  if (!text) return undefined;
+  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
+  return /^\d{4}-\d{2}-\d{2}$/.test(text) && end ? t + 86_400_000 - 1 : t;
 }
 
-export async function start(deps: ServiceDeps<IngestPricesConfig>, extraSources: (TickSource & { source: string; speed: number })[] = []): Promise<RunningService> {
-  const { bus, config, logger, metrics } = deps;
-  const log = logger.child({ service: 'ingest-prices' });
-  const counter = new Counter({ name: 'oilwire_ingest_prices_ticks_total', help: 'Ticks by outcome', labelNames: ['source', 'outcome'], registers: [metrics] });
-  let stopped = false;
-  const validator = createTickValidator({ maxJumpFraction: config.maxJumpFraction });
-
-  async function replay(src: TickSource & { source: string; speed: number }): Promise<void> {
-    let firstTs: number | undefined;
-    const wallStart = performance.now();
-    let published = 0;
-    for await (const batch of src.ticks()) {
-      if (stopped) return;
-      const good: RawTick[] = [];
-      for (const t of batch) {
-        const reason = validator.check(t);
-        if (reason) {
-          counter.inc({ source: src.source, outcome: reason });
-          log.warn({ source: src.name, line: t.line, reason, price: t.price }, 'tick rejected');
-        } else good.push(t);
-      }
-      if (good.length === 0) continue;
-      if (src.speed > 0) {
-        firstTs ??= good[0].ts;
-        const due = (good[good.length - 1].ts - firstTs) / src.speed;
-        const wait = due - (performance.now() - wallStart);
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      }
-      await publishEvents(
-        bus,
-        TOPICS.pricesTicks,
-        good.map((t) => toTickEvent(t, src.source)),
-        messageKey.pricesTicks,
+export function buildSource(src: PriceSourceConfig, config: IngestPricesConfig, deps: { now: () => number; log: Logger }): ConfiguredSource {
+  const common = { source: src.source, speed: 'speed' in src ? src.speed : 0 };
+  switch (src.kind) {
+    case 'csv':
+    case 'ndjson':
+      return Object.assign(
+        new FileTickSource(src.path, src.path, { symbol: src.symbol, closeUtc: config.dailyCloseUtc, batchSize: config.batchSize, fromMs: boundMs(src.from, false), toMs: boundMs(src.to, true) }),
+        common,
       );
-      published += good.length;
-      counter.inc({ source: src.source, outcome: 'published' }, good.length);
+    case 'yahoo':
+      return Object.assign(
+        new YahooChartPoller({
+          symbol: src.symbol,
+          yahooSymbol: src.yahooSymbol,
+          baseUrl: src.baseUrl,
+          interval: src.interval,
+          range: src.range,
+          pollIntervalMs: src.pollIntervalSec * 1000,
+          timeoutMs: src.timeoutMs,
+          maxBackoffMs: src.maxBackoffSec * 1000,
+          now: deps.now,
+          onError: (err) => deps.log.warn({ source: src.source, code: err.code, err: err.message }, 'yahoo chart poll failed'),
+        }),
+        common,
+      );
+    case 'websocket':
+      return Object.assign(
+        new WebSocketTickSource({
+          url: src.url,
+          symbol: src.symbol,
+          subscribe: src.subscribe,
+          messagePath: src.messagePath,
+          fields: src.fields,
+          headers: src.headers,
+          batchSize: config.batchSize,
+          reconnectMinMs: src.reconnectMinMs,
+          reconnectMaxMs: src.reconnectMaxMs,
+          maxQueued: src.maxQueued,
+          onError: (err) => deps.log.warn({ source: src.source, err: err.message }, 'websocket price feed error'),
+          onConnect: (n) => deps.log.info({ source: src.source, url: src.url, connects: n }, 'websocket price feed connected'),
+        }),
+        common,
+      );
+    case 'simulator': {
+      const market = { symbol: src.symbol, seed: src.seed, startPrice: src.startPrice, volBps: src.volBps };
+      if (src.live) {
+        const live = new LiveSimulatorSource(new SimulatedMarket(market), { name: `simulator:${src.symbol}:${src.seed}:live`, intervalMs: src.intervalSec * 1000, now: deps.now, newsJumps: src.newsJumps ?? null });
+        return Object.assign(live, { source: src.source, speed: 0 });
+      }
+      const ticks = simulateTicks({ ...market, startMs: Date.parse(src.start), intervalSec: src.intervalSec, count: src.count, jumps: src.jumps.map((j) => ({ atMs: Date.parse(j.at), bps: j.bps, overSec: j.overSec })) });
+      let done = 0;
+      return {
+        name: `simulator:${src.symbol}:${src.seed}`,
+        ...common,
+        progress: (): SourceProgress => ({ done, total: ticks.length, unit: 'ticks' }),
+        async *ticks() {
+          for (let i = 0; i < ticks.length; i += config.batchSize) {
+            const batch = ticks.slice(i, i + config.batchSize);
+            done += batch.length;
+            yield batch;
+          }
+        },
+      };
     }
-    log.info({ source: src.name, published }, 'price source finished');
+  }
+}
+
+export interface IngestPricesOptions {
+  /** Sources built by the caller (replays of the CLI), run beside the configured ones. */
+  extraSources?: ConfiguredSource[];
+  /** Called after every published batch of a source that reports progress. */
+  onProgress?: (source: ConfiguredSource, progress: SourceProgress) => void;
+  /** Wall-clock sleep used for replay pacing (tests replace it). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+export interface IngestPricesStats {
+  published: number;
+  /** Rejections by reason: validation (`absurd_jump`, `duplicate`, ...) and the sources' own (`bad_timestamp`, `bad_json`, ...). */
+  rejected: Record<string, number>;
+  bySource: Record<string, { published: number; rejected: Record<string, number> }>;
+  /** Sources that stopped on an error (a missing file, for example). */
+  failures: { source: string; message: string }[];
+}
+
+export type IngestPricesService = RunningService & { stats(): IngestPricesStats; sources: ConfiguredSource[] };
+
+/**
+ * Reads every configured price source, validates each tick (a rejected one is counted by
+ * reason, never published), paces replays at their speed factor and publishes
+ * `prices.ticks/v1` keyed by symbol. Live simulators also listen to scored headlines and
+ * jump on them.
+ */
+export async function start(deps: ServiceDeps<IngestPricesConfig>, options: IngestPricesOptions = {}): Promise<IngestPricesService> {
+  const { bus, config, logger, metrics, clock } = deps;
+  const log = logger.child({ service: 'ingest-prices' });
+  const counter = new Counter({ name: 'oilwire_ingest_prices_ticks_total', help: 'Ticks by source and outcome (published or the reason of a rejection)', labelNames: ['source', 'outcome'], registers: [metrics] });
+  const abort = new AbortController();
+  const sleep = options.sleep ?? abortableSleep;
+  const stats: IngestPricesStats = { published: 0, rejected: {}, bySource: {}, failures: [] };
+
+  const sources = [...config.sources.map((s) => buildSource(s, config, { now: () => clock.now(), log })), ...(options.extraSources ?? [])];
+
+  function countRejection(src: ConfiguredSource, reason: string, n = 1): void {
+    counter.inc({ source: src.source, outcome: reason }, n);
+    stats.rejected[reason] = (stats.rejected[reason] ?? 0) + n;
+    const s = (stats.bySource[src.name] ??= { published: 0, rejected: {} });
+    s.rejected[reason] = (s.rejected[reason] ?? 0) + n;
   }
 
-  const sources = [...config.sources.map((s) => buildSource(s, config)), ...extraSources];
+  async function publish(src: ConfiguredSource, ticks: RawTick[]): Promise<void> {
+    await publishEvents(
+      bus,
+      TOPICS.pricesTicks,
+      ticks.map((t) => toTickEvent(t, src.source)),
+      messageKey.pricesTicks,
+    );
+    stats.published += ticks.length;
+    (stats.bySource[src.name] ??= { published: 0, rejected: {} }).published += ticks.length;
+    counter.inc({ source: src.source, outcome: 'published' }, ticks.length);
+  }
+
+  async function run(src: ConfiguredSource): Promise<void> {
+    const validator = createTickValidator({ maxJumpFraction: config.maxJumpFraction });
+    const seenAtSource: Record<string, number> = {};
+    let firstTs: number | undefined;
+    const wallStart = performance.now();
+    for await (const batch of src.ticks(abort.signal)) {
+      if (abort.signal.aborted) return;
+      // The source's own rejections (unparseable lines, bad messages) are counted as they grow.
+      for (const [reason, n] of Object.entries(src.rejectedAtSource ?? {})) {
+        const delta = n - (seenAtSource[reason] ?? 0);
+        if (delta > 0) countRejection(src, reason, delta);
+        seenAtSource[reason] = n;
+      }
+      const good: RawTick[] = [];
+      for (const t of batch) {
+        const reason: TickRejection | null = validator.check(t);
+        if (reason) {
+          countRejection(src, reason);
+          if (reason !== 'duplicate') log.debug({ source: src.name, line: t.line, reason, price: t.price, ts: t.ts }, 'tick rejected');
+        } else good.push(t);
+      }
+      if (src.speed > 0 && good.length) {
+        firstTs ??= good[0].ts;
+        let i = 0;
+        while (i < good.length && !abort.signal.aborted) {
+          const elapsed = performance.now() - wallStart;
+          let j = i;
+          while (j < good.length && replayDueMs(firstTs, good[j].ts, src.speed) <= elapsed + 5) j++;
+          if (j === i) {
+            await sleep(replayDueMs(firstTs, good[i].ts, src.speed) - elapsed, abort.signal);
+            continue;
+          }
+          await publish(src, good.slice(i, j));
+          i = j;
+        }
+      } else if (good.length) await publish(src, good);
+      if (src.progress) options.onProgress?.(src, src.progress());
+    }
+    for (const [reason, n] of Object.entries(src.rejectedAtSource ?? {})) {
+      const delta = n - (seenAtSource[reason] ?? 0);
+      if (delta > 0) countRejection(src, reason, delta);
+    }
+    if (src.progress) options.onProgress?.(src, src.progress());
+    log.info({ source: src.name, published: stats.bySource[src.name]?.published ?? 0, rejected: stats.bySource[src.name]?.rejected ?? {} }, 'price source finished');
+  }
+
+  // Live simulators move on scored headlines; only new headlines matter, so the group starts at the end of the log.
+  const live = sources.filter((s): s is ConfiguredSource & LiveSimulatorSource => s instanceof LiveSimulatorSource);
+  let newsSub: Subscription | undefined;
+  if (live.length) {
+    newsSub = await subscribeEvents(bus, {
+      groupId: `${config.groupId}-simulator`,
+      topic: TOPICS.newsScored,
+      schema: newsScoredV1,
+      fromBeginning: false,
+      handler: async (events) => {
+        for (const e of events) for (const s of live) s.addNews(e.event);
+      },
+    });
+  }
+
   const running = Promise.all(
     sources.map((s) =>
-      replay(s).catch((err) => {
+      run(s).catch((err) => {
+        countRejection(s, 'source_failed');
+        stats.failures.push({ source: s.name, message: err instanceof Error ? err.message : String(err) });
         log.error({ source: s.name, err }, 'price source failed');
       }),
     ),
@@ -87,11 +216,14 @@ export async function start(deps: ServiceDeps<IngestPricesConfig>, extraSources:
 
   return {
     name: 'ingest-prices',
+    sources,
+    stats: () => stats,
     idle: async () => {
       await running;
     },
     stop: async () => {
-      stopped = true;
+      abort.abort();
+      await newsSub?.close();
       await running;
     },
   };

@@ -1,7 +1,27 @@
 import type { RawTick } from './domain/parse-prices.ts';
 
+export interface SourceProgress {
+  done: number;
+  total: number;
+  /** What `done` and `total` count (`bytes` of a file, `ticks` of a tape). */
+  unit: string;
+}
+
 /** A finite or endless source of ticks in event-time order (or close to it). */
 export interface TickSource {
   readonly name: string;
-  ticks(): AsyncIterable<RawTick[]>;
+  /** Batches of ticks; an endless source ends when `signal` aborts. */
+  ticks(signal?: AbortSignal): AsyncIterable<RawTick[]>;
+  /** How far a finite source has got, for progress bars. */
+  progress?(): SourceProgress;
+  /** Rejections the source made itself before validation (unparseable lines, bad messages), by reason. */
+  readonly rejectedAtSource?: Readonly<Record<string, number>>;
+}
+
+/** What the ingest service publishes a source under, and how fast a finite one is replayed. */
+export interface ConfiguredSource extends TickSource {
+  /** The `source` field of every tick event. */
+  readonly source: string;
+  /** Data time per wall time (60: a minute of ticks each second); 0 is as fast as the bus takes them. */
+  readonly speed: number;
 }

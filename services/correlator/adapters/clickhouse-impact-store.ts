@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { NewsImpact, NewsScored, PriceTick } from '../../../shared/contracts/events.ts';
 import type { Store } from '../../../shared/store/port.ts';
-import type { ImpactRepository } from '../ports.ts';
+import type { ImpactRepository, LateTick } from '../ports.ts';
 
 const toCh = (iso: string) => iso.replace('T', ' ').replace('Z', '');
 
@@ -64,6 +64,25 @@ export class ClickHouseImpactRepository implements ImpactRepository {
         computed_at: toCh(i.computed_at),
       })),
       { dedupToken: token('impact', impacts.map((i) => `${i.article_id}|${i.symbol}|${i.horizon}|${i.version}`)) },
+    );
+  }
+
+  async saveLateTicks(late: LateTick[]): Promise<void> {
+    if (late.length === 0) return;
+    await this.store.insert(
+      'ticks_late',
+      late.map(({ tick: t, watermarkMs, receivedMs }) => ({
+        symbol: t.symbol,
+        ts: toCh(t.ts),
+        seq: t.seq,
+        source: t.source,
+        price: t.price,
+        size: t.size,
+        watermark: toCh(new Date(watermarkMs).toISOString()),
+        lateness_ms: Math.round(watermarkMs - Date.parse(t.ts)),
+        received_at: toCh(new Date(receivedMs).toISOString()),
+      })),
+      { dedupToken: token('late', late.map(({ tick: t }) => `${t.symbol}|${t.ts}|${t.source}|${t.seq}`)) },
     );
   }
 

@@ -1,12 +1,21 @@
 import { HORIZONS, type HorizonLabel, type NewsImpact, type NewsScored } from '../../../shared/contracts/events.ts';
-import { measureImpact } from './measure-impact.ts';
+import { barsUntil, DEFAULT_INDICATORS, indicatorContext, type BarInterval, type IndicatorContext, type IndicatorSpec } from './indicators.ts';
+import { measureImpact, type ImpactMeasurement } from './measure-impact.ts';
 import { PriceSeries } from './price-series.ts';
+import { ICE_BRENT_CALENDAR, TradingCalendar, type CalendarSpec } from './trading-calendar.ts';
+import { Watermarks, type WatermarkOptions } from './watermarks.ts';
 
 interface PendingArticle {
   article: NewsScored;
-  eventTs: number;
+  publishedTs: number;
   /** `${symbol}|${horizon}` still to measure. */
   open: Set<string>;
+}
+
+interface Retained {
+  impact: NewsImpact;
+  publishedTs: number;
+  targetTs: number;
 }
 
 export interface EngineOptions {
@@ -14,121 +23,306 @@ export interface EngineOptions {
   horizons: HorizonLabel[];
   volatilityWindows: number;
   maxPendingAgeMs: number;
+  /** Trading sessions; default ICE Brent's (weekdays, 23:00 the evening before to 22:00 UTC). */
+  calendar?: CalendarSpec;
+  /** Default: 5 s out-of-orderness, 60 s idle timeout. */
+  watermark?: WatermarkOptions;
+  /** A tick this far behind the watermark is still applied and re-measures what it changes; older ones are too late. */
+  allowedLatenessMs?: number;
+  /** Indicator context on each result; null: none. */
+  indicators?: IndicatorSpec | null;
 }
 
 export interface EngineTick {
   symbol: string;
   ts: number;
   price: number;
+  /** Identity within the symbol: `source|ts|seq`. */
   identity: string;
+  /** The tick's source, for per-source watermarks. */
+  source?: string;
 }
 
+/** What became of a tick: `late` ones were applied behind the watermark, `too_late` ones were not applied at all. */
+export type TickOutcome = 'accepted' | 'late' | 'too_late' | 'duplicate' | 'unknown_symbol';
+
+export type SkipReason = 'no_pre_price' | 'expired';
+
+const intervalFor = (h: HorizonLabel): BarInterval => (h === '1d' ? '1d' : '1m');
+const INTERVAL_MS: Record<BarInterval, number> = { '1m': 60_000, '1d': 86_400_000 };
+
 /**
- * The correlator's state machine, free of I/O: articles wait until the price watermark
- * of each symbol passes each horizon, then one impact per (article, symbol, horizon) is emitted.
+ * The correlator's state machine, free of I/O. Articles wait until the watermark of each
+ * symbol passes each horizon's target on the trading clock; then one impact per (article,
+ * symbol, horizon) is emitted at version 1. Results stay re-measurable for the allowed
+ * lateness: a late tick that changes one re-emits it with the next version (the store keeps
+ * the highest). Ticks later than that are reported as too late and change nothing.
  */
 export class ImpactEngine {
   readonly series = new Map<string, PriceSeries>();
+  readonly calendar: TradingCalendar;
+  readonly watermarks: Watermarks;
   private readonly pending = new Map<string, PendingArticle>();
-  readonly skipped: { article_id: string; symbol: string; reason: string }[] = [];
+  private readonly retained = new Map<string, Retained>();
+  private readonly finished = new Set<string>();
+  private readonly lateFrom = new Map<string, number>();
+  private readonly contextCache = new Map<string, IndicatorContext>();
+  private readonly allowedLatenessMs: number;
+  private readonly indicators: IndicatorSpec | null;
+  /** The most recent skips (bounded), and counts of all of them by reason. */
+  readonly skipped: { article_id: string; symbol: string; horizon: HorizonLabel; reason: SkipReason }[] = [];
+  readonly skippedCounts: Record<SkipReason, number> = { no_pre_price: 0, expired: 0 };
+  /** Results re-emitted with a higher version after late ticks. */
+  revisions = 0;
 
   constructor(private readonly options: EngineOptions) {
     for (const s of options.symbols) this.series.set(s, new PriceSeries());
+    this.calendar = new TradingCalendar(options.calendar ?? ICE_BRENT_CALENDAR);
+    this.watermarks = new Watermarks(options.watermark ?? { maxOutOfOrdernessMs: 5_000, idleTimeoutMs: 60_000 });
+    this.allowedLatenessMs = options.allowedLatenessMs ?? 3_600_000;
+    this.indicators = options.indicators === undefined ? DEFAULT_INDICATORS : options.indicators;
   }
 
   get pendingCount(): number {
     return this.pending.size;
   }
 
-  watermark(symbol: string): number {
-    return this.series.get(symbol)?.last ?? -Infinity;
+  get retainedCount(): number {
+    return this.retained.size;
   }
 
-  /** Where the event sits on the clock: an article known only by its date is placed at the start of that day (UTC). */
+  watermark(symbol: string, nowMs: number): number {
+    return this.watermarks.current(symbol, nowMs);
+  }
+
+  /** Where an article sits on the clock: one known only by its date is placed at the start of that day (UTC). */
   static eventTime(article: Pick<NewsScored, 'published_at' | 'published_precision'>): number {
     const t = Date.parse(article.published_at);
-    return article.published_precision === 'date' ? t - (t % 86_400_000) : t;
+    return article.published_precision === 'date' ? t - (((t % 86_400_000) + 86_400_000) % 86_400_000) : t;
   }
 
   addArticle(article: NewsScored, alreadyDone: Iterable<string> = []): void {
-    if (this.pending.has(article.id)) {
-      this.pending.get(article.id)!.article = article;
+    const p = this.pending.get(article.id);
+    if (p) {
+      p.article = article;
       return;
     }
+    if (this.finished.has(article.id)) return;
     const done = new Set(alreadyDone);
     const open = new Set<string>();
     for (const s of this.options.symbols) for (const h of this.options.horizons) if (!done.has(`${s}|${h}`)) open.add(`${s}|${h}`);
-    if (open.size) this.pending.set(article.id, { article, eventTs: ImpactEngine.eventTime(article), open });
+    if (open.size) this.pending.set(article.id, { article, publishedTs: ImpactEngine.eventTime(article), open });
+    else this.markFinished(article.id);
   }
 
-  addTick(tick: EngineTick): boolean {
+  private markFinished(id: string): void {
+    this.finished.add(id);
+    if (this.finished.size > 200_000) this.finished.delete(this.finished.values().next().value as string);
+  }
+
+  /** True when the tick (by identity) is already known: a redelivered or repeated tick. */
+  hasTick(tick: Pick<EngineTick, 'symbol' | 'identity'>): boolean {
+    return this.series.get(tick.symbol)?.has(tick.identity) ?? false;
+  }
+
+  /**
+   * A tick from the live stream. It moves its source's watermark; if it is at or behind the
+   * symbol's watermark it is late: applied (and re-measuring what it touches) within the
+   * allowed lateness, refused beyond it.
+   */
+  addTick(tick: EngineTick, nowMs: number): TickOutcome {
     const s = this.series.get(tick.symbol);
-    if (!s) return false;
-    return s.insert(tick.ts, tick.price, tick.identity);
+    if (!s) return 'unknown_symbol';
+    if (s.has(tick.identity)) return 'duplicate';
+    const wm = this.watermarks.current(tick.symbol, nowMs);
+    if (tick.ts <= wm - this.allowedLatenessMs) return 'too_late';
+    s.insert(tick.ts, tick.price, tick.identity);
+    this.watermarks.observe(tick.symbol, tick.source ?? 'default', tick.ts, nowMs);
+    if (tick.ts <= wm) {
+      this.lateFrom.set(tick.symbol, Math.min(this.lateFrom.get(tick.symbol) ?? Infinity, tick.ts));
+      return 'late';
+    }
+    return 'accepted';
   }
 
-  /** Earliest price time the pending articles still need, per symbol (for loading history from the store). */
+  /** Stored history (loaded for articles older than what the stream delivered): fills the series, moves no watermark. */
+  loadHistory(symbol: string, ticks: { ts: number; price: number; identity: string }[]): void {
+    const s = this.series.get(symbol);
+    if (!s) return;
+    s.merge(ticks);
+  }
+
+  /** Earliest price time the pending articles still need, per symbol (volatility windows and indicator bars included). */
   earliestNeeded(symbol: string): number | undefined {
     let min: number | undefined;
     const maxH = Math.max(...this.options.horizons.map((h) => HORIZONS[h] * 1000));
+    const barSpan = this.indicators ? Math.max(...this.options.horizons.map((h) => INTERVAL_MS[intervalFor(h)])) * (this.indicators.bars + 2) : 0;
     for (const p of this.pending.values()) {
       if (![...p.open].some((k) => k.startsWith(`${symbol}|`))) continue;
-      const need = p.eventTs - (this.options.volatilityWindows + 1) * maxH;
+      const windows = this.calendar.retreat(p.publishedTs, (this.options.volatilityWindows + 1) * maxH);
+      // Bars count trading days, but a margin of calendar time covers holidays.
+      const bars = this.calendar.retreat(p.publishedTs, barSpan) - barSpan / 5;
+      const need = Math.min(windows, bars);
       if (min === undefined || need < min) min = need;
     }
     return min;
   }
 
+  private context(symbol: string, h: HorizonLabel, publishedTs: number): IndicatorContext | null {
+    if (!this.indicators) return null;
+    const series = this.series.get(symbol)!;
+    const interval = intervalFor(h);
+    // Everything at or before publication, and nothing after it, decides the bars: the tick count up to it is the key.
+    const key = `${symbol}|${interval}|${series.upperBound(publishedTs)}|${series.revision}`;
+    let ctx = this.contextCache.get(key);
+    if (!ctx) {
+      ctx = indicatorContext(barsUntil(series, publishedTs, interval, this.indicators.bars), interval, this.indicators);
+      if (this.contextCache.size > 20_000) this.contextCache.clear();
+      this.contextCache.set(key, ctx);
+    }
+    return ctx;
+  }
+
+  private build(article: Pick<NewsImpact, 'article_id' | 'published_at' | 'title' | 'source' | 'topics' | 'oil_direction' | 'relevance'>, symbol: string, h: HorizonLabel, m: ImpactMeasurement, ctx: IndicatorContext | null, version: number, nowMs: number): NewsImpact {
+    const impact: NewsImpact = {
+      schema: 'news.impact/v1',
+      article_id: article.article_id,
+      symbol,
+      horizon: h,
+      horizon_seconds: HORIZONS[h],
+      published_at: article.published_at,
+      event_ts: new Date(m.eventTs).toISOString(),
+      pre_ts: new Date(m.preTs).toISOString(),
+      pre_price: m.prePrice,
+      post_ts: new Date(m.postTs).toISOString(),
+      post_price: m.postPrice,
+      return_bps: m.returnBps,
+      abnormal_bps: m.abnormalBps,
+      z: m.z,
+      pre_vol_bps: m.preVolBps,
+      title: article.title,
+      source: article.source,
+      topics: article.topics,
+      oil_direction: article.oil_direction,
+      relevance: article.relevance,
+      computed_at: new Date(nowMs).toISOString(),
+      version,
+    };
+    if (ctx) {
+      Object.assign(impact, {
+        indicator_interval: ctx.interval,
+        rsi: ctx.rsi,
+        ema: ctx.ema,
+        bb_upper: ctx.bb_upper,
+        bb_middle: ctx.bb_middle,
+        bb_lower: ctx.bb_lower,
+        bb_pct_b: ctx.bb_pct_b,
+        atr: ctx.atr,
+        atr_move: ctx.atr && ctx.atr > 0 ? (m.postPrice - m.prePrice) / ctx.atr : null,
+      });
+    }
+    return impact;
+  }
+
+  private static sameMeasurement(a: NewsImpact, b: NewsImpact): boolean {
+    const keys: (keyof NewsImpact)[] = ['pre_ts', 'pre_price', 'post_ts', 'post_price', 'return_bps', 'abnormal_bps', 'z', 'pre_vol_bps', 'rsi', 'ema', 'bb_upper', 'bb_lower', 'atr'];
+    return keys.every((k) => a[k] === b[k]);
+  }
+
+  private skip(article_id: string, symbol: string, horizon: HorizonLabel, reason: SkipReason): void {
+    this.skippedCounts[reason]++;
+    this.skipped.push({ article_id, symbol, horizon, reason });
+    if (this.skipped.length > 1000) this.skipped.shift();
+  }
+
   evaluate(nowMs: number): NewsImpact[] {
     const out: NewsImpact[] = [];
+    const wms = new Map<string, number>();
+    const wmOf = (symbol: string) => {
+      let w = wms.get(symbol);
+      if (w === undefined) wms.set(symbol, (w = this.watermarks.current(symbol, nowMs)));
+      return w;
+    };
+
+    // Late ticks: re-measure the results they can have changed (the target at or after the tick).
+    for (const [symbol, from] of this.lateFrom) {
+      const series = this.series.get(symbol)!;
+      for (const r of this.retained.values()) {
+        if (r.impact.symbol !== symbol || r.targetTs < from) continue;
+        const h = r.impact.horizon;
+        const m = measureImpact(series, r.publishedTs, HORIZONS[h] * 1000, Infinity, this.options.volatilityWindows, this.calendar);
+        if (m.status !== 'done') continue;
+        const next = this.build(r.impact, symbol, h, m.result, this.context(symbol, h, r.publishedTs), r.impact.version + 1, nowMs);
+        if (ImpactEngine.sameMeasurement(r.impact, next)) continue;
+        r.impact = next;
+        this.revisions++;
+        out.push(next);
+      }
+    }
+    this.lateFrom.clear();
+
     for (const [id, p] of this.pending) {
       for (const key of [...p.open]) {
-        const [symbol, h] = key.split('|') as [string, HorizonLabel];
+        const sep = key.lastIndexOf('|');
+        const symbol = key.slice(0, sep);
+        const h = key.slice(sep + 1) as HorizonLabel;
         const series = this.series.get(symbol)!;
-        const horizonMs = HORIZONS[h] * 1000;
-        const wm = this.watermark(symbol);
-        const outcome = measureImpact(series, p.eventTs, horizonMs, wm, this.options.volatilityWindows);
+        const wm = wmOf(symbol);
+        const outcome = measureImpact(series, p.publishedTs, HORIZONS[h] * 1000, wm, this.options.volatilityWindows, this.calendar);
         if (outcome.status === 'pending') {
-          if (wm - p.eventTs > this.options.maxPendingAgeMs) {
+          if (wm - p.publishedTs > this.options.maxPendingAgeMs) {
             p.open.delete(key);
-            this.skipped.push({ article_id: id, symbol, reason: 'expired' });
+            this.skip(id, symbol, h, 'expired');
           }
           continue;
         }
         p.open.delete(key);
         if (outcome.status === 'no_pre_price') {
-          // A price arriving later with an earlier timestamp can still supply it; until then the article is recorded as unmeasurable.
-          this.skipped.push({ article_id: id, symbol, reason: 'no_pre_price' });
+          this.skip(id, symbol, h, 'no_pre_price');
           continue;
         }
-        const r = outcome.result;
-        out.push({
-          schema: 'news.impact/v1',
-          article_id: id,
+        const impact = this.build(
+          { article_id: id, published_at: p.article.published_at, title: p.article.title, source: p.article.source, topics: p.article.topics, oil_direction: p.article.oil_direction.label, relevance: p.article.relevance },
           symbol,
-          horizon: h,
-          horizon_seconds: HORIZONS[h],
-          published_at: p.article.published_at,
-          event_ts: new Date(p.eventTs).toISOString(),
-          pre_ts: new Date(r.preTs).toISOString(),
-          pre_price: r.prePrice,
-          post_ts: new Date(r.postTs).toISOString(),
-          post_price: r.postPrice,
-          return_bps: r.returnBps,
-          abnormal_bps: r.abnormalBps,
-          z: r.z,
-          pre_vol_bps: r.preVolBps,
-          title: p.article.title,
-          source: p.article.source,
-          topics: p.article.topics,
-          oil_direction: p.article.oil_direction.label,
-          relevance: p.article.relevance,
-          computed_at: new Date(nowMs).toISOString(),
-          version: 1,
-        });
+          h,
+          outcome.result,
+          this.context(symbol, h, p.publishedTs),
+          1,
+          nowMs,
+        );
+        out.push(impact);
+        if (outcome.result.targetTs > wm - this.allowedLatenessMs) this.retained.set(`${id}|${key}`, { impact, publishedTs: p.publishedTs, targetTs: outcome.result.targetTs });
       }
-      if (p.open.size === 0) this.pending.delete(id);
+      if (p.open.size === 0) {
+        this.pending.delete(id);
+        this.markFinished(id);
+      }
     }
+
+    // Results no allowed-late tick can change any more are final.
+    for (const [k, r] of this.retained) if (r.targetTs <= wmOf(r.impact.symbol) - this.allowedLatenessMs) this.retained.delete(k);
     return out;
+  }
+
+  /**
+   * Drops ticks no pending or re-measurable result needs once a series grows past
+   * `maxTicks`; returns the new start of the complete history per pruned symbol, so the
+   * caller knows what to load again from the store if an old article turns up.
+   */
+  prune(nowMs: number, maxTicks: number, keepMs: number): Map<string, number> {
+    const pruned = new Map<string, number>();
+    for (const [symbol, s] of this.series) {
+      if (s.length <= maxTicks) continue;
+      const wm = this.watermarks.current(symbol, nowMs);
+      if (!Number.isFinite(wm)) continue;
+      let cutoff = wm - keepMs;
+      const need = this.earliestNeeded(symbol);
+      if (need !== undefined) cutoff = Math.min(cutoff, need);
+      for (const r of this.retained.values()) if (r.impact.symbol === symbol) cutoff = Math.min(cutoff, this.calendar.retreat(r.publishedTs, keepMs));
+      s.pruneBefore(cutoff);
+      this.contextCache.clear();
+      pruned.set(symbol, cutoff);
+    }
+    return pruned;
   }
 }

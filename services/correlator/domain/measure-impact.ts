@@ -1,54 +1,86 @@
 import type { PriceSeries } from './price-series.ts';
+import { TradingCalendar, ALWAYS_OPEN } from './trading-calendar.ts';
 
 export interface ImpactMeasurement {
+  /** Start of the measurement on the trading clock: the publication, or the next open when the market was shut. */
+  eventTs: number;
+  /** eventTs plus the horizon in trading time. */
+  targetTs: number;
   preTs: number;
   prePrice: number;
   postTs: number;
   postPrice: number;
   returnBps: number;
-  /** Return minus the mean pre-event return over windows of the same length. */
+  /**
+   * Return minus the mean return of the pre-event windows of the same trading length (the
+   * normal return). Being measured from the event to the horizon, it is the cumulative
+   * abnormal return CAR(0, h).
+   */
   abnormalBps: number | null;
   /** Standard deviation of those pre-event returns. */
   preVolBps: number | null;
+  /** abnormal / pre-event volatility. */
   z: number | null;
+  /** Pre-event windows that had prices at both ends. */
+  windows: number;
 }
 
-export type MeasureOutcome = { status: 'done'; result: ImpactMeasurement } | { status: 'pending' } | { status: 'no_pre_price' };
+export type MeasureOutcome = { status: 'done'; result: ImpactMeasurement } | { status: 'pending'; targetTs: number } | { status: 'no_pre_price' };
 
 export function returnBps(from: number, to: number): number {
   return (to / from - 1) * 10_000;
 }
 
+const always = new TradingCalendar(ALWAYS_OPEN);
+
 /**
- * Measures the price reaction to an event at `eventTs` over `horizonMs`.
- * Pre-event price: the last tick at or before the event. Post price: the last tick at
- * or before event + horizon, known only once the watermark has passed that instant.
- * Normal volatility comes from `windows` back-to-back windows of the same length ending at the event.
+ * Measures the price reaction to an event published at `publishedTs` over `horizonMs` of
+ * trading time.
+ *
+ * - Pre-event price: the last tick at or before publication (no look-ahead: a tick at
+ *   the same instant is known, a later one never stands in).
+ * - Post price: the last tick at or before the target, known only once the watermark has
+ *   passed the target (`watermark >= target`: no tick at or before it is still expected).
+ * - Normal volatility: `windows` back-to-back pre-event windows of the same trading length,
+ *   the newest ending at publication.
  */
-export function measureImpact(series: PriceSeries, eventTs: number, horizonMs: number, watermark: number, windows: number): MeasureOutcome {
-  const target = eventTs + horizonMs;
-  if (watermark < target) return { status: 'pending' };
-  const pre = series.atOrBefore(eventTs);
+export function measureImpact(
+  series: PriceSeries,
+  publishedTs: number,
+  horizonMs: number,
+  watermark: number,
+  windows: number,
+  calendar: TradingCalendar = always,
+): MeasureOutcome {
+  const eventTs = calendar.nextOpen(publishedTs);
+  const targetTs = calendar.advance(eventTs, horizonMs);
+  if (watermark < targetTs) return { status: 'pending', targetTs };
+  const pre = series.atOrBefore(publishedTs);
   if (!pre) return { status: 'no_pre_price' };
-  const post = series.atOrBefore(target);
-  if (!post) return { status: 'pending' };
+  const post = series.atOrBefore(targetTs)!;
   const r = returnBps(pre.price, post.price);
   const past: number[] = [];
+  let end = publishedTs;
   for (let i = 0; i < windows; i++) {
-    const end = series.atOrBefore(eventTs - i * horizonMs);
-    const start = series.atOrBefore(eventTs - (i + 1) * horizonMs);
-    if (!end || !start) break;
-    past.push(returnBps(start.price, end.price));
+    const start = calendar.retreat(end, horizonMs);
+    const a = series.atOrBefore(start);
+    const b = series.atOrBefore(end);
+    if (!a || !b) break;
+    past.push(returnBps(a.price, b.price));
+    end = start;
   }
   let abnormal: number | null = null;
   let vol: number | null = null;
   let z: number | null = null;
   if (past.length >= 2) {
-    const mean = past.reduce((a, b) => a + b, 0) / past.length;
-    const variance = past.reduce((a, b) => a + (b - mean) ** 2, 0) / (past.length - 1);
+    const mean = past.reduce((s, x) => s + x, 0) / past.length;
+    const variance = past.reduce((s, x) => s + (x - mean) ** 2, 0) / (past.length - 1);
     abnormal = r - mean;
     vol = Math.sqrt(variance);
     z = vol > 0 ? abnormal / vol : null;
   }
-  return { status: 'done', result: { preTs: pre.ts, prePrice: pre.price, postTs: post.ts, postPrice: post.price, returnBps: r, abnormalBps: abnormal, preVolBps: vol, z } };
+  return {
+    status: 'done',
+    result: { eventTs, targetTs, preTs: pre.ts, prePrice: pre.price, postTs: post.ts, postPrice: post.price, returnBps: r, abnormalBps: abnormal, preVolBps: vol, z, windows: past.length },
+  };
 }

@@ -1,15 +1,26 @@
-/** Sorted price series for one symbol: out-of-order ticks are inserted in place, duplicates (same ts and seq) kept once. */
+/** Sorted price series for one symbol: out-of-order ticks are inserted in place, duplicates (same identity) kept once. */
 export class PriceSeries {
-  readonly ts: number[] = [];
-  readonly price: number[] = [];
+  /** Sorted times and their prices (read them, never write them). */
+  ts: number[] = [];
+  price: number[] = [];
   private readonly keys = new Map<string, number>();
+  /** Bumped whenever a tick lands anywhere but at the end, so caches over past prices know to drop. */
+  revision = 0;
 
   get length(): number {
     return this.ts.length;
   }
 
+  get first(): number | undefined {
+    return this.ts.length ? this.ts[0] : undefined;
+  }
+
   get last(): number | undefined {
     return this.ts.length ? this.ts[this.ts.length - 1] : undefined;
+  }
+
+  has(identity: string): boolean {
+    return this.keys.has(identity);
   }
 
   insert(ts: number, price: number, identity = `${ts}`): boolean {
@@ -24,11 +35,46 @@ export class PriceSeries {
     const i = this.upperBound(ts);
     this.ts.splice(i, 0, ts);
     this.price.splice(i, 0, price);
+    this.revision++;
     return true;
   }
 
+  /**
+   * Adds many ticks at once (a history loaded from the store) in one linear merge instead of
+   * one insertion each; known identities are skipped. Returns how many were new.
+   */
+  merge(ticks: { ts: number; price: number; identity: string }[]): number {
+    const fresh = ticks.filter((t) => !this.keys.has(t.identity) && (this.keys.set(t.identity, t.ts), true)).sort((a, b) => a.ts - b.ts);
+    if (fresh.length === 0) return 0;
+    const n = this.ts.length;
+    if (n === 0 || fresh[0].ts >= this.ts[n - 1]) {
+      for (const t of fresh) {
+        this.ts.push(t.ts);
+        this.price.push(t.price);
+      }
+      return fresh.length;
+    }
+    const ts: number[] = [];
+    const price: number[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < n || j < fresh.length) {
+      if (j >= fresh.length || (i < n && this.ts[i] <= fresh[j].ts)) {
+        ts.push(this.ts[i]);
+        price.push(this.price[i++]);
+      } else {
+        ts.push(fresh[j].ts);
+        price.push(fresh[j++].price);
+      }
+    }
+    this.ts = ts;
+    this.price = price;
+    this.revision++;
+    return fresh.length;
+  }
+
   /** Index of the first element with ts > t. */
-  private upperBound(t: number): number {
+  upperBound(t: number): number {
     let lo = 0;
     let hi = this.ts.length;
     while (lo < hi) {
@@ -59,5 +105,6 @@ export class PriceSeries {
     this.ts.splice(0, i);
     this.price.splice(0, i);
     for (const [key, ts] of this.keys) if (ts < cutoff) this.keys.delete(key);
+    this.revision++;
   }
 }

@@ -1,4 +1,5 @@
 import type { PriceTick } from '../../../shared/contracts/events.ts';
+import { parseCsvLine } from './csv.ts';
 
 export interface RawTick {
   symbol: string;
@@ -6,76 +7,171 @@ export interface RawTick {
   price: number;
   size: number | null;
   seq: number;
+  /** Where the tick came from in its source (line number of a file, bar index of a poll), for rejection logs. */
   line: number;
 }
+
+export type PriceFileFormat = 'daily' | 'ticks' | 'ndjson' | 'unknown';
 
 export interface ParseOutcome {
   ticks: RawTick[];
   rejected: { line: number; reason: string }[];
-  format: 'daily' | 'ticks' | 'unknown';
+  format: PriceFileFormat;
 }
 
-function splitCsvLine(line: string): string[] {
-  return line.split(',').map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
-}
-
-function parseTime(text: string): number {
-  if (/^\d{10,13}(\.\d+)?$/.test(text)) {
-    const n = Number(text);
-    return text.length <= 10 || n < 1e11 ? n * 1000 : n;
-  }
-  return Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(text) || !/T|\s\d/.test(text) ? text : `${text}Z`);
+export interface PriceParseOptions {
+  symbol: string;
+  /** `HH:MM` UTC at which a daily close is stamped. */
+  closeUtc: string;
 }
 
 /**
- * Parses daily `Date,Price` files (the EIA series) and tick files `ts,symbol,price[,size]`.
- * A daily close is stamped at the end of its session (`closeUtc`), so a headline of the
- * same day never sees that day's close as its pre-event price.
+ * Epoch seconds or milliseconds, or an ISO-like text; a text without a zone is UTC
+ * (price files from exchanges are in UTC; a local-time reading would shift every tick).
  */
-export function parsePriceCsv(text: string, options: { symbol: string; closeUtc: string }): ParseOutcome {
+export function parseTime(text: string | number): number {
+  if (typeof text === 'number') return text < 1e11 ? text * 1000 : text;
+  const s = text.trim();
+  if (/^\d{9,13}(\.\d+)?$/.test(s)) {
+    const n = Number(s);
+    return n < 1e11 ? n * 1000 : n;
+  }
+  if (/^\d{4}-\d{2}-\d{2}$/.test(s)) return Date.parse(`${s}T00:00:00Z`);
+  const hasZone = /[zZ]$|[+-]\d{2}:?\d{2}$/.test(s);
+  return Date.parse(hasZone ? s : `${s.replace(' ', 'T')}Z`);
+}
+
+function parseNumber(text: string | undefined | null): number {
+  if (text === undefined || text === null) return NaN;
+  const s = String(text).trim();
+  return s === '' ? NaN : Number(s);
+}
+
+export function detectFormat(firstLine: string): PriceFileFormat {
+  const line = firstLine.replace(/^\uFEFF/, '').trim();
+  if (line.startsWith('{')) return 'ndjson';
+  const header = parseCsvLine(line).map((h) => h.trim().toLowerCase());
+  if (header[0] === 'date' && header.includes('price')) return 'daily';
+  if (header.includes('ts') && header.includes('price')) return 'ticks';
+  return 'unknown';
+}
+
+export type LineResult = { ok: true; tick: RawTick } | { ok: false; reason: string } | null;
+
+/**
+ * A stateful parser fed one line at a time, so a file of any size streams through it.
+ * Daily files (`Date,Price`, the EIA series) stamp each close at the end of its session
+ * (`closeUtc`), so a headline of that day never sees the day's own close as its pre-event
+ * price. A day has one close: its seq is 0, and a repeated date is the same tick again.
+ * In tick files (`ts,symbol,price[,size][,seq]` or NDJSON) several trades may share a
+ * timestamp; without a seq column they are numbered in file order, which a replay of the
+ * same file repeats exactly.
+ */
+export class PriceLineParser {
+  format: PriceFileFormat = 'unknown';
+  private header: string[] = [];
+  private readonly seqs = new Map<string, number>();
+  private readonly closeOffsetMs: number;
+
+  constructor(private readonly options: PriceParseOptions) {
+    const [hh, mm] = options.closeUtc.split(':').map(Number);
+    this.closeOffsetMs = (hh * 60 + mm) * 60_000;
+  }
+
+  /** Reads the first line; returns false when the format is not recognised. */
+  start(firstLine: string): boolean {
+    this.format = detectFormat(firstLine);
+    if (this.format === 'daily' || this.format === 'ticks') this.header = parseCsvLine(firstLine.replace(/^\uFEFF/, '')).map((h) => h.trim().toLowerCase());
+    return this.format !== 'unknown';
+  }
+
+  private nextSeq(symbol: string, ts: number): number {
+    const k = `${symbol}|${ts}`;
+    const seq = this.seqs.get(k) ?? 0;
+    this.seqs.set(k, seq + 1);
+    // Only the current timestamp can still repeat in a time-ordered file; keep the map small.
+    if (this.seqs.size > 10_000) for (const key of this.seqs.keys()) if (key !== k) this.seqs.delete(key);
+    return seq;
+  }
+
+  line(text: string, lineNo: number): LineResult {
+    const line = text.trim();
+    if (!line) return null;
+    if (this.format === 'ndjson') return this.ndjson(line, lineNo);
+    const cells = parseCsvLine(line).map((c) => c.trim());
+    const col = (name: string) => this.header.indexOf(name);
+    const price = parseNumber(cells[col('price')]);
+    if (this.format === 'daily') {
+      const day = parseTime(cells[col('date')] ?? '');
+      if (!Number.isFinite(day)) return { ok: false, reason: 'bad_timestamp' };
+      const ts = day - (((day % 86_400_000) + 86_400_000) % 86_400_000) + this.closeOffsetMs;
+      return { ok: true, tick: { symbol: this.options.symbol, ts, price, size: null, seq: 0, line: lineNo } };
+    }
+    const ts = parseTime(cells[col('ts')] ?? '');
+    if (!Number.isFinite(ts)) return { ok: false, reason: 'bad_timestamp' };
+    const symbol = (col('symbol') >= 0 && cells[col('symbol')]) || this.options.symbol;
+    const sizeText = col('size') >= 0 ? cells[col('size')] : undefined;
+    const size = sizeText === undefined || sizeText === '' ? null : Number(sizeText);
+    const seqText = col('seq') >= 0 ? cells[col('seq')] : undefined;
+    const seq = seqText !== undefined && seqText !== '' ? Number(seqText) : this.nextSeq(symbol, ts);
+    if (!Number.isInteger(seq) || seq < 0) return { ok: false, reason: 'bad_seq' };
+    return { ok: true, tick: { symbol, ts, price, size, seq, line: lineNo } };
+  }
+
+  private ndjson(line: string, lineNo: number): LineResult {
+    let o: Record<string, unknown>;
+    try {
+      o = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      return { ok: false, reason: 'bad_json' };
+    }
+    if (typeof o !== 'object' || o === null) return { ok: false, reason: 'bad_json' };
+    const rawTs = o.ts ?? o.time ?? o.timestamp;
+    const ts = typeof rawTs === 'number' ? parseTime(rawTs) : typeof rawTs === 'string' ? parseTime(rawTs) : NaN;
+    if (!Number.isFinite(ts)) return { ok: false, reason: 'bad_timestamp' };
+    const symbol = typeof o.symbol === 'string' && o.symbol ? o.symbol : this.options.symbol;
+    const p = o.price ?? o.close ?? o.p;
+    const price = typeof p === 'number' ? p : typeof p === 'string' ? parseNumber(p) : NaN;
+    const s = o.size ?? o.volume ?? o.qty;
+    const size = s === undefined || s === null ? null : typeof s === 'number' ? s : parseNumber(String(s));
+    const seq = o.seq === undefined || o.seq === null ? this.nextSeq(symbol, ts) : Number(o.seq);
+    if (!Number.isInteger(seq) || seq < 0) return { ok: false, reason: 'bad_seq' };
+    return { ok: true, tick: { symbol, ts, price, size, seq, line: lineNo } };
+  }
+}
+
+/** Whole-text form of the line parser (small files, tests). */
+export function parsePriceCsv(text: string, options: PriceParseOptions): ParseOutcome {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const header = splitCsvLine(lines[0] ?? '').map((h) => h.toLowerCase());
+  const parser = new PriceLineParser(options);
   const out: ParseOutcome = { ticks: [], rejected: [], format: 'unknown' };
-  const [hh, mm] = options.closeUtc.split(':').map(Number);
-  const seqs = new Map<string, number>();
-  const isDaily = header[0] === 'date' && header.includes('price');
-  const isTicks = header.includes('ts') && header.includes('price');
-  if (!isDaily && !isTicks) {
-    out.rejected.push({ line: 1, reason: `unknown header "${lines[0] ?? ''}": expected Date,Price or ts,symbol,price[,size]` });
+  const first = lines.findIndex((l) => l.trim() !== '');
+  if (first < 0 || !parser.start(lines[first])) {
+    out.rejected.push({ line: first + 1, reason: `unknown header "${lines[Math.max(0, first)] ?? ''}": expected Date,Price or ts,symbol,price[,size] or NDJSON` });
     return out;
   }
-  out.format = isDaily ? 'daily' : 'ticks';
-  const col = (name: string) => header.indexOf(name);
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i];
-    if (!line.trim()) continue;
-    const cells = splitCsvLine(line);
-    let ts: number;
-    let symbol = options.symbol;
-    let size: number | null = null;
-    const priceText = cells[col('price')];
-    if (isDaily) {
-      const d = cells[col('date')];
-      const day = /^\d{4}-\d{2}-\d{2}$/.test(d) ? Date.parse(`${d}T00:00:00Z`) : NaN;
-      ts = day + (hh * 60 + mm) * 60_000;
-    } else {
-      ts = parseTime(cells[col('ts')]);
-      if (col('symbol') >= 0 && cells[col('symbol')]) symbol = cells[col('symbol')];
-      if (col('size') >= 0 && cells[col('size')] !== undefined && cells[col('size')] !== '') size = Number(cells[col('size')]);
-    }
-    const price = priceText === undefined || priceText === '' ? NaN : Number(priceText);
-    if (!Number.isFinite(ts)) {
-      out.rejected.push({ line: i + 1, reason: 'bad_timestamp' });
-      continue;
-    }
-    const k = `${symbol}|${ts}`;
-    const seq = seqs.get(k) ?? 0;
-    seqs.set(k, seq + 1);
-    out.ticks.push({ symbol, ts, price, size, seq, line: i + 1 });
+  out.format = parser.format;
+  // NDJSON has no header: its first line is data.
+  for (let i = parser.format === 'ndjson' ? first : first + 1; i < lines.length; i++) {
+    const r = parser.line(lines[i], i + 1);
+    if (r === null) continue;
+    if (r.ok) out.ticks.push(r.tick);
+    else out.rejected.push({ line: i + 1, reason: r.reason });
   }
   return out;
 }
 
 export function toTickEvent(t: RawTick, source: string): PriceTick {
   return { schema: 'prices.ticks/v1', symbol: t.symbol, ts: new Date(t.ts).toISOString(), price: t.price, size: t.size, source, seq: t.seq };
+}
+
+/** Identity of a tick within its source: replaying it is a no-op. */
+export function tickIdentity(t: Pick<RawTick, 'symbol' | 'ts' | 'seq'>): string {
+  return `${t.symbol}|${t.ts}|${t.seq}`;
+}
+
+/** Wall-clock delay before a tick is due when replaying at `speed` times real time (0: as fast as possible). */
+export function replayDueMs(firstTs: number, ts: number, speed: number): number {
+  if (!(speed > 0)) return 0;
+  return Math.max(0, (ts - firstTs) / speed);
 }
