@@ -387,15 +387,21 @@ export class KafkaBus implements Bus {
       }
     };
 
-    const consumerConfig = {
+    const consumerConfig = (self: () => Consumer | undefined) => ({
       groupId: options.groupId,
       sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: heartbeatMs,
       rebalanceTimeout: this.options.rebalanceTimeoutMs ?? 60_000,
       maxWaitTimeInMs: this.options.maxWaitTimeMs ?? 500,
       allowAutoTopicCreation: true,
-      retry: { initialRetryTime: 100, maxRetryTime: 2000, retries: 8 },
-    };
+      retry: {
+        initialRetryTime: 100,
+        maxRetryTime: 2000,
+        retries: 8,
+        // kafkajs schedules its own restart even when the crash comes after disconnect() (a join cut short by close).
+        restartOnFailure: async () => !closing && self() === consumer,
+      },
+    });
 
     /**
      * kafkajs restarts a consumer after a retriable crash by itself, but one that crashed on an error it
@@ -417,7 +423,7 @@ export class KafkaBus implements Bus {
     };
 
     const launch = async (): Promise<void> => {
-      const c = this.kafka.consumer(consumerConfig);
+      const c: Consumer = this.kafka.consumer(consumerConfig(() => c));
       consumer = c;
       c.on(c.events.GROUP_JOIN, (e) => {
         if (c !== consumer) return;
@@ -461,15 +467,6 @@ export class KafkaBus implements Bus {
       }
     };
 
-    try {
-      await withDeadline(launch(), this.options.connectTimeoutMs ?? 30_000, () => new AppError('BUS_TIMEOUT', `subscribing ${options.groupId} timed out`));
-    } catch (err) {
-      closing = true;
-      closingSignal();
-      void consumer?.disconnect().catch(() => {});
-      throw wrapKafkaError(err, `subscribing ${options.groupId} to ${options.topics.join(',')}`);
-    }
-
     let closed: Promise<void> | undefined;
     active.close = () => {
       closed ??= (async () => {
@@ -489,7 +486,19 @@ export class KafkaBus implements Bus {
       })();
       return closed;
     };
+    // Registered before joining, so that a bus.close() during the join closes this member too.
     this.subscriptions.add(active);
+
+    try {
+      await withDeadline(launch(), this.options.connectTimeoutMs ?? 30_000, () => new AppError('BUS_TIMEOUT', `subscribing ${options.groupId} timed out`));
+    } catch (err) {
+      await active.close();
+      throw wrapKafkaError(err, `subscribing ${options.groupId} to ${options.topics.join(',')}`);
+    }
+    if (closing) {
+      await active.close();
+      throw new AppError('BUS_CLOSED', `kafka bus closed while ${options.groupId} was joining`);
+    }
     return { close: () => active.close(), assignments: () => active.assignments() };
   }
 

@@ -3,7 +3,7 @@
  * wire): what services rely on must hold the same way on both.
  */
 import { randomBytes } from 'node:crypto';
-import { expect, it } from 'vitest';
+import { it as vitestIt } from 'vitest';
 import { z } from 'zod';
 import { dlqTopic } from '../../../../shared/contracts/events.ts';
 import type { Bus, IncomingMessage, Subscription } from '../../../../shared/bus/port.ts';
@@ -18,6 +18,8 @@ export interface BusUnderTest {
 export interface ConformanceOptions {
   /** Deadline for each awaited condition (Kafka group joins and rebalances take seconds). */
   waitMs?: number;
+  /** Run the cases at the same time (each has its own bus, topic and groups): Kafka's group joins wait seconds each. */
+  concurrent?: boolean;
 }
 
 interface Payload {
@@ -69,6 +71,7 @@ function countBy<T>(items: T[], f: (t: T) => string): Map<string, number> {
 
 export function runBusConformance(name: string, makeBus: () => Promise<BusUnderTest>, options: ConformanceOptions = {}): void {
   const waitMs = options.waitMs ?? 10_000;
+  const it = options.concurrent ? vitestIt.concurrent : vitestIt;
   const until = (condition: () => boolean, message: string | (() => string)) => waitFor(condition, { timeoutMs: waitMs, intervalMs: 10, message });
 
   /** A bus, fresh topic names and a group per test; subscriptions are closed before the bus. */
@@ -88,7 +91,7 @@ export function runBusConformance(name: string, makeBus: () => Promise<BusUnderT
     }
   }
 
-  it(`${name}: keeps per-key order across several keys and partitions, in batches of at most maxBatchSize`, async () => {
+  it(`${name}: keeps per-key order across several keys and partitions, in batches of at most maxBatchSize`, async ({ expect }) => {
     await withBus(async ({ bus, topic, group, track }) => {
       const keys = Array.from({ length: 8 }, (_, i) => `key-${i}`);
       const first = stream(keys, 20);
@@ -134,7 +137,7 @@ export function runBusConformance(name: string, makeBus: () => Promise<BusUnderT
     });
   });
 
-  it(`${name}: an acked batch is committed: a new member of the group after close gets only what came later`, async () => {
+  it(`${name}: an acked batch is committed: a new member of the group after close gets only what came later`, async ({ expect }) => {
     await withBus(async ({ bus, topic, group, track }) => {
       const keys = Array.from({ length: 24 }, (_, i) => `acked-${i}`);
       const before = stream(keys, 2);
@@ -157,7 +160,7 @@ export function runBusConformance(name: string, makeBus: () => Promise<BusUnderT
   });
 
   for (const failure of ['never resolves', 'always throws'] as const) {
-    it(`${name}: redelivers every unacked message to another member after a consumer whose handler ${failure} is closed`, async () => {
+    it(`${name}: redelivers every unacked message to another member after a consumer whose handler ${failure} is closed`, async ({ expect }) => {
       await withBus(async ({ bus, topic, group, track }) => {
         const keys = Array.from({ length: 12 }, (_, i) => `stuck-${i}`);
         const payloads = stream(keys, 3);
@@ -190,7 +193,7 @@ export function runBusConformance(name: string, makeBus: () => Promise<BusUnderT
     });
   }
 
-  it(`${name}: a second member joining mid-stream takes over part of the partitions without losing a message`, async () => {
+  it(`${name}: a second member joining mid-stream takes over part of the partitions without losing a message`, async ({ expect }) => {
     await withBus(async ({ bus, topic, group, track }) => {
       const keys = Array.from({ length: 16 }, (_, i) => `rb-${i}`);
       const seenA: Payload[] = [];
@@ -253,7 +256,7 @@ export function runBusConformance(name: string, makeBus: () => Promise<BusUnderT
     });
   });
 
-  it(`${name}: a handler failing a few times is retried with the same batch, without loss or reorder`, async () => {
+  it(`${name}: a handler failing a few times is retried with the same batch, without loss or reorder`, async ({ expect }) => {
     await withBus(async ({ bus, topic, group, track }) => {
       const keys = Array.from({ length: 6 }, (_, i) => `retry-${i}`);
       const payloads = stream(keys, 10);
@@ -292,7 +295,7 @@ export function runBusConformance(name: string, makeBus: () => Promise<BusUnderT
     });
   });
 
-  it(`${name}: subscribeEvents routes invalid JSON and schema-invalid messages to <topic>.dlq with x-error, valid ones to the handler`, async () => {
+  it(`${name}: subscribeEvents routes invalid JSON and schema-invalid messages to <topic>.dlq with x-error, valid ones to the handler`, async ({ expect }) => {
     await withBus(async ({ bus, topic, group, track }) => {
       const schema = z.object({ schema: z.literal('conformance/v1'), id: z.string(), n: z.number() });
       const valid = Array.from({ length: 6 }, (_, n) => ({ schema: 'conformance/v1' as const, id: `ev-${n}`, n }));
