@@ -1,5 +1,5 @@
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { openBus } from '../shared/bus/open-bus.ts';
+import { openBus, type OpenBusDeps } from '../shared/bus/open-bus.ts';
 import type { Bus } from '../shared/bus/port.ts';
 import { TOPIC_PARTITIONS, dlqTopic } from '../shared/contracts/events.ts';
 import { openStore } from '../shared/store/clickhouse-store.ts';
@@ -30,7 +30,16 @@ export const ALL_TOPICS = Object.entries(TOPIC_PARTITIONS).flatMap(([topic, part
   { topic: dlqTopic(topic), partitions: 1 },
 ]);
 
-export async function openRuntime(config: RootConfig, options: { logger?: Logger; clock?: Clock; bus?: Bus } = {}): Promise<Runtime> {
+export interface RuntimeOptions {
+  logger?: Logger;
+  clock?: Clock;
+  bus?: Bus;
+  busDeps?: OpenBusDeps;
+  /** Runs after the bus and store are closed (e.g. stopping an embedded dev broker). */
+  onClose?: () => Promise<void>;
+}
+
+export async function openRuntime(config: RootConfig, options: RuntimeOptions = {}): Promise<Runtime> {
   const logger = options.logger ?? createLogger({ level: config.log.level });
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
@@ -41,8 +50,15 @@ export async function openRuntime(config: RootConfig, options: { logger?: Logger
     await store.close();
     throw err;
   }
-  const bus = options.bus ?? (await openBus(config.bus, logger));
-  await bus.ensureTopics?.(ALL_TOPICS);
+  let bus: Bus;
+  try {
+    bus = options.bus ?? (await openBus(config.bus, logger, options.busDeps));
+    await bus.ensureTopics?.(ALL_TOPICS);
+  } catch (err) {
+    await store.close();
+    await options.onClose?.();
+    throw err;
+  }
   return {
     config,
     bus,
@@ -51,8 +67,12 @@ export async function openRuntime(config: RootConfig, options: { logger?: Logger
     clock: options.clock ?? systemClock,
     metrics,
     async close() {
-      await bus.close();
-      await store.close();
+      try {
+        await bus.close();
+        await store.close();
+      } finally {
+        await options.onClose?.();
+      }
     },
   };
 }

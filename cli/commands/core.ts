@@ -7,12 +7,8 @@ import { configFrom, untilSignal } from '../context.ts';
 import { formatTable, toCsv } from '../format.ts';
 import { openRuntime, startServices, stopServices } from '../runtime.ts';
 import { runDemo } from '../demo/run-demo.ts';
+import { chooseBus } from '../kafka-option.ts';
 import type { RootConfig } from '../config.ts';
-
-function busOverride(kafka?: string): Record<string, unknown> {
-  if (!kafka) return {};
-  return { bus: { kind: 'kafka', brokers: kafka.split(',').map((s) => s.trim()).filter(Boolean) } };
-}
 
 function portOverride(config: RootConfig, port?: string): RootConfig {
   if (port === undefined) return config;
@@ -23,8 +19,10 @@ function portOverride(config: RootConfig, port?: string): RootConfig {
 
 const kafkaOption = () => new Option('--kafka <where>', "bus: 'embedded' (start a dev broker for this run) or host:port[,host:port] of a Kafka cluster; default in-process");
 
-async function runUntilSignal(config: RootConfig, names: ServiceName[]): Promise<void> {
-  const rt = await openRuntime(config);
+async function runUntilSignal(base: RootConfig, kafka: string | undefined, names: ServiceName[]): Promise<void> {
+  const { config, runtime, devBroker } = await chooseBus(base, kafka);
+  if (devBroker) console.log(`embedded Kafka dev broker at ${devBroker.bootstrap}`);
+  const rt = await openRuntime(config, runtime);
   const services = await startServices(names, rt);
   const api = services.find((s) => s.name === 'api') as { url?: string } | undefined;
   console.log(`oilwire running: ${services.map((s) => s.name).join(', ')}${api?.url ? ` — dashboard and API at ${api.url}` : ''} (Ctrl-C to stop)`);
@@ -41,8 +39,8 @@ export function registerCore(program: Command): void {
     .option('--port <n>', 'HTTP port of the API and dashboard')
     .addOption(kafkaOption())
     .action(async (opts: { port?: string; kafka?: string }, cmd: Command) => {
-      const config = portOverride(configFrom(cmd, busOverride(opts.kafka)), opts.port);
-      await runUntilSignal(config, [...SERVICE_NAMES]);
+      const config = portOverride(configFrom(cmd), opts.port);
+      await runUntilSignal(config, opts.kafka, [...SERVICE_NAMES]);
     });
 
   program
@@ -53,8 +51,8 @@ export function registerCore(program: Command): void {
     .addOption(kafkaOption())
     .action(async (service: string, opts: { port?: string; kafka?: string }, cmd: Command) => {
       if (!SERVICE_NAMES.includes(service as ServiceName)) throw new AppError('INPUT_INVALID', `unknown service "${service}": expected one of ${SERVICE_NAMES.join(', ')}`);
-      const config = portOverride(configFrom(cmd, busOverride(opts.kafka)), opts.port);
-      await runUntilSignal(config, [service as ServiceName]);
+      const config = portOverride(configFrom(cmd), opts.port);
+      await runUntilSignal(config, opts.kafka, [service as ServiceName]);
     });
 
   program
@@ -64,11 +62,14 @@ export function registerCore(program: Command): void {
     .option('--port <n>', 'HTTP port of the API and dashboard (with --keep)')
     .addOption(kafkaOption())
     .action(async (opts: { keep?: boolean; port?: string; kafka?: string }, cmd: Command) => {
-      const config = portOverride(configFrom(cmd, busOverride(opts.kafka)), opts.port);
+      const chosen = await chooseBus(portOverride(configFrom(cmd), opts.port), opts.kafka);
+      const config = chosen.config;
+      if (chosen.devBroker) console.log(`embedded Kafka dev broker at ${chosen.devBroker.bootstrap}`);
       const started = Date.now();
       let last = -1;
       const result = await runDemo({
         config,
+        runtime: chosen.runtime,
         keep: Boolean(opts.keep),
         onProgress: (done, total) => {
           if (done !== last && process.stderr.isTTY) process.stderr.write(`\rmeasuring price reactions: ${done}/${total}`);

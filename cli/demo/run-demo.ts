@@ -5,7 +5,7 @@ import { articleId } from '../../shared/contracts/ids.ts';
 import type { Logger } from '../../shared/runtime/logger.ts';
 import type { RunningService, ServiceName } from '../../shared/runtime/service.ts';
 import type { RootConfig } from '../config.ts';
-import { openRuntime, startServices, stopServices, type Runtime } from '../runtime.ts';
+import { openRuntime, startServices, stopServices, type Runtime, type RuntimeOptions } from '../runtime.ts';
 import { DEMO_HEADLINES, DEMO_HORIZONS, DEMO_SYMBOL, DEMO_TICKS, demoFeedXml, headlineTime } from './sample.ts';
 
 export const DEMO_FEED_NAME = 'demo-wire';
@@ -55,6 +55,7 @@ export async function runDemo(options: {
   config: RootConfig;
   keep: boolean;
   logger?: Logger;
+  runtime?: RuntimeOptions;
   timeoutMs?: number;
   onProgress?: (done: number, total: number) => void;
 }): Promise<DemoResult> {
@@ -62,7 +63,7 @@ export async function runDemo(options: {
   const feedPath = join(dir, 'demo-feed.xml');
   writeFileSync(feedPath, demoFeedXml());
   const config = demoConfig(options.config, feedPath);
-  const rt = await openRuntime(config, { logger: options.logger });
+  const rt = await openRuntime(config, { ...options.runtime, logger: options.logger });
   const names: ServiceName[] = ['correlator', 'scorer', 'ingest-prices', 'ingest-news', ...(options.keep ? (['api'] as const) : [])];
   let services: RunningService[] = [];
   const cleanup = async () => {
