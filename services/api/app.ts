@@ -1,52 +1,80 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { isAppError } from '../../shared/errors.ts';
-import type { Store } from '../../shared/store/port.ts';
+import { Registry } from 'prom-client';
+import { AppError } from '../../shared/errors.ts';
+import { systemClock, type Clock } from '../../shared/runtime/clock.ts';
 import type { Logger } from '../../shared/runtime/logger.ts';
-import { checkReadOnlySql } from './domain/sql-guard.ts';
-import type { ApiConfig } from './config.ts';
-
-const FORMATS = { json: 'JSON', csv: 'CSVWithNames', tsv: 'TabSeparatedWithNames' } as const;
-const CONTENT_TYPES = { json: 'application/json', csv: 'text/csv; charset=utf-8', tsv: 'text/tab-separated-values; charset=utf-8' } as const;
+import type { Store } from '../../shared/store/port.ts';
+import { openSqlRunner, type SqlRunner } from './adapters/sql-runner.ts';
+import type { Dispatcher } from './alerts/dispatcher.ts';
+import { apiConfigSchema, type ApiConfig } from './config.ts';
+import { apiMetrics } from './metrics.ts';
+import { registerAuth } from './routes/auth.ts';
+import { registerDashboard } from './routes/dashboard.ts';
+import { sendError, toAppError } from './routes/errors.ts';
+import { registerHealth, type ReadinessCheck } from './routes/health.ts';
+import { registerSql } from './routes/sql.ts';
+import { registerStream } from './routes/stream.ts';
+import { registerWebhooks } from './routes/webhooks.ts';
+import type { StreamHub } from './stream/hub.ts';
 
 export interface ApiDeps {
   store: Store;
   config: ApiConfig;
   logger: Logger;
+  clock?: Clock;
+  /** The process registry (deps.metrics); a private one by default. */
+  registry?: Registry;
+  /** Analyst query runner; opened on first use (and closed with the app) when not given. */
+  sqlRunner?: SqlRunner;
+  hub?: StreamHub;
+  dispatcher?: Dispatcher;
+  readiness?: ReadinessCheck;
 }
 
 /** Built apart from `listen` so tests drive it with `inject`. */
 export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
-  const app: FastifyInstance = Fastify({ loggerInstance: deps.logger.child({ service: 'api' }) as FastifyBaseLogger, bodyLimit: deps.config.sql.maxQueryBytes + 1024 });
-  app.addContentTypeParser(['text/plain', 'application/sql'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
-
-  app.get('/healthz', async () => ({ status: 'ok' }));
-
-  app.post('/sql', async (req, reply) => {
-    const body = req.body as unknown;
-    const query = typeof body === 'string' ? body : typeof (body as { query?: unknown })?.query === 'string' ? (body as { query: string }).query : undefined;
-    const formatName = ((req.query as { format?: string }).format ?? (body as { format?: string })?.format ?? 'json').toLowerCase();
-    if (!(formatName in FORMATS)) return reply.code(400).send({ error: 'SQL_REFUSED', message: `format must be one of json, csv, tsv` });
-    if (query === undefined) return reply.code(400).send({ error: 'SQL_REFUSED', message: 'send the query as text/plain or as JSON {"query": "..."}' });
-    const verdict = checkReadOnlySql(query, deps.config.sql.maxQueryBytes);
-    if (!verdict.ok) return reply.code(400).send({ error: 'SQL_REFUSED', message: verdict.reason });
-    const f = formatName as keyof typeof FORMATS;
-    try {
-      const text = await deps.store.queryText(verdict.sql, FORMATS[f], {
-        settings: {
-          max_execution_time: deps.config.sql.maxExecutionTimeSec,
-          max_result_rows: deps.config.sql.maxResultRows,
-          max_result_bytes: deps.config.sql.maxResultBytes,
-          result_overflow_mode: 'throw',
-          readonly: 1,
-        },
-      });
-      return reply.type(CONTENT_TYPES[f]).send(text);
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      const status = isAppError(err) && err.code === 'STORE_UNAVAILABLE' ? 503 : 400;
-      return reply.code(status).send({ error: isAppError(err) ? err.code : 'STORE_QUERY_FAILED', message: message.slice(0, 2000) });
-    }
+  const config = apiConfigSchema.parse(deps.config);
+  const clock = deps.clock ?? systemClock;
+  const registry = deps.registry ?? new Registry();
+  const metrics = apiMetrics(registry);
+  const app: FastifyInstance = Fastify({
+    loggerInstance: deps.logger.child({ service: 'api' }) as FastifyBaseLogger,
+    disableRequestLogging: true,
+    // Long-lived stream responses must not hold a shutdown open.
+    forceCloseConnections: true,
+    bodyLimit: 1_000_000,
   });
 
+  let runner: Promise<SqlRunner> | undefined = deps.sqlRunner ? Promise.resolve(deps.sqlRunner) : undefined;
+  const ownsRunner = !deps.sqlRunner;
+  const getRunner = () => {
+    runner ??= openSqlRunner(deps.store, config.sql.connections);
+    runner.catch(() => (runner = undefined));
+    return runner;
+  };
+  app.addHook('onClose', async () => {
+    if (ownsRunner && runner) await (await runner.catch(() => undefined))?.close();
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    metrics.httpRequests.inc({ route, method: req.method, status: String(reply.statusCode) });
+    metrics.httpDuration.observe({ route }, reply.elapsedTime / 1000);
+    if (reply.statusCode >= 500) req.log.warn({ method: req.method, url: req.url, status: reply.statusCode }, 'request failed');
+    else req.log.debug({ method: req.method, url: req.url, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
+  });
+  app.setErrorHandler((err, _req, reply) => {
+    const e = toAppError(err);
+    if (e.code === 'INTERNAL') reply.log.error({ err }, 'unhandled error');
+    return sendError(reply, e);
+  });
+  app.setNotFoundHandler((req, reply) => sendError(reply, new AppError('NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`)));
+
+  registerAuth(app, { config, clock, metrics });
+  registerHealth(app, { store: deps.store, registry, checks: deps.readiness });
+  registerSql(app, { runner: getRunner, config, metrics });
+  registerStream(app, { hub: deps.hub, store: deps.store, config, metrics, logger: deps.logger });
+  registerDashboard(app, { store: deps.store, config });
+  registerWebhooks(app, { dispatcher: deps.dispatcher });
   return app;
 }

@@ -1,17 +1,178 @@
 import { z } from 'zod';
+import { topicName } from '../../shared/contracts/events.ts';
 
-export const apiConfigSchema = z.object({
+/** A bearer token: a bare string (named by its position) or `{name, token, ratePerMinute?}`. */
+const tokenEntry = z.union([
+  z.string().min(16, 'tokens must be at least 16 characters'),
+  z.strictObject({
+    name: z.string().min(1).max(100),
+    token: z.string().min(16, 'tokens must be at least 16 characters'),
+    /** Overrides `rateLimit.perMinute` for this token. */
+    ratePerMinute: z.number().positive().optional(),
+  }),
+]);
+
+const rateLimitSchema = z.strictObject({
+  /** Sustained requests per minute per token (per client address when no tokens are configured). */
+  perMinute: z.number().positive().default(600),
+  /** Requests a client may make at once on top of the sustained rate. */
+  burst: z.number().int().positive().default(60),
+});
+
+const sqlSchema = z.strictObject({
+  maxExecutionTimeSec: z.number().positive().default(10),
+  maxResultRows: z.number().int().positive().default(100_000),
+  maxResultBytes: z.number().int().positive().default(50_000_000),
+  maxQueryBytes: z.number().int().positive().default(100_000),
+  /** Dedicated engine connections for analyst queries (embedded store only); queries beyond wait their turn. */
+  connections: z.number().int().min(1).max(16).default(2),
+});
+
+const streamSchema = z.strictObject({
+  /** Events kept in memory for `Last-Event-ID` resumption. */
+  bufferSize: z.number().int().positive().default(10_000),
+  heartbeatSec: z.number().positive().default(15),
+  /** Reconnection delay suggested to clients (SSE `retry:`). */
+  retryMs: z.number().int().positive().default(3000),
+  /** A client whose unsent output grows past this is disconnected; it resumes from its last event. */
+  maxClientBufferBytes: z.number().int().positive().default(4_000_000),
+  /** When the id a client resumes from is older than the buffer, replay from the store, starting this much earlier (duplicates over gaps). */
+  storeReplayOverlapSec: z.number().nonnegative().default(60),
+  storeReplayMaxEvents: z.number().int().positive().default(20_000),
+});
+
+const headlineRule = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (up to 64)'),
+  kind: z.literal('headline'),
+  /** Fires when the headline carries any of these topics (empty: any topic). */
+  topics: z.array(topicName).default([]),
+  minRelevance: z.number().min(0).max(100).default(60),
+  /** |z| of the measured move at some horizon within `withinMinutes`. */
+  minAbsZ: z.number().nonnegative().default(2),
+  /** Alternatively (or with minAbsZ 0) an absolute move in basis points. */
+  minAbsBps: z.number().nonnegative().default(0),
+  withinMinutes: z.number().positive().default(15),
+  /** Symbols this rule watches (empty: all). */
+  symbols: z.array(z.string().min(1)).default([]),
+});
+
+const unexplainedMoveRule = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (up to 64)'),
+  kind: z.literal('unexplained_move'),
+  symbol: z.string().min(1).default('BRENT'),
+  /** Move (either way) within `windowSec` that trips the rule. */
+  minMoveBps: z.number().positive().default(50),
+  windowSec: z.number().positive().default(60),
+  /** A headline published this long before the move (or `graceAfterSec` after it) explains it. */
+  lookbackMinutes: z.number().nonnegative().default(15),
+  graceAfterSec: z.number().nonnegative().default(60),
+  /** Longest wait, in wall time, for explaining headlines to arrive before the alert fires anyway. */
+  maxWaitSec: z.number().nonnegative().default(120),
+  /** No second alert for the same symbol until the move is this old (event time). */
+  cooldownSec: z.number().nonnegative().default(300),
+});
+
+export const alertRuleSchema = z.discriminatedUnion('kind', [headlineRule, unexplainedMoveRule]);
+export type AlertRule = z.infer<typeof alertRuleSchema>;
+export type HeadlineRule = z.infer<typeof headlineRule>;
+export type UnexplainedMoveRule = z.infer<typeof unexplainedMoveRule>;
+
+const webhookSchema = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (up to 64)'),
+  url: z.url({ protocol: /^https?$/, error: 'an http(s) URL' }),
+  /** Standard Webhooks secret: `whsec_` followed by base64 of 24 to 64 random bytes. */
+  secret: z.string().regex(/^whsec_[A-Za-z0-9+/=]{32,}$/, 'a Standard Webhooks secret: whsec_ + base64'),
+  /** Rule ids sent to this endpoint (empty: every rule). */
+  rules: z.array(z.string()).default([]),
+  enabled: z.boolean().default(true),
+});
+export type WebhookConfig = z.infer<typeof webhookSchema>;
+
+const deliverySchema = z.strictObject({
+  /** Retry n (n = 1, 2, ...) waits min(maxDelaySec, firstDelaySec * factor^(n-1)), times a jitter in [1 - jitter, 1 + jitter]. */
+  firstDelaySec: z.number().positive().default(5),
+  factor: z.number().min(1).default(3),
+  maxDelaySec: z.number().positive().default(6 * 3600),
+  jitter: z.number().min(0).max(1).default(0.2),
+  /** Attempts in all, the first included; after the last one the delivery is dead-lettered. */
+  maxAttempts: z.number().int().min(1).max(100).default(12),
+  /** A receiver's Retry-After is honoured up to this (it can push an attempt later than the schedule, never past this). */
+  maxRetryAfterSec: z.number().positive().default(6 * 3600),
+  timeoutSec: z.number().positive().default(10),
+  concurrency: z.number().int().positive().default(8),
+  /** Circuit breaker per endpoint: opens after this many consecutive failures, tries again after `breakerHalfOpenSec`. */
+  breakerFailures: z.number().int().positive().default(5),
+  breakerHalfOpenSec: z.number().positive().default(30),
+  /** Private, loopback, link-local and other non-public targets are refused unless their address is in this list (IPs or CIDRs). */
+  allowPrivate: z.array(z.string()).default([]),
+});
+export type DeliveryConfig = z.infer<typeof deliverySchema>;
+
+export const DEFAULT_RULES: z.input<typeof alertRuleSchema>[] = [
+  { id: 'mediation-move', kind: 'headline', topics: ['mediation', 'ceasefire'], minRelevance: 60, minAbsZ: 2, withinMinutes: 15 },
+  { id: 'unexplained-move', kind: 'unexplained_move', symbol: 'BRENT', minMoveBps: 50, windowSec: 60 },
+];
+
+const alertsSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Consumer group of the alert evaluator: stable, so a restart carries on where it stopped. */
+  groupId: z.string().min(1).default('oilwire-api-alerts'),
+  /** A new group starts at the end of the topics (true: evaluate the whole history once). */
+  fromBeginning: z.boolean().default(false),
+  rules: z.array(alertRuleSchema).default(() => DEFAULT_RULES.map((r) => alertRuleSchema.parse(r))),
+  webhooks: z.array(webhookSchema).default([]),
+  delivery: deliverySchema.default(() => deliverySchema.parse({})),
+});
+export type AlertsConfig = z.infer<typeof alertsSchema>;
+
+const dashboardSchema = z.strictObject({
+  symbol: z.string().min(1).default('BRENT'),
+  /** Hours of prices the chart shows, ending at the latest tick. */
+  windowHours: z.number().positive().default(6),
+});
+
+export const apiConfigSchema = z.strictObject({
   host: z.string().default('127.0.0.1'),
   port: z.number().int().min(0).max(65535).default(8787),
-  /** Bearer tokens; with none configured the server refuses to bind anything but loopback. */
-  tokens: z.array(z.string().min(16)).default([]),
-  sql: z
-    .object({
-      maxExecutionTimeSec: z.number().positive().default(10),
-      maxResultRows: z.number().int().positive().default(100_000),
-      maxResultBytes: z.number().int().positive().default(50_000_000),
-      maxQueryBytes: z.number().int().positive().default(100_000),
-    })
-    .default({ maxExecutionTimeSec: 10, maxResultRows: 100_000, maxResultBytes: 50_000_000, maxQueryBytes: 100_000 }),
+  /** Bearer tokens; with none configured the server refuses to bind anything but loopback and asks for no token. */
+  tokens: z.array(tokenEntry).default([]),
+  /** Serve /metrics without a token even when tokens are configured (for a scraper on a private network). */
+  publicMetrics: z.boolean().default(false),
+  rateLimit: rateLimitSchema.default(() => rateLimitSchema.parse({})),
+  sql: sqlSchema.default(() => sqlSchema.parse({})),
+  stream: streamSchema.default(() => streamSchema.parse({})),
+  alerts: alertsSchema.default(() => alertsSchema.parse({})),
+  dashboard: dashboardSchema.default(() => dashboardSchema.parse({})),
+}).superRefine((c, ctx) => {
+  const ruleIds = new Set<string>();
+  c.alerts.rules.forEach((r, i) => {
+    if (ruleIds.has(r.id)) ctx.addIssue({ code: 'custom', path: ['alerts', 'rules', i, 'id'], message: `duplicate rule id ${r.id}` });
+    ruleIds.add(r.id);
+  });
+  const hookIds = new Set<string>();
+  c.alerts.webhooks.forEach((w, i) => {
+    if (hookIds.has(w.id)) ctx.addIssue({ code: 'custom', path: ['alerts', 'webhooks', i, 'id'], message: `duplicate webhook id ${w.id}` });
+    hookIds.add(w.id);
+    w.rules.forEach((r, j) => {
+      if (!ruleIds.has(r)) ctx.addIssue({ code: 'custom', path: ['alerts', 'webhooks', i, 'rules', j], message: `unknown rule id ${r}` });
+    });
+  });
+  const names = new Set<string>();
+  c.tokens.forEach((t, i) => {
+    const name = typeof t === 'string' ? `token-${i + 1}` : t.name;
+    if (names.has(name)) ctx.addIssue({ code: 'custom', path: ['tokens', i, 'name'], message: `duplicate token name ${name}` });
+    names.add(name);
+  });
 });
 export type ApiConfig = z.infer<typeof apiConfigSchema>;
+export type ApiConfigInput = z.input<typeof apiConfigSchema>;
+
+export interface NamedToken {
+  name: string;
+  token: string;
+  ratePerMinute?: number;
+}
+
+export function namedTokens(config: Pick<ApiConfig, 'tokens'>): NamedToken[] {
+  return config.tokens.map((t, i) => (typeof t === 'string' ? { name: `token-${i + 1}`, token: t } : t));
+}

@@ -1,0 +1,89 @@
+/**
+ * Reads stored news and impact rows back as the events the bus carried, for stream
+ * clients resuming from before what the replay buffer holds. Rows come ordered by the
+ * time they were produced (scored_at, computed_at), the closest stored stand-in for the
+ * time the API received them.
+ */
+import type { NewsImpact, NewsScored } from '../../../shared/contracts/events.ts';
+import type { Store } from '../../../shared/store/port.ts';
+
+export interface StoredEvent {
+  t: number;
+  topic: 'news.scored' | 'news.impact';
+  event: NewsScored | NewsImpact;
+}
+
+const iso = (ms: number | string) => new Date(Number(ms)).toISOString();
+const num = (x: unknown) => Math.round(Number(x) * 1e6) / 1e6;
+const nullableNum = (x: unknown) => (x === null || x === undefined ? null : num(x));
+
+export async function readStoredEvents(store: Store, fromMs: number, topics: Set<string>, limit: number): Promise<StoredEvent[]> {
+  const out: StoredEvent[] = [];
+  if (topics.has('news.scored')) {
+    const rows = await store.query<Record<string, unknown>>(
+      `SELECT *, toUnixTimestamp64Milli(published_at) AS p_ms, toUnixTimestamp64Milli(fetched_at) AS f_ms, toUnixTimestamp64Milli(scored_at) AS s_ms
+       FROM ${store.table('news')} WHERE scored_at >= fromUnixTimestamp64Milli({from:Int64}) ORDER BY scored_at, id LIMIT {limit:UInt32}`,
+      { params: { from: fromMs, limit } },
+    );
+    for (const r of rows) {
+      const event: NewsScored = {
+        schema: 'news.scored/v1',
+        id: String(r.id),
+        source: String(r.source),
+        url: (r.url as string | null) ?? null,
+        title: String(r.title),
+        summary: String(r.summary),
+        published_at: iso(r.p_ms as string),
+        published_precision: r.published_precision === 'date' ? 'date' : 'time',
+        fetched_at: iso(r.f_ms as string),
+        tags: (r.tags as string[]) ?? [],
+        sentiment: { label: r.sentiment_label as NewsScored['sentiment']['label'], score: num(r.sentiment_score), confidence: num(r.sentiment_confidence) },
+        oil_direction: { label: r.oil_direction as NewsScored['oil_direction']['label'], strength: num(r.oil_strength) },
+        topics: (r.topics as NewsScored['topics']) ?? [],
+        entities: (r.entities as string[]) ?? [],
+        relevance: num(r.relevance),
+        novelty: num(r.novelty),
+        cluster_id: String(r.cluster_id),
+        model: { name: String(r.model_name), version: String(r.model_version) },
+        scored_at: iso(r.s_ms as string),
+      };
+      out.push({ t: Number(r.s_ms), topic: 'news.scored', event });
+    }
+  }
+  if (topics.has('news.impact')) {
+    const rows = await store.query<Record<string, unknown>>(
+      `SELECT *, toUnixTimestamp64Milli(published_at) AS p_ms, toUnixTimestamp64Milli(event_ts) AS e_ms, toUnixTimestamp64Milli(pre_ts) AS pre_ms,
+              toUnixTimestamp64Milli(post_ts) AS post_ms, toUnixTimestamp64Milli(computed_at) AS c_ms
+       FROM ${store.table('impact')} WHERE computed_at >= fromUnixTimestamp64Milli({from:Int64}) ORDER BY computed_at, article_id, horizon_seconds LIMIT {limit:UInt32}`,
+      { params: { from: fromMs, limit } },
+    );
+    for (const r of rows) {
+      const event: NewsImpact = {
+        schema: 'news.impact/v1',
+        article_id: String(r.article_id),
+        symbol: String(r.symbol),
+        horizon: r.horizon as NewsImpact['horizon'],
+        horizon_seconds: Number(r.horizon_seconds),
+        published_at: iso(r.p_ms as string),
+        event_ts: iso(r.e_ms as string),
+        pre_ts: iso(r.pre_ms as string),
+        pre_price: num(r.pre_price),
+        post_ts: iso(r.post_ms as string),
+        post_price: num(r.post_price),
+        return_bps: num(r.return_bps),
+        abnormal_bps: nullableNum(r.abnormal_bps),
+        z: nullableNum(r.z),
+        pre_vol_bps: nullableNum(r.pre_vol_bps),
+        title: String(r.title),
+        source: String(r.source),
+        topics: (r.topics as NewsImpact['topics']) ?? [],
+        oil_direction: r.oil_direction as NewsImpact['oil_direction'],
+        relevance: num(r.relevance),
+        computed_at: iso(r.c_ms as string),
+        version: Number(r.version),
+      };
+      out.push({ t: Number(r.c_ms), topic: 'news.impact', event });
+    }
+  }
+  return out.sort((a, b) => a.t - b.t).slice(0, limit);
+}

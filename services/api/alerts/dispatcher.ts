@@ -1,0 +1,355 @@
+/**
+ * Webhook outbox: turns alerts into deliveries (one per matching endpoint), persists them
+ * before anything is sent, and works them off on the retry schedule. Each delivery keeps
+ * one `webhook-id` for all its attempts and is re-signed (fresh `webhook-timestamp`) on
+ * each. A circuit breaker per endpoint stops hammering a receiver that is down: while it
+ * is open, deliveries wait without spending attempts. 410 Gone disables the endpoint and
+ * dead-letters what was queued for it; the last failed attempt dead-letters a delivery.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
+import { Webhook } from 'standardwebhooks';
+import { AppError, isAppError } from '../../../shared/errors.ts';
+import type { Clock } from '../../../shared/runtime/clock.ts';
+import type { Logger } from '../../../shared/runtime/logger.ts';
+import type { DeliveryConfig, WebhookConfig } from '../config.ts';
+import type { Alert } from '../domain/alert-rules.ts';
+import { applyOutcome, cancel, type AttemptOutcome, type Delivery, type Transition } from '../domain/delivery-state.ts';
+import { parseRetryAfter, type RetrySchedule } from '../domain/retry-schedule.ts';
+import type { ApiMetrics } from '../metrics.ts';
+import type { DeliveryStore, WebhookResponse, WebhookSender } from './ports.ts';
+
+interface Endpoint {
+  config: WebhookConfig;
+  urlHash: string;
+  signer: Webhook;
+  breaker: CircuitBreakerPolicy;
+  disabled?: string;
+}
+
+export function urlHash(url: string): string {
+  return createHash('sha256').update(url).digest('hex').slice(0, 16);
+}
+
+/** Same alert, same endpoint: same id, so a re-evaluated alert never becomes a second delivery. */
+export function deliveryId(alertId: string, endpointId: string): string {
+  return 'msg_' + createHash('sha256').update(`${alertId}\u0000${endpointId}`).digest('base64url').slice(0, 27);
+}
+
+/** The body sent for an alert, in the envelope the Standard Webhooks spec recommends. */
+export function alertPayload(alert: Alert): string {
+  return JSON.stringify({
+    type: `alert.${alert.kind}`,
+    timestamp: new Date(alert.firedAt).toISOString(),
+    data: { alert_id: alert.alertId, rule_id: alert.ruleId, symbol: alert.symbol, title: alert.title, event_ts: new Date(alert.eventTs).toISOString(), ...alert.data },
+  });
+}
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export interface DispatcherDeps {
+  store: DeliveryStore;
+  sender: WebhookSender;
+  endpoints: WebhookConfig[];
+  config: DeliveryConfig;
+  clock: Clock;
+  logger: Logger;
+  metrics: ApiMetrics;
+  random?: () => number;
+}
+
+export class Dispatcher {
+  private readonly endpoints = new Map<string, Endpoint>();
+  private readonly queue = new Map<string, Delivery>();
+  private readonly inFlight = new Set<string>();
+  private readonly running = new Set<Promise<void>>();
+  private readonly schedule: RetrySchedule;
+  private readonly random: () => number;
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Infinity;
+  private stopped = false;
+  private started = false;
+  private readonly idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly deps: DispatcherDeps) {
+    this.schedule = deps.config;
+    this.random = deps.random ?? Math.random;
+    for (const c of deps.endpoints) {
+      const breaker = circuitBreaker(
+        // A refused address is a configuration problem, not a sign the receiver is down.
+        handleWhen((err) => !(isAppError(err) && err.code === 'WEBHOOK_ADDRESS_REFUSED')).orWhenResult((r) => {
+          const status = (r as WebhookResponse).status;
+          return status >= 500 || status === 429 || status === 408;
+        }),
+        { halfOpenAfter: deps.config.breakerHalfOpenSec * 1000, breaker: new ConsecutiveBreaker(deps.config.breakerFailures) },
+      );
+      breaker.onStateChange((state) => {
+        deps.metrics.webhookCircuit.set({ endpoint: c.id }, state === CircuitState.Open ? 1 : 0);
+        if (state === CircuitState.Open) deps.logger.warn({ endpoint: c.id }, 'webhook circuit opened: deliveries wait without spending attempts');
+        if (state === CircuitState.Closed) deps.logger.info({ endpoint: c.id }, 'webhook circuit closed');
+      });
+      this.endpoints.set(c.id, { config: c, urlHash: urlHash(c.url), signer: new Webhook(c.secret), breaker, disabled: c.enabled ? undefined : 'disabled in configuration' });
+    }
+  }
+
+  /** Loads what a previous run left pending and starts working it off. */
+  async start(): Promise<void> {
+    for (const d of await this.deps.store.disabledEndpoints()) {
+      const ep = this.endpoints.get(d.endpointId);
+      if (ep && ep.urlHash === d.urlHash) ep.disabled = d.reason || 'disabled';
+    }
+    const pending = await this.deps.store.pending();
+    let orphans = 0;
+    for (const d of pending) {
+      if (!this.endpoints.has(d.endpointId)) {
+        orphans++;
+        continue;
+      }
+      this.queue.set(d.deliveryId, d);
+    }
+    if (orphans > 0) this.deps.logger.warn({ orphans }, 'pending webhook deliveries for endpoints no longer configured stay in the store');
+    this.started = true;
+    this.updatePendingGauge();
+    this.deps.logger.info({ pending: this.queue.size, endpoints: this.endpoints.size }, 'webhook dispatcher started');
+    this.pump();
+  }
+
+  get ready(): boolean {
+    return this.started && !this.stopped;
+  }
+
+  get pendingCount(): number {
+    return this.queue.size;
+  }
+
+  endpointState(): { id: string; disabled: string | null; circuit: string; pending: number }[] {
+    return [...this.endpoints.values()].map((e) => ({
+      id: e.config.id,
+      disabled: e.disabled ?? null,
+      circuit: CircuitState[e.breaker.state].toLowerCase(),
+      pending: [...this.queue.values()].filter((d) => d.endpointId === e.config.id).length,
+    }));
+  }
+
+  /**
+   * Creates and persists the deliveries of these alerts, then schedules them. Resolves
+   * once they are durable: the caller acknowledges its input only after that.
+   */
+  async enqueue(alerts: Alert[]): Promise<Delivery[]> {
+    const now = this.deps.clock.now();
+    const candidates: Delivery[] = [];
+    for (const alert of alerts) {
+      const payload = alertPayload(alert);
+      for (const ep of this.endpoints.values()) {
+        if (ep.config.rules.length > 0 && !ep.config.rules.includes(alert.ruleId)) continue;
+        candidates.push({
+          deliveryId: deliveryId(alert.alertId, ep.config.id),
+          endpointId: ep.config.id,
+          alertId: alert.alertId,
+          eventType: `alert.${alert.kind}`,
+          payload,
+          status: 'pending',
+          attempts: 0,
+          nextAttemptAt: now,
+          lastStatus: 0,
+          lastError: '',
+          createdAt: alert.firedAt,
+          updatedAt: now,
+          deliveredAt: null,
+          revision: 0,
+        });
+      }
+    }
+    const unseen = candidates.filter((d) => !this.queue.has(d.deliveryId));
+    const existing = await this.deps.store.existing(unseen.map((d) => d.deliveryId));
+    const fresh = unseen.filter((d, i, all) => !existing.has(d.deliveryId) && all.findIndex((x) => x.deliveryId === d.deliveryId) === i);
+    if (fresh.length === 0) return [];
+    await this.deps.store.save(fresh);
+    const created: Delivery[] = [];
+    for (const d of fresh) {
+      const ep = this.endpoints.get(d.endpointId)!;
+      if (ep.disabled) {
+        await this.finish(cancel(d, now, `endpoint ${ep.config.id} is disabled: ${ep.disabled}`));
+        continue;
+      }
+      this.queue.set(d.deliveryId, d);
+      created.push(d);
+    }
+    this.updatePendingGauge();
+    this.pump();
+    return created;
+  }
+
+  /** Re-enables an endpoint disabled by a 410 (after its owner fixed it). */
+  async enableEndpoint(endpointId: string): Promise<boolean> {
+    const ep = this.endpoints.get(endpointId);
+    if (!ep) return false;
+    if (!ep.config.enabled) throw new AppError('INPUT_INVALID', `endpoint ${endpointId} is disabled in the configuration`);
+    await this.deps.store.setEndpointState(endpointId, ep.urlHash, false, 'enabled through the API', this.deps.clock.now());
+    ep.disabled = undefined;
+    return true;
+  }
+
+  /** Resolves when nothing is queued or in flight (for tests and orderly shutdown reports). */
+  idle(): Promise<void> {
+    if (this.queue.size === 0 && this.inFlight.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    // In-flight attempts finish and record their outcome, so a restart neither repeats nor loses them.
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+    this.deps.sender.close();
+  }
+
+  private pump(): void {
+    if (this.stopped || !this.started) return;
+    const now = this.deps.clock.now();
+    const due = [...this.queue.values()].filter((d) => !this.inFlight.has(d.deliveryId) && d.nextAttemptAt <= now).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt);
+    for (const d of due) {
+      if (this.inFlight.size >= this.deps.config.concurrency) break;
+      this.inFlight.add(d.deliveryId);
+      const run = this.attempt(d)
+        .catch((err) => this.deps.logger.error({ err, delivery: d.deliveryId }, 'webhook attempt bookkeeping failed'))
+        .finally(() => {
+          this.inFlight.delete(d.deliveryId);
+          this.running.delete(run);
+          this.pump();
+        });
+      this.running.add(run);
+    }
+    this.arm();
+    if (this.queue.size === 0 && this.inFlight.size === 0) for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  private arm(): void {
+    const waiting = [...this.queue.values()].filter((d) => !this.inFlight.has(d.deliveryId));
+    if (waiting.length === 0 || this.inFlight.size >= this.deps.config.concurrency) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = undefined;
+      this.timerAt = Infinity;
+      return;
+    }
+    const next = Math.min(...waiting.map((d) => d.nextAttemptAt));
+    if (this.timer && this.timerAt === next) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = next;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.timerAt = Infinity;
+      this.pump();
+    }, Math.min(MAX_TIMER_MS, Math.max(0, next - this.deps.clock.now())));
+    this.timer.unref();
+  }
+
+  private async attempt(d: Delivery): Promise<void> {
+    const ep = this.endpoints.get(d.endpointId)!;
+    const startedAt = this.deps.clock.now();
+    if (ep.disabled) {
+      await this.finish(cancel(d, startedAt, `endpoint ${ep.config.id} is disabled: ${ep.disabled}`));
+      return;
+    }
+    let outcome: AttemptOutcome;
+    try {
+      const res = await ep.breaker.execute(() => {
+        const at = this.deps.clock.now();
+        const headers = {
+          'webhook-id': d.deliveryId,
+          'webhook-timestamp': String(Math.floor(at / 1000)),
+          'webhook-signature': ep.signer.sign(d.deliveryId, new Date(at), d.payload),
+        };
+        return this.deps.sender.send({ url: ep.config.url, headers, body: d.payload, timeoutMs: this.deps.config.timeoutSec * 1000 });
+      });
+      outcome =
+        res.status >= 200 && res.status < 300
+          ? { kind: 'success', status: res.status }
+          : { kind: 'http', status: res.status, retryAfterMs: parseRetryAfter(res.retryAfter, this.deps.clock.now()), body: res.body };
+    } catch (err) {
+      if (err instanceof BrokenCircuitError) {
+        // Not an attempt: the receiver was not contacted. Look again when the breaker may let one through.
+        const wait = Math.max(1000, Math.min(this.deps.config.breakerHalfOpenSec * 1000, 60_000));
+        this.queue.set(d.deliveryId, { ...d, nextAttemptAt: this.deps.clock.now() + wait * (0.5 + this.random() * 0.5) });
+        this.deps.metrics.webhookAttempts.inc({ endpoint: d.endpointId, outcome: 'circuit_open' });
+        return;
+      }
+      outcome = isAppError(err) && err.code === 'WEBHOOK_ADDRESS_REFUSED' ? { kind: 'refused', error: err.message } : { kind: 'network', error: err instanceof Error ? err.message : String(err) };
+    }
+    const now = this.deps.clock.now();
+    const transition = applyOutcome(d, outcome, now, this.schedule, this.random());
+    this.deps.metrics.webhookAttempts.inc({ endpoint: d.endpointId, outcome: outcome.kind === 'http' ? `http_${outcome.status}` : outcome.kind });
+    await this.persist(() =>
+      this.deps.store.recordAttempt({
+        deliveryId: d.deliveryId,
+        endpointId: d.endpointId,
+        attempt: transition.next.attempts,
+        startedAt,
+        durationMs: now - startedAt,
+        outcome: outcome.kind,
+        status: outcome.kind === 'success' || outcome.kind === 'http' ? outcome.status : 0,
+        error: transition.next.lastError,
+        nextAttemptAt: transition.next.status === 'pending' ? transition.next.nextAttemptAt : null,
+      }),
+    );
+    if (transition.next.status === 'pending') {
+      await this.persist(() => this.deps.store.save([transition.next]));
+      this.queue.set(d.deliveryId, transition.next);
+      this.deps.logger.info({ delivery: d.deliveryId, endpoint: d.endpointId, attempt: transition.next.attempts, error: transition.next.lastError, retryInMs: transition.delayMs }, 'webhook attempt failed; will retry');
+      return;
+    }
+    await this.finish(transition);
+    if (transition.disableEndpoint) await this.disable(ep, now);
+  }
+
+  private async finish(t: Transition): Promise<void> {
+    const d = t.next;
+    await this.persist(() => this.deps.store.save([d]));
+    if (t.deadReason) await this.persist(() => this.deps.store.deadLetter(d, t.deadReason!, d.updatedAt));
+    this.queue.delete(d.deliveryId);
+    this.updatePendingGauge();
+    if (d.status === 'delivered') {
+      this.deps.metrics.webhookFinished.inc({ endpoint: d.endpointId, result: 'delivered' });
+      this.deps.metrics.webhookLatency.observe({ endpoint: d.endpointId }, Math.max(0, (d.deliveredAt! - d.createdAt) / 1000));
+      this.deps.logger.info({ delivery: d.deliveryId, endpoint: d.endpointId, attempts: d.attempts }, 'webhook delivered');
+    } else {
+      this.deps.metrics.webhookFinished.inc({ endpoint: d.endpointId, result: 'dead' });
+      this.deps.logger.warn({ delivery: d.deliveryId, endpoint: d.endpointId, attempts: d.attempts, reason: t.deadReason }, 'webhook delivery dead-lettered');
+    }
+  }
+
+  private async disable(ep: Endpoint, now: number): Promise<void> {
+    ep.disabled = 'answered 410 Gone';
+    await this.persist(() => this.deps.store.setEndpointState(ep.config.id, ep.urlHash, true, 'answered 410 Gone', now));
+    this.deps.logger.warn({ endpoint: ep.config.id }, 'webhook endpoint answered 410 Gone: disabled');
+    for (const d of [...this.queue.values()]) {
+      if (d.endpointId !== ep.config.id || this.inFlight.has(d.deliveryId)) continue;
+      await this.finish(cancel(d, now, `endpoint ${ep.config.id} answered 410 Gone`));
+    }
+  }
+
+  /** Bookkeeping writes are retried briefly; a store that stays down leaves the state in memory (the next change writes it again). */
+  private async persist(write: () => Promise<void>): Promise<void> {
+    for (let i = 0; ; i++) {
+      try {
+        await write();
+        return;
+      } catch (err) {
+        if (i >= 4) {
+          this.deps.logger.error({ err, ref: randomUUID() }, 'cannot persist webhook delivery state');
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 100 * 2 ** i));
+      }
+    }
+  }
+
+  private updatePendingGauge(): void {
+    for (const ep of this.endpoints.values()) {
+      let n = 0;
+      for (const d of this.queue.values()) if (d.endpointId === ep.config.id) n++;
+      this.deps.metrics.webhookPending.set({ endpoint: ep.config.id }, n);
+    }
+  }
+}

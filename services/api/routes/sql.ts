@@ -1,0 +1,79 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from '../../../shared/errors.ts';
+import type { SqlRunner } from '../adapters/sql-runner.ts';
+import type { ApiConfig } from '../config.ts';
+import { checkReadOnlySql, withSettings } from '../domain/sql-guard.ts';
+import type { ApiMetrics } from '../metrics.ts';
+import { sendError, toAppError } from './errors.ts';
+
+export const SQL_FORMATS = {
+  json: { engine: 'JSON', contentType: 'application/json; charset=utf-8' },
+  jsonl: { engine: 'JSONEachRow', contentType: 'application/x-ndjson; charset=utf-8' },
+  csv: { engine: 'CSVWithNames', contentType: 'text/csv; charset=utf-8' },
+  tsv: { engine: 'TabSeparatedWithNames', contentType: 'text/tab-separated-values; charset=utf-8' },
+} as const;
+export type SqlFormat = keyof typeof SQL_FORMATS;
+
+const ACCEPT_FORMATS: [RegExp, SqlFormat][] = [
+  [/text\/csv/i, 'csv'],
+  [/text\/tab-separated-values/i, 'tsv'],
+  [/application\/(x-)?ndjson|application\/jsonl/i, 'jsonl'],
+];
+
+function chooseFormat(req: FastifyRequest): SqlFormat | AppError {
+  const fromQuery = (req.query as { format?: string }).format;
+  const body = req.body as { format?: unknown } | string | undefined;
+  const fromBody = typeof body === 'object' && body !== null && typeof body.format === 'string' ? body.format : undefined;
+  const asked = fromQuery ?? fromBody;
+  if (asked !== undefined) {
+    const f = asked.toLowerCase();
+    return f in SQL_FORMATS ? (f as SqlFormat) : new AppError('INPUT_INVALID', `format must be one of ${Object.keys(SQL_FORMATS).join(', ')} (got ${asked})`);
+  }
+  const accept = req.headers.accept ?? '';
+  return ACCEPT_FORMATS.find(([re]) => re.test(accept))?.[1] ?? 'json';
+}
+
+/** The limits every analyst query runs under; `readonly` comes last so it cannot refuse the others. */
+export function sqlSettings(config: ApiConfig['sql']): Record<string, string | number> {
+  return {
+    max_execution_time: config.maxExecutionTimeSec,
+    max_result_rows: config.maxResultRows,
+    max_result_bytes: config.maxResultBytes,
+    result_overflow_mode: 'throw',
+    readonly: 1,
+  };
+}
+
+export function registerSql(app: FastifyInstance, deps: { runner: () => Promise<SqlRunner>; config: ApiConfig; metrics: ApiMetrics }): void {
+  // Like ClickHouse's own HTTP interface, a body that is not JSON is the query itself (`curl -d` sends form encoding).
+  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: deps.config.sql.maxQueryBytes + 1024 }, (_req, body, done) => done(null, body));
+
+  app.post('/sql', { bodyLimit: deps.config.sql.maxQueryBytes + 1024 }, async (req, reply) => {
+    const body = req.body as unknown;
+    const query = typeof body === 'string' ? body : typeof (body as { query?: unknown })?.query === 'string' ? (body as { query: string }).query : undefined;
+    const format = chooseFormat(req);
+    if (format instanceof AppError) {
+      deps.metrics.sqlQueries.inc({ outcome: 'refused' });
+      return sendError(reply, format);
+    }
+    if (query === undefined) {
+      deps.metrics.sqlQueries.inc({ outcome: 'refused' });
+      return sendError(reply, new AppError('INPUT_INVALID', 'send the query as text/plain (or application/sql), or as JSON {"query": "...", "format": "json|jsonl|csv|tsv"}'));
+    }
+    const verdict = checkReadOnlySql(query, deps.config.sql.maxQueryBytes);
+    if (!verdict.ok) {
+      deps.metrics.sqlQueries.inc({ outcome: 'refused' });
+      return sendError(reply, verdict.reason.startsWith('query is longer') ? new AppError('INPUT_TOO_LARGE', verdict.reason) : new AppError('SQL_REFUSED', verdict.reason));
+    }
+    try {
+      const runner = await deps.runner();
+      const text = await runner.run(withSettings(verdict.sql, sqlSettings(deps.config.sql)), SQL_FORMATS[format].engine);
+      deps.metrics.sqlQueries.inc({ outcome: 'ok' });
+      return reply.type(SQL_FORMATS[format].contentType).header('cache-control', 'no-store').send(text);
+    } catch (err) {
+      const e = toAppError(err);
+      deps.metrics.sqlQueries.inc({ outcome: e.code === 'SQL_LIMIT_EXCEEDED' ? 'limit' : e.code === 'SQL_REFUSED' ? 'refused' : 'error' });
+      return sendError(reply, e);
+    }
+  });
+}

@@ -1,0 +1,135 @@
+/**
+ * `GET /stream`: Server-Sent Events of `news.scored`, `news.impact` and `alert` as the
+ * API receives them. Each event's `id` can be handed back in `Last-Event-ID` (or
+ * `?last_event_id=`) to resume: from the replay buffer when it still holds the id, else
+ * from the store starting a little before the id's time (at-least-once: a resumed client
+ * may see an event twice and can drop it by its key, never miss one).
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ServerResponse } from 'node:http';
+import { AppError } from '../../../shared/errors.ts';
+import type { Logger } from '../../../shared/runtime/logger.ts';
+import type { Store } from '../../../shared/store/port.ts';
+import { readStoredEvents } from '../adapters/store-event-reader.ts';
+import type { ApiConfig } from '../config.ts';
+import type { StreamEvent } from '../domain/replay-buffer.ts';
+import type { ApiMetrics } from '../metrics.ts';
+import { streamKey, type StreamHub } from '../stream/hub.ts';
+import { sendError } from './errors.ts';
+
+export const STREAM_TOPICS = ['news.scored', 'news.impact', 'alert'] as const;
+
+function frame(event: { id: string; topic: string; data: string }): string {
+  return `id: ${event.id}\nevent: ${event.topic}\ndata: ${event.data}\n\n`;
+}
+
+export function registerStream(app: FastifyInstance, deps: { hub?: StreamHub; store: Store; config: ApiConfig; metrics: ApiMetrics; logger: Logger }): void {
+  const open = new Set<ServerResponse>();
+  app.addHook('preClose', async () => {
+    for (const res of open) res.end();
+  });
+
+  app.get('/stream', async (req, reply) => {
+    const hub = deps.hub;
+    if (!hub) return sendError(reply, new AppError('BUS_UNAVAILABLE', 'the live stream is not running in this process'));
+    const q = req.query as { topics?: string; last_event_id?: string };
+    const topics = new Set<string>(q.topics ? q.topics.split(',').map((t) => t.trim()).filter(Boolean) : STREAM_TOPICS);
+    const unknown = [...topics].filter((t) => !(STREAM_TOPICS as readonly string[]).includes(t));
+    if (unknown.length > 0) return sendError(reply, new AppError('INPUT_INVALID', `unknown topics ${unknown.join(', ')}: choose from ${STREAM_TOPICS.join(', ')}`));
+    const headerId = req.headers['last-event-id'];
+    const lastId = (Array.isArray(headerId) ? headerId[0] : headerId) ?? q.last_event_id;
+
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    res.write(`retry: ${deps.config.stream.retryMs}\n\n`);
+    open.add(res);
+    deps.metrics.streamClients.inc();
+
+    let closed = false;
+    let replaying = true;
+    const queued: StreamEvent[] = [];
+    let lastSeq = 0;
+    const cfg = deps.config.stream;
+
+    const send = (e: StreamEvent) => {
+      if (closed || !topics.has(e.topic)) return;
+      res.write(frame(e));
+      // A client that does not read is dropped rather than buffered without bound; it resumes from its last id.
+      if (res.writableLength > cfg.maxClientBufferBytes) {
+        deps.metrics.streamDropped.inc();
+        res.destroy();
+      }
+    };
+    const listener = (e: StreamEvent) => {
+      if (replaying) queued.push(e);
+      else if (e.seq > lastSeq) {
+        lastSeq = e.seq;
+        send(e);
+      }
+    };
+    // Registered before the buffer is read, in the same tick: nothing can fall between replay and live.
+    const unsubscribe = hub.subscribe(listener);
+    const heartbeat = setInterval(() => {
+      if (!closed) res.write(`: keep-alive\n\n`);
+    }, cfg.heartbeatSec * 1000);
+    heartbeat.unref();
+    const cleanup = () => {
+      if (closed) return;
+      closed = true;
+      clearInterval(heartbeat);
+      unsubscribe();
+      open.delete(res);
+      deps.metrics.streamClients.dec();
+    };
+    res.on('close', cleanup);
+    res.on('error', cleanup);
+
+    const plan = hub.buffer.plan(lastId);
+    try {
+      if (plan.kind === 'buffer') {
+        for (const e of plan.events) {
+          lastSeq = e.seq;
+          send(e);
+        }
+      } else if (plan.kind === 'store' || plan.kind === 'unknown') {
+        const buffered = plan.buffered;
+        if (plan.kind === 'store') {
+          const inBuffer = new Set(buffered.map((e) => e.key));
+          const fromMs = plan.fromMs - cfg.storeReplayOverlapSec * 1000;
+          const stored = await readStoredEvents(deps.store, fromMs, topics, cfg.storeReplayMaxEvents);
+          if (stored.length >= cfg.storeReplayMaxEvents) {
+            res.write(`event: stream.gap\ndata: ${JSON.stringify({ reason: `more than ${cfg.storeReplayMaxEvents} events since the requested id; query /sql for the rest`, from: new Date(fromMs).toISOString() })}\n\n`);
+          }
+          for (const s of stored) {
+            const key = s.topic === 'news.scored' ? streamKey.scored(s.event as { id: string }) : streamKey.impact(s.event as never);
+            if (inBuffer.has(key)) continue;
+            // Ids of stored events carry their time, so a client resuming from one goes back to the store from there.
+            send({ id: `${s.t}-0-store`, seq: 0, t: s.t, topic: s.topic, key, data: JSON.stringify(s.event) });
+          }
+        } else {
+          res.write(`event: stream.gap\ndata: ${JSON.stringify({ reason: `unrecognised Last-Event-ID ${JSON.stringify(lastId)}; continuing live` })}\n\n`);
+        }
+        for (const e of buffered) {
+          lastSeq = e.seq;
+          send(e);
+        }
+      }
+    } catch (err) {
+      deps.logger.warn({ err }, 'stream replay failed');
+      res.write(`event: stream.gap\ndata: ${JSON.stringify({ reason: 'replay from the store failed; continuing live' })}\n\n`);
+    }
+    replaying = false;
+    for (const e of queued.splice(0)) {
+      if (e.seq > lastSeq) {
+        lastSeq = e.seq;
+        send(e);
+      }
+    }
+  });
+}
