@@ -1,17 +1,24 @@
 -- Analyst views over the impact rows (one row per article, symbol and horizon, latest
 -- version). See docs/sql-cookbook.md for what each column means and example queries.
 --
--- Conventions shared by the aggregate views:
---   mean_return_bps  average return from the pre-event price to the horizon
---   t_stat           mean_return_bps / (sample stddev / sqrt(n)); NULL below 2 rows
---   mean_car_bps     average abnormal return (return minus the pre-event normal return):
---                    the cumulative abnormal return to the horizon, averaged (CAAR)
+-- Headlines measured from the same event (the same start on the trading clock: every
+-- date-only headline of a day, or several headlines in one weekend) share one price move,
+-- so the statistics count each event once per group: a day with forty headlines is one
+-- observation, not forty, and the t statistics are not inflated by repetition.
+--
+--   n                headlines in the group
+--   events           distinct events (price moves) in the group
+--   mean_return_bps  average return over the events, from the pre-event price to the horizon
+--   t_stat           mean_return_bps / (sample stddev / sqrt(events)); NULL below 2 events
+--   mean_car_bps     average abnormal return (return minus the pre-event normal return) over
+--                    the events: the mean cumulative abnormal return to the horizon (CAAR)
 --   car_t_stat       t statistic of mean_car_bps
---   mean_z           average z (abnormal return / pre-event volatility)
---   directional      rows whose headline has an oil direction (bullish or bearish)
---   hit_rate         share of directional rows where the price moved the predicted way
---                    (bullish and up, bearish and down; no move counts as a miss)
---   mean_signed_bps  average return signed by the predicted direction (positive: right on average)
+--   mean_z           average z (abnormal return / pre-event volatility) over the events
+--   directional      headlines with an oil direction (bullish or bearish)
+--   hit_rate         share of directional headlines after which the price moved the predicted
+--                    way (bullish and up, bearish and down; no move counts as a miss)
+--   mean_signed_bps  average return signed by each directional headline's prediction
+--                    (positive: right on average)
 
 CREATE OR REPLACE VIEW {db}.impact_by_topic AS
 SELECT
@@ -19,17 +26,35 @@ SELECT
   horizon,
   min(horizon_seconds) AS horizon_seconds,
   topic,
-  count() AS n,
-  avg(return_bps) AS mean_return_bps,
-  if(n > 1 AND stddevSamp(return_bps) > 0, avg(return_bps) / (stddevSamp(return_bps) / sqrt(n)), NULL) AS t_stat,
-  avg(abnormal_bps) AS mean_car_bps,
-  if(count(abnormal_bps) > 1 AND stddevSamp(abnormal_bps) > 0, avg(abnormal_bps) / (stddevSamp(abnormal_bps) / sqrt(count(abnormal_bps))), NULL) AS car_t_stat,
-  avg(z) AS mean_z,
-  countIf(oil_direction IN ('bullish', 'bearish')) AS directional,
-  if(directional > 0, countIf((oil_direction = 'bullish' AND return_bps > 0) OR (oil_direction = 'bearish' AND return_bps < 0)) / directional, NULL) AS hit_rate,
-  avgIf(if(oil_direction = 'bullish', return_bps, -return_bps), oil_direction IN ('bullish', 'bearish')) AS mean_signed_bps
-FROM {db}.impact_store FINAL
-ARRAY JOIN if(empty(topics), ['none'], CAST(topics, 'Array(String)')) AS topic
+  sum(headlines) AS n,
+  count() AS events,
+  avg(ret) AS mean_return_bps,
+  if(events > 1 AND stddevSamp(ret) > 0, avg(ret) / (stddevSamp(ret) / sqrt(events)), NULL) AS t_stat,
+  avg(car) AS mean_car_bps,
+  if(count(car) > 1 AND stddevSamp(car) > 0, avg(car) / (stddevSamp(car) / sqrt(count(car))), NULL) AS car_t_stat,
+  avg(ez) AS mean_z,
+  sum(dir) AS directional,
+  if(directional > 0, sum(hits) / directional, NULL) AS hit_rate,
+  if(directional > 0, sum(signed) / directional, NULL) AS mean_signed_bps
+FROM
+(
+  SELECT
+    symbol,
+    horizon,
+    min(horizon_seconds) AS horizon_seconds,
+    topic,
+    event_ts,
+    count() AS headlines,
+    avg(return_bps) AS ret,
+    avg(abnormal_bps) AS car,
+    avg(z) AS ez,
+    countIf(oil_direction IN ('bullish', 'bearish')) AS dir,
+    countIf((oil_direction = 'bullish' AND return_bps > 0) OR (oil_direction = 'bearish' AND return_bps < 0)) AS hits,
+    sumIf(if(oil_direction = 'bullish', return_bps, -return_bps), oil_direction IN ('bullish', 'bearish')) AS signed
+  FROM {db}.impact_store FINAL
+  ARRAY JOIN if(empty(topics), ['none'], CAST(topics, 'Array(String)')) AS topic
+  GROUP BY symbol, horizon, topic, event_ts
+)
 GROUP BY symbol, horizon, topic;
 
 CREATE OR REPLACE VIEW {db}.impact_by_direction AS
@@ -38,16 +63,34 @@ SELECT
   horizon,
   min(horizon_seconds) AS horizon_seconds,
   oil_direction,
-  count() AS n,
-  avg(return_bps) AS mean_return_bps,
-  if(n > 1 AND stddevSamp(return_bps) > 0, avg(return_bps) / (stddevSamp(return_bps) / sqrt(n)), NULL) AS t_stat,
-  avg(abnormal_bps) AS mean_car_bps,
-  if(count(abnormal_bps) > 1 AND stddevSamp(abnormal_bps) > 0, avg(abnormal_bps) / (stddevSamp(abnormal_bps) / sqrt(count(abnormal_bps))), NULL) AS car_t_stat,
-  avg(z) AS mean_z,
-  countIf(oil_direction IN ('bullish', 'bearish')) AS directional,
-  if(directional > 0, countIf((oil_direction = 'bullish' AND return_bps > 0) OR (oil_direction = 'bearish' AND return_bps < 0)) / directional, NULL) AS hit_rate,
-  avgIf(if(oil_direction = 'bullish', return_bps, -return_bps), oil_direction IN ('bullish', 'bearish')) AS mean_signed_bps
-FROM {db}.impact_store FINAL
+  sum(headlines) AS n,
+  count() AS events,
+  avg(ret) AS mean_return_bps,
+  if(events > 1 AND stddevSamp(ret) > 0, avg(ret) / (stddevSamp(ret) / sqrt(events)), NULL) AS t_stat,
+  avg(car) AS mean_car_bps,
+  if(count(car) > 1 AND stddevSamp(car) > 0, avg(car) / (stddevSamp(car) / sqrt(count(car))), NULL) AS car_t_stat,
+  avg(ez) AS mean_z,
+  sum(dir) AS directional,
+  if(directional > 0, sum(hits) / directional, NULL) AS hit_rate,
+  if(directional > 0, sum(signed) / directional, NULL) AS mean_signed_bps
+FROM
+(
+  SELECT
+    symbol,
+    horizon,
+    min(horizon_seconds) AS horizon_seconds,
+    oil_direction,
+    event_ts,
+    count() AS headlines,
+    avg(return_bps) AS ret,
+    avg(abnormal_bps) AS car,
+    avg(z) AS ez,
+    countIf(oil_direction IN ('bullish', 'bearish')) AS dir,
+    countIf((oil_direction = 'bullish' AND return_bps > 0) OR (oil_direction = 'bearish' AND return_bps < 0)) AS hits,
+    sumIf(if(oil_direction = 'bullish', return_bps, -return_bps), oil_direction IN ('bullish', 'bearish')) AS signed
+  FROM {db}.impact_store FINAL
+  GROUP BY symbol, horizon, oil_direction, event_ts
+)
 GROUP BY symbol, horizon, oil_direction;
 
 CREATE OR REPLACE VIEW {db}.impact_by_source AS
@@ -56,16 +99,34 @@ SELECT
   horizon,
   min(horizon_seconds) AS horizon_seconds,
   source,
-  count() AS n,
-  avg(return_bps) AS mean_return_bps,
-  if(n > 1 AND stddevSamp(return_bps) > 0, avg(return_bps) / (stddevSamp(return_bps) / sqrt(n)), NULL) AS t_stat,
-  avg(abnormal_bps) AS mean_car_bps,
-  if(count(abnormal_bps) > 1 AND stddevSamp(abnormal_bps) > 0, avg(abnormal_bps) / (stddevSamp(abnormal_bps) / sqrt(count(abnormal_bps))), NULL) AS car_t_stat,
-  avg(z) AS mean_z,
-  countIf(oil_direction IN ('bullish', 'bearish')) AS directional,
-  if(directional > 0, countIf((oil_direction = 'bullish' AND return_bps > 0) OR (oil_direction = 'bearish' AND return_bps < 0)) / directional, NULL) AS hit_rate,
-  avgIf(if(oil_direction = 'bullish', return_bps, -return_bps), oil_direction IN ('bullish', 'bearish')) AS mean_signed_bps
-FROM {db}.impact_store FINAL
+  sum(headlines) AS n,
+  count() AS events,
+  avg(ret) AS mean_return_bps,
+  if(events > 1 AND stddevSamp(ret) > 0, avg(ret) / (stddevSamp(ret) / sqrt(events)), NULL) AS t_stat,
+  avg(car) AS mean_car_bps,
+  if(count(car) > 1 AND stddevSamp(car) > 0, avg(car) / (stddevSamp(car) / sqrt(count(car))), NULL) AS car_t_stat,
+  avg(ez) AS mean_z,
+  sum(dir) AS directional,
+  if(directional > 0, sum(hits) / directional, NULL) AS hit_rate,
+  if(directional > 0, sum(signed) / directional, NULL) AS mean_signed_bps
+FROM
+(
+  SELECT
+    symbol,
+    horizon,
+    min(horizon_seconds) AS horizon_seconds,
+    source,
+    event_ts,
+    count() AS headlines,
+    avg(return_bps) AS ret,
+    avg(abnormal_bps) AS car,
+    avg(z) AS ez,
+    countIf(oil_direction IN ('bullish', 'bearish')) AS dir,
+    countIf((oil_direction = 'bullish' AND return_bps > 0) OR (oil_direction = 'bearish' AND return_bps < 0)) AS hits,
+    sumIf(if(oil_direction = 'bullish', return_bps, -return_bps), oil_direction IN ('bullish', 'bearish')) AS signed
+  FROM {db}.impact_store FINAL
+  GROUP BY symbol, horizon, source, event_ts
+)
 GROUP BY symbol, horizon, source;
 
 -- Daily news signal against daily returns. A headline counts on the trading day its

@@ -1,0 +1,508 @@
+/**
+ * `oilwire study`: replays a file of historical headlines and a price file through the real
+ * pipeline (in-process bus, ingest-prices, scorer, correlator, a throwaway embedded store)
+ * and reports which headlines moved the price, by how much and how reliably.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, extname, join } from 'node:path';
+import { type Command, Option } from 'commander';
+import { HORIZONS, TOPICS, messageKey, newsRawV1, type HorizonLabel, type NewsRaw } from '../../shared/contracts/events.ts';
+import { articleId } from '../../shared/contracts/ids.ts';
+import { publishEvents } from '../../shared/bus/typed.ts';
+import { AppError } from '../../shared/errors.ts';
+import { createLogger, type Logger } from '../../shared/runtime/logger.ts';
+import { parseCsv } from '../../services/ingest-prices/domain/csv.ts';
+import { FileTickSource } from '../../services/ingest-prices/adapters/file-tick-source.ts';
+import { createProgressBar, type ProgressStream } from '../../services/ingest-prices/adapters/progress-bar.ts';
+import { boundMs, start as startIngestPrices } from '../../services/ingest-prices/main.ts';
+import { TradingCalendar } from '../../services/correlator/domain/trading-calendar.ts';
+import type { CorrelatorService } from '../../services/correlator/main.ts';
+import { configFrom } from '../context.ts';
+import { formatTable } from '../format.ts';
+import { openRuntime, startServices, stopServices } from '../runtime.ts';
+import type { RootConfig } from '../config.ts';
+
+const DAY = 86_400_000;
+/** Prices this far before the first headline feed the volatility windows and the indicator bars. */
+const LOOKBACK_DAYS = 150;
+/** And this far after the last one cover the +1d horizon across weekends and holidays. */
+const LOOKAHEAD_DAYS = 10;
+
+export interface StudyHeadline {
+  ts: number;
+  precision: 'date' | 'time';
+  source: string;
+  headline: string;
+  line: number;
+}
+
+/**
+ * `date,headline` (a day, no time: placed at the start of that day, UTC) or
+ * `ts,source,headline` (a time; a bare date there is a date too). Quoted fields may hold commas.
+ */
+export function parseHeadlines(text: string, defaultSource: string): { headlines: StudyHeadline[]; rejected: { line: number; reason: string }[] } {
+  const rows = parseCsv(text);
+  const header = (rows[0] ?? []).map((h) => h.trim().toLowerCase());
+  const col = (...names: string[]) => header.findIndex((h) => names.includes(h));
+  const tsCol = col('ts', 'date', 'time', 'published_at', 'timestamp');
+  const textCol = col('headline', 'title', 'text');
+  const sourceCol = col('source');
+  if (tsCol < 0 || textCol < 0) throw new AppError('INPUT_INVALID', `headline file header must be "date,headline" or "ts,source,headline", got "${(rows[0] ?? []).join(',')}"`);
+  const headlines: StudyHeadline[] = [];
+  const rejected: { line: number; reason: string }[] = [];
+  for (let i = 1; i < rows.length; i++) {
+    const r = rows[i];
+    const when = (r[tsCol] ?? '').trim();
+    const headline = (r[textCol] ?? '').trim().replace(/\s+/g, ' ');
+    if (!headline) {
+      rejected.push({ line: i + 1, reason: 'empty_headline' });
+      continue;
+    }
+    const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(when);
+    const ts = dateOnly ? Date.parse(`${when}T00:00:00Z`) : Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(when) ? when : `${when.replace(' ', 'T')}Z`);
+    if (!Number.isFinite(ts)) {
+      rejected.push({ line: i + 1, reason: 'bad_date' });
+      continue;
+    }
+    const source = (sourceCol >= 0 ? (r[sourceCol] ?? '').trim() : '') || defaultSource;
+    headlines.push({ ts, precision: dateOnly ? 'date' : 'time', source, headline: headline.slice(0, 2000), line: i + 1 });
+  }
+  return { headlines, rejected };
+}
+
+export function toNewsRaw(h: StudyHeadline): NewsRaw {
+  const at = new Date(h.ts).toISOString();
+  const when = h.precision === 'date' ? at.slice(0, 10) : at;
+  return {
+    schema: 'news.raw/v1',
+    id: articleId({ guid: `${when}|${h.headline}`, source: h.source }),
+    source: h.source.slice(0, 200),
+    url: null,
+    title: h.headline,
+    summary: '',
+    published_at: at,
+    published_precision: h.precision,
+    fetched_at: at,
+    tags: ['study'],
+  };
+}
+
+export interface StudyOptions {
+  news: string;
+  prices: string;
+  from?: string;
+  to?: string;
+  top: number;
+  symbol: string;
+  /** Horizon of the report (default: 1d for daily prices, 60m for ticks). */
+  horizon?: HorizonLabel;
+}
+
+export interface TopRow {
+  date: string;
+  headline: string;
+  topics: string[];
+  oil_direction: string;
+  return_bps: number;
+  z: number;
+  /** Other headlines measured from the same event (the same day, for date-only headlines). */
+  others: number;
+}
+
+export interface AggregateRow {
+  /** Headlines. */
+  n: number;
+  /** Distinct price moves they were measured on: the statistics count each once. */
+  events: number;
+  mean_return_bps: number;
+  t_stat: number | null;
+  mean_car_bps: number | null;
+  mean_z: number | null;
+  directional: number;
+  hit_rate: number | null;
+  mean_signed_bps: number | null;
+}
+
+export interface StudyReport {
+  symbol: string;
+  horizon: HorizonLabel;
+  priceFormat: string;
+  period: { from: string; to: string };
+  headlines: { read: number; rejected: number; inPeriod: number };
+  prices: { published: number; rejected: Record<string, number>; holidays: number };
+  measured: number;
+  unmeasured: { no_pre_price: number; waiting: number };
+  top: TopRow[];
+  byTopic: (AggregateRow & { topic: string })[];
+  byDirection: (AggregateRow & { oil_direction: string })[];
+  hitRate: { hits: number; directional: number; rate: number | null };
+  signal: { days: number; corr: number | null };
+  series: { t: number; close: number }[];
+  markers: (TopRow & { t: number; price: number })[];
+  elapsedMs: number;
+}
+
+const isoDay = (t: number) => new Date(t).toISOString().slice(0, 10);
+const num = (v: unknown): number | null => (v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v)) ? null : Number(v));
+
+/** Reads the price file once for what the correlator must know before it starts: the format and the trading days present. */
+async function scanPrices(path: string, symbol: string, closeUtc: string, fromMs: number, toMs: number): Promise<{ format: string; times: number[] }> {
+  const src = new FileTickSource(path, path, { symbol, closeUtc, batchSize: 50_000, fromMs, toMs });
+  const times: number[] = [];
+  for await (const batch of src.ticks()) for (const t of batch) times.push(t.ts);
+  times.sort((a, b) => a - b);
+  return { format: src.format, times };
+}
+
+export async function runStudy(options: StudyOptions, base: RootConfig, io: { progress?: ProgressStream; logger?: Logger } = {}): Promise<StudyReport> {
+  const started = performance.now();
+  const text = (() => {
+    try {
+      return readFileSync(options.news, 'utf8');
+    } catch (err) {
+      throw new AppError('INPUT_INVALID', `cannot read headline file ${options.news}: ${(err as Error).message}`);
+    }
+  })();
+  const parsed = parseHeadlines(text, basename(options.news, extname(options.news)));
+  const fromMs = boundMs(options.from, false) ?? -Infinity;
+  const toMs = boundMs(options.to, true) ?? Infinity;
+  if (options.from && !Number.isFinite(fromMs)) throw new AppError('INPUT_INVALID', `--from must be a date (YYYY-MM-DD), got ${options.from}`);
+  if (options.to && !Number.isFinite(toMs)) throw new AppError('INPUT_INVALID', `--to must be a date (YYYY-MM-DD), got ${options.to}`);
+  const headlines = parsed.headlines.filter((h) => h.ts >= fromMs && h.ts <= toMs);
+  if (headlines.length === 0) throw new AppError('INPUT_INVALID', `no headlines in ${options.news}${options.from || options.to ? ` between ${options.from ?? 'the start'} and ${options.to ?? 'the end'}` : ''}`);
+  const first = Math.min(...headlines.map((h) => h.ts));
+  const last = Math.max(...headlines.map((h) => h.ts));
+  const priceFrom = first - LOOKBACK_DAYS * DAY;
+  const priceTo = last + LOOKAHEAD_DAYS * DAY;
+
+  const scan = await scanPrices(options.prices, options.symbol, base.ingestPrices.dailyCloseUtc, priceFrom, priceTo);
+  if (scan.format === 'unknown') throw new AppError('INPUT_INVALID', `${options.prices}: not a price file (expected Date,Price or ts,symbol,price[,size] or NDJSON)`);
+  const daily = scan.format === 'daily';
+  const horizon: HorizonLabel = options.horizon ?? (daily ? '1d' : '60m');
+  const horizons: HorizonLabel[] = daily ? ['1d'] : ['1m', '5m', '15m', '30m', '60m', '1d'];
+  if (!horizons.includes(horizon)) throw new AppError('INPUT_INVALID', `--horizon ${horizon} cannot be measured on daily prices; use 1d`);
+  // A replay knows the whole tape, like an exchange's published calendar: trading days with no price are holidays.
+  const holidays = TradingCalendar.inferHolidays(base.correlator.calendar, scan.times);
+
+  const dir = mkdtempSync(join(tmpdir(), 'oilwire-study-'));
+  const config: RootConfig = {
+    ...base,
+    store: { path: dir, database: 'oilwire_study' },
+    bus: { ...base.bus, kind: 'memory' } as RootConfig['bus'],
+    ingestNews: { ...base.ingestNews, feeds: [] },
+    ingestPrices: { ...base.ingestPrices, sources: [] },
+    correlator: {
+      ...base.correlator,
+      symbols: [options.symbol],
+      horizons,
+      calendar: { ...base.correlator.calendar, holidays: [...new Set([...base.correlator.calendar.holidays, ...holidays])] },
+      // A file is replayed in order: nothing is out of order, and wall-clock idleness means nothing.
+      watermark: { ...base.correlator.watermark, maxOutOfOrdernessMs: 0 },
+      evaluateEveryMs: 3_600_000,
+    },
+  };
+  const rt = await openRuntime(config, { logger: io.logger });
+  const services = [];
+  try {
+    services.push(...(await startServices(['correlator', 'scorer'], rt)));
+    const correlator = services.find((s) => s.name === 'correlator') as CorrelatorService;
+    const priceSource = Object.assign(new FileTickSource(options.prices, options.prices, { symbol: options.symbol, closeUtc: config.ingestPrices.dailyCloseUtc, batchSize: config.ingestPrices.batchSize, fromMs: priceFrom, toMs: priceTo }), {
+      source: daily ? 'daily-file' : 'tick-file',
+      speed: 0,
+    });
+    const bar = io.progress ? createProgressBar(io.progress, 'prices   ') : undefined;
+    const ingest = await startIngestPrices(
+      { bus: rt.bus, store: rt.store, logger: rt.logger, clock: rt.clock, metrics: rt.metrics, config: config.ingestPrices },
+      { extraSources: [priceSource], onProgress: (_s, p) => bar?.update(p.done, p.total) },
+    );
+    services.push(ingest);
+    await ingest.idle!();
+    const ingestStats = ingest.stats();
+    if (ingestStats.failures.length) throw new AppError('INPUT_INVALID', ingestStats.failures.map((f) => f.message).join('; '));
+    bar?.finish(`${ingestStats.published} ticks`);
+
+    const events = headlines.map(toNewsRaw).filter((e) => newsRawV1.safeParse(e).success);
+    const hbar = io.progress ? createProgressBar(io.progress, 'headlines') : undefined;
+    for (let i = 0; i < events.length; i += 1000) await publishEvents(rt.bus, TOPICS.newsRaw, events.slice(i, i + 1000), messageKey.newsRaw);
+    const handledTicks = () => Object.values(correlator.stats().ticks).reduce((a, b) => a + b, 0);
+    const deadline = Date.now() + 10 * 60_000;
+    while (correlator.stats().articles < events.length || handledTicks() < ingestStats.published) {
+      if (Date.now() > deadline) throw new AppError('INTERNAL', `the pipeline did not finish: ${correlator.stats().articles}/${events.length} headlines and ${handledTicks()}/${ingestStats.published} ticks reached the correlator`);
+      hbar?.update(correlator.stats().articles, events.length);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    hbar?.finish(`${events.length} headlines`);
+
+    const report = await buildReport(rt.store, { symbol: options.symbol, horizon, top: options.top });
+    const st = correlator.stats();
+    return {
+      ...report,
+      symbol: options.symbol,
+      horizon,
+      priceFormat: scan.format,
+      period: { from: isoDay(first), to: isoDay(last) },
+      headlines: { read: parsed.headlines.length + parsed.rejected.length, rejected: parsed.rejected.length + (headlines.length - events.length), inPeriod: headlines.length },
+      prices: { published: ingestStats.published, rejected: ingestStats.rejected, holidays: holidays.length },
+      unmeasured: { no_pre_price: st.skipped.no_pre_price ?? 0, waiting: st.pending },
+      elapsedMs: performance.now() - started,
+    };
+  } finally {
+    await stopServices(services);
+    await rt.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+type Store = Awaited<ReturnType<typeof openRuntime>>['store'];
+
+async function buildReport(store: Store, o: { symbol: string; horizon: HorizonLabel; top: number }): Promise<Omit<StudyReport, 'symbol' | 'horizon' | 'priceFormat' | 'period' | 'headlines' | 'prices' | 'unmeasured' | 'elapsedMs'>> {
+  const params = { symbol: o.symbol, horizon: o.horizon, top: o.top };
+  const t = (name: string) => store.table(name);
+  // Headlines measured from the same event share one price move (every date-only headline of a day): an event is listed
+  // once, under its most oil-relevant headline, with the number of others it stands for.
+  const top = await store.query<{ published_at: string; precision: string; title: string; topics: string[]; oil_direction: string; return_bps: number; z: number; t: string; others: string }>(
+    `SELECT best.1 AS published_at, best.2 AS precision, best.3 AS title, best.4 AS topics, best.5 AS oil_direction,
+            return_bps, z, toUnixTimestamp64Milli(event_ts) AS t, headlines - 1 AS others
+     FROM (
+       SELECT i.event_ts AS event_ts, i.return_bps AS return_bps, i.z AS z, count() AS headlines,
+              argMax((i.published_at, n.published_precision, i.title, CAST(i.topics, 'Array(String)'), CAST(i.oil_direction, 'String')),
+                     (i.relevance, i.oil_direction != 'neutral', length(i.topics), i.title)) AS best
+       FROM ${t('impact')} AS i INNER JOIN ${t('news')} AS n ON n.id = i.article_id
+       WHERE i.symbol = {symbol:String} AND i.horizon = {horizon:String} AND i.z IS NOT NULL
+       GROUP BY i.event_ts, i.pre_ts, i.post_ts, i.return_bps, i.z
+     )
+     ORDER BY abs(z) DESC, event_ts LIMIT {top:UInt32}`,
+    { params },
+  );
+  const topRows: (TopRow & { t: number; price: number })[] = top.map((r) => ({
+    date: r.precision === 'date' ? String(r.published_at).slice(0, 10) : String(r.published_at).slice(0, 16),
+    headline: r.title,
+    topics: r.topics,
+    oil_direction: r.oil_direction,
+    return_bps: Number(r.return_bps),
+    z: Number(r.z),
+    others: Number(r.others),
+    t: Number(r.t),
+    price: NaN,
+  }));
+  const agg = (r: Record<string, unknown>): AggregateRow => ({
+    n: Number(r.n),
+    events: Number(r.events),
+    mean_return_bps: Number(r.mean_return_bps),
+    t_stat: num(r.t_stat),
+    mean_car_bps: num(r.mean_car_bps),
+    mean_z: num(r.mean_z),
+    directional: Number(r.directional),
+    hit_rate: num(r.hit_rate),
+    mean_signed_bps: num(r.mean_signed_bps),
+  });
+  const byTopic = (await store.query(`SELECT * FROM ${t('impact_by_topic')} WHERE symbol = {symbol:String} AND horizon = {horizon:String} ORDER BY n DESC, topic`, { params })).map((r) => ({ topic: String(r.topic), ...agg(r) }));
+  const byDirection = (await store.query(`SELECT * FROM ${t('impact_by_direction')} WHERE symbol = {symbol:String} AND horizon = {horizon:String} ORDER BY oil_direction`, { params })).map((r) => ({ oil_direction: String(r.oil_direction), ...agg(r) }));
+  const [hit] = await store.query<{ hits: string; directional: string; measured: string }>(
+    `SELECT countIf((oil_direction = 'bullish' AND return_bps > 0) OR (oil_direction = 'bearish' AND return_bps < 0)) AS hits,
+            countIf(oil_direction IN ('bullish', 'bearish')) AS directional, count() AS measured
+     FROM ${t('impact')} WHERE symbol = {symbol:String} AND horizon = {horizon:String}`,
+    { params },
+  );
+  const [sig] = await store.query<{ days: string; corr: number | null }>(
+    `SELECT count() AS days, if(count() > 2, corr(signal, return_bps), NULL) AS corr FROM ${t('signal_vs_return')}
+     WHERE symbol = {symbol:String} AND headlines > 0 AND return_bps IS NOT NULL`,
+    { params },
+  );
+  const [span] = await store.query<{ lo: string; hi: string }>(`SELECT toUnixTimestamp64Milli(min(published_at)) AS lo, toUnixTimestamp64Milli(max(published_at)) AS hi FROM ${t('news')}`);
+  const lo = Number(span.lo) - 7 * DAY;
+  const hi = Number(span.hi) + 7 * DAY;
+  const wide = hi - lo > 5 * DAY;
+  const series = await store.query<{ t: string; close: number }>(
+    wide
+      ? `SELECT toUnixTimestamp64Milli(last_ts) AS t, close FROM ${t('bars_1d')} WHERE symbol = {symbol:String} AND last_ts BETWEEN fromUnixTimestamp64Milli({lo:Int64}, 'UTC') AND fromUnixTimestamp64Milli({hi:Int64}, 'UTC') ORDER BY day`
+      : `SELECT toUnixTimestamp64Milli(last_ts) AS t, close FROM ${t('bars_1m')} WHERE symbol = {symbol:String} AND last_ts BETWEEN fromUnixTimestamp64Milli({lo:Int64}, 'UTC') AND fromUnixTimestamp64Milli({hi:Int64}, 'UTC') ORDER BY ts`,
+    { params: { symbol: o.symbol, lo, hi } },
+  );
+  const seriesRows = series.map((r) => ({ t: Number(r.t), close: Number(r.close) }));
+  const hits = Number(hit.hits);
+  const directional = Number(hit.directional);
+  return {
+    measured: Number(hit.measured),
+    top: topRows.map(({ date, headline, topics, oil_direction, return_bps, z, others }) => ({ date, headline, topics, oil_direction, return_bps, z, others })),
+    markers: topRows.map((m) => ({ ...m, price: priceAt(seriesRows, m.t) })),
+    byTopic,
+    byDirection,
+    hitRate: { hits, directional, rate: directional ? hits / directional : null },
+    signal: { days: Number(sig.days), corr: num(sig.corr) },
+    series: seriesRows,
+  };
+}
+
+/** The price line's value at t (linear between its points), so a marker sits on the line. */
+function priceAt(series: { t: number; close: number }[], t: number): number {
+  if (series.length === 0) return NaN;
+  if (t <= series[0].t) return series[0].close;
+  for (let i = 1; i < series.length; i++) {
+    if (series[i].t >= t) {
+      const a = series[i - 1];
+      const b = series[i];
+      return a.close + ((b.close - a.close) * (t - a.t)) / (b.t - a.t || 1);
+    }
+  }
+  return series[series.length - 1].close;
+}
+
+const fmt = (v: number | null, digits = 1) => (v === null ? '' : v.toFixed(digits));
+const pct = (v: number | null) => (v === null ? '' : `${(v * 100).toFixed(1)}%`);
+
+export function formatReport(r: StudyReport): string {
+  const lines: string[] = [];
+  lines.push(
+    `oilwire study: ${r.headlines.inPeriod} headlines from ${r.period.from} to ${r.period.to} against ${r.prices.published} ${r.priceFormat === 'daily' ? 'daily closes' : 'ticks'} of ${r.symbol}, horizon +${r.horizon}`,
+  );
+  lines.push(
+    `measured ${r.measured}; no price before the headline: ${r.unmeasured.no_pre_price}; waiting for later prices: ${r.unmeasured.waiting}` +
+      (r.headlines.rejected ? `; unreadable headline rows: ${r.headlines.rejected}` : '') +
+      (Object.keys(r.prices.rejected).length ? `; price rows rejected: ${Object.entries(r.prices.rejected).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''),
+  );
+  lines.push(
+    '',
+    `Top ${r.top.length} price moves by |z| after headlines (return from the last price before the headline to +${r.horizon} on the trading clock; each move once, under its most oil-relevant headline, "same move" counts the others):`,
+  );
+  lines.push(
+    formatTable(
+      r.top.map((t, i) => ({ '#': i + 1, date: t.date, headline: t.headline, topics: t.topics.join(',') || '-', direction: t.oil_direction, return_bps: fmt(t.return_bps), z: fmt(t.z, 2), 'same move': t.others ? `+${t.others}` : '' })),
+      { maxWidth: 70 },
+    ),
+  );
+  const aggRows = <T extends AggregateRow>(rows: T[], key: (r: T) => string, label: string) =>
+    formatTable(
+      rows.map((a) => ({ [label]: key(a), n: a.n, events: a.events, mean_bps: fmt(a.mean_return_bps), t_stat: fmt(a.t_stat, 2), car_bps: fmt(a.mean_car_bps), mean_z: fmt(a.mean_z, 2), directional: a.directional, hit_rate: pct(a.hit_rate) })),
+    );
+  lines.push('', `By topic (+${r.horizon}; a headline counts under each of its topics, 'none' if it has none; means and t over distinct events, hit rate over headlines):`, aggRows(r.byTopic, (a) => a.topic, 'topic'));
+  lines.push('', `By oil direction (+${r.horizon}):`, aggRows(r.byDirection, (a) => a.oil_direction, 'direction'));
+  lines.push(
+    '',
+    `Hit rate: ${r.hitRate.rate === null ? 'n/a (no bullish or bearish headline)' : `${pct(r.hitRate.rate)} of ${r.hitRate.directional} directional headlines moved the price the predicted way (${r.hitRate.hits} hits)`}`,
+  );
+  lines.push(`Daily news signal vs same-day return: correlation ${r.signal.corr === null ? 'n/a' : r.signal.corr.toFixed(3)} over ${r.signal.days} trading days with headlines`);
+  lines.push(`(${(r.elapsedMs / 1000).toFixed(1)} s)`);
+  return lines.join('\n');
+}
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+function niceStep(span: number, count: number): number {
+  const raw = span / Math.max(1, count);
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const f = raw / mag;
+  return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;
+}
+
+/** The price line with a numbered marker at each top headline (green bullish, red bearish, grey neutral) and a legend. */
+export function renderChartSvg(r: Pick<StudyReport, 'series' | 'markers' | 'symbol' | 'horizon'>): string {
+  const W = 1200;
+  const plotH = 420;
+  const m = { l: 70, r: 30, t: 50, b: 50 };
+  const legendH = 22 * r.markers.length + 20;
+  const H = m.t + plotH + m.b + legendH;
+  const pts = r.series;
+  const ts = [...pts.map((p) => p.t), ...r.markers.map((k) => k.t)];
+  const ps = [...pts.map((p) => p.close), ...r.markers.map((k) => k.price)].filter(Number.isFinite);
+  if (ts.length === 0) ts.push(0);
+  if (ps.length === 0) ps.push(0);
+  const t0 = Math.min(...ts);
+  const t1 = Math.max(...ts) > t0 ? Math.max(...ts) : t0 + DAY;
+  let p0 = Math.min(...ps);
+  let p1 = Math.max(...ps);
+  if (!(p1 > p0)) {
+    p0 -= 1;
+    p1 += 1;
+  }
+  const pad = (p1 - p0) * 0.05;
+  p0 -= pad;
+  p1 += pad;
+  const x = (t: number) => m.l + ((t - t0) / (t1 - t0)) * (W - m.l - m.r);
+  const y = (p: number) => m.t + (1 - (p - p0) / (p1 - p0)) * plotH;
+  const out: string[] = [];
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="DejaVu Sans, Arial, sans-serif">`);
+  out.push(`<rect width="${W}" height="${H}" fill="#ffffff"/>`);
+  out.push(`<text x="${m.l}" y="28" font-size="18" font-weight="bold" fill="#222">${esc(`${r.symbol}: top ${r.markers.length} headlines by |z| at +${r.horizon}`)}</text>`);
+  const step = niceStep(p1 - p0, 6);
+  for (let p = Math.ceil(p0 / step) * step; p <= p1; p += step) {
+    out.push(`<line x1="${m.l}" x2="${W - m.r}" y1="${y(p).toFixed(1)}" y2="${y(p).toFixed(1)}" stroke="#e6e6e6"/>`);
+    out.push(`<text x="${m.l - 8}" y="${(y(p) + 4).toFixed(1)}" font-size="12" text-anchor="end" fill="#555">${p.toFixed(step < 1 ? 2 : 0)}</text>`);
+  }
+  const spanDays = (t1 - t0) / DAY;
+  const tickMs = spanDays > 400 ? 90 * DAY : spanDays > 60 ? 30 * DAY : spanDays > 10 ? 7 * DAY : spanDays > 2 ? DAY : 3_600_000;
+  const label = (t: number) => (tickMs >= 30 * DAY ? new Date(t).toISOString().slice(0, 7) : tickMs >= DAY ? new Date(t).toISOString().slice(0, 10) : new Date(t).toISOString().slice(11, 16));
+  const firstTick = tickMs >= 30 * DAY ? Date.UTC(new Date(t0).getUTCFullYear(), new Date(t0).getUTCMonth() + 1, 1) : Math.ceil(t0 / tickMs) * tickMs;
+  for (let t = firstTick; t <= t1; ) {
+    out.push(`<line x1="${x(t).toFixed(1)}" x2="${x(t).toFixed(1)}" y1="${m.t}" y2="${m.t + plotH}" stroke="#f0f0f0"/>`);
+    out.push(`<text x="${x(t).toFixed(1)}" y="${m.t + plotH + 18}" font-size="12" text-anchor="middle" fill="#555">${label(t)}</text>`);
+    if (tickMs >= 30 * DAY) {
+      const d = new Date(t);
+      t = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + (tickMs >= 90 * DAY ? 3 : 1), 1);
+    } else t += tickMs;
+  }
+  out.push(`<rect x="${m.l}" y="${m.t}" width="${W - m.l - m.r}" height="${plotH}" fill="none" stroke="#999"/>`);
+  if (pts.length > 1) out.push(`<polyline fill="none" stroke="#1f4e79" stroke-width="1.5" points="${pts.map((p) => `${x(p.t).toFixed(1)},${y(p.close).toFixed(1)}`).join(' ')}"/>`);
+  const colour = (d: string) => (d === 'bullish' ? '#1a9641' : d === 'bearish' ? '#d7191c' : '#777777');
+  r.markers.forEach((k, i) => {
+    const cx = x(k.t).toFixed(1);
+    const cy = y(Number.isFinite(k.price) ? k.price : p0 + (p1 - p0) / 2).toFixed(1);
+    out.push(
+      `<g><title>${esc(`${k.date} ${k.headline} (${k.return_bps.toFixed(1)} bps, z ${k.z.toFixed(2)})`)}</title>` +
+        `<line x1="${cx}" x2="${cx}" y1="${m.t}" y2="${m.t + plotH}" stroke="${colour(k.oil_direction)}" stroke-opacity="0.35" stroke-dasharray="3,3"/>` +
+        `<circle cx="${cx}" cy="${cy}" r="9" fill="${colour(k.oil_direction)}" stroke="#fff" stroke-width="1.5"/>` +
+        `<text x="${cx}" y="${(Number(cy) + 4).toFixed(1)}" font-size="10" font-weight="bold" text-anchor="middle" fill="#fff">${i + 1}</text></g>`,
+    );
+  });
+  r.markers.forEach((k, i) => {
+    const ly = m.t + plotH + m.b + 10 + i * 22;
+    const text = `${i + 1}. ${k.date}  ${k.return_bps >= 0 ? '+' : ''}${k.return_bps.toFixed(1)} bps  z ${k.z.toFixed(2)}  ${k.headline}${k.others ? ` (+${k.others} more)` : ''}`;
+    out.push(`<circle cx="${m.l + 6}" cy="${ly - 4}" r="6" fill="${colour(k.oil_direction)}"/>`);
+    out.push(`<text x="${m.l + 18}" y="${ly}" font-size="13" fill="#222">${esc(text.length > 150 ? text.slice(0, 149) + '…' : text)}</text>`);
+  });
+  out.push('</svg>');
+  return out.join('\n');
+}
+
+export async function writeChart(file: string, svg: string): Promise<void> {
+  if (/\.png$/i.test(file)) {
+    const { default: sharp } = await import('sharp');
+    await sharp(Buffer.from(svg), { density: 96 }).png().toFile(file);
+  } else if (/\.svg$/i.test(file)) writeFileSync(file, svg);
+  else throw new AppError('INPUT_INVALID', `--chart file must end in .svg or .png, got ${file}`);
+}
+
+export function registerStudy(program: Command): void {
+  program
+    .command('study')
+    .description('replay historical headlines and prices through the pipeline into a throwaway store and report which headlines moved the price')
+    .requiredOption('--news <csv>', 'headlines: "date,headline" (a day each) or "ts,source,headline"')
+    .requiredOption('--prices <file>', 'prices: daily "Date,Price" (EIA), ticks "ts,symbol,price[,size]" or NDJSON')
+    .option('--from <date>', 'first day of headlines to study (YYYY-MM-DD)')
+    .option('--to <date>', 'last day of headlines to study (YYYY-MM-DD)')
+    .option('--top <n>', 'how many headlines to list', '10')
+    .option('--symbol <symbol>', 'symbol the prices are stored under', 'BRENT')
+    .addOption(new Option('--horizon <h>', 'horizon of the report (default 1d for daily prices, 60m for ticks)').choices(Object.keys(HORIZONS)))
+    .option('--json', 'print one JSON object (keys top, byTopic, ...) instead of tables')
+    .option('--chart <file>', 'write a price chart with the top headlines marked (.svg or .png)')
+    .action(async (opts: { news: string; prices: string; from?: string; to?: string; top: string; symbol: string; horizon?: HorizonLabel; json?: boolean; chart?: string }, cmd: Command) => {
+      const top = Number(opts.top);
+      if (!Number.isInteger(top) || top < 1 || top > 1000) throw new AppError('INPUT_INVALID', `--top must be an integer 1-1000, got ${opts.top}`);
+      if (opts.chart && !/\.(svg|png)$/i.test(opts.chart)) throw new AppError('INPUT_INVALID', `--chart file must end in .svg or .png, got ${opts.chart}`);
+      const globals = cmd.optsWithGlobals() as { logLevel?: string };
+      const base = configFrom(cmd, globals.logLevel ? {} : { log: { level: 'warn' } });
+      const report = await runStudy({ news: opts.news, prices: opts.prices, from: opts.from, to: opts.to, top, symbol: opts.symbol, horizon: opts.horizon }, base, {
+        progress: process.stderr,
+        logger: createLogger({ level: base.log.level }),
+      });
+      if (opts.chart) await writeChart(opts.chart, renderChartSvg(report));
+      if (opts.json) {
+        const { series: _series, markers: _markers, ...rest } = report;
+        console.log(JSON.stringify(rest, null, 2));
+      } else {
+        console.log(formatReport(report));
+        if (opts.chart) console.log(`chart written to ${opts.chart}`);
+      }
+    });
+}
