@@ -34,7 +34,10 @@ export interface AnalyzeOptions {
   summaryWeight?: number;
 }
 
-const DEFAULTS: Required<AnalyzeOptions> = { sentimentThreshold: 0.8, oilThreshold: 0.6, summaryWeight: 0.5 };
+const DEFAULTS: Required<Omit<AnalyzeOptions, 'sentimentThreshold'>> = { oilThreshold: 0.6, summaryWeight: 0.5 };
+const SHORT_T = Number(process.env.SHORT_T ?? 0.5);
+const LONG_T = Number(process.env.LONG_T ?? 0.9);
+const T_SLOPE = Number(process.env.T_SLOPE ?? 0.03);
 
 // ------------------------------------------------------------------ compiled tables
 const GAZ = compileGazetteer();
@@ -67,6 +70,12 @@ const PREP = new Set(['on', 'over', 'about', 'of', 'for', 'with', 'in', 'against
 const LEVEL_VERB = new Set(['hit', 'hits', 'hitting', 'touch', 'touches', 'touched', 'reach', 'reaches', 'reached', 'reaching', 'set', 'sets', 'mark', 'marks', 'marked']);
 const LEVEL_WORD = new Set(['record', 'high', 'highs', 'low', 'lows', 'highest', 'lowest', 'peak', 'bottom', 'top', 'all', 'new']);
 const NEUTRAL: Compiled = { mod: 'skip' };
+const SUB = new Set(['as', 'after', 'amid', 'following', 'due to', 'because of', 'owing to', 'on the back of', 'thanks to', 'as a result of', 'on hopes', 'on fears', 'on worries', 'on concerns', 'on expectations', 'on signs', 'on reports', 'on news']);
+const SUB_WEIGHT = 0.35;
+/** Negation stops at a preposition that opens a new phrase ("no talks under threat of force"). */
+const SCOPE_END = new Set(['under', 'with', 'without', 'until', 'unless', 'if', 'than']);
+/** "slips into recession": what follows is the new state, not the thing that moved. */
+const INTO = new Set(['into', 'onto']);
 
 interface Item {
   start: number;
@@ -84,6 +93,8 @@ interface Item {
   deny: boolean;
   hedge: number;
   int: number;
+  /** Sentiment-only weight: a causal or temporal sub-clause ("Oil falls as ceasefire holds") says less about tone. */
+  ws: number;
   /** Bound as predicate (its own valence is replaced by the pair's). */
   asPred: boolean;
   /** Bound as concept or consumed by a compound / comparison. */
@@ -116,7 +127,7 @@ function buildItems(t: Tokens): Item[] {
         sentence++;
         pos = 0;
       } else if (kind === Kind.Comma) pos++;
-      items.push({ start: i, end: i + 1, kind, e: undefined, ent: -1, pos, sentence, w: 1, neg: false, negBy: -1, deny: false, hedge: 1, int: 1, asPred: false, used: false });
+      items.push({ start: i, end: i + 1, kind, e: undefined, ent: -1, pos, sentence, w: 1, neg: false, negBy: -1, deny: false, hedge: 1, int: 1, ws: 1, asPred: false, used: false });
       i++;
       continue;
     }
@@ -186,7 +197,7 @@ function buildItems(t: Tokens): Item[] {
       }
     }
     if (!(e && e.mod === 'skip')) pos++;
-    items.push({ start: i, end: i + len, kind, e, ent, pos, sentence, w: 1, neg: false, negBy: -1, deny: false, hedge: 1, int: 1, asPred: false, used: false });
+    items.push({ start: i, end: i + len, kind, e, ent, pos, sentence, w: 1, neg: false, negBy: -1, deny: false, hedge: 1, int: 1, ws: 1, asPred: false, used: false });
     i += len;
   }
   return items;
@@ -203,9 +214,16 @@ function hasValence(it: Item): boolean {
   return !!e && (e.s !== undefined || e.o !== undefined || e.senses !== undefined || e.cls !== undefined);
 }
 
-function applyModifiers(items: Item[]): void {
+function applyModifiers(items: Item[], t: Tokens): void {
+  let seenValence = -1;
   for (let k = 0; k < items.length; k++) {
     const m = items[k];
+    if (m.kind === Kind.Stop) seenValence = -1;
+    else if (seenValence < 0 && hasValence(m) && !m.e?.mod) seenValence = m.sentence;
+    if (m.kind === Kind.Word && seenValence === m.sentence && (!m.e || m.e.mod === 'skip') && SUB.has(joinLow(t, m.start, m.end - m.start))) {
+      for (let j = k + 1; j < items.length && items[j].sentence === m.sentence; j++) items[j].ws *= SUB_WEIGHT;
+      seenValence = -2;
+    }
     const mod = m.e?.mod;
     if (!mod || mod === 'skip' || mod === 'cmp') continue;
     const sent = m.sentence;
@@ -214,6 +232,7 @@ function applyModifiers(items: Item[]): void {
       for (let j = k + 1; j < items.length; j++) {
         const x = items[j];
         if (x.sentence !== sent || x.pos - m.pos > scope || x.e?.mod === 'but') break;
+        if (j > k + 1 && x.kind === Kind.Word && x.end - x.start === 1 && (BARRIER.has(t.low[x.start]) || SCOPE_END.has(t.low[x.start]))) break;
         x.neg = !x.neg;
         x.negBy = k;
       }
@@ -277,8 +296,8 @@ function scan(items: Item[], t: Tokens, k: number, dir: 1 | -1, sense: Sense, du
     const x = items[j];
     if (x.sentence !== p.sentence) break;
     const dist = Math.abs(x.pos - p.pos);
-    if (dist > WINDOW + (found ? 2 : 0)) break;
-    if (x.kind === Kind.Word && x.end - x.start === 1 && x.ent < 0 && BARRIER.has(t.low[x.start])) break;
+    if (dist > (sense.win ?? WINDOW) + (found ? 2 : 0)) break;
+    if (x.kind === Kind.Word && x.end - x.start === 1 && x.ent < 0 && (BARRIER.has(t.low[x.start]) || (dir === 1 && INTO.has(t.low[x.start])))) break;
     if (found && dir === -1 && x.kind === Kind.Word && x.ent < 0 && !conceptOf(x) && !PREP.has(t.low[x.start]) && x.e?.mod !== 'skip') continue;
     const c = conceptOf(x);
     if (!c || !allowed(sense, c.cls) || x.used || x.asPred || (x.e?.senses && !dualOk)) continue;
@@ -371,7 +390,9 @@ function compareFigures(items: Item[], t: Tokens, k: number): { d: number; consu
   }
   if (cmp < 0) return undefined;
   const consumed: number[] = [];
-  let refSign = 1;
+  // "compared with a loss of": the reference figure is of the opposite kind, so it counts as negative.
+  const refCs = items[cmp].e?.cs;
+  let refSign = refCs !== undefined && refCs * (concept.cs ?? 0) < 0 ? -1 : 1;
   for (j = cmp + 1; j < items.length && j <= cmp + 5; j++) {
     const x = items[j];
     if (x.sentence !== c.sentence) return undefined;
@@ -402,10 +423,11 @@ interface Totals {
   shingles: number[];
   letters: number;
   geo: boolean;
+  words: number;
 }
 
 function factorS(it: Item, neg = it.neg): number {
-  let f = it.w * it.hedge * it.int;
+  let f = it.w * it.ws * it.hedge * it.int;
   if (neg) f *= NEG_S;
   if (it.deny) f *= DENY_S;
   return f;
@@ -428,7 +450,7 @@ function stem(w: string): string {
 
 function analyzeTokens(t: Tokens): Totals {
   const items = buildItems(t);
-  applyModifiers(items);
+  applyModifiers(items, t);
   const pairs: Pair[] = [];
   // Phase 1: predicates bind plain concepts. Phase 2: what is left binds dual words that did not act as predicates.
   for (let k = 0; k < items.length; k++) {
@@ -565,7 +587,9 @@ function analyzeTokens(t: Tokens): Totals {
     s *= QUESTION;
     o *= QUESTION;
   }
-  return { s, o, cues, topics, entities, entityWeight, oilWeight, shingles, letters: t.letters, geo };
+  let words = 0;
+  for (const k of t.kind) if (k === Kind.Word) words++;
+  return { s, o, cues, topics, entities, entityWeight, oilWeight, shingles, letters: t.letters, geo, words };
 }
 
 const round = (x: number, d = 3): number => {
@@ -605,7 +629,8 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
   S = Math.max(-50, Math.min(50, S));
   O = Math.max(-50, Math.min(50, O));
 
-  const T = opts.sentimentThreshold;
+  // Longer texts collect more incidental cues, so they need more evidence to leave neutral.
+  const T = options.sentimentThreshold ?? Math.min(LONG_T, Math.max(SHORT_T, SHORT_T + (head.words - 10) * T_SLOPE));
   const label: SentimentLabel = S >= T ? 'positive' : S <= -T ? 'negative' : 'neutral';
   const score = S / Math.sqrt(S * S + 4);
   const a = Math.abs(S);
@@ -645,4 +670,32 @@ export function relevanceScore(oilWeight: number, topicCount: number, entityWeig
   r += strength * 15;
   if (oilWeight === 0 && topicCount === 0) r = Math.min(r, 15);
   return Math.round(Math.max(0, Math.min(100, r)));
+}
+
+/** Human-readable trace of how a text was read (items, bindings, totals): for debugging and docs. */
+export function explain(text: string): string {
+  const t = tokenize(sanitize(text, MAX_TITLE_CHARS));
+  const items = buildItems(t);
+  applyModifiers(items, t);
+  const lines = items.map((it, k) => {
+    const words = t.raw.slice(it.start, it.end).join(' ');
+    const e = it.e;
+    const tags = [
+      it.ent >= 0 ? `ent=${entityEntry(it.ent).name}` : '',
+      e?.mod ? `mod=${e.mod}` : '',
+      e?.cls ? `concept(${e.cls} cs=${e.cs} co=${e.co}${e.coOil !== undefined ? ` coOil=${e.coOil}` : ''})` : '',
+      e?.senses ? `pred[${e.senses.map((x) => `${x.d > 0 ? '+' : x.d < 0 ? '-' : '0'}${x.side}${x.bind ? ':' + x.bind.join('/') : ''}`).join(' ')}]` : '',
+      e?.s ? `s=${e.s}` : '',
+      e?.o ? `o=${e.o}` : '',
+      it.neg ? 'NEG' : '',
+      it.deny ? 'DENY' : '',
+      it.w !== 1 ? `w=${round(it.w, 2)}` : '',
+      it.hedge !== 1 ? `hedge=${it.hedge}` : '',
+      it.int !== 1 ? `int=${round(it.int, 2)}` : '',
+    ].filter(Boolean);
+    return `${String(k).padStart(2)} p${it.pos} ${words}${tags.length ? '  ' + tags.join(' ') : ''}`;
+  });
+  const a = analyzeText(text);
+  lines.push(`=> sentiment ${a.sentiment.label} (${a.evidence.sentiment}), oil ${a.oil_direction.label} (${a.evidence.oil}), topics ${a.topics.join(',')}`);
+  return lines.join('\n');
 }

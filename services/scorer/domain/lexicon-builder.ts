@@ -34,6 +34,8 @@ export interface Entry {
   bind?: Cls[];
   /** Magnitude when bound (default max(1, |s|)). */
   str?: number;
+  /** Binding window in significant tokens (default 4; adjectives reach only their noun). */
+  win?: number;
   mod?: Mod;
   /** Multiplier for `int` (intensifiers > 1, diminishers < 1, hedges < 1). */
   mult?: number;
@@ -60,10 +62,11 @@ export interface Sense {
   side: 'a' | 'b' | 'A' | 'B';
   bind?: Cls[];
   str: number;
+  win?: number;
 }
 
 /** A compiled entry: predicate fields folded into `senses` (a word can move different things different ways). */
-export interface Compiled extends Omit<Entry, 'd' | 'side' | 'bind' | 'str'> {
+export interface Compiled extends Omit<Entry, 'd' | 'side' | 'bind' | 'str' | 'win'> {
   senses?: Sense[];
 }
 
@@ -110,13 +113,19 @@ export class LexiconBuilder {
   readonly map: Lexicon = new Map();
 
   add(entry: Entry, ...words: (string | string[])[]): this {
-    const { d, side, bind, str, ...rest } = entry;
-    const sense: Sense | undefined = d === undefined ? undefined : { d, side: side ?? 'b', bind, str: str ?? Math.max(1, Math.abs(entry.s ?? 0)) };
+    const { d, side, bind, str, win, ...rest } = entry;
+    const sense: Sense | undefined = d === undefined ? undefined : { d, side: side ?? 'b', bind, str: str ?? Math.max(1, Math.abs(entry.s ?? 0)), ...(win ? { win } : {}) };
     for (const w of words.flat()) {
       const key = w.toLowerCase().replace(/-/g, ' ').replace(/\s+/g, ' ').trim();
       const prev = this.map.get(key);
       // Later, more specific definitions of a word extend earlier ones field by field; predicate senses accumulate.
       const next: Compiled = prev ? { ...prev, ...rest } : { ...rest };
+      // A word that is a concept keeps the concept's standalone valence when a predicate sense is added later:
+      // "strikes" unbound is an attack, not the "strike a deal" reading.
+      if (prev?.cls && !rest.cls && sense) {
+        next.s = prev.s;
+        next.o = prev.o;
+      }
       if (sense) next.senses = [...(prev?.senses ?? []).filter((x) => !sameSense(x, sense)), sense];
       this.map.set(key, next);
     }
