@@ -121,6 +121,8 @@ export class FeedPoller {
       s = initialFeedState(feed.url, feed.name);
       this.states[feed.url] = s;
     }
+    // States written by an older version lack newer counters.
+    s.answered ??= s.fetches;
     s.name = feed.name;
     return s;
   }
@@ -177,6 +179,7 @@ export class FeedPoller {
       const res = await this.deps.fetcher.fetch({ url: target, etag: state.etag, lastModified: state.lastModified });
       result.status = res.status;
       state.lastStatus = res.status;
+      state.answered = (state.answered ?? 0) + 1;
       metrics.fetches.inc({ feed: feed.name, status: String(res.status) });
       if (res.status === 304) {
         result.outcome = 'not-modified';

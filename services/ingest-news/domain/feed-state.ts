@@ -19,6 +19,8 @@ export interface FeedState {
   nextPollBasis?: string;
   consecutiveErrors: number;
   fetches: number;
+  /** Fetches that got an HTTP answer (any status), the base of the 304 ratio. */
+  answered: number;
   notModified: number;
   errors: number;
   itemsPublished: number;
@@ -32,10 +34,10 @@ export interface FeedState {
 }
 
 export function initialFeedState(url: string, name: string): FeedState {
-  return { url, name, lastOutcome: 'never', consecutiveErrors: 0, fetches: 0, notModified: 0, errors: 0, itemsPublished: 0, itemsDuplicate: 0, itemsSkipped: 0 };
+  return { url, name, lastOutcome: 'never', consecutiveErrors: 0, fetches: 0, answered: 0, notModified: 0, errors: 0, itemsPublished: 0, itemsDuplicate: 0, itemsSkipped: 0 };
 }
 
-/** Share of fetches answered 304 Not Modified (what a polite client should see most of the time). */
-export function notModifiedRatio(s: Pick<FeedState, 'fetches' | 'notModified'>): number | undefined {
-  return s.fetches > 0 ? s.notModified / s.fetches : undefined;
+/** Share of answered fetches that were 304 Not Modified (what a polite client should see most of the time). */
+export function notModifiedRatio(s: Pick<FeedState, 'answered' | 'notModified'>): number | undefined {
+  return s.answered > 0 ? s.notModified / s.answered : undefined;
 }
