@@ -1,3 +1,16 @@
 export * from './port.ts';
-export { MemoryBus } from './memory-bus.ts';
+export { MemoryBus, type MemoryBusOptions } from './memory-bus.ts';
 export * from './typed.ts';
+export { KafkaBus, kafkajsLogCreator, wrapKafkaError, type KafkaBusHealth, type KafkaBusOptions, type TopicCreator } from './kafka-bus.ts';
+export { busConfigSchema, openBus, type BusConfig, type BusConfigInput, type OpenBusDeps } from './open-bus.ts';
+export {
+  buildDevBroker,
+  defaultDevBrokerTopics,
+  startDevBroker,
+  DEV_BROKER_BINARY,
+  DEV_BROKER_SOURCE,
+  type BuildDevBrokerOptions,
+  type DevBroker,
+  type DevBrokerOptions,
+  type TopicSpec,
+} from './dev-broker.ts';
