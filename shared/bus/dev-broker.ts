@@ -113,6 +113,13 @@ export interface DevBroker {
   stop(): Promise<void>;
 }
 
+/** Command-line arguments of the dev broker binary, for running it in the foreground (`oilwire dev-broker`). */
+export function devBrokerArgs(options: { brokers?: number; topics?: TopicSpec[] } = {}): string[] {
+  const topics = options.topics ?? defaultDevBrokerTopics();
+  for (const t of topics) validateTopic(t.topic, t.partitions);
+  return ['--brokers', String(options.brokers ?? 3), ...topics.map((t) => `${t.topic}:${t.partitions}`)];
+}
+
 /** Starts a dev broker process and resolves once it printed its bootstrap address. */
 export async function startDevBroker(options: DevBrokerOptions = {}): Promise<DevBroker> {
   const brokers = options.brokers ?? 3;
@@ -123,7 +130,7 @@ export async function startDevBroker(options: DevBrokerOptions = {}): Promise<De
   const logger = options.logger ?? silentLogger;
   const timeoutMs = options.timeoutMs ?? 10_000;
 
-  const child: ChildProcessWithoutNullStreams = spawn(binary, ['--brokers', String(brokers), ...topics.map((t) => `${t.topic}:${t.partitions}`)], {
+  const child: ChildProcessWithoutNullStreams = spawn(binary, devBrokerArgs({ brokers, topics }), {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderrTail = '';

@@ -6,6 +6,7 @@ export { busConfigSchema, openBus, type BusConfig, type BusConfigInput, type Ope
 export {
   buildDevBroker,
   defaultDevBrokerTopics,
+  devBrokerArgs,
   startDevBroker,
   DEV_BROKER_BINARY,
   DEV_BROKER_SOURCE,

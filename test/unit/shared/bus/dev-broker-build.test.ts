@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildDevBroker, defaultDevBrokerTopics } from '../../../../shared/bus/dev-broker.ts';
+import { buildDevBroker, defaultDevBrokerTopics, devBrokerArgs } from '../../../../shared/bus/dev-broker.ts';
 import { TOPIC_PARTITIONS } from '../../../../shared/contracts/events.ts';
 
 describe('buildDevBroker failures', () => {
@@ -36,5 +36,13 @@ describe('defaultDevBrokerTopics', () => {
       expect(topics).toContainEqual({ topic, partitions });
       expect(topics).toContainEqual({ topic: `${topic}.dlq`, partitions: 1 });
     }
+  });
+});
+
+describe('devBrokerArgs', () => {
+  it('names the broker count and each topic as name:partitions', () => {
+    expect(devBrokerArgs({ brokers: 2, topics: [{ topic: 'a.b', partitions: 3 }] })).toEqual(['--brokers', '2', 'a.b:3']);
+    expect(devBrokerArgs()).toEqual(['--brokers', '3', ...defaultDevBrokerTopics().map((t) => `${t.topic}:${t.partitions}`)]);
+    expect(() => devBrokerArgs({ topics: [{ topic: 'bad topic', partitions: 1 }] })).toThrow(/invalid topic/);
   });
 });
