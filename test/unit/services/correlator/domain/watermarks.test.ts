@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { Watermarks } from '../../../../../services/correlator/domain/watermarks.ts';
+
+describe('Watermarks', () => {
+  it('is the newest tick minus the out-of-orderness bound minus 1 ms, and never goes back', () => {
+    const w = new Watermarks({ maxOutOfOrdernessMs: 5_000, idleTimeoutMs: 60_000 });
+    expect(w.current('B', 0)).toBe(-Infinity);
+    w.observe('B', 'feed', 100_000, 0);
+    expect(w.current('B', 0)).toBe(100_000 - 5_000 - 1);
+    // An older tick (out of order) does not move it back.
+    w.observe('B', 'feed', 97_000, 1);
+    expect(w.current('B', 1)).toBe(94_999);
+    w.observe('B', 'feed', 110_000, 2);
+    expect(w.current('B', 2)).toBe(104_999);
+  });
+
+  it('is held back by the slowest active source, and released when that source goes idle', () => {
+    const w = new Watermarks({ maxOutOfOrdernessMs: 0, idleTimeoutMs: 10_000 });
+    w.observe('B', 'fast', 200_000, 0);
+    w.observe('B', 'slow', 150_000, 0);
+    expect(w.current('B', 0)).toBe(149_999);
+    // 'slow' silent for more than 10 s of wall time (a feed at the weekend, a dead socket); 'fast' still talking.
+    w.observe('B', 'fast', 210_000, 15_000);
+    expect(w.current('B', 15_000)).toBe(209_999);
+    // Back from idle with old data: the watermark does not regress (its ticks are late instead).
+    w.observe('B', 'slow', 160_000, 16_000);
+    expect(w.current('B', 16_000)).toBe(209_999);
+  });
+
+  it('takes the highest source when every source is idle', () => {
+    const w = new Watermarks({ maxOutOfOrdernessMs: 0, idleTimeoutMs: 10_000 });
+    w.observe('B', 'a', 300_000, 0);
+    w.observe('B', 'b', 250_000, 0);
+    expect(w.current('B', 0)).toBe(249_999);
+    expect(w.current('B', 20_000)).toBe(299_999);
+  });
+
+  it('applies a per-source bound', () => {
+    const w = new Watermarks({ maxOutOfOrdernessMs: 0, idleTimeoutMs: 10_000, perSource: { ws: { maxOutOfOrdernessMs: 2_000 } } });
+    w.observe('B', 'ws', 100_000, 0);
+    expect(w.bySource('B', 0)).toEqual([{ source: 'ws', maxTs: 100_000, watermark: 97_999, idle: false }]);
+  });
+
+  it('keeps symbols apart', () => {
+    const w = new Watermarks({ maxOutOfOrdernessMs: 0, idleTimeoutMs: 10_000 });
+    w.observe('B', 'a', 100, 0);
+    w.observe('W', 'a', 500, 0);
+    expect([w.current('B', 0), w.current('W', 0)]).toEqual([99, 499]);
+  });
+});
