@@ -39,25 +39,28 @@ function str(v: unknown): string | undefined {
 /** Titles and summaries are shown as text: tags, scripts, comments and entities must not survive. */
 export function toPlainText(html: string, maxLength: number): string {
   // Bound the work before the regexes: a giant field is cut long before it could matter.
-  const bounded = html.length > maxLength * 20 ? html.slice(0, maxLength * 20) : html;
-  const text = decodeHTML(
-    bounded
-      .replace(/<(script|style|iframe|noscript)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, ' ')
-      .replace(/<(script|style|iframe|noscript)\b[^>]*>[\s\S]*$/i, ' ')
-      .replace(/<!--[\s\S]*?(-->|$)/g, ' ')
-      .replace(/<\/?[A-Za-z][^>]*>/g, ' '),
-  );
-  return (
-    text
-      // A decoded "&lt;script&gt;" is text again; it is dropped like the real thing.
-      .replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, ' ')
-      .replace(/<\/?[A-Za-z][^>]*>/g, ' ')
-      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffe\uffff]/g, '')
-      .replace(/\s+/g, ' ')
-      .trim()
-      .slice(0, maxLength)
-      .replace(/[\ud800-\udbff]$/, '')
-  );
+  let text = html.length > maxLength * 20 ? html.slice(0, maxLength * 20) : html;
+  // Most titles are plain text already: the markup passes are skipped when there is no markup.
+  if (text.indexOf('<') !== -1) text = stripMarkup(text);
+  if (text.indexOf('&') !== -1) {
+    text = decodeHTML(text);
+    // A decoded "&lt;script&gt;" is markup again; it is dropped like the real thing.
+    if (text.indexOf('<') !== -1) text = stripMarkup(text);
+  }
+  return text
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffe\uffff]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, maxLength)
+    .replace(/[\ud800-\udbff]$/, '');
+}
+
+function stripMarkup(text: string): string {
+  return text
+    .replace(/<(script|style|iframe|noscript)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, ' ')
+    .replace(/<(script|style|iframe|noscript)\b[^>]*>[\s\S]*$/i, ' ')
+    .replace(/<!--[\s\S]*?(-->|$)/g, ' ')
+    .replace(/<\/?[A-Za-z][^>]*>/g, ' ');
 }
 
 /** Month abbreviations that feeds in Portuguese, Spanish, German, French and Italian put into RFC 822 dates. */

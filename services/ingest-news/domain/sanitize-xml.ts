@@ -41,8 +41,11 @@ function isXmlChar(c: number): boolean {
 
 const ENTITY_RE = /&(?:#(\d{1,8});|#[xX]([0-9a-fA-F]{1,7});|([A-Za-z][A-Za-z0-9._-]{0,63});)?/g;
 
+/** Any `&` that is not one of the five XML entities: only then is the slow path needed. */
+const NEEDS_FIX = /&(?!(?:amp|lt|gt|quot|apos);)/;
+
 function fixEntities(text: string, declared: Set<string>, repairs: Record<string, number>): string {
-  if (text.indexOf('&') === -1) return text;
+  if (text.indexOf('&') === -1 || !NEEDS_FIX.test(text)) return text;
   return text.replace(ENTITY_RE, (match, dec: string | undefined, hex: string | undefined, name: string | undefined) => {
     if (dec !== undefined || hex !== undefined) {
       let code = dec !== undefined ? parseInt(dec, 10) : parseInt(hex!, 16);
