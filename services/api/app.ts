@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
 import { AppError } from '../../shared/errors.ts';
 import { systemClock, type Clock } from '../../shared/runtime/clock.ts';
@@ -39,7 +39,8 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   const metrics = apiMetrics(registry);
   const app: FastifyInstance = Fastify({
     loggerInstance: deps.logger.child({ service: 'api' }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Requests are logged once, at debug, by the onResponse hook below (the dashboard polls).
+    logController: new LogController({ disableRequestLogging: true }),
     // Long-lived stream responses must not hold a shutdown open.
     forceCloseConnections: true,
     bodyLimit: 1_000_000,

@@ -1,0 +1,90 @@
+import type { FastifyInstance } from 'fastify';
+import { Registry } from 'prom-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryBus } from '../../../../shared/bus/memory-bus.ts';
+import { ManualClock } from '../../../../shared/runtime/clock.ts';
+import { silentLogger } from '../../../../shared/runtime/logger.ts';
+import type { Store } from '../../../../shared/store/port.ts';
+import { buildApp } from '../../../../services/api/app.ts';
+import { apiConfigSchema } from '../../../../services/api/config.ts';
+import { start } from '../../../../services/api/main.ts';
+import { dropTestStore, openTestStore } from './helpers.ts';
+
+const DESK = 'desk-token-0123456789';
+const BOT = 'bot-token-0123456789ab';
+
+let store: Store;
+let app: FastifyInstance;
+const clock = new ManualClock(1_000_000);
+
+beforeAll(async () => {
+  store = await openTestStore();
+  const config = apiConfigSchema.parse({ tokens: [{ name: 'desk', token: DESK }, BOT], rateLimit: { perMinute: 60, burst: 3 } });
+  app = await buildApp({ store, config, logger: silentLogger, clock, registry: new Registry() });
+});
+
+afterAll(async () => {
+  await app?.close();
+  await dropTestStore(store);
+});
+
+const get = (url: string, token?: string) => app.inject({ method: 'GET', url, headers: token ? { authorization: `Bearer ${token}` } : {} });
+const query = (token?: string) => app.inject({ method: 'POST', url: '/sql', headers: { 'content-type': 'text/plain', ...(token ? { authorization: `Bearer ${token}` } : {}) }, payload: 'SELECT 1' });
+
+describe('bearer tokens', () => {
+  it('refuses a request without a token with 401 and a challenge', async () => {
+    const res = await query();
+    expect(res.statusCode).toBe(401);
+    expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
+    expect(res.json()).toMatchObject({ error: 'AUTH_REQUIRED' });
+  });
+
+  it('refuses a wrong or malformed token with 403', async () => {
+    expect((await query('not-a-token-at-all-xx')).statusCode).toBe(403);
+    expect((await query(DESK + 'x')).statusCode).toBe(403);
+    const basic = await app.inject({ method: 'POST', url: '/sql', headers: { authorization: `Basic ${Buffer.from('a:b').toString('base64')}`, 'content-type': 'text/plain' }, payload: 'SELECT 1' });
+    expect(basic.statusCode).toBe(403);
+  });
+
+  it('accepts every configured token, named or not', async () => {
+    expect((await query(DESK)).statusCode).toBe(200);
+    expect((await query(BOT)).statusCode).toBe(200);
+  });
+
+  it('guards the data endpoints, the stream and metrics, not the probes or the dashboard page', async () => {
+    for (const url of ['/stream', '/metrics', '/api/meta', '/api/prices', '/api/headlines', '/api/topics', '/api/alerts', '/webhooks']) {
+      expect((await get(url)).statusCode, url).toBe(401);
+    }
+    for (const url of ['/healthz', '/readyz', '/', '/static/dashboard.js', '/static/dashboard.css']) {
+      expect((await get(url)).statusCode, url).toBe(200);
+    }
+    expect((await get('/metrics', BOT)).statusCode).toBe(200);
+  });
+});
+
+describe('rate limit per token', () => {
+  it('allows the burst, then 429 with Retry-After, per token, and recovers with time', async () => {
+    clock.advance(3_600_000);
+    const codes = [];
+    for (let i = 0; i < 4; i++) codes.push((await query(DESK)).statusCode);
+    expect(codes).toEqual([200, 200, 200, 429]);
+    const limited = await query(DESK);
+    expect(limited.statusCode).toBe(429);
+    expect(limited.headers['retry-after']).toBe('1');
+    expect(limited.json()).toMatchObject({ error: 'RATE_LIMITED', retryable: true });
+    expect(limited.json().message).toMatch(/token desk/);
+    // Another token has its own bucket.
+    expect((await query(BOT)).statusCode).toBe(200);
+    clock.advance(1000);
+    const after = await query(DESK);
+    expect(after.statusCode).toBe(200);
+    expect(after.headers['ratelimit-limit']).toBe('3');
+  });
+});
+
+describe('binding', () => {
+  it('refuses to listen beyond loopback without tokens', async () => {
+    const config = apiConfigSchema.parse({ host: '0.0.0.0', port: 0 });
+    await expect(start({ bus: new MemoryBus(), store, config, logger: silentLogger, clock, metrics: new Registry() })).rejects.toThrow(/no api.tokens are configured/);
+  });
+});
