@@ -1,0 +1,142 @@
+import { Registry } from 'prom-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryBus } from '../../../../shared/bus/memory-bus.ts';
+import { publishEvents, subscribeEvents } from '../../../../shared/bus/typed.ts';
+import { TOPICS, messageKey, newsImpactV1, type NewsImpact, type NewsScored, type PriceTick } from '../../../../shared/contracts/events.ts';
+import { systemClock } from '../../../../shared/runtime/clock.ts';
+import { silentLogger } from '../../../../shared/runtime/logger.ts';
+import { openStore } from '../../../../shared/store/clickhouse-store.ts';
+import { migrate } from '../../../../shared/store/migrate.ts';
+import type { Store } from '../../../../shared/store/port.ts';
+import { ClickHouseImpactRepository } from '../../../../services/correlator/adapters/clickhouse-impact-store.ts';
+import { correlatorConfigSchema } from '../../../../services/correlator/config.ts';
+import { start, type CorrelatorService } from '../../../../services/correlator/main.ts';
+import { randomName } from '../../../helpers/pipeline.ts';
+import { waitFor } from '../../../helpers/wait-for.ts';
+
+let store: Store;
+beforeAll(async () => {
+  store = await openStore({ path: ':memory:', database: randomName('test') });
+  await migrate(store);
+});
+afterAll(async () => {
+  await store.command(`DROP DATABASE IF EXISTS ${store.table('x').split('.')[0]}`);
+  await store.close();
+});
+
+const config = (symbol: string) =>
+  correlatorConfigSchema.parse({
+    groupId: randomName('corr'),
+    symbols: [symbol],
+    horizons: ['1m'],
+    volatilityWindows: 2,
+    calendar: { kind: 'always' },
+    watermark: { maxOutOfOrdernessMs: 0, idleTimeoutMs: 3_600_000 },
+    allowedLatenessMs: 120_000,
+    indicators: null,
+    evaluateEveryMs: 3_600_000,
+  });
+
+const tick = (symbol: string, ts: string, price: number, seq = 0): PriceTick => ({ schema: 'prices.ticks/v1', symbol, ts, price, size: 1, source: 'feed', seq });
+
+function scored(id: string, published_at: string): NewsScored {
+  return {
+    schema: 'news.scored/v1',
+    id,
+    source: 'wire',
+    url: null,
+    title: `headline ${id}`,
+    summary: '',
+    published_at,
+    published_precision: 'time',
+    fetched_at: published_at,
+    tags: [],
+    sentiment: { label: 'neutral', score: 0, confidence: 0 },
+    oil_direction: { label: 'bullish', strength: 0.6 },
+    topics: ['opec'],
+    entities: [],
+    relevance: 70,
+    novelty: 100,
+    cluster_id: id,
+    model: { name: 't', version: '0' },
+    scored_at: published_at,
+  };
+}
+
+async function running(symbol: string, repo = new ClickHouseImpactRepository(store)) {
+  const bus = new MemoryBus({ retryBackoffMs: 5, maxRetryBackoffMs: 20 });
+  const published: NewsImpact[] = [];
+  await subscribeEvents(bus, { groupId: randomName('impacts'), topic: TOPICS.newsImpact, schema: newsImpactV1, handler: async (events) => void published.push(...events.map((e) => e.event)) });
+  const service = (await start({ bus, store, config: config(symbol), logger: silentLogger, clock: systemClock, metrics: new Registry() }, repo)) as CorrelatorService;
+  return { bus, service, published, ticks: (ts: PriceTick[]) => publishEvents(bus, TOPICS.pricesTicks, ts, messageKey.pricesTicks) };
+}
+
+const impactRow = async (id: string) =>
+  (await store.query<{ version: number; post_price: number; return_bps: number }>(`SELECT version, post_price, return_bps FROM ${store.table('impact')} WHERE article_id = {id:String}`, { params: { id } }))[0];
+
+describe('correlator service', () => {
+  it('emits once the watermark passes, re-emits a new version after a late tick, and records a too-late one in ticks_late', async () => {
+    const { bus, service, published, ticks } = await running('SVC');
+    const id = 'svc00001';
+    await ticks([tick('SVC', '2026-06-01T09:59:00.000Z', 79.8), tick('SVC', '2026-06-01T09:59:30.000Z', 79.9), tick('SVC', '2026-06-01T10:00:00.000Z', 80), tick('SVC', '2026-06-01T10:01:00.000Z', 81)]);
+    await publishEvents(bus, TOPICS.newsScored, [scored(id, '2026-06-01T10:00:30.000Z')], messageKey.newsScored);
+    await waitFor(() => service.stats().articles === 1 && service.stats().ticks.accepted === 4, { message: 'article and ticks handled' });
+    // Target 10:01:30, watermark 10:00:59.999: nothing yet.
+    expect(await impactRow(id)).toBeUndefined();
+
+    await ticks([tick('SVC', '2026-06-01T10:02:00.000Z', 81.5)]);
+    const v1 = await waitFor(() => impactRow(id), { message: 'first version' });
+    expect(v1.version).toBe(1);
+    expect(v1.post_price).toBe(81);
+    expect(v1.return_bps).toBeCloseTo((81 / 80 - 1) * 1e4, 9);
+
+    // Behind the watermark (10:01:59.999) by less than the 120 s allowed: applied, and it is the last price before the target now.
+    await ticks([tick('SVC', '2026-06-01T10:01:15.000Z', 80.6)]);
+    const v2 = await waitFor(async () => ((await impactRow(id))?.version === 2 ? impactRow(id) : undefined), { message: 'second version' });
+    expect(v2.post_price).toBe(80.6);
+    expect(v2.return_bps).toBeCloseTo(75, 9);
+
+    // 10:05 is more than 120 s behind the watermark of 10:09:59.999: too late.
+    await ticks([tick('SVC', '2026-06-01T10:10:00.000Z', 82)]);
+    await ticks([tick('SVC', '2026-06-01T10:05:00.000Z', 99)]);
+    await waitFor(() => service.stats().ticks.too_late === 1, { message: 'too-late tick counted' });
+    const late = await waitFor(async () => (await store.query<{ price: number; lateness_ms: string }>(`SELECT price, lateness_ms FROM ${store.table('late_ticks')} WHERE symbol = 'SVC'`))[0]);
+    expect([late.price, Number(late.lateness_ms)]).toEqual([99, 5 * 60_000 - 1]);
+    expect((await impactRow(id)).version).toBe(2);
+
+    // A redelivered batch changes nothing.
+    await ticks([tick('SVC', '2026-06-01T10:00:00.000Z', 80), tick('SVC', '2026-06-01T10:01:00.000Z', 81)]);
+    await waitFor(() => service.stats().ticks.duplicate === 2, { message: 'duplicates counted' });
+    const [n] = await store.query<{ n: string }>(`SELECT count() AS n FROM ${store.table('ticks')} WHERE symbol = 'SVC'`);
+    expect(Number(n.n)).toBe(8);
+
+    await waitFor(() => published.length === 2, { message: 'both versions published on news.impact' });
+    expect(published.map((p) => [p.version, p.post_price])).toEqual([
+      [1, 81],
+      [2, 80.6],
+    ]);
+    await service.stop();
+    await bus.close();
+  });
+
+  it('keeps results in its outbox when the store fails and writes them on the redelivery', async () => {
+    const real = new ClickHouseImpactRepository(store);
+    let failures = 1;
+    const flaky = Object.assign(Object.create(real) as ClickHouseImpactRepository, {
+      saveImpacts: async (impacts: NewsImpact[]) => {
+        if (failures-- > 0) throw new Error('store went away');
+        return real.saveImpacts(impacts);
+      },
+    });
+    const { bus, service, ticks } = await running('FLAKY', flaky);
+    await ticks([tick('FLAKY', '2026-06-01T10:00:00.000Z', 80)]);
+    await publishEvents(bus, TOPICS.newsScored, [scored('flaky001', '2026-06-01T10:00:00.000Z')], messageKey.newsScored);
+    await waitFor(() => service.stats().articles >= 1);
+    await ticks([tick('FLAKY', '2026-06-01T10:01:00.000Z', 80.8), tick('FLAKY', '2026-06-01T10:01:00.001Z', 80.9)]);
+    const row = await waitFor(() => impactRow('flaky001'), { message: 'impact written after the failure' });
+    expect(failures).toBeLessThan(0);
+    expect([row.version, row.post_price]).toEqual([1, 80.8]);
+    await service.stop();
+    await bus.close();
+  });
+});
