@@ -88,6 +88,7 @@ export class FeedPoller {
   private saveQueued = false;
   private seenAppends = 0;
   private seenChain: Promise<void> = Promise.resolve();
+  private readonly stopping = new AbortController();
 
   constructor(private readonly deps: PollerDeps) {
     this.seen = new SeenSet(deps.config.seenTtlDays * 86_400_000);
@@ -129,6 +130,11 @@ export class FeedPoller {
 
   snapshot(): FeedState[] {
     return Object.values(this.states).map((s) => ({ ...s }));
+  }
+
+  /** Cancels fetches in flight and refuses new ones: a stop must not wait out a slow server. */
+  abort(): void {
+    this.stopping.abort();
   }
 
   /** Persisted writes still in flight (state file, seen log). */
@@ -176,7 +182,7 @@ export class FeedPoller {
     let retryAfterSec: number | undefined;
     let maxAgeSec: number | undefined;
     try {
-      const res = await this.deps.fetcher.fetch({ url: target, etag: state.etag, lastModified: state.lastModified });
+      const res = await this.deps.fetcher.fetch({ url: target, etag: state.etag, lastModified: state.lastModified, signal: this.stopping.signal });
       result.status = res.status;
       state.lastStatus = res.status;
       state.answered = (state.answered ?? 0) + 1;
@@ -218,6 +224,12 @@ export class FeedPoller {
     } catch (err) {
       const error = isAppError(err) ? err : new AppError('INTERNAL', `feed ${feed.name}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
       const reason = errorReason(error);
+      if (reason === 'aborted') {
+        // Stopped mid-fetch: not the feed's fault, and its schedule stays as it was.
+        state.fetches--;
+        result.error = error;
+        return result;
+      }
       if (result.status === 0) {
         state.lastStatus = 0;
         metrics.fetches.inc({ feed: feed.name, status: reason });

@@ -156,6 +156,7 @@ export async function start(deps: ServiceDeps<IngestNewsConfig>, overrides: Inge
       for (const h of timers.values()) scheduler.clear(h);
       timers.clear();
       for (const done of [...pendingFirst]) done();
+      poller.abort();
       await Promise.allSettled([...inflight]);
       if (config.once) await firstRound;
       await poller.flush();

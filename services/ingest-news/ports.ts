@@ -5,6 +5,8 @@ export interface FetchRequest {
   url: string;
   etag?: string;
   lastModified?: string;
+  /** Aborts the exchange (the service is stopping); the fetch then fails with reason `aborted`. */
+  signal?: AbortSignal;
 }
 
 export interface FetchResponse {
@@ -31,7 +33,7 @@ export interface FetchResponse {
 /**
  * Fetches one feed with conditional GET. Failures without an answer throw AppError
  * (`FEED_FETCH_FAILED`, or `INPUT_TOO_LARGE` past the size cap) whose `details.reason` is one of
- * timeout, network, truncated, too_many_redirects, bad_redirect, too_large.
+ * timeout, network, truncated, too_many_redirects, bad_redirect, too_large, aborted.
  */
 export interface FeedFetcher {
   fetch(request: FetchRequest): Promise<FetchResponse>;

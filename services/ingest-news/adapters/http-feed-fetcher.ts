@@ -39,6 +39,9 @@ export class HttpFeedFetcher implements FeedFetcher {
   async fetch(request: FetchRequest): Promise<FetchResponse> {
     if (!/^https?:\/\//i.test(request.url)) return this.fetchFile(request);
     const controller = new AbortController();
+    if (request.signal?.aborted) throw fail('aborted', `fetch of ${request.url} cancelled`);
+    const onAbort = () => controller.abort();
+    request.signal?.addEventListener('abort', onAbort, { once: true });
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -104,11 +107,13 @@ export class HttpFeedFetcher implements FeedFetcher {
       }
     } catch (err) {
       if (err instanceof AppError) throw err;
+      if (request.signal?.aborted) throw fail('aborted', `fetch of ${url} cancelled`, err);
       if (timedOut) throw fail('timeout', `feed ${url} did not answer within ${this.options.timeoutMs} ms`, err);
       if (stage === 'body') throw fail('truncated', `feed ${url} broke off mid-body: ${describe(err)}`, err);
       throw fail('network', `cannot fetch ${url}: ${describe(err)}`, err);
     } finally {
       clearTimeout(timer);
+      request.signal?.removeEventListener('abort', onAbort);
       controller.abort();
     }
   }

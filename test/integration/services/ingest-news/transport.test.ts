@@ -136,6 +136,21 @@ describe('polling through broken transports', () => {
     await h.stop();
   });
 
+  it('a stop cancels a fetch in flight instead of waiting out a slow server, and leaves the feed state as it was', async () => {
+    server.route('/hang', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/rss+xml' });
+      res.write('<rss version="2.0"><channel>');
+    });
+    const h = await startHarness({ config: { feeds: [{ url: `${server.url}/hang`, name: 'hang' }], stateDir: stateDir(), http: { timeoutMs: 3_600_000 } } });
+    h.sched.fire('hang');
+    await waitFor(() => server.requestsTo('/hang').length === 1);
+    await h.stop();
+    await waitFor(() => h.results.length === 1);
+    expect(h.results[0].error?.details?.reason).toBe('aborted');
+    expect(h.svc.feeds()[0]).toMatchObject({ fetches: 0, errors: 0, lastOutcome: 'never' });
+    expect(h.sched.pending()).toHaveLength(0);
+  });
+
   it('moves to the new address of a permanently redirected feed', async () => {
     server.route('/old-address', (_req, res) => res.writeHead(308, { location: '/new-address' }).end());
     server.route('/new-address', conditional(() => ({ body: fixtureFeed('atom.xml'), etag: '"n"' })));
