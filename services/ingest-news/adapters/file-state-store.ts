@@ -73,8 +73,8 @@ export class FileSeenLog implements SeenLog {
     for (const line of text.split('\n')) {
       const tab = line.indexOf('\t');
       if (tab <= 0) continue;
-      const at = Number(line.slice(tab + 1));
-      if (Number.isFinite(at)) out.push([line.slice(0, tab), at]);
+      const ms = line.slice(tab + 1);
+      if (/^\d+$/.test(ms)) out.push([line.slice(0, tab), Number(ms)]);
     }
     return out;
   }
