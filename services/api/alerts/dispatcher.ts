@@ -270,7 +270,7 @@ export class Dispatcher {
     } catch (err) {
       if (err instanceof BrokenCircuitError) {
         // Not an attempt: the receiver was not contacted. Look again when the breaker may let one through.
-        const wait = Math.max(1000, Math.min(this.deps.config.breakerHalfOpenSec * 1000, 60_000));
+        const wait = Math.max(50, Math.min(this.deps.config.breakerHalfOpenSec * 1000, 60_000));
         this.queue.set(d.deliveryId, { ...d, nextAttemptAt: this.deps.clock.now() + wait * (0.5 + this.random() * 0.5) });
         this.deps.metrics.webhookAttempts.inc({ endpoint: d.endpointId, outcome: 'circuit_open' });
         return;
