@@ -55,12 +55,49 @@ export function toPlainText(html: string, maxLength: number): string {
     .replace(/[\ud800-\udbff]$/, '');
 }
 
+const BLOCKS = ['script', 'style', 'iframe', 'noscript'];
+
+/** Drops script-like blocks with their content; an unclosed one swallows the rest. Linear: no backtracking regex over hostile text. */
+function dropBlocks(text: string): string {
+  const lower = text.toLowerCase();
+  const next = new Map<string, number>();
+  const find = (tag: string, from: number): number => {
+    let at = next.get(tag);
+    if (at === undefined || (at !== -1 && at < from)) {
+      at = from;
+      for (;;) {
+        at = lower.indexOf(`<${tag}`, at);
+        // "<scripts" or "<styled" are not these elements.
+        if (at === -1 || !/[a-z0-9]/.test(lower[at + tag.length + 1] ?? '')) break;
+        at += 1;
+      }
+      next.set(tag, at);
+    }
+    return at;
+  };
+  let out = '';
+  let pos = 0;
+  for (;;) {
+    let best = -1;
+    let tag = '';
+    for (const b of BLOCKS) {
+      const i = find(b, pos);
+      if (i !== -1 && (best === -1 || i < best)) [best, tag] = [i, b];
+    }
+    if (best === -1) return out + text.slice(pos);
+    out += text.slice(pos, best) + ' ';
+    const close = lower.indexOf(`</${tag}`, best);
+    if (close === -1) return out;
+    const end = lower.indexOf('>', close);
+    if (end === -1) return out;
+    pos = end + 1;
+  }
+}
+
 function stripMarkup(text: string): string {
-  return text
-    .replace(/<(script|style|iframe|noscript)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, ' ')
-    .replace(/<(script|style|iframe|noscript)\b[^>]*>[\s\S]*$/i, ' ')
+  return dropBlocks(text)
     .replace(/<!--[\s\S]*?(-->|$)/g, ' ')
-    .replace(/<\/?[A-Za-z][^>]*>/g, ' ');
+    .replace(/<\/?[A-Za-z][^<>]*>/g, ' ');
 }
 
 /** Month abbreviations that feeds in Portuguese, Spanish, German, French and Italian put into RFC 822 dates. */

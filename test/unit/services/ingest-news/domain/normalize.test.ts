@@ -11,6 +11,14 @@ describe('item normalization', () => {
     expect(toPlainText('&lt;script&gt;alert(1)&lt;/script&gt;Brent &lt;i&gt;up&lt;/i&gt;', 100)).toBe('Brent up');
     expect(toPlainText('<img src=x onerror=alert(1)>Hormuz<!-- c -->', 100)).toBe('Hormuz');
     expect(toPlainText('oil < $80 and > $70', 100)).toBe('oil < $80 and > $70');
+    expect(toPlainText('a<SCRIPT type="x">evil()</Script >b<style>p{}</style>c<scripts>d', 100)).toBe('a b c d');
+    expect(toPlainText('kept<script>never closed', 100)).toBe('kept');
+  });
+
+  it('strips pathological markup in linear time (no regex backtracking on hostile titles)', () => {
+    expect(toPlainText('<script>'.repeat(20_000), 4000)).toBe('');
+    expect(toPlainText('<a'.repeat(40_000) + ' text', 4000)).toBe('<a'.repeat(2000));
+    expect(toPlainText('<!--'.repeat(20_000) + 'x', 4000)).toBe('');
     const r = normalizeItem({ guid: 'g', title: '<script>x()</script>OPEC <em>cuts</em>' }, feed, NOW);
     expect(r).toMatchObject({ ok: true, notes: expect.arrayContaining(['markup_stripped']), article: { title: 'OPEC cuts' } });
   });
