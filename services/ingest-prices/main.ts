@@ -93,8 +93,9 @@ export interface IngestPricesOptions {
   extraSources?: ConfiguredSource[];
   /** Called after every published batch of a source that reports progress. */
   onProgress?: (source: ConfiguredSource, progress: SourceProgress) => void;
-  /** Wall-clock sleep used for replay pacing (tests replace it). */
+  /** Wall-clock sleep and time used for replay pacing (tests replace them). */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  wallNow?: () => number;
 }
 
 export interface IngestPricesStats {
@@ -120,6 +121,7 @@ export async function start(deps: ServiceDeps<IngestPricesConfig>, options: Inge
   const counter = new Counter({ name: 'oilwire_ingest_prices_ticks_total', help: 'Ticks by source and outcome (published or the reason of a rejection)', labelNames: ['source', 'outcome'], registers: [metrics] });
   const abort = new AbortController();
   const sleep = options.sleep ?? abortableSleep;
+  const wallNow = options.wallNow ?? (() => performance.now());
   const stats: IngestPricesStats = { published: 0, rejected: {}, bySource: {}, failures: [] };
 
   const sources = [...config.sources.map((s) => buildSource(s, config, { now: () => clock.now(), log })), ...(options.extraSources ?? [])];
@@ -145,17 +147,11 @@ export async function start(deps: ServiceDeps<IngestPricesConfig>, options: Inge
 
   async function run(src: ConfiguredSource): Promise<void> {
     const validator = createTickValidator({ maxJumpFraction: config.maxJumpFraction });
-    const seenAtSource: Record<string, number> = {};
+    src.onRejected = (reason) => countRejection(src, reason);
     let firstTs: number | undefined;
-    const wallStart = performance.now();
+    const wallStart = wallNow();
     for await (const batch of src.ticks(abort.signal)) {
       if (abort.signal.aborted) return;
-      // The source's own rejections (unparseable lines, bad messages) are counted as they grow.
-      for (const [reason, n] of Object.entries(src.rejectedAtSource ?? {})) {
-        const delta = n - (seenAtSource[reason] ?? 0);
-        if (delta > 0) countRejection(src, reason, delta);
-        seenAtSource[reason] = n;
-      }
       const good: RawTick[] = [];
       for (const t of batch) {
         const reason: TickRejection | null = validator.check(t);
@@ -168,7 +164,7 @@ export async function start(deps: ServiceDeps<IngestPricesConfig>, options: Inge
         firstTs ??= good[0].ts;
         let i = 0;
         while (i < good.length && !abort.signal.aborted) {
-          const elapsed = performance.now() - wallStart;
+          const elapsed = wallNow() - wallStart;
           let j = i;
           while (j < good.length && replayDueMs(firstTs, good[j].ts, src.speed) <= elapsed + 5) j++;
           if (j === i) {
@@ -180,10 +176,6 @@ export async function start(deps: ServiceDeps<IngestPricesConfig>, options: Inge
         }
       } else if (good.length) await publish(src, good);
       if (src.progress) options.onProgress?.(src, src.progress());
-    }
-    for (const [reason, n] of Object.entries(src.rejectedAtSource ?? {})) {
-      const delta = n - (seenAtSource[reason] ?? 0);
-      if (delta > 0) countRejection(src, reason, delta);
     }
     if (src.progress) options.onProgress?.(src, src.progress());
     log.info({ source: src.name, published: stats.bySource[src.name]?.published ?? 0, rejected: stats.bySource[src.name]?.rejected ?? {} }, 'price source finished');

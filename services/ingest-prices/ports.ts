@@ -14,8 +14,10 @@ export interface TickSource {
   ticks(signal?: AbortSignal): AsyncIterable<RawTick[]>;
   /** How far a finite source has got, for progress bars. */
   progress?(): SourceProgress;
-  /** Rejections the source made itself before validation (unparseable lines, bad messages), by reason. */
+  /** Rejections the source made itself before validation (unparseable lines, bad messages, failed polls), by reason. */
   readonly rejectedAtSource?: Readonly<Record<string, number>>;
+  /** Set by the service: told of each of those rejections as it happens, so counters do not wait for the next batch. */
+  onRejected?: (reason: string) => void;
 }
 
 /** What the ingest service publishes a source under, and how fast a finite one is replayed. */

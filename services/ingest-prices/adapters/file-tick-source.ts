@@ -23,6 +23,7 @@ export interface FileSourceOptions {
 export class FileTickSource implements TickSource {
   readonly rejected: { line: number; reason: string }[] = [];
   readonly rejectedAtSource: Record<string, number> = {};
+  onRejected?: (reason: string) => void;
   format: PriceFileFormat = 'unknown';
   private bytesRead = 0;
   private totalBytes = 0;
@@ -39,6 +40,7 @@ export class FileTickSource implements TickSource {
 
   private reject(line: number, reason: string): void {
     this.rejectedAtSource[reason] = (this.rejectedAtSource[reason] ?? 0) + 1;
+    this.onRejected?.(reason);
     if (this.rejected.length < 1000) this.rejected.push({ line, reason });
   }
 

@@ -21,6 +21,7 @@ export interface LiveSimulatorOptions {
 export class LiveSimulatorSource implements TickSource {
   readonly name: string;
   readonly jumps: { article_id: string; bps: number; atMs: number }[] = [];
+  private lastTs = -Infinity;
 
   constructor(
     private readonly market: SimulatedMarket,
@@ -32,7 +33,8 @@ export class LiveSimulatorSource implements TickSource {
   /** Feeds a scored headline to the market; returns the jump it caused, if any. */
   addNews(article: Pick<NewsScored, 'id' | 'oil_direction' | 'relevance'>): number | null {
     if (!this.options.newsJumps) return null;
-    const jump = jumpForNews(article, this.options.now(), this.options.newsJumps);
+    // The market's own time: never before its last tick, or the jump would fall into the past.
+    const jump = jumpForNews(article, Math.max(this.options.now(), this.lastTs), this.options.newsJumps);
     if (!jump) return null;
     this.market.addJump(jump);
     this.jumps.push({ article_id: article.id, bps: jump.bps, atMs: jump.atMs });
@@ -42,12 +44,11 @@ export class LiveSimulatorSource implements TickSource {
 
   async *ticks(signal?: AbortSignal): AsyncIterable<RawTick[]> {
     const sleep = this.options.sleep ?? abortableSleep;
-    let last = -Infinity;
     let line = 0;
     while (!signal?.aborted) {
       // Ticks must move forward even if the clock does not (a manual clock in tests).
-      const ts = Math.max(this.options.now(), last + 1);
-      last = ts;
+      const ts = Math.max(this.options.now(), this.lastTs + 1);
+      this.lastTs = ts;
       yield [this.market.step(ts, ++line)];
       await sleep(this.options.intervalMs, signal);
     }

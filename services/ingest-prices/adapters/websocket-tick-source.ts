@@ -58,6 +58,7 @@ function toNumber(v: unknown): number {
 export class WebSocketTickSource implements TickSource {
   readonly name: string;
   readonly rejectedAtSource: Record<string, number> = {};
+  onRejected?: (reason: string) => void;
   connects = 0;
   private line = 0;
 
@@ -65,8 +66,9 @@ export class WebSocketTickSource implements TickSource {
     this.name = `websocket:${options.url}`;
   }
 
-  private count(reason: string): void {
-    this.rejectedAtSource[reason] = (this.rejectedAtSource[reason] ?? 0) + 1;
+  private count(reason: string, n = 1): void {
+    this.rejectedAtSource[reason] = (this.rejectedAtSource[reason] ?? 0) + n;
+    for (let i = 0; i < n; i++) this.onRejected?.(reason);
   }
 
   /** Ticks in one message (exported for tests of the mapping). */
@@ -143,7 +145,7 @@ export class WebSocketTickSource implements TickSource {
         if (queue.length > this.options.maxQueued) {
           const drop = queue.length - this.options.maxQueued;
           queue.splice(0, drop);
-          this.rejectedAtSource.queue_overflow = (this.rejectedAtSource.queue_overflow ?? 0) + drop;
+          this.count('queue_overflow', drop);
         }
         if (ticks.length) notify();
       });

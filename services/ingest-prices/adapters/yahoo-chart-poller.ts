@@ -41,6 +41,7 @@ function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
 export class YahooChartPoller implements TickSource {
   readonly name: string;
   readonly rejectedAtSource: Record<string, number> = {};
+  onRejected?: (reason: string) => void;
   private lastTs = -Infinity;
   private failures = 0;
   private readonly barMs: number;
@@ -105,6 +106,7 @@ export class YahooChartPoller implements TickSource {
         const e = err instanceof AppError ? err : wrapError('FEED_FETCH_FAILED', err);
         this.failures++;
         this.rejectedAtSource[e.code] = (this.rejectedAtSource[e.code] ?? 0) + 1;
+        this.onRejected?.(e.code);
         this.options.onError?.(e);
         const retryAfter = Number(e.details?.retryAfterSec);
         wait = Math.min(this.options.maxBackoffMs, Math.max(wait * 2 ** Math.min(this.failures - 1, 10), Number.isFinite(retryAfter) ? retryAfter * 1000 : 0));

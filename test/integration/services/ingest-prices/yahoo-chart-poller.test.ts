@@ -1,0 +1,110 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Registry } from 'prom-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryBus } from '../../../../shared/bus/memory-bus.ts';
+import { subscribeEvents } from '../../../../shared/bus/typed.ts';
+import { TOPICS, priceTickV1, type PriceTick } from '../../../../shared/contracts/events.ts';
+import { AppError } from '../../../../shared/errors.ts';
+import { ManualClock } from '../../../../shared/runtime/clock.ts';
+import { silentLogger } from '../../../../shared/runtime/logger.ts';
+import type { Store } from '../../../../shared/store/port.ts';
+import { YahooChartPoller } from '../../../../services/ingest-prices/adapters/yahoo-chart-poller.ts';
+import { ingestPricesConfigSchema } from '../../../../services/ingest-prices/config.ts';
+import { start } from '../../../../services/ingest-prices/main.ts';
+import { randomName } from '../../../helpers/pipeline.ts';
+import { waitFor } from '../../../helpers/wait-for.ts';
+
+// A local stand-in for query1.finance.yahoo.com serving /v8/finance/chart responses in Yahoo's format.
+const T0 = Date.parse('2026-06-01T10:00:00Z') / 1000;
+let reply: { status: number; body: string; headers?: Record<string, string> };
+const requests: IncomingMessage[] = [];
+let server: Server;
+let baseUrl: string;
+
+function chart(closes: (number | null)[], volumes?: (number | null)[]): string {
+  return JSON.stringify({
+    chart: {
+      result: [
+        {
+          meta: { currency: 'USD', symbol: 'BZ=F', exchangeName: 'NYM', instrumentType: 'FUTURE', regularMarketTime: T0 + closes.length * 60, gmtoffset: -14400, timezone: 'EDT', dataGranularity: '1m', range: '1d' },
+          timestamp: closes.map((_, i) => T0 + i * 60),
+          indicators: { quote: [{ open: closes, high: closes, low: closes, close: closes, volume: volumes ?? closes.map(() => 10) }] },
+        },
+      ],
+      error: null,
+    },
+  });
+}
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    requests.push(req);
+    res.writeHead(reply.status, { 'content-type': 'application/json', ...(reply.headers ?? {}) });
+    res.end(reply.body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await new Promise((r) => server.close(r));
+});
+
+const poller = (clock: ManualClock) =>
+  new YahooChartPoller({ symbol: 'BRENT', yahooSymbol: 'BZ=F', baseUrl, interval: '1m', range: '1d', pollIntervalMs: 10, timeoutMs: 5_000, maxBackoffMs: 50, now: () => clock.now() });
+
+describe('Yahoo chart poller against a local server', () => {
+  it('asks for BZ=F 1-minute bars, backfills the completed ones, then emits only newer bars', async () => {
+    const clock = new ManualClock((T0 + 150) * 1000);
+    const p = poller(clock);
+    reply = { status: 200, body: chart([80.1, null, 80.3]) };
+    const first = await p.pollOnce();
+    const req = requests[requests.length - 1];
+    expect(req.url).toBe('/v8/finance/chart/BZ%3DF?interval=1m&range=1d&includePrePost=false');
+    expect(req.headers['user-agent']).toMatch(/oilwire/);
+    // 10:00 is complete; 10:01 had no trade; 10:02 is still forming at 10:02:30.
+    expect(first.map((t) => [new Date(t.ts).toISOString(), t.price, t.size])).toEqual([['2026-06-01T10:00:59.999Z', 80.1, 10]]);
+
+    clock.set((T0 + 250) * 1000);
+    reply = { status: 200, body: chart([80.1, null, 80.35, 80.4, 80.5]) };
+    const second = await p.pollOnce();
+    expect(second.map((t) => [new Date(t.ts).toISOString(), t.price])).toEqual([
+      ['2026-06-01T10:02:59.999Z', 80.35],
+      ['2026-06-01T10:03:59.999Z', 80.4],
+    ]);
+    expect(await p.pollOnce()).toEqual([]);
+  });
+
+  it('turns HTTP 429 into a retryable rate-limit error carrying Retry-After', async () => {
+    reply = { status: 429, body: 'Too Many Requests', headers: { 'retry-after': '30' } };
+    const err = await poller(new ManualClock(0)).pollOnce().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect(err).toMatchObject({ code: 'FEED_RATE_LIMITED', retryable: true, details: { retryAfterSec: 30 } });
+  });
+
+  it('reports Yahoo\'s error object and a body that is not JSON', async () => {
+    reply = { status: 404, body: JSON.stringify({ chart: { result: null, error: { code: 'Not Found', description: 'No data found, symbol may be delisted' } } }) };
+    await expect(poller(new ManualClock(0)).pollOnce()).rejects.toMatchObject({ code: 'FEED_FETCH_FAILED', message: expect.stringContaining('No data found') });
+    reply = { status: 200, body: '<html>consent</html>' };
+    await expect(poller(new ManualClock(0)).pollOnce()).rejects.toMatchObject({ code: 'FEED_PARSE_FAILED' });
+  });
+
+  it('feeds the bus through the ingest service, recovering after a failed poll', async () => {
+    reply = { status: 500, body: 'oops' };
+    const bus = new MemoryBus();
+    const got: PriceTick[] = [];
+    await subscribeEvents(bus, { groupId: randomName('y'), topic: TOPICS.pricesTicks, schema: priceTickV1, handler: async (events) => void got.push(...events.map((e) => e.event)) });
+    const config = ingestPricesConfigSchema.parse({ sources: [{ kind: 'yahoo', baseUrl, pollIntervalSec: 0.01, maxBackoffSec: 0.02 }] });
+    const svc = await start({ bus, store: {} as Store, config, logger: silentLogger, clock: new ManualClock((T0 + 600) * 1000), metrics: new Registry() });
+    await waitFor(() => (svc.stats().rejected.FEED_FETCH_FAILED ?? 0) >= 1, { message: 'a failed poll counted' });
+    reply = { status: 200, body: chart([80.1, 80.2, 80.3]) };
+    await waitFor(() => got.length === 3, { message: '3 ticks published' });
+    expect(got.map((t) => [t.symbol, t.source, t.price, t.seq])).toEqual([
+      ['BRENT', 'yahoo', 80.1, 0],
+      ['BRENT', 'yahoo', 80.2, 0],
+      ['BRENT', 'yahoo', 80.3, 0],
+    ]);
+    await svc.stop();
+    await bus.close();
+  });
+});
