@@ -185,9 +185,12 @@ describe('politeness: 429, 503, Retry-After and backoff', () => {
   });
 
   it('keeps backing off, within its cap, while the network is away, and logs only at 1, 2, 4, 8 failures', async () => {
+    // A port that was just free: nothing listens there any more.
+    const gone = await new FeedServer().start();
+    const deadUrl = `${gone.url}/feed`;
+    await gone.close();
     const h = await startHarness({
-      // Port 9 on loopback: nothing listens there.
-      config: { feeds: [{ url: 'http://127.0.0.1:9/feed', name: 'offline' }], stateDir: stateDir(), schedule: { backoffBaseSec: 60, backoffMaxSec: 600 } },
+      config: { feeds: [{ url: deadUrl, name: 'offline' }], stateDir: stateDir(), schedule: { backoffBaseSec: 60, backoffMaxSec: 600 } },
     });
     const delays: number[] = [];
     for (let i = 0; i < 9; i++) {
