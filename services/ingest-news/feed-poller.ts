@@ -326,10 +326,15 @@ export class FeedPoller {
     if (result.duplicates) metrics.items.inc({ feed: feed.name, outcome: 'duplicate' }, result.duplicates);
     for (const [reason, n] of Object.entries(result.dropped)) metrics.items.inc({ feed: feed.name, outcome: reason }, n);
     for (const [reason, n] of Object.entries(result.issues)) metrics.issues.inc({ feed: feed.name, reason }, n);
-    if (droppedTotal > 0 || Object.keys(result.issues).length > 0) {
+    const hasIssues = Object.keys(result.issues).length > 0;
+    // Lost items and hostile markup deserve a warning; benign repairs (a missing guid, an HTML entity) ride on the poll's own line.
+    if (droppedTotal > 0 || result.issues.doctype_removed || result.issues.entity_declarations) {
       this.log.warn({ feed: feed.name, dropped: result.dropped, issues: result.issues, encoding: decoded.encoding }, 'feed items dropped or repaired');
     }
-    this.log[fresh.length > 0 ? 'info' : 'debug']({ feed: feed.name, published: fresh.length, duplicates: result.duplicates, items: parsed.items.length }, 'feed polled');
+    this.log[fresh.length > 0 || hasIssues ? 'info' : 'debug'](
+      { feed: feed.name, published: fresh.length, duplicates: result.duplicates, items: parsed.items.length, ...(hasIssues ? { issues: result.issues } : {}) },
+      'feed polled',
+    );
   }
 
   private persistSeen(entries: [string, number][]): void {
