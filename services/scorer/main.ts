@@ -5,17 +5,24 @@ import type { RunningService, ServiceDeps } from '../../shared/runtime/service.t
 import type { Logger } from '../../shared/runtime/logger.ts';
 import { MemoryNoveltyStore } from './adapters/memory-novelty-store.ts';
 import type { ScorerConfig } from './config.ts';
-import { DomainScorer, toScoredEvent } from './domain/domain-scorer.ts';
+import { TransformersClassifier } from './adapters/transformers-classifier.ts';
+import { TransformersPool } from './adapters/transformers-pool.ts';
+import { ArticleScorer, toScoredEvent } from './domain/domain-scorer.ts';
 import { NoveltyTracker } from './domain/novelty.ts';
-import type { Scorer } from './ports.ts';
+import type { Scorer, SentimentClassifier } from './ports.ts';
 
 /** Builds the scorer the config asks for: the domain model alone, or the ensemble with a local transformer model. */
-export async function createScorer(config: ScorerConfig, _logger?: Logger): Promise<Scorer> {
+export async function createScorer(config: ScorerConfig, logger?: Logger): Promise<Scorer> {
   const novelty = new NoveltyTracker(new MemoryNoveltyStore(config.novelty.maxClusters), {
     windowMs: config.novelty.windowHours * 3_600_000,
     threshold: config.novelty.threshold,
   });
-  return new DomainScorer(novelty);
+  const tf = config.transformers;
+  if (!tf) return new ArticleScorer(novelty);
+  const options = { path: tf.path, dtype: tf.dtype, allowRemote: tf.allowRemote, maxLength: tf.maxLength, batchSize: tf.batchSize, labelMap: tf.labelMap, intraOpThreads: tf.intraOpThreads };
+  const classifier: SentimentClassifier = tf.workers === 0 ? await TransformersClassifier.load(options) : await TransformersPool.start({ ...options, workers: tf.workers, logger });
+  logger?.info({ model: classifier.name, version: classifier.version, workers: tf.workers }, 'transformer model loaded');
+  return new ArticleScorer(novelty, classifier, tf.weight);
 }
 
 /**

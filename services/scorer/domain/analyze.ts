@@ -20,7 +20,7 @@ export interface Analysis {
   /** Content-word hashes (entities by canonical name) for near-duplicate detection. */
   shingles: number[];
   /** Raw evidence totals, for the ensemble and for debugging. */
-  evidence: { sentiment: number; oil: number; cues: number };
+  evidence: { sentiment: number; oil: number; cues: number; threshold: number };
   /** True when the text had nothing readable (empty, junk, symbols only). */
   empty: boolean;
 }
@@ -619,7 +619,7 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
       entities: [],
       relevance: 0,
       shingles: [],
-      evidence: { sentiment: 0, oil: 0, cues: 0 },
+      evidence: { sentiment: 0, oil: 0, cues: 0, threshold: 0.5 },
       empty: true,
     };
   }
@@ -651,7 +651,7 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
     entities: entities.slice(0, 100),
     relevance,
     shingles,
-    evidence: { sentiment: round(S), oil: round(O), cues },
+    evidence: { sentiment: round(S), oil: round(O), cues, threshold: round(T) },
     empty: false,
   };
 }

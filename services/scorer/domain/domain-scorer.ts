@@ -1,28 +1,49 @@
 import type { NewsRaw, NewsScored } from '../../../shared/contracts/events.ts';
-import type { ScoreInput, ScoreResult, Scorer } from '../ports.ts';
-import { analyzeText } from './analyze.ts';
+import type { ScoreInput, ScoreResult, Scorer, SentimentClassifier, SentimentProbs } from '../ports.ts';
+import { analyzeText, type Analysis } from './analyze.ts';
+import { combine } from './ensemble.ts';
 import type { NoveltyTracker } from './novelty.ts';
+import { MAX_TITLE_CHARS, sanitize } from './text.ts';
 
 export const DOMAIN_MODEL = { name: 'oilwire-domain', version: '1.0.0' } as const;
 
-/** The default scorer: the domain model's reading of the text plus novelty from the tracker. */
-export class DomainScorer implements Scorer {
-  readonly name = DOMAIN_MODEL.name;
-  readonly version = DOMAIN_MODEL.version;
+/**
+ * Scores articles with the domain model, optionally ensembled with a transformer
+ * classifier (see `ensemble.ts`), and assigns novelty clusters in input order.
+ */
+export class ArticleScorer implements Scorer {
+  readonly name: string;
+  readonly version: string;
 
-  constructor(private readonly novelty: NoveltyTracker) {}
-
-  async score(batch: ScoreInput[]): Promise<ScoreResult[]> {
-    return batch.map((a) => this.scoreOne(a));
+  constructor(
+    private readonly novelty: NoveltyTracker,
+    private readonly classifier?: SentimentClassifier,
+    private readonly weight = 0.6,
+  ) {
+    this.name = classifier ? `${DOMAIN_MODEL.name}+${classifier.name}`.slice(0, 200) : DOMAIN_MODEL.name;
+    this.version = classifier ? `${DOMAIN_MODEL.version}+${classifier.version}`.slice(0, 100) : DOMAIN_MODEL.version;
   }
 
-  scoreOne(article: ScoreInput): ScoreResult {
-    const analysis = analyzeText(article.title, article.summary);
+  async score(batch: ScoreInput[]): Promise<ScoreResult[]> {
+    const analyses = batch.map((a) => analyzeText(a.title, a.summary));
+    let probs: (SentimentProbs | undefined)[] = [];
+    if (this.classifier) {
+      const want = analyses.map((an, i) => (an.empty ? -1 : i)).filter((i) => i >= 0);
+      const texts = want.map((i) => classifierText(batch[i]));
+      const got = want.length > 0 ? await this.classifier.classify(texts) : [];
+      probs = new Array(batch.length);
+      want.forEach((i, k) => (probs[i] = got[k]));
+    }
+    return batch.map((article, i) => this.result(article, analyses[i], probs[i]));
+  }
+
+  private result(article: ScoreInput, analysis: Analysis, probs: SentimentProbs | undefined): ScoreResult {
     const at = Date.parse(article.published_at);
     const { novelty, clusterId } = this.novelty.assign(article.id, analysis.shingles, Number.isFinite(at) ? at : 0);
+    const { sentiment, oil_direction } = probs ? combine(analysis, probs, this.weight, analysis.evidence.threshold) : analysis;
     return {
-      sentiment: analysis.sentiment,
-      oil_direction: analysis.oil_direction,
+      sentiment,
+      oil_direction,
       topics: analysis.topics,
       entities: analysis.entities,
       relevance: analysis.relevance,
@@ -32,7 +53,15 @@ export class DomainScorer implements Scorer {
     };
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    await this.classifier?.close();
+  }
+}
+
+/** What the transformer reads: the headline, or the start of the summary when there is no headline. */
+export function classifierText(article: Pick<ScoreInput, 'title' | 'summary'>): string {
+  const title = sanitize(article.title, MAX_TITLE_CHARS).trim();
+  return title.length > 0 ? title : sanitize(article.summary, 1000).trim();
 }
 
 /** The outgoing event: the raw article, what the scorer found, and when. */
