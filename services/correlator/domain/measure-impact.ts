@@ -4,7 +4,7 @@ import { TradingCalendar, ALWAYS_OPEN } from './trading-calendar.ts';
 export interface ImpactMeasurement {
   /** Start of the measurement on the trading clock: the publication, or the next open when the market was shut. */
   eventTs: number;
-  /** eventTs plus the horizon in trading time. */
+  /** eventTs plus the horizon on the trading clock. */
   targetTs: number;
   preTs: number;
   prePrice: number;
@@ -32,10 +32,11 @@ export function returnBps(from: number, to: number): number {
 }
 
 const always = new TradingCalendar(ALWAYS_OPEN);
+const DAY = 86_400_000;
 
 /**
  * Measures the price reaction to an event published at `publishedTs` over `horizonMs` of
- * trading time.
+ * trading time (whole days: that many trading sessions, to the same point of the session).
  *
  * - Pre-event price: the last tick at or before publication (no look-ahead: a tick at
  *   the same instant is known, a later one never stands in).
@@ -52,8 +53,12 @@ export function measureImpact(
   windows: number,
   calendar: TradingCalendar = always,
 ): MeasureOutcome {
+  // A horizon of whole days counts trading sessions; shorter ones count trading time.
+  const sessions = horizonMs >= DAY && horizonMs % DAY === 0 ? horizonMs / DAY : 0;
+  const forward = (t: number) => (sessions ? calendar.advanceSessions(t, sessions) : calendar.advance(t, horizonMs));
+  const back = (t: number) => (sessions ? calendar.retreatSessions(t, sessions) : calendar.retreat(t, horizonMs));
   const eventTs = calendar.nextOpen(publishedTs);
-  const targetTs = calendar.advance(eventTs, horizonMs);
+  const targetTs = forward(eventTs);
   if (watermark < targetTs) return { status: 'pending', targetTs };
   const pre = series.atOrBefore(publishedTs);
   if (!pre) return { status: 'no_pre_price' };
@@ -62,7 +67,7 @@ export function measureImpact(
   const past: number[] = [];
   let end = publishedTs;
   for (let i = 0; i < windows; i++) {
-    const start = calendar.retreat(end, horizonMs);
+    const start = back(end);
     const a = series.atOrBefore(start);
     const b = series.atOrBefore(end);
     if (!a || !b) break;

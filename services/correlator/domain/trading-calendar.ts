@@ -144,6 +144,34 @@ export class TradingCalendar {
   }
 
   /**
+   * The same point of the session `n` trading sessions later. Whole-day horizons count
+   * sessions, not hours: ICE Brent's sessions last 23 hours, so "24 hours of trading" would
+   * drift an hour a day and windows of it would sometimes hold two daily closes or none.
+   */
+  advanceSessions(t: number, n: number): number {
+    if (this.always) return t + n * DAY;
+    const start = this.nextOpen(t);
+    let s = this.sessionAt(start)!;
+    const offset = start - s.start;
+    for (let i = 0; i < n; i++) s = this.nextSession(s.start);
+    return Math.min(s.start + offset, s.end);
+  }
+
+  /** The same point of the session `n` trading sessions earlier (from a closed market: the last close). */
+  retreatSessions(t: number, n: number): number {
+    if (this.always) return t - n * DAY;
+    let s = this.sessionAt(t);
+    let offset: number;
+    if (s) offset = t - s.start;
+    else {
+      s = this.previousSession(t);
+      offset = s.end - s.start;
+    }
+    for (let i = 0; i < n; i++) s = this.previousSession(s.start);
+    return s.start + Math.min(offset, s.end - s.start);
+  }
+
+  /**
    * Trading days inside the span of a tick series on which no tick fell: holidays, as far as
    * the data can tell (a whole history is known at once, like an exchange's published calendar).
    */

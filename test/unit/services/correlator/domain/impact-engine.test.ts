@@ -168,7 +168,7 @@ describe('ImpactEngine: trading clock and daily data', () => {
     const e = dailyEngine();
     e.addArticle(article('sat', '2026-06-06T00:00:00Z', 'date'));
     const [i] = e.evaluate(0);
-    // Event at the next open (Sunday 23:00); +1 day of trading ends Tuesday 00:00: the last price by then is Monday's close.
+    // Event at the next open (Sunday 23:00); +1 day is one session later, Tuesday's open (Monday 23:00): the last price by then is Monday's close.
     expect(i).toMatchObject({ event_ts: '2026-06-07T23:00:00.000Z', pre_price: 81, pre_ts: '2026-06-05T19:30:00.000Z', post_price: 83, post_ts: '2026-06-08T19:30:00.000Z' });
     expect(i.return_bps).toBeCloseTo(bps(81, 83), 10);
   });
@@ -186,7 +186,7 @@ describe('ImpactEngine: trading clock and daily data', () => {
     const [i] = e.evaluate(0);
     expect([i.pre_price, i.post_price]).toEqual([80, 81]);
     expect(i.return_bps).toBeCloseTo(125, 10);
-    // Windows of one trading day back from Friday 00:00: (Wed 23:00 .. Fri 00:00] then (Tue 22:00 .. Wed 23:00]:
+    // Windows of one session back from Friday 00:00: Thursday 00:00 to Friday 00:00, then Wednesday 00:00 to Thursday 00:00:
     // returns Wed close -> Thu close and Tue close -> Wed close.
     const w1 = bps(79.5, 80);
     const w2 = bps(79, 79.5);
@@ -196,13 +196,16 @@ describe('ImpactEngine: trading clock and daily data', () => {
     expect(i.z).toBeCloseTo((125 - mean) / sd, 8);
   });
 
-  it('waits for the watermark to pass Tuesday 00:00 before judging the weekend headline', () => {
+  it('waits for the watermark to pass Tuesday\'s open (Monday 23:00) before judging the weekend headline', () => {
     const e = engine({ horizons: ['1d'], calendar: ICE_BRENT_CALENDAR, watermark: { maxOutOfOrdernessMs: 0, idleTimeoutMs: 1e12 } });
     for (const [d, p] of closes.slice(0, 6)) e.addTick(tick(`${d}T19:30:00Z`, p, 'eia'), 0);
     e.addArticle(article('sat', '2026-06-06T00:00:00Z', 'date'));
     expect(e.evaluate(0)).toEqual([]);
+    e.addTick(tick('2026-06-08T23:00:00Z', 83.5, 'eia'), 0);
+    expect(e.evaluate(0)).toEqual([]);
     e.addTick(tick('2026-06-09T19:30:00Z', 82, 'eia'), 0);
-    expect(e.evaluate(0).map((i) => i.post_price)).toEqual([83]);
+    // The tick at the target instant counts: the last price at or before Monday 23:00.
+    expect(e.evaluate(0).map((i) => i.post_price)).toEqual([83.5]);
   });
 });
 

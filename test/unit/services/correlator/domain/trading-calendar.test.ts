@@ -47,6 +47,20 @@ describe('TradingCalendar (ICE Brent sessions)', () => {
     expect(iso(cal.retreat(at('2026-06-03T12:00:00Z'), 24 * HOUR))).toBe('2026-06-02T11:00:00.000Z');
   });
 
+  it('counts whole days in sessions, to the same point of the session, so daily windows never drift', () => {
+    // Wednesday 00:00 is 1 h into Wednesday's session; one session later is 1 h into Thursday's.
+    expect(iso(cal.advanceSessions(at('2026-06-03T00:00:00Z'), 1))).toBe('2026-06-04T00:00:00.000Z');
+    // Friday 00:00 -> Monday's session opens Sunday 23:00: Monday 00:00.
+    expect(iso(cal.advanceSessions(at('2026-06-05T00:00:00Z'), 1))).toBe('2026-06-08T00:00:00.000Z');
+    // Saturday moves to Sunday's 23:00 open, then one session on: Monday 23:00.
+    expect(iso(cal.advanceSessions(at('2026-06-06T09:00:00Z'), 1))).toBe('2026-06-08T23:00:00.000Z');
+    const back = [at('2026-06-08T00:00:00Z')];
+    for (let i = 0; i < 5; i++) back.push(cal.retreatSessions(back[back.length - 1], 1));
+    expect(back.map((t) => iso(t).slice(0, 16))).toEqual(['2026-06-08T00:00', '2026-06-05T00:00', '2026-06-04T00:00', '2026-06-03T00:00', '2026-06-02T00:00', '2026-06-01T00:00']);
+    // From a closed market: the last close, then whole sessions back.
+    expect(iso(cal.retreatSessions(at('2026-06-06T12:00:00Z'), 1))).toBe('2026-06-04T22:00:00.000Z');
+  });
+
   it('skips holidays: no session on the day, the next session opens the evening before the next trading day', () => {
     const hol = new TradingCalendar({ ...ICE_BRENT_CALENDAR, holidays: ['2026-06-03'] });
     expect(hol.isOpen(at('2026-06-03T10:00:00Z'))).toBe(false);
