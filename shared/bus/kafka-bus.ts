@@ -217,8 +217,13 @@ export class KafkaBus implements Bus {
         await admin.connect();
         this.admin = admin;
       }
-      // false means "already there": that is the point of ensure.
-      await this.admin.createTopics({ topics: topics.map((t) => ({ topic: t.topic, numPartitions: t.partitions })), waitForLeaders: true });
+      // Existing topics are listed first (a Metadata request for all topics, which creates nothing) so that only
+      // missing ones go to CreateTopics: that call needs the controller, which the dev broker's mock cannot serve.
+      const existing = new Set(await this.admin.listTopics());
+      const missing = topics.filter((t) => !existing.has(t.topic));
+      if (missing.length === 0) return;
+      // false means "already there" (created meanwhile by someone else): that is the point of ensure.
+      await this.admin.createTopics({ topics: missing.map((t) => ({ topic: t.topic, numPartitions: t.partitions })), waitForLeaders: true });
     })();
     try {
       await withDeadline(work, this.options.connectTimeoutMs ?? 30_000, () => new AppError('BUS_TIMEOUT', 'creating topics timed out'));
