@@ -148,15 +148,18 @@ export class FeedPoller {
     const state = this.state(feed);
     const target = state.location ?? feed.url;
     const host = hostKey(target);
-    const blocked = this.hostBlockedUntil.get(host);
-    if (blocked !== undefined && blocked > clock.now()) {
-      const delayMs = blocked - clock.now();
-      state.nextPollAt = blocked;
-      state.nextPollBasis = 'retry-after';
-      this.commitState(state);
-      return { feed: feed.name, outcome: 'deferred', status: 0, published: 0, duplicates: 0, dropped: {}, issues: {}, delayMs, basis: 'retry-after' };
-    }
-    return this.withHost(host, () => this.slots.execute(() => this.pollNow(feed, state, target, host)));
+    return this.withHost(host, async () => {
+      // Checked inside the gate: a poll queued behind the one that got the 429 must wait too.
+      const blocked = this.hostBlockedUntil.get(host);
+      if (blocked !== undefined && blocked > clock.now()) {
+        const delayMs = blocked - clock.now();
+        state.nextPollAt = blocked;
+        state.nextPollBasis = 'retry-after';
+        this.commitState(state);
+        return { feed: feed.name, outcome: 'deferred', status: 0, published: 0, duplicates: 0, dropped: {}, issues: {}, delayMs, basis: 'retry-after' } satisfies PollResult;
+      }
+      return this.slots.execute(() => this.pollNow(feed, state, target, host));
+    });
   }
 
   private async withHost<T>(host: string, fn: () => Promise<T>): Promise<T> {

@@ -174,8 +174,10 @@ describe('politeness: 429, 503, Retry-After and backoff', () => {
         stateDir: stateDir(),
       },
     });
-    await h.tick('host-a');
-    const [b] = await h.tick('host-b');
+    // Both due at once: host-b waits behind host-a at the host's gate, then sees the 429.
+    const round = await h.tick();
+    expect(round.find((r) => r.feed === 'host-a')).toMatchObject({ outcome: 'rate-limited', status: 429, delayMs: 1_200_000 });
+    const b = round.find((r) => r.feed === 'host-b');
     expect(b).toMatchObject({ outcome: 'deferred', delayMs: 1_200_000 });
     expect(server.requestsTo('/host-b')).toHaveLength(0);
     h.clock.advance(1_200_000);
