@@ -24,9 +24,49 @@ function deliveryRow(d: Delivery): Record<string, unknown> {
   };
 }
 
+/**
+ * Rows for one table written together: callers that write while a flush is running wait
+ * for the next one, which carries all their rows in one insert (group commit). Each caller
+ * resolves only once its rows are in the store, so durability is unchanged.
+ */
+class GroupWriter {
+  private pending: { rows: Record<string, unknown>[]; resolve: () => void; reject: (err: unknown) => void }[] = [];
+  private flushing = false;
+
+  constructor(private readonly write: (rows: Record<string, unknown>[]) => Promise<void>) {}
+
+  add(rows: Record<string, unknown>[]): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ rows, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    while (this.pending.length > 0) {
+      const batch = this.pending;
+      this.pending = [];
+      try {
+        await this.write(batch.flatMap((b) => b.rows));
+        for (const b of batch) b.resolve();
+      } catch (err) {
+        for (const b of batch) b.reject(err);
+      }
+    }
+    this.flushing = false;
+  }
+}
+
 /** Delivery state in ClickHouse (migration 010): every change is a row with a higher revision, read back with FINAL. */
 export class ClickHouseDeliveryStore implements DeliveryStore {
-  constructor(private readonly store: Store) {}
+  private readonly deliveries: GroupWriter;
+  private readonly attempts: GroupWriter;
+
+  constructor(private readonly store: Store) {
+    this.deliveries = new GroupWriter((rows) => store.insert(store.table('webhook_deliveries_store'), rows));
+    this.attempts = new GroupWriter((rows) => store.insert(store.table('webhook_attempts_store'), rows));
+  }
 
   async existing(deliveryIds: string[]): Promise<Set<string>> {
     if (deliveryIds.length === 0) return new Set();
@@ -38,11 +78,11 @@ export class ClickHouseDeliveryStore implements DeliveryStore {
   }
 
   async save(deliveries: Delivery[]): Promise<void> {
-    await this.store.insert(this.store.table('webhook_deliveries_store'), deliveries.map(deliveryRow));
+    await this.deliveries.add(deliveries.map(deliveryRow));
   }
 
   async recordAttempt(a: AttemptRecord): Promise<void> {
-    await this.store.insert(this.store.table('webhook_attempts_store'), [
+    await this.attempts.add([
       {
         delivery_id: a.deliveryId,
         endpoint_id: a.endpointId,

@@ -280,7 +280,7 @@ export class Dispatcher {
     const now = this.deps.clock.now();
     const transition = applyOutcome(d, outcome, now, this.schedule, this.random());
     this.deps.metrics.webhookAttempts.inc({ endpoint: d.endpointId, outcome: outcome.kind === 'http' ? `http_${outcome.status}` : outcome.kind });
-    await this.persist(() =>
+    const record = this.persist(() =>
       this.deps.store.recordAttempt({
         deliveryId: d.deliveryId,
         endpointId: d.endpointId,
@@ -294,19 +294,18 @@ export class Dispatcher {
       }),
     );
     if (transition.next.status === 'pending') {
-      await this.persist(() => this.deps.store.save([transition.next]));
+      await Promise.all([record, this.persist(() => this.deps.store.save([transition.next]))]);
       this.queue.set(d.deliveryId, transition.next);
       this.deps.logger.info({ delivery: d.deliveryId, endpoint: d.endpointId, attempt: transition.next.attempts, error: transition.next.lastError, retryInMs: transition.delayMs }, 'webhook attempt failed; will retry');
       return;
     }
-    await this.finish(transition);
+    await Promise.all([record, this.finish(transition)]);
     if (transition.disableEndpoint) await this.disable(ep, now);
   }
 
   private async finish(t: Transition): Promise<void> {
     const d = t.next;
-    await this.persist(() => this.deps.store.save([d]));
-    if (t.deadReason) await this.persist(() => this.deps.store.deadLetter(d, t.deadReason!, d.updatedAt));
+    await Promise.all([this.persist(() => this.deps.store.save([d])), t.deadReason ? this.persist(() => this.deps.store.deadLetter(d, t.deadReason!, d.updatedAt)) : undefined]);
     this.queue.delete(d.deliveryId);
     this.updatePendingGauge();
     if (d.status === 'delivered') {

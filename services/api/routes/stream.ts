@@ -57,8 +57,18 @@ export function registerStream(app: FastifyInstance, deps: { hub?: StreamHub; st
     let lastSeq = 0;
     const cfg = deps.config.stream;
 
+    let corked = false;
     const send = (e: StreamEvent) => {
       if (closed || !topics.has(e.topic)) return;
+      // Events come in batches from one bus delivery: one socket write per batch, not per event.
+      if (!corked) {
+        corked = true;
+        res.cork();
+        process.nextTick(() => {
+          corked = false;
+          res.uncork();
+        });
+      }
       res.write(frame(e));
       // A client that does not read is dropped rather than buffered without bound; it resumes from its last id.
       if (res.writableLength > cfg.maxClientBufferBytes) {

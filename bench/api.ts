@@ -1,0 +1,202 @@
+/**
+ * The delivery service's costs, each beside a baseline measured in the same run:
+ *  - POST /sql requests/s over HTTP (guard, limits, dedicated connection, JSON) vs the same query straight on the store;
+ *  - GET /stream: events/s each of 10 SSE clients receives vs events/s through the in-process bus alone;
+ *  - signed, persisted webhook deliveries/s to a local receiver vs bare HTTP POSTs/s to it.
+ * `node bin/run-ts.mjs bench/api.ts` runs it alone.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Registry } from 'prom-client';
+import { MemoryBus } from '../shared/bus/memory-bus.ts';
+import { publishEvents } from '../shared/bus/typed.ts';
+import { TOPICS, messageKey, type NewsScored } from '../shared/contracts/events.ts';
+import { systemClock } from '../shared/runtime/clock.ts';
+import { silentLogger } from '../shared/runtime/logger.ts';
+import { openStore } from '../shared/store/clickhouse-store.ts';
+import { migrate } from '../shared/store/migrate.ts';
+import type { Store } from '../shared/store/port.ts';
+import { apiConfigSchema } from '../services/api/config.ts';
+import { start } from '../services/api/main.ts';
+import type { BenchRow } from './report.ts';
+
+type Report = (row: BenchRow) => void;
+
+const SECRET = 'whsec_' + Buffer.from('oilwire-bench-secret-0123456789').toString('base64');
+
+/** Runs `worker` on `concurrency` lanes for `ms` and returns completed operations per second. */
+async function throughput(worker: () => Promise<unknown>, concurrency: number, ms: number): Promise<number> {
+  let done = 0;
+  const until = performance.now() + ms;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < until) {
+        await worker();
+        done++;
+      }
+    }),
+  );
+  return (done * 1000) / (performance.now() - t0);
+}
+
+function scored(i: number): NewsScored {
+  const at = new Date(Date.UTC(2026, 5, 1, 9) + i * 1000).toISOString();
+  return {
+    schema: 'news.scored/v1', id: `bench-article-${i}`, source: 'bench', url: null, title: `bench headline ${i}`, summary: '', published_at: at, published_precision: 'time', fetched_at: at, tags: [],
+    sentiment: { label: 'neutral', score: 0, confidence: 0.5 }, oil_direction: { label: 'neutral', strength: 0 }, topics: ['opec'], entities: [], relevance: 50, novelty: 100, cluster_id: `c${i}`,
+    model: { name: 'bench', version: '1' }, scored_at: at,
+  };
+}
+
+async function seed(store: Store): Promise<void> {
+  const rows = Array.from({ length: 20_000 }, (_, i) => ({
+    article_id: `a${i % 4000}`, symbol: 'BRENT', horizon: ['1m', '5m', '15m', '30m', '60m'][i % 5], horizon_seconds: [60, 300, 900, 1800, 3600][i % 5],
+    published_at: '2026-06-01 09:00:00', event_ts: '2026-06-01 09:00:00', pre_ts: '2026-06-01 09:00:00', pre_price: 80, post_ts: '2026-06-01 09:05:00', post_price: 80 + (i % 7) / 10,
+    return_bps: ((i % 200) - 100) / 2, abnormal_bps: null, z: ((i % 40) - 20) / 5, pre_vol_bps: 10, title: `t${i}`, source: 'bench', topics: [['opec'], ['mediation', 'ceasefire'], ['shipping']][i % 3],
+    oil_direction: 'neutral', relevance: 50, computed_at: '2026-06-01 10:00:00', version: 0,
+  }));
+  for (let i = 0; i < rows.length; i += 5000) await store.insert('impact_store', rows.slice(i, i + 5000));
+}
+
+export async function benchApi(report: Report, options: { seconds?: number } = {}): Promise<void> {
+  const ms = (options.seconds ?? 3) * 1000;
+  const store = await openStore({ path: ':memory:', database: 'bench_api' });
+  const bus = new MemoryBus();
+  const receiver = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(204).end());
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
+  const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  try {
+    await migrate(store);
+    await seed(store);
+    const config = apiConfigSchema.parse({
+      port: 0,
+      rateLimit: { perMinute: 1e9, burst: 1e9 },
+      stream: { bufferSize: 100_000, maxClientBufferBytes: 1e9 },
+      sql: { connections: 4 },
+      alerts: { rules: [], webhooks: [{ id: 'bench', url: hookUrl, secret: SECRET }], delivery: { allowPrivate: ['127.0.0.1'], concurrency: 16 } },
+    });
+    const api = await start({ bus, store, config, logger: silentLogger, clock: systemClock, metrics: new Registry() });
+    try {
+      const url = new URL(api.url);
+      const post = (path: string, body: string) =>
+        new Promise<number>((resolve, reject) => {
+          const req = http.request({ host: url.hostname, port: url.port, path, method: 'POST', agent, headers: { 'content-type': 'text/plain' } }, (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          });
+          req.on('error', reject);
+          req.end(body);
+        });
+
+      // 1. SQL: the API's whole path against the same query on the store.
+      const query = `SELECT topic, count() AS n, round(avg(return_bps), 2) AS avg_bps FROM impact ARRAY JOIN topics AS topic WHERE horizon = '5m' GROUP BY topic ORDER BY n DESC`;
+      const direct = await throughput(() => store.queryText(query, 'JSON'), 4, ms);
+      const viaApi = await throughput(async () => {
+        const status = await post('/sql', query);
+        if (status !== 200) throw new Error(`/sql answered ${status}`);
+      }, 4, ms);
+      report({ name: 'store query, topic aggregate (4 concurrent)', value: direct, unit: 'queries/s' });
+      report({ name: 'POST /sql over HTTP, topic aggregate (4 concurrent)', value: viaApi, unit: 'requests/s', baseline: 'store query, topic aggregate (4 concurrent)', ratio: viaApi / direct });
+      // A trivial query shows the API's own cost per request.
+      const tiny = 'SELECT 1 AS one';
+      const tinyDirect = await throughput(() => store.queryText(tiny, 'JSON'), 4, ms);
+      const tinyApi = await throughput(() => post('/sql', tiny), 4, ms);
+      report({ name: 'store query, SELECT 1 (4 concurrent)', value: tinyDirect, unit: 'queries/s' });
+      report({ name: 'POST /sql over HTTP, SELECT 1 (4 concurrent)', value: tinyApi, unit: 'requests/s', baseline: 'store query, SELECT 1 (4 concurrent)', ratio: tinyApi / tinyDirect });
+
+      // 2. SSE fan-out: every event to 10 clients, against the bus alone carrying the same events.
+      const n = 20_000;
+      const events = Array.from({ length: n }, (_, i) => scored(i));
+      const baseBus = new MemoryBus();
+      let consumed = 0;
+      let allConsumed: () => void;
+      const consumedAll = new Promise<void>((r) => (allConsumed = r));
+      await baseBus.subscribe({ groupId: 'bench', topics: [TOPICS.newsScored], fromBeginning: true, handler: async (b) => void ((consumed += b.length) >= n && allConsumed()) });
+      let t0 = performance.now();
+      await publishEvents(baseBus, TOPICS.newsScored, events, messageKey.newsScored);
+      await consumedAll;
+      const busRate = (n * 1000) / (performance.now() - t0);
+      await baseBus.close();
+
+      const clients = 10;
+      const counts = new Array<number>(clients).fill(0);
+      let finished = 0;
+      let allDone: () => void;
+      const done = new Promise<void>((r) => (allDone = r));
+      const requests = await Promise.all(
+        counts.map(
+          (_, c) =>
+            new Promise<http.ClientRequest>((resolve) => {
+              const req = http.get(`${api.url}/stream?topics=news.scored`, (res) => {
+                res.setEncoding('utf8');
+                let buf = '';
+                res.on('data', (chunk: string) => {
+                  buf += chunk;
+                  const frames = buf.split('\n\n');
+                  buf = frames.pop() ?? '';
+                  const before = counts[c];
+                  for (const f of frames) if (f.includes('event: news.scored')) counts[c]++;
+                  if (before < n && counts[c] >= n && ++finished === clients) allDone();
+                });
+                resolve(req);
+              });
+            }),
+        ),
+      );
+      t0 = performance.now();
+      await publishEvents(bus, TOPICS.newsScored, events, messageKey.newsScored);
+      await done;
+      const sseRate = (n * 1000) / (performance.now() - t0);
+      for (const r of requests) r.destroy();
+      report({ name: 'in-process bus alone, publish to consume', value: busRate, unit: 'events/s' });
+      report({ name: `GET /stream, events/s reaching each of ${clients} clients`, value: sseRate, unit: 'events/s', baseline: 'in-process bus alone, publish to consume', ratio: sseRate / busRate });
+
+      // 3. Webhooks: signed, persisted, retried deliveries against bare POSTs to the same receiver.
+      const bare = await throughput(
+        () =>
+          new Promise<void>((resolve, reject) => {
+            const req = http.request(hookUrl, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
+              res.resume();
+              res.on('end', () => resolve());
+            });
+            req.on('error', reject);
+            req.end('{"type":"alert.headline","data":{}}');
+          }),
+        16,
+        ms,
+      );
+      const deliveries = 2000;
+      const alerts = Array.from({ length: deliveries }, (_, i) => ({
+        alertId: `alr_bench_${i}`, ruleId: 'bench', kind: 'headline' as const, symbol: 'BRENT', eventTs: Date.now(), firedAt: Date.now(), articleId: `a${i}`, title: `bench ${i}`, data: { z: 3 },
+      }));
+      t0 = performance.now();
+      for (let i = 0; i < alerts.length; i += 200) await api.dispatcher.enqueue(alerts.slice(i, i + 200));
+      await api.dispatcher.idle();
+      const delivered = (deliveries * 1000) / (performance.now() - t0);
+      report({ name: 'bare HTTP POST to a local receiver (16 concurrent)', value: bare, unit: 'requests/s' });
+      report({ name: 'signed webhook deliveries, persisted (16 concurrent)', value: delivered, unit: 'deliveries/s', baseline: 'bare HTTP POST to a local receiver (16 concurrent)', ratio: delivered / bare });
+    } finally {
+      await api.stop();
+    }
+  } finally {
+    agent.destroy();
+    receiver.closeAllConnections();
+    await new Promise<void>((r) => receiver.close(() => r()));
+    await bus.close();
+    await store.command('DROP DATABASE IF EXISTS bench_api');
+    await store.close();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await benchApi((row) => {
+    const ratio = row.ratio === undefined ? '' : `  (${row.ratio.toFixed(2)}x ${row.baseline})`;
+    console.log(`${row.name.padEnd(62)} ${row.value.toFixed(row.value < 100 ? 2 : 0).padStart(10)} ${row.unit}${ratio}`);
+  });
+  process.exit(0);
+}
