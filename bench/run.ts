@@ -10,6 +10,8 @@ type Bench = (report: (row: BenchRow) => void) => Promise<void>;
 
 const BENCHES: Record<string, () => Promise<Bench>> = {
   pipeline: async () => benchPipeline,
+  ingest: async () => (await import('./ingest.ts')).benchIngest,
+  api: async () => (await import('./api.ts')).benchApi,
 };
 
 function arg(name: string): string | undefined {

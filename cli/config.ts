@@ -123,3 +123,9 @@ export function loadConfig(options: LoadConfigOptions = {}): RootConfig & { conf
   }
   return { ...parsed.data, configFile: file };
 }
+
+/** ingest-news keeps its state beside the embedded store's data unless told otherwise, so `--data` moves both. */
+export function ingestNewsStateDir(config: RootConfig): string {
+  if (config.ingestNews.stateDir) return resolve(config.ingestNews.stateDir);
+  return resolve(config.store.path === ':memory:' ? './data' : config.store.path, 'ingest-news');
+}

@@ -13,7 +13,7 @@ import { start as startIngestPrices } from '../services/ingest-prices/main.ts';
 import { start as startScorer } from '../services/scorer/main.ts';
 import { start as startCorrelator } from '../services/correlator/main.ts';
 import { start as startApi } from '../services/api/main.ts';
-import type { RootConfig } from './config.ts';
+import { ingestNewsStateDir, type RootConfig } from './config.ts';
 
 export interface Runtime {
   config: RootConfig;
@@ -84,7 +84,7 @@ export async function startService(name: ServiceName, rt: Runtime): Promise<Runn
   const base = { bus: rt.bus, store: rt.store, logger: rt.logger, clock: rt.clock, metrics: rt.metrics };
   switch (name) {
     case 'ingest-news':
-      return startIngestNews({ ...base, config: rt.config.ingestNews });
+      return startIngestNews({ ...base, config: { ...rt.config.ingestNews, stateDir: ingestNewsStateDir(rt.config) } });
     case 'ingest-prices':
       return startIngestPrices({ ...base, config: rt.config.ingestPrices });
     case 'scorer':

@@ -1,8 +1,8 @@
-import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { readFeedStates } from '../../services/ingest-news/adapters/file-state-store.ts';
 import { notModifiedRatio, type FeedState } from '../../services/ingest-news/domain/feed-state.ts';
 import { resolveFeeds } from '../../services/ingest-news/main.ts';
+import { ingestNewsStateDir } from '../config.ts';
 import { configFrom } from '../context.ts';
 import { formatTable, toCsv } from '../format.ts';
 
@@ -62,7 +62,7 @@ export function registerFeeds(program: Command): void {
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
     .action(async (opts: { format: 'table' | 'json' | 'csv' }, cmd: Command) => {
       const config = configFrom(cmd);
-      const dir = resolve(config.ingestNews.stateDir);
+      const dir = ingestNewsStateDir(config);
       const states = await readFeedStates(dir);
       const { feeds } = resolveFeeds(config.ingestNews);
       const now = Date.now();

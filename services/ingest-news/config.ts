@@ -42,7 +42,8 @@ export const ingestNewsConfigSchema = z.object({
   once: z.boolean().default(false),
   maxItemsPerFeed: z.number().int().positive().default(500),
   /** Per-feed validators, schedules and counters (feeds.json) and the seen-set (seen.log). */
-  stateDir: z.string().min(1).default('./data/ingest-news'),
+  /** Where validators, schedules and the seen-set persist; default `<store.path>/ingest-news` (set by the composition root). */
+  stateDir: z.string().min(1).optional(),
   /** How long an article id is remembered after it was last seen in any feed. */
   seenTtlDays: z.number().positive().default(30),
   /** An item bigger than this (bytes of XML) is dropped, the rest of the feed is kept. */

@@ -66,7 +66,7 @@ export async function start(deps: ServiceDeps<IngestNewsConfig>, overrides: Inge
   const log = logger.child({ service: 'ingest-news' });
   const { feeds, warnings } = resolveFeeds(config);
   for (const w of warnings) log.warn(w);
-  const stateDir = resolve(config.stateDir);
+  const stateDir = resolve(config.stateDir ?? './data/ingest-news');
   // One-shot runs are replays: they neither read nor write what continuous polling remembers.
   const persist = !config.once;
   const poller = new FeedPoller({
