@@ -12,7 +12,7 @@ import { buildApp } from './app.ts';
 import { apiConfigSchema, type ApiConfig } from './config.ts';
 import { AddressPolicy } from './domain/address-policy.ts';
 import { apiMetrics } from './metrics.ts';
-import { streamKey, StreamHub } from './stream/hub.ts';
+import { alertStreamPayload, streamKey, StreamHub } from './stream/hub.ts';
 import { startLiveFeed } from './stream/live-feed.ts';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -65,7 +65,7 @@ export async function start(deps: ServiceDeps<ApiConfig>, options: { sender?: We
     logger: log,
     metrics,
     onAlert: (a) => {
-      const payload = { alert_id: a.alertId, rule_id: a.ruleId, kind: a.kind, symbol: a.symbol, title: a.title, event_ts: new Date(a.eventTs).toISOString(), fired_at: new Date(a.firedAt).toISOString(), ...a.data };
+      const payload = alertStreamPayload(a);
       hub.publish('alert', streamKey.alert(payload), payload);
     },
   });

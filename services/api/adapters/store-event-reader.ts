@@ -6,11 +6,14 @@
  */
 import type { NewsImpact, NewsScored } from '../../../shared/contracts/events.ts';
 import type { Store } from '../../../shared/store/port.ts';
+import { alertStreamPayload, streamKey } from '../stream/hub.ts';
 
 export interface StoredEvent {
   t: number;
-  topic: 'news.scored' | 'news.impact';
-  event: NewsScored | NewsImpact;
+  topic: 'news.scored' | 'news.impact' | 'alert';
+  /** The payload's identity, as the live stream keys it. */
+  key: string;
+  event: NewsScored | NewsImpact | Record<string, unknown>;
 }
 
 const iso = (ms: number | string) => new Date(Number(ms)).toISOString();
@@ -47,7 +50,7 @@ export async function readStoredEvents(store: Store, fromMs: number, topics: Set
         model: { name: String(r.model_name), version: String(r.model_version) },
         scored_at: iso(r.s_ms as string),
       };
-      out.push({ t: Number(r.s_ms), topic: 'news.scored', event });
+      out.push({ t: Number(r.s_ms), topic: 'news.scored', key: streamKey.scored(event), event });
     }
   }
   if (topics.has('news.impact')) {
@@ -82,7 +85,27 @@ export async function readStoredEvents(store: Store, fromMs: number, topics: Set
         computed_at: iso(r.c_ms as string),
         version: Number(r.version),
       };
-      out.push({ t: Number(r.c_ms), topic: 'news.impact', event });
+      out.push({ t: Number(r.c_ms), topic: 'news.impact', key: streamKey.impact(event), event });
+    }
+  }
+  if (topics.has('alert')) {
+    const rows = await store.query<Record<string, string | null>>(
+      `SELECT alert_id, rule_id, kind, symbol, title, data, toUnixTimestamp64Milli(event_ts) AS e_ms, toUnixTimestamp64Milli(fired_at) AS f_ms
+       FROM ${store.table('alerts')} WHERE fired_at >= fromUnixTimestamp64Milli({from:Int64}) ORDER BY fired_at, alert_id LIMIT {limit:UInt32}`,
+      { params: { from: fromMs, limit } },
+    );
+    for (const r of rows) {
+      const event = alertStreamPayload({
+        alertId: String(r.alert_id),
+        ruleId: String(r.rule_id),
+        kind: r.kind === 'unexplained_move' ? 'unexplained_move' : 'headline',
+        symbol: String(r.symbol),
+        title: String(r.title),
+        eventTs: Number(r.e_ms),
+        firedAt: Number(r.f_ms),
+        data: JSON.parse(String(r.data ?? '{}')) as Record<string, unknown>,
+      });
+      out.push({ t: Number(r.f_ms), topic: 'alert', key: streamKey.alert(event), event });
     }
   }
   return out.sort((a, b) => a.t - b.t).slice(0, limit);

@@ -14,7 +14,7 @@ import { readStoredEvents } from '../adapters/store-event-reader.ts';
 import type { ApiConfig } from '../config.ts';
 import type { StreamEvent } from '../domain/replay-buffer.ts';
 import type { ApiMetrics } from '../metrics.ts';
-import { streamKey, type StreamHub } from '../stream/hub.ts';
+import type { StreamHub } from '../stream/hub.ts';
 import { sendError } from './errors.ts';
 
 export const STREAM_TOPICS = ['news.scored', 'news.impact', 'alert'] as const;
@@ -117,10 +117,9 @@ export function registerStream(app: FastifyInstance, deps: { hub?: StreamHub; st
             res.write(`event: stream.gap\ndata: ${JSON.stringify({ reason: `more than ${cfg.storeReplayMaxEvents} events since the requested id; query /sql for the rest`, from: new Date(fromMs).toISOString() })}\n\n`);
           }
           for (const s of stored) {
-            const key = s.topic === 'news.scored' ? streamKey.scored(s.event as { id: string }) : streamKey.impact(s.event as never);
-            if (inBuffer.has(key)) continue;
+            if (inBuffer.has(s.key)) continue;
             // Ids of stored events carry their time, so a client resuming from one goes back to the store from there.
-            send({ id: `${s.t}-0-store`, seq: 0, t: s.t, topic: s.topic, key, data: JSON.stringify(s.event) });
+            send({ id: `${s.t}-0-store`, seq: 0, t: s.t, topic: s.topic, key: s.key, data: JSON.stringify(s.event) });
           }
         } else {
           res.write(`event: stream.gap\ndata: ${JSON.stringify({ reason: `unrecognised Last-Event-ID ${JSON.stringify(lastId)}; continuing live` })}\n\n`);

@@ -94,4 +94,13 @@ describe('alert rules on the bus', () => {
     expect(moves).toHaveLength(1);
     expect(moves[0].title).toMatch(/^BRENT moved \+87\.5 bps in 20 s with no headline$/);
   });
+
+  it('replays alerts from the store to a client resuming from before this process', async () => {
+    const client = openSse(`${api.url}/stream?topics=alert`, { 'last-event-id': `${Date.now() - 3_600_000}-1-elsewhere` });
+    await waitFor(() => client.events.length >= 3);
+    client.close();
+    const rules = client.events.map((e) => JSON.parse(e.data).rule_id).sort();
+    expect(rules).toEqual(['mediation-move', 'mediation-move', 'unexplained-move']);
+    expect(new Set(client.events.map((e) => JSON.parse(e.data).alert_id)).size).toBe(3);
+  });
 });
