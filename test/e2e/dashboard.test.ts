@@ -9,7 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Registry } from 'prom-client';
+import { systemClock } from '../../shared/runtime/clock.ts';
 import { silentLogger } from '../../shared/runtime/logger.ts';
+import { apiConfigSchema } from '../../services/api/config.ts';
+import { start as startApi } from '../../services/api/main.ts';
 import { loadConfig } from '../../cli/config.ts';
 import { DEMO_HEADLINES } from '../../cli/demo/sample.ts';
 import { runDemo, type DemoResult } from '../../cli/demo/run-demo.ts';
@@ -80,5 +84,25 @@ describe('dashboard', () => {
     if (process.env.OILWIRE_UPDATE_SCREENSHOT === '1') copyFileSync(shot, join(process.cwd(), 'docs', 'dashboard.png'));
     expect(failed).toEqual([]);
     await page.close();
+  });
+
+  it('asks for a token when the API has tokens, then shows the same picture', async () => {
+    const token = 'dashboard-test-token-0123456789';
+    const rt = demo.runtime!;
+    const guarded = await startApi({ bus: rt.bus, store: rt.store, config: apiConfigSchema.parse({ port: 0, tokens: [token], alerts: { enabled: false } }), logger: silentLogger, clock: systemClock, metrics: new Registry() });
+    const page = await context.newPage();
+    try {
+      await page.goto(guarded.url);
+      await page.locator('#token-form').waitFor({ state: 'visible' });
+      expect(await page.locator('#chart .marker').count()).toBe(0);
+      await page.fill('#token-input', token);
+      await page.click('#token-form button');
+      await page.waitForFunction((n) => document.querySelectorAll('#chart .marker').length >= n, DEMO_HEADLINES.length);
+      await page.waitForFunction(() => document.getElementById('live-status')?.textContent === 'live');
+      expect(await page.locator('#token-form').isVisible()).toBe(false);
+    } finally {
+      await page.close();
+      await guarded.stop();
+    }
   });
 });
