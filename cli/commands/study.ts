@@ -202,7 +202,10 @@ export async function runStudy(options: StudyOptions, base: RootConfig, io: { pr
       evaluateEveryMs: 3_600_000,
     },
   };
+  const phase = (name: string) => io.logger?.debug({ phase: name, ms: Math.round(performance.now() - started) }, 'study phase');
+  phase('read');
   const rt = await openRuntime(config, { logger: io.logger });
+  phase('store ready');
   const services = [];
   try {
     services.push(...(await startServices(['correlator', 'scorer'], rt)));
@@ -221,6 +224,7 @@ export async function runStudy(options: StudyOptions, base: RootConfig, io: { pr
     const ingestStats = ingest.stats();
     if (ingestStats.failures.length) throw new AppError('INPUT_INVALID', ingestStats.failures.map((f) => f.message).join('; '));
     bar?.finish(`${ingestStats.published} ticks`);
+    phase('prices published');
 
     const events = headlines.map(toNewsRaw).filter((e) => newsRawV1.safeParse(e).success);
     const hbar = io.progress ? createProgressBar(io.progress, 'headlines') : undefined;
@@ -232,9 +236,12 @@ export async function runStudy(options: StudyOptions, base: RootConfig, io: { pr
       hbar?.update(correlator.stats().articles, events.length);
       await new Promise((r) => setTimeout(r, 25));
     }
+    await correlator.flush();
     hbar?.finish(`${events.length} headlines`);
+    phase('headlines measured');
 
     const report = await buildReport(rt.store, { symbol: options.symbol, horizon, top: options.top });
+    phase('report queried');
     const st = correlator.stats();
     return {
       ...report,

@@ -49,6 +49,15 @@ export const correlatorConfigSchema = z.object({
   allowedLatenessMs: z.number().int().nonnegative().default(3_600_000),
   /** Technical indicators stored with each impact row; null: none. */
   indicators: indicatorsSchema.nullable().default(indicatorsSchema.parse({})),
+  /** Most ticks handled (and inserted) in one batch: bigger batches mean fewer, larger inserts. */
+  tickBatchSize: z.number().int().positive().default(5_000),
+  /**
+   * Impact rows are written in groups: after this delay, or at once past `impactFlushRows`.
+   * Safe because the article itself is stored before its batch is acknowledged, and a restart
+   * measures again whatever has no impact row.
+   */
+  impactFlushMs: z.number().int().nonnegative().default(100),
+  impactFlushRows: z.number().int().positive().default(5_000),
   /** Re-evaluates pending horizons this often even without new messages (idle sources release the watermark). */
   evaluateEveryMs: z.number().int().positive().default(5_000),
   /** A price series longer than this drops ticks no pending measurement needs (they stay in the store). */

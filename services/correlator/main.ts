@@ -20,7 +20,12 @@ export interface CorrelatorStats {
   skipped: Record<string, number>;
 }
 
-export type CorrelatorService = RunningService & { stats(): CorrelatorStats; engine: ImpactEngine };
+export type CorrelatorService = RunningService & {
+  stats(): CorrelatorStats;
+  /** Writes everything waiting in the outbox now. */
+  flush(): Promise<void>;
+  engine: ImpactEngine;
+};
 
 const tickIdentity = (t: Pick<PriceTick, 'source' | 'ts' | 'seq'>) => `${t.source}|${Date.parse(t.ts)}|${t.seq}`;
 
@@ -28,8 +33,9 @@ const tickIdentity = (t: Pick<PriceTick, 'source' | 'ts' | 'seq'>) => `${t.sourc
  * Joins scored headlines with prices in event time. Ticks are stored as they come (the
  * bars follow by materialized views); the engine decides what is on time, late or too late
  * by per-source watermarks. Results and late ticks go through an outbox: a failed write
- * leaves them there and the redelivered batch (or the next one) writes them again, so a
- * measurement is never lost between the engine and the store.
+ * leaves them there to be written again, so a measurement is never lost between the engine
+ * and the store (and an article whose results never reached the store is measured again
+ * at the next start).
  */
 export async function start(deps: ServiceDeps<CorrelatorConfig>, repo: ImpactRepository = new ClickHouseImpactRepository(deps.store)): Promise<CorrelatorService> {
   const { bus, config, logger, clock, metrics } = deps;
@@ -73,22 +79,51 @@ export async function start(deps: ServiceDeps<CorrelatorConfig>, repo: ImpactRep
     }
   }
 
+  async function flushLate(): Promise<void> {
+    if (!outbox.late.length) return;
+    const late = outbox.late;
+    await repo.saveLateTicks(late);
+    stored.inc({ kind: 'late_tick' }, late.length);
+    outbox.late = outbox.late.slice(late.length);
+  }
+
+  async function flushImpacts(): Promise<void> {
+    if (!outbox.impacts.length) return;
+    const impacts = outbox.impacts;
+    await repo.saveImpacts(impacts);
+    stored.inc({ kind: 'impact' }, impacts.length);
+    await publishEvents(bus, TOPICS.newsImpact, impacts, messageKey.newsImpact);
+    outbox.impacts = outbox.impacts.slice(impacts.length);
+    stats.impacts += impacts.length;
+    for (const i of impacts) impactsTotal.inc({ horizon: i.horizon, kind: i.version > 1 ? 'revision' : 'first' });
+  }
+
+  let flushTimer: NodeJS.Timeout | undefined;
+  let flushFailures = 0;
+  function scheduleImpactFlush(): void {
+    if (flushTimer || !outbox.impacts.length) return;
+    const delay = flushFailures ? Math.min(10_000, config.impactFlushMs * 2 ** flushFailures) : config.impactFlushMs;
+    flushTimer = setTimeout(() => {
+      flushTimer = undefined;
+      exclusive(flushImpacts).then(
+        () => {
+          flushFailures = 0;
+          scheduleImpactFlush();
+        },
+        (err) => {
+          flushFailures++;
+          log.warn({ err, waiting: outbox.impacts.length }, 'writing impact rows failed; retrying');
+          scheduleImpactFlush();
+        },
+      );
+    }, delay);
+  }
+
+  /** Late ticks are written before their batch is acknowledged; impact rows in groups (see impactFlushMs). */
   async function flush(): Promise<void> {
-    if (outbox.late.length) {
-      const late = outbox.late;
-      await repo.saveLateTicks(late);
-      stored.inc({ kind: 'late_tick' }, late.length);
-      outbox.late = outbox.late.slice(late.length);
-    }
-    if (outbox.impacts.length) {
-      const impacts = outbox.impacts;
-      await repo.saveImpacts(impacts);
-      stored.inc({ kind: 'impact' }, impacts.length);
-      await publishEvents(bus, TOPICS.newsImpact, impacts, messageKey.newsImpact);
-      outbox.impacts = outbox.impacts.slice(impacts.length);
-      stats.impacts += impacts.length;
-      for (const i of impacts) impactsTotal.inc({ horizon: i.horizon, kind: i.version > 1 ? 'revision' : 'first' });
-    }
+    await flushLate();
+    if (outbox.impacts.length >= config.impactFlushRows || config.impactFlushMs === 0) await flushImpacts();
+    else scheduleImpactFlush();
   }
 
   async function evaluate(): Promise<void> {
@@ -129,6 +164,7 @@ export async function start(deps: ServiceDeps<CorrelatorConfig>, repo: ImpactRep
     onRetry: (err, attempt) => log.warn({ err, attempt }, 'news batch failed, retrying'),
     handler: (events) =>
       exclusive(async () => {
+        const t0 = performance.now();
         const articles = events.map((e) => e.event);
         await repo.saveNews(articles);
         stored.inc({ kind: 'news' }, articles.length);
@@ -136,6 +172,7 @@ export async function start(deps: ServiceDeps<CorrelatorConfig>, repo: ImpactRep
         await ensureHistory();
         stats.articles += articles.length;
         await evaluate();
+        log.debug({ articles: articles.length, ms: Math.round(performance.now() - t0) }, 'news batch handled');
       }),
   });
 
@@ -143,6 +180,7 @@ export async function start(deps: ServiceDeps<CorrelatorConfig>, repo: ImpactRep
     groupId: `${config.groupId}-ticks`,
     topic: TOPICS.pricesTicks,
     schema: priceTickV1,
+    maxBatchSize: config.tickBatchSize,
     onInvalid: (m, error) => log.warn({ offset: m.offset, error }, 'invalid tick sent to DLQ'),
     onRetry: (err, attempt) => log.warn({ err, attempt }, 'tick batch failed, retrying'),
     handler: (events) =>
@@ -190,11 +228,19 @@ export async function start(deps: ServiceDeps<CorrelatorConfig>, repo: ImpactRep
     name: 'correlator',
     engine,
     stats: () => stats,
+    flush: () => exclusive(async () => {
+      await flushLate();
+      await flushImpacts();
+    }),
     stop: async () => {
       clearInterval(timer);
       await newsSub.close();
       await tickSub.close();
       await chain;
+      if (flushTimer) clearTimeout(flushTimer);
+      flushTimer = undefined;
+      // What is still in the outbox is written now; if that fails, a restart measures those articles again.
+      await exclusive(flushImpacts).catch((err) => log.warn({ err, lost: outbox.impacts.length }, 'impact rows not written at stop; they will be measured again at the next start'));
     },
   };
 }

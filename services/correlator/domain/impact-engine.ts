@@ -2,7 +2,7 @@ import { HORIZONS, type HorizonLabel, type NewsImpact, type NewsScored } from '.
 import { barsUntil, DEFAULT_INDICATORS, indicatorContext, type BarInterval, type IndicatorContext, type IndicatorSpec } from './indicators.ts';
 import { measureImpact, type ImpactMeasurement } from './measure-impact.ts';
 import { PriceSeries } from './price-series.ts';
-import { ICE_BRENT_CALENDAR, TradingCalendar, type CalendarSpec } from './trading-calendar.ts';
+import { ICE_BRENT_CALENDAR, SESSION_DAY_SHIFT_MS, TradingCalendar, sessionDay, type CalendarSpec } from './trading-calendar.ts';
 import { Watermarks, type WatermarkOptions } from './watermarks.ts';
 
 interface PendingArticle {
@@ -168,15 +168,21 @@ export class ImpactEngine {
     return min;
   }
 
+  /**
+   * Indicators on the bars completed before the event's own bar (so nothing from after the
+   * event, and no half-formed bar). Every event in the same minute (or trading day) shares
+   * them, which is what makes a day of forty headlines cost one computation.
+   */
   private context(symbol: string, h: HorizonLabel, publishedTs: number): IndicatorContext | null {
     if (!this.indicators) return null;
     const series = this.series.get(symbol)!;
     const interval = intervalFor(h);
-    // Everything at or before publication, and nothing after it, decides the bars: the tick count up to it is the key.
-    const key = `${symbol}|${interval}|${series.upperBound(publishedTs)}|${series.revision}`;
+    const barStart = interval === '1m' ? Math.floor(publishedTs / 60_000) * 60_000 : sessionDay(publishedTs) * 86_400_000 - SESSION_DAY_SHIFT_MS;
+    // A tick landing anywhere but at the end bumps the revision; ticks appended at the end are later than any completed bar here.
+    const key = `${symbol}|${interval}|${barStart}|${series.revision}`;
     let ctx = this.contextCache.get(key);
     if (!ctx) {
-      ctx = indicatorContext(barsUntil(series, publishedTs, interval, this.indicators.bars), interval, this.indicators);
+      ctx = indicatorContext(barsUntil(series, barStart - 1, interval, this.indicators.bars), interval, this.indicators);
       if (this.contextCache.size > 20_000) this.contextCache.clear();
       this.contextCache.set(key, ctx);
     }

@@ -119,7 +119,7 @@ describe('correlator service', () => {
     await bus.close();
   });
 
-  it('keeps results in its outbox when the store fails and writes them on the redelivery', async () => {
+  it('keeps results in its outbox when the store fails and writes them on a retry', async () => {
     const real = new ClickHouseImpactRepository(store);
     let failures = 1;
     const flaky = Object.assign(Object.create(real) as ClickHouseImpactRepository, {

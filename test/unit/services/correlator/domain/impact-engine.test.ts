@@ -215,9 +215,10 @@ describe('ImpactEngine: indicator context', () => {
     // 26 daily closes rising by exactly 1 each day: every true range is 1, every change a gain.
     const start = at('2026-01-01T19:30:00Z');
     for (let d = 0; d < 26; d++) e.addTick({ symbol: 'BRENT', ts: start + d * 86_400_000, price: 50 + d, identity: `d${d}`, source: 'eia' }, 0);
-    e.addArticle(article('ind', new Date(start + 23 * 86_400_000 + 3_600_000).toISOString()));
+    // Published at 00:30 on day 24: the bars completed before it are days 0..23 (closes 50..73).
+    e.addArticle(article('ind', new Date(start + 23 * 86_400_000 + 5 * 3_600_000).toISOString()));
     const [i] = e.evaluate(0);
-    // Bars up to the event: closes 50..73 (24 bars). ATR of constant true range 1 is 1; RSI of pure gains is 100;
+    // Bars before the event: closes 50..73 (24 bars). ATR of constant true range 1 is 1; RSI of pure gains is 100;
     // EMA(20) of a line rising by 1 settles 9.5 below the last close... computed exactly here: seeded with the SMA of the first 20.
     let ema = (50 + 69) / 2;
     for (const c of [70, 71, 72, 73]) ema = (c - ema) * (2 / 21) + ema;

@@ -19,7 +19,7 @@ describe('progress bar', () => {
     bar.update(50, 100, '5 ticks');
     bar.finish('done');
     expect(out).toHaveLength(4);
-    expect(out[0]).toMatch(/^\rprices \[#+\.+\]  10%$/);
+    expect(out[0]).toMatch(/^\rprices \[#+\.+\] {2}10%$/);
     expect(out[1]).toMatch(/ 50% {2}5 ticks$/);
     expect(out[2]).toMatch(/100% {2}done/);
     expect(out[3]).toBe('\n');
