@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../cli/config.ts';
+import { ingestNewsStateDir, loadConfig } from '../../../cli/config.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'oilwire-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -49,5 +49,14 @@ describe('loadConfig', () => {
     writeFileSync(file, '{ nope');
     expect(() => loadConfig({ file, env: {} })).toThrow(/not valid JSON/);
     expect(() => loadConfig({ file: join(dir, 'missing.json'), env: {} })).toThrow(/not found/);
+  });
+});
+
+describe('ingestNewsStateDir', () => {
+  it('sits beside the embedded store data unless set explicitly', () => {
+    const c = loadConfig({ env: {}, cwd: dir, overrides: { store: { path: join(dir, 'store') } } });
+    expect(ingestNewsStateDir(c)).toBe(join(dir, 'store', 'ingest-news'));
+    const explicit = loadConfig({ env: {}, cwd: dir, overrides: { ingestNews: { stateDir: join(dir, 'elsewhere') } } });
+    expect(ingestNewsStateDir(explicit)).toBe(join(dir, 'elsewhere'));
   });
 });
