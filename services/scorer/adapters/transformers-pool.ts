@@ -1,8 +1,15 @@
 /**
- * A pool of worker threads, each with its own transformers.js session, behind the
- * `SentimentClassifier` port. A batch is split by length across idle workers; a worker
- * that dies fails its in-flight requests with a retryable error and is replaced.
+ * Inference off the main thread, behind the `SentimentClassifier` port. A batch is sorted
+ * by length and split across workers; a worker that dies fails its in-flight requests with
+ * a retryable error and is replaced.
+ *
+ * One worker runs as a worker thread. More than one run as child processes: the
+ * onnxruntime-node 1.21 binding aborts the whole process ("Cannot create a handle without a
+ * HandleScope") once two JS threads of one process have loaded it, so each extra session
+ * needs its own process. Parallelism inside one session comes from `intraOpThreads`.
  */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AppError, type ErrorCode } from '../../../shared/errors.ts';
 import type { Logger } from '../../../shared/runtime/logger.ts';
@@ -17,8 +24,44 @@ interface Pending {
   reject: (err: unknown) => void;
 }
 
+/** A worker thread or a child process, seen the same way. */
+interface Host {
+  post(msg: unknown): void;
+  on(event: 'message', fn: (msg: never) => void): void;
+  on(event: 'error', fn: (err: unknown) => void): void;
+  on(event: 'exit', fn: (code: number | null) => void): void;
+  terminate(): Promise<unknown>;
+}
+
+function threadHost(options: ClassifierOptions): Host {
+  const worker = new Worker(BOOTSTRAP, { workerData: { entry: ENTRY, options } });
+  return {
+    post: (msg) => worker.postMessage(msg),
+    on: (event: string, fn: (x: never) => void) => void worker.on(event, fn as (x: unknown) => void),
+    terminate: () => worker.terminate(),
+  };
+}
+
+function processHost(options: ClassifierOptions): Host {
+  const child: ChildProcess = fork(fileURLToPath(BOOTSTRAP), [], {
+    env: { ...process.env, OILWIRE_WORKER_ENTRY: ENTRY, OILWIRE_WORKER_OPTIONS: JSON.stringify(options) },
+    serialization: 'advanced',
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return {
+    post: (msg) => void child.send(msg as object),
+    on: (event: string, fn: (x: never) => void) => void child.on(event, fn as (x: unknown) => void),
+    terminate: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill();
+      }),
+  };
+}
+
 interface Slot {
-  worker: Worker;
+  worker: Host;
   ready: Promise<string>;
   pending: Map<number, Pending>;
   busy: number;
@@ -53,8 +96,8 @@ export class TransformersPool implements SentimentClassifier {
   }
 
   private spawn(): Slot {
-    const { logger, workers: _w, ...classifierOptions } = this.options;
-    const worker = new Worker(BOOTSTRAP, { workerData: { entry: ENTRY, options: classifierOptions } });
+    const { logger, workers, ...classifierOptions } = this.options;
+    const worker = workers > 1 ? processHost(classifierOptions) : threadHost(classifierOptions);
     const pending = new Map<number, Pending>();
     let settleReady: { resolve: (n: string) => void; reject: (e: unknown) => void } | undefined;
     const ready = new Promise<string>((resolve, reject) => (settleReady = { resolve, reject }));
@@ -85,7 +128,7 @@ export class TransformersPool implements SentimentClassifier {
       }
     };
     worker.on('error', fail);
-    worker.on('exit', (code) => {
+    worker.on('exit', (code: number | null) => {
       if (!this.closed && (pending.size > 0 || code !== 0)) fail(new Error(`exit code ${code}`));
     });
     return slot;
@@ -98,7 +141,7 @@ export class TransformersPool implements SentimentClassifier {
     try {
       return await new Promise<T>((resolve, reject) => {
         slot.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-        slot.worker.postMessage({ type, id, texts });
+        slot.worker.post({ type, id, texts });
       });
     } finally {
       slot.busy--;

@@ -1,7 +1,8 @@
 /**
- * Worker thread body: owns one TransformersClassifier and answers classify requests.
- * Messages in: {type:'init', options} | {type:'classify', id, texts} | {type:'tokenize', id, texts}.
- * Messages out: {type:'ready', name} | {type:'result', id, value} | {type:'error', id?, code, message}.
+ * Body of an inference worker (a worker thread or a forked process): owns one
+ * TransformersClassifier and answers requests.
+ * In: {type:'classify'|'tokenize', id, texts}. Out: {type:'ready', name, version} |
+ * {type:'result', id, value} | {type:'error', id?, code, message}.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { isAppError } from '../../../shared/errors.ts';
@@ -9,25 +10,31 @@ import { TransformersClassifier, type ClassifierOptions } from './transformers-c
 
 type Request = { type: 'classify' | 'tokenize'; id: number; texts: string[] };
 
-const port = parentPort;
-if (!port) throw new Error('transformers-worker must run in a worker thread');
+const thread = parentPort;
+const post = (msg: unknown) => (thread ? thread.postMessage(msg) : process.send?.(msg));
+const onMessage = (fn: (msg: Request) => void) => (thread ? thread.on('message', fn) : process.on('message', fn));
+const options: ClassifierOptions = thread ? (workerData as { options: ClassifierOptions }).options : JSON.parse(process.env.OILWIRE_WORKER_OPTIONS ?? '{}');
+// A forked worker goes when its parent goes.
+if (!thread) process.on('disconnect', () => process.exit(0));
 
 const errorOf = (err: unknown) => ({ code: isAppError(err) ? err.code : 'INTERNAL', message: err instanceof Error ? err.message : String(err) });
 
-let classifier: TransformersClassifier;
+let classifier: TransformersClassifier | undefined;
 try {
-  classifier = await TransformersClassifier.load((workerData as { options: ClassifierOptions }).options);
-  port.postMessage({ type: 'ready', name: classifier.name, version: classifier.version });
+  classifier = await TransformersClassifier.load(options);
+  post({ type: 'ready', name: classifier.name, version: classifier.version });
 } catch (err) {
-  port.postMessage({ type: 'error', ...errorOf(err) });
-  throw err;
+  post({ type: 'error', ...errorOf(err) });
 }
 
-port.on('message', async (msg: Request) => {
-  try {
-    const value = msg.type === 'tokenize' ? classifier.tokenize(msg.texts) : await classifier.classify(msg.texts);
-    port.postMessage({ type: 'result', id: msg.id, value });
-  } catch (err) {
-    port.postMessage({ type: 'error', id: msg.id, ...errorOf(err) });
-  }
-});
+if (classifier) {
+  const c = classifier;
+  onMessage(async (msg) => {
+    try {
+      const value = msg.type === 'tokenize' ? c.tokenize(msg.texts) : await c.classify(msg.texts);
+      post({ type: 'result', id: msg.id, value });
+    } catch (err) {
+      post({ type: 'error', id: msg.id, ...errorOf(err) });
+    }
+  });
+}

@@ -32,12 +32,11 @@ export interface Tokens {
 }
 
 // C0/C1 controls except tab/newline, lone surrogates, BOM, zero-width and bidi controls.
-// eslint-disable-next-line no-control-regex
 const JUNK = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufeff\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufffd]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 const NON_ASCII = /[^\x00-\x7f]/;
 const ACRONYM = /\b([A-Z])\.([A-Z])\.(?:([A-Z])\.)?/g;
 const ASCII_TOKEN = /[A-Za-z]+(?:'[A-Za-z]+)?|\d+(?:[.,]\d+)*|[.!?;:]+|[,()$%+]/g;
-const UNICODE_TOKEN = /[\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)?|\p{Nd}+(?:[.,]\p{Nd}+)*|[.!?;:…]+|[,()$€£%+]/gu;
+const UNICODE_TOKEN = /\p{L}[\p{L}\p{M}]*(?:['’]\p{L}[\p{L}\p{M}]*)?|\p{Nd}+(?:[.,]\p{Nd}+)*|[.!?;:…]+|[,()$€£%+]/gu;
 const LETTER = /\p{L}/u;
 
 /** Cuts to `maxChars`, drops control and invisible characters, folds compatibility forms; never throws. */

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Registry } from 'prom-client';
 import { MemoryBus } from '../../../../shared/bus/memory-bus.ts';
@@ -9,6 +12,9 @@ import type { RunningService } from '../../../../shared/runtime/service.ts';
 import type { Store } from '../../../../shared/store/port.ts';
 import { scorerConfigSchema } from '../../../../services/scorer/config.ts';
 import { start } from '../../../../services/scorer/main.ts';
+import { writeModelFolder } from '../../../../services/scorer/adapters/model-folder.ts';
+import { emptyModel } from '../../../../services/scorer/domain/linear-model.ts';
+import { buildVocab } from '../../../../services/scorer/domain/model-files.ts';
 
 function raw(id: string, title: string, publishedAt = '2026-03-01T10:00:00Z'): NewsRaw {
   return {
@@ -112,5 +118,39 @@ describe('scorer service', () => {
     await until(() => (dlq.length === 1 && scored.length === 1 ? true : undefined), 'dlq and scored');
     expect(dlq).toEqual(['bad']);
     expect(scored).toEqual(['good0001']);
+  });
+
+  it('serves the ensemble with a local transformer model in a worker thread', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'oilwire-svc-model-'));
+    try {
+      const vocab = buildVocab(['ceasefire collapses fighting resumes', 'talks progress']);
+      const model = emptyModel(['negative', 'neutral', 'positive'], vocab.length, 16);
+      // "collapses" pushes towards negative.
+      model.unigram[vocab.indexOf('collapses') * 3] = 30;
+      await writeModelFolder(dir, { vocab, model });
+      bus = new MemoryBus();
+      service = await start({
+        bus,
+        store: {} as Store,
+        config: scorerConfigSchema.parse({ groupId: 'g-tf', transformers: { path: dir, workers: 1 } }),
+        logger: silentLogger,
+        clock: new ManualClock(Date.parse('2026-03-01T12:00:00Z')),
+        metrics: new Registry(),
+      });
+      const scored: NewsScored[] = [];
+      await subscribeEvents(bus, { groupId: 'r-tf', topic: TOPICS.newsScored, schema: newsScoredV1, handler: async (b) => void scored.push(...b.map((x) => x.event)) });
+      await publishEvents(bus, TOPICS.newsRaw, [raw('tf000001', 'Ceasefire collapses as fighting resumes'), raw('tf000002', '')], messageKey.newsRaw);
+      await until(() => (scored.length === 2 ? true : undefined), 'scored events');
+      const byId = Object.fromEntries(scored.map((e) => [e.id, e]));
+      expect(byId.tf000001.model.name).toBe(`oilwire-domain+${dir.split('/').pop()}`);
+      expect(byId.tf000001.model.version).toMatch(/^1\.0\.0\+[0-9a-f]{12}$/);
+      expect(byId.tf000001.sentiment.label).toBe('negative');
+      expect(byId.tf000001.oil_direction.label).toBe('bullish');
+      expect(byId.tf000002.sentiment).toEqual({ label: 'neutral', score: 0, confidence: 0 });
+    } finally {
+      await service?.stop();
+      service = undefined;
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeText, explain } from '../../../../../services/scorer/domain/analyze.ts';
+
+const sent = (t: string) => analyzeText(t).sentiment.label;
+const oil = (t: string) => analyzeText(t).oil_direction.label;
+
+describe('domain model: financial quantities', () => {
+  it.each([
+    ['Operating profit rose to EUR 13.1 mn from EUR 8.7 mn', 'positive'],
+    ['Net sales decreased to EUR 220.5 mn from EUR 255.9 mn', 'negative'],
+    ['Operating loss narrowed to EUR 2.0 mn', 'positive'],
+    ['Net loss widened to EUR 12 mn', 'negative'],
+    ['Costs fell 5 % thanks to efficiency measures', 'positive'],
+    ['The bank cut its growth forecast for next year', 'negative'],
+    ['The company raised its guidance after a strong quarter', 'positive'],
+    ['Operating profit was EUR 9.8 mn compared with EUR 11.7 mn', 'negative'],
+    ['Earnings per share were EUR 0.25 ( EUR 0.20 )', 'positive'],
+    ['Operating result improved to EUR 2.5 mn from a loss of EUR 1.1 mn', 'positive'],
+    ['Pre-tax loss totalled EUR 0.3 mn compared to a profit of EUR 2.2 mn', 'negative'],
+    ['Sales were flat compared with last year', 'neutral'],
+    ['The company has offices in Finland and Sweden', 'neutral'],
+  ])('%s -> %s', (text, label) => {
+    expect(sent(text)).toBe(label);
+  });
+});
+
+describe('domain model: negation, contrast, hedges', () => {
+  it('flips a negated cue', () => {
+    expect(analyzeText('Profit did not rise').evidence.sentiment).toBeLessThan(0);
+    expect(sent('No progress in Iran talks')).toBe('negative');
+  });
+  it('weights the clause after "but" and discounts a "despite" clause', () => {
+    expect(sent('Oil rose early, but ended lower after inventory build')).toBe('negative');
+    expect(oil('Oil rises despite ceasefire announcement')).toBe('bullish');
+  });
+  it('discounts questions', () => {
+    expect(Math.abs(analyzeText('Will OPEC+ cut output again?').evidence.oil)).toBeLessThan(Math.abs(analyzeText('OPEC+ cuts output again').evidence.oil));
+  });
+});
+
+describe('domain model: oil direction is topic-aware', () => {
+  it.each([
+    ['Ceasefire talks collapse as Iran rejects Qatar mediation', 'bullish'],
+    ['Qatar brokers breakthrough in US-Iran talks', 'bearish'],
+    ['OPEC+ agrees surprise output cut of 1 million barrels per day', 'bullish'],
+    ['OPEC+ to raise output by 411000 bpd in July', 'bearish'],
+    ['US crude inventories fall more than expected', 'bullish'],
+    ['EIA reports surprise build in crude stocks', 'bearish'],
+    ['US announces new sanctions on Iranian oil exports', 'bullish'],
+    ['Washington eases sanctions on Venezuelan oil', 'bearish'],
+    ['Houthi rebels attack oil tanker in Red Sea', 'bullish'],
+    ['Strait of Hormuz reopens to tanker traffic', 'bearish'],
+    ['Saudi Arabia denies report of OPEC+ output hike', 'bullish'],
+    ['OPEC+ rules out deeper cuts', 'bearish'],
+    ['IEA sees oil demand growth slowing sharply', 'bearish'],
+    ['Fed cuts interest rates by half a point', 'bullish'],
+    ['OPEC+ keeps output policy unchanged', 'neutral'],
+  ])('%s -> %s', (text, label) => {
+    expect(oil(text)).toBe(label);
+  });
+  it('reads the same event with opposite signs for sentiment and oil', () => {
+    const a = analyzeText('Israel and Hamas agree to ceasefire');
+    expect(a.sentiment.label).toBe('positive');
+    expect(a.oil_direction.label).toBe('bearish');
+    const b = analyzeText('Gaza ceasefire collapses as fighting resumes');
+    expect(b.sentiment.label).toBe('negative');
+    expect(b.oil_direction.label).toBe('bullish');
+  });
+});
+
+describe('domain model: topics, entities, relevance', () => {
+  it('finds topics and canonical entities', () => {
+    const a = analyzeText('Iran threatens to close Strait of Hormuz as US sanctions bite');
+    expect(a.topics).toEqual(expect.arrayContaining(['shipping', 'sanctions']));
+    expect(a.entities).toEqual(['Iran', 'Strait of Hormuz', 'United States']);
+  });
+  it('tells the country US from the pronoun us', () => {
+    expect(analyzeText('Join us for the US oil outlook').entities).toEqual(['United States']);
+  });
+  it('scores relevance to Brent', () => {
+    expect(analyzeText('Brent jumps 5% after attack on Saudi facility').relevance).toBeGreaterThanOrEqual(70);
+    expect(analyzeText('The company has offices in Finland and Sweden').relevance).toBe(0);
+    expect(analyzeText('Local bakery wins award').relevance).toBeLessThan(20);
+  });
+  it('uses the summary at half weight', () => {
+    const a = analyzeText('Markets update', 'Oil prices jumped after Houthi attacks on tankers in the Red Sea.');
+    expect(a.oil_direction.label).toBe('bullish');
+    expect(a.topics).toContain('shipping');
+  });
+});
+
+describe('domain model: hostile input gets a bounded, clear result', () => {
+  const bounded = (a: ReturnType<typeof analyzeText>) => {
+    expect(a.sentiment.score).toBeGreaterThanOrEqual(-1);
+    expect(a.sentiment.score).toBeLessThanOrEqual(1);
+    expect(a.sentiment.confidence).toBeGreaterThanOrEqual(0);
+    expect(a.sentiment.confidence).toBeLessThanOrEqual(1);
+    expect(a.oil_direction.strength).toBeGreaterThanOrEqual(0);
+    expect(a.oil_direction.strength).toBeLessThanOrEqual(1);
+    expect(a.relevance).toBeGreaterThanOrEqual(0);
+    expect(a.relevance).toBeLessThanOrEqual(100);
+    expect(a.entities.length).toBeLessThanOrEqual(100);
+  };
+  it('empty text is neutral with zero confidence', () => {
+    const a = analyzeText('', '');
+    expect(a).toMatchObject({ empty: true, sentiment: { label: 'neutral', score: 0, confidence: 0 }, relevance: 0, topics: [] });
+  });
+  it('binary junk and emoji are empty, not errors', () => {
+    const junk = String.fromCharCode(...Array.from({ length: 4096 }, (_, i) => (i * 7919) % 65536));
+    bounded(analyzeText(junk));
+    bounded(analyzeText(Buffer.from(Array.from({ length: 8192 }, (_, i) => (i * 131) % 256)).toString('latin1')));
+    expect(analyzeText('\u0000\u0001\u0002\u0003\ufffd').empty).toBe(true);
+    expect(analyzeText('🛢️📉🔥💥').empty).toBe(true);
+  });
+  it('right-to-left text is read as text with no cues', () => {
+    const a = analyzeText('إيران تنفي إغلاق مضيق هرمز', 'שביתת נשק');
+    expect(a.empty).toBe(false);
+    expect(a.sentiment.label).toBe('neutral');
+    bounded(a);
+  });
+  it('a 10 MB title costs the same as a short one and stays in range', () => {
+    const huge = 'Oil prices surge as tanker attacked in Red Sea. '.repeat(220_000);
+    expect(huge.length).toBeGreaterThan(10_000_000);
+    const a = analyzeText(huge, huge);
+    bounded(a);
+    expect(a.oil_direction.label).toBe('bullish');
+  });
+  it('never throws on odd types', () => {
+    expect(() => analyzeText(null as unknown as string, undefined as unknown as string)).not.toThrow();
+  });
+});
+
+describe('domain model: determinism and explainability', () => {
+  it('gives the same output for the same input', () => {
+    const t = 'OPEC+ surprise cut lifts Brent as Iran talks stall';
+    expect(analyzeText(t)).toEqual(analyzeText(t));
+  });
+  it('explains its reading', () => {
+    const e = explain('Ceasefire talks collapse');
+    expect(e).toContain('concept(ev');
+    expect(e).toContain('=> sentiment negative');
+  });
+});
