@@ -17,6 +17,9 @@ const rateLimitSchema = z.strictObject({
   perMinute: z.number().positive().default(600),
   /** Requests a client may make at once on top of the sustained rate. */
   burst: z.number().int().positive().default(60),
+  /** Requests with a missing or wrong token, per client address: guessing tokens is slow. */
+  failedAuthPerMinute: z.number().positive().default(30),
+  failedAuthBurst: z.number().int().positive().default(20),
 });
 
 const sqlSchema = z.strictObject({

@@ -28,6 +28,7 @@ export function isPublicPath(path: string, config: Pick<ApiConfig, 'publicMetric
 export function registerAuth(app: FastifyInstance, deps: { config: ApiConfig; clock: Clock; metrics: ApiMetrics }): void {
   const tokens: (NamedToken & { hash: Buffer })[] = namedTokens(deps.config).map((t) => ({ ...t, hash: digest(t.token) }));
   const limiter = new RateLimiter(deps.config.rateLimit);
+  const failures = new RateLimiter({ perMinute: deps.config.rateLimit.failedAuthPerMinute, burst: deps.config.rateLimit.failedAuthBurst });
   app.decorateRequest('principal', 'anonymous');
 
   const identify = (req: FastifyRequest): NamedToken | 'missing' | 'invalid' => {
@@ -49,6 +50,14 @@ export function registerAuth(app: FastifyInstance, deps: { config: ApiConfig; cl
     let perMinute: number | undefined;
     if (tokens.length > 0) {
       const who = identify(req);
+      // Failed attempts spend the client address's bucket, so guessing tokens is rate limited too.
+      if (who === 'missing' || who === 'invalid') {
+        const d = failures.take(req.ip, deps.clock.now());
+        if (!d.allowed) {
+          deps.metrics.rateLimited.inc({ token: 'unauthenticated' });
+          return sendError(reply, new AppError('RATE_LIMITED', `too many unauthenticated requests; retry in ${d.retryAfterSec} s`), { 'retry-after': String(d.retryAfterSec) });
+        }
+      }
       if (who === 'missing') {
         deps.metrics.authFailures.inc({ reason: 'missing' });
         return sendError(reply, new AppError('AUTH_REQUIRED', 'send Authorization: Bearer <token>'), { 'www-authenticate': 'Bearer realm="oilwire"' });

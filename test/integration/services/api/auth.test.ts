@@ -88,3 +88,15 @@ describe('binding', () => {
     await expect(start({ bus: new MemoryBus(), store, config, logger: silentLogger, clock, metrics: new Registry() })).rejects.toThrow(/no api.tokens are configured/);
   });
 });
+
+describe('unauthenticated clients', () => {
+  it('rate limits failed attempts per client address (20 at once, then 30 a minute)', async () => {
+    clock.advance(3_600_000);
+    const codes = [];
+    for (let i = 0; i < 21; i++) codes.push((await query('guessing-token-000000' + i)).statusCode);
+    expect(codes).toEqual([...Array(20).fill(403), 429]);
+    expect((await query()).statusCode).toBe(429);
+    // A valid token is not held back by someone else's guessing.
+    expect((await query(BOT)).statusCode).toBe(200);
+  });
+});
