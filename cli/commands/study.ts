@@ -3,7 +3,7 @@
  * pipeline (in-process bus, ingest-prices, scorer, correlator, a throwaway embedded store)
  * and reports which headlines moved the price, by how much and how reliably.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { type Command, Option } from 'commander';
@@ -97,6 +97,8 @@ export interface StudyOptions {
   symbol: string;
   /** Horizon of the report (default: 1d for daily prices, 60m for ticks). */
   horizon?: HorizonLabel;
+  /** Keep the study's store in this new folder (for `oilwire --data <dir> sql ...`) instead of deleting it. */
+  keep?: string;
 }
 
 export interface TopRow {
@@ -185,10 +187,12 @@ export async function runStudy(options: StudyOptions, base: RootConfig, io: { pr
   // A replay knows the whole tape, like an exchange's published calendar: trading days with no price are holidays.
   const holidays = TradingCalendar.inferHolidays(base.correlator.calendar, scan.times);
 
-  const dir = mkdtempSync(join(tmpdir(), 'oilwire-study-'));
+  if (options.keep && existsSync(options.keep) && readdirSync(options.keep).length > 0) throw new AppError('INPUT_INVALID', `--keep wants a new or empty folder; ${options.keep} is not empty`);
+  const dir = options.keep ?? mkdtempSync(join(tmpdir(), 'oilwire-study-'));
   const config: RootConfig = {
     ...base,
-    store: { path: dir, database: 'oilwire_study' },
+    // Never the user's store: a fresh folder, deleted at the end unless kept.
+    store: { path: dir, database: 'oilwire' },
     bus: { ...base.bus, kind: 'memory' } as RootConfig['bus'],
     ingestNews: { ...base.ingestNews, feeds: [] },
     ingestPrices: { ...base.ingestPrices, sources: [] },
@@ -257,7 +261,7 @@ export async function runStudy(options: StudyOptions, base: RootConfig, io: { pr
   } finally {
     await stopServices(services);
     await rt.close();
-    rmSync(dir, { recursive: true, force: true });
+    if (!options.keep) rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -493,13 +497,14 @@ export function registerStudy(program: Command): void {
     .addOption(new Option('--horizon <h>', 'horizon of the report (default 1d for daily prices, 60m for ticks)').choices(Object.keys(HORIZONS)))
     .option('--json', 'print one JSON object (keys top, byTopic, ...) instead of tables')
     .option('--chart <file>', 'write a price chart with the top headlines marked (.svg or .png)')
-    .action(async (opts: { news: string; prices: string; from?: string; to?: string; top: string; symbol: string; horizon?: HorizonLabel; json?: boolean; chart?: string }, cmd: Command) => {
+    .option('--keep <dir>', 'keep the study\'s store in this new folder, to query it with: oilwire --data <dir> sql "..."')
+    .action(async (opts: { news: string; prices: string; from?: string; to?: string; top: string; symbol: string; horizon?: HorizonLabel; json?: boolean; chart?: string; keep?: string }, cmd: Command) => {
       const top = Number(opts.top);
       if (!Number.isInteger(top) || top < 1 || top > 1000) throw new AppError('INPUT_INVALID', `--top must be an integer 1-1000, got ${opts.top}`);
       if (opts.chart && !/\.(svg|png)$/i.test(opts.chart)) throw new AppError('INPUT_INVALID', `--chart file must end in .svg or .png, got ${opts.chart}`);
       const globals = cmd.optsWithGlobals() as { logLevel?: string };
       const base = configFrom(cmd, globals.logLevel ? {} : { log: { level: 'warn' } });
-      const report = await runStudy({ news: opts.news, prices: opts.prices, from: opts.from, to: opts.to, top, symbol: opts.symbol, horizon: opts.horizon }, base, {
+      const report = await runStudy({ news: opts.news, prices: opts.prices, from: opts.from, to: opts.to, top, symbol: opts.symbol, horizon: opts.horizon, keep: opts.keep }, base, {
         progress: process.stderr,
         logger: createLogger({ level: base.log.level }),
       });
@@ -510,6 +515,7 @@ export function registerStudy(program: Command): void {
       } else {
         console.log(formatReport(report));
         if (opts.chart) console.log(`chart written to ${opts.chart}`);
+        if (opts.keep) console.log(`store kept in ${opts.keep}: npx oilwire --data ${opts.keep} sql "SELECT * FROM impact_by_topic"`);
       }
     });
 }

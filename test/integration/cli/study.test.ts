@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { rootConfigSchema } from '../../../cli/config.ts';
 import { formatReport, parseHeadlines, renderChartSvg, runStudy, type StudyReport } from '../../../cli/commands/study.ts';
 import { silentLogger } from '../../../shared/runtime/logger.ts';
+import { openStore } from '../../../shared/store/clickhouse-store.ts';
 
 const run = promisify(execFile);
 const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/prices/${name}`, import.meta.url));
@@ -118,6 +119,19 @@ describe('oilwire study', () => {
     const { stdout: text } = await run(process.execPath, ['bin/oilwire.mjs', 'study', '--news', fixture('study-news.csv'), '--prices', fixture('study-daily.csv'), '--chart', png], { cwd: repoRoot, env: { ...process.env, LOG_LEVEL: 'silent' } });
     expect(text).toContain('Top 3 price moves');
     expect(readFileSync(png).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  });
+
+  it('keeps its store in a new folder when asked, for SQL afterwards', async () => {
+    const keep = join(out, 'kept');
+    await runStudy({ news: fixture('study-news.csv'), prices: fixture('study-daily.csv'), top: 3, symbol: 'BRENT', keep }, base, { logger: silentLogger });
+    const store = await openStore({ path: keep, database: 'oilwire' });
+    try {
+      const [row] = await store.query<{ n: string }>(`SELECT count() AS n FROM ${store.table('impact')} WHERE horizon = '1d'`);
+      expect(Number(row.n)).toBe(4);
+    } finally {
+      await store.close();
+    }
+    await expect(runStudy({ news: fixture('study-news.csv'), prices: fixture('study-daily.csv'), top: 3, symbol: 'BRENT', keep }, base, { logger: silentLogger })).rejects.toThrow(/not empty/);
   });
 
   it('refuses a file that is not a price file, with a clear message', async () => {
