@@ -57,8 +57,8 @@ export interface ClusterState {
  * already given per article so a redelivered article gets the same result.
  */
 export interface NoveltyStore {
-  candidates(bandKeys: string[]): ClusterState[];
-  put(cluster: ClusterState, bandKeys: string[]): void;
+  candidates(bandKeys: number[]): ClusterState[];
+  put(cluster: ClusterState, bandKeys: number[]): void;
   seen(articleId: string): { novelty: number; clusterId: string } | undefined;
   remember(articleId: string, result: { novelty: number; clusterId: string }): void;
   size(): number;

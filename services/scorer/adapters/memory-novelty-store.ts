@@ -6,8 +6,8 @@ import type { ClusterState, NoveltyStore } from '../ports.ts';
  * per-article answers are bounded the same way.
  */
 export class MemoryNoveltyStore implements NoveltyStore {
-  private readonly clusters = new Map<string, { state: ClusterState; keys: string[] }>();
-  private readonly bands = new Map<string, Set<string>>();
+  private readonly clusters = new Map<string, { state: ClusterState; keys: number[] }>();
+  private readonly bands = new Map<number, Set<string>>();
   private readonly articles = new Map<string, { novelty: number; clusterId: string }>();
   private readonly maxArticles: number;
 
@@ -15,7 +15,7 @@ export class MemoryNoveltyStore implements NoveltyStore {
     this.maxArticles = maxClusters * 4;
   }
 
-  candidates(bandKeys: string[]): ClusterState[] {
+  candidates(bandKeys: number[]): ClusterState[] {
     const ids = new Set<string>();
     for (const k of bandKeys) {
       const set = this.bands.get(k);
@@ -29,7 +29,7 @@ export class MemoryNoveltyStore implements NoveltyStore {
     return out;
   }
 
-  put(cluster: ClusterState, bandKeys: string[]): void {
+  put(cluster: ClusterState, bandKeys: number[]): void {
     const existing = this.clusters.get(cluster.id);
     const keys = existing ? existing.keys : bandKeys;
     if (existing) this.clusters.delete(cluster.id);

@@ -41,18 +41,79 @@ const T_SLOPE = Number(process.env.T_SLOPE ?? 0.03);
 
 // ------------------------------------------------------------------ compiled tables
 const GAZ = compileGazetteer();
-/** First token of a multi-token key → longest key length starting with it. */
-function firstWordIndex(keys: Iterable<string>): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const k of keys) {
-    const parts = k.split(' ');
-    if (parts.length < 2) continue;
-    m.set(parts[0], Math.max(m.get(parts[0]) ?? 0, parts.length));
-  }
-  return m;
+/** Token trie over multi-word keys: matching walks token by token, no string building. */
+interface TrieNode<V> {
+  value?: V;
+  next?: Map<string, TrieNode<V>>;
 }
-const LEX_FIRST = firstWordIndex(LEXICON.keys());
-const GAZ_FIRST = firstWordIndex(GAZ.lower.keys());
+
+function buildTrie<V>(entries: Iterable<[string, V]>): Map<string, TrieNode<V>> {
+  const root = new Map<string, TrieNode<V>>();
+  for (const [key, value] of entries) {
+    const parts = key.split(' ');
+    let level = root;
+    let node: TrieNode<V> | undefined;
+    for (let i = 0; i < parts.length; i++) {
+      node = level.get(parts[i]);
+      if (!node) level.set(parts[i], (node = {}));
+      if (i < parts.length - 1) level = node.next ??= new Map();
+    }
+    if (node) node.value = value;
+  }
+  return root;
+}
+
+/** One trie for lexicon phrases and gazetteer aliases: a single walk per token finds both. */
+interface Hit {
+  lex?: Compiled;
+  ent?: number;
+}
+const TRIE = buildTrie<Hit>(
+  (() => {
+    const m = new Map<string, Hit>();
+    for (const [k, e] of LEXICON) m.set(k, { lex: e });
+    for (const [k, i] of GAZ.lower) m.set(k, { ...m.get(k), ent: i });
+    return m;
+  })(),
+);
+
+/** Longest lexicon entry and longest entity alias starting at token i. */
+function match(low: string[], i: number): { lexLen: number; lex: Compiled | undefined; entLen: number; ent: number } {
+  let node = TRIE.get(low[i]);
+  let lexLen = 0;
+  let lex: Compiled | undefined;
+  let entLen = 0;
+  let ent = -1;
+  let j = i;
+  while (node) {
+    const v = node.value;
+    if (v) {
+      if (v.lex) {
+        lexLen = j - i + 1;
+        lex = v.lex;
+      }
+      if (v.ent !== undefined) {
+        entLen = j - i + 1;
+        ent = v.ent;
+      }
+    }
+    j++;
+    if (!node.next || j >= low.length) break;
+    node = node.next.get(low[j]);
+  }
+  return { lexLen, lex, entLen, ent };
+}
+
+const SHINGLE_CACHE = new Map<string, number>();
+function shingleHash(w: string): number {
+  let h = SHINGLE_CACHE.get(w);
+  if (h === undefined) {
+    h = fnv1a(stem(w));
+    if (SHINGLE_CACHE.size > 100_000) SHINGLE_CACHE.clear();
+    SHINGLE_CACHE.set(w, h);
+  }
+  return h;
+}
 
 const STOP_SHINGLE = new Set(['the', 'a', 'an', 'of', 'in', 'on', 'for', 'to', 'by', 'at', 'with', 'from', 'and', 'or', 'as', 'is', 'are', 'was', 'were', 'be', 'it', 'its', 'this', 'that', 'says', 'said', 'say', 'after', 'amid', 'over', 'into', 'than', 'will', 'has', 'have', 'had', 'new', 'reuters', 'bloomberg', 'update', 'exclusive', 'breaking', 'report', 'reports', 'sources', 'source', 'news', 'live']);
 
@@ -133,53 +194,18 @@ function buildItems(t: Tokens): Item[] {
     }
     const w0 = t.low[i];
     // Longest match in the gazetteer and in the lexicon; an entity wins ties.
-    let entLen = 0;
-    let ent = -1;
-    const casedHit = GAZ.cased.get(t.raw[i]);
-    if (casedHit !== undefined) {
-      entLen = 1;
-      ent = casedHit;
-    }
-    const gMax = GAZ_FIRST.get(w0);
-    if (gMax) {
-      for (let k = Math.min(gMax, n - i); k >= 2; k--) {
-        const hit = GAZ.lower.get(joinLow(t, i, k));
-        if (hit !== undefined) {
-          if (k > entLen) {
-            entLen = k;
-            ent = hit;
-          }
-          break;
-        }
-      }
-    }
+    const hit = match(t.low, i);
+    let entLen = hit.entLen;
+    let ent = hit.ent;
     if (entLen === 0) {
-      const hit = GAZ.lower.get(w0);
-      if (hit !== undefined) {
+      const casedHit = GAZ.cased.get(t.raw[i]);
+      if (casedHit !== undefined) {
         entLen = 1;
-        ent = hit;
+        ent = casedHit;
       }
     }
-    let lexLen = 0;
-    let e: Compiled | undefined;
-    const lMax = LEX_FIRST.get(w0);
-    if (lMax) {
-      for (let k = Math.min(lMax, n - i); k >= 2; k--) {
-        const hit = LEXICON.get(joinLow(t, i, k));
-        if (hit) {
-          lexLen = k;
-          e = hit;
-          break;
-        }
-      }
-    }
-    if (lexLen === 0) {
-      const hit = LEXICON.get(w0);
-      if (hit) {
-        lexLen = 1;
-        e = hit;
-      }
-    }
+    const lexLen = hit.lexLen;
+    let e: Compiled | undefined = hit.lex;
     let len: number;
     if (entLen > 0 && entLen >= lexLen) {
       len = entLen;
@@ -558,7 +584,7 @@ function analyzeTokens(t: Tokens): Totals {
     const e = it.e;
     for (let j = it.start; j < it.end; j++) {
       const w = t.low[j];
-      if (w.length > 2 && !STOP_SHINGLE.has(w)) shingles.push(fnv1a(stem(w)));
+      if (w.length > 2 && !STOP_SHINGLE.has(w)) shingles.push(shingleHash(w));
     }
     if (!e) continue;
     if (e.geo) geo = true;

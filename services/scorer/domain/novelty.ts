@@ -15,35 +15,35 @@ export interface NoveltyResult {
 const BANDS = 12;
 const ROWS = 2;
 const MAX_TOKENS = 64;
-// Fixed odd multipliers and offsets: the same text gives the same band keys in every process.
-const HASH_A = Array.from({ length: BANDS * ROWS }, (_, i) => (Math.imul(i + 1, 0x9e3779b1) | 1) >>> 0);
-const HASH_B = Array.from({ length: BANDS * ROWS }, (_, i) => Math.imul(i + 7, 0x85ebca6b) >>> 0);
+// Fixed seeds: the same text gives the same band keys in every process.
+const SEEDS = Array.from({ length: BANDS * ROWS }, (_, i) => Math.imul(i + 1, 0x9e3779b1) >>> 0);
 
-function mix(x: number): number {
-  x ^= x >>> 16;
-  x = Math.imul(x, 0x7feb352d);
-  x ^= x >>> 15;
-  x = Math.imul(x, 0x846ca68b);
-  x ^= x >>> 16;
-  return x >>> 0;
+function hashWith(t: number, seed: number): number {
+  let x = Math.imul(t ^ seed, 0x85ebca6b);
+  x ^= x >>> 13;
+  x = Math.imul(x, 0xc2b2ae35);
+  return (x ^ (x >>> 16)) >>> 0;
 }
 
-/** Locality-sensitive band keys (MinHash, 12 bands of 2 rows): texts with Jaccard 0.5 share a band with p ~ 0.97. */
-export function bandKeys(tokens: number[]): string[] {
+/**
+ * Locality-sensitive band keys (MinHash, 12 bands of 2 rows): texts with Jaccard 0.5 share
+ * a band with p ~ 0.97. A key is a 32-bit hash of (band, row minima), kept as a number.
+ */
+export function bandKeys(tokens: number[]): number[] {
   if (tokens.length === 0) return [];
-  const keys: string[] = [];
+  const keys = new Array<number>(BANDS);
   for (let b = 0; b < BANDS; b++) {
-    let key = `${b}`;
+    let key = Math.imul(b + 1, 0x27d4eb2d) >>> 0;
     for (let r = 0; r < ROWS; r++) {
-      const i = b * ROWS + r;
+      const seed = SEEDS[b * ROWS + r];
       let min = 0xffffffff;
-      for (const t of tokens) {
-        const h = mix((Math.imul(t, HASH_A[i]) + HASH_B[i]) >>> 0);
+      for (let k = 0; k < tokens.length; k++) {
+        const h = hashWith(tokens[k], seed);
         if (h < min) min = h;
       }
-      key += `:${min.toString(36)}`;
+      key = hashWith(min, key);
     }
-    keys.push(key);
+    keys[b] = key;
   }
   return keys;
 }
@@ -66,8 +66,10 @@ export function jaccard(a: number[], b: number[]): number {
 }
 
 export function normalizeShingles(tokens: number[]): number[] {
-  const sorted = [...new Set(tokens)].sort((x, y) => x - y);
-  return sorted.length > MAX_TOKENS ? sorted.slice(0, MAX_TOKENS) : sorted;
+  const sorted = Uint32Array.from(tokens).sort();
+  const out: number[] = [];
+  for (let i = 0; i < sorted.length && out.length < MAX_TOKENS; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) out.push(sorted[i]);
+  return out;
 }
 
 /**

@@ -33,6 +33,7 @@ export interface Tokens {
 
 // C0/C1 controls except tab/newline, lone surrogates, BOM, zero-width and bidi controls.
 const JUNK = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufeff\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufffd]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const MAYBE_JUNK = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufeff\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufffd\ud800-\udfff]/;
 const NON_ASCII = /[^\x00-\x7f]/;
 const ACRONYM = /\b([A-Z])\.([A-Z])\.(?:([A-Z])\.)?/g;
 const ASCII_TOKEN = /[A-Za-z]+(?:'[A-Za-z]+)?|\d+(?:[.,]\d+)*|[.!?;:]+|[,()$%+]/g;
@@ -43,7 +44,7 @@ const LETTER = /\p{L}/u;
 export function sanitize(input: unknown, maxChars: number): string {
   if (typeof input !== 'string' || input.length === 0) return '';
   let s = input.length > maxChars ? input.slice(0, maxChars) : input;
-  s = s.replace(JUNK, ' ');
+  if (MAYBE_JUNK.test(s)) s = s.replace(JUNK, ' ');
   if (NON_ASCII.test(s)) {
     s = s.normalize('NFKC').replace(/[\u2018\u2019\u201b\u2032]/g, "'").replace(/[\u2010-\u2015\u2212]/g, '-');
   }

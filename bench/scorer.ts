@@ -1,0 +1,104 @@
+/**
+ * Scorer throughput and latency: headlines/s and p99 latency per call at batch 1 and 32 for
+ * the domain model (alone and as the full scorer with novelty) and for the transformers
+ * backend on a generated tiny model, beside the transformers.js tokenizer alone on the same
+ * headlines, measured in the same run. Target: the domain model at >= 50,000 headlines/s on
+ * one core (the `cpu` rows divide by CPU time, so a busy machine does not hide the figure).
+ * Run alone: `node bin/run-ts.mjs bench/scorer.ts`.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { MemoryNoveltyStore } from '../services/scorer/adapters/memory-novelty-store.ts';
+import { TransformersClassifier } from '../services/scorer/adapters/transformers-classifier.ts';
+import { wordTokenizer } from '../services/scorer/adapters/transformers-tokenizer.ts';
+import { analyzeText } from '../services/scorer/domain/analyze.ts';
+import { ArticleScorer } from '../services/scorer/domain/domain-scorer.ts';
+import { csvField, parseCsv } from '../services/scorer/domain/eval-core.ts';
+import { NoveltyTracker } from '../services/scorer/domain/novelty.ts';
+import type { ScoreInput } from '../services/scorer/ports.ts';
+import { runTrain } from '../services/scorer/train.ts';
+import { percentile } from './report.ts';
+
+type Report = (row: { name: string; value: number; unit: string; baseline?: string; ratio?: number }) => void;
+
+interface Measured {
+  wall: number;
+  cpu: number;
+  p99: number;
+}
+
+/** Calls `fn` on consecutive batches for at least `minMs`; throughput by wall and by CPU time, p99 per call. */
+async function measure(texts: string[], batch: number, minMs: number, fn: (batch: string[]) => unknown): Promise<Measured> {
+  const batches: string[][] = [];
+  for (let i = 0; i + batch <= texts.length; i += batch) batches.push(texts.slice(i, i + batch));
+  for (let i = 0; i < Math.min(batches.length, 50); i++) await fn(batches[i]);
+  const latencies: number[] = [];
+  let done = 0;
+  let k = 0;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  while (performance.now() - t0 < minMs) {
+    const b = batches[k++ % batches.length];
+    const s = performance.now();
+    await fn(b);
+    latencies.push(performance.now() - s);
+    done += b.length;
+  }
+  const wallS = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(cpu0);
+  return { wall: done / wallS, cpu: done / ((c.user + c.system) / 1e6), p99: percentile(latencies, 99) };
+}
+
+export async function benchScorer(report: Report, options: { minMs?: number } = {}): Promise<void> {
+  const minMs = options.minMs ?? 1500;
+  const rows = parseCsv(await readFile(new URL('../test/fixtures/scorer/labeled-headlines.csv', import.meta.url), 'utf8')).slice(1);
+  const headlines = rows.map((r) => r[0]);
+  // Enough distinct batches that caches do not see the same 32 texts over and over.
+  const texts = Array.from({ length: 64 }, (_, i) => headlines.map((h) => (i === 0 ? h : `${h} ${i}`))).flat();
+
+  const dir = await mkdtemp(join(tmpdir(), 'oilwire-bench-'));
+  try {
+    const csv = join(dir, 'train.csv');
+    await writeFile(csv, ['text,label', ...rows.map((r) => `${csvField(r[0])},${r[1]}`)].join('\n'));
+    await runTrain({ input: csv, out: join(dir, 'model'), holdout: 0 });
+    const vocab = Object.keys((JSON.parse(await readFile(join(dir, 'model/tokenizer.json'), 'utf8')) as { model: { vocab: Record<string, number> } }).model.vocab);
+    const tokenize = await wordTokenizer(vocab);
+    const classifier = await TransformersClassifier.load({ path: join(dir, 'model'), batchSize: 32 });
+    let seq = 0;
+    const articles = (batch: string[]): ScoreInput[] =>
+      batch.map((title) => ({ id: `bench-${seq++}`, title, summary: '', source: 'bench', published_at: new Date(Date.UTC(2026, 0, 1) + seq * 1000).toISOString() }));
+    const scorer = new ArticleScorer(new NoveltyTracker(new MemoryNoveltyStore(50_000), { windowMs: 24 * 3_600_000, threshold: 0.5 }));
+
+    for (const batch of [1, 32]) {
+      const base = await measure(texts, batch, minMs, (b) => tokenize(b));
+      const baseName = `tokenizer alone (transformers.js), batch ${batch}`;
+      report({ name: `${baseName}: headlines/s`, value: base.wall, unit: 'headlines/s' });
+      report({ name: `${baseName}: p99 latency`, value: base.p99, unit: 'ms' });
+      const subjects: [string, (b: string[]) => unknown][] = [
+        ['domain model', (b) => b.map((t) => analyzeText(t))],
+        ['domain scorer with novelty', (b) => scorer.score(articles(b))],
+        ['transformers backend (generated linear model)', (b) => classifier.classify(b)],
+      ];
+      for (const [name, fn] of subjects) {
+        const m = await measure(texts, batch, minMs, fn);
+        report({ name: `${name}, batch ${batch}: headlines/s`, value: m.wall, unit: 'headlines/s', baseline: `${baseName}: headlines/s`, ratio: m.wall / base.wall });
+        report({ name: `${name}, batch ${batch}: p99 latency`, value: m.p99, unit: 'ms', baseline: `${baseName}: p99 latency`, ratio: m.p99 / base.p99 });
+        if (name === 'domain model') {
+          report({ name: `domain model, batch ${batch}: headlines per CPU-second (target 50,000)`, value: m.cpu, unit: 'headlines/s', baseline: `${baseName}: headlines/s`, ratio: m.cpu / base.cpu });
+        }
+      }
+    }
+    await classifier.close();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  await benchScorer((row) => {
+    const ratio = row.ratio === undefined ? '' : `  (${row.ratio.toFixed(2)}x ${row.baseline})`;
+    console.log(`${row.name.padEnd(78)} ${row.value.toFixed(row.value < 100 ? 3 : 0).padStart(10)} ${row.unit}${ratio}`);
+  });
+}
