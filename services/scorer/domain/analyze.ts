@@ -136,7 +136,7 @@ const SUB_WEIGHT = 0.35;
 /** Negation stops at a preposition that opens a new phrase ("no talks under threat of force"). */
 const SCOPE_END = new Set(['under', 'with', 'without', 'until', 'unless', 'if', 'than']);
 /** "slips into recession": what follows is the new state, not the thing that moved. */
-const INTO = new Set(['into', 'onto']);
+const INTO = new Set(['into', 'onto', 'on', 'over', 'below', 'above', 'under', 'beyond']);
 
 interface Item {
   start: number;
@@ -499,11 +499,10 @@ function analyzeTokens(t: Tokens): Totals {
   }
   // Oil context: production, exports and prices of an oil story move crude the supply way.
   let oilContext = false;
+  let opecContext = false;
   for (const it of items) {
-    if ((it.e?.oil ?? 0) > 0 || (it.ent >= 0 && entityEntry(it.ent).weight === 2)) {
-      oilContext = true;
-      break;
-    }
+    if ((it.e?.oil ?? 0) > 0 || (it.ent >= 0 && entityEntry(it.ent).weight === 2)) oilContext = true;
+    if (it.e?.t?.includes('opec') || (it.ent >= 0 && entityEntry(it.ent).topics?.includes('opec'))) opecContext = true;
   }
   let s = 0;
   let o = 0;
@@ -515,7 +514,7 @@ function analyzeTokens(t: Tokens): Totals {
     // Noun compounds ("Gaza ceasefire talks", "supply disruption fears") are one thing: neighbours lose
     // their own valence, and a head without an oil sign takes its modifier's.
     let cs = ce.cs ?? 0;
-    let co = oilContext && ce.coOil !== undefined ? ce.coOil : (ce.co ?? 0);
+    let co = opecContext && ce.coOpec !== undefined ? ce.coOpec : oilContext && ce.coOil !== undefined ? ce.coOil : (ce.co ?? 0);
     for (const nb of [concept - 1, concept + 1]) {
       const x = items[nb];
       if (nb === pred || !x || x.sentence !== c.sentence || x.asPred) continue;
@@ -524,6 +523,19 @@ function analyzeTokens(t: Tokens): Totals {
       x.used = true;
       if (co === 0) co = xe.co ?? Math.sign(xe.o ?? 0);
       if (cs === 0) cs = xe.cs ?? 0;
+    }
+    // "talks on Iran's nuclear program", "pause in Gaza fighting": a concept in a prepositional phrase after the head is part of it.
+    for (let j = concept + 1, seenPrep = false; j < items.length && j <= concept + 4; j++) {
+      const x = items[j];
+      if (x.sentence !== c.sentence || j === pred || x.asPred || x.kind !== Kind.Word) break;
+      if (x.end - x.start === 1 && PREP.has(t.low[x.start]) && !seenPrep) {
+        seenPrep = true;
+        continue;
+      }
+      if (!seenPrep) break;
+      if (x.ent >= 0 || x.e?.mod === 'skip') continue;
+      if (conceptOf(x) && !x.e?.senses) x.used = true;
+      break;
     }
     if (sense.d === 0) continue;
     const mag = sense.str;
@@ -649,6 +661,8 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
       empty: true,
     };
   }
+  // OPEC's own talks and meetings are supply management, not conflict diplomacy.
+  if (topics.has('opec') && topics.has('mediation') && !topics.has('military') && !topics.has('ceasefire') && !topics.has('sanctions')) topics.delete('mediation');
   // Macro news without an oil-specific story moves crude with the economy's tone.
   const oilSpecific = topics.has('opec') || topics.has('inventories') || topics.has('shipping') || topics.has('military') || topics.has('sanctions') || topics.has('ceasefire') || topics.has('mediation');
   if (topics.has('macro') && !oilSpecific) O += 0.4 * S;

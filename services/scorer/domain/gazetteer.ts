@@ -48,7 +48,7 @@ export const GAZETTEER: GazetteerEntry[] = [
   { name: 'Kazakhstan', kind: 'country', aliases: ['kazakhstan', 'kazakh', 'tengiz', 'kashagan', 'cpc pipeline'], weight: 1, geo: true },
   { name: 'Azerbaijan', kind: 'country', aliases: ['azerbaijan', 'azeri', 'baku'], weight: 1, geo: true },
   { name: 'Norway', kind: 'country', aliases: ['norway', 'norwegian', 'johan sverdrup', 'north sea'], weight: 1, geo: true },
-  { name: 'United States', kind: 'country', aliases: ['united states', 'america', 'american', 'americans', 'washington', 'white house', 'pentagon', 'state department', 'treasury department', 'u s'], cased: ['US', 'USA'], weight: 1, geo: true },
+  { name: 'United States', kind: 'country', aliases: ['united states', 'america', 'american', 'americans', 'washington', 'white house', 'pentagon', 'state department', 'treasury department', 'u s', 'new mexico', 'texas', 'north dakota', 'permian', 'permian basin'], cased: ['US', 'USA'], weight: 1, geo: true },
   { name: 'Canada', kind: 'country', aliases: ['canada', 'canadian', 'alberta', 'ottawa'], weight: 1, geo: true },
   { name: 'Mexico', kind: 'country', aliases: ['mexico', 'mexican', 'pemex'], weight: 1, geo: true },
   { name: 'Brazil', kind: 'country', aliases: ['brazil', 'brazilian', 'petrobras'], weight: 1, geo: true },

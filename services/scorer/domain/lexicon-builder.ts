@@ -52,6 +52,8 @@ export interface Entry {
   geo?: boolean;
   /** Concept oil sign when the text is about oil (production, exports, prices of an oil producer). */
   coOil?: number;
+  /** Concept oil sign in an OPEC story (an OPEC deal is a supply deal, usually a cut). */
+  coOpec?: number;
   /** Extra oil valence when a topic is present ("split" in an OPEC story is bearish). */
   ot?: Partial<Record<TopicName, number>>;
 }

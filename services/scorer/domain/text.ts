@@ -35,7 +35,8 @@ export interface Tokens {
 const JUNK = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufeff\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufffd]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 const MAYBE_JUNK = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufeff\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufffd\ud800-\udfff]/;
 const NON_ASCII = /[^\x00-\x7f]/;
-const ACRONYM = /\b([A-Z])\.([A-Z])\.(?:([A-Z])\.)?/g;
+// "U.S.", and the spaced "U . S ." some wires print.
+const ACRONYM = /\b([A-Z]) ?\. ?([A-Z]) ?\.(?: ?([A-Z]) ?\.)?/g;
 const ASCII_TOKEN = /[A-Za-z]+(?:'[A-Za-z]+)?|\d+(?:[.,]\d+)*|[.!?;:]+|[,()$%+]/g;
 const UNICODE_TOKEN = /\p{L}[\p{L}\p{M}]*(?:['’]\p{L}[\p{L}\p{M}]*)?|\p{Nd}+(?:[.,]\p{Nd}+)*|[.!?;:…]+|[,()$€£%+]/gu;
 const LETTER = /\p{L}/u;
