@@ -12,6 +12,9 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   pipeline: async () => benchPipeline,
   ingest: async () => (await import('./ingest.ts')).benchIngest,
   api: async () => (await import('./api.ts')).benchApi,
+  scorer: async () => (await import('./scorer.ts')).benchScorer,
+  prices: async () => (await import('./prices.ts')).benchPrices,
+  // kafka: registered when bench/kafka.ts lands
 };
 
 function arg(name: string): string | undefined {
