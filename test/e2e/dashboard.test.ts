@@ -37,7 +37,7 @@ beforeAll(async () => {
     viewport: { width: 1400, height: 1000 },
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-});
+}, 120_000);
 
 afterAll(async () => {
   await context?.close();

@@ -116,5 +116,5 @@ describe('webhook delivery across a receiver outage and a service restart', () =
     expect(Number(dead.n)).toBe(0);
     const [alerts] = await store!.query<{ n: string }>(`SELECT count() AS n FROM ${store!.table('alerts')}`);
     expect(Number(alerts.n)).toBe(all.length);
-  });
+  }, 120_000);
 });

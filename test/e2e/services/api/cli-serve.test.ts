@@ -27,6 +27,15 @@ function launch(args: string[]): { child: ChildProcess; out: () => string; exite
   return { child, out: () => out, exited };
 }
 
+/** Waits for the line announcing the URL; a process that exits first fails the test with its output. */
+async function announced(run: ReturnType<typeof launch>, text: string): Promise<void> {
+  const exitedEarly = run.exited.then((code) => {
+    throw new Error(`oilwire exited with ${code} before serving:\n${run.out()}`);
+  });
+  await Promise.race([waitFor(() => run.out().includes(text), { timeoutMs: 110_000, message: () => run.out() }), exitedEarly]);
+  exitedEarly.catch(() => undefined);
+}
+
 async function checkServes(base: string): Promise<void> {
   const page = await fetch(`${base}/`);
   expect(page.status).toBe(200);
@@ -43,14 +52,14 @@ describe('the CLI serves the API and dashboard on --port', () => {
   it('oilwire demo --keep --port N', async () => {
     const port = await freePort();
     const run = launch(['--data', join(work, 'demo-data'), '--log-level', 'warn', 'demo', '--keep', '--port', String(port)]);
-    await waitFor(() => run.out().includes(`dashboard at http://127.0.0.1:${port}`), { timeoutMs: 60_000, message: () => run.out() });
+    await announced(run, `dashboard at http://127.0.0.1:${port}`);
     const base = `http://127.0.0.1:${port}`;
     await checkServes(base);
     const headlines = (await (await fetch(`${base}/api/headlines?limit=100`)).json()) as unknown[];
     expect(headlines).toHaveLength(8);
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
-  });
+  }, 150_000);
 
   it('oilwire start --port N', async () => {
     const port = await freePort();
@@ -58,9 +67,9 @@ describe('the CLI serves the API and dashboard on --port', () => {
     const configFile = join(work, 'oilwire.config.json');
     writeFileSync(configFile, JSON.stringify({ ingestNews: { feeds: [] }, ingestPrices: { sources: [] } }));
     const run = launch(['--config', configFile, '--data', join(work, 'start-data'), '--log-level', 'warn', 'start', '--port', String(port)]);
-    await waitFor(() => run.out().includes(`dashboard and API at http://127.0.0.1:${port}`), { timeoutMs: 60_000, message: () => run.out() });
+    await announced(run, `dashboard and API at http://127.0.0.1:${port}`);
     await checkServes(`http://127.0.0.1:${port}`);
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
-  });
+  }, 150_000);
 });

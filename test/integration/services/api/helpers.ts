@@ -153,13 +153,24 @@ export class Receiver {
   }
 }
 
-/** A port nothing listens on (yet): connections to it are refused until a receiver takes it. */
+/**
+ * A port nothing listens on (yet): connections to it are refused until a receiver takes it.
+ * Picked below the kernel's ephemeral range (32768-60999 on Linux), so that no socket the
+ * kernel numbers itself (another test's listen(0), an outgoing connection) takes it first.
+ */
 export async function freePort(): Promise<number> {
-  const s = http.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const s = http.createServer();
+    const ok = await new Promise<boolean>((resolve) => {
+      s.once('error', () => resolve(false));
+      s.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (ok) {
+      await new Promise<void>((r) => s.close(() => r()));
+      return port;
+    }
+  }
 }
 
 export const TEST_SECRET = 'whsec_' + Buffer.from('oilwire-test-secret-0123456789ab').toString('base64');
