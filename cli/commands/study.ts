@@ -270,18 +270,18 @@ type Store = Awaited<ReturnType<typeof openRuntime>>['store'];
 async function buildReport(store: Store, o: { symbol: string; horizon: HorizonLabel; top: number }): Promise<Omit<StudyReport, 'symbol' | 'horizon' | 'priceFormat' | 'period' | 'headlines' | 'prices' | 'unmeasured' | 'elapsedMs'>> {
   const params = { symbol: o.symbol, horizon: o.horizon, top: o.top };
   const t = (name: string) => store.table(name);
-  // Headlines measured from the same event share one price move (every date-only headline of a day): an event is listed
-  // once, under its most oil-relevant headline, with the number of others it stands for.
+  // Headlines measured on the same prices (every date-only headline of a day; Saturday's, Sunday's and Monday's with daily
+  // closes) share one price move: it is listed once, under its most oil-relevant headline, with the number of others.
   const top = await store.query<{ published_at: string; precision: string; title: string; topics: string[]; oil_direction: string; return_bps: number; z: number; t: string; others: string }>(
     `SELECT best.1 AS published_at, best.2 AS precision, best.3 AS title, best.4 AS topics, best.5 AS oil_direction,
             return_bps, z, toUnixTimestamp64Milli(event_ts) AS t, headlines - 1 AS others
      FROM (
-       SELECT i.event_ts AS event_ts, i.return_bps AS return_bps, i.z AS z, count() AS headlines,
+       SELECT min(i.event_ts) AS event_ts, any(i.return_bps) AS return_bps, any(i.z) AS z, count() AS headlines,
               argMax((i.published_at, n.published_precision, i.title, CAST(i.topics, 'Array(String)'), CAST(i.oil_direction, 'String')),
                      (i.relevance, i.oil_direction != 'neutral', length(i.topics), i.title)) AS best
        FROM ${t('impact')} AS i INNER JOIN ${t('news')} AS n ON n.id = i.article_id
        WHERE i.symbol = {symbol:String} AND i.horizon = {horizon:String} AND i.z IS NOT NULL
-       GROUP BY i.event_ts, i.pre_ts, i.post_ts, i.return_bps, i.z
+       GROUP BY i.pre_ts, i.post_ts
      )
      ORDER BY abs(z) DESC, event_ts LIMIT {top:UInt32}`,
     { params },
@@ -435,7 +435,7 @@ export function renderChartSvg(r: Pick<StudyReport, 'series' | 'markers' | 'symb
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="DejaVu Sans, Arial, sans-serif">`);
   out.push(`<rect width="${W}" height="${H}" fill="#ffffff"/>`);
-  out.push(`<text x="${m.l}" y="28" font-size="18" font-weight="bold" fill="#222">${esc(`${r.symbol}: top ${r.markers.length} headlines by |z| at +${r.horizon}`)}</text>`);
+  out.push(`<text x="${m.l}" y="28" font-size="18" font-weight="bold" fill="#222">${esc(`${r.symbol}: the ${r.markers.length} largest price moves after headlines, by |z| at +${r.horizon}`)}</text>`);
   const step = niceStep(p1 - p0, 6);
   for (let p = Math.ceil(p0 / step) * step; p <= p1; p += step) {
     out.push(`<line x1="${m.l}" x2="${W - m.r}" y1="${y(p).toFixed(1)}" y2="${y(p).toFixed(1)}" stroke="#e6e6e6"/>`);

@@ -46,7 +46,7 @@ function scored(id: string, published_at: string, direction: 'bullish' | 'bearis
   };
 }
 
-function impact(o: { id: string; symbol?: string; topics: NewsImpact['topics']; dir: NewsImpact['oil_direction']; event: string; ret: number; car: number | null; z: number | null; version?: number; source?: string }): NewsImpact {
+function impact(o: { id: string; symbol?: string; topics: NewsImpact['topics']; dir: NewsImpact['oil_direction']; event: string; ret: number; car: number | null; z: number | null; version?: number; source?: string; pre?: string; post?: string }): NewsImpact {
   return {
     schema: 'news.impact/v1',
     article_id: o.id,
@@ -55,9 +55,9 @@ function impact(o: { id: string; symbol?: string; topics: NewsImpact['topics']; 
     horizon_seconds: 86_400,
     published_at: o.event,
     event_ts: o.event,
-    pre_ts: o.event,
+    pre_ts: o.pre ?? o.event,
     pre_price: 80,
-    post_ts: o.event,
+    post_ts: o.post ?? o.event,
     post_price: 80 * (1 + o.ret / 10_000),
     return_bps: o.ret,
     abnormal_bps: o.car,
@@ -179,6 +179,17 @@ describe('impact views', () => {
     expect(r).toEqual({ return_bps: -30, version: 2 });
     const [opec] = await store.query<{ mean_return_bps: number }>(`SELECT mean_return_bps FROM ${store.table('impact_by_topic')} WHERE symbol = 'VIEWS' AND topic = 'opec'`);
     expect(opec.mean_return_bps).toBeCloseTo(35, 10);
+  });
+
+  it('counts headlines measured on the same prices as one move, whatever their event times (Saturday, Sunday and Monday against daily closes)', async () => {
+    const fri = '2026-06-05T19:30:00.000Z';
+    const mon = '2026-06-08T19:30:00.000Z';
+    await repo.saveImpacts([
+      impact({ id: 'wk1', symbol: 'WEEKEND', topics: ['military'], dir: 'bullish', event: '2026-06-07T23:00:00.000Z', pre: fri, post: mon, ret: 120, car: 100, z: 1.5 }),
+      impact({ id: 'wk2', symbol: 'WEEKEND', topics: ['military'], dir: 'bearish', event: '2026-06-08T00:00:00.000Z', pre: fri, post: mon, ret: 120, car: 100, z: 1.5 }),
+    ]);
+    const [r] = numify(await store.query<Record<string, number | string | null>>(`SELECT n, events, mean_return_bps, t_stat, hit_rate FROM ${store.table('impact_by_topic')} WHERE symbol = 'WEEKEND'`));
+    expect(r).toEqual({ n: 2, events: 1, mean_return_bps: 120, t_stat: null, hit_rate: 0.5 });
   });
 
   it('stores the indicator context columns', async () => {
