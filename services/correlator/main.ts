@@ -147,9 +147,13 @@ export async function start(deps: ServiceDeps<CorrelatorConfig>, repo: ImpactRep
       const have = loadedFrom.get(symbol)!;
       if (have !== Infinity) loadedFrom.set(symbol, Math.max(have, cutoff));
       else loadedFrom.set(symbol, cutoff);
+      storedUntil.set(symbol, Math.max(storedUntil.get(symbol) ?? -Infinity, cutoff));
       log.info({ symbol, cutoff: new Date(cutoff).toISOString() }, 'price series pruned');
     }
   }
+
+  /** Per symbol, how far the store held ticks when this process started (or up to where the engine forgot them). */
+  const storedUntil = (await repo.latestTickTimes?.(config.symbols)) ?? new Map<string, number>();
 
   // Articles stored before a restart but not fully measured are picked up again from the store.
   for (const { article, done } of await repo.loadUnfinished(config.symbols, config.horizons, 1_000_000)) engine.addArticle(article, done);
@@ -198,8 +202,13 @@ export async function start(deps: ServiceDeps<CorrelatorConfig>, repo: ImpactRep
             fresh.push(t);
           }
         }
-        await repo.saveTicks(fresh);
-        stored.inc({ kind: 'tick' }, fresh.length);
+        // Ticks the engine does not know may still be stored (a feed re-sending its history after a restart, in batches
+        // cut differently): inserting them again would count their volume twice in the bars, so the store is asked.
+        const unsure = fresh.filter((t) => !config.symbols.includes(t.symbol) || Date.parse(t.ts) <= (storedUntil.get(t.symbol) ?? -Infinity));
+        const known = unsure.length && repo.storedTickKeys ? await repo.storedTickKeys(unsure) : new Set<string>();
+        const toStore = known.size ? fresh.filter((t) => !known.has(`${t.symbol}|${t.source}|${Date.parse(t.ts)}|${t.seq}`)) : fresh;
+        await repo.saveTicks(toStore);
+        stored.inc({ kind: 'tick' }, toStore.length);
         stats.ticks.duplicate += duplicates;
         ticksTotal.inc({ outcome: 'duplicate' }, duplicates);
         const now = clock.now();

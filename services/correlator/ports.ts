@@ -14,6 +14,14 @@ export interface ImpactRepository {
   saveImpacts(impacts: NewsImpact[]): Promise<void>;
   saveLateTicks(late: LateTick[]): Promise<void>;
   loadTicks(symbol: string, fromMs: number, toMs: number): Promise<{ ts: number; price: number; identity: string }[]>;
+  /**
+   * Newest stored tick time per symbol (absent: none stored). Optional, like `storedTickKeys`:
+   * without them every tick the engine does not know is written again (harmless for the
+   * ticks, but the bars' volume of a re-sent tick counts twice).
+   */
+  latestTickTimes?(symbols: string[]): Promise<Map<string, number>>;
+  /** Which of these ticks are stored already, as `symbol|source|tsMs|seq`. */
+  storedTickKeys?(ticks: PriceTick[]): Promise<Set<string>>;
   /** Stored articles that still miss some (symbol, horizon) results, with the ones done as `symbol|horizon`. */
   loadUnfinished(symbols: string[], horizons: string[], limit: number): Promise<{ article: NewsScored; done: string[] }[]>;
 }

@@ -95,6 +95,26 @@ export class ClickHouseImpactRepository implements ImpactRepository {
     return rows.map((r) => ({ ts: Number(r.t), price: Number(r.price), identity: `${r.source}|${Number(r.t)}|${r.seq}` }));
   }
 
+  async latestTickTimes(symbols: string[]): Promise<Map<string, number>> {
+    if (symbols.length === 0) return new Map();
+    const rows = await this.store.query<{ symbol: string; t: string }>(
+      `SELECT symbol, toUnixTimestamp64Milli(max(ts)) AS t FROM ${this.store.table('ticks_store')} WHERE symbol IN {symbols:Array(String)} GROUP BY symbol`,
+      { params: { symbols } },
+    );
+    return new Map(rows.map((r) => [r.symbol, Number(r.t)]));
+  }
+
+  async storedTickKeys(ticks: PriceTick[]): Promise<Set<string>> {
+    if (ticks.length === 0) return new Set();
+    const ms = ticks.map((t) => Date.parse(t.ts));
+    const rows = await this.store.query<{ symbol: string; source: string; t: string; seq: string }>(
+      `SELECT symbol, source, toUnixTimestamp64Milli(ts) AS t, seq FROM ${this.store.table('ticks_store')}
+       WHERE symbol IN {symbols:Array(String)} AND ts >= fromUnixTimestamp64Milli({from:Int64}, 'UTC') AND ts <= fromUnixTimestamp64Milli({to:Int64}, 'UTC')`,
+      { params: { symbols: [...new Set(ticks.map((t) => t.symbol))], from: Math.min(...ms), to: Math.max(...ms) } },
+    );
+    return new Set(rows.map((r) => `${r.symbol}|${r.source}|${Number(r.t)}|${Number(r.seq)}`));
+  }
+
   async loadUnfinished(symbols: string[], horizons: string[], limit: number): Promise<{ article: NewsScored; done: string[] }[]> {
     const rows = await this.store.query<Record<string, unknown> & { done: string[] }>(
       `SELECT n.*, arrayFilter(x -> x != '|', groupArray(concat(i.symbol, '|', i.horizon))) AS done

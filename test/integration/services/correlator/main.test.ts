@@ -119,6 +119,26 @@ describe('correlator service', () => {
     await bus.close();
   });
 
+  it('after a restart, does not store again the ticks a feed re-sends in differently cut batches (bar volume stays right)', async () => {
+    const first = await running('RESEND');
+    await first.ticks([tick('RESEND', '2026-06-01T10:00:00.000Z', 80), tick('RESEND', '2026-06-01T10:00:20.000Z', 80.2), tick('RESEND', '2026-06-01T10:00:40.000Z', 80.4)]);
+    await waitFor(() => first.service.stats().ticks.accepted === 3);
+    await first.service.stop();
+    await first.bus.close();
+
+    // A new process: its engine knows nothing; the feed backfills the last two ticks again with a new one.
+    const second = await running('RESEND');
+    await second.ticks([tick('RESEND', '2026-06-01T10:00:20.000Z', 80.2), tick('RESEND', '2026-06-01T10:00:40.000Z', 80.4), tick('RESEND', '2026-06-01T10:01:00.000Z', 80.6)]);
+    await waitFor(() => second.service.stats().ticks.accepted === 3);
+    const bars = await store.query<{ volume: number; ticks: string }>(`SELECT volume, ticks FROM ${store.table('bars_1m')} WHERE symbol = 'RESEND' ORDER BY ts`);
+    expect(bars.map((b) => [b.volume, Number(b.ticks)])).toEqual([
+      [3, 3],
+      [1, 1],
+    ]);
+    await second.service.stop();
+    await second.bus.close();
+  });
+
   it('keeps results in its outbox when the store fails and writes them on a retry', async () => {
     const real = new ClickHouseImpactRepository(store);
     let failures = 1;
