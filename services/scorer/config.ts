@@ -8,8 +8,14 @@ const transformersSchema = z
     dtype: z.enum(['fp32', 'q8', 'fp16', 'int8', 'uint8', 'q4']).default('fp32'),
     /** Off by default: oilwire never reaches a model hub unless told to. */
     allowRemote: z.boolean().default(false),
-    /** Worker threads running the model; 0 runs it on the main thread (tests, tiny models). */
+    /** Inference workers; 0 runs the model on the main thread. */
     workers: z.number().int().min(0).max(32).default(1),
+    /**
+     * `process` (default): each worker is a child process. `thread`: one worker thread
+     * (workers must be 1), for when nothing else in the process loads onnxruntime: its
+     * Node binding supports one JS thread per process.
+     */
+    isolation: z.enum(['process', 'thread']).default('process'),
     batchSize: z.number().int().min(1).max(512).default(32),
     /** Token limit per text; longer texts are truncated by the tokenizer. */
     maxLength: z.number().int().min(8).max(4096).default(128),
@@ -20,7 +26,8 @@ const transformersSchema = z
     /** Threads per ONNX session inside each worker. */
     intraOpThreads: z.number().int().min(1).max(64).default(1),
   })
-  .strict();
+  .strict()
+  .refine((t) => t.isolation === 'process' || t.workers === 1, { message: 'isolation "thread" runs exactly one worker (workers: 1)', path: ['workers'] });
 
 export const scorerConfigSchema = z
   .object({

@@ -20,8 +20,8 @@ export async function createScorer(config: ScorerConfig, logger?: Logger): Promi
   const tf = config.transformers;
   if (!tf) return new ArticleScorer(novelty);
   const options = { path: tf.path, dtype: tf.dtype, allowRemote: tf.allowRemote, maxLength: tf.maxLength, batchSize: tf.batchSize, labelMap: tf.labelMap, intraOpThreads: tf.intraOpThreads };
-  const classifier: SentimentClassifier = tf.workers === 0 ? await TransformersClassifier.load(options) : await TransformersPool.start({ ...options, workers: tf.workers, logger });
-  logger?.info({ model: classifier.name, version: classifier.version, workers: tf.workers }, 'transformer model loaded');
+  const classifier: SentimentClassifier = tf.workers === 0 ? await TransformersClassifier.load(options) : await TransformersPool.start({ ...options, workers: tf.workers, isolation: tf.isolation, logger });
+  logger?.info({ model: classifier.name, version: classifier.version, workers: tf.workers, isolation: tf.isolation }, 'transformer model loaded');
   return new ArticleScorer(novelty, classifier, tf.weight);
 }
 

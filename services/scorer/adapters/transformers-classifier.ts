@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { resolve } from 'node:path';
 import { AppError, wrapError } from '../../../shared/errors.ts';
 import type { SentimentClassifier, SentimentProbs } from '../ports.ts';
+import { claimOnnxRuntime } from './ort-owner.ts';
 
 export interface ClassifierOptions {
   path: string;
@@ -116,6 +117,7 @@ export class TransformersClassifier implements SentimentClassifier {
   }
 
   static async load(options: ClassifierOptions): Promise<TransformersClassifier> {
+    claimOnnxRuntime('main');
     let lib: typeof import('@huggingface/transformers');
     try {
       lib = await import('@huggingface/transformers');

@@ -3,10 +3,10 @@
  * by length and split across workers; a worker that dies fails its in-flight requests with
  * a retryable error and is replaced.
  *
- * One worker runs as a worker thread. More than one run as child processes: the
- * onnxruntime-node 1.21 binding aborts the whole process ("Cannot create a handle without a
- * HandleScope") once two JS threads of one process have loaded it, so each extra session
- * needs its own process. Parallelism inside one session comes from `intraOpThreads`.
+ * Workers are child processes by default. `isolation: 'thread'` runs one worker thread
+ * instead, but onnxruntime-node 1.21 may be loaded by only one JS thread per process for the
+ * life of the process (see ort-owner.ts), so a thread that dies is replaced by a process.
+ * Parallelism inside one session comes from `intraOpThreads`.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ import { Worker } from 'node:worker_threads';
 import { AppError, type ErrorCode } from '../../../shared/errors.ts';
 import type { Logger } from '../../../shared/runtime/logger.ts';
 import type { SentimentClassifier, SentimentProbs } from '../ports.ts';
+import { claimOnnxRuntime } from './ort-owner.ts';
 import type { ClassifierOptions } from './transformers-classifier.ts';
 
 const BOOTSTRAP = new URL('./ts-worker-bootstrap.mjs', import.meta.url);
@@ -69,6 +70,7 @@ interface Slot {
 
 export interface PoolOptions extends ClassifierOptions {
   workers: number;
+  isolation?: 'process' | 'thread';
   logger?: Logger;
 }
 
@@ -84,7 +86,11 @@ export class TransformersPool implements SentimentClassifier {
   static async start(options: PoolOptions): Promise<TransformersPool> {
     const pool = new TransformersPool(options);
     const n = Math.max(1, options.workers);
-    pool.slots = Array.from({ length: n }, () => pool.spawn());
+    if (options.isolation === 'thread') {
+      if (n !== 1) throw new AppError('CONFIG_INVALID', 'isolation "thread" runs exactly one worker');
+      claimOnnxRuntime('thread');
+    }
+    pool.slots = Array.from({ length: n }, (_, i) => pool.spawn(options.isolation === 'thread' && i === 0 ? 'thread' : 'process'));
     try {
       const ids = await Promise.all(pool.slots.map((s) => s.ready));
       [pool.name, pool.version] = ids[0].split('\u0000');
@@ -95,9 +101,9 @@ export class TransformersPool implements SentimentClassifier {
     return pool;
   }
 
-  private spawn(): Slot {
-    const { logger, workers, ...classifierOptions } = this.options;
-    const worker = workers > 1 ? processHost(classifierOptions) : threadHost(classifierOptions);
+  private spawn(kind: 'thread' | 'process'): Slot {
+    const { logger, workers: _workers, isolation: _isolation, ...classifierOptions } = this.options;
+    const worker = kind === 'thread' ? threadHost(classifierOptions) : processHost(classifierOptions);
     const pending = new Map<number, Pending>();
     let settleReady: { resolve: (n: string) => void; reject: (e: unknown) => void } | undefined;
     const ready = new Promise<string>((resolve, reject) => (settleReady = { resolve, reject }));
@@ -124,7 +130,8 @@ export class TransformersPool implements SentimentClassifier {
       if (!this.closed) {
         logger?.warn({ err }, 'transformers worker stopped; starting a new one');
         const i = this.slots.indexOf(slot);
-        if (i >= 0) this.slots[i] = this.spawn();
+        // A replacement is always a process: the dead thread's onnxruntime cannot be loaded again in this process.
+        if (i >= 0) this.slots[i] = this.spawn('process');
       }
     };
     worker.on('error', fail);

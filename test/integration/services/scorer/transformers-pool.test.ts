@@ -8,10 +8,10 @@ import { wordTokenizer } from '../../../../services/scorer/adapters/transformers
 import { emptyModel, predictLogits, softmax } from '../../../../services/scorer/domain/linear-model.ts';
 import { buildVocab } from '../../../../services/scorer/domain/model-files.ts';
 
-// Nothing in this file runs onnxruntime on the main thread: the sessions live in the workers.
+// Nothing in this file runs onnxruntime in this process: the sessions live in child processes.
 const TEXTS = ['Oil rises on supply fears and more words to make it longer', 'Talks progress, oil falls!', 'unseen', '', 'Brent', 'oil oil oil rises'];
 
-describe('inference workers', () => {
+describe('inference worker processes', () => {
   let dir: string;
   let vocab: string[];
   let model: ReturnType<typeof emptyModel>;
@@ -34,7 +34,7 @@ describe('inference workers', () => {
   };
 
   it.each([
-    ['one worker thread', 1],
+    ['one worker process', 1],
     ['three worker processes', 3],
   ])('%s: same answers as the reference, in input order', async (_, workers) => {
     const pool = await TransformersPool.start({ path: dir, workers, batchSize: 2 });

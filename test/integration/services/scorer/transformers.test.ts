@@ -64,6 +64,11 @@ describe('transformers.js backend with a generated model folder', () => {
     for (const p of probs) expect(p.negative + p.neutral + p.positive).toBeCloseTo(1, 5);
   });
 
+  it('will not hand onnxruntime to a worker thread once the main thread has it', async () => {
+    const { TransformersPool } = await import('../../../../services/scorer/adapters/transformers-pool.ts');
+    await expect(TransformersPool.start({ path: dir, workers: 1, isolation: 'thread' })).rejects.toMatchObject({ code: 'MODEL_LOAD_FAILED' });
+  });
+
   it('refuses a missing folder without reaching for the hub', async () => {
     await expect(TransformersClassifier.load({ path: join(dir, 'nope') })).rejects.toMatchObject({ code: 'MODEL_LOAD_FAILED' });
   });

@@ -13,7 +13,8 @@ describe('scorer config', () => {
   });
   it('fills transformer defaults and keeps remote loading off', () => {
     const c = scorerConfigSchema.parse({ transformers: { path: './models/finbert' } });
-    expect(c.transformers).toMatchObject({ path: './models/finbert', allowRemote: false, dtype: 'fp32', workers: 1, weight: 0.6 });
+    expect(c.transformers).toMatchObject({ path: './models/finbert', allowRemote: false, dtype: 'fp32', workers: 1, isolation: 'process', weight: 0.6 });
+    expect(scorerConfigSchema.safeParse({ transformers: { path: 'x', isolation: 'thread', workers: 2 } }).success).toBe(false);
   });
   it('rejects unknown keys and bad values', () => {
     expect(scorerConfigSchema.safeParse({ grupId: 'x' }).success).toBe(false);
