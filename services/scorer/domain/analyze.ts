@@ -374,6 +374,17 @@ function bindPredicate(items: Item[], t: Tokens, k: number, dualOk: boolean): Pa
   return best;
 }
 
+const CURRENCY: Record<string, string> = { eur: 'eur', euro: 'eur', euros: 'eur', '€': 'eur', meur: 'eur', usd: 'usd', $: 'usd', dollar: 'usd', dollars: 'usd', gbp: 'gbp', '£': 'gbp', pound: 'gbp', pounds: 'gbp', sek: 'sek', nok: 'nok', dkk: 'dkk', chf: 'chf', jpy: 'jpy', yen: 'jpy', rub: 'rub', roubles: 'rub', rubles: 'rub', cny: 'cny', rmb: 'cny', yuan: 'cny', inr: 'inr', rupees: 'inr' };
+
+/** The currency written next to a figure ("EUR 12 mn", "12 mln euro", "$ 17.7"), if any. */
+function currencyNear(t: Tokens, i: number): string | undefined {
+  for (const j of [i - 1, i + 1, i + 2]) {
+    const c = j >= 0 && j < t.low.length ? CURRENCY[t.low[j]] : undefined;
+    if (c) return c;
+  }
+  return undefined;
+}
+
 const UNIT: Record<string, number> = { mn: 1e6, million: 1e6, m: 1e6, mln: 1e6, bn: 1e9, billion: 1e9, b: 1e9, bln: 1e9, k: 1e3, thousand: 1e3, trillion: 1e12, tn: 1e12 };
 
 function numberAt(t: Tokens, i: number): number {
@@ -429,6 +440,10 @@ function compareFigures(items: Item[], t: Tokens, k: number): { d: number; consu
       continue;
     }
     if (x.kind === Kind.Num) {
+      // "EUR 12 mn ( USD 17.7 mn )" is a conversion, not last year's figure.
+      const ca = currencyNear(t, items[first].start);
+      const cb = currencyNear(t, x.start);
+      if (ca && cb && ca !== cb) return undefined;
       const a = numberAt(t, items[first].start);
       const b = numberAt(t, x.start) * refSign;
       if (!Number.isFinite(a) || !Number.isFinite(b) || a === b) return { d: 0, consumed };

@@ -18,6 +18,8 @@ describe('domain model: financial quantities', () => {
     ['Operating result improved to EUR 2.5 mn from a loss of EUR 1.1 mn', 'positive'],
     ['Pre-tax loss totalled EUR 0.3 mn compared to a profit of EUR 2.2 mn', 'negative'],
     ['Sales were flat compared with last year', 'neutral'],
+    // A figure in another currency in brackets is a conversion, not last year's figure.
+    ['Net sales were EUR 12 mln ( $ 17.7 mln ) in 2006 .', 'neutral'],
     ['The company has offices in Finland and Sweden', 'neutral'],
   ])('%s -> %s', (text, label) => {
     expect(sent(text)).toBe(label);
