@@ -26,6 +26,27 @@ describe('domain model: financial quantities', () => {
   });
 });
 
+describe('domain model: company-news sentences', () => {
+  it.each([
+    ["The company's net sales are expected to remain at the previous year's level .", 'neutral'],
+    ['Net sales rose by 2.7 % but operating profit fell 10 % .', 'negative'],
+    ['The company did not disclose the value of the deal .', 'neutral'],
+    ['Demand for steel has weakened considerably .', 'negative'],
+    ['Layoffs will affect 30 people .', 'negative'],
+    ['Acme posted a net loss of EUR 3 mn .', 'negative'],
+    ['Orders were down 12 % .', 'negative'],
+    ['Sales were up 12 % .', 'positive'],
+    ['Operating profit margin improved to 8.1 % from 6.5 % .', 'positive'],
+    ['The plant will close at the end of March , and 80 employees will lose their jobs .', 'negative'],
+    ['The company aims to cut costs by EUR 10 mn .', 'positive'],
+    ['Acme raised its stake in Beta to 30 % .', 'neutral'],
+    ['Revenue was boosted by strong demand in Asia .', 'positive'],
+    ['The transaction has no effect on the results .', 'neutral'],
+  ])('%s -> %s', (text, label) => {
+    expect(sent(text)).toBe(label);
+  });
+});
+
 describe('domain model: negation, contrast, hedges', () => {
   it('flips a negated cue', () => {
     expect(analyzeText('Profit did not rise').evidence.sentiment).toBeLessThan(0);
