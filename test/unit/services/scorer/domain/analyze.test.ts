@@ -42,6 +42,11 @@ describe('domain model: company-news sentences', () => {
     ['Acme raised its stake in Beta to 30 % .', 'neutral'],
     ['Revenue was boosted by strong demand in Asia .', 'positive'],
     ['The transaction has no effect on the results .', 'neutral'],
+    ['Competition has intensified in all markets .', 'negative'],
+    ['The company will close two stores in Helsinki .', 'negative'],
+    ['The result was burdened by the weak performance of the Russian unit .', 'negative'],
+    ['The decrease in net sales was mainly due to lower volumes .', 'negative'],
+    ['The increase in operating profit was mainly due to higher prices .', 'positive'],
   ])('%s -> %s', (text, label) => {
     expect(sent(text)).toBe(label);
   });
