@@ -16,30 +16,30 @@ export interface StoreOptions {
   requestTimeoutMs?: number;
 }
 
-// libchdb binds one data directory per process: every embedded store in a process shares one connection.
-let sharedChdb: { path: string; connection: ReturnType<typeof createChdbConnection>; refs: number } | undefined;
+// libchdb binds one data directory per process: stores in a process may open several connections, all on one folder.
+let openChdb: { path: string; connections: number } | undefined;
 
-function acquireChdb(path: string) {
+function openChdbConnection(path: string): { connection: ReturnType<typeof createChdbConnection>; release: () => Promise<void> } {
   const wanted = path === ':memory:' ? path : resolve(path);
-  if (sharedChdb && sharedChdb.path !== wanted) {
-    throw new AppError('CONFIG_INVALID', `the embedded store is already open at ${sharedChdb.path}; one process can use one chDB data folder (asked for ${wanted})`);
+  if (openChdb && openChdb.path !== wanted) {
+    throw new AppError('CONFIG_INVALID', `the embedded store is already open at ${openChdb.path}; one process can use one chDB data folder (asked for ${wanted})`);
   }
-  if (!sharedChdb) {
+  if (!openChdb) {
     if (wanted !== ':memory:') mkdirSync(wanted, { recursive: true });
-    sharedChdb = { path: wanted, connection: createChdbConnection({ path: wanted }), refs: 0 };
+    openChdb = { path: wanted, connections: 0 };
   }
-  sharedChdb.refs++;
-  return sharedChdb.connection;
-}
-
-async function releaseChdb(): Promise<void> {
-  if (!sharedChdb) return;
-  sharedChdb.refs--;
-  if (sharedChdb.refs <= 0) {
-    const { connection } = sharedChdb;
-    sharedChdb = undefined;
-    await connection.close();
-  }
+  const connection = createChdbConnection({ path: wanted });
+  openChdb.connections++;
+  let released = false;
+  return {
+    connection,
+    release: async () => {
+      if (released) return;
+      released = true;
+      if (openChdb && --openChdb.connections <= 0) openChdb = undefined;
+      await connection.close();
+    },
+  };
 }
 
 function isTransient(err: unknown): boolean {
@@ -83,13 +83,40 @@ function withSettings(sql: string, settings: Settings | undefined): string {
 export class ClickHouseStore implements Store {
   readonly kind: 'chdb' | 'server';
   readonly database: string;
-  private readonly client: ClickHouseClient;
+  private client: ClickHouseClient;
+  private releaseChdb?: () => Promise<void>;
+  private chdbPath?: string;
   private closed = false;
 
   private constructor(client: ClickHouseClient, kind: 'chdb' | 'server', database: string) {
     this.client = client;
     this.kind = kind;
     this.database = database;
+  }
+
+  private static chdbClient(path: string): { client: ClickHouseClient; release: () => Promise<void> } {
+    const { connection, release } = openChdbConnection(path);
+    return { client: createClient({ connection: connection as never, clickhouse_settings: { date_time_input_format: 'best_effort' } }), release };
+  }
+
+  /**
+   * chDB keeps the partial output of a query that failed mid-stream (a limit, a timeout, a throwIf)
+   * and prepends it to the next result on the same connection. After any error the embedded
+   * store swaps in a fresh connection (the new one opens before the old closes, so an in-memory
+   * engine never drops to zero connections and loses its data).
+   */
+  private async afterError(): Promise<void> {
+    if (this.kind !== 'chdb' || this.closed || !this.chdbPath) return;
+    const next = ClickHouseStore.chdbClient(this.chdbPath);
+    const previousRelease = this.releaseChdb;
+    this.client = next.client;
+    this.releaseChdb = next.release;
+    try {
+      await this.client.command({ query: `USE ${quoteIdent(this.database)}` });
+    } catch {
+      // The database may be gone (a test dropped it); qualified names keep working regardless.
+    }
+    await previousRelease?.().catch(() => undefined);
   }
 
   static async open(options: StoreOptions): Promise<ClickHouseStore> {
@@ -118,8 +145,11 @@ export class ClickHouseStore implements Store {
         await admin.close();
       }
     } else {
-      const client = createClient({ connection: acquireChdb(options.path ?? './data') as never, clickhouse_settings: { date_time_input_format: 'best_effort' } });
+      const path = options.path ?? './data';
+      const { client, release } = ClickHouseStore.chdbClient(path);
       store = new ClickHouseStore(client, 'chdb', options.database);
+      store.chdbPath = path;
+      store.releaseChdb = release;
     }
     if (store.kind === 'chdb') {
       await store.command(`CREATE DATABASE IF NOT EXISTS ${quoteIdent(options.database)}`);
@@ -142,6 +172,7 @@ export class ClickHouseStore implements Store {
       // `INSERT INTO t SETTINGS ... FORMAT JSONEachRow`: the client puts the table text right after INSERT INTO.
       await this.client.insert({ table: target + settingsClause(settings), values: rows, format: 'JSONEachRow' });
     } catch (err) {
+      await this.afterError();
       throw storeError(err, `insert into ${table}`);
     }
   }
@@ -156,6 +187,7 @@ export class ClickHouseStore implements Store {
       });
       return (await rs.json()) as T[];
     } catch (err) {
+      await this.afterError();
       throw storeError(err, 'query');
     }
   }
@@ -170,6 +202,7 @@ export class ClickHouseStore implements Store {
       });
       return await rs.text();
     } catch (err) {
+      await this.afterError();
       throw storeError(err, 'query');
     }
   }
@@ -178,6 +211,7 @@ export class ClickHouseStore implements Store {
     try {
       await this.client.command({ query: withSettings(sql, options.settings), query_params: options.params, abort_signal: options.signal });
     } catch (err) {
+      await this.afterError();
       throw storeError(err, 'command');
     }
   }
@@ -194,7 +228,7 @@ export class ClickHouseStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.kind === 'chdb') await releaseChdb();
+    if (this.kind === 'chdb') await this.releaseChdb?.();
     else await this.client.close();
   }
 }

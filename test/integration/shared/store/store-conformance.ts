@@ -97,6 +97,20 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
       expect((err as AppError).message).toMatch(/Limit for result exceeded/);
     });
 
+    it('does not let what a failed query had already produced reach the next query', async () => {
+      for (const format of ['JSONEachRow', 'CSVWithNames']) {
+        const err = await store.queryText(`SELECT number, throwIf(number = 300000, 'boom') AS t FROM numbers(400000)`, format, { settings: { max_block_size: 1000 } }).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(AppError);
+        expect(await store.queryText(`SELECT 42 AS x`, 'JSONEachRow')).toBe('{"x":42}\n');
+        const limited = await store.queryText(`SELECT number FROM numbers(100000)`, format, { settings: { max_result_rows: 10, result_overflow_mode: 'throw' } }).catch((e: unknown) => e);
+        expect(limited).toBeInstanceOf(AppError);
+        expect(await store.query(`SELECT 7 AS y`)).toEqual([{ y: 7 }]);
+      }
+      // The data written before the error is still there after the store changed connections.
+      const [v] = await store.query<{ n: string }>(`SELECT count() AS n FROM ${store.table('ticks')} WHERE symbol = 'CONF'`);
+      expect(Number(v.n)).toBe(2);
+    });
+
     it('quotes identifiers in table names', () => {
       expect(store.table('news')).toBe(`\`${store.database}\`.\`news\``);
       expect(store.table('we`ird')).toBe(`\`${store.database}\`.\`we\\\`ird\``);
