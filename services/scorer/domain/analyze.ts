@@ -35,9 +35,9 @@ export interface AnalyzeOptions {
 }
 
 const DEFAULTS: Required<Omit<AnalyzeOptions, 'sentimentThreshold'>> = { oilThreshold: 0.6, summaryWeight: 0.5 };
-const SHORT_T = Number(process.env.SHORT_T ?? 0.5);
-const LONG_T = Number(process.env.LONG_T ?? 0.9);
-const T_SLOPE = Number(process.env.T_SLOPE ?? 0.03);
+const SHORT_T = 0.5;
+const LONG_T = 0.9;
+const T_SLOPE = 0.03;
 
 // ------------------------------------------------------------------ compiled tables
 const GAZ = compileGazetteer();
@@ -324,7 +324,6 @@ function scan(items: Item[], t: Tokens, k: number, dir: 1 | -1, sense: Sense, du
     const dist = Math.abs(x.pos - p.pos);
     if (dist > (sense.win ?? WINDOW) + (found ? 2 : 0)) break;
     if (x.kind === Kind.Word && x.end - x.start === 1 && x.ent < 0 && (BARRIER.has(t.low[x.start]) || (dir === 1 && INTO.has(t.low[x.start])))) break;
-    if (found && dir === -1 && x.kind === Kind.Word && x.ent < 0 && !conceptOf(x) && !PREP.has(t.low[x.start]) && x.e?.mod !== 'skip') continue;
     const c = conceptOf(x);
     if (!c || !allowed(sense, c.cls) || x.used || x.asPred || (x.e?.senses && !dualOk)) continue;
     if (found) return [j, found[1]];
