@@ -38,7 +38,9 @@ async function measure(texts: string[], batch: number, minMs: number, fn: (batch
     const r = fn(b);
     if (r instanceof Promise) await r;
   };
-  for (let i = 0; i < Math.min(batches.length, 50); i++) await call(batches[i]);
+  // Warm up long enough for the JIT to settle, whatever the batch size.
+  const warm = performance.now();
+  for (let i = 0; performance.now() - warm < Math.min(500, minMs / 3); i++) await call(batches[i % batches.length]);
   const latencies: number[] = [];
   let done = 0;
   let k = 0;
