@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { registerCore } from './core.ts';
 import { registerDevBroker } from './dev-broker.ts';
+import { registerScorer } from './scorer.ts';
 import { registerFeeds } from './feeds.ts';
 import { registerStudy } from './study.ts';
 
 /** Each command group registers itself here. */
-export const COMMAND_GROUPS: ((program: Command) => void)[] = [registerCore, registerDevBroker, registerFeeds, registerStudy];
+export const COMMAND_GROUPS: ((program: Command) => void)[] = [registerCore, registerDevBroker, registerScorer, registerFeeds, registerStudy];

@@ -1,0 +1,39 @@
+import { type Command, Option } from 'commander';
+import { AppError } from '../../shared/errors.ts';
+import { formatEvalReport, runEval } from '../../services/scorer/eval.ts';
+import { formatTrainReport, runTrain } from '../../services/scorer/train.ts';
+
+function positiveInt(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new AppError('INPUT_INVALID', `--${name} must be a positive integer, got ${value}`);
+  return n;
+}
+
+export function registerScorer(program: Command): void {
+  program
+    .command('eval')
+    .description('measure a scorer on labeled sentences: accuracy, macro-F1, per-class precision and recall, confusion matrix')
+    .requiredOption('--input <file>', 'labeled file')
+    .addOption(new Option('--format <format>', "'csv' (text,label) or 'fpb' (one sentence@label per line, UTF-8 or Latin-1)").choices(['csv', 'fpb']).default('csv'))
+    .option('--model <model>', "'domain' (default), a model folder (the transformer alone) or ensemble:<folder> (as the service serves it)", 'domain')
+    .option('--json', 'print one JSON object {accuracy, macroF1, perClass, confusion, n}')
+    .addHelpText('after', '\nLabels negative|neutral|positive score sentiment; bearish|neutral|bullish score oil direction.')
+    .action(async (opts: { input: string; format: 'csv' | 'fpb'; model: string; json?: boolean }) => {
+      const report = await runEval({ input: opts.input, format: opts.format, model: opts.model, json: Boolean(opts.json) });
+      console.log(formatEvalReport(report));
+    });
+
+  program
+    .command('train')
+    .description('train a compact linear classifier (words and bigrams) from text,label rows and export it as a transformers.js model folder')
+    .requiredOption('--input <file>', 'CSV with columns text,label')
+    .requiredOption('--out <dir>', 'model folder to write (config.json, tokenizer.json, onnx/model.onnx)')
+    .option('--max-vocab <n>', 'largest vocabulary kept')
+    .option('--min-count <n>', 'drop words seen fewer times')
+    .addHelpText('after', '\nServe the result with scorer.transformers.path = <dir> in oilwire.config.json, or measure it with `oilwire eval --model <dir>`.')
+    .action(async (opts: { input: string; out: string; maxVocab?: string; minCount?: string }) => {
+      const report = await runTrain({ input: opts.input, out: opts.out, maxVocab: positiveInt('max-vocab', opts.maxVocab), minCount: positiveInt('min-count', opts.minCount) });
+      console.log(formatTrainReport(report));
+    });
+}
