@@ -6,6 +6,7 @@
  */
 import type { NewsImpact, NewsScored } from '../../../shared/contracts/events.ts';
 import type { Store } from '../../../shared/store/port.ts';
+import { NEWS_TIME_COLUMNS, scoredFromNewsRow } from '../../../shared/store/news-rows.ts';
 import { alertStreamPayload, streamKey } from '../stream/hub.ts';
 
 export interface StoredEvent {
@@ -24,32 +25,12 @@ export async function readStoredEvents(store: Store, fromMs: number, topics: Set
   const out: StoredEvent[] = [];
   if (topics.has('news.scored')) {
     const rows = await store.query<Record<string, unknown>>(
-      `SELECT *, toUnixTimestamp64Milli(published_at) AS p_ms, toUnixTimestamp64Milli(fetched_at) AS f_ms, toUnixTimestamp64Milli(scored_at) AS s_ms
+      `SELECT *, ${NEWS_TIME_COLUMNS}
        FROM ${store.table('news')} WHERE scored_at >= fromUnixTimestamp64Milli({from:Int64}) ORDER BY scored_at, id LIMIT {limit:UInt32}`,
       { params: { from: fromMs, limit } },
     );
     for (const r of rows) {
-      const event: NewsScored = {
-        schema: 'news.scored/v1',
-        id: String(r.id),
-        source: String(r.source),
-        url: (r.url as string | null) ?? null,
-        title: String(r.title),
-        summary: String(r.summary),
-        published_at: iso(r.p_ms as string),
-        published_precision: r.published_precision === 'date' ? 'date' : 'time',
-        fetched_at: iso(r.f_ms as string),
-        tags: (r.tags as string[]) ?? [],
-        sentiment: { label: r.sentiment_label as NewsScored['sentiment']['label'], score: num(r.sentiment_score), confidence: num(r.sentiment_confidence) },
-        oil_direction: { label: r.oil_direction as NewsScored['oil_direction']['label'], strength: num(r.oil_strength) },
-        topics: (r.topics as NewsScored['topics']) ?? [],
-        entities: (r.entities as string[]) ?? [],
-        relevance: num(r.relevance),
-        novelty: num(r.novelty),
-        cluster_id: String(r.cluster_id),
-        model: { name: String(r.model_name), version: String(r.model_version) },
-        scored_at: iso(r.s_ms as string),
-      };
+      const event = scoredFromNewsRow(r);
       out.push({ t: Number(r.s_ms), topic: 'news.scored', key: streamKey.scored(event), event });
     }
   }

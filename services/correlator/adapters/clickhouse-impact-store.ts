@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { NewsImpact, NewsScored, PriceTick } from '../../../shared/contracts/events.ts';
 import type { Store } from '../../../shared/store/port.ts';
+import { NEWS_TIME_COLUMNS, newsRowFromScored, scoredFromNewsRow, toClickHouseTime as toCh } from '../../../shared/store/news-rows.ts';
 import type { ImpactRepository, LateTick } from '../ports.ts';
 
-const toCh = (iso: string) => iso.replace('T', ' ').replace('Z', '');
 
 function token(prefix: string, ids: string[]): string {
   return prefix + ':' + createHash('sha256').update(ids.join('\n')).digest('hex');
@@ -15,30 +15,7 @@ export class ClickHouseImpactRepository implements ImpactRepository {
   async saveNews(articles: NewsScored[]): Promise<void> {
     await this.store.insert(
       'news_store',
-      articles.map((a) => ({
-        id: a.id,
-        source: a.source,
-        url: a.url,
-        title: a.title,
-        summary: a.summary,
-        published_at: toCh(a.published_at),
-        published_precision: a.published_precision,
-        fetched_at: toCh(a.fetched_at),
-        tags: a.tags,
-        sentiment_label: a.sentiment.label,
-        sentiment_score: a.sentiment.score,
-        sentiment_confidence: a.sentiment.confidence,
-        oil_direction: a.oil_direction.label,
-        oil_strength: a.oil_direction.strength,
-        topics: a.topics,
-        entities: a.entities,
-        relevance: a.relevance,
-        novelty: a.novelty,
-        cluster_id: a.cluster_id,
-        model_name: a.model.name,
-        model_version: a.model.version,
-        scored_at: toCh(a.scored_at),
-      })),
+      articles.map(newsRowFromScored),
       { dedupToken: token('news', articles.map((a) => `${a.id}@${a.scored_at}`)) },
     );
   }
@@ -117,7 +94,7 @@ export class ClickHouseImpactRepository implements ImpactRepository {
 
   async loadUnfinished(symbols: string[], horizons: string[], limit: number): Promise<{ article: NewsScored; done: string[] }[]> {
     const rows = await this.store.query<Record<string, unknown> & { done: string[] }>(
-      `SELECT n.*, arrayFilter(x -> x != '|', groupArray(concat(i.symbol, '|', i.horizon))) AS done
+      `SELECT n.*, ${NEWS_TIME_COLUMNS}, arrayFilter(x -> x != '|', groupArray(concat(i.symbol, '|', i.horizon))) AS done
        FROM ${this.store.table('news')} AS n
        LEFT JOIN (SELECT article_id, symbol, horizon FROM ${this.store.table('impact')}) AS i ON i.article_id = n.id
        GROUP BY ALL
@@ -125,30 +102,6 @@ export class ClickHouseImpactRepository implements ImpactRepository {
        ORDER BY n.published_at LIMIT {limit:UInt32}`,
       { params: { want: symbols.length * horizons.length, limit } },
     );
-    const iso = (v: unknown) => new Date(String(v).replace(' ', 'T') + 'Z').toISOString();
-    return rows.map((r) => ({
-      done: r.done,
-      article: {
-        schema: 'news.scored/v1',
-        id: String(r.id),
-        source: String(r.source),
-        url: (r.url as string | null) ?? null,
-        title: String(r.title),
-        summary: String(r.summary),
-        published_at: iso(r.published_at),
-        published_precision: r.published_precision === 'date' ? 'date' : 'time',
-        fetched_at: iso(r.fetched_at),
-        tags: r.tags as string[],
-        sentiment: { label: r.sentiment_label as 'neutral', score: Number(r.sentiment_score), confidence: Number(r.sentiment_confidence) },
-        oil_direction: { label: r.oil_direction as 'neutral', strength: Number(r.oil_strength) },
-        topics: r.topics as NewsScored['topics'],
-        entities: r.entities as string[],
-        relevance: Number(r.relevance),
-        novelty: Number(r.novelty),
-        cluster_id: String(r.cluster_id),
-        model: { name: String(r.model_name), version: String(r.model_version) },
-        scored_at: iso(r.scored_at),
-      },
-    }));
+    return rows.map((r) => ({ done: r.done, article: scoredFromNewsRow(r) }));
   }
 }
