@@ -9,7 +9,8 @@ import { systemClock, type Clock } from '../shared/runtime/clock.ts';
 import { createLogger, type Logger } from '../shared/runtime/logger.ts';
 import type { RunningService, ServiceName } from '../shared/runtime/service.ts';
 import { start as startIngestNews } from '../services/ingest-news/main.ts';
-import { start as startIngestPrices } from '../services/ingest-prices/main.ts';
+import { start as startIngestPrices, type IngestPricesOptions } from '../services/ingest-prices/main.ts';
+import { createProgressBar, type ProgressBar, type ProgressStream } from '../services/ingest-prices/adapters/progress-bar.ts';
 import { start as startScorer } from '../services/scorer/main.ts';
 import { start as startCorrelator } from '../services/correlator/main.ts';
 import { start as startApi } from '../services/api/main.ts';
@@ -80,13 +81,29 @@ export async function openRuntime(config: RootConfig, options: RuntimeOptions = 
 /** Consumers start before producers, so nothing is produced into a pipeline that is not listening yet. */
 export const START_ORDER: ServiceName[] = ['api', 'correlator', 'scorer', 'ingest-prices', 'ingest-news'];
 
-export async function startService(name: ServiceName, rt: Runtime): Promise<RunningService> {
+export interface StartOptions {
+  /** Where replays draw their progress bars (a terminal's stderr); nothing is drawn elsewhere. */
+  progress?: ProgressStream;
+}
+
+function replayProgress(stream: ProgressStream | undefined): IngestPricesOptions['onProgress'] {
+  if (!stream?.isTTY) return undefined;
+  const bars = new Map<string, ProgressBar>();
+  return (source, p) => {
+    let bar = bars.get(source.name);
+    if (!bar) bars.set(source.name, (bar = createProgressBar(stream, `replay ${source.name}`)));
+    if (p.done >= p.total) bar.finish(`${p.done} ${p.unit}`);
+    else bar.update(p.done, p.total, `${p.done}/${p.total} ${p.unit}`);
+  };
+}
+
+export async function startService(name: ServiceName, rt: Runtime, options: StartOptions = {}): Promise<RunningService> {
   const base = { bus: rt.bus, store: rt.store, logger: rt.logger, clock: rt.clock, metrics: rt.metrics };
   switch (name) {
     case 'ingest-news':
       return startIngestNews({ ...base, config: { ...rt.config.ingestNews, stateDir: ingestNewsStateDir(rt.config) } });
     case 'ingest-prices':
-      return startIngestPrices({ ...base, config: rt.config.ingestPrices });
+      return startIngestPrices({ ...base, config: rt.config.ingestPrices }, { onProgress: replayProgress(options.progress) });
     case 'scorer':
       return startScorer({ ...base, config: rt.config.scorer });
     case 'correlator':
@@ -96,10 +113,10 @@ export async function startService(name: ServiceName, rt: Runtime): Promise<Runn
   }
 }
 
-export async function startServices(names: ServiceName[], rt: Runtime): Promise<RunningService[]> {
+export async function startServices(names: ServiceName[], rt: Runtime, options: StartOptions = {}): Promise<RunningService[]> {
   const started: RunningService[] = [];
   try {
-    for (const name of START_ORDER.filter((n) => names.includes(n))) started.push(await startService(name, rt));
+    for (const name of START_ORDER.filter((n) => names.includes(n))) started.push(await startService(name, rt, options));
   } catch (err) {
     await stopServices(started);
     throw err;

@@ -23,7 +23,7 @@ async function runUntilSignal(base: RootConfig, kafka: string | undefined, names
   const { config, runtime, devBroker } = await chooseBus(base, kafka);
   if (devBroker) console.log(`embedded Kafka dev broker at ${devBroker.bootstrap}`);
   const rt = await openRuntime(config, runtime);
-  const services = await startServices(names, rt);
+  const services = await startServices(names, rt, { progress: process.stderr });
   const api = services.find((s) => s.name === 'api') as { url?: string } | undefined;
   console.log(`oilwire running: ${services.map((s) => s.name).join(', ')}${api?.url ? ` — dashboard and API at ${api.url}` : ''} (Ctrl-C to stop)`);
   const sig = await untilSignal();
