@@ -1,0 +1,123 @@
+import type { Admin } from 'kafkajs';
+import { Registry } from 'prom-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClickHouseImpactRepository } from '../../../services/correlator/adapters/clickhouse-impact-store.ts';
+import { start as startCorrelator } from '../../../services/correlator/main.ts';
+import { correlatorConfigSchema } from '../../../services/correlator/config.ts';
+import type { ImpactRepository } from '../../../services/correlator/ports.ts';
+import { start as startScorer } from '../../../services/scorer/main.ts';
+import { scorerConfigSchema } from '../../../services/scorer/config.ts';
+import { startDevBroker, type DevBroker } from '../../../shared/bus/dev-broker.ts';
+import type { KafkaBus } from '../../../shared/bus/kafka-bus.ts';
+import { publishEvents } from '../../../shared/bus/typed.ts';
+import { TOPICS, messageKey, type NewsScored } from '../../../shared/contracts/events.ts';
+import { AppError } from '../../../shared/errors.ts';
+import { systemClock } from '../../../shared/runtime/clock.ts';
+import type { RunningService } from '../../../shared/runtime/service.ts';
+import { openStore } from '../../../shared/store/clickhouse-store.ts';
+import { migrate } from '../../../shared/store/migrate.ts';
+import { quoteIdent, type Store } from '../../../shared/store/port.ts';
+import { randomName } from '../../helpers/pipeline.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
+import { brokerAdmin, committedCount, drained, fastKafkaBus, headlines, newsCounts, newsIdDiff, optimizeNews, testLogger, topicCount } from './helpers.ts';
+
+/** The correlator's real repository, with an outage switch: while it is on, writing news fails as an unreachable ClickHouse would. */
+class FlakyRepository implements ImpactRepository {
+  failing = false;
+  failures = 0;
+  constructor(private readonly inner: ImpactRepository) {}
+
+  async saveNews(articles: NewsScored[]): Promise<void> {
+    if (this.failing) {
+      this.failures++;
+      throw new AppError('STORE_UNAVAILABLE', 'injected outage: ClickHouse is unreachable');
+    }
+    await this.inner.saveNews(articles);
+  }
+  saveTicks: ImpactRepository['saveTicks'] = (t) => this.inner.saveTicks(t);
+  saveImpacts: ImpactRepository['saveImpacts'] = (i) => this.inner.saveImpacts(i);
+  saveLateTicks: ImpactRepository['saveLateTicks'] = (l) => this.inner.saveLateTicks(l);
+  loadTicks: ImpactRepository['loadTicks'] = (s, f, t) => this.inner.loadTicks(s, f, t);
+  loadUnfinished: ImpactRepository['loadUnfinished'] = (s, h, l) => this.inner.loadUnfinished(s, h, l);
+}
+
+/**
+ * Fault (c): the store fails for a while under the correlator, which consumes news.scored over the wire.
+ * The failing batches are retried and their offsets are not committed meanwhile; when the store is back
+ * every headline is written, once.
+ */
+describe('the store failing for a while under the correlator', () => {
+  let broker: DevBroker;
+  let admin: Admin;
+  let store: Store;
+  const buses: KafkaBus[] = [];
+  const services: RunningService[] = [];
+
+  beforeAll(async () => {
+    broker = await startDevBroker({ brokers: 3 });
+    admin = await brokerAdmin(broker.brokers);
+    store = await openStore({ path: ':memory:', database: randomName('flaky') });
+    await migrate(store);
+  });
+
+  afterAll(async () => {
+    for (const s of services.reverse()) await s.stop();
+    await Promise.all(buses.map((b) => b.close()));
+    await admin?.disconnect();
+    if (store) {
+      await store.command(`DROP DATABASE IF EXISTS ${quoteIdent(store.database)}`);
+      await store.close();
+    }
+    await broker?.stop();
+  });
+
+  it('retries without committing while the store is down, and loses nothing', async () => {
+    const BEFORE = 200;
+    const DURING = 300;
+    const N = BEFORE + DURING;
+    const news = headlines(N);
+    const group = 'oilwire-correlator-news';
+    const logger = testLogger('store-failure');
+    const bus = fastKafkaBus(broker, 'flaky-pipeline');
+    const producer = fastKafkaBus(broker, 'flaky-producer');
+    buses.push(bus, producer);
+    const repo = new FlakyRepository(new ClickHouseImpactRepository(store));
+    const deps = { bus, store, logger, clock: systemClock };
+    services.push(
+      ...(await Promise.all([
+        startCorrelator({ ...deps, config: correlatorConfigSchema.parse({}), metrics: new Registry() }, repo),
+        startScorer({ ...deps, config: scorerConfigSchema.parse({}), metrics: new Registry() }),
+      ])),
+    );
+
+    await publishEvents(producer, TOPICS.newsRaw, news.slice(0, BEFORE), messageKey.newsRaw);
+    await waitFor(async () => (await topicCount(admin, TOPICS.newsScored)) === BEFORE && (await drained(admin, group, TOPICS.newsScored)), {
+      timeoutMs: 30_000,
+      intervalMs: 100,
+      message: 'the first headlines scored, stored and committed',
+    });
+    expect(await committedCount(admin, group, TOPICS.newsScored)).toBe(BEFORE);
+    expect((await newsCounts(store)).distinct).toBe(BEFORE);
+
+    repo.failing = true;
+    await publishEvents(producer, TOPICS.newsRaw, news.slice(BEFORE), messageKey.newsRaw);
+    // The scorer is unaffected: everything reaches news.scored, and the correlator keeps failing on it.
+    await waitFor(async () => (await topicCount(admin, TOPICS.newsScored)) === N && repo.failures >= 10, {
+      timeoutMs: 30_000,
+      intervalMs: 50,
+      message: () => `news.scored complete and at least 10 failed writes (${repo.failures})`,
+    });
+    expect(await committedCount(admin, group, TOPICS.newsScored)).toBe(BEFORE);
+    const failuresSeen = repo.failures;
+    await waitFor(() => repo.failures >= failuresSeen + 5, { timeoutMs: 30_000, message: 'the consumer to keep retrying' });
+    expect(await committedCount(admin, group, TOPICS.newsScored)).toBe(BEFORE);
+    expect((await newsCounts(store)).distinct).toBe(BEFORE);
+
+    repo.failing = false;
+    await waitFor(() => drained(admin, group, TOPICS.newsScored), { timeoutMs: 30_000, intervalMs: 100, message: 'everything committed once the store is back' });
+    expect(await committedCount(admin, group, TOPICS.newsScored)).toBe(N);
+    expect(await newsIdDiff(store, news.map((n) => n.id))).toEqual({ missing: [], extra: 0 });
+    await optimizeNews(store);
+    expect(await newsCounts(store)).toEqual({ view: N, distinct: N, raw: N });
+  });
+});
