@@ -14,7 +14,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   api: async () => (await import('./api.ts')).benchApi,
   scorer: async () => (await import('./scorer.ts')).benchScorer,
   prices: async () => (await import('./prices.ts')).benchPrices,
-  // kafka: registered when bench/kafka.ts lands
+  kafka: async () => (await import('./kafka.ts')).benchKafka,
 };
 
 function arg(name: string): string | undefined {

@@ -36,6 +36,10 @@ export const busConfigSchema = z
     sendTimeoutMs: z.number().int().positive().max(600_000).default(10_000),
     /** Idempotent producer: for a real cluster; the dev broker cannot serve it. */
     idempotent: z.boolean().default(false),
+    /** Consumer group timing (kafkajs defaults 30 s, 3 s, 60 s): a shorter session hands a dead member's partitions over sooner. */
+    sessionTimeoutMs: z.number().int().min(1000).max(600_000).optional(),
+    heartbeatIntervalMs: z.number().int().min(100).max(60_000).optional(),
+    rebalanceTimeoutMs: z.number().int().min(1000).max(600_000).optional(),
   })
   .superRefine((c, ctx) => {
     if (c.kind === 'kafka' && c.brokers.length === 0) ctx.addIssue({ code: 'custom', path: ['brokers'], message: 'kafka needs at least one broker (host:port)' });
@@ -63,6 +67,9 @@ export async function openBus(config: BusConfigInput = {}, logger?: Logger, deps
     clientId: c.clientId,
     sendTimeoutMs: c.sendTimeoutMs,
     idempotent: c.idempotent,
+    sessionTimeoutMs: c.sessionTimeoutMs,
+    heartbeatIntervalMs: c.heartbeatIntervalMs,
+    rebalanceTimeoutMs: c.rebalanceTimeoutMs,
     logger,
     createTopics: deps.createTopics,
   });
