@@ -1,19 +1,12 @@
-import type { Admin } from 'kafkajs';
 import { Registry } from 'prom-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { start as startCorrelator, type CorrelatorService } from '../../../services/correlator/main.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { start as startCorrelator } from '../../../services/correlator/main.ts';
 import { correlatorConfigSchema } from '../../../services/correlator/config.ts';
-import { startDevBroker, type DevBroker } from '../../../shared/bus/dev-broker.ts';
-import type { KafkaBus } from '../../../shared/bus/kafka-bus.ts';
 import { publishEvents } from '../../../shared/bus/typed.ts';
 import { TOPICS, messageKey } from '../../../shared/contracts/events.ts';
 import { systemClock } from '../../../shared/runtime/clock.ts';
-import { openStore } from '../../../shared/store/clickhouse-store.ts';
-import { migrate } from '../../../shared/store/migrate.ts';
-import { quoteIdent, type Store } from '../../../shared/store/port.ts';
-import { randomName } from '../../helpers/pipeline.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
-import { brokerAdmin, drained, fastKafkaBus, headlines, newsCounts, newsIdDiff, optimizeNews, testLogger, topicCount } from '../../integration/kafka/helpers.ts';
+import { drained, headlines, newsCounts, newsIdDiff, optimizeNews, testLogger, topicCount, useWireHarness } from '../../integration/kafka/helpers.ts';
 import { killAll, startService, stopService } from './helpers.ts';
 
 /**
@@ -23,29 +16,11 @@ import { killAll, startService, stopService } from './helpers.ts';
  * with every headline exactly once.
  */
 describe('kill -9 of the scorer process mid-stream, then a restart', () => {
-  let broker: DevBroker;
-  let admin: Admin;
-  let store: Store;
-  const buses: KafkaBus[] = [];
-  let correlator: CorrelatorService | undefined;
-
-  beforeAll(async () => {
-    broker = await startDevBroker({ brokers: 3 });
-    admin = await brokerAdmin(broker.brokers);
-    store = await openStore({ path: ':memory:', database: randomName('kill') });
-    await migrate(store);
-  });
+  const wire = useWireHarness('kill');
 
   afterAll(async () => {
+    // Before the harness teardown: child processes go before the broker they talk to.
     await killAll();
-    await correlator?.stop();
-    await Promise.all(buses.map((b) => b.close()));
-    await admin?.disconnect();
-    if (store) {
-      await store.command(`DROP DATABASE IF EXISTS ${quoteIdent(store.database)}`);
-      await store.close();
-    }
-    await broker?.stop();
   });
 
   it('every headline ends up scored exactly once in ClickHouse', { timeout: 150_000 }, async () => {
@@ -53,12 +28,12 @@ describe('kill -9 of the scorer process mid-stream, then a restart', () => {
     const news = headlines(N);
     const ids = news.map((n) => n.id);
     const logger = testLogger('scorer-kill');
-    const correlatorBus = fastKafkaBus(broker, 'kill-correlator');
-    const producer = fastKafkaBus(broker, 'kill-producer');
-    buses.push(correlatorBus, producer);
+    const { broker, admin, store } = wire;
+    const correlatorBus = wire.bus('kill-correlator');
+    const producer = wire.bus('kill-producer');
     const [first] = await Promise.all([
       startService('scorer', broker.bootstrap, { name: 'scorer#1' }),
-      startCorrelator({ bus: correlatorBus, store, config: correlatorConfigSchema.parse({}), logger, clock: systemClock, metrics: new Registry() }).then((c) => (correlator = c)),
+      startCorrelator({ bus: correlatorBus, store, config: correlatorConfigSchema.parse({}), logger, clock: systemClock, metrics: new Registry() }).then((c) => wire.services.push(c)),
     ]);
     const half = N / 2;
     for (let i = 0; i < half; i += 250) await publishEvents(producer, TOPICS.newsRaw, news.slice(i, i + 250), messageKey.newsRaw);

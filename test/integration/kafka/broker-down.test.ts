@@ -1,24 +1,16 @@
-import type { Admin } from 'kafkajs';
 import { Registry } from 'prom-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { start as startCorrelator } from '../../../services/correlator/main.ts';
 import { correlatorConfigSchema } from '../../../services/correlator/config.ts';
 import { start as startScorer } from '../../../services/scorer/main.ts';
 import { scorerConfigSchema } from '../../../services/scorer/config.ts';
-import { startDevBroker, type DevBroker } from '../../../shared/bus/dev-broker.ts';
-import type { KafkaBus } from '../../../shared/bus/kafka-bus.ts';
 import { publishEvents } from '../../../shared/bus/typed.ts';
 import { TOPICS, messageKey } from '../../../shared/contracts/events.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { systemClock } from '../../../shared/runtime/clock.ts';
-import type { RunningService } from '../../../shared/runtime/service.ts';
-import { openStore } from '../../../shared/store/clickhouse-store.ts';
-import { migrate } from '../../../shared/store/migrate.ts';
-import { quoteIdent, type Store } from '../../../shared/store/port.ts';
 import { kcatRead } from '../../e2e/kafka/helpers.ts';
-import { randomName } from '../../helpers/pipeline.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
-import { brokerAdmin, drained, fastKafkaBus, headlines, newsCounts, newsIdDiff, optimizeNews, testLogger } from './helpers.ts';
+import { drained, headlines, newsCounts, newsIdDiff, optimizeNews, testLogger, useWireHarness } from './helpers.ts';
 
 /**
  * Fault (b): the broker leading part of news.raw goes down while headlines are being produced. Each send
@@ -26,30 +18,12 @@ import { brokerAdmin, drained, fastKafkaBus, headlines, newsCounts, newsIdDiff, 
  * back every headline goes through scorer and correlator (in this process, over the wire) into the store once.
  */
 describe('a broker down for several seconds while producing', () => {
-  let broker: DevBroker;
-  let admin: Admin;
-  let store: Store;
-  const buses: KafkaBus[] = [];
-  const services: RunningService[] = [];
+  const wire = useWireHarness('down');
   let downId: number | undefined;
 
-  beforeAll(async () => {
-    broker = await startDevBroker({ brokers: 3 });
-    admin = await brokerAdmin(broker.brokers);
-    store = await openStore({ path: ':memory:', database: randomName('down') });
-    await migrate(store);
-  });
-
   afterAll(async () => {
-    if (downId !== undefined) await broker.brokerUp(downId).catch(() => {});
-    for (const s of services.reverse()) await s.stop();
-    await Promise.all(buses.map((b) => b.close()));
-    await admin?.disconnect();
-    if (store) {
-      await store.command(`DROP DATABASE IF EXISTS ${quoteIdent(store.database)}`);
-      await store.close();
-    }
-    await broker?.stop();
+    // Registered after the harness, so it runs before the harness tears the broker down.
+    if (downId !== undefined) await wire.broker.brokerUp(downId).catch(() => {});
   });
 
   it('sends fail at their deadline instead of hanging, nothing is lost, and progress resumes once the broker is back', async () => {
@@ -57,11 +31,11 @@ describe('a broker down for several seconds while producing', () => {
     const CHUNK = 25;
     const news = headlines(N);
     const logger = testLogger('broker-down');
+    const { broker, admin, store } = wire;
     const deps = { store, logger, clock: systemClock };
-    const pipelineBus = fastKafkaBus(broker, 'down-pipeline', { sendTimeoutMs: 2_000 });
-    const producer = fastKafkaBus(broker, 'down-producer', { sendTimeoutMs: 1_000 });
-    buses.push(pipelineBus, producer);
-    services.push(
+    const pipelineBus = wire.bus('down-pipeline', { sendTimeoutMs: 2_000 });
+    const producer = wire.bus('down-producer', { sendTimeoutMs: 1_000 });
+    wire.services.push(
       ...(await Promise.all([
         startCorrelator({ ...deps, bus: pipelineBus, config: correlatorConfigSchema.parse({}), metrics: new Registry() }),
         startScorer({ ...deps, bus: pipelineBus, config: scorerConfigSchema.parse({}), metrics: new Registry() }),

@@ -4,12 +4,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
-import type { DevBroker } from '../../../shared/bus/dev-broker.ts';
+import { afterAll, beforeAll } from 'vitest';
+import { startDevBroker, type DevBroker } from '../../../shared/bus/dev-broker.ts';
 import { KafkaBus, type KafkaBusOptions } from '../../../shared/bus/kafka-bus.ts';
 import type { NewsRaw } from '../../../shared/contracts/events.ts';
 import { articleId } from '../../../shared/contracts/ids.ts';
 import { createLogger } from '../../../shared/runtime/logger.ts';
-import type { Store } from '../../../shared/store/port.ts';
+import { openStore } from '../../../shared/store/clickhouse-store.ts';
+import { migrate } from '../../../shared/store/migrate.ts';
+import { quoteIdent, type Store } from '../../../shared/store/port.ts';
+import { randomName } from '../../helpers/pipeline.ts';
 
 export const testLogger = (name: string) => createLogger({ level: process.env.OILWIRE_TEST_LOG ?? 'silent', name });
 
@@ -120,4 +124,62 @@ export async function newsIdDiff(store: Store, ids: string[]): Promise<{ missing
   const have = new Set(rows.map((r) => r.id));
   const want = new Set(ids);
   return { missing: ids.filter((id) => !have.has(id)), extra: [...have].filter((id) => !want.has(id)).length };
+}
+
+export interface WireHarness {
+  readonly broker: DevBroker;
+  readonly admin: Admin;
+  readonly store: Store;
+  /** Services started by the test; stopped first at teardown, last started first. */
+  readonly services: { stop(): Promise<void> }[];
+  /** A KafkaBus on this harness's broker, closed at teardown. */
+  bus(clientId: string, extra?: Partial<KafkaBusOptions>): KafkaBus;
+}
+
+/**
+ * The setup every wire test shares: its own dev broker (the project's topic names are fixed, so one broker
+ * per file is the isolation), an admin client and a fresh migrated database, torn down in reverse order.
+ * A test file's own afterAll hooks, registered after this call, run before this teardown.
+ */
+export function useWireHarness(name: string): WireHarness {
+  const state: { broker?: DevBroker; admin?: Admin; store?: Store } = {};
+  const buses: KafkaBus[] = [];
+  const services: { stop(): Promise<void> }[] = [];
+  beforeAll(async () => {
+    state.broker = await startDevBroker({ brokers: 3 });
+    state.admin = await brokerAdmin(state.broker.brokers);
+    state.store = await openStore({ path: ':memory:', database: randomName(name) });
+    await migrate(state.store);
+  });
+  afterAll(async () => {
+    for (const s of services.reverse()) await s.stop();
+    await Promise.all(buses.map((b) => b.close()));
+    await state.admin?.disconnect();
+    if (state.store) {
+      await state.store.command(`DROP DATABASE IF EXISTS ${quoteIdent(state.store.database)}`);
+      await state.store.close();
+    }
+    await state.broker?.stop();
+  });
+  const need = <T>(v: T | undefined, what: string): T => {
+    if (v === undefined) throw new Error(`wire harness: ${what} is not ready (used outside a test?)`);
+    return v;
+  };
+  return {
+    get broker() {
+      return need(state.broker, 'broker');
+    },
+    get admin() {
+      return need(state.admin, 'admin');
+    },
+    get store() {
+      return need(state.store, 'store');
+    },
+    services,
+    bus(clientId, extra) {
+      const bus = fastKafkaBus(need(state.broker, 'broker'), clientId, extra);
+      buses.push(bus);
+      return bus;
+    },
+  };
 }

@@ -1,25 +1,17 @@
-import type { Admin } from 'kafkajs';
 import { Registry } from 'prom-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ClickHouseImpactRepository } from '../../../services/correlator/adapters/clickhouse-impact-store.ts';
 import { start as startCorrelator } from '../../../services/correlator/main.ts';
 import { correlatorConfigSchema } from '../../../services/correlator/config.ts';
 import type { ImpactRepository } from '../../../services/correlator/ports.ts';
 import { start as startScorer } from '../../../services/scorer/main.ts';
 import { scorerConfigSchema } from '../../../services/scorer/config.ts';
-import { startDevBroker, type DevBroker } from '../../../shared/bus/dev-broker.ts';
-import type { KafkaBus } from '../../../shared/bus/kafka-bus.ts';
 import { publishEvents } from '../../../shared/bus/typed.ts';
 import { TOPICS, messageKey, type NewsScored } from '../../../shared/contracts/events.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { systemClock } from '../../../shared/runtime/clock.ts';
-import type { RunningService } from '../../../shared/runtime/service.ts';
-import { openStore } from '../../../shared/store/clickhouse-store.ts';
-import { migrate } from '../../../shared/store/migrate.ts';
-import { quoteIdent, type Store } from '../../../shared/store/port.ts';
-import { randomName } from '../../helpers/pipeline.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
-import { brokerAdmin, committedCount, drained, fastKafkaBus, headlines, newsCounts, newsIdDiff, optimizeNews, testLogger, topicCount } from './helpers.ts';
+import { committedCount, drained, headlines, newsCounts, newsIdDiff, optimizeNews, testLogger, topicCount, useWireHarness } from './helpers.ts';
 
 /** The correlator's real repository, with an outage switch: while it is on, writing news fails as an unreachable ClickHouse would. */
 class FlakyRepository implements ImpactRepository {
@@ -47,29 +39,7 @@ class FlakyRepository implements ImpactRepository {
  * every headline is written, once.
  */
 describe('the store failing for a while under the correlator', () => {
-  let broker: DevBroker;
-  let admin: Admin;
-  let store: Store;
-  const buses: KafkaBus[] = [];
-  const services: RunningService[] = [];
-
-  beforeAll(async () => {
-    broker = await startDevBroker({ brokers: 3 });
-    admin = await brokerAdmin(broker.brokers);
-    store = await openStore({ path: ':memory:', database: randomName('flaky') });
-    await migrate(store);
-  });
-
-  afterAll(async () => {
-    for (const s of services.reverse()) await s.stop();
-    await Promise.all(buses.map((b) => b.close()));
-    await admin?.disconnect();
-    if (store) {
-      await store.command(`DROP DATABASE IF EXISTS ${quoteIdent(store.database)}`);
-      await store.close();
-    }
-    await broker?.stop();
-  });
+  const wire = useWireHarness('flaky');
 
   it('retries without committing while the store is down, and loses nothing', async () => {
     const BEFORE = 200;
@@ -78,12 +48,12 @@ describe('the store failing for a while under the correlator', () => {
     const news = headlines(N);
     const group = 'oilwire-correlator-news';
     const logger = testLogger('store-failure');
-    const bus = fastKafkaBus(broker, 'flaky-pipeline');
-    const producer = fastKafkaBus(broker, 'flaky-producer');
-    buses.push(bus, producer);
+    const { admin, store } = wire;
+    const bus = wire.bus('flaky-pipeline');
+    const producer = wire.bus('flaky-producer');
     const repo = new FlakyRepository(new ClickHouseImpactRepository(store));
     const deps = { bus, store, logger, clock: systemClock };
-    services.push(
+    wire.services.push(
       ...(await Promise.all([
         startCorrelator({ ...deps, config: correlatorConfigSchema.parse({}), metrics: new Registry() }, repo),
         startScorer({ ...deps, config: scorerConfigSchema.parse({}), metrics: new Registry() }),
