@@ -1,10 +1,11 @@
 -- Analyst views over the impact rows (one row per article, symbol and horizon, latest
 -- version). See docs/sql-cookbook.md for what each column means and example queries.
 --
--- Headlines measured from the same event (the same start on the trading clock: every
--- date-only headline of a day, or several headlines in one weekend) share one price move,
--- so the statistics count each event once per group: a day with forty headlines is one
--- observation, not forty, and the t statistics are not inflated by repetition.
+-- Headlines measured over the same price move share one observation: an event is the
+-- measured move itself, (pre_ts, post_ts) for a symbol and horizon. With daily prices a
+-- Saturday, a Sunday and a Monday headline all measure Friday's close to Monday's close, and
+-- a day with forty date-only headlines is one observation, not forty, so the t statistics
+-- are not inflated by repetition.
 --
 --   n                headlines in the group
 --   events           distinct events (price moves) in the group
@@ -43,7 +44,8 @@ FROM
     horizon,
     min(horizon_seconds) AS horizon_seconds,
     topic,
-    event_ts,
+    pre_ts,
+    post_ts,
     count() AS headlines,
     avg(return_bps) AS ret,
     avg(abnormal_bps) AS car,
@@ -53,7 +55,7 @@ FROM
     sumIf(if(oil_direction = 'bullish', return_bps, -return_bps), oil_direction IN ('bullish', 'bearish')) AS signed
   FROM {db}.impact_store FINAL
   ARRAY JOIN if(empty(topics), ['none'], CAST(topics, 'Array(String)')) AS topic
-  GROUP BY symbol, horizon, topic, event_ts
+  GROUP BY symbol, horizon, topic, pre_ts, post_ts
 )
 GROUP BY symbol, horizon, topic;
 
@@ -80,7 +82,8 @@ FROM
     horizon,
     min(horizon_seconds) AS horizon_seconds,
     oil_direction,
-    event_ts,
+    pre_ts,
+    post_ts,
     count() AS headlines,
     avg(return_bps) AS ret,
     avg(abnormal_bps) AS car,
@@ -89,7 +92,7 @@ FROM
     countIf((oil_direction = 'bullish' AND return_bps > 0) OR (oil_direction = 'bearish' AND return_bps < 0)) AS hits,
     sumIf(if(oil_direction = 'bullish', return_bps, -return_bps), oil_direction IN ('bullish', 'bearish')) AS signed
   FROM {db}.impact_store FINAL
-  GROUP BY symbol, horizon, oil_direction, event_ts
+  GROUP BY symbol, horizon, oil_direction, pre_ts, post_ts
 )
 GROUP BY symbol, horizon, oil_direction;
 
@@ -116,7 +119,8 @@ FROM
     horizon,
     min(horizon_seconds) AS horizon_seconds,
     source,
-    event_ts,
+    pre_ts,
+    post_ts,
     count() AS headlines,
     avg(return_bps) AS ret,
     avg(abnormal_bps) AS car,
@@ -125,7 +129,7 @@ FROM
     countIf((oil_direction = 'bullish' AND return_bps > 0) OR (oil_direction = 'bearish' AND return_bps < 0)) AS hits,
     sumIf(if(oil_direction = 'bullish', return_bps, -return_bps), oil_direction IN ('bullish', 'bearish')) AS signed
   FROM {db}.impact_store FINAL
-  GROUP BY symbol, horizon, source, event_ts
+  GROUP BY symbol, horizon, source, pre_ts, post_ts
 )
 GROUP BY symbol, horizon, source;
 
