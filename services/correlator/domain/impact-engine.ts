@@ -272,8 +272,12 @@ export class ImpactEngine {
         const sep = key.lastIndexOf('|');
         const symbol = key.slice(0, sep);
         const h = key.slice(sep + 1) as HorizonLabel;
-        const series = this.series.get(symbol)!;
         const wm = wmOf(symbol);
+        // An intraday horizon counts trading time, which never runs ahead of wall time: until the watermark
+        // passes publication + horizon the result cannot be due, and the calendar need not be consulted.
+        // (Cheap enough to run for every pending article on every batch; '1d' counts a session and is always measured.)
+        if (h !== '1d' && wm < p.publishedTs + HORIZONS[h] * 1000 && wm - p.publishedTs <= this.options.maxPendingAgeMs) continue;
+        const series = this.series.get(symbol)!;
         const outcome = measureImpact(series, p.publishedTs, HORIZONS[h] * 1000, wm, this.options.volatilityWindows, this.calendar);
         if (outcome.status === 'pending') {
           if (wm - p.publishedTs > this.options.maxPendingAgeMs) {
