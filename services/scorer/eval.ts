@@ -7,7 +7,7 @@ import { AppError } from '../../shared/errors.ts';
 import { TransformersClassifier } from './adapters/transformers-classifier.ts';
 import { analyzeText } from './domain/analyze.ts';
 import { combine } from './domain/ensemble.ts';
-import { SENTIMENT_LABELS, computeMetrics, parseFpb, parseLabeledCsv, type ClassMetrics, type LabeledText } from './domain/eval-core.ts';
+import { SENTIMENT_LABELS, computeMetrics, parseFpb, parseLabeledCsv, type LabeledText, type Metrics } from './domain/eval-core.ts';
 import { readInput } from './train.ts';
 
 export interface EvalOptions {
@@ -18,13 +18,7 @@ export interface EvalOptions {
   json?: boolean;
 }
 
-export interface EvalReport {
-  n: number;
-  accuracy: number;
-  macroF1: number;
-  perClass: Record<string, ClassMetrics>;
-  confusion: Record<string, Record<string, number>>;
-  labels: string[];
+export interface EvalReport extends Metrics {
   target: 'sentiment' | 'oil_direction';
   model: string;
   format: 'csv' | 'fpb';

@@ -1,17 +1,6 @@
 import type { NewsScored } from '../../../shared/contracts/events.ts';
 import type { RawTick } from './parse-prices.ts';
-
-/** mulberry32: small, fast and reproducible from a seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../../shared/runtime/seeded-random.ts';
 
 function gaussian(rand: () => number): number {
   const u = Math.max(rand(), 1e-12);

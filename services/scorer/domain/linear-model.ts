@@ -6,6 +6,7 @@
  */
 import { AppError } from '../../../shared/errors.ts';
 import { encodeModel, type Graph } from './onnx-proto.ts';
+import { seededRandom } from '../../../shared/runtime/seeded-random.ts';
 
 /** Multiplier of the bigram hash; the graph computes `(a * P + b) mod buckets` in int64. */
 export const BIGRAM_PRIME = 1_000_003;
@@ -64,17 +65,6 @@ export interface TrainOptions {
   seed?: number;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Multinomial logistic regression by Adagrad over sparse features (unigram ids and bigram
  * buckets, each scaled by 1/length). Deterministic for the same data and seed.
@@ -109,7 +99,7 @@ export function trainLinear(docs: { ids: ArrayLike<number>; label: number }[], m
   const b = new Float32Array(L);
   const gb = new Float32Array(L).fill(1e-8);
   const order = docs.map((_, i) => i);
-  const rand = mulberry32(options.seed ?? 42);
+  const rand = seededRandom(options.seed ?? 42);
   const z = new Array<number>(L);
   for (let epoch = 0; epoch < epochs; epoch++) {
     for (let i = order.length - 1; i > 0; i--) {
