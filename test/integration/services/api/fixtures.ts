@@ -1,29 +1,21 @@
 import type { NewsImpact, NewsScored } from '../../../../shared/contracts/events.ts';
+import { scoredNews } from '../../../helpers/events.ts';
 
 export function scoredEvent(i: number, over: Partial<NewsScored> = {}): NewsScored {
   const at = Date.parse('2026-06-01T09:00:00Z') + i * 60_000;
-  return {
-    schema: 'news.scored/v1',
+  return scoredNews({
     id: `article-${String(i).padStart(4, '0')}`,
-    source: 'wire',
-    url: null,
     title: `headline ${i}`,
-    summary: '',
-    published_at: new Date(at).toISOString(),
-    published_precision: 'time',
-    fetched_at: new Date(at + 1000).toISOString(),
-    tags: [],
-    sentiment: { label: 'neutral', score: 0, confidence: 0.5 },
-    oil_direction: { label: 'neutral', strength: 0 },
-    topics: ['mediation'],
-    entities: [],
-    relevance: 70,
-    novelty: 100,
     cluster_id: `c${i}`,
-    model: { name: 'test', version: '1' },
+    published_at: new Date(at).toISOString(),
+    fetched_at: new Date(at + 1000).toISOString(),
     scored_at: new Date(at + 2000).toISOString(),
+    sentiment: { label: 'neutral', score: 0, confidence: 0.5 },
+    topics: ['mediation'],
+    relevance: 70,
+    model: { name: 'test', version: '1' },
     ...over,
-  };
+  });
 }
 
 export function impactEvent(i: number, over: Partial<NewsImpact> = {}): NewsImpact {

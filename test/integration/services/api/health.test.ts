@@ -9,33 +9,25 @@ import type { Store } from '../../../../shared/store/port.ts';
 import { apiConfigSchema } from '../../../../services/api/config.ts';
 import { start, type ApiService } from '../../../../services/api/main.ts';
 import { dropTestStore, openTestStore, waitFor } from './helpers.ts';
+import { scoredNews } from '../../../helpers/events.ts';
 
 let store: Store;
 let bus: MemoryBus;
 let api: ApiService;
 const registry = new Registry();
 
-const scored = (i: number): NewsScored => ({
-  schema: 'news.scored/v1',
-  id: `article-${String(i).padStart(4, '0')}`,
-  source: 'wire',
-  url: null,
-  title: `headline ${i}`,
-  summary: '',
-  published_at: new Date(Date.now() - 60_000).toISOString(),
-  published_precision: 'time',
-  fetched_at: new Date(Date.now() - 2000).toISOString(),
-  tags: [],
-  sentiment: { label: 'neutral', score: 0, confidence: 0.5 },
-  oil_direction: { label: 'neutral', strength: 0 },
-  topics: [],
-  entities: [],
-  relevance: 10,
-  novelty: 100,
-  cluster_id: `c${i}`,
-  model: { name: 'test', version: '1' },
-  scored_at: new Date(Date.now() - 1000).toISOString(),
-});
+const scored = (i: number): NewsScored =>
+  scoredNews({
+    id: `article-${String(i).padStart(4, '0')}`,
+    title: `headline ${i}`,
+    cluster_id: `c${i}`,
+    published_at: new Date(Date.now() - 60_000).toISOString(),
+    fetched_at: new Date(Date.now() - 2000).toISOString(),
+    scored_at: new Date(Date.now() - 1000).toISOString(),
+    sentiment: { label: 'neutral', score: 0, confidence: 0.5 },
+    relevance: 10,
+    model: { name: 'test', version: '1' },
+  });
 
 beforeAll(async () => {
   store = await openTestStore();

@@ -13,6 +13,7 @@ import { correlatorConfigSchema } from '../../../../services/correlator/config.t
 import { start, type CorrelatorService } from '../../../../services/correlator/main.ts';
 import { randomName } from '../../../helpers/pipeline.ts';
 import { waitFor } from '../../../helpers/wait-for.ts';
+import { scoredNews } from '../../../helpers/events.ts';
 
 let store: Store;
 beforeAll(async () => {
@@ -40,27 +41,7 @@ const config = (symbol: string) =>
 const tick = (symbol: string, ts: string, price: number, seq = 0): PriceTick => ({ schema: 'prices.ticks/v1', symbol, ts, price, size: 1, source: 'feed', seq });
 
 function scored(id: string, published_at: string): NewsScored {
-  return {
-    schema: 'news.scored/v1',
-    id,
-    source: 'wire',
-    url: null,
-    title: `headline ${id}`,
-    summary: '',
-    published_at,
-    published_precision: 'time',
-    fetched_at: published_at,
-    tags: [],
-    sentiment: { label: 'neutral', score: 0, confidence: 0 },
-    oil_direction: { label: 'bullish', strength: 0.6 },
-    topics: ['opec'],
-    entities: [],
-    relevance: 70,
-    novelty: 100,
-    cluster_id: id,
-    model: { name: 't', version: '0' },
-    scored_at: published_at,
-  };
+  return scoredNews({ id, published_at, oil_direction: { label: 'bullish', strength: 0.6 }, topics: ['opec'], relevance: 70, model: { name: 't', version: '0' } });
 }
 
 async function running(symbol: string, repo = new ClickHouseImpactRepository(store)) {

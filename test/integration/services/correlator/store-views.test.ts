@@ -5,6 +5,7 @@ import { migrate } from '../../../../shared/store/migrate.ts';
 import type { Store } from '../../../../shared/store/port.ts';
 import { ClickHouseImpactRepository } from '../../../../services/correlator/adapters/clickhouse-impact-store.ts';
 import { randomName } from '../../../helpers/pipeline.ts';
+import { scoredNews } from '../../../helpers/events.ts';
 
 let store: Store;
 let repo: ClickHouseImpactRepository;
@@ -23,27 +24,7 @@ afterAll(async () => {
 const tick = (symbol: string, ts: string, price: number, size: number | null, seq = 0, source = 'feed'): PriceTick => ({ schema: 'prices.ticks/v1', symbol, ts, price, size, source, seq });
 
 function scored(id: string, published_at: string, direction: 'bullish' | 'bearish' | 'neutral', strength: number, relevance: number): NewsScored {
-  return {
-    schema: 'news.scored/v1',
-    id,
-    source: 'wire',
-    url: null,
-    title: `headline ${id}`,
-    summary: '',
-    published_at,
-    published_precision: 'date',
-    fetched_at: published_at,
-    tags: [],
-    sentiment: { label: 'neutral', score: 0, confidence: 0 },
-    oil_direction: { label: direction, strength },
-    topics: [],
-    entities: [],
-    relevance,
-    novelty: 100,
-    cluster_id: id,
-    model: { name: 't', version: '0' },
-    scored_at: published_at,
-  };
+  return scoredNews({ id, published_at, published_precision: 'date', oil_direction: { label: direction, strength }, relevance, model: { name: 't', version: '0' } });
 }
 
 function impact(o: { id: string; symbol?: string; topics: NewsImpact['topics']; dir: NewsImpact['oil_direction']; event: string; ret: number; car: number | null; z: number | null; version?: number; source?: string; pre?: string; post?: string }): NewsImpact {

@@ -12,6 +12,7 @@ import { start } from '../../../../services/ingest-prices/main.ts';
 import type { ConfiguredSource } from '../../../../services/ingest-prices/ports.ts';
 import { randomName } from '../../../helpers/pipeline.ts';
 import { waitFor } from '../../../helpers/wait-for.ts';
+import { scoredNews } from '../../../helpers/events.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../../fixtures/prices/${name}`, import.meta.url));
 // ingest-prices never touches the store.
@@ -108,27 +109,17 @@ describe('ingest-prices service', () => {
     const svc = await start({ bus, store: noStore, config, logger: silentLogger, clock, metrics: new Registry() });
     await waitFor(() => got.length >= 2, { message: 'live ticks' });
     expect(new Set(got.map((t) => t.price))).toEqual(new Set([80]));
-    const headline: NewsScored = {
-      schema: 'news.scored/v1',
+    const headline: NewsScored = scoredNews({
       id: 'sim00001',
-      source: 'wire',
-      url: null,
       title: 'OPEC+ agrees surprise output cut',
-      summary: '',
       published_at: '2026-06-01T10:00:00.000Z',
-      published_precision: 'time',
-      fetched_at: '2026-06-01T10:00:00.000Z',
-      tags: [],
       sentiment: { label: 'positive', score: 0.5, confidence: 1 },
       oil_direction: { label: 'bullish', strength: 1 },
       topics: ['opec'],
-      entities: [],
       relevance: 100,
-      novelty: 100,
       cluster_id: 'c',
       model: { name: 't', version: '0' },
-      scored_at: '2026-06-01T10:00:00.000Z',
-    };
+    });
     await publishEvents(bus, TOPICS.newsScored, [headline], messageKey.newsScored);
     // A full-strength bullish headline: +100 bps in log price, reached within 1 ms of clock time.
     const up = Math.round(80 * Math.exp(0.01) * 100) / 100;

@@ -2,32 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { NewsScored } from '../../../../../shared/contracts/events.ts';
 import { ImpactEngine, type EngineOptions } from '../../../../../services/correlator/domain/impact-engine.ts';
 import { ALWAYS_OPEN, ICE_BRENT_CALENDAR } from '../../../../../services/correlator/domain/trading-calendar.ts';
+import { scoredNews } from '../../../../helpers/events.ts';
 
 const at = (iso: string) => Date.parse(iso);
 const bps = (from: number, to: number) => (to / from - 1) * 10_000;
 
 function article(id: string, published_at: string, precision: 'time' | 'date' = 'time'): NewsScored {
-  return {
-    schema: 'news.scored/v1',
-    id: id.padEnd(8, '0'),
-    source: 'wire',
-    url: null,
-    title: `headline ${id}`,
-    summary: '',
-    published_at,
-    published_precision: precision,
-    fetched_at: published_at,
-    tags: [],
-    sentiment: { label: 'neutral', score: 0, confidence: 0 },
-    oil_direction: { label: 'bullish', strength: 0.5 },
-    topics: ['opec'],
-    entities: [],
-    relevance: 50,
-    novelty: 100,
-    cluster_id: id,
-    model: { name: 'test', version: '0' },
-    scored_at: published_at,
-  };
+  return scoredNews({ id: id.padEnd(8, '0'), title: `headline ${id}`, cluster_id: id, published_at, published_precision: precision, oil_direction: { label: 'bullish', strength: 0.5 }, topics: ['opec'], relevance: 50 });
 }
 
 function engine(over: Partial<EngineOptions> = {}): ImpactEngine {
