@@ -216,6 +216,21 @@ export class ClickHouseStore implements Store {
     }
   }
 
+  async isolated(): Promise<Store> {
+    if (this.kind !== 'chdb' || !this.chdbPath) return new IsolatedView(this);
+    const { client, release } = ClickHouseStore.chdbClient(this.chdbPath);
+    const store = new ClickHouseStore(client, 'chdb', this.database);
+    store.chdbPath = this.chdbPath;
+    store.releaseChdb = release;
+    try {
+      await store.command(`USE ${quoteIdent(this.database)}`);
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+    return store;
+  }
+
   async ping(): Promise<boolean> {
     try {
       await this.query('SELECT 1');
@@ -235,4 +250,23 @@ export class ClickHouseStore implements Store {
 
 export function openStore(options: StoreOptions): Promise<Store> {
   return ClickHouseStore.open(options);
+}
+
+/** On a server every request is its own session: an isolated store shares the client and leaves closing it to the owner. */
+class IsolatedView implements Store {
+  constructor(private readonly inner: Store) {}
+  get kind() {
+    return this.inner.kind;
+  }
+  get database() {
+    return this.inner.database;
+  }
+  table = (name: string) => this.inner.table(name);
+  insert: Store['insert'] = (table, rows, options) => this.inner.insert(table, rows, options);
+  query: Store['query'] = (sql, options) => this.inner.query(sql, options);
+  queryText: Store['queryText'] = (sql, format, options) => this.inner.queryText(sql, format, options);
+  command: Store['command'] = (sql, options) => this.inner.command(sql, options);
+  ping = () => this.inner.ping();
+  isolated = () => this.inner.isolated();
+  async close(): Promise<void> {}
 }

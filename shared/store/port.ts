@@ -24,6 +24,12 @@ export interface Store {
   queryText(sql: string, format: string, options?: QueryOptions): Promise<string>;
   command(sql: string, options?: QueryOptions): Promise<void>;
   ping(): Promise<boolean>;
+  /**
+   * A store on the same engine and database with a connection of its own, closed separately.
+   * On chDB, where a connection is a session, this keeps one caller's queries (and their
+   * failures) apart from everyone else's; on a server every request is already its own session.
+   */
+  isolated(): Promise<Store>;
   close(): Promise<void>;
 }
 

@@ -3,17 +3,9 @@
  * SETTINGS clause. Settings never travel as `clickhouse_settings`: on the embedded engine
  * those become session-wide `SET` statements, and `SET readonly = 1` would make every
  * later write of every service in the process fail.
- *
- * On the embedded engine analyst queries also get connections of their own. chDB keeps
- * the partial output of a query that fails mid-stream (a timeout, a result limit, a
- * throwIf) and prepends it to the next result on the same connection; a connection that
- * saw an error is therefore thrown away before anyone else can read from it.
  */
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
-import { createChdbConnection } from 'chdb/connection';
 import { AppError, isAppError } from '../../../shared/errors.ts';
 import type { Store } from '../../../shared/store/port.ts';
-import { quoteIdent } from '../../../shared/store/port.ts';
 
 export interface SqlRunner {
   /** Returns the result text in a ClickHouse output format; throws AppError (SQL_REFUSED, SQL_LIMIT_EXCEEDED, STORE_QUERY_FAILED, STORE_UNAVAILABLE). */
@@ -48,28 +40,26 @@ export class StoreSqlRunner implements SqlRunner {
   async close(): Promise<void> {}
 }
 
-interface Slot {
-  client: ClickHouseClient;
-  busy: boolean;
-}
-
-export class ChdbSqlRunner implements SqlRunner {
-  private readonly slots: Slot[] = [];
-  private readonly waiting: ((slot: Slot) => void)[] = [];
+/**
+ * On the embedded engine analyst queries run on connections of their own (`store.isolated()`), a
+ * small pool of them, so an analyst's long query or failure never sits in a service's session. The
+ * store itself replaces a connection after an error (chDB would hand a failed query's partial output
+ * to the next caller).
+ */
+export class PooledSqlRunner implements SqlRunner {
+  private readonly free: Store[] = [];
+  private readonly all: Store[] = [];
+  private readonly waiting: ((store: Store) => void)[] = [];
   private closed = false;
 
-  private constructor(
-    private readonly path: string,
-    private readonly database: string,
-  ) {}
-
-  static async open(store: Store, size: number): Promise<ChdbSqlRunner> {
-    // The data folder is not part of the Store port; the engine knows where it lives.
-    const [row] = await store.query<{ path: string }>(`SELECT path FROM system.disks WHERE name = 'default'`);
-    if (!row?.path) throw new AppError('STORE_UNAVAILABLE', 'cannot find the embedded engine data folder');
-    const runner = new ChdbSqlRunner(row.path, store.database);
+  static async open(store: Store, size: number): Promise<PooledSqlRunner> {
+    const runner = new PooledSqlRunner();
     try {
-      for (let i = 0; i < size; i++) runner.slots.push({ client: await runner.connect(), busy: false });
+      for (let i = 0; i < size; i++) {
+        const s = await store.isolated();
+        runner.all.push(s);
+        runner.free.push(s);
+      }
     } catch (err) {
       await runner.close();
       throw err;
@@ -77,61 +67,37 @@ export class ChdbSqlRunner implements SqlRunner {
     return runner;
   }
 
-  private async connect(): Promise<ClickHouseClient> {
-    const client = createClient({ connection: createChdbConnection({ path: this.path }) as never });
-    try {
-      // The current database is per connection: unqualified names resolve in oilwire's database.
-      await client.command({ query: `USE ${quoteIdent(this.database)}` });
-    } catch (err) {
-      await client.close().catch(() => undefined);
-      throw err;
-    }
-    return client;
+  private acquire(): Promise<Store> {
+    const s = this.free.pop();
+    return s ? Promise.resolve(s) : new Promise((resolve) => this.waiting.push(resolve));
   }
 
-  private acquire(): Promise<Slot> {
-    const free = this.slots.find((s) => !s.busy);
-    if (free) {
-      free.busy = true;
-      return Promise.resolve(free);
-    }
-    return new Promise((resolve) => this.waiting.push(resolve));
-  }
-
-  private release(slot: Slot): void {
+  private release(s: Store): void {
     const next = this.waiting.shift();
-    if (next) next(slot);
-    else slot.busy = false;
+    if (next) next(s);
+    else this.free.push(s);
   }
 
   async run(sql: string, format: string): Promise<string> {
     if (this.closed) throw new AppError('STORE_UNAVAILABLE', 'the SQL runner is closed');
-    const slot = await this.acquire();
+    const s = await this.acquire();
     try {
-      const rs = await slot.client.query({ query: sql, format: format as never });
-      return await rs.text();
+      return await s.queryText(sql, format);
     } catch (err) {
-      // Whatever the failed query left behind must not reach the next caller.
-      await slot.client.close().catch(() => undefined);
-      try {
-        slot.client = await this.connect();
-      } catch (reconnectErr) {
-        this.slots.splice(this.slots.indexOf(slot), 1);
-        throw new AppError('STORE_UNAVAILABLE', 'cannot reopen an analyst connection', { cause: reconnectErr });
-      }
       throw classifySqlError(err);
     } finally {
-      if (this.slots.includes(slot)) this.release(slot);
+      this.release(s);
     }
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all(this.slots.map((s) => s.client.close().catch(() => undefined)));
-    this.slots.length = 0;
+    await Promise.all(this.all.map((s) => s.close().catch(() => undefined)));
+    this.all.length = 0;
+    this.free.length = 0;
   }
 }
 
 export async function openSqlRunner(store: Store, connections: number): Promise<SqlRunner> {
-  return store.kind === 'chdb' ? ChdbSqlRunner.open(store, connections) : new StoreSqlRunner(store);
+  return store.kind === 'chdb' ? PooledSqlRunner.open(store, connections) : new StoreSqlRunner(store);
 }

@@ -111,6 +111,15 @@ export function runStoreConformance(name: string, open: () => Promise<Store>): v
       expect(Number(v.n)).toBe(2);
     });
 
+    it('gives an isolated store on the same data that closes without closing this one', async () => {
+      const other = await store.isolated();
+      const [v] = await other.query<{ n: string }>(`SELECT count() AS n FROM ${other.table('ticks')} WHERE symbol = 'CONF'`);
+      expect(Number(v.n)).toBe(2);
+      expect(await other.queryText(`SELECT count() AS n FROM ticks WHERE symbol = 'CONF'`, 'TabSeparated')).toBe('2\n');
+      await other.close();
+      expect(await store.query(`SELECT 1 AS one`)).toEqual([{ one: 1 }]);
+    });
+
     it('quotes identifiers in table names', () => {
       expect(store.table('news')).toBe(`\`${store.database}\`.\`news\``);
       expect(store.table('we`ird')).toBe(`\`${store.database}\`.\`we\\\`ird\``);
