@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DEMO_HEADLINES, DEMO_HORIZONS, DEMO_TICKS } from '../../../cli/demo/sample.ts';
 
 const run = promisify(execFile);
 const dataDir = mkdtempSync(join(tmpdir(), 'oilwire-cli-demo-'));
@@ -20,13 +21,15 @@ async function counts(): Promise<Record<string, number>> {
 describe('oilwire demo, then oilwire sql', () => {
   it('leaves impact rows that sql counts, and a second demo leaves the same counts', async () => {
     const first = await cli('demo');
-    expect(first.stdout).toMatch(/8 headlines, 40\/40 impact rows/);
+    // One row per headline and horizon; one tick per simulated step.
+    const impacts = DEMO_HEADLINES.length * DEMO_HORIZONS.length;
+    expect(first.stdout).toContain(`${DEMO_HEADLINES.length} headlines, ${impacts}/${impacts} impact rows`);
     expect(first.stdout).toMatch(/Qatar-mediated US-Iran talks/);
     const after1 = await counts();
-    expect(after1).toEqual({ news: 8, ticks: 1441, impact: 40 });
+    expect(after1).toEqual({ news: DEMO_HEADLINES.length, ticks: DEMO_TICKS.count, impact: impacts });
 
     const { stdout } = await cli('sql', 'SELECT count() FROM impact');
-    expect(stdout.trim().split('\n').pop()!.trim()).toBe('40');
+    expect(stdout.trim().split('\n').pop()!.trim()).toBe(String(impacts));
 
     await cli('demo');
     expect(await counts()).toEqual(after1);
