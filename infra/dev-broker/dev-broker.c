@@ -2,7 +2,7 @@
  * oilwire dev broker: a Kafka-protocol cluster on librdkafka's mock cluster, for tests and
  * local runs on machines without Kafka (see shared/notes/kafka-dev-broker.md).
  *
- *   dev-broker [--brokers N | -b N | N] [topic:partitions ...]
+ *   dev-broker [--brokers N | -b N | N] [--retention-bytes B] [topic:partitions ...]
  *
  * Prints the bootstrap address as the first line on stdout, then reads one command per
  * line on stdin and answers one line on stdout, starting with `ok` or `err`:
@@ -13,12 +13,22 @@
  *   errors <apikey> <count> <errcode>     the next <count> requests of <apikey> fail with <errcode>
  *   rtt <broker-id> <ms>                  add round-trip latency to a broker
  *   leader <topic> <partition> <id>       move a partition's leader (-1: leaderless)
+ *   retention <bytes>                     log kept per partition from now on (0: unlimited)
+ *   stats                                 `ok stats retention_bytes B appended_batches N dropped_batches M`
  *   ping                                  `ok pong`
  *   quit                                  `ok bye`, then exit
  *
  * <apikey> and <errcode> are numbers or names (Produce, Fetch, ...; NOT_LEADER_FOR_PARTITION,
  * _TRANSPORT, ...). The program exits with status 0 on stdin EOF, `quit`, SIGTERM or SIGINT.
  * Everything lives in memory: the log is gone when it exits.
+ *
+ * Retention: librdkafka's mock keeps only 5 MB (or 100,000 batches) per partition and silently
+ * drops the oldest batches beyond that, so a consumer that fell behind skips data. The mock has no
+ * API for it, so this program links librdkafka statically and wraps the (global, internal)
+ * rd_kafka_mock_partition_log_append: on the mock thread, before each append, it raises the
+ * partition's limits to --retention-bytes (default 1 GiB per partition). The limits' place in the
+ * partition struct is found once, by their default values side by side; if it cannot be found the
+ * program refuses to start rather than run with a retention it does not control.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -42,6 +52,83 @@
 
 static rd_kafka_mock_cluster_t *mc;
 static int broker_cnt = 3;
+
+/* librdkafka 2.x's compiled-in per-partition limits (rdkafka_mock.c), the signature looked for. */
+#define MOCK_DEFAULT_MAX_SIZE ((size_t)5 * 1024 * 1024)
+#define MOCK_DEFAULT_MAX_CNT ((size_t)100000)
+#define SCAN_WORDS 64
+#define DEFAULT_RETENTION_BYTES ((size_t)1 << 30)
+/* Batches, not messages: every produce request adds at least one. */
+#define RETENTION_BATCHES ((size_t)1 << 40)
+
+typedef struct rd_kafka_mock_partition_s rd_kafka_mock_partition_t;
+typedef struct rd_kafka_mock_topic_s rd_kafka_mock_topic_t;
+/* Internal librdkafka functions: global symbols of the static library, not in its public headers. */
+rd_kafka_resp_err_t __real_rd_kafka_mock_partition_log_append(rd_kafka_mock_partition_t *mpart, const void *records,
+                                                              const void *transactional_id, int64_t *base_offset);
+rd_kafka_mock_topic_t *rd_kafka_mock_topic_find(const rd_kafka_mock_cluster_t *mcluster, const char *name);
+rd_kafka_mock_partition_t *rd_kafka_mock_partition_find(const rd_kafka_mock_topic_t *mtopic, int32_t partition);
+
+static size_t retention_bytes = DEFAULT_RETENTION_BYTES; /* 0: unlimited; read on the mock thread */
+static long limits_at = -1;                               /* word index of max_size in the partition struct */
+static unsigned long long appended_batches, dropped_batches;
+
+/*
+ * Finds max_size/max_cnt in a partition struct: the two defaults side by side, right after size and
+ * cnt (cnt <= size). The first match counts: partitions sit in one array, so later matches belong
+ * to the next partition.
+ */
+static long find_limits(const size_t *words) {
+        long i;
+        for (i = 2; i + 1 < SCAN_WORDS; i++)
+                if (words[i] == MOCK_DEFAULT_MAX_SIZE && words[i + 1] == MOCK_DEFAULT_MAX_CNT && words[i - 1] <= words[i - 2] + 1)
+                        return i;
+        return -1;
+}
+
+static void set_limits(size_t *words) {
+        size_t bytes = __atomic_load_n(&retention_bytes, __ATOMIC_RELAXED);
+        words[limits_at] = bytes == 0 ? (size_t)-1 : bytes;
+        words[limits_at + 1] = RETENTION_BATCHES;
+}
+
+/* Runs on the mock cluster's thread for every produced batch. */
+rd_kafka_resp_err_t __wrap_rd_kafka_mock_partition_log_append(rd_kafka_mock_partition_t *mpart, const void *records,
+                                                              const void *transactional_id, int64_t *base_offset) {
+        size_t *words = (size_t *)mpart;
+        size_t cnt_before;
+        rd_kafka_resp_err_t err;
+        if (limits_at < 0 && (limits_at = find_limits(words)) < 0) {
+                fprintf(stderr, "dev-broker: cannot find the partition retention limits in this librdkafka; stopping rather than dropping data\n");
+                _exit(70);
+        }
+        set_limits(words);
+        cnt_before = words[limits_at - 1];
+        err = __real_rd_kafka_mock_partition_log_append(mpart, records, transactional_id, base_offset);
+        if (!err) {
+                size_t cnt_after = words[limits_at - 1];
+                __atomic_add_fetch(&appended_batches, 1, __ATOMIC_RELAXED);
+                if (cnt_after < cnt_before + 1) {
+                        unsigned long long d = cnt_before + 1 - cnt_after;
+                        unsigned long long total = __atomic_add_fetch(&dropped_batches, d, __ATOMIC_RELAXED);
+                        /* Loud, but not one line per batch: at the first drop and at each power of two. */
+                        if ((total & (total - 1)) == 0 || total == d)
+                                fprintf(stderr, "dev-broker: retention dropped %llu batches so far (limit %zu bytes per partition)\n", total,
+                                        __atomic_load_n(&retention_bytes, __ATOMIC_RELAXED));
+                }
+        }
+        return err;
+}
+
+/* At start, before any client connects: find the limits on a partition created from the command line. */
+static int probe_limits(const char *topic) {
+        rd_kafka_mock_topic_t *mtopic = rd_kafka_mock_topic_find(mc, topic);
+        rd_kafka_mock_partition_t *mpart = mtopic ? rd_kafka_mock_partition_find(mtopic, 0) : NULL;
+        if (!mpart)
+                return -1;
+        limits_at = find_limits((const size_t *)mpart);
+        return limits_at < 0 ? -1 : 0;
+}
 
 static const struct {
         const char *name;
@@ -242,12 +329,26 @@ static int handle(char *line) {
                         reply("ok leader %s %ld %ld", argv[1], part, leader);
                 return 0;
         }
-        reply("err unknown command %s (down, up, create, errors, rtt, leader, ping, quit)", argv[0]);
+        if (!strcmp(argv[0], "retention")) {
+                if (argc != 2 || parse_int(argv[1], 0, LONG_MAX, &n) != 0) {
+                        reply("err usage: retention <bytes per partition, 0: unlimited>");
+                        return 0;
+                }
+                __atomic_store_n(&retention_bytes, (size_t)n, __ATOMIC_RELAXED);
+                reply("ok retention %ld", n);
+                return 0;
+        }
+        if (!strcmp(argv[0], "stats")) {
+                reply("ok stats retention_bytes %zu appended_batches %llu dropped_batches %llu", __atomic_load_n(&retention_bytes, __ATOMIC_RELAXED),
+                      __atomic_load_n(&appended_batches, __ATOMIC_RELAXED), __atomic_load_n(&dropped_batches, __ATOMIC_RELAXED));
+                return 0;
+        }
+        reply("err unknown command %s (down, up, create, errors, rtt, leader, retention, stats, ping, quit)", argv[0]);
         return 0;
 }
 
 static void usage(void) {
-        fprintf(stderr, "usage: dev-broker [--brokers N] [topic:partitions ...]\n");
+        fprintf(stderr, "usage: dev-broker [--brokers N] [--retention-bytes B] [topic:partitions ...]\n");
 }
 
 int main(int argc, char **argv) {
@@ -260,19 +361,30 @@ int main(int argc, char **argv) {
         size_t len = 0;
         long v;
 
-        if (argc > 1 && (!strcmp(argv[1], "--brokers") || !strcmp(argv[1], "-b"))) {
-                if (argc < 3 || parse_int(argv[2], 1, 100, &v) != 0) {
+        while (first_topic < argc) {
+                const char *a = argv[first_topic];
+                if (!strcmp(a, "--brokers") || !strcmp(a, "-b")) {
+                        if (first_topic + 1 >= argc || parse_int(argv[first_topic + 1], 1, 100, &v) != 0) {
+                                usage();
+                                return 2;
+                        }
+                        broker_cnt = (int)v;
+                        first_topic += 2;
+                } else if (!strcmp(a, "--retention-bytes")) {
+                        if (first_topic + 1 >= argc || parse_int(argv[first_topic + 1], 0, LONG_MAX, &v) != 0) {
+                                usage();
+                                return 2;
+                        }
+                        retention_bytes = (size_t)v;
+                        first_topic += 2;
+                } else if (first_topic == 1 && parse_int(a, 1, 100, &v) == 0) {
+                        broker_cnt = (int)v;
+                        first_topic++;
+                } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
                         usage();
-                        return 2;
-                }
-                broker_cnt = (int)v;
-                first_topic = 3;
-        } else if (argc > 1 && parse_int(argv[1], 1, 100, &v) == 0) {
-                broker_cnt = (int)v;
-                first_topic = 2;
-        } else if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-                usage();
-                return 0;
+                        return 0;
+                } else
+                        break;
         }
 
         /* Signals are read through a signalfd beside stdin; blocking them first keeps them off librdkafka's threads. */
@@ -320,6 +432,13 @@ int main(int argc, char **argv) {
                         rd_kafka_destroy(rk);
                         return 1;
                 }
+        }
+
+        if (first_topic < argc && probe_limits(argv[first_topic]) != 0) {
+                fprintf(stderr, "dev-broker: cannot find the partition retention limits in this librdkafka (is it 2.x?)\n");
+                rd_kafka_mock_cluster_destroy(mc);
+                rd_kafka_destroy(rk);
+                return 1;
         }
 
         printf("%s\n", rd_kafka_mock_cluster_bootstraps(mc));

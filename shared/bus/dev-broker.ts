@@ -16,6 +16,43 @@ const DEV_BROKER_DIR = fileURLToPath(new URL('../../infra/dev-broker/', import.m
 export const DEV_BROKER_SOURCE = join(DEV_BROKER_DIR, 'dev-broker.c');
 export const DEV_BROKER_BINARY = join(DEV_BROKER_DIR, 'build', 'dev-broker');
 
+/**
+ * librdkafka is linked statically so that the broker can wrap the mock's internal log append and
+ * set its retention (the shared library hides that symbol). Its own dependencies stay dynamic and
+ * are named by file, since Debian installs only their runtime libraries with librdkafka-dev.
+ */
+const DEV_BROKER_LINK = [
+  '-Wl,--wrap=rd_kafka_mock_partition_log_append',
+  '-Wl,-Bstatic',
+  '-lrdkafka',
+  '-Wl,-Bdynamic',
+  '-l:liblz4.so.1',
+  '-l:libzstd.so.1',
+  '-l:libsasl2.so.2',
+  '-lssl',
+  '-lcrypto',
+  '-lz',
+  '-lm',
+  '-ldl',
+  '-lpthread',
+  '-lrt',
+];
+
+/**
+ * Log kept per partition (bytes) unless told otherwise: far more than a test or a local run
+ * produces, so a consumer that falls behind still finds its offset. librdkafka's mock alone keeps
+ * 5 MB and drops the rest silently.
+ */
+export const DEFAULT_RETENTION_BYTES = 1024 * 1024 * 1024;
+
+export interface DevBrokerStats {
+  /** Per partition; 0 is unlimited. */
+  retentionBytes: number;
+  appendedBatches: number;
+  /** Batches the broker deleted to stay within retention: a consumer behind them loses data. */
+  droppedBatches: number;
+}
+
 export interface TopicSpec {
   topic: string;
   partitions: number;
@@ -54,7 +91,7 @@ export async function buildDevBroker(options: BuildDevBrokerOptions = {}): Promi
   logger.info({ cc, source: DEV_BROKER_SOURCE }, 'building the Kafka dev broker');
   try {
     await new Promise<void>((resolve, reject) => {
-      execFile(cc, ['-O2', '-o', tmp, DEV_BROKER_SOURCE, '-lrdkafka'], { timeout: 120_000 }, (err, _stdout, stderr) => {
+      execFile(cc, ['-O2', '-o', tmp, DEV_BROKER_SOURCE, ...DEV_BROKER_LINK], { timeout: 120_000 }, (err, _stdout, stderr) => {
         if (!err) return resolve();
         reject(explainBuildFailure(cc, err, stderr));
       });
@@ -90,6 +127,8 @@ export interface DevBrokerOptions {
   logger?: Logger;
   /** Deadline for the bootstrap line and for each command's answer (default 10 s). */
   timeoutMs?: number;
+  /** Log kept per partition in bytes (default `DEFAULT_RETENTION_BYTES`, 0: unlimited); older batches are deleted. */
+  retentionBytes?: number;
 }
 
 export interface DevBroker {
@@ -108,16 +147,26 @@ export interface DevBroker {
   /** The next `count` requests of `apiKey` (number or name such as `Produce`) fail with `errorCode` (number or name). */
   injectErrors(apiKey: number | string, count: number, errorCode: number | string): Promise<void>;
   setRtt(id: number, ms: number): Promise<void>;
+  /** Changes the retention for the batches produced from now on (bytes per partition, 0: unlimited). */
+  setRetention(bytes: number): Promise<void>;
+  /** Retention and what it cost so far. */
+  stats(): Promise<DevBrokerStats>;
   /** Resolves when the process has exited (for whatever reason). */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(): Promise<void>;
 }
 
 /** Command-line arguments of the dev broker binary, for running it in the foreground (`oilwire dev-broker`). */
-export function devBrokerArgs(options: { brokers?: number; topics?: TopicSpec[] } = {}): string[] {
+export function devBrokerArgs(options: { brokers?: number; topics?: TopicSpec[]; retentionBytes?: number } = {}): string[] {
   const topics = options.topics ?? defaultDevBrokerTopics();
   for (const t of topics) validateTopic(t.topic, t.partitions);
-  return ['--brokers', String(options.brokers ?? 3), ...topics.map((t) => `${t.topic}:${t.partitions}`)];
+  const retention = options.retentionBytes ?? DEFAULT_RETENTION_BYTES;
+  validateRetention(retention);
+  return ['--brokers', String(options.brokers ?? 3), '--retention-bytes', String(retention), ...topics.map((t) => `${t.topic}:${t.partitions}`)];
+}
+
+function validateRetention(bytes: number): void {
+  if (!Number.isSafeInteger(bytes) || bytes < 0) throw new AppError('CONFIG_INVALID', `dev broker: retention must be a whole number of bytes >= 0, got ${bytes}`);
 }
 
 /** Starts a dev broker process and resolves once it printed its bootstrap address. */
@@ -130,14 +179,19 @@ export async function startDevBroker(options: DevBrokerOptions = {}): Promise<De
   const logger = options.logger ?? silentLogger;
   const timeoutMs = options.timeoutMs ?? 10_000;
 
-  const child: ChildProcessWithoutNullStreams = spawn(binary, devBrokerArgs({ brokers, topics }), {
+  const child: ChildProcessWithoutNullStreams = spawn(binary, devBrokerArgs({ brokers, topics, retentionBytes: options.retentionBytes }), {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderrTail = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk: string) => {
     stderrTail = (stderrTail + chunk).slice(-4000);
-    for (const line of chunk.split('\n')) if (line.trim()) logger.debug({ devBroker: child.pid }, line.trim());
+    for (const line of chunk.split('\n')) {
+      if (!line.trim()) continue;
+      // Deleted log is data a slow consumer will never see: not a debug detail.
+      if (line.includes('retention dropped')) logger.warn({ devBroker: child.pid }, line.trim());
+      else logger.debug({ devBroker: child.pid }, line.trim());
+    }
   });
   // The child may be gone before we write; its exit is reported through `exited`, not as a stray EPIPE.
   child.stdin.on('error', () => {});
@@ -255,8 +309,19 @@ export async function startDevBroker(options: DevBrokerOptions = {}): Promise<De
     },
     injectErrors: async (apiKey, count, errorCode) => void (await command(`errors ${apiKey} ${count} ${errorCode}`)),
     setRtt: async (id, ms) => void (await command(`rtt ${id} ${ms}`)),
+    setRetention: async (bytes) => {
+      validateRetention(bytes);
+      await command(`retention ${bytes}`);
+    },
+    stats: async () => parseStats(await command('stats')),
     stop,
   };
+}
+
+function parseStats(answer: string): DevBrokerStats {
+  const m = /retention_bytes (\d+) appended_batches (\d+) dropped_batches (\d+)/.exec(answer);
+  if (!m) throw new AppError('INTERNAL', `dev broker answered stats with '${answer}'`);
+  return { retentionBytes: Number(m[1]), appendedBatches: Number(m[2]), droppedBatches: Number(m[3]) };
 }
 
 /** Kafka's legal topic names: the same rule keeps them safe in a command line. */
