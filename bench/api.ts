@@ -16,8 +16,7 @@ import { silentLogger } from '../shared/runtime/logger.ts';
 import { openStore } from '../shared/store/clickhouse-store.ts';
 import { migrate } from '../shared/store/migrate.ts';
 import type { Store } from '../shared/store/port.ts';
-import { apiConfigSchema } from '../services/api/config.ts';
-import { start } from '../services/api/main.ts';
+import { apiConfigSchema, start } from '../services/api/index.ts';
 import type { BenchRow } from './report.ts';
 
 type Report = (row: BenchRow) => void;

@@ -8,11 +8,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import Parser from 'rss-parser';
-import { HttpFeedFetcher } from '../services/ingest-news/adapters/http-feed-fetcher.ts';
-import { RssParserFeedParser } from '../services/ingest-news/adapters/rss-parser-feed-parser.ts';
-import { decodeFeed } from '../services/ingest-news/domain/encoding.ts';
-import { normalizeItem } from '../services/ingest-news/domain/normalize.ts';
-import { sanitizeFeedXml } from '../services/ingest-news/domain/sanitize-xml.ts';
+import { HttpFeedFetcher, RssParserFeedParser, decodeFeed, normalizeItem, sanitizeFeedXml } from '../services/ingest-news/index.ts';
 import { opsPerSecond } from './report.ts';
 
 type Report = (row: { name: string; value: number; unit: string; baseline?: string; ratio?: number }) => void;

@@ -12,11 +12,8 @@ import { rootConfigSchema } from '../cli/config.ts';
 import { openRuntime, startServices, stopServices } from '../cli/runtime.ts';
 import type { NewsScored } from '../shared/contracts/events.ts';
 import { silentLogger } from '../shared/runtime/logger.ts';
-import { ImpactEngine } from '../services/correlator/domain/impact-engine.ts';
-import type { CorrelatorService } from '../services/correlator/main.ts';
-import { start as startIngestPrices } from '../services/ingest-prices/main.ts';
-import { simulateTicks } from '../services/ingest-prices/domain/simulator.ts';
-import type { ConfiguredSource } from '../services/ingest-prices/ports.ts';
+import { ImpactEngine, type CorrelatorService } from '../services/correlator/index.ts';
+import { simulateTicks, start as startIngestPrices, type ConfiguredSource } from '../services/ingest-prices/index.ts';
 import type { BenchRow } from './report.ts';
 
 type Report = (row: BenchRow) => void;

@@ -10,15 +10,18 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { MemoryNoveltyStore } from '../services/scorer/adapters/memory-novelty-store.ts';
-import { TransformersClassifier } from '../services/scorer/adapters/transformers-classifier.ts';
-import { wordTokenizer } from '../services/scorer/adapters/transformers-tokenizer.ts';
-import { analyzeText } from '../services/scorer/domain/analyze.ts';
-import { ArticleScorer } from '../services/scorer/domain/domain-scorer.ts';
-import { csvField, parseCsv } from '../services/scorer/domain/eval-core.ts';
-import { NoveltyTracker } from '../services/scorer/domain/novelty.ts';
-import type { ScoreInput } from '../services/scorer/ports.ts';
-import { runTrain } from '../services/scorer/train.ts';
+import {
+  ArticleScorer,
+  MemoryNoveltyStore,
+  NoveltyTracker,
+  TransformersClassifier,
+  analyzeText,
+  csvField,
+  parseCsv,
+  runTrain,
+  wordTokenizer,
+  type ScoreInput,
+} from '../services/scorer/index.ts';
 import { percentile } from './report.ts';
 
 type Report = (row: { name: string; value: number; unit: string; baseline?: string; ratio?: number }) => void;

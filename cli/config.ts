@@ -2,11 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../shared/errors.ts';
-import { ingestNewsConfigSchema } from '../services/ingest-news/config.ts';
-import { ingestPricesConfigSchema } from '../services/ingest-prices/config.ts';
-import { scorerConfigSchema } from '../services/scorer/config.ts';
-import { correlatorConfigSchema } from '../services/correlator/config.ts';
-import { apiConfigSchema } from '../services/api/config.ts';
+import { ingestNewsConfigSchema } from '../services/ingest-news/index.ts';
+import { ingestPricesConfigSchema } from '../services/ingest-prices/index.ts';
+import { scorerConfigSchema } from '../services/scorer/index.ts';
+import { correlatorConfigSchema } from '../services/correlator/index.ts';
+import { apiConfigSchema } from '../services/api/index.ts';
 import { busConfigSchema } from '../shared/bus/open-bus.ts';
 
 export const storeConfigSchema = z.object({

@@ -8,12 +8,11 @@ import type { Store } from '../shared/store/port.ts';
 import { systemClock, type Clock } from '../shared/runtime/clock.ts';
 import { createLogger, type Logger } from '../shared/runtime/logger.ts';
 import type { RunningService, ServiceName } from '../shared/runtime/service.ts';
-import { start as startIngestNews } from '../services/ingest-news/main.ts';
-import { start as startIngestPrices, type IngestPricesOptions } from '../services/ingest-prices/main.ts';
-import { createProgressBar, type ProgressBar, type ProgressStream } from '../services/ingest-prices/adapters/progress-bar.ts';
-import { start as startScorer } from '../services/scorer/main.ts';
-import { start as startCorrelator } from '../services/correlator/main.ts';
-import { start as startApi } from '../services/api/main.ts';
+import { start as startIngestNews } from '../services/ingest-news/index.ts';
+import { start as startIngestPrices, createProgressBar, type IngestPricesOptions, type ProgressBar, type ProgressStream } from '../services/ingest-prices/index.ts';
+import { start as startScorer } from '../services/scorer/index.ts';
+import { start as startCorrelator } from '../services/correlator/index.ts';
+import { start as startApi, type PriceSourceView } from '../services/api/index.ts';
 import { ingestNewsStateDir, type RootConfig } from './config.ts';
 
 export interface Runtime {
@@ -23,6 +22,8 @@ export interface Runtime {
   logger: Logger;
   clock: Clock;
   metrics: Registry;
+  /** Set once ingest-prices runs in this process: the API's source status panel reads it. */
+  priceSources?: () => PriceSourceView[];
   close(): Promise<void>;
 }
 
@@ -102,14 +103,18 @@ export async function startService(name: ServiceName, rt: Runtime, options: Star
   switch (name) {
     case 'ingest-news':
       return startIngestNews({ ...base, config: { ...rt.config.ingestNews, stateDir: ingestNewsStateDir(rt.config) } });
-    case 'ingest-prices':
-      return startIngestPrices({ ...base, config: rt.config.ingestPrices }, { onProgress: replayProgress(options.progress) });
+    case 'ingest-prices': {
+      const svc = await startIngestPrices({ ...base, config: rt.config.ingestPrices }, { onProgress: replayProgress(options.progress) });
+      rt.priceSources = () => svc.status();
+      return svc;
+    }
     case 'scorer':
       return startScorer({ ...base, config: rt.config.scorer });
     case 'correlator':
       return startCorrelator({ ...base, config: rt.config.correlator });
     case 'api':
-      return startApi({ ...base, config: rt.config.api });
+      // The API starts first; it asks for the sources' status when a page does.
+      return startApi({ ...base, config: rt.config.api }, { priceSources: () => rt.priceSources?.() ?? null });
   }
 }
 

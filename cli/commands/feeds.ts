@@ -1,7 +1,5 @@
 import { type Command, Option } from 'commander';
-import { readFeedStates } from '../../services/ingest-news/adapters/file-state-store.ts';
-import { notModifiedRatio, type FeedState } from '../../services/ingest-news/domain/feed-state.ts';
-import { resolveFeeds } from '../../services/ingest-news/main.ts';
+import { notModifiedRatio, readFeedStates, resolveFeeds, type FeedState } from '../../services/ingest-news/index.ts';
 import { ingestNewsStateDir } from '../config.ts';
 import { configFrom } from '../context.ts';
 import { formatTable, toCsv } from '../format.ts';

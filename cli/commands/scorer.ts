@@ -1,7 +1,6 @@
 import { type Command, Option } from 'commander';
 import { AppError } from '../../shared/errors.ts';
-import { formatEvalReport, runEval } from '../../services/scorer/eval.ts';
-import { formatTrainReport, runTrain } from '../../services/scorer/train.ts';
+import { formatEvalReport, formatTrainReport, runEval, runTrain } from '../../services/scorer/index.ts';
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;

@@ -12,12 +12,8 @@ import { articleId } from '../../shared/contracts/ids.ts';
 import { publishEvents } from '../../shared/bus/typed.ts';
 import { AppError } from '../../shared/errors.ts';
 import { createLogger, type Logger } from '../../shared/runtime/logger.ts';
-import { parseCsv } from '../../services/ingest-prices/domain/csv.ts';
-import { FileTickSource } from '../../services/ingest-prices/adapters/file-tick-source.ts';
-import { createProgressBar, type ProgressStream } from '../../services/ingest-prices/adapters/progress-bar.ts';
-import { boundMs, start as startIngestPrices } from '../../services/ingest-prices/main.ts';
-import { TradingCalendar } from '../../services/correlator/domain/trading-calendar.ts';
-import type { CorrelatorService } from '../../services/correlator/main.ts';
+import { FileTickSource, boundMs, createProgressBar, parseCsv, start as startIngestPrices, type ProgressStream } from '../../services/ingest-prices/index.ts';
+import { inferHolidays, type CorrelatorService } from '../../services/correlator/index.ts';
 import { configFrom } from '../context.ts';
 import { formatTable } from '../format.ts';
 import { openRuntime, startServices, stopServices } from '../runtime.ts';
@@ -185,7 +181,7 @@ export async function runStudy(options: StudyOptions, base: RootConfig, io: { pr
   const horizons: HorizonLabel[] = daily ? ['1d'] : ['1m', '5m', '15m', '30m', '60m', '1d'];
   if (!horizons.includes(horizon)) throw new AppError('INPUT_INVALID', `--horizon ${horizon} cannot be measured on daily prices; use 1d`);
   // A replay knows the whole tape, like an exchange's published calendar: trading days with no price are holidays.
-  const holidays = TradingCalendar.inferHolidays(base.correlator.calendar, scan.times);
+  const holidays = inferHolidays(base.correlator.calendar, scan.times);
 
   if (options.keep && existsSync(options.keep) && readdirSync(options.keep).length > 0) throw new AppError('INPUT_INVALID', `--keep wants a new or empty folder; ${options.keep} is not empty`);
   const dir = options.keep ?? mkdtempSync(join(tmpdir(), 'oilwire-study-'));

@@ -1,7 +1,6 @@
 import { Registry } from 'prom-client';
 import { afterAll, describe, expect, it } from 'vitest';
-import { start as startCorrelator } from '../../../services/correlator/main.ts';
-import { correlatorConfigSchema } from '../../../services/correlator/config.ts';
+import { correlatorConfigSchema, start as startCorrelator } from '../../../services/correlator/index.ts';
 import { publishEvents } from '../../../shared/bus/typed.ts';
 import { TOPICS, messageKey } from '../../../shared/contracts/events.ts';
 import { systemClock } from '../../../shared/runtime/clock.ts';

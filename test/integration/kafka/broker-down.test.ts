@@ -1,9 +1,7 @@
 import { Registry } from 'prom-client';
 import { afterAll, describe, expect, it } from 'vitest';
-import { start as startCorrelator } from '../../../services/correlator/main.ts';
-import { correlatorConfigSchema } from '../../../services/correlator/config.ts';
-import { start as startScorer } from '../../../services/scorer/main.ts';
-import { scorerConfigSchema } from '../../../services/scorer/config.ts';
+import { correlatorConfigSchema, start as startCorrelator } from '../../../services/correlator/index.ts';
+import { scorerConfigSchema, start as startScorer } from '../../../services/scorer/index.ts';
 import { publishEvents } from '../../../shared/bus/typed.ts';
 import { TOPICS, messageKey } from '../../../shared/contracts/events.ts';
 import { AppError } from '../../../shared/errors.ts';

@@ -1,7 +1,6 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { start as startScorer } from '../../../services/scorer/main.ts';
-import { scorerConfigSchema } from '../../../services/scorer/config.ts';
+import { scorerConfigSchema, start as startScorer } from '../../../services/scorer/index.ts';
 import { publishEvents } from '../../../shared/bus/typed.ts';
 import { TOPICS, messageKey } from '../../../shared/contracts/events.ts';
 import { systemClock } from '../../../shared/runtime/clock.ts';

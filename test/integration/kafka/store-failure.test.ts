@@ -1,11 +1,7 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { ClickHouseImpactRepository } from '../../../services/correlator/adapters/clickhouse-impact-store.ts';
-import { start as startCorrelator } from '../../../services/correlator/main.ts';
-import { correlatorConfigSchema } from '../../../services/correlator/config.ts';
-import type { ImpactRepository } from '../../../services/correlator/ports.ts';
-import { start as startScorer } from '../../../services/scorer/main.ts';
-import { scorerConfigSchema } from '../../../services/scorer/config.ts';
+import { ClickHouseImpactRepository, correlatorConfigSchema, start as startCorrelator, type ImpactRepository } from '../../../services/correlator/index.ts';
+import { scorerConfigSchema, start as startScorer } from '../../../services/scorer/index.ts';
 import { publishEvents } from '../../../shared/bus/typed.ts';
 import { TOPICS, messageKey, type NewsScored } from '../../../shared/contracts/events.ts';
 import { AppError } from '../../../shared/errors.ts';

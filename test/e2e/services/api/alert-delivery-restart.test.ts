@@ -17,10 +17,7 @@ import { silentLogger } from '../../../../shared/runtime/logger.ts';
 import { openStore } from '../../../../shared/store/clickhouse-store.ts';
 import { migrate } from '../../../../shared/store/migrate.ts';
 import type { Store } from '../../../../shared/store/port.ts';
-import { deliveryId } from '../../../../services/api/alerts/dispatcher.ts';
-import { apiConfigSchema } from '../../../../services/api/config.ts';
-import { alertId } from '../../../../services/api/domain/alert-rules.ts';
-import { start, type ApiService } from '../../../../services/api/main.ts';
+import { alertId, apiConfigSchema, deliveryId, start, type ApiService } from '../../../../services/api/index.ts';
 import { impactEvent } from '../../../integration/services/api/fixtures.ts';
 import { Receiver, TEST_SECRET, freePort, randomName, waitFor } from '../../../integration/services/api/helpers.ts';
 
