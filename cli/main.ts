@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { COMMAND_GROUPS } from './commands/index.ts';
 import { reportError } from './context.ts';
+import { flushStdio, quietOnClosedPipe } from './stdio.ts';
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -17,11 +18,15 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  quietOnClosedPipe();
+  let code: number;
   try {
     await buildProgram().parseAsync(argv);
-    // Background handles (engine threads, sockets) must not keep a finished command alive.
-    process.exit(process.exitCode ?? 0);
+    code = Number(process.exitCode ?? 0);
   } catch (err) {
-    process.exit(reportError(err));
+    code = reportError(err);
   }
+  // Background handles (engine threads, sockets) must not keep a finished command alive, but its output must get out first.
+  await flushStdio();
+  process.exit(code);
 }
