@@ -2,7 +2,6 @@
 // Everything else in this folder is internal; lint (eslint.config.js) rejects imports past this file.
 export { start, type ApiService } from './main.ts';
 export { apiConfigSchema, type ApiConfig, type ApiConfigInput, type AlertRule } from './config.ts';
-export type { PriceSourceView, PriceSourcesProvider } from './routes/dashboard.ts';
 export type { WebhookSender } from './alerts/ports.ts';
 // Stable identities of stored alerts and deliveries (the webhook-id a receiver deduplicates on).
 export { alertId } from './domain/alert-rules.ts';
