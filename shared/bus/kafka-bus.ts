@@ -17,8 +17,11 @@ import {
   type Message,
   type Producer,
 } from 'kafkajs';
+import type { Registry } from 'prom-client';
 import { AppError, wrapError } from '../errors.ts';
 import { silentLogger, type Logger } from '../runtime/logger.ts';
+import { busMetrics, type BusMetrics } from './bus-metrics.ts';
+import { deliverBatch, type DeliveryPolicy } from './delivery.ts';
 import type { Bus, IncomingMessage, OutgoingMessage, SubscribeOptions, Subscription } from './port.ts';
 
 export type TopicCreator = (topics: { topic: string; partitions: number }[]) => Promise<void>;
@@ -40,6 +43,10 @@ export interface KafkaBusOptions {
   /** First retry delay of a failing batch (default 100 ms), doubled per attempt up to `maxRetryBackoffMs` (default 5 s). */
   retryBackoffMs?: number;
   maxRetryBackoffMs?: number;
+  /** Attempts of a batch failing with retryable errors before it goes to `<topic>.dlq` (default 100, first try included). */
+  maxDeliveryAttempts?: number;
+  /** Registry for the bus's metrics (a private one by default). */
+  metrics?: Registry;
   /** Consumer group timing (kafkajs defaults: 30 s session, 3 s heartbeat, 60 s rebalance). */
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
@@ -62,8 +69,11 @@ export interface KafkaBusHealth {
   /** False while the last send failed or a subscription's consumer crashed without restart. */
   ok: boolean;
   producer: { connected: boolean; consecutiveFailures: number; lastError?: string; lastSuccessAt?: number };
-  subscriptions: { groupId: string; topics: string[]; assignments: string[]; crashed?: string }[];
+  subscriptions: { groupId: string; topics: string[]; assignments: string[]; crashed?: string; failed?: string }[];
 }
+
+/** What kafkajs logs just before it silently moves a group's offset to the default (earliest or latest). */
+export const OFFSET_RESET_LOG = 'Offset out of range, resetting to default offset';
 
 const KAFKAJS_TO_PINO: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',
@@ -81,9 +91,8 @@ function kafkajsLevelFor(logger: Logger): logLevel {
       return logLevel.INFO;
     case 'warn':
       return logLevel.WARN;
-    case 'silent':
-      return logLevel.NOTHING;
     default:
+      // Errors always reach the log creator, even for a silent logger: the offset-out-of-range guard listens there (pino drops the line).
       return logLevel.ERROR;
   }
 }
@@ -169,6 +178,10 @@ interface ActiveSubscription {
   topics: string[];
   assignments: () => string[];
   crashed?: string;
+  /** Set when the subscription stopped for good on a fault it must not paper over (offset out of range). */
+  failed?: AppError;
+  /** Claims an out-of-range partition this member owns: records the failure and stops consuming. */
+  onOffsetOutOfRange: (topic: string, partition: number) => boolean;
   close: () => Promise<void>;
 }
 
@@ -184,16 +197,24 @@ export class KafkaBus implements Bus {
   private closed = false;
   private closing?: Promise<void>;
   private readonly producerState: KafkaBusHealth['producer'] = { connected: false, consecutiveFailures: 0 };
+  private readonly metrics: BusMetrics;
 
   constructor(private readonly options: KafkaBusOptions) {
     if (options.brokers.length === 0) throw new AppError('CONFIG_INVALID', 'kafka bus: at least one broker is required');
     this.logger = options.logger ?? silentLogger;
     this.sendTimeoutMs = options.sendTimeoutMs ?? 10_000;
+    this.metrics = busMetrics(options.metrics);
     this.kafka = new Kafka({
       clientId: options.clientId ?? 'oilwire',
       brokers: options.brokers,
       logLevel: kafkajsLevelFor(this.logger),
-      logCreator: kafkajsLogCreator(this.logger),
+      logCreator: () => {
+        const log = kafkajsLogCreator(this.logger)();
+        return (entry) => {
+          if (entry.namespace === 'ConsumerGroup' && entry.log.message === OFFSET_RESET_LOG) this.offsetOutOfRange(entry.log);
+          log(entry);
+        };
+      },
       requestTimeout: options.requestTimeoutMs ?? 10_000,
       connectionTimeout: 3000,
       retry: { initialRetryTime: 100, maxRetryTime: 2000, retries: 8 },
@@ -311,8 +332,11 @@ export class KafkaBus implements Bus {
     if (this.closed) throw new AppError('BUS_CLOSED', 'kafka bus is closed');
     const logger = this.logger.child({ groupId: options.groupId });
     const maxBatch = Math.max(1, options.maxBatchSize ?? 500);
-    const base = this.options.retryBackoffMs ?? 100;
-    const cap = this.options.maxRetryBackoffMs ?? 5000;
+    const policy: DeliveryPolicy = {
+      maxAttempts: this.options.maxDeliveryAttempts ?? 100,
+      baseBackoffMs: this.options.retryBackoffMs ?? 100,
+      maxBackoffMs: this.options.maxRetryBackoffMs ?? 5000,
+    };
     const heartbeatMs = this.options.heartbeatIntervalMs ?? 3000;
 
     let assigned: string[] = [];
@@ -326,6 +350,33 @@ export class KafkaBus implements Bus {
       topics: [...options.topics],
       assignments: () => [...assigned],
       close: async () => {},
+      onOffsetOutOfRange: (topic, partition) => {
+        const tp = `${topic}:${partition}`;
+        const mine = assigned.includes(tp) || [...this.subscriptions].filter((s) => s.groupId === options.groupId).length === 1;
+        if (!mine || !options.topics.includes(topic)) return false;
+        if (!active.failed) {
+          active.failed = new AppError(
+            'BUS_UNAVAILABLE',
+            `consumer group ${options.groupId}: the committed offset of ${tp} is out of range (the broker no longer holds those messages: retention is shorter than the lag). ` +
+              'The consumer stopped instead of skipping to the default offset; raise retention or reset the group offset deliberately.',
+            { retryable: false, details: { reason: 'offset_out_of_range', groupId: options.groupId, topic, partition } },
+          );
+          this.metrics.consumerFailures.inc({ group: options.groupId, topic, reason: 'offset_out_of_range' });
+          logger.error({ err: active.failed, topic, partition }, 'consumer offset out of range: consumer stopped');
+          try {
+            options.onFatal?.(active.failed);
+          } catch (hookErr) {
+            logger.warn({ err: hookErr }, 'onFatal hook threw');
+          }
+          // Stop fetching: nothing is handled or committed on this subscription any more; close() still cleans up.
+          closing = true;
+          closingSignal();
+          clearTimeout(restartTimer);
+          const c = consumer;
+          setImmediate(() => void c?.disconnect().catch(() => {}));
+        }
+        return true;
+      },
     };
     let consumer: Consumer | undefined;
     let restartTimer: NodeJS.Timeout | undefined;
@@ -363,27 +414,19 @@ export class KafkaBus implements Bus {
       for (let i = 0; i < batch.messages.length; i += maxBatch) {
         const chunk = batch.messages.slice(i, i + maxBatch);
         const incoming = chunk.map((m) => toIncoming(topic, partition, m));
-        let attempt = 0;
-        for (;;) {
-          // Not resolving leaves these offsets to be fetched again by whoever owns the partition next.
-          if (closing || !isRunning() || isStale()) return;
-          let outcome: 'done' | 'abandoned';
-          try {
-            outcome = await runHandler(incoming, heartbeat);
-          } catch (err) {
-            attempt++;
-            try {
-              options.onRetry?.(err, attempt, incoming);
-            } catch (hookErr) {
-              logger.warn({ err: hookErr }, 'onRetry hook threw');
-            }
-            logger.debug({ err, topic, partition, attempt }, 'batch failed, retrying');
-            if (await pause(Math.min(cap, base * 2 ** Math.min(attempt - 1, 20)), heartbeat)) return;
-            continue;
-          }
-          if (outcome === 'abandoned') return;
-          break;
-        }
+        // Not resolving leaves these offsets to be fetched again by whoever owns the partition next.
+        const stopped = () => closing || !isRunning() || isStale();
+        const outcome = await deliverBatch(incoming, {
+          options,
+          policy,
+          metrics: this.metrics,
+          logger,
+          run: (b) => runHandler(b, heartbeat),
+          wait: (ms) => pause(ms, heartbeat),
+          stopped,
+          publish: (t, messages) => this.publish(t, messages),
+        });
+        if (outcome === 'stopped') return;
         const last = chunk[chunk.length - 1].offset;
         resolveOffset(last);
         // Through the batch payload, not consumer.commitOffsets: that one is a no-op once close() has begun.
@@ -513,9 +556,24 @@ export class KafkaBus implements Bus {
       topics: s.topics,
       assignments: s.assignments(),
       ...(s.crashed ? { crashed: s.crashed } : {}),
+      ...(s.failed ? { failed: s.failed.message } : {}),
     }));
-    const ok = !this.closed && this.producerState.consecutiveFailures === 0 && subscriptions.every((s) => !s.crashed);
+    const ok = !this.closed && this.producerState.consecutiveFailures === 0 && subscriptions.every((s) => !s.crashed && !s.failed);
     return { ok, producer: { ...this.producerState }, subscriptions };
+  }
+
+  /**
+   * Called from inside kafkajs just before it would commit the default offset for an out-of-range
+   * partition. Throwing here aborts that reset, so the group's committed offset stays where it was
+   * (the fault persists, loudly, until someone decides), and the owning subscription stops.
+   */
+  private offsetOutOfRange(extra: Record<string, unknown>): void {
+    const groupId = String(extra.groupId);
+    const topic = String(extra.topic);
+    const partition = Number(extra.partition);
+    for (const s of this.subscriptions) {
+      if (s.groupId === groupId && s.onOffsetOutOfRange(topic, partition)) throw s.failed;
+    }
   }
 
   async close(): Promise<void> {

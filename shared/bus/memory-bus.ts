@@ -1,10 +1,28 @@
+import type { Registry } from 'prom-client';
 import { AppError } from '../errors.ts';
+import { silentLogger, type Logger } from '../runtime/logger.ts';
+import { busMetrics, type BusMetrics } from './bus-metrics.ts';
+import { deliverBatch, type DeliveryPolicy } from './delivery.ts';
+import { Journal, type JournalRecord } from './journal.ts';
 import { partitionForKey, type Bus, type IncomingMessage, type OutgoingMessage, type SubscribeOptions, type Subscription } from './port.ts';
 
+/**
+ * One partition's retained log. `items[skip]` holds offset `first`; a `null` is a hole (a
+ * publish whose journal write failed: its offsets are used, its messages never existed).
+ * Consumers read up to `visible`, the end of what the journal has made durable.
+ */
 interface PartitionLog {
-  messages: IncomingMessage[];
+  first: number;
+  skip: number;
+  items: (IncomingMessage | null)[];
+  visible: number;
+  bytes: number;
   waiters: Set<() => void>;
 }
+
+const endOf = (log: PartitionLog) => log.first + log.items.length - log.skip;
+const sliceOf = (log: PartitionLog, from: number, to: number) => log.items.slice(log.skip + from - log.first, log.skip + to - log.first);
+const sizeOf = (m: IncomingMessage) => 96 + m.value.length + m.key.length;
 
 interface Loop {
   stop: () => void;
@@ -18,7 +36,10 @@ interface Member {
   options: SubscribeOptions;
   owned: Set<string>;
   loops: Map<string, Loop>;
+  /** False once closing: no new batch starts. */
   alive: boolean;
+  /** True once its close gave up waiting: a batch it finishes later does not ack. */
+  abandoned: boolean;
 }
 
 interface Group {
@@ -33,14 +54,35 @@ export interface MemoryBusOptions {
   defaultPartitions?: number;
   retryBackoffMs?: number;
   maxRetryBackoffMs?: number;
+  /** Attempts of a batch failing with retryable errors before it goes to `<topic>.dlq` (default 100, first try included). */
+  maxDeliveryAttempts?: number;
   /** How long a rebalance waits for members to finish their in-flight batch (default 30 s), like Kafka's rebalance timeout. */
   rebalanceTimeoutMs?: number;
+  /** How long closing a subscription (or the bus) waits for in-flight batches to finish and ack (default 10 s). */
+  closeDrainMs?: number;
+  /**
+   * Acked messages kept per partition behind the slowest consumer group, for a group that
+   * joins later from the beginning (default 1000). Everything older is dropped from memory.
+   */
+  replayWindow?: number;
+  /** Folder of the durable journal (see journal.ts); without one nothing survives the process. Use `MemoryBus.open`. */
+  journalDir?: string;
+  /** fsync each publish before it resolves (default true; with a journal only). */
+  fsync?: boolean;
+  /** The journal is rewritten once it is past this size and four times what is retained (default 64 MiB). */
+  compactMinBytes?: number;
+  metrics?: Registry;
+  logger?: Logger;
 }
 
 /**
  * In-process bus with Kafka's semantics where they matter to oilwire: partitions by key,
- * consumer groups with committed offsets, rebalancing, and redelivery of unacked batches.
- * Nothing survives the process; the Kafka bus is the durable one.
+ * consumer groups with committed offsets, rebalancing, redelivery of unacked batches, and
+ * the shared delivery policy (bounded retries, dead-letter topic; see delivery.ts). With a
+ * journal (`MemoryBus.open({ journalDir })`) a publish is acknowledged only once it is on
+ * disk, and messages and commits are read back at start: what a producer saw acknowledged is
+ * delivered after any stop, kill -9 included. Retention is bounded: a partition keeps what
+ * some group has not acked plus a replay window.
  */
 export class MemoryBus implements Bus {
   readonly kind = 'memory' as const;
@@ -48,18 +90,81 @@ export class MemoryBus implements Bus {
   private readonly groups = new Map<string, Group>();
   private nextMemberId = 1;
   private closed = false;
+  private closing?: Promise<void>;
+  private journal?: Journal;
+  private compacting = false;
+  private readonly logger: Logger;
+  private readonly metrics: BusMetrics;
+  private readonly policy: DeliveryPolicy;
 
-  constructor(private readonly options: MemoryBusOptions = {}) {}
+  constructor(private readonly options: MemoryBusOptions = {}) {
+    this.logger = options.logger ?? silentLogger;
+    this.metrics = busMetrics(options.metrics);
+    this.policy = {
+      maxAttempts: options.maxDeliveryAttempts ?? 100,
+      baseBackoffMs: options.retryBackoffMs ?? 50,
+      maxBackoffMs: options.maxRetryBackoffMs ?? 2000,
+    };
+  }
+
+  /** A bus with its journal read back (when `journalDir` is set): unacked messages and committed offsets are where they were. */
+  static async open(options: MemoryBusOptions = {}): Promise<MemoryBus> {
+    const bus = new MemoryBus(options);
+    if (options.journalDir) await bus.restore(options.journalDir);
+    return bus;
+  }
+
+  private async restore(dir: string): Promise<void> {
+    const { journal, records, truncatedBytes } = await Journal.open(dir, { fsync: this.options.fsync });
+    let messages = 0;
+    for (const r of records) {
+      if (r.kind === 'topic') this.log(r.topic, r.partitions, false);
+      else if (r.kind === 'base') {
+        const log = this.log(r.topic, undefined, false)[r.partition];
+        if (log && endOf(log) === log.first && r.offset > log.first) log.first = r.offset;
+      } else if (r.kind === 'commit') this.group(r.group).committed.set(`${r.topic}:${r.partition}`, r.offset);
+      else {
+        const m = r.message;
+        const log = this.log(m.topic, undefined, false)[m.partition];
+        if (!log) continue;
+        const o = Number(m.offset);
+        // A record written twice (again after a compaction that already held it) is read once.
+        if (o < endOf(log)) continue;
+        if (endOf(log) === log.first && log.items.length === log.skip) log.first = o;
+        while (endOf(log) < o) log.items.push(null);
+        log.items.push(m);
+        log.bytes += sizeOf(m);
+        messages++;
+      }
+    }
+    for (const parts of this.topics.values()) for (const log of parts) log.visible = endOf(log);
+    this.journal = journal;
+    for (const topic of this.topics.keys()) this.trim(topic);
+    this.logger.info({ dir, messages, groups: this.groups.size, journalBytes: journal.size, truncatedBytes, retained: this.retainedCount() }, 'bus journal read back');
+    this.metrics.journalBytes.set(journal.size);
+    await this.maybeCompact();
+  }
 
   async ensureTopics(topics: { topic: string; partitions: number }[]): Promise<void> {
     for (const t of topics) this.log(t.topic, t.partitions);
   }
 
-  private log(topic: string, partitions = this.options.defaultPartitions ?? 4): PartitionLog[] {
+  private group(groupId: string): Group {
+    let group = this.groups.get(groupId);
+    if (!group) {
+      group = { committed: new Map(), members: [], generation: 0, rebalancing: Promise.resolve() };
+      this.groups.set(groupId, group);
+    }
+    return group;
+  }
+
+  private log(topic: string, partitions = this.options.defaultPartitions ?? 4, record = true): PartitionLog[] {
     let parts = this.topics.get(topic);
     if (!parts) {
-      parts = Array.from({ length: partitions }, () => ({ messages: [], waiters: new Set<() => void>() }));
+      parts = Array.from({ length: partitions }, () => ({ first: 0, skip: 0, items: [], visible: 0, bytes: 0, waiters: new Set<() => void>() }));
       this.topics.set(topic, parts);
+      // Queued ahead of any message of the topic, so a restart knows its partition count.
+      if (record && this.journal) void this.journal.append([{ kind: 'topic', topic, partitions }], false).catch((err) => this.logger.error({ err, topic }, 'bus journal: topic record not written'));
       for (const group of this.groups.values()) {
         if (group.members.some((m) => m.options.topics.includes(topic))) void this.rebalance(group);
       }
@@ -69,54 +174,187 @@ export class MemoryBus implements Bus {
 
   async publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
     if (this.closed) throw new AppError('BUS_CLOSED', 'memory bus is closed');
+    if (messages.length === 0) return;
     const parts = this.log(topic);
-    const touched = new Set<PartitionLog>();
+    const placed: { log: PartitionLog; offset: number }[] = [];
+    const records: JournalRecord[] = [];
+    const now = Date.now();
     for (const m of messages) {
       const partition = partitionForKey(m.key, parts.length);
       const log = parts[partition];
-      log.messages.push({
+      const msg: IncomingMessage = {
         topic,
         partition,
-        offset: String(log.messages.length),
+        offset: String(endOf(log)),
         key: m.key,
         // A copy, as a broker would keep: the caller may reuse its buffer.
-        value: Buffer.isBuffer(m.value) ? Buffer.from(m.value) : Buffer.from(m.value),
+        value: Buffer.from(m.value),
         headers: { ...(m.headers ?? {}) },
-        timestamp: Date.now(),
-      });
+        timestamp: now,
+      };
+      placed.push({ log, offset: endOf(log) });
+      log.items.push(msg);
+      log.bytes += sizeOf(msg);
+      records.push({ kind: 'message', message: msg });
+    }
+    let failure: unknown;
+    if (this.journal) {
+      try {
+        await this.journal.append(records, true);
+      } catch (err) {
+        failure = err;
+      }
+    }
+    const touched = new Set<PartitionLog>();
+    for (const { log, offset } of placed) {
+      if (failure !== undefined && offset >= log.first) {
+        const i = log.skip + offset - log.first;
+        const m = log.items[i];
+        if (m) log.bytes -= sizeOf(m);
+        log.items[i] = null;
+      }
+      // Journal writes complete in the order offsets were handed out, so what is below this one is settled too.
+      log.visible = Math.max(log.visible, offset + 1);
       touched.add(log);
     }
+    this.trim(topic);
+    if (failure !== undefined) throw failure;
     for (const log of touched) for (const wake of [...log.waiters]) wake();
+    void this.maybeCompact();
+  }
+
+  private commit(group: Group, groupId: string, tp: string, offset: number): void {
+    group.committed.set(tp, offset);
+    if (this.journal) {
+      const sep = tp.lastIndexOf(':');
+      // Not fsync'd: a commit lost to a power cut only means a redelivery.
+      void this.journal
+        .append([{ kind: 'commit', group: groupId, topic: tp.slice(0, sep), partition: Number(tp.slice(sep + 1)), offset }], false)
+        .catch((err) => this.logger.warn({ err, groupId, tp }, 'bus journal: commit not written; the batch may be delivered again after a restart'));
+    }
+  }
+
+  /** Drops from memory what every group interested in the topic has acked, beyond the replay window. */
+  private trim(topic: string): void {
+    const parts = this.topics.get(topic);
+    if (!parts) return;
+    const window = this.options.replayWindow ?? 1000;
+    const prefix = `${topic}:`;
+    const interested = [...this.groups.values()].filter((g) => g.members.some((m) => m.options.topics.includes(topic)) || [...g.committed.keys()].some((k) => k.startsWith(prefix)));
+    let messages = 0;
+    let bytes = 0;
+    parts.forEach((log, p) => {
+      const tp = `${topic}:${p}`;
+      let low = log.visible;
+      for (const g of interested) {
+        const c = g.committed.get(tp);
+        if (c !== undefined) low = Math.min(low, c);
+        else if (g.members.some((m) => m.options.topics.includes(topic) && m.options.fromBeginning !== false)) low = Math.min(low, log.first);
+      }
+      const target = Math.min(low, log.visible - window);
+      if (target > log.first) {
+        for (const m of sliceOf(log, log.first, target)) if (m) log.bytes -= sizeOf(m);
+        log.skip += target - log.first;
+        log.first = target;
+        if (log.skip > 1024 && log.skip * 2 > log.items.length) {
+          log.items = log.items.slice(log.skip);
+          log.skip = 0;
+        }
+      }
+      messages += log.items.length - log.skip;
+      bytes += log.bytes;
+    });
+    this.metrics.retainedMessages.set({ topic }, messages);
+    this.metrics.retainedBytes.set({ topic }, bytes);
+  }
+
+  /** Messages held in memory, over all topics. */
+  retainedCount(): number {
+    let n = 0;
+    for (const parts of this.topics.values()) for (const log of parts) n += log.items.length - log.skip;
+    return n;
+  }
+
+  private retainedBytes(): number {
+    let n = 0;
+    for (const parts of this.topics.values()) for (const log of parts) n += log.bytes;
+    return n;
+  }
+
+  private async maybeCompact(): Promise<void> {
+    const journal = this.journal;
+    if (!journal) return;
+    this.metrics.journalBytes.set(journal.size);
+    if (this.compacting || this.closed) return;
+    const min = this.options.compactMinBytes ?? 64 * 1024 * 1024;
+    if (journal.size <= min || journal.size <= 4 * this.retainedBytes()) return;
+    this.compacting = true;
+    const before = journal.size;
+    try {
+      await journal.compact(() => this.snapshot());
+      this.logger.info({ before, after: journal.size }, 'bus journal compacted');
+    } catch (err) {
+      this.logger.warn({ err }, 'bus journal compaction failed; the old file stays in use');
+    } finally {
+      this.compacting = false;
+      this.metrics.journalBytes.set(journal.size);
+    }
+  }
+
+  /** Everything a restart needs, as records: topics, where each partition starts, retained messages, commits. */
+  private snapshot(): JournalRecord[] {
+    const out: JournalRecord[] = [];
+    for (const [topic, parts] of this.topics) {
+      out.push({ kind: 'topic', topic, partitions: parts.length });
+      parts.forEach((log, partition) => {
+        out.push({ kind: 'base', topic, partition, offset: log.first });
+        for (const m of sliceOf(log, log.first, endOf(log))) if (m) out.push({ kind: 'message', message: m });
+      });
+    }
+    for (const [group, g] of this.groups) {
+      for (const [tp, offset] of g.committed) {
+        const sep = tp.lastIndexOf(':');
+        out.push({ kind: 'commit', group, topic: tp.slice(0, sep), partition: Number(tp.slice(sep + 1)), offset });
+      }
+    }
+    return out;
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
     if (this.closed) throw new AppError('BUS_CLOSED', 'memory bus is closed');
     for (const t of options.topics) this.log(t);
-    let group = this.groups.get(options.groupId);
-    if (!group) {
-      group = { committed: new Map(), members: [], generation: 0, rebalancing: Promise.resolve() };
-      this.groups.set(options.groupId, group);
-    }
-    const member: Member = { id: this.nextMemberId++, options, owned: new Set(), loops: new Map(), alive: true };
+    const group = this.group(options.groupId);
+    const member: Member = { id: this.nextMemberId++, options, owned: new Set(), loops: new Map(), alive: true, abandoned: false };
     group.members.push(member);
     await this.rebalance(group);
-    const g = group;
+    let closed: Promise<void> | undefined;
     return {
-      close: async () => {
-        if (!member.alive) return;
-        member.alive = false;
-        // A closing member is not waited for: like a crashed Kafka consumer, its in-flight batch simply never acks.
-        for (const loop of member.loops.values()) {
-          loop.stop();
-          loop.abandon();
-        }
-        member.loops.clear();
-        member.owned.clear();
-        g.members = g.members.filter((m) => m !== member);
-        await this.rebalance(g);
-      },
+      close: () => (closed ??= this.closeMember(group, member)),
       assignments: () => [...member.owned].sort(),
     };
+  }
+
+  /** Graceful: no new batch starts, in-flight ones may finish and ack (up to `closeDrainMs`), then the partitions move on. */
+  private async closeMember(group: Group, member: Member): Promise<void> {
+    if (!member.alive && member.abandoned) return;
+    member.alive = false;
+    const loops = [...member.loops.values()];
+    for (const loop of loops) loop.stop();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(loops.map((l) => l.done)),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, this.options.closeDrainMs ?? 10_000);
+      }),
+    ]);
+    clearTimeout(timer);
+    // Past the drain deadline a stuck batch is given up, like a crashed Kafka consumer's: it never acks.
+    member.abandoned = true;
+    for (const loop of loops) loop.abandon();
+    member.loops.clear();
+    member.owned.clear();
+    group.members = group.members.filter((m) => m !== member);
+    if (!this.closed) await this.rebalance(group);
   }
 
   private rebalance(group: Group): Promise<void> {
@@ -162,6 +400,7 @@ export class MemoryBus implements Bus {
     const topic = tp.slice(0, sep);
     const partition = Number(tp.slice(sep + 1));
     const log = this.log(topic)[partition];
+    const { groupId } = member.options;
     let stopped = false;
     let wake: (() => void) | undefined;
     const stop = () => {
@@ -183,52 +422,65 @@ export class MemoryBus implements Bus {
       });
     const holds = () => !stopped && member.alive && !this.closed;
     const maxBatch = member.options.maxBatchSize ?? 500;
-    const base = this.options.retryBackoffMs ?? 50;
-    const cap = this.options.maxRetryBackoffMs ?? 2000;
     let abandon!: () => void;
     const abandoned = new Promise<void>((resolve) => {
       abandon = resolve;
     });
+    const ctx = {
+      options: member.options,
+      policy: this.policy,
+      metrics: this.metrics,
+      logger: this.logger,
+      run: async (batch: IncomingMessage[]) => {
+        // Copies: a handler that edits its messages must not change what a redelivery sees.
+        await member.options.handler(batch.map((m) => ({ ...m, headers: { ...m.headers } })));
+        return 'done' as const;
+      },
+      wait: async (ms: number) => {
+        await sleep(ms, false);
+        return !holds();
+      },
+      stopped: () => !holds(),
+      publish: (t: string, messages: OutgoingMessage[]) => this.publish(t, messages),
+    };
     const finished = (async () => {
-      let attempt = 0;
       while (holds()) {
-        const start = group.committed.get(tp) ?? (member.options.fromBeginning === false ? log.messages.length : 0);
-        if (!group.committed.has(tp)) group.committed.set(tp, start);
-        if (start >= log.messages.length) {
+        let start = group.committed.get(tp);
+        if (start === undefined) {
+          start = member.options.fromBeginning === false ? log.visible : log.first;
+          this.commit(group, groupId, tp, start);
+        }
+        if (start < log.first) {
+          // Retention keeps what every known group has not acked, so this means a bug or a hand-edited journal: say so, skip nothing.
+          this.metrics.consumerFailures.inc({ group: groupId, topic, reason: 'offset_out_of_range' });
+          this.logger.error({ err: new AppError('BUS_UNAVAILABLE', `${groupId} on ${tp}: committed offset ${start} is below the retained log (${log.first})`, { retryable: false }) }, 'consumer offset out of range; consumer stopped');
+          return;
+        }
+        if (start >= log.visible) {
           await sleep(Infinity, true);
           continue;
         }
-        // Copies: a handler that edits its messages must not change what a redelivery sees.
-        const batch = log.messages.slice(start, start + maxBatch).map((m) => ({ ...m, headers: { ...m.headers } }));
-        try {
-          await member.options.handler(batch);
-          // A member removed, or passed over by a rebalance, while the handler ran must not ack: its batch belongs to someone else now.
-          if (group.generation === generation && member.alive && !this.closed) group.committed.set(tp, start + batch.length);
-          attempt = 0;
-        } catch (err) {
-          if (!holds()) break;
-          attempt++;
-          try {
-            member.options.onRetry?.(err, attempt, batch);
-          } catch {
-            // A failing hook must not end the partition's loop.
-          }
-          await sleep(Math.min(cap, base * 2 ** Math.min(attempt - 1, 16)), false);
+        const raw = sliceOf(log, start, Math.min(start + maxBatch, log.visible));
+        const batch = raw.filter((m): m is IncomingMessage => m !== null);
+        if (batch.length > 0 && (await deliverBatch(batch, ctx)) === 'stopped') break;
+        // A member passed over by a rebalance, or given up by its close, while the handler ran must not ack: its batch belongs to someone else now.
+        if (group.generation === generation && !member.abandoned) {
+          this.commit(group, groupId, tp, start + raw.length);
+          this.trim(topic);
         }
       }
     })();
     return { stop, done: Promise.race([finished, abandoned]), abandon };
   }
 
+  /** Stops every consumer (in-flight batches may finish and ack, see `closeDrainMs`), then writes and closes the journal. */
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    for (const group of this.groups.values()) {
-      for (const m of group.members) {
-        m.alive = false;
-        for (const loop of m.loops.values()) loop.stop();
-      }
-      group.members = [];
-    }
+    this.closing ??= (async () => {
+      this.closed = true;
+      await Promise.all([...this.groups.values()].flatMap((g) => g.members.map((m) => this.closeMember(g, m))));
+      for (const g of this.groups.values()) g.members = [];
+      await this.journal?.close();
+    })();
+    return this.closing;
   }
 }

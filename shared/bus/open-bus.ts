@@ -2,6 +2,7 @@
  * One place that turns bus configuration into a Bus: the in-process bus for a single process,
  * Kafka when services run apart. Services depend on the Bus port only.
  */
+import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../runtime/logger.ts';
@@ -40,6 +41,17 @@ export const busConfigSchema = z
     sessionTimeoutMs: z.number().int().min(1000).max(600_000).optional(),
     heartbeatIntervalMs: z.number().int().min(100).max(60_000).optional(),
     rebalanceTimeoutMs: z.number().int().min(1000).max(600_000).optional(),
+    /** Attempts of a batch whose handler fails with retryable errors before it goes to `<topic>.dlq`; final errors go there at once. */
+    maxDeliveryAttempts: z.number().int().min(1).max(100_000).default(100),
+    /**
+     * In-process bus only: folder of its durable journal (publishes are fsync'd there before they resolve, and
+     * read back at start). The CLI sets `<data folder>/bus` for an on-disk store; unset, nothing survives the process.
+     */
+    journalDir: z.string().min(1).optional(),
+    /** In-process bus only: fsync each publish (turn off only for throwaway data). */
+    fsync: z.boolean().default(true),
+    /** In-process bus only: acked messages kept per partition behind the slowest group (memory is bounded by this plus what is unacked). */
+    replayWindow: z.number().int().min(0).max(10_000_000).default(1000),
   })
   .superRefine((c, ctx) => {
     if (c.kind === 'kafka' && c.brokers.length === 0) ctx.addIssue({ code: 'custom', path: ['brokers'], message: 'kafka needs at least one broker (host:port)' });
@@ -51,6 +63,8 @@ export type BusConfigInput = z.input<typeof busConfigSchema>;
 export interface OpenBusDeps {
   /** Topic creation behind `ensureTopics` on Kafka: the dev broker's `ensureTopics`; default kafkajs admin. */
   createTopics?: TopicCreator;
+  /** Registry for the bus's metrics (retries, dead letters, retained size, consumer failures). */
+  metrics?: Registry;
 }
 
 /** Validates the config (throwing CONFIG_INVALID) and opens the bus it names. Kafka connects lazily, on first use. */
@@ -61,7 +75,9 @@ export async function openBus(config: BusConfigInput = {}, logger?: Logger, deps
     throw new AppError('CONFIG_INVALID', `invalid bus config: ${issues}`);
   }
   const c = parsed.data;
-  if (c.kind === 'memory') return new MemoryBus();
+  if (c.kind === 'memory') {
+    return MemoryBus.open({ journalDir: c.journalDir, fsync: c.fsync, replayWindow: c.replayWindow, maxDeliveryAttempts: c.maxDeliveryAttempts, logger, metrics: deps.metrics });
+  }
   return new KafkaBus({
     brokers: c.brokers,
     clientId: c.clientId,
@@ -70,7 +86,9 @@ export async function openBus(config: BusConfigInput = {}, logger?: Logger, deps
     sessionTimeoutMs: c.sessionTimeoutMs,
     heartbeatIntervalMs: c.heartbeatIntervalMs,
     rebalanceTimeoutMs: c.rebalanceTimeoutMs,
+    maxDeliveryAttempts: c.maxDeliveryAttempts,
     logger,
+    metrics: deps.metrics,
     createTopics: deps.createTopics,
   });
 }

@@ -1,7 +1,8 @@
 /**
  * Bus port: keyed publish, consumer groups, ack after processing, redelivery of what
  * was not acked. A handler receives an ordered batch from one partition; resolving acks
- * the batch (offsets are committed), throwing leaves it unacked and it is delivered again.
+ * the batch (offsets are committed); throwing a retryable error leaves it unacked and it is
+ * delivered again after a backoff, a final one sends it to the dead-letter topic.
  */
 export interface OutgoingMessage {
   key: string;
@@ -28,8 +29,15 @@ export interface SubscribeOptions {
   /** Start a group with no committed offset at the beginning of the log (default true). */
   fromBeginning?: boolean;
   maxBatchSize?: number;
-  /** Called when a batch failed and will be retried; the bus keeps retrying with backoff. */
+  /**
+   * Called when a batch failed with a retryable error and will be retried after a backoff. How
+   * failures end is the bus's delivery policy (shared/bus/delivery.ts): a final error
+   * (`retryable: false`) or an exhausted retry budget sends the message to `<topic>.dlq`
+   * with the error in headers, and the partition goes on.
+   */
   onRetry?: (err: unknown, attempt: number, batch: IncomingMessage[]) => void;
+  /** Called once when the subscription stops for good on a fault no retry can fix (a Kafka offset out of range). */
+  onFatal?: (err: Error) => void;
 }
 
 export interface Subscription {

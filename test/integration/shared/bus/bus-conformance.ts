@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { it as vitestIt } from 'vitest';
 import { z } from 'zod';
 import { dlqTopic } from '../../../../shared/contracts/events.ts';
+import { AppError } from '../../../../shared/errors.ts';
 import type { Bus, IncomingMessage, Subscription } from '../../../../shared/bus/port.ts';
 import { subscribeEvents } from '../../../../shared/bus/typed.ts';
 import { waitFor } from '../../../helpers/wait-for.ts';
@@ -69,14 +70,19 @@ function countBy<T>(items: T[], f: (t: T) => string): Map<string, number> {
   return m;
 }
 
-export function runBusConformance(name: string, makeBus: () => Promise<BusUnderTest>, options: ConformanceOptions = {}): void {
+/** What a case may ask of the bus it gets: a small retry budget, to see it run out. */
+export interface BusOptions {
+  maxDeliveryAttempts?: number;
+}
+
+export function runBusConformance(name: string, makeBus: (options?: BusOptions) => Promise<BusUnderTest>, options: ConformanceOptions = {}): void {
   const waitMs = options.waitMs ?? 10_000;
   const it = options.concurrent ? vitestIt.concurrent : vitestIt;
   const until = (condition: () => boolean, message: string | (() => string)) => waitFor(condition, { timeoutMs: waitMs, intervalMs: 10, message });
 
   /** A bus, fresh topic names and a group per test; subscriptions are closed before the bus. */
-  async function withBus(body: (ctx: { bus: Bus; topic: string; group: string; track: (s: Subscription) => Subscription }) => Promise<void>): Promise<void> {
-    const { bus, cleanup } = await makeBus();
+  async function withBus(body: (ctx: { bus: Bus; topic: string; group: string; track: (s: Subscription) => Subscription }) => Promise<void>, busOptions?: BusOptions): Promise<void> {
+    const { bus, cleanup } = await makeBus(busOptions);
     const subs: Subscription[] = [];
     const topic = `conf-${name}-${rand()}`;
     try {
@@ -335,5 +341,80 @@ export function runBusConformance(name: string, makeBus: () => Promise<BusUnderT
         expect(m.headers['x-source-offset']).toMatch(/^\d+$/);
       }
     });
+  });
+
+  it(`${name}: a poison message (final error) goes to <topic>.dlq with the error code and attempt count, and its partition goes on`, async ({ expect }) => {
+    await withBus(async ({ bus, topic, group, track }) => {
+      // One key: every message on one partition, so the poison sits in front of the others.
+      const payloads = stream(['one-key'], 30);
+      const poison = 'one-key#7';
+      const seen: string[] = [];
+      const dlq: IncomingMessage[] = [];
+      const retried: number[] = [];
+      await publishAll(bus, topic, payloads, 30);
+      track(await bus.subscribe({ groupId: `${group}-dlq`, topics: [dlqTopic(topic)], handler: async (b) => void dlq.push(...b) }));
+      track(
+        await bus.subscribe({
+          groupId: group,
+          topics: [topic],
+          maxBatchSize: 10,
+          onRetry: (_err, attempt) => void retried.push(attempt),
+          handler: async (batch) => {
+            const ids = batch.map(decode).map(id);
+            if (ids.includes(poison)) throw new AppError('SCHEMA_INVALID', `cannot use ${poison}`);
+            seen.push(...ids);
+          },
+        }),
+      );
+      await until(() => seen.length >= payloads.length - 1 && dlq.length >= 1, () => `handled ${seen.length}/${payloads.length - 1}, dlq ${dlq.length}/1`);
+      expect(seen).toEqual(payloads.map(id).filter((i) => i !== poison));
+      expect(retried).toEqual([]);
+      expect(dlq).toHaveLength(1);
+      const [letter] = dlq;
+      expect(id(decode(letter))).toBe(poison);
+      expect(letter.headers).toMatchObject({
+        'x-test': 'conformance',
+        'x-error-code': 'SCHEMA_INVALID',
+        'x-error-retryable': 'false',
+        'x-attempts': '1',
+        'x-dead-letter-reason': 'non_retryable',
+        'x-source-topic': topic,
+        'x-consumer-group': group,
+      });
+      expect(letter.headers['x-error']).toContain(poison);
+    });
+  });
+
+  it(`${name}: a message failing with retryable errors past the retry budget goes to <topic>.dlq with the attempts made`, async ({ expect }) => {
+    await withBus(
+      async ({ bus, topic, group, track }) => {
+        const payloads = stream(['budget'], 5);
+        const stuck = 'budget#2';
+        const seen: string[] = [];
+        const dlq: IncomingMessage[] = [];
+        const attempts: number[] = [];
+        await publishAll(bus, topic, payloads, 5);
+        track(await bus.subscribe({ groupId: `${group}-dlq`, topics: [dlqTopic(topic)], handler: async (b) => void dlq.push(...b) }));
+        track(
+          await bus.subscribe({
+            groupId: group,
+            topics: [topic],
+            maxBatchSize: 1,
+            onRetry: (_err, attempt) => void attempts.push(attempt),
+            handler: async (batch) => {
+              const ids = batch.map(decode).map(id);
+              if (ids.includes(stuck)) throw new AppError('STORE_UNAVAILABLE', 'sink is down');
+              seen.push(...ids);
+            },
+          }),
+        );
+        await until(() => seen.length >= payloads.length - 1 && dlq.length >= 1, () => `handled ${seen.length}/${payloads.length - 1}, dlq ${dlq.length}/1`);
+        expect(seen).toEqual(payloads.map(id).filter((i) => i !== stuck));
+        expect(attempts).toEqual([1, 2]);
+        expect(dlq.map((m) => id(decode(m)))).toEqual([stuck]);
+        expect(dlq[0].headers).toMatchObject({ 'x-error-code': 'STORE_UNAVAILABLE', 'x-error-retryable': 'true', 'x-attempts': '3', 'x-dead-letter-reason': 'retries_exhausted' });
+      },
+      { maxDeliveryAttempts: 3 },
+    );
   });
 }

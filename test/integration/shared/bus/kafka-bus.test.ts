@@ -21,8 +21,9 @@ describe('KafkaBus conformance (dev broker)', () => {
 
   runBusConformance(
     'kafka',
-    async () => {
+    async (options = {}) => {
       const bus = new KafkaBus({
+        ...options,
         brokers: broker.brokers,
         clientId: 'conformance',
         createTopics: (topics) => broker.ensureTopics(topics),

@@ -5,7 +5,16 @@ import { busConfigSchema, openBus } from '../../../../shared/bus/open-bus.ts';
 
 describe('busConfigSchema', () => {
   it('defaults to the in-process bus', () => {
-    expect(busConfigSchema.parse({})).toEqual({ kind: 'memory', brokers: [], clientId: 'oilwire', sendTimeoutMs: 10_000, idempotent: false });
+    expect(busConfigSchema.parse({})).toEqual({
+      kind: 'memory',
+      brokers: [],
+      clientId: 'oilwire',
+      sendTimeoutMs: 10_000,
+      idempotent: false,
+      maxDeliveryAttempts: 100,
+      fsync: true,
+      replayWindow: 1000,
+    });
   });
 
   it('accepts brokers as a list or a comma-separated string', () => {

@@ -1,0 +1,252 @@
+/**
+ * The in-process bus's durable log: one append-only file of framed records (topics, messages,
+ * consumer-group commits), read back at start. A publish resolves only after its records are
+ * written and fsync'd, which is what lets a producer treat the publish as an acknowledgement
+ * (ingest-news marks ids seen and keeps the feed's ETag on it). Concurrent appends share one
+ * write and one fsync (group commit). The file is rewritten from what the bus still retains
+ * when it has grown well past that (compaction: temporary file, fsync, rename).
+ *
+ * Frame: u32 body length, u32 CRC-32 of the body, body = u8 kind, u32 meta length, meta
+ * (JSON), then the message value bytes. A torn or corrupt tail (a kill during a write) ends
+ * the readable log and is cut off at open: what it held was never acknowledged.
+ */
+import { open, mkdir, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import { AppError, wrapError } from '../errors.ts';
+import type { IncomingMessage } from './port.ts';
+
+export type JournalRecord =
+  | { kind: 'topic'; topic: string; partitions: number }
+  /** The partition's retained log starts at `offset` (written by compaction: offsets never restart). */
+  | { kind: 'base'; topic: string; partition: number; offset: number }
+  | { kind: 'message'; message: IncomingMessage }
+  | { kind: 'commit'; group: string; topic: string; partition: number; offset: number };
+
+const KIND = { topic: 1, base: 2, message: 3, commit: 4 } as const;
+const HEADER = 8;
+
+export function encodeRecord(r: JournalRecord): Buffer {
+  let meta: unknown;
+  let value: Buffer = Buffer.alloc(0);
+  switch (r.kind) {
+    case 'topic':
+      meta = { t: r.topic, n: r.partitions };
+      break;
+    case 'base':
+      meta = { t: r.topic, p: r.partition, o: r.offset };
+      break;
+    case 'commit':
+      meta = { g: r.group, t: r.topic, p: r.partition, o: r.offset };
+      break;
+    case 'message': {
+      const m = r.message;
+      meta = { t: m.topic, p: m.partition, o: Number(m.offset), k: m.key, h: m.headers, ts: m.timestamp };
+      value = m.value;
+      break;
+    }
+  }
+  const metaBuf = Buffer.from(JSON.stringify(meta), 'utf8');
+  const bodyLen = 1 + 4 + metaBuf.length + value.length;
+  const frame = Buffer.allocUnsafe(HEADER + bodyLen);
+  frame.writeUInt32LE(bodyLen, 0);
+  frame.writeUInt8(KIND[r.kind], HEADER);
+  frame.writeUInt32LE(metaBuf.length, HEADER + 1);
+  metaBuf.copy(frame, HEADER + 5);
+  value.copy(frame, HEADER + 5 + metaBuf.length);
+  frame.writeUInt32LE(crc32(frame.subarray(HEADER)), 4);
+  return frame;
+}
+
+/** Reads records up to the first incomplete or corrupt frame; `validBytes` is where the good log ends. */
+export function decodeRecords(data: Buffer): { records: JournalRecord[]; validBytes: number } {
+  const records: JournalRecord[] = [];
+  let pos = 0;
+  while (pos + HEADER <= data.length) {
+    const bodyLen = data.readUInt32LE(pos);
+    if (bodyLen < 5 || pos + HEADER + bodyLen > data.length) break;
+    const body = data.subarray(pos + HEADER, pos + HEADER + bodyLen);
+    if (crc32(body) !== data.readUInt32LE(pos + 4)) break;
+    const kind = body.readUInt8(0);
+    const metaLen = body.readUInt32LE(1);
+    if (5 + metaLen > body.length) break;
+    let meta: Record<string, unknown>;
+    try {
+      meta = JSON.parse(body.subarray(5, 5 + metaLen).toString('utf8')) as Record<string, unknown>;
+    } catch {
+      break;
+    }
+    const t = String(meta.t);
+    if (kind === KIND.topic) records.push({ kind: 'topic', topic: t, partitions: Number(meta.n) });
+    else if (kind === KIND.base) records.push({ kind: 'base', topic: t, partition: Number(meta.p), offset: Number(meta.o) });
+    else if (kind === KIND.commit) records.push({ kind: 'commit', group: String(meta.g), topic: t, partition: Number(meta.p), offset: Number(meta.o) });
+    else if (kind === KIND.message) {
+      records.push({
+        kind: 'message',
+        message: {
+          topic: t,
+          partition: Number(meta.p),
+          offset: String(meta.o),
+          key: String(meta.k),
+          // A copy: the file buffer is dropped after reading.
+          value: Buffer.from(body.subarray(5 + metaLen)),
+          headers: (meta.h ?? {}) as Record<string, string>,
+          timestamp: Number(meta.ts),
+        },
+      });
+    } else break;
+    pos += HEADER + bodyLen;
+  }
+  return { records, validBytes: pos };
+}
+
+interface AppendJob {
+  kind: 'append';
+  frames: Buffer[];
+  durable: boolean;
+  done: (err?: unknown) => void;
+}
+
+interface CompactJob {
+  kind: 'compact';
+  snapshot: () => JournalRecord[];
+  done: (err?: unknown) => void;
+}
+
+export interface JournalOptions {
+  /** fsync after each write that carries a publish (default true). Off only for throwaway data. */
+  fsync?: boolean;
+}
+
+export class Journal {
+  private queue: (AppendJob | CompactJob)[] = [];
+  private draining?: Promise<void>;
+  private closed = false;
+  /** Bytes in the file now. */
+  size: number;
+
+  private constructor(
+    private fh: FileHandle,
+    private readonly dir: string,
+    size: number,
+    private readonly fsync: boolean,
+  ) {
+    this.size = size;
+  }
+
+  static file(dir: string): string {
+    return join(dir, 'journal.log');
+  }
+
+  /** Opens (creating) the journal in `dir` and returns what it holds; a torn tail is cut off. */
+  static async open(dir: string, options: JournalOptions = {}): Promise<{ journal: Journal; records: JournalRecord[]; truncatedBytes: number }> {
+    try {
+      await mkdir(dir, { recursive: true });
+      const path = Journal.file(dir);
+      let data: Buffer;
+      try {
+        data = await readFile(path);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        data = Buffer.alloc(0);
+      }
+      const { records, validBytes } = decodeRecords(data);
+      const fh = await open(path, 'a+');
+      if (validBytes < data.length) await fh.truncate(validBytes);
+      return { journal: new Journal(fh, dir, validBytes, options.fsync ?? true), records, truncatedBytes: data.length - validBytes };
+    } catch (err) {
+      throw wrapError('BUS_UNAVAILABLE', err, `opening the bus journal in ${dir}`);
+    }
+  }
+
+  /** Resolves once the records are written (and, when `durable`, fsync'd). */
+  append(records: JournalRecord[], durable: boolean): Promise<void> {
+    if (this.closed) return Promise.reject(new AppError('BUS_CLOSED', 'bus journal is closed'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ kind: 'append', frames: records.map(encodeRecord), durable, done: (err) => (err ? reject(err) : resolve()) });
+      this.kick();
+    });
+  }
+
+  /** Rewrites the file as `snapshot()` (taken when the rewrite starts, after every append queued before it). */
+  compact(snapshot: () => JournalRecord[]): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.queue.push({ kind: 'compact', snapshot, done: (err) => (err ? reject(err) : resolve()) });
+      this.kick();
+    });
+  }
+
+  private kick(): void {
+    this.draining ??= this.drain().finally(() => {
+      this.draining = undefined;
+      if (this.queue.length) this.kick();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length) {
+      const head = this.queue[0];
+      if (head.kind === 'compact') {
+        this.queue.shift();
+        try {
+          await this.rewrite(head.snapshot());
+          head.done();
+        } catch (err) {
+          head.done(wrapError('BUS_UNAVAILABLE', err, 'compacting the bus journal'));
+        }
+        continue;
+      }
+      // Every append queued up to the next compaction goes out in one write and one fsync.
+      const jobs: AppendJob[] = [];
+      while (this.queue.length && this.queue[0].kind === 'append') jobs.push(this.queue.shift() as AppendJob);
+      const buf = Buffer.concat(jobs.flatMap((j) => j.frames));
+      try {
+        await this.fh.write(buf, 0, buf.length, null);
+        this.size += buf.length;
+        if (this.fsync && jobs.some((j) => j.durable)) await this.fh.datasync();
+        for (const j of jobs) j.done();
+      } catch (err) {
+        const wrapped = wrapError('BUS_UNAVAILABLE', err, 'writing the bus journal');
+        for (const j of jobs) j.done(wrapped);
+      }
+    }
+  }
+
+  private async rewrite(records: JournalRecord[]): Promise<void> {
+    const path = Journal.file(this.dir);
+    const tmp = `${path}.compact`;
+    const buf = Buffer.concat(records.map(encodeRecord));
+    const out = await open(tmp, 'w');
+    try {
+      await out.write(buf, 0, buf.length, 0);
+      if (this.fsync) await out.datasync();
+    } finally {
+      await out.close();
+    }
+    await rename(tmp, path);
+    if (this.fsync) {
+      // The rename itself must reach the disk before the old file's records are forgotten.
+      const d = await open(this.dir, 'r');
+      try {
+        await d.sync();
+      } finally {
+        await d.close();
+      }
+    }
+    const old = this.fh;
+    this.fh = await open(path, 'a+');
+    this.size = buf.length;
+    await old.close().catch(() => {});
+  }
+
+  /** Writes whatever is queued, then closes the file. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    while (this.draining) await this.draining;
+    if (this.fsync) await this.fh.datasync().catch(() => {});
+    await this.fh.close();
+    await rm(`${Journal.file(this.dir)}.compact`, { force: true });
+  }
+}
