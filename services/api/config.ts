@@ -27,8 +27,28 @@ const sqlSchema = z.strictObject({
   maxResultRows: z.number().int().positive().default(100_000),
   maxResultBytes: z.number().int().positive().default(50_000_000),
   maxQueryBytes: z.number().int().positive().default(100_000),
-  /** Dedicated engine connections for analyst queries (embedded store only); queries beyond wait their turn. */
+  /** Analyst queries running at once: dedicated engine connections on the embedded store; queries beyond wait their turn. */
   connections: z.number().int().min(1).max(16).default(2),
+  /** ClickHouse `max_memory_usage` of one analyst query: well under what the pipeline's inserts and merges need. */
+  maxMemoryBytes: z.number().int().positive().default(512_000_000),
+  /** Past this much memory a GROUP BY / ORDER BY spills to disk instead of failing (`max_bytes_before_external_*`). */
+  externalGroupByBytes: z.number().int().nonnegative().default(128_000_000),
+  externalSortBytes: z.number().int().nonnegative().default(128_000_000),
+  /** `max_threads` of one analyst query, so a heavy one leaves cores to the pipeline. */
+  maxThreads: z.number().int().min(1).default(2),
+  /** Queries one token may run at once. */
+  perTokenRunning: z.number().int().min(1).default(1),
+  /** Queries one token may have running or waiting; past it, 429 with Retry-After. */
+  perTokenQueued: z.number().int().min(1).default(4),
+  /** Queries waiting in all; past it, 429 with Retry-After. */
+  maxWaiting: z.number().int().min(0).default(32),
+  /**
+   * Server mode: the read-only user `oilwire migrate` creates for analyst SQL (SELECT on oilwire's database only,
+   * a settings profile with readonly and these limits as constraints). Without a password the API runs analyst
+   * SQL as the store's own user, under `readonly = 1` per query.
+   */
+  analystUser: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/).default('oilwire_analyst'),
+  analystPassword: z.string().min(16, 'at least 16 characters').optional(),
 });
 
 const streamSchema = z.strictObject({

@@ -86,6 +86,7 @@ export class ClickHouseStore implements Store {
   private client: ClickHouseClient;
   private releaseChdb?: () => Promise<void>;
   private chdbPath?: string;
+  private serverOptions?: StoreOptions;
   private closed = false;
 
   private constructor(client: ClickHouseClient, kind: 'chdb' | 'server', database: string) {
@@ -134,6 +135,7 @@ export class ClickHouseStore implements Store {
         clickhouse_settings: { date_time_input_format: 'best_effort' },
       });
       store = new ClickHouseStore(client, 'server', options.database);
+      store.serverOptions = options;
       // The database must exist before the client can use it as its default.
       const admin = createClient({ url: options.url, username: options.username, password: options.password, request_timeout: options.requestTimeoutMs ?? 30_000 });
       try {
@@ -216,7 +218,22 @@ export class ClickHouseStore implements Store {
     }
   }
 
-  async isolated(): Promise<Store> {
+  async isolated(credentials?: { username: string; password: string }): Promise<Store> {
+    if (this.kind === 'server' && credentials && this.serverOptions) {
+      // Its own client, so the analyst user's requests never borrow the pipeline's credentials.
+      const o = this.serverOptions;
+      const client = createClient({
+        url: o.url,
+        username: credentials.username,
+        password: credentials.password,
+        database: o.database,
+        request_timeout: o.requestTimeoutMs ?? 30_000,
+        clickhouse_settings: { date_time_input_format: 'best_effort' },
+      });
+      const store = new ClickHouseStore(client, 'server', this.database);
+      store.serverOptions = { ...o, username: credentials.username, password: credentials.password };
+      return store;
+    }
     if (this.kind !== 'chdb' || !this.chdbPath) return new IsolatedView(this);
     const { client, release } = ClickHouseStore.chdbClient(this.chdbPath);
     const store = new ClickHouseStore(client, 'chdb', this.database);
@@ -267,6 +284,6 @@ class IsolatedView implements Store {
   queryText: Store['queryText'] = (sql, format, options) => this.inner.queryText(sql, format, options);
   command: Store['command'] = (sql, options) => this.inner.command(sql, options);
   ping = () => this.inner.ping();
-  isolated = () => this.inner.isolated();
+  isolated: Store['isolated'] = (credentials) => this.inner.isolated(credentials);
   async close(): Promise<void> {}
 }

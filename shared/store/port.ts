@@ -28,8 +28,10 @@ export interface Store {
    * A store on the same engine and database with a connection of its own, closed separately.
    * On chDB, where a connection is a session, this keeps one caller's queries (and their
    * failures) apart from everyone else's; on a server every request is already its own session.
+   * With `credentials` (server only) the new store signs in as that user, e.g. the API's
+   * read-only analyst user; the embedded engine has no users and ignores them.
    */
-  isolated(): Promise<Store>;
+  isolated(credentials?: { username: string; password: string }): Promise<Store>;
   close(): Promise<void>;
 }
 

@@ -1,16 +1,30 @@
 /**
- * Runs analyst SQL that already passed the guard and carries its limits in a query-level
+ * Runs analyst SQL. Every query is first handed to the engine's own parser
+ * (clickhouse-sql-inspector.ts); only the canonical statement the engine produced, and
+ * that passed the policy on its AST, is executed, with the API's limits in a query-level
  * SETTINGS clause. Settings never travel as `clickhouse_settings`: on the embedded engine
  * those become session-wide `SET` statements, and `SET readonly = 1` would make every
  * later write of every service in the process fail.
  */
 import { AppError, isAppError } from '../../../shared/errors.ts';
-import type { Store } from '../../../shared/store/port.ts';
+import type { Settings, Store } from '../../../shared/store/port.ts';
+import { ClickHouseSqlInspector } from './clickhouse-sql-inspector.ts';
 
 export interface SqlRunner {
-  /** Returns the result text in a ClickHouse output format; throws AppError (SQL_REFUSED, SQL_LIMIT_EXCEEDED, STORE_QUERY_FAILED, STORE_UNAVAILABLE). */
-  run(sql: string, format: string): Promise<string>;
+  /**
+   * Inspects `query` on the engine and runs its canonical form under `settings`; returns the result text in a
+   * ClickHouse output format. Throws AppError (SQL_REFUSED, SQL_LIMIT_EXCEEDED, STORE_QUERY_FAILED, STORE_UNAVAILABLE).
+   */
+  run(query: string, format: string, settings: Settings): Promise<string>;
   close(): Promise<void>;
+}
+
+export interface SqlRunnerOptions {
+  /**
+   * Server mode: the read-only ClickHouse user `oilwire migrate` created (shared/store/analyst-user.ts). Its
+   * settings profile holds readonly as a constant, so `readonly` is left out of the query's SETTINGS.
+   */
+  analystUser?: { username: string; password: string };
 }
 
 const LIMIT_TYPES = new Set(['TOO_MANY_ROWS_OR_BYTES', 'TIMEOUT_EXCEEDED', 'TOO_MANY_ROWS', 'TOO_MANY_BYTES', 'MEMORY_LIMIT_EXCEEDED', 'TOO_SLOW', 'TOO_MANY_ROWS_OR_BYTES_TO_READ']);
@@ -29,15 +43,34 @@ export function classifySqlError(err: unknown): AppError {
 
 /** A ClickHouse server: each HTTP request is its own session, so the store's client serves as is. */
 export class StoreSqlRunner implements SqlRunner {
-  constructor(private readonly store: Store) {}
-  async run(sql: string, format: string): Promise<string> {
-    try {
-      return await this.store.queryText(sql, format);
-    } catch (err) {
-      throw classifySqlError(err);
-    }
+  private readonly inspector: ClickHouseSqlInspector;
+  constructor(
+    private readonly store: Store,
+    private readonly profileHoldsReadonly = false,
+    private readonly owned = false,
+  ) {
+    this.inspector = new ClickHouseSqlInspector(store.database);
   }
-  async close(): Promise<void> {}
+  async run(query: string, format: string, settings: Settings): Promise<string> {
+    return runInspected(this.store, this.inspector, query, format, this.profileHoldsReadonly ? withoutReadonly(settings) : settings);
+  }
+  async close(): Promise<void> {
+    if (this.owned) await this.store.close();
+  }
+}
+
+function withoutReadonly(settings: Settings): Settings {
+  const { readonly: _readonly, ...rest } = settings;
+  return rest;
+}
+
+async function runInspected(store: Store, inspector: ClickHouseSqlInspector, query: string, format: string, settings: Settings): Promise<string> {
+  const statement = await inspector.inspect(store, query);
+  try {
+    return await store.queryText(statement.sql, format, { settings });
+  } catch (err) {
+    throw classifySqlError(err);
+  }
 }
 
 /**
@@ -51,9 +84,14 @@ export class PooledSqlRunner implements SqlRunner {
   private readonly all: Store[] = [];
   private readonly waiting: ((store: Store) => void)[] = [];
   private closed = false;
+  private readonly inspector: ClickHouseSqlInspector;
+
+  private constructor(database: string) {
+    this.inspector = new ClickHouseSqlInspector(database);
+  }
 
   static async open(store: Store, size: number): Promise<PooledSqlRunner> {
-    const runner = new PooledSqlRunner();
+    const runner = new PooledSqlRunner(store.database);
     try {
       for (let i = 0; i < size; i++) {
         const s = await store.isolated();
@@ -78,13 +116,11 @@ export class PooledSqlRunner implements SqlRunner {
     else this.free.push(s);
   }
 
-  async run(sql: string, format: string): Promise<string> {
+  async run(query: string, format: string, settings: Settings): Promise<string> {
     if (this.closed) throw new AppError('STORE_UNAVAILABLE', 'the SQL runner is closed');
     const s = await this.acquire();
     try {
-      return await s.queryText(sql, format);
-    } catch (err) {
-      throw classifySqlError(err);
+      return await runInspected(s, this.inspector, query, format, settings);
     } finally {
       this.release(s);
     }
@@ -98,6 +134,8 @@ export class PooledSqlRunner implements SqlRunner {
   }
 }
 
-export async function openSqlRunner(store: Store, connections: number): Promise<SqlRunner> {
-  return store.kind === 'chdb' ? PooledSqlRunner.open(store, connections) : new StoreSqlRunner(store);
+export async function openSqlRunner(store: Store, connections: number, options: SqlRunnerOptions = {}): Promise<SqlRunner> {
+  if (store.kind === 'chdb') return PooledSqlRunner.open(store, connections);
+  if (options.analystUser) return new StoreSqlRunner(await store.isolated(options.analystUser), true, true);
+  return new StoreSqlRunner(store);
 }

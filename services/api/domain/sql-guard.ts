@@ -1,7 +1,10 @@
 /**
- * First wall around analyst SQL: one read statement, no clause that writes, exports or
- * changes settings. The engine runs what passes with `readonly=1` underneath, so this
- * guard exists to refuse early with a reason a person can act on, not to be the only wall.
+ * Early, friendly refusals for analyst SQL: one read statement, no clause that writes,
+ * exports or changes settings, with a reason a person can act on. It is NOT the wall: our
+ * lexer cannot know every way the engine reads text (it once took U+2018/U+2019 for
+ * strings where this lexer saw plain characters, so one "SELECT" was several statements).
+ * What runs is decided by the engine's own parser (adapters/clickhouse-sql-inspector.ts,
+ * domain/sql-policy.ts); this only turns the common mistakes away sooner and more clearly.
  */
 export type SqlVerdict = { ok: true; sql: string; statement: string } | { ok: false; reason: string };
 
@@ -118,13 +121,4 @@ export function checkReadOnlySql(input: string, maxBytes: number): SqlVerdict {
     if (word === 'INSERT' && nextText?.toUpperCase() === 'INTO') return { ok: false, reason: 'INSERT is a write: the SQL API is read-only' };
   }
   return { ok: true, sql: input.slice(0, end).trim(), statement: keyword };
-}
-
-/** Appends the API's limits as a query-level SETTINGS clause (on its own line, so a trailing `--` comment cannot swallow it). */
-export function withSettings(sql: string, settings: Record<string, string | number>): string {
-  const parts = Object.entries(settings).map(([k, v]) => {
-    if (!/^[a-z_][a-z0-9_]*$/.test(k)) throw new Error(`bad setting name ${k}`);
-    return `${k} = ${typeof v === 'number' ? String(v) : `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`}`;
-  });
-  return `${sql}\nSETTINGS ${parts.join(', ')}`;
 }

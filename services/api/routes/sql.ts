@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../../shared/errors.ts';
 import type { SqlRunner } from '../adapters/sql-runner.ts';
 import type { ApiConfig } from '../config.ts';
-import { checkReadOnlySql, withSettings } from '../domain/sql-guard.ts';
+import { AnalystQueue } from '../domain/analyst-queue.ts';
+import { checkReadOnlySql } from '../domain/sql-guard.ts';
 import type { ApiMetrics } from '../metrics.ts';
 import { sendError, toAppError } from './errors.ts';
 
@@ -40,14 +41,30 @@ export function sqlSettings(config: ApiConfig['sql']): Record<string, string | n
     max_result_rows: config.maxResultRows,
     max_result_bytes: config.maxResultBytes,
     result_overflow_mode: 'throw',
+    max_memory_usage: config.maxMemoryBytes,
+    max_bytes_before_external_group_by: config.externalGroupByBytes,
+    max_bytes_before_external_sort: config.externalSortBytes,
+    max_threads: config.maxThreads,
     readonly: 1,
   };
+}
+
+export function analystQueue(config: ApiConfig['sql']): AnalystQueue {
+  return new AnalystQueue({
+    slots: config.connections,
+    perTokenRunning: config.perTokenRunning,
+    perTokenAdmitted: config.perTokenQueued,
+    maxWaiting: config.maxWaiting,
+    retryAfterSec: Math.max(1, Math.ceil(config.maxExecutionTimeSec)),
+  });
 }
 
 export function registerSql(app: FastifyInstance, deps: { runner: () => Promise<SqlRunner>; config: ApiConfig; metrics: ApiMetrics }): void {
   // Like ClickHouse's own HTTP interface, a body that is not JSON is the query itself (`curl -d` sends form encoding).
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: deps.config.sql.maxQueryBytes + 1024 }, (_req, body, done) => done(null, body));
 
+  const queue = analystQueue(deps.config.sql);
+  const settings = sqlSettings(deps.config.sql);
   app.post('/sql', { bodyLimit: deps.config.sql.maxQueryBytes + 1024 }, async (req, reply) => {
     const body = req.body as unknown;
     const query = typeof body === 'string' ? body : typeof (body as { query?: unknown })?.query === 'string' ? (body as { query: string }).query : undefined;
@@ -65,15 +82,25 @@ export function registerSql(app: FastifyInstance, deps: { runner: () => Promise<
       deps.metrics.sqlQueries.inc({ outcome: 'refused' });
       return sendError(reply, verdict.reason.startsWith('query is longer') ? new AppError('INPUT_TOO_LARGE', verdict.reason) : new AppError('SQL_REFUSED', verdict.reason));
     }
+    // Without tokens every caller is `anonymous`: their address is the nearest thing to an analyst.
+    const admission = queue.admit(req.principal === 'anonymous' ? `ip:${req.ip}` : `token:${req.principal}`);
+    if (!admission.ok) {
+      deps.metrics.sqlQueries.inc({ outcome: 'queue_full' });
+      return sendError(reply, new AppError('RATE_LIMITED', admission.reason), { 'retry-after': String(admission.retryAfterSec) });
+    }
+    const release = await admission.started;
     try {
       const runner = await deps.runner();
-      const text = await runner.run(withSettings(verdict.sql, sqlSettings(deps.config.sql)), SQL_FORMATS[format].engine);
+      // The original text goes to the engine, not our lexer's reading of it: the engine decides where the statement ends.
+      const text = await runner.run(query, SQL_FORMATS[format].engine, settings);
       deps.metrics.sqlQueries.inc({ outcome: 'ok' });
       return reply.type(SQL_FORMATS[format].contentType).header('cache-control', 'no-store').send(text);
     } catch (err) {
       const e = toAppError(err);
       deps.metrics.sqlQueries.inc({ outcome: e.code === 'SQL_LIMIT_EXCEEDED' ? 'limit' : e.code === 'SQL_REFUSED' ? 'refused' : 'error' });
       return sendError(reply, e);
+    } finally {
+      release();
     }
   });
 }

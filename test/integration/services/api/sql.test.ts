@@ -79,10 +79,11 @@ describe('POST /sql', () => {
     expect(Number(row.n)).toBe(2);
   });
 
-  it('runs under the engine readonly mode too: what the guard lets through still cannot write or reach out', async () => {
+  it('refuses what the lexer lets through but the engine-parsed policy does not: table functions that reach files', async () => {
     const res = await sql("SELECT * FROM file('/etc/hostname', 'LineAsString')");
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ error: 'SQL_REFUSED', details: { engine: 'READONLY' } });
+    expect(res.json()).toMatchObject({ error: 'SQL_REFUSED' });
+    expect(res.json().message).toMatch(/table function file\(\)/);
   });
 
   it('enforces the result row, byte and time limits with 422', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkReadOnlySql, tokenize, withSettings } from '../../../../../services/api/domain/sql-guard.ts';
+import { checkReadOnlySql, tokenize } from '../../../../../services/api/domain/sql-guard.ts';
 
 const check = (sql: string) => checkReadOnlySql(sql, 100_000);
 const refused = (sql: string) => {
@@ -81,13 +81,6 @@ describe('checkReadOnlySql', () => {
     expect(refused("SELECT 'open")).toMatch(/unterminated string/);
     expect(refused('SELECT 1 /* open')).toMatch(/unterminated comment/);
     expect(refused('VACUUM')).toMatch(/only SELECT/);
-  });
-});
-
-describe('withSettings', () => {
-  it('puts the clause on its own line, readonly last as given', () => {
-    const sql = withSettings('SELECT 1 -- trailing comment', { max_result_rows: 10, result_overflow_mode: 'throw', readonly: 1 });
-    expect(sql).toBe("SELECT 1 -- trailing comment\nSETTINGS max_result_rows = 10, result_overflow_mode = 'throw', readonly = 1");
   });
 });
 
