@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { boundaries } from './infra/lint/boundaries.js';
 
 export default tseslint.config(
   { ignores: ['node_modules/', '.cache/', 'data/', 'infra/dev-broker/build/', 'services/api/static/vendor/', '**/*.d.ts'] },
@@ -20,4 +21,7 @@ export default tseslint.config(
     files: ['cli/**', 'bench/**', 'bin/**', 'services/api/static/**', 'infra/**'],
     rules: { 'no-console': 'off' },
   },
+  // The house layout as lint: services never import each other, only a service's index.ts is
+  // imported from outside it, and domain/ stays pure (no adapters, no I/O, no wall clock, no env).
+  ...boundaries,
 );

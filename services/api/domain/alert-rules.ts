@@ -8,7 +8,31 @@
  */
 import { createHash } from 'node:crypto';
 import type { NewsImpact } from '../../../shared/contracts/events.ts';
-import type { HeadlineRule, UnexplainedMoveRule } from '../config.ts';
+
+// The rules as the domain reads them; config.ts's zod schemas parse into these shapes (the
+// domain never imports the config, so the compiler checks the fit where main.ts passes them in).
+export interface HeadlineRule {
+  id: string;
+  kind: 'headline';
+  topics: readonly string[];
+  minRelevance: number;
+  minAbsZ: number;
+  minAbsBps: number;
+  withinMinutes: number;
+  symbols: readonly string[];
+}
+
+export interface UnexplainedMoveRule {
+  id: string;
+  kind: 'unexplained_move';
+  symbol: string;
+  minMoveBps: number;
+  windowSec: number;
+  lookbackMinutes: number;
+  graceAfterSec: number;
+  maxWaitSec: number;
+  cooldownSec: number;
+}
 
 export interface Alert {
   alertId: string;
