@@ -1,6 +1,7 @@
 import { Counter, Gauge } from 'prom-client';
 import { TOPICS, messageKey, newsScoredV1, priceTickV1, type NewsImpact, type PriceTick } from '../../shared/contracts/events.ts';
 import { publishEvents, subscribeEvents } from '../../shared/bus/typed.ts';
+import { trackWrites } from '../../shared/runtime/health.ts';
 import type { RunningService, ServiceDeps } from '../../shared/runtime/service.ts';
 import { ImpactEngine, type TickOutcome } from './domain/impact-engine.ts';
 import { ClickHouseImpactRepository } from './adapters/clickhouse-impact-store.ts';
@@ -37,7 +38,8 @@ const tickIdentity = (t: Pick<PriceTick, 'source' | 'ts' | 'seq'>) => `${t.sourc
  * and the store (and an article whose results never reached the store is measured again
  * at the next start).
  */
-export async function start(deps: ServiceDeps<CorrelatorConfig>, repo: ImpactRepository = new ClickHouseImpactRepository(deps.store)): Promise<CorrelatorService> {
+// Writes report their outcome to the process's write health: /readyz fails while ticks cannot be stored (a full disk answers pings).
+export async function start(deps: ServiceDeps<CorrelatorConfig>, repo: ImpactRepository = new ClickHouseImpactRepository(trackWrites(deps.store))): Promise<CorrelatorService> {
   const { bus, config, logger, clock, metrics } = deps;
   const log = logger.child({ service: 'correlator' });
   const impactsTotal = new Counter({ name: 'oilwire_correlator_impacts_total', help: 'Impact results emitted, by horizon and whether they revise an earlier version', labelNames: ['horizon', 'kind'], registers: [metrics] });
@@ -158,7 +160,12 @@ export async function start(deps: ServiceDeps<CorrelatorConfig>, repo: ImpactRep
   // Articles stored before a restart but not fully measured are picked up again from the store.
   for (const { article, done } of await repo.loadUnfinished(config.symbols, config.horizons, 1_000_000)) engine.addArticle(article, done);
   await ensureHistory();
-  log.info({ pending: engine.pendingCount }, 'correlator recovered pending articles');
+  // Watermarks live in memory; without these, nothing is measured after a restart until a tick newer than any stored one arrives.
+  const restored = (await repo.latestTicksBySource?.(config.symbols)) ?? [];
+  engine.restoreWatermarks(restored);
+  log.info({ pending: engine.pendingCount, watermarks: restored.map((r) => ({ symbol: r.symbol, source: r.source, maxTs: new Date(r.maxTs).toISOString() })) }, 'correlator recovered pending articles and watermarks');
+  // One evaluation now: what became due while the correlator was down is measured from stored ticks at once.
+  await exclusive(evaluate);
 
   const newsSub = await subscribeEvents(bus, {
     groupId: `${config.groupId}-news`,

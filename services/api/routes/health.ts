@@ -1,19 +1,59 @@
 import type { FastifyInstance } from 'fastify';
-import type { Registry } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
+import { EventLoopMonitor } from '../../../shared/runtime/event-loop.ts';
+import { processWriteHealth, type WriteHealth } from '../../../shared/runtime/health.ts';
 import type { Store } from '../../../shared/store/port.ts';
 
 export type ReadinessCheck = () => Record<string, boolean>;
 
-export function registerHealth(app: FastifyInstance, deps: { store: Store; registry: Registry; checks?: ReadinessCheck }): void {
+/** A loop held this long within the last window is not ready: every request and every consumer waits behind it. */
+export const READY_MAX_LOOP_DELAY_MS = 1000;
+
+export interface HealthDeps {
+  store: Store;
+  registry: Registry;
+  checks?: ReadinessCheck;
+  /** Outcomes of the process's store writes (default: the process registry the runtime's store reports to). */
+  writes?: WriteHealth;
+  maxLoopDelayMs?: number;
+  /** Window of the event-loop delay measurement (default 5 s). */
+  loopWindowMs?: number;
+}
+
+export function registerHealth(app: FastifyInstance, deps: HealthDeps): void {
+  const writes = deps.writes ?? processWriteHealth;
+  const maxLoopDelayMs = deps.maxLoopDelayMs ?? READY_MAX_LOOP_DELAY_MS;
+  const loop = new EventLoopMonitor({ registry: deps.registry, windowMs: deps.loopWindowMs });
+  app.addHook('onClose', async () => loop.stop());
+  const writesFailing =
+    (deps.registry.getSingleMetric('oilwire_store_writes_failing') as Gauge | undefined) ??
+    new Gauge({ name: 'oilwire_store_writes_failing', help: '1 while the last store insert failed (full disk, read-only store, ...)', registers: [deps.registry] });
+
   /** Liveness: the process answers. */
   app.get('/healthz', async () => ({ status: 'ok' }));
 
-  /** Readiness: the store answers and every part of the service has started. */
+  /** Readiness: the store answers and takes writes, the event loop is not held up, and every part of the service has started. */
   app.get('/readyz', async (_req, reply) => {
-    const checks = { store: await deps.store.ping(), ...(deps.checks?.() ?? {}) };
+    const failure = writes.failing();
+    writesFailing.set(failure ? 1 : 0);
+    const delay = loop.delay();
+    const checks = {
+      store: await deps.store.ping(),
+      writes: failure === undefined,
+      eventLoop: delay.maxMs <= maxLoopDelayMs,
+      ...(deps.checks?.() ?? {}),
+    };
     const ready = Object.values(checks).every(Boolean);
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
+    return reply.code(ready ? 200 : 503).send({
+      status: ready ? 'ready' : 'not ready',
+      checks,
+      eventLoopDelayMs: { max: Math.round(delay.maxMs), p99: Math.round(delay.p99Ms) },
+      ...(failure ? { writeFailure: { since: new Date(failure.since).toISOString(), failures: failure.failures, error: failure.error } } : {}),
+    });
   });
 
-  app.get('/metrics', async (_req, reply) => reply.type(deps.registry.contentType).send(await deps.registry.metrics()));
+  app.get('/metrics', async (_req, reply) => {
+    writesFailing.set(writes.failing() ? 1 : 0);
+    return reply.type(deps.registry.contentType).send(await deps.registry.metrics());
+  });
 }

@@ -48,7 +48,11 @@ describe('probes and metrics', () => {
     expect(await (await fetch(`${api.url}/healthz`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${api.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { store: true, stream: true, alerts: true, webhooks: true } });
+    expect(await ready.json()).toMatchObject({
+      status: 'ready',
+      checks: { store: true, writes: true, eventLoop: true, stream: true, alerts: true, webhooks: true },
+      eventLoopDelayMs: { max: expect.any(Number), p99: expect.any(Number) },
+    });
   });
 
   it('/metrics shows per-stage counters, consumer lag and end-to-end latency from what crosses the bus', async () => {
