@@ -12,7 +12,7 @@ import { start as startIngestNews } from '../services/ingest-news/index.ts';
 import { start as startIngestPrices, createProgressBar, type IngestPricesOptions, type ProgressBar, type ProgressStream } from '../services/ingest-prices/index.ts';
 import { start as startScorer } from '../services/scorer/index.ts';
 import { start as startCorrelator } from '../services/correlator/index.ts';
-import { start as startApi } from '../services/api/index.ts';
+import { start as startApi, type PriceSourceView } from '../services/api/index.ts';
 import { ingestNewsStateDir, type RootConfig } from './config.ts';
 
 export interface Runtime {
@@ -22,6 +22,8 @@ export interface Runtime {
   logger: Logger;
   clock: Clock;
   metrics: Registry;
+  /** Set once ingest-prices runs in this process: the API's source status panel reads it. */
+  priceSources?: () => PriceSourceView[];
   close(): Promise<void>;
 }
 
@@ -101,14 +103,18 @@ export async function startService(name: ServiceName, rt: Runtime, options: Star
   switch (name) {
     case 'ingest-news':
       return startIngestNews({ ...base, config: { ...rt.config.ingestNews, stateDir: ingestNewsStateDir(rt.config) } });
-    case 'ingest-prices':
-      return startIngestPrices({ ...base, config: rt.config.ingestPrices }, { onProgress: replayProgress(options.progress) });
+    case 'ingest-prices': {
+      const svc = await startIngestPrices({ ...base, config: rt.config.ingestPrices }, { onProgress: replayProgress(options.progress) });
+      rt.priceSources = () => svc.status();
+      return svc;
+    }
     case 'scorer':
       return startScorer({ ...base, config: rt.config.scorer });
     case 'correlator':
       return startCorrelator({ ...base, config: rt.config.correlator });
     case 'api':
-      return startApi({ ...base, config: rt.config.api });
+      // The API starts first; it asks for the sources' status when a page does.
+      return startApi({ ...base, config: rt.config.api }, { priceSources: () => rt.priceSources?.() ?? null });
   }
 }
 

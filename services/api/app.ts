@@ -9,7 +9,7 @@ import type { Dispatcher } from './alerts/dispatcher.ts';
 import { apiConfigSchema, type ApiConfig } from './config.ts';
 import { apiMetrics } from './metrics.ts';
 import { registerAuth } from './routes/auth.ts';
-import { registerDashboard } from './routes/dashboard.ts';
+import { registerDashboard, type PriceSourcesProvider } from './routes/dashboard.ts';
 import { sendError, toAppError } from './routes/errors.ts';
 import { registerHealth, type ReadinessCheck } from './routes/health.ts';
 import { registerSql } from './routes/sql.ts';
@@ -29,6 +29,8 @@ export interface ApiDeps {
   hub?: StreamHub;
   dispatcher?: Dispatcher;
   readiness?: ReadinessCheck;
+  /** Status of the price sources running in this process (the dashboard's source panel); absent: read from the store. */
+  priceSources?: PriceSourcesProvider;
 }
 
 /** Built apart from `listen` so tests drive it with `inject`. */
@@ -75,7 +77,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   registerHealth(app, { store: deps.store, registry, checks: deps.readiness });
   registerSql(app, { runner: getRunner, config, metrics });
   registerStream(app, { hub: deps.hub, store: deps.store, config, metrics, logger: deps.logger });
-  registerDashboard(app, { store: deps.store, config });
+  registerDashboard(app, { store: deps.store, config, clock, priceSources: deps.priceSources });
   registerWebhooks(app, { dispatcher: deps.dispatcher });
   return app;
 }

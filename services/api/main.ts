@@ -9,6 +9,7 @@ import { AlertService } from './alerts/alert-service.ts';
 import { Dispatcher } from './alerts/dispatcher.ts';
 import type { WebhookSender } from './alerts/ports.ts';
 import { buildApp } from './app.ts';
+import type { PriceSourcesProvider } from './routes/dashboard.ts';
 import { apiConfigSchema, type ApiConfig } from './config.ts';
 import { AddressPolicy } from './domain/address-policy.ts';
 import { apiMetrics } from './metrics.ts';
@@ -28,7 +29,7 @@ export interface ApiService extends RunningService {
  * The delivery service: HTTP API (SQL, live stream, metrics, dashboard), alert rules and
  * the webhook outbox. `sender` replaces the HTTP sender (tests only).
  */
-export async function start(deps: ServiceDeps<ApiConfig>, options: { sender?: WebhookSender } = {}): Promise<ApiService> {
+export async function start(deps: ServiceDeps<ApiConfig>, options: { sender?: WebhookSender; priceSources?: PriceSourcesProvider } = {}): Promise<ApiService> {
   const config = apiConfigSchema.parse(deps.config);
   const { bus, store, clock, logger } = deps;
   const log = logger.child({ service: 'api' });
@@ -95,6 +96,7 @@ export async function start(deps: ServiceDeps<ApiConfig>, options: { sender?: We
     sqlRunner,
     hub,
     dispatcher,
+    priceSources: options.priceSources,
     readiness: () => ({ stream: live !== undefined, alerts: !config.alerts.enabled || alerts.ready, webhooks: dispatcher.ready }),
   });
   let url: string;

@@ -46,7 +46,7 @@ const simulatorSource = z.object({
 const yahooSource = z.object({
   kind: z.literal('yahoo'),
   symbol: z.string().min(1).default('BRENT'),
-  /** Yahoo's symbol: BZ=F is ICE Brent, front month. */
+  /** Yahoo's symbol: BZ=F is CME's (NYMEX) Brent Last Day Financial futures, front month, delayed at least 10 minutes, for personal use. */
   yahooSymbol: z.string().min(1).default('BZ=F'),
   baseUrl: z.url().default('https://query1.finance.yahoo.com'),
   interval: z.enum(['1m', '2m', '5m', '15m', '30m', '60m']).default('1m'),
@@ -78,8 +78,15 @@ const websocketSource = z.object({
 export const priceSourceSchema = z.discriminatedUnion('kind', [csvSource, ndjsonSource, simulatorSource, yahooSource, websocketSource]);
 export type PriceSourceConfig = z.infer<typeof priceSourceSchema>;
 
+/**
+ * With no configuration, live Brent from Yahoo's chart API: CME's BZ=F, one-minute bars
+ * delayed at least 10 minutes, for personal use. Real-time use needs a licensed feed (a
+ * `websocket` source); `sources: []` turns prices off.
+ */
+export const DEFAULT_PRICE_SOURCES: PriceSourceConfig[] = [priceSourceSchema.parse({ kind: 'yahoo' })];
+
 export const ingestPricesConfigSchema = z.object({
-  sources: z.array(priceSourceSchema).default([]),
+  sources: z.array(priceSourceSchema).default(DEFAULT_PRICE_SOURCES),
   batchSize: z.number().int().positive().default(1000),
   /** Hour and minute (UTC) at which a daily close is stamped: the end of the ICE Brent session, never the midnight before it. */
   dailyCloseUtc: z.string().regex(/^\d{2}:\d{2}$/).default('19:30'),

@@ -11,7 +11,7 @@ import { LiveSimulatorSource } from './adapters/live-simulator-source.ts';
 import { WebSocketTickSource } from './adapters/websocket-tick-source.ts';
 import { YahooChartPoller, abortableSleep } from './adapters/yahoo-chart-poller.ts';
 import type { IngestPricesConfig, PriceSourceConfig } from './config.ts';
-import type { ConfiguredSource, SourceProgress } from './ports.ts';
+import type { ConfiguredSource, SourceHealth, SourceProgress } from './ports.ts';
 import type { Logger } from '../../shared/runtime/logger.ts';
 
 /** `YYYY-MM-DD` bounds cover the whole day: `to: 2018-12-31` includes that day's close. */
@@ -46,7 +46,9 @@ export function buildSource(src: PriceSourceConfig, config: IngestPricesConfig, 
         }),
         common,
       );
-    case 'websocket':
+    case 'websocket': {
+      // The socket reports through callbacks; they keep its health for the status panel.
+      const health: SourceHealth = { live: true, note: 'real time, as licensed by its provider', endpoint: src.url.replace(/[?#].*$/, ''), lastAttemptAt: null, lastOkAt: null, lastError: null, consecutiveFailures: 0 };
       return Object.assign(
         new WebSocketTickSource({
           url: src.url,
@@ -59,11 +61,18 @@ export function buildSource(src: PriceSourceConfig, config: IngestPricesConfig, 
           reconnectMinMs: src.reconnectMinMs,
           reconnectMaxMs: src.reconnectMaxMs,
           maxQueued: src.maxQueued,
-          onError: (err) => deps.log.warn({ source: src.source, err: err.message }, 'websocket price feed error'),
-          onConnect: (n) => deps.log.info({ source: src.source, url: src.url, connects: n }, 'websocket price feed connected'),
+          onError: (err) => {
+            Object.assign(health, { lastAttemptAt: deps.now(), lastError: err.message, consecutiveFailures: health.consecutiveFailures + 1 });
+            deps.log.warn({ source: src.source, err: err.message }, 'websocket price feed error');
+          },
+          onConnect: (n) => {
+            Object.assign(health, { lastAttemptAt: deps.now(), lastOkAt: deps.now(), lastError: null, consecutiveFailures: 0 });
+            deps.log.info({ source: src.source, url: src.url, connects: n }, 'websocket price feed connected');
+          },
         }),
-        common,
+        { ...common, health: () => ({ ...health }) },
       );
+    }
     case 'simulator': {
       const market = { symbol: src.symbol, seed: src.seed, startPrice: src.startPrice, volBps: src.volBps };
       if (src.live) {
@@ -107,7 +116,23 @@ export interface IngestPricesStats {
   failures: { source: string; message: string }[];
 }
 
-export type IngestPricesService = RunningService & { stats(): IngestPricesStats; sources: ConfiguredSource[] };
+/** One source as the status panel and `oilwire prices` show it. */
+export interface PriceSourceStatus extends SourceHealth {
+  name: string;
+  source: string;
+  /** `ok`: reaching its market; `waiting`: not reached yet; `failing`: its last attempts failed; `finished`: a replay that ended; `failed`: stopped on an error. */
+  state: 'ok' | 'waiting' | 'failing' | 'finished' | 'failed';
+  /** Event time of the newest tick published, and when it was published (ms). */
+  lastTickTs: number | null;
+  lastTickAt: number | null;
+  published: number;
+}
+
+export type IngestPricesService = RunningService & { stats(): IngestPricesStats; sources: ConfiguredSource[]; status(): PriceSourceStatus[] };
+
+/** What the log tells a user whose pipeline can measure nothing. */
+export const NO_PRICE_SOURCE_HINT =
+  'configure ingestPrices.sources in oilwire.config.json: the default polls Yahoo\'s chart API for BZ=F (needs access to query1.finance.yahoo.com); for real-time prices add a licensed feed as {"kind":"websocket","url":"wss://..."} (README, "Live prices")';
 
 /**
  * Reads every configured price source, validates each tick (a rejected one is counted by
@@ -125,6 +150,33 @@ export async function start(deps: ServiceDeps<IngestPricesConfig>, options: Inge
   const stats: IngestPricesStats = { published: 0, rejected: {}, bySource: {}, failures: [] };
 
   const sources = [...config.sources.map((s) => buildSource(s, config, { now: () => clock.now(), log })), ...(options.extraSources ?? [])];
+  const tracked = new Map<ConfiguredSource, { lastTickTs: number | null; lastTickAt: number | null; ended: 'finished' | 'failed' | null }>(sources.map((s) => [s, { lastTickTs: null, lastTickAt: null, ended: null }]));
+  if (sources.length === 0) log.warn({ hint: NO_PRICE_SOURCE_HINT }, 'no price source configured: no headline can be measured');
+
+  function status(): PriceSourceStatus[] {
+    return sources.map((s) => {
+      const t = tracked.get(s)!;
+      const h: SourceHealth = s.health?.() ?? { live: false, note: null, endpoint: null, lastAttemptAt: null, lastOkAt: null, lastError: null, consecutiveFailures: 0 };
+      const state: PriceSourceStatus['state'] = t.ended ?? (h.consecutiveFailures > 0 ? 'failing' : s.health && h.lastOkAt === null ? 'waiting' : 'ok');
+      return { ...h, name: s.name, source: s.source, state, lastTickTs: t.lastTickTs, lastTickAt: t.lastTickAt, published: stats.bySource[s.name]?.published ?? 0 };
+    });
+  }
+
+  // Said once per outage, not at every failed poll: nothing reachable means nothing will be measured.
+  let warnedUnreachable = false;
+  function checkReachable(): void {
+    const all = status();
+    const reachable = all.some((s) => s.state === 'ok' || s.state === 'finished');
+    if (!reachable && !warnedUnreachable && all.every((s) => s.state !== 'waiting')) {
+      warnedUnreachable = true;
+      log.warn({ sources: all.map((s) => ({ name: s.name, state: s.state, error: s.lastError })), hint: NO_PRICE_SOURCE_HINT }, 'no price source reachable: headlines are stored but no move can be measured');
+    } else if (reachable && warnedUnreachable) {
+      warnedUnreachable = false;
+      log.info({ sources: all.filter((s) => s.state === 'ok').map((s) => s.name) }, 'price source reachable again');
+    }
+  }
+  const reachTimer = sources.some((s) => s.health) ? setInterval(checkReachable, 1000) : undefined;
+  reachTimer?.unref();
 
   function countRejection(src: ConfiguredSource, reason: string, n = 1): void {
     counter.inc({ source: src.source, outcome: reason }, n);
@@ -141,6 +193,8 @@ export async function start(deps: ServiceDeps<IngestPricesConfig>, options: Inge
       messageKey.pricesTicks,
     );
     stats.published += ticks.length;
+    const t = tracked.get(src);
+    if (t) Object.assign(t, { lastTickTs: Math.max(t.lastTickTs ?? -Infinity, ticks[ticks.length - 1].ts), lastTickAt: clock.now() });
     (stats.bySource[src.name] ??= { published: 0, rejected: {} }).published += ticks.length;
     counter.inc({ source: src.source, outcome: 'published' }, ticks.length);
   }
@@ -178,6 +232,7 @@ export async function start(deps: ServiceDeps<IngestPricesConfig>, options: Inge
       if (src.progress) options.onProgress?.(src, src.progress());
     }
     if (src.progress) options.onProgress?.(src, src.progress());
+    if (!abort.signal.aborted) tracked.get(src)!.ended = 'finished';
     log.info({ source: src.name, published: stats.bySource[src.name]?.published ?? 0, rejected: stats.bySource[src.name]?.rejected ?? {} }, 'price source finished');
   }
 
@@ -200,6 +255,7 @@ export async function start(deps: ServiceDeps<IngestPricesConfig>, options: Inge
     sources.map((s) =>
       run(s).catch((err) => {
         countRejection(s, 'source_failed');
+        tracked.get(s)!.ended = 'failed';
         stats.failures.push({ source: s.name, message: err instanceof Error ? err.message : String(err) });
         log.error({ source: s.name, err }, 'price source failed');
       }),
@@ -210,10 +266,12 @@ export async function start(deps: ServiceDeps<IngestPricesConfig>, options: Inge
     name: 'ingest-prices',
     sources,
     stats: () => stats,
+    status,
     idle: async () => {
       await running;
     },
     stop: async () => {
+      clearInterval(reachTimer);
       abort.abort();
       await newsSub?.close();
       await running;

@@ -7,6 +7,20 @@ export interface SourceProgress {
   unit: string;
 }
 
+/** How a live source is doing, for the status panel and `oilwire prices`. */
+export interface SourceHealth {
+  /** A real market (true) or a replay or simulation (false). */
+  live: boolean;
+  /** What the data is, said plainly: its delay and terms (`delayed at least 10 min; CME via Yahoo, personal use`). */
+  note: string | null;
+  /** Where it reads from (no credentials). */
+  endpoint: string | null;
+  lastAttemptAt: number | null;
+  lastOkAt: number | null;
+  lastError: string | null;
+  consecutiveFailures: number;
+}
+
 /** A finite or endless source of ticks in event-time order (or close to it). */
 export interface TickSource {
   readonly name: string;
@@ -18,6 +32,8 @@ export interface TickSource {
   readonly rejectedAtSource?: Readonly<Record<string, number>>;
   /** Set by the service: told of each of those rejections as it happens, so counters do not wait for the next batch. */
   onRejected?: (reason: string) => void;
+  /** Live sources say whether they reach their market. */
+  health?(): SourceHealth;
 }
 
 /** What the ingest service publishes a source under, and how fast a finite one is replayed. */

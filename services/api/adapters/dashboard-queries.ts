@@ -8,15 +8,17 @@ export interface PriceSeries {
   points: [number, number][];
 }
 
-export async function priceSeries(store: Store, symbol: string, windowHours: number, maxPoints: number, toMs?: number): Promise<PriceSeries> {
+/** `windowHours` 0 is the whole tape; `fromMs` (a zoomed chart) overrides the window. */
+export async function priceSeries(store: Store, symbol: string, windowHours: number, maxPoints: number, toMs?: number, fromMs?: number): Promise<PriceSeries> {
   const [range] = await store.query<{ first: string | null; last: string | null; n: string }>(
     `SELECT toUnixTimestamp64Milli(min(ts)) AS first, toUnixTimestamp64Milli(max(ts)) AS last, count() AS n FROM ${store.table('ticks_store')} WHERE symbol = {symbol:String}`,
     { params: { symbol } },
   );
   if (!range || Number(range.n) === 0 || range.last === null) return { symbol, from: null, to: null, points: [] };
-  const to = toMs ?? Number(range.last);
+  const to = Math.min(toMs ?? Number(range.last), Number(range.last));
   // The window ends at the latest tick (not at the wall clock: replayed history is as welcome as live data) and starts no earlier than the first.
-  const from = Math.max(Number(range.first), to - windowHours * 3_600_000);
+  const from = Math.max(Number(range.first), fromMs ?? (windowHours > 0 ? to - windowHours * 3_600_000 : Number(range.first)));
+  if (from > to) return { symbol, from, to, points: [] };
   const step = Math.max(1, Math.ceil((to - from) / maxPoints));
   // The last price in each bucket: enough for a chart, a fixed payload whatever the tick rate.
   const rows = await store.query<{ t: string; price: number }>(
@@ -36,8 +38,12 @@ export interface HeadlineRow {
   source: string;
   url: string | null;
   topics: string[];
+  entities: string[];
   oil_direction: string;
+  oil_strength: number;
+  sentiment: string;
   relevance: number;
+  novelty: number;
   pre_price: number | null;
   impacts: Record<string, { return_bps: number; z: number | null }>;
   max_abs_z: number | null;
@@ -47,8 +53,8 @@ export async function headlines(store: Store, symbol: string, options: { fromMs?
   const where: string[] = [];
   if (options.fromMs !== undefined) where.push('published_at >= fromUnixTimestamp64Milli({from:Int64})');
   if (options.toMs !== undefined) where.push('published_at <= fromUnixTimestamp64Milli({to:Int64})');
-  const news = await store.query<{ id: string; p: string; title: string; source: string; url: string | null; topics: string[]; oil_direction: string; relevance: number }>(
-    `SELECT id, toUnixTimestamp64Milli(published_at) AS p, title, source, url, topics, oil_direction, relevance
+  const news = await store.query<{ id: string; p: string; title: string; source: string; url: string | null; topics: string[]; entities: string[]; oil_direction: string; oil_strength: number; sentiment_label: string; relevance: number; novelty: number }>(
+    `SELECT id, toUnixTimestamp64Milli(published_at) AS p, title, source, url, topics, entities, oil_direction, oil_strength, sentiment_label, relevance, novelty
      FROM ${store.table('news')} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY published_at DESC LIMIT {limit:UInt32}`,
     { params: { from: options.fromMs ?? 0, to: options.toMs ?? 0, limit: options.limit } },
   );
@@ -74,8 +80,12 @@ export async function headlines(store: Store, symbol: string, options: { fromMs?
       source: n.source,
       url: n.url,
       topics: n.topics,
+      entities: n.entities,
       oil_direction: n.oil_direction,
+      oil_strength: Math.round(Number(n.oil_strength) * 100) / 100,
+      sentiment: n.sentiment_label,
       relevance: Math.round(Number(n.relevance)),
+      novelty: Math.round(Number(n.novelty)),
       pre_price: list.length ? Number(list[0].pre_price) : null,
       impacts: Object.fromEntries(list.map((i) => [i.horizon, { return_bps: Math.round(Number(i.return_bps) * 10) / 10, z: i.z === null ? null : Math.round(Number(i.z) * 100) / 100 }])),
       max_abs_z: zs.length ? Math.round(Math.max(...zs.map(Math.abs)) * 100) / 100 : null,
@@ -129,4 +139,23 @@ export async function recentAlerts(store: Store, limit: number) {
     title: r.title,
     data: JSON.parse(String(r.data ?? '{}')) as Record<string, unknown>,
   }));
+}
+
+export interface StoredSourceRow {
+  source: string;
+  symbol: string;
+  last_tick_ts: number;
+  last_insert_at: number;
+  ticks_last_hour: number;
+}
+
+/** Price sources as the store saw them: what the panel shows when no ingest-prices runs in this process. */
+export async function sourcesFromStore(store: Store, nowMs: number): Promise<StoredSourceRow[]> {
+  const rows = await store.query<{ source: string; symbol: string; t: string; i: string; n: string }>(
+    `SELECT source, symbol, toUnixTimestamp64Milli(max(ts)) AS t, toUnixTimestamp64Milli(max(inserted_at)) AS i,
+            countIf(inserted_at >= fromUnixTimestamp64Milli({since:Int64})) AS n
+     FROM ${store.table('ticks_store')} GROUP BY source, symbol ORDER BY i DESC LIMIT 50`,
+    { params: { since: nowMs - 3_600_000 } },
+  );
+  return rows.map((r) => ({ source: r.source, symbol: r.symbol, last_tick_ts: Number(r.t), last_insert_at: Number(r.i), ticks_last_hour: Number(r.n) }));
 }

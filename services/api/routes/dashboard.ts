@@ -3,16 +3,54 @@
  * step, nothing fetched from elsewhere) and the JSON it reads under /api.
  */
 import { readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../../shared/errors.ts';
 import type { Store } from '../../../shared/store/port.ts';
-import { headlines, horizonsAvailable, priceSeries, recentAlerts, topicAggregates } from '../adapters/dashboard-queries.ts';
+import type { Clock } from '../../../shared/runtime/clock.ts';
+import { headlines, horizonsAvailable, priceSeries, recentAlerts, sourcesFromStore, topicAggregates } from '../adapters/dashboard-queries.ts';
 import type { ApiConfig } from '../config.ts';
 import { sendError, toAppError } from './errors.ts';
 
 export const STATIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'static');
+
+/** uPlot's browser build, served from the installed package so the page needs nothing from elsewhere. */
+const UPLOT_DIR = dirname(createRequire(import.meta.url).resolve('uplot'));
+const VENDOR: Record<string, string> = { 'uPlot.iife.min.js': join(UPLOT_DIR, 'uPlot.iife.min.js'), 'uPlot.min.css': join(UPLOT_DIR, 'uPlot.min.css') };
+
+/** A price source as ingest-prices reports it (structurally its PriceSourceStatus: services share no code). */
+export interface PriceSourceView {
+  name: string;
+  source: string;
+  live: boolean;
+  note: string | null;
+  endpoint: string | null;
+  state: 'ok' | 'waiting' | 'failing' | 'finished' | 'failed';
+  lastAttemptAt: number | null;
+  lastOkAt: number | null;
+  lastError: string | null;
+  consecutiveFailures: number;
+  lastTickTs: number | null;
+  lastTickAt: number | null;
+  published: number;
+}
+export type PriceSourcesProvider = () => PriceSourceView[] | null;
+
+/** `live`: a live market is reached; `replay`: only replays or simulations; `waiting`: first attempt pending; `unreachable`: nothing reached; `none`: nothing configured. */
+export type PriceState = 'live' | 'replay' | 'waiting' | 'unreachable' | 'none';
+
+export function overallPriceState(sources: Pick<PriceSourceView, 'live' | 'state'>[]): PriceState {
+  if (sources.length === 0) return 'none';
+  if (sources.some((s) => s.live && s.state === 'ok')) return 'live';
+  if (sources.some((s) => s.live && s.state === 'waiting')) return 'waiting';
+  if (sources.some((s) => !s.live && (s.state === 'ok' || s.state === 'finished'))) return 'replay';
+  return 'unreachable';
+}
+
+/** Without a running ingest-prices, a source is taken as reachable while its ticks keep arriving. */
+const STORE_FRESH_MS = 15 * 60_000;
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -34,13 +72,14 @@ const int = (v: unknown, dflt: number, min: number, max: number) => {
   return Math.max(min, Math.min(max, Math.trunc(n)));
 };
 
-export function registerDashboard(app: FastifyInstance, deps: { store: Store; config: ApiConfig }): void {
+export function registerDashboard(app: FastifyInstance, deps: { store: Store; config: ApiConfig; clock: Clock; priceSources?: PriceSourcesProvider }): void {
   // Small and fixed: read once, served from memory.
   const files = new Map<string, { body: Buffer; type: string }>();
   for (const name of readdirSync(STATIC_DIR)) {
     const type = TYPES[extname(name)];
     if (type) files.set(name, { body: readFileSync(join(STATIC_DIR, name)), type });
   }
+  for (const [name, path] of Object.entries(VENDOR)) files.set(`vendor/${name}`, { body: readFileSync(path), type: TYPES[extname(name)] });
   const serve = (name: string) => async (_req: unknown, reply: import('fastify').FastifyReply) => {
     const f = files.get(name);
     if (!f) return sendError(reply, new AppError('NOT_FOUND', `no such file: ${name}`));
@@ -49,6 +88,7 @@ export function registerDashboard(app: FastifyInstance, deps: { store: Store; co
   app.get('/', serve('index.html'));
   app.get('/index.html', serve('index.html'));
   app.get('/static/:name', async (req, reply) => serve((req.params as { name: string }).name)(req, reply));
+  app.get('/static/vendor/:name', async (req, reply) => serve(`vendor/${(req.params as { name: string }).name}`)(req, reply));
   app.get('/favicon.ico', async (_req, reply) => reply.code(204).send());
 
   const { store, config } = deps;
@@ -74,7 +114,12 @@ export function registerDashboard(app: FastifyInstance, deps: { store: Store; co
   );
   app.get(
     '/api/prices',
-    guard(async (q) => priceSeries(store, symbolOf(q), Number(q.hours ?? config.dashboard.windowHours) || config.dashboard.windowHours, int(q.points, 800, 10, 5000), q.to ? int(q.to, 0, 0, 8.64e15) : undefined)),
+    guard(async (q) => {
+      // hours=0 is the whole tape; from/to (a zoomed chart) override the window.
+      const hours = q.hours === undefined ? config.dashboard.windowHours : Number(q.hours);
+      if (!Number.isFinite(hours) || hours < 0) throw new AppError('INPUT_INVALID', `bad hours ${q.hours}`);
+      return priceSeries(store, symbolOf(q), hours, int(q.points, 800, 10, 5000), q.to ? int(q.to, 0, 0, 8.64e15) : undefined, q.from ? int(q.from, 0, 0, 8.64e15) : undefined);
+    }),
   );
   app.get(
     '/api/headlines',
@@ -82,7 +127,7 @@ export function registerDashboard(app: FastifyInstance, deps: { store: Store; co
       headlines(store, symbolOf(q), {
         fromMs: q.from ? int(q.from, 0, 0, 8.64e15) : undefined,
         toMs: q.to ? int(q.to, 0, 0, 8.64e15) : undefined,
-        limit: int(q.limit, 50, 1, 1000),
+        limit: int(q.limit, 50, 1, 5000),
       }),
     ),
   );
@@ -92,6 +137,32 @@ export function registerDashboard(app: FastifyInstance, deps: { store: Store; co
       const horizon = q.horizon ?? '15m';
       if (!/^[0-9]{1,3}[mhd]$/.test(horizon)) throw new AppError('INPUT_INVALID', `bad horizon ${horizon}`);
       return { horizon, topics: await topicAggregates(store, symbolOf(q), horizon) };
+    }),
+  );
+  app.get(
+    '/api/sources',
+    guard(async () => {
+      const now = deps.clock.now();
+      const running = deps.priceSources?.() ?? null;
+      if (running) return { state: overallPriceState(running), now, from: 'pipeline', sources: running };
+      // No ingest-prices in this process (`oilwire run api`): what the store received.
+      const stored = await sourcesFromStore(store, now);
+      const sources: PriceSourceView[] = stored.map((r) => ({
+        name: `${r.source}:${r.symbol}`,
+        source: r.source,
+        live: r.ticks_last_hour > 0,
+        note: null,
+        endpoint: null,
+        state: now - r.last_insert_at <= STORE_FRESH_MS ? 'ok' : 'failing',
+        lastAttemptAt: null,
+        lastOkAt: r.last_insert_at,
+        lastError: null,
+        consecutiveFailures: 0,
+        lastTickTs: r.last_tick_ts,
+        lastTickAt: r.last_insert_at,
+        published: 0,
+      }));
+      return { state: overallPriceState(sources), now, from: 'store', sources };
     }),
   );
   app.get('/api/alerts', guard(async (q) => recentAlerts(store, int(q.limit, 20, 1, 500))));

@@ -1,12 +1,12 @@
 import { AppError, wrapError } from '../../../shared/errors.ts';
 import { BAR_MS, barsToTicks, parseChartResponse } from '../domain/yahoo-chart.ts';
 import type { RawTick } from '../domain/parse-prices.ts';
-import type { TickSource } from '../ports.ts';
+import type { SourceHealth, TickSource } from '../ports.ts';
 
 export interface YahooPollerOptions {
   /** oilwire's symbol for the ticks (BRENT). */
   symbol: string;
-  /** Yahoo's symbol (BZ=F: ICE Brent front month). */
+  /** Yahoo's symbol (BZ=F: CME's Brent futures, front month, delayed at least 10 minutes). */
   yahooSymbol: string;
   baseUrl: string;
   interval: string;
@@ -44,6 +44,9 @@ export class YahooChartPoller implements TickSource {
   onRejected?: (reason: string) => void;
   private lastTs = -Infinity;
   private failures = 0;
+  private lastAttemptAt: number | null = null;
+  private lastOkAt: number | null = null;
+  private lastError: string | null = null;
   private readonly barMs: number;
 
   constructor(private readonly options: YahooPollerOptions) {
@@ -94,17 +97,33 @@ export class YahooChartPoller implements TickSource {
     return ticks;
   }
 
+  health(): SourceHealth {
+    return {
+      live: true,
+      note: `${this.options.yahooSymbol} from Yahoo's chart API: CME's Brent futures, ${this.options.interval} bars delayed at least 10 min, for personal use`,
+      endpoint: this.options.baseUrl,
+      lastAttemptAt: this.lastAttemptAt,
+      lastOkAt: this.lastOkAt,
+      lastError: this.lastError,
+      consecutiveFailures: this.failures,
+    };
+  }
+
   async *ticks(signal?: AbortSignal): AsyncIterable<RawTick[]> {
     while (!signal?.aborted) {
       let wait = this.options.pollIntervalMs;
       try {
+        this.lastAttemptAt = this.options.now();
         const ticks = await this.pollOnce(signal);
         this.failures = 0;
+        this.lastOkAt = this.options.now();
+        this.lastError = null;
         if (ticks.length) yield ticks;
       } catch (err) {
         if (signal?.aborted) return;
         const e = err instanceof AppError ? err : wrapError('FEED_FETCH_FAILED', err);
         this.failures++;
+        this.lastError = e.message;
         this.rejectedAtSource[e.code] = (this.rejectedAtSource[e.code] ?? 0) + 1;
         this.onRejected?.(e.code);
         this.options.onError?.(e);
