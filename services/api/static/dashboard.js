@@ -1,27 +1,46 @@
-/* global localStorage, location, history, TextDecoderStream */
+/* global uPlot, localStorage, location, history, TextDecoderStream, getComputedStyle */
 // oilwire dashboard: plain browser JavaScript, no build step, nothing loaded from elsewhere.
-// Reads /api/* for the picture and follows GET /stream (Server-Sent Events read through
-// fetch, so a bearer token can travel in a header) to redraw as headlines and impacts land.
+// The chart is uPlot (served from the installed npm package); headlines are DOM markers over
+// it, so each one can be clicked, filtered and tested. Headlines and their measured moves
+// arrive on GET /stream (read through fetch so a bearer token can travel in a header) and are
+// drawn from the event itself, without waiting for the store.
 
-const SVG = 'http://www.w3.org/2000/svg';
+const HOUR = 3_600_000;
+const RANGES = { '1h': HOUR, '6h': 6 * HOUR, '1d': 24 * HOUR, '1w': 7 * 24 * HOUR, all: 0 };
+// Headlines that report a move ("Oil rises 2% as ...") describe the price rather than cause it.
+const PRICE_REPORT = /\b(oil|crude|brent|wti)\b[^.]*\b(prices?|futures)?\b[^.]*\b(rise[sn]?|rising|rose|fall[sn]?|fell|falling|gain(s|ed)?|drop(s|ped)?|slip(s|ped)?|jump(s|ed)?|climb(s|ed)?|edge[sd]?|settle[sd]?|steady|steadies|slump(s|ed)?|surge[sd]?|rall(y|ies|ied)|tumble[sd]?|extend(s|ed)?|pare[sd]?)\b/i;
+const CLUSTER_PX = 14;
+
 const state = {
   token: null,
   symbol: 'BRENT',
   windowHours: 6,
   horizons: [],
   horizon: '15m',
+  range: null,
+  view: null, // [fromMs, toMs] shown, or null: follow the latest tick
   prices: { points: [], from: null, to: null },
-  headlines: [],
+  headlines: new Map(),
+  topicStats: new Map(),
+  sources: null,
+  selected: null,
   lastEventId: null,
-  refreshTimer: null,
+  streamUp: false,
   authNeeded: false,
+  plot: null,
 };
 
 const $ = (id) => document.getElementById(id);
-const fmtTime = (ms) => new Date(ms).toISOString().slice(11, 16);
 const fmtDateTime = (ms) => new Date(ms).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 const fmtBps = (v) => (v === null || v === undefined ? '–' : (v > 0 ? '+' : '') + v.toFixed(1));
+const fmtZ = (v) => (v === null || v === undefined ? '–' : v.toFixed(2));
 const signClass = (v) => (v === null || v === undefined ? '' : v > 0 ? 'pos' : v < 0 ? 'neg' : '');
+const direction = (h) => (['bullish', 'bearish'].includes(h.oil_direction) ? h.oil_direction : 'neutral');
+function ago(ms, now) {
+  if (ms === null || ms === undefined) return 'never';
+  const s = Math.round((now - ms) / 1000);
+  return s < 90 ? `${s}s ago` : s < 5400 ? `${Math.round(s / 60)} min ago` : s < 172_800 ? `${Math.round(s / 3600)} h ago` : `${Math.round(s / 86_400)} d ago`;
+}
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -31,12 +50,6 @@ function el(tag, attrs = {}, ...children) {
     else node.setAttribute(k, v);
   }
   for (const c of children) if (c !== null && c !== undefined) node.append(c);
-  return node;
-}
-
-function svg(tag, attrs = {}) {
-  const node = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
   return node;
 }
 
@@ -87,8 +100,13 @@ async function loadMeta() {
   state.symbol = meta.symbol;
   state.windowHours = meta.windowHours;
   state.horizons = meta.horizons;
-  if (!state.horizons.includes(state.horizon) && state.horizons.length) state.horizon = state.horizons[Math.min(2, state.horizons.length - 1)];
+  state.range ??= meta.windowHours <= 1 ? '1h' : meta.windowHours <= 6 ? '6h' : meta.windowHours <= 24 ? '1d' : '1w';
   $('symbol').textContent = state.symbol;
+  renderHorizonChoices();
+}
+
+function renderHorizonChoices() {
+  if (!state.horizons.includes(state.horizon) && state.horizons.length) state.horizon = state.horizons[Math.min(2, state.horizons.length - 1)];
   const select = $('horizon');
   select.replaceChildren(...state.horizons.map((h) => el('option', { value: h, text: h })));
   select.value = state.horizon;
@@ -105,62 +123,180 @@ function pickColumns() {
 }
 
 async function refreshPrices() {
-  state.prices = await api(`/api/prices?symbol=${encodeURIComponent(state.symbol)}&hours=${state.windowHours}&points=900`);
+  const q = state.view ? `from=${Math.floor(state.view[0])}&to=${Math.ceil(state.view[1])}` : `hours=${RANGES[state.range] / HOUR}`;
+  state.prices = await api(`/api/prices?symbol=${encodeURIComponent(state.symbol)}&${q}&points=1500`);
   const pts = state.prices.points;
   if (pts.length) {
     const last = pts[pts.length - 1][1];
     const first = pts[0][1];
     $('last-price').textContent = last.toFixed(2);
-    const chg = ((last / first - 1) * 1e4);
+    const chg = (last / first - 1) * 1e4;
     const c = $('last-change');
-    c.textContent = `${fmtBps(chg)} bps over ${state.windowHours} h`;
+    c.textContent = `${fmtBps(chg)} bps in view`;
     c.className = `change ${chg >= 0 ? 'up' : 'down'}`;
   }
 }
 
 async function refreshHeadlines() {
   const p = state.prices;
-  const range = p.from !== null ? `&from=${p.from}&to=${p.to + 3_600_000}` : '';
-  state.headlines = await api(`/api/headlines?symbol=${encodeURIComponent(state.symbol)}&limit=200${range}`);
+  const range = p.from !== null ? `&from=${p.from - HOUR}&to=${p.to + HOUR}` : '';
+  const rows = await api(`/api/headlines?symbol=${encodeURIComponent(state.symbol)}&limit=5000${range}`);
+  for (const h of rows) {
+    const known = state.headlines.get(h.id);
+    // Moves that came over the stream stay until the store has them too.
+    state.headlines.set(h.id, known ? { ...h, impacts: { ...known.impacts, ...h.impacts } } : h);
+  }
+  renderFilterChoices();
 }
 
 async function refreshTopics() {
   const data = await api(`/api/topics?symbol=${encodeURIComponent(state.symbol)}&horizon=${encodeURIComponent(state.horizon)}`);
+  state.topicStats = new Map(data.topics.map((t) => [t.topic, t]));
   renderTopics(data.topics);
+  if (state.selected) renderDetail();
 }
 
 async function refreshAlerts() {
   renderAlerts(await api(`/api/alerts?limit=12`));
 }
 
+async function refreshSources() {
+  state.sources = await api(`/api/sources`);
+  renderSources();
+  renderStatus();
+}
+
 async function refreshAll() {
-  await refreshPrices();
+  await Promise.all([refreshPrices(), refreshSources()]);
   await refreshHeadlines();
   renderChart();
   renderHeadlines();
   await Promise.all([refreshTopics(), refreshAlerts()]);
 }
 
-/** Many events arrive together: redraw once they settle. */
-function scheduleRefresh() {
-  if (state.refreshTimer) return;
-  state.refreshTimer = setTimeout(async () => {
-    state.refreshTimer = null;
-    try {
-      await refreshAll();
-    } catch (err) {
-      console.warn(err);
-    }
-  }, 400);
+// ---- stream events ------------------------------------------------------------------------
+
+function onScored(e) {
+  const known = state.headlines.get(e.id);
+  state.headlines.set(e.id, {
+    id: e.id,
+    published_at: Date.parse(e.published_at),
+    title: e.title,
+    source: e.source,
+    url: e.url,
+    topics: e.topics,
+    entities: e.entities,
+    oil_direction: e.oil_direction.label,
+    oil_strength: e.oil_direction.strength,
+    sentiment: e.sentiment.label,
+    relevance: Math.round(e.relevance),
+    novelty: Math.round(e.novelty),
+    pre_price: known?.pre_price ?? null,
+    impacts: known?.impacts ?? {},
+    max_abs_z: known?.max_abs_z ?? null,
+  });
+  renderFilterChoices();
+  scheduleRender();
 }
+
+function onImpact(e) {
+  if (e.symbol !== state.symbol) return;
+  const h = state.headlines.get(e.article_id) ?? {
+    id: e.article_id,
+    published_at: Date.parse(e.published_at),
+    title: e.title,
+    source: e.source,
+    url: null,
+    topics: e.topics,
+    entities: [],
+    oil_direction: e.oil_direction,
+    relevance: Math.round(e.relevance),
+    impacts: {},
+    pre_price: null,
+    max_abs_z: null,
+  };
+  h.impacts = { ...h.impacts, [e.horizon]: { return_bps: Math.round(e.return_bps * 10) / 10, z: e.z === null ? null : Math.round(e.z * 100) / 100 } };
+  h.pre_price ??= e.pre_price;
+  const zs = Object.values(h.impacts).map((i) => i.z).filter((z) => z !== null);
+  h.max_abs_z = zs.length ? Math.max(...zs.map(Math.abs)) : null;
+  state.headlines.set(h.id, h);
+  if (!state.horizons.includes(e.horizon)) {
+    state.horizons = [...state.horizons, e.horizon];
+    renderHorizonChoices();
+  }
+  scheduleRender();
+  scheduleTopics();
+}
+
+let renderTimer = null;
+function scheduleRender() {
+  if (renderTimer) return;
+  renderTimer = setTimeout(() => {
+    renderTimer = null;
+    renderMarkers();
+    renderHeadlines();
+    if (state.selected) renderDetail();
+  }, 50);
+}
+
+let topicsTimer = null;
+function scheduleTopics() {
+  if (topicsTimer) return;
+  topicsTimer = setTimeout(() => {
+    topicsTimer = null;
+    refreshTopics().catch(console.warn);
+  }, 1000);
+}
+
+// ---- filters ----------------------------------------------------------------------------
+
+function filters() {
+  return {
+    topic: $('f-topic').value,
+    direction: $('f-direction').value,
+    minRelevance: Number($('f-relevance').value) || 0,
+    source: $('f-source').value,
+    priceReports: $('f-price-reports').checked,
+  };
+}
+
+function passes(h, f) {
+  if (f.topic && !h.topics.includes(f.topic)) return false;
+  if (f.direction && direction(h) !== f.direction) return false;
+  if (h.relevance < f.minRelevance) return false;
+  if (f.source && h.source !== f.source) return false;
+  if (!f.priceReports && PRICE_REPORT.test(h.title)) return false;
+  return true;
+}
+
+function setOptions(select, values) {
+  const current = select.value;
+  const have = [...select.options].map((o) => o.value).slice(1);
+  if (have.length === values.length && have.every((v, i) => v === values[i])) return;
+  select.replaceChildren(el('option', { value: '', text: 'all' }), ...values.map((v) => el('option', { value: v, text: v })));
+  select.value = values.includes(current) ? current : '';
+}
+
+function renderFilterChoices() {
+  const all = [...state.headlines.values()];
+  setOptions($('f-topic'), [...new Set(all.flatMap((h) => h.topics))].sort());
+  setOptions($('f-source'), [...new Set(all.map((h) => h.source))].sort());
+}
+
+$('filters').addEventListener('input', () => {
+  renderMarkers();
+  renderHeadlines();
+});
+$('filters').addEventListener('submit', (e) => e.preventDefault());
 
 // ---- chart ------------------------------------------------------------------------------
 
 function priceAt(points, t) {
   // Last price at or before t (no look-ahead, like the correlator's pre-event price).
+  if (!points.length) return null;
+  if (t < points[0][0]) return points[0][1];
   let lo = 0;
   let hi = points.length - 1;
-  if (hi < 0 || t < points[0][0]) return points.length ? points[0][1] : null;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
     if (points[mid][0] <= t) lo = mid;
@@ -169,133 +305,303 @@ function priceAt(points, t) {
   return points[lo][1];
 }
 
-function niceTicks(min, max, count) {
-  const span = max - min || 1;
-  const step0 = span / count;
-  const mag = 10 ** Math.floor(Math.log10(step0));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= step0) ?? step0;
-  const ticks = [];
-  for (let v = Math.ceil(min / step) * step; v <= max + 1e-9; v += step) ticks.push(v);
-  return ticks;
+function chartSize() {
+  const wrap = $('chart-wrap');
+  return { width: Math.max(200, wrap.clientWidth), height: Math.max(200, wrap.clientHeight) };
 }
+
+function createPlot() {
+  const css = getComputedStyle(document.documentElement);
+  const color = (name) => css.getPropertyValue(name).trim();
+  const axis = { stroke: color('--muted'), grid: { stroke: color('--line'), width: 1 }, ticks: { stroke: color('--line'), width: 1 } };
+  const opts = {
+    ...chartSize(),
+    tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'),
+    cursor: { drag: { x: true, y: false, setScale: true } },
+    legend: { show: false },
+    scales: { x: { time: true } },
+    series: [{}, { label: state.symbol, stroke: color('--accent'), width: 1.6, fill: 'rgba(240, 180, 41, 0.08)', points: { show: false } }],
+    axes: [{ ...axis, space: 80, values: timeLabels }, { ...axis, size: 56, values: (u, vals) => vals.map((v) => v.toFixed(2)) }],
+    hooks: {
+      setScale: [
+        (u, key) => {
+          if (key !== 'x' || state.settingScale) return;
+          // A drag or wheel zoom: hold this view (no longer following the latest tick).
+          const { min, max } = u.scales.x;
+          if (min === null || max === null) return;
+          setView([min * 1000, max * 1000]);
+        },
+      ],
+      draw: [() => renderMarkers()],
+    },
+  };
+  state.plot = new uPlot(opts, [[], []], $('chart'));
+  state.plot.over.addEventListener('wheel', (e) => {
+    e.preventDefault();
+    const u = state.plot;
+    const { min, max } = u.scales.x;
+    if (min === null) return;
+    const at = u.posToVal(e.offsetX, 'x');
+    const k = e.deltaY < 0 ? 0.75 : 1 / 0.75;
+    setView([(at - (at - min) * k) * 1000, (at + (max - at) * k) * 1000]);
+  });
+  state.plot.over.addEventListener('dblclick', () => selectRange(state.range));
+}
+
+const fmtDay = uPlot.fmtDate('{MM}-{DD}');
+const fmtDayTime = uPlot.fmtDate('{MM}-{DD} {HH}:{mm}');
+const fmtClock = uPlot.fmtDate('{HH}:{mm}');
+
+/** UTC labels: the date at the first tick and wherever the day changes, the time of day between (dates alone beyond a few days). */
+function timeLabels(u, splits) {
+  const span = splits.length > 1 ? splits[splits.length - 1] - splits[0] : 0;
+  let day = null;
+  const labels = splits.map((s) => {
+    const d = uPlot.tzDate(new Date(s * 1e3), 'Etc/UTC');
+    const today = fmtDay(d);
+    if (span > 3 * 86_400) return today;
+    const label = today !== day ? fmtDayTime(d) : fmtClock(d);
+    day = today;
+    return label;
+  });
+  document.body.dataset.xLabels = labels.join('|');
+  return labels;
+}
+
+let viewTimer = null;
+function setView(view) {
+  state.view = view;
+  document.querySelectorAll('.ranges [data-range]').forEach((b) => b.classList.remove('active'));
+  applyScale();
+  clearTimeout(viewTimer);
+  // Finer prices for the zoomed span, fetched once the zoom settles.
+  viewTimer = setTimeout(async () => {
+    try {
+      await refreshPrices();
+      await refreshHeadlines();
+      renderChart();
+      renderHeadlines();
+    } catch (err) {
+      console.warn(err);
+    }
+  }, 250);
+}
+
+function selectRange(range) {
+  state.range = range;
+  state.view = null;
+  document.querySelectorAll('.ranges [data-range]').forEach((b) => b.classList.toggle('active', b.dataset.range === range));
+  refreshAll().catch(console.warn);
+}
+
+function currentScale() {
+  if (state.view) return state.view;
+  const p = state.prices;
+  if (p.from === null) return null;
+  const span = RANGES[state.range];
+  // A preset longer than the tape starts at its first tick rather than over an empty stretch.
+  return span ? [Math.max(p.from, p.to - span), p.to] : [p.from, p.to];
+}
+
+function applyScale() {
+  const s = currentScale();
+  if (!s || !state.plot) return;
+  state.settingScale = true;
+  state.plot.setScale('x', { min: s[0] / 1000, max: s[1] / 1000 });
+  state.settingScale = false;
+  document.body.dataset.axisFrom = String(Math.round(state.plot.scales.x.min * 1000));
+  document.body.dataset.axisTo = String(Math.round(state.plot.scales.x.max * 1000));
+}
+
+document.querySelectorAll('.ranges [data-range]').forEach((b) => b.addEventListener('click', () => selectRange(b.dataset.range)));
+function pan(fraction) {
+  const s = currentScale();
+  if (!s) return;
+  const d = (s[1] - s[0]) * fraction;
+  setView([s[0] + d, s[1] + d]);
+}
+$('pan-left').addEventListener('click', () => pan(-0.5));
+$('pan-right').addEventListener('click', () => pan(0.5));
 
 function renderChart() {
-  const chart = $('chart');
-  const wrap = $('chart-wrap');
-  const width = Math.max(300, wrap.clientWidth);
-  const height = Math.max(200, wrap.clientHeight);
-  chart.setAttribute('viewBox', `0 0 ${width} ${height}`);
-  chart.setAttribute('preserveAspectRatio', 'xMidYMid meet');
-  chart.replaceChildren();
+  if (!state.plot) createPlot();
   const pts = state.prices.points;
-  $('chart-empty').hidden = pts.length > 0;
-  if (!pts.length) return;
-
-  const m = { left: 56, right: 16, top: 14, bottom: 26 };
-  const t0 = state.prices.from ?? pts[0][0];
-  const t1 = state.prices.to ?? pts[pts.length - 1][0];
-  let lo = Math.min(...pts.map((p) => p[1]));
-  let hi = Math.max(...pts.map((p) => p[1]));
-  const pad = (hi - lo) * 0.08 || hi * 0.001;
-  lo -= pad;
-  hi += pad;
-  const x = (t) => m.left + ((t - t0) / (t1 - t0 || 1)) * (width - m.left - m.right);
-  const y = (v) => m.top + (1 - (v - lo) / (hi - lo || 1)) * (height - m.top - m.bottom);
-
-  const axes = svg('g', { id: 'axes' });
-  for (const v of niceTicks(lo, hi, 6)) {
-    axes.append(svg('line', { class: 'grid-line', x1: m.left, x2: width - m.right, y1: y(v), y2: y(v) }));
-    const label = svg('text', { class: 'axis-label', x: m.left - 8, y: y(v) + 4, 'text-anchor': 'end' });
-    label.textContent = v.toFixed(2);
-    axes.append(label);
-  }
-  const hourMs = 3_600_000;
-  const stepMs = (t1 - t0) / hourMs > 8 ? 2 * hourMs : (t1 - t0) / hourMs > 3 ? hourMs : hourMs / 2;
-  for (let t = Math.ceil(t0 / stepMs) * stepMs; t <= t1; t += stepMs) {
-    const label = svg('text', { class: 'axis-label', x: x(t), y: height - 8, 'text-anchor': 'middle' });
-    label.textContent = fmtTime(t);
-    axes.append(label);
-    axes.append(svg('line', { class: 'grid-line', x1: x(t), x2: x(t), y1: height - m.bottom, y2: height - m.bottom + 4 }));
-  }
-  chart.append(axes);
-
-  const d = pts.map((p, i) => `${i ? 'L' : 'M'}${x(p[0]).toFixed(1)},${y(p[1]).toFixed(1)}`).join('');
-  chart.append(svg('path', { id: 'price-area', d: `${d}L${x(pts[pts.length - 1][0]).toFixed(1)},${height - m.bottom}L${x(pts[0][0]).toFixed(1)},${height - m.bottom}Z` }));
-  chart.append(svg('path', { id: 'price-line', d }));
-
-  const markers = svg('g', { id: 'markers' });
-  const visible = state.headlines.filter((h) => h.published_at >= t0 && h.published_at <= t1).sort((a, b) => a.published_at - b.published_at);
-  for (const h of visible) {
-    const price = priceAt(pts, h.published_at) ?? h.pre_price;
-    if (price === null) continue;
-    const dir = ['bullish', 'bearish'].includes(h.oil_direction) ? h.oil_direction : 'neutral';
-    const cx = x(h.published_at);
-    const cy = y(price);
-    markers.append(svg('line', { class: `stem ${dir}`, x1: cx, x2: cx, y1: cy, y2: height - m.bottom }));
-    const r = 5 + Math.min(6, (h.max_abs_z ?? 0) * 0.8);
-    const c = svg('circle', { class: `marker ${dir}`, cx, cy, r, 'data-id': h.id, tabindex: 0 });
-    c.addEventListener('mouseenter', () => showTooltip(h, cx, cy, width));
-    c.addEventListener('focus', () => showTooltip(h, cx, cy, width));
-    c.addEventListener('mouseleave', hideTooltip);
-    c.addEventListener('blur', hideTooltip);
-    markers.append(c);
-  }
-  chart.append(markers);
+  renderEmpty();
+  state.settingScale = true;
+  state.plot.setData([pts.map((p) => p[0] / 1000), pts.map((p) => p[1])], false);
+  state.settingScale = false;
+  applyScale();
+  renderMarkers();
 }
 
-function showTooltip(h, cx, cy, width) {
-  const tip = $('tooltip');
-  const rows = Object.entries(h.impacts).map(([hz, v]) =>
-    el('tr', {}, el('td', { text: hz }), el('td', { class: signClass(v.return_bps), text: `${fmtBps(v.return_bps)} bps` }), el('td', { text: v.z === null ? '' : `z ${v.z.toFixed(1)}` })),
+function renderEmpty() {
+  const box = $('chart-empty');
+  const pts = state.prices.points;
+  if (pts.length) {
+    box.hidden = true;
+    return;
+  }
+  const s = state.sources;
+  let text = 'No prices yet for this symbol.';
+  if (s?.state === 'unreachable') text = `No price source reachable. ${describeFailures(s.sources)} Configure ingestPrices.sources (a licensed WebSocket feed for real time); headlines are still stored and will be measured once prices arrive.`;
+  else if (s?.state === 'none') text = 'No price source configured: set ingestPrices.sources (the default polls Yahoo for BZ=F). Headlines are stored but cannot be measured.';
+  else if (s?.state === 'waiting') text = `Waiting for the first prices from ${s.sources.map((x) => x.name).join(', ')}.`;
+  box.textContent = text;
+  box.hidden = false;
+}
+
+function describeFailures(sources) {
+  return sources
+    .filter((x) => x.lastError)
+    .map((x) => `${x.name}: ${x.lastError}.`)
+    .join(' ');
+}
+
+function renderMarkers() {
+  const u = state.plot;
+  if (!u) return;
+  const layer = (() => {
+    let l = u.over.querySelector('.markers');
+    if (!l) u.over.append((l = el('div', { class: 'markers' })));
+    return l;
+  })();
+  const pts = state.prices.points;
+  const { min, max } = u.scales.x;
+  if (!pts.length || min === null) return layer.replaceChildren();
+  const f = filters();
+  const visible = [...state.headlines.values()].filter((h) => h.published_at >= min * 1000 && h.published_at <= max * 1000 && passes(h, f)).sort((a, b) => a.published_at - b.published_at);
+  // Headlines closer than a marker's width join one cluster (its count shown), so a burst stays readable.
+  const groups = [];
+  for (const h of visible) {
+    const x = u.valToPos(h.published_at / 1000, 'x');
+    const price = priceAt(pts, h.published_at) ?? h.pre_price;
+    if (price === null) continue;
+    const y = u.valToPos(price, 'y');
+    const last = groups[groups.length - 1];
+    if (last && x - last.x0 < CLUSTER_PX) last.items.push(h);
+    else groups.push({ x0: x, x, y, items: [h] });
+  }
+  layer.replaceChildren(
+    ...groups.map((g) => {
+      if (g.items.length === 1) {
+        const h = g.items[0];
+        const size = 10 + Math.min(12, (h.max_abs_z ?? 0) * 2);
+        const m = el('div', { class: `marker ${direction(h)}${state.selected === h.id ? ' active' : ''}`, 'data-id': h.id, title: h.title });
+        m.style.left = `${g.x}px`;
+        m.style.top = `${g.y}px`;
+        m.style.width = m.style.height = `${size}px`;
+        m.addEventListener('mouseenter', (e) => showTooltip(h, e));
+        m.addEventListener('mouseleave', hideTooltip);
+        m.addEventListener('click', () => select(h.id));
+        return m;
+      }
+      const counts = { bullish: 0, bearish: 0, neutral: 0 };
+      for (const h of g.items) counts[direction(h)]++;
+      const dominant = Object.entries(counts).sort((a, b) => b[1] - a[1])[0][0];
+      const c = el('div', { class: `marker cluster ${dominant}`, 'data-ids': g.items.map((h) => h.id).join(','), title: `${g.items.length} headlines`, text: String(g.items.length) });
+      c.style.left = `${g.x}px`;
+      c.style.top = `${g.y}px`;
+      // Zoom into the cluster's minutes.
+      c.addEventListener('click', () => {
+        const t0 = g.items[0].published_at;
+        const t1 = g.items[g.items.length - 1].published_at;
+        const pad = Math.max(5 * 60_000, (t1 - t0) * 0.5);
+        setView([t0 - pad, t1 + pad]);
+      });
+      return c;
+    }),
   );
+  document.body.dataset.markers = String(visible.length);
+}
+
+function showTooltip(h, e) {
+  const tip = $('tooltip');
+  const rows = state.horizons
+    .filter((hz) => h.impacts[hz])
+    .map((hz) => el('tr', {}, el('td', { text: hz }), el('td', { class: signClass(h.impacts[hz].return_bps), text: `${fmtBps(h.impacts[hz].return_bps)} bps` }), el('td', { text: `z ${fmtZ(h.impacts[hz].z)}` })));
   tip.replaceChildren(
     el('div', { class: 't-title', text: h.title }),
-    el('div', { class: 't-meta', text: `${fmtDateTime(h.published_at)} · ${h.source} · ${h.oil_direction} · relevance ${h.relevance}` }),
-    el('div', { class: 't-meta', text: h.topics.length ? `topics: ${h.topics.join(', ')}` : 'no topic' }),
-    rows.length ? el('table', {}, el('tbody', {}, ...rows)) : el('div', { class: 't-meta', text: 'impact not measured yet' }),
+    el('div', { class: 't-meta', text: `${fmtDateTime(h.published_at)} · ${h.source} · oil ${direction(h)} · topics: ${h.topics.join(', ') || 'none'}` }),
+    rows.length ? el('table', {}, ...rows) : el('div', { class: 't-meta', text: 'moves not measured yet' }),
   );
+  const wrap = $('chart-wrap').getBoundingClientRect();
   tip.hidden = false;
-  const left = cx + 14 + 360 > width ? cx - 374 : cx + 14;
-  tip.style.left = `${Math.max(0, left)}px`;
-  tip.style.top = `${Math.max(0, cy - 20)}px`;
-  document.querySelectorAll('#chart .marker.active').forEach((n) => n.classList.remove('active'));
-  document.querySelector(`#chart .marker[data-id="${h.id}"]`)?.classList.add('active');
+  const x = Math.min(e.clientX - wrap.left + 12, wrap.width - tip.offsetWidth - 4);
+  tip.style.left = `${Math.max(0, x)}px`;
+  tip.style.top = `${Math.max(0, e.clientY - wrap.top + 12)}px`;
 }
 
 function hideTooltip() {
   $('tooltip').hidden = true;
-  document.querySelectorAll('#chart .marker.active').forEach((n) => n.classList.remove('active'));
 }
 
-// ---- tables -----------------------------------------------------------------------------
+// ---- detail, tables, panels ----------------------------------------------------------------
 
-function renderHeadlines() {
-  const [a, b] = pickColumns();
-  const measured = state.headlines.filter((h) => Object.keys(h.impacts).length > 0).sort((x, y) => y.published_at - x.published_at).slice(0, 25);
-  const body = $('headlines').querySelector('tbody');
-  body.replaceChildren(
-    ...measured.map((h) => {
-      const va = h.impacts[a]?.return_bps ?? null;
-      const vb = h.impacts[b]?.return_bps ?? null;
-      const dir = ['bullish', 'bearish'].includes(h.oil_direction) ? h.oil_direction : 'neutral';
-      return el(
-        'tr',
-        {},
-        el('td', { class: 'num', text: fmtTime(h.published_at) }),
-        el('td', { class: 'title', text: h.title }),
-        el('td', {}, el('span', { class: `badge ${dir}`, text: dir })),
-        el('td', {}, ...h.topics.map((t) => el('span', { class: 'topic', text: t }))),
-        el('td', { class: `num ${signClass(va)}`, text: fmtBps(va) }),
-        el('td', { class: `num ${signClass(vb)}`, text: fmtBps(vb) }),
-        el('td', { class: `num ${(h.max_abs_z ?? 0) >= 2 ? 'strong' : ''}`, text: h.max_abs_z === null ? '–' : h.max_abs_z.toFixed(1) }),
-      );
+function select(id) {
+  state.selected = id;
+  renderDetail();
+  renderMarkers();
+}
+$('d-close').addEventListener('click', () => {
+  state.selected = null;
+  $('detail').hidden = true;
+  renderMarkers();
+});
+
+function renderDetail() {
+  const h = state.headlines.get(state.selected);
+  if (!h) return;
+  $('detail').hidden = false;
+  $('d-title').textContent = h.title;
+  $('d-time').textContent = fmtDateTime(h.published_at);
+  $('d-source').textContent = h.source;
+  const link = $('d-link');
+  link.hidden = !h.url;
+  if (h.url && /^https?:\/\//i.test(h.url)) link.href = h.url;
+  $('d-direction').textContent = direction(h);
+  $('d-direction').className = `badge ${direction(h)}`;
+  $('d-relevance').textContent = String(h.relevance);
+  $('d-topics').textContent = h.topics.join(', ') || 'none';
+  $('d-entities').textContent = (h.entities ?? []).join(', ') || 'none';
+  $('d-impacts').tBodies[0].replaceChildren(
+    ...state.horizons.map((hz) => {
+      const i = h.impacts[hz];
+      return el('tr', { 'data-horizon': hz }, el('td', { text: hz }), el('td', { class: `num ${signClass(i?.return_bps)}`, text: i ? fmtBps(i.return_bps) : 'pending' }), el('td', { class: 'num', text: i ? fmtZ(i.z) : '' }));
     }),
   );
-  if (!measured.length) body.replaceChildren(el('tr', {}, el('td', { colspan: 7, class: 'hint', text: 'No measured headlines yet.' })));
+  $('d-topic-stats').tBodies[0].replaceChildren(
+    ...(h.topics.length ? h.topics : ['untagged']).map((t) => {
+      const s = state.topicStats.get(t);
+      return el('tr', {}, el('td', { text: `${t} (${state.horizon})` }), el('td', { class: 'num', text: s ? String(s.headlines) : '0' }), el('td', { class: `num ${signClass(s?.avg_bps)}`, text: s ? fmtBps(s.avg_bps) : '–' }), el('td', { class: 'num', text: s ? fmtZ(s.avg_z) : '–' }), el('td', { class: 'num', text: s ? String(s.significant) : '0' }));
+    }),
+  );
+}
+
+function renderHeadlines() {
+  const body = $('headlines').tBodies[0];
+  const [a, b] = pickColumns();
+  const f = filters();
+  const s = currentScale();
+  const list = [...state.headlines.values()].filter((h) => passes(h, f) && (!s || (h.published_at >= s[0] && h.published_at <= s[1] + HOUR))).sort((x, y) => y.published_at - x.published_at);
+  const cell = (h, hz) => {
+    const i = hz ? h.impacts[hz] : undefined;
+    return el('td', { class: `num ${signClass(i?.return_bps)}${i && i.z !== null && Math.abs(i.z) >= 2 ? ' strong' : ''}`, text: i ? fmtBps(i.return_bps) : '…' });
+  };
+  body.replaceChildren(
+    ...list.map((h) => {
+      const title = el('td', { class: 'title' }, h.url && /^https?:\/\//i.test(h.url) ? el('a', { href: h.url, target: '_blank', rel: 'noopener noreferrer', text: h.title }) : document.createTextNode(h.title));
+      const tr = el('tr', { 'data-id': h.id }, el('td', { class: 'num', text: fmtDateTime(h.published_at).slice(5, 16) }), title, el('td', {}, el('span', { class: `badge ${direction(h)}`, text: direction(h) })), cell(h, a), cell(h, b), el('td', { class: 'num', text: fmtZ(h.max_abs_z) }));
+      tr.addEventListener('click', (e) => {
+        if (e.target.tagName !== 'A') select(h.id);
+      });
+      return tr;
+    }),
+  );
+  if (!list.length) body.replaceChildren(el('tr', {}, el('td', { colspan: 6, class: 'hint', text: state.headlines.size ? 'No headline in view passes the filters.' : 'No headlines yet: ingest-news polls the configured feeds (oilwire feeds shows their status).' })));
 }
 
 function renderTopics(topics) {
-  const body = $('topics').querySelector('tbody');
+  const body = $('topics').tBodies[0];
   const scale = Math.max(1, ...topics.map((t) => Math.abs(t.avg_bps)));
   body.replaceChildren(
     ...topics.map((t) => {
@@ -309,21 +615,57 @@ function renderTopics(topics) {
         el('td', {}, el('span', { class: 'topic', text: t.topic })),
         el('td', { class: 'num', text: String(t.headlines) }),
         el('td', {}, el('div', { class: 'bar' }, el('div', { class: 'track' }, el('div', { class: 'mid' }), fill), el('span', { class: `v ${signClass(t.avg_bps)}`, text: fmtBps(t.avg_bps) }))),
-        el('td', { class: 'num', text: t.avg_abs_bps.toFixed(1) }),
-        el('td', { class: 'num', text: t.avg_z === null ? '–' : t.avg_z.toFixed(2) }),
+        el('td', { class: 'num', text: fmtZ(t.avg_z) }),
         el('td', { class: 'num', text: String(t.significant) }),
       );
     }),
   );
-  if (!topics.length) body.replaceChildren(el('tr', {}, el('td', { colspan: 6, class: 'hint', text: `No impact rows at ${state.horizon} yet.` })));
+  if (!topics.length) body.replaceChildren(el('tr', {}, el('td', { colspan: 5, class: 'hint', text: `No impact rows at ${state.horizon} yet.` })));
 }
 
 function renderAlerts(alerts) {
   const list = $('alerts');
-  list.replaceChildren(
-    ...alerts.map((a) => el('li', {}, el('span', { class: 'a-time', text: fmtDateTime(a.event_ts) }), el('span', { class: 'a-rule', text: a.rule_id }), document.createTextNode(a.title))),
-  );
+  list.replaceChildren(...alerts.map((a) => el('li', {}, el('span', { class: 'a-time', text: fmtDateTime(a.event_ts) }), el('span', { class: 'a-rule', text: a.rule_id }), document.createTextNode(a.title))));
   if (!alerts.length) list.replaceChildren(el('li', { class: 'none', text: 'No alerts so far.' }));
+}
+
+function renderSources() {
+  const s = state.sources;
+  if (!s) return;
+  const now = s.now;
+  $('sources-summary').textContent =
+    { live: 'live', replay: 'replay or simulation, not a live market', waiting: 'waiting for the first prices', unreachable: 'no price source reachable', none: 'no price source configured' }[s.state] ?? s.state;
+  $('sources').replaceChildren(
+    ...s.sources.map((x) =>
+      el(
+        'li',
+        { class: `src ${x.state}`, 'data-state': x.state },
+        el('span', { class: `dot ${x.state === 'ok' || x.state === 'finished' ? 'live' : x.state === 'waiting' ? '' : 'down'}` }),
+        el('span', { class: 'src-name', text: x.name }),
+        el('span', { class: 'hint', text: ` ${x.state} · last tick ${x.lastTickTs ? fmtDateTime(x.lastTickTs) : 'none'}${x.lastTickTs ? ` (${ago(x.lastTickTs, now)})` : ''}` }),
+        x.note ? el('div', { class: 'hint', text: x.note }) : null,
+        x.lastError ? el('div', { class: 'neg src-error', text: x.lastError }) : null,
+      ),
+    ),
+  );
+  if (!s.sources.length) $('sources').replaceChildren(el('li', { class: 'hint', text: 'ingestPrices.sources is empty: nothing is measured.' }));
+}
+
+function setStatus(kind, text) {
+  $('live-dot').className = `dot ${kind}`;
+  $('live-status').textContent = text;
+}
+
+/** Green only when the stream is up and a live market is reached. */
+function renderStatus() {
+  if (state.authNeeded) return;
+  if (!state.streamUp) return setStatus('down', 'reconnecting');
+  const s = state.sources?.state;
+  if (s === 'unreachable') setStatus('down', 'no price source reachable');
+  else if (s === 'none') setStatus('down', 'no price source configured');
+  else if (s === 'waiting') setStatus('', 'waiting for prices');
+  else if (s === 'replay') setStatus('', 'replay');
+  else setStatus('live', 'live');
 }
 
 $('horizon').addEventListener('change', (e) => {
@@ -332,11 +674,6 @@ $('horizon').addEventListener('change', (e) => {
 });
 
 // ---- live stream ------------------------------------------------------------------------
-
-function setStatus(kind, text) {
-  $('live-dot').className = `dot ${kind}`;
-  $('live-status').textContent = text;
-}
 
 async function follow() {
   let retryMs = 3000;
@@ -349,7 +686,8 @@ async function follow() {
       const res = await fetch('/stream', { headers, cache: 'no-store' });
       if (res.status === 401 || res.status === 403) return askForToken();
       if (!res.ok || !res.body) throw new Error(`stream: HTTP ${res.status}`);
-      setStatus('live', 'live');
+      state.streamUp = true;
+      renderStatus();
       const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
       let buf = '';
       for (;;) {
@@ -362,19 +700,28 @@ async function follow() {
           buf = buf.slice(i + 2);
           let id = null;
           let event = 'message';
+          const data = [];
           for (const line of block.split('\n')) {
             if (line.startsWith('id: ')) id = line.slice(4);
             else if (line.startsWith('event: ')) event = line.slice(7);
+            else if (line.startsWith('data: ')) data.push(line.slice(6));
             else if (line.startsWith('retry: ')) retryMs = Number(line.slice(7)) || retryMs;
           }
           if (id) state.lastEventId = id;
-          if (event === 'news.scored' || event === 'news.impact' || event === 'alert') scheduleRefresh();
+          try {
+            if (event === 'news.scored') onScored(JSON.parse(data.join('\n')));
+            else if (event === 'news.impact') onImpact(JSON.parse(data.join('\n')));
+            else if (event === 'alert') refreshAlerts().catch(console.warn);
+          } catch (err) {
+            console.warn(err);
+          }
         }
       }
     } catch (err) {
       console.warn(err);
     }
-    setStatus('down', 'reconnecting');
+    state.streamUp = false;
+    renderStatus();
     await new Promise((r) => setTimeout(r, retryMs));
   }
 }
@@ -385,6 +732,7 @@ let pollTimer = null;
 async function start() {
   try {
     await loadMeta();
+    document.querySelectorAll('.ranges [data-range]').forEach((b) => b.classList.toggle('active', b.dataset.range === state.range));
     await refreshAll();
     document.body.dataset.ready = 'true';
   } catch (err) {
@@ -392,13 +740,16 @@ async function start() {
     if (state.authNeeded) return;
   }
   follow();
-  // Prices keep moving between headlines: poll them, headlines come through the stream.
+  // Prices keep moving between headlines (the stream carries no ticks): poll them and the sources' status.
   if (pollTimer) clearInterval(pollTimer);
   pollTimer = setInterval(async () => {
     if (state.authNeeded) return;
     try {
-      await refreshPrices();
-      renderChart();
+      await refreshSources();
+      if (!state.view) {
+        await refreshPrices();
+        renderChart();
+      }
     } catch (err) {
       console.warn(err);
     }
@@ -408,7 +759,10 @@ async function start() {
 let resizeTimer = null;
 window.addEventListener('resize', () => {
   clearTimeout(resizeTimer);
-  resizeTimer = setTimeout(renderChart, 150);
+  resizeTimer = setTimeout(() => {
+    state.plot?.setSize(chartSize());
+    renderMarkers();
+  }, 150);
 });
 
 loadToken();
