@@ -6,7 +6,7 @@ import { migrate } from '../../shared/store/migrate.ts';
 import { configFrom, untilSignal } from '../context.ts';
 import { formatTable, toCsv } from '../format.ts';
 import { openRuntime, startServices, stopServices } from '../runtime.ts';
-import { runDemo } from '../demo/run-demo.ts';
+import { describeDemoStore, runDemo } from '../demo/run-demo.ts';
 import { chooseBus } from '../kafka-option.ts';
 import type { RootConfig } from '../config.ts';
 
@@ -78,9 +78,10 @@ export function registerCore(program: Command): void {
       });
       if (process.stderr.isTTY) process.stderr.write('\n');
       console.log(formatTable(result.summary, { maxWidth: 70 }));
-      console.log(`\n${result.articles} headlines, ${result.impacts}/${result.expectedImpacts} impact rows in ${((Date.now() - started) / 1000).toFixed(1)} s (store: ${config.store.url ?? config.store.path}, database ${config.store.database})`);
+      console.log(`\n${result.articles} headlines, ${result.impacts}/${result.expectedImpacts} impact rows in ${((Date.now() - started) / 1000).toFixed(1)} s (the demo's own store: ${describeDemoStore(result.store)})`);
       if (result.impacts < result.expectedImpacts) throw new AppError('INTERNAL', `the demo measured only ${result.impacts} of ${result.expectedImpacts} impact rows`);
-      console.log(`try: npx oilwire sql "SELECT horizon, round(avg(return_bps), 1) AS avg_bps, count() FROM impact GROUP BY horizon ORDER BY min(horizon_seconds)"`);
+      const where = result.store.url ? '' : `--data ${result.store.path} `;
+      console.log(`try: npx oilwire ${where}sql "SELECT horizon, round(avg(return_bps), 1) AS avg_bps, count() FROM impact GROUP BY horizon ORDER BY min(horizon_seconds)"${result.store.url ? ` (database ${result.store.database})` : ''}`);
       if (opts.keep) {
         const api = result.services?.find((s) => s.name === 'api') as { url?: string } | undefined;
         console.log(`demo pipeline kept running${api?.url ? `: dashboard at ${api.url}` : ''} (Ctrl-C to stop)`);

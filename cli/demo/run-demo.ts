@@ -15,6 +15,8 @@ export interface DemoResult {
   impacts: number;
   expectedImpacts: number;
   summary: Record<string, unknown>[];
+  /** The demo's store (not the user's). */
+  store: RootConfig['store'];
   runtime?: Runtime;
   services?: RunningService[];
   cleanup(): Promise<void>;
@@ -24,11 +26,29 @@ export function demoArticleIds(): string[] {
   return DEMO_HEADLINES.map((_, i) => articleId({ guid: `oilwire-demo-${i + 1}`, link: null, title: null, source: DEMO_FEED_NAME }));
 }
 
-/** The demo's changes to the user's configuration: its own feed and price tape, measured on intraday horizons. */
+/**
+ * The demo's own store, never the user's: `<store.path>-demo` (`./data-demo` by default) for
+ * the embedded engine, `<database>_demo` on a ClickHouse server. Its simulated tape of a past
+ * morning must not show up as prices in a later `oilwire start`.
+ */
+export function demoStoreConfig(store: RootConfig['store']): RootConfig['store'] {
+  if (store.url) return { ...store, database: `${store.database}_demo` };
+  if (store.path === ':memory:') return store;
+  return { ...store, path: `${store.path.replace(/[\\/]+$/, '')}-demo` };
+}
+
+/** Where the demo's rows are, as a user would pass it to `oilwire sql`. */
+export function describeDemoStore(store: RootConfig['store']): string {
+  return store.url ? `${store.url}, database ${store.database}` : `${store.path}, database ${store.database}`;
+}
+
+/** The demo's changes to the user's configuration: its own store, feed and price tape, measured on intraday horizons. */
 export function demoConfig(base: RootConfig, feedPath: string): RootConfig {
   return {
     ...base,
-    ingestNews: { ...base.ingestNews, feeds: [{ url: feedPath, name: DEMO_FEED_NAME, tags: ['demo'] }], once: true },
+    store: demoStoreConfig(base.store),
+    // Its feed-state (seen ids) lives in its own store folder too.
+    ingestNews: { ...base.ingestNews, stateDir: undefined, feeds: [{ url: feedPath, name: DEMO_FEED_NAME, tags: ['demo'] }], once: true },
     ingestPrices: {
       ...base.ingestPrices,
       sources: [
@@ -97,7 +117,7 @@ export async function runDemo(options: {
        WHERE n.id IN {ids:Array(String)} GROUP BY n.published_at, n.title, n.oil_direction, n.topics ORDER BY n.published_at`,
       { params: { ids } },
     );
-    const result: DemoResult = { articles: ids.length, impacts, expectedImpacts: expected, summary, runtime: rt, services, cleanup };
+    const result: DemoResult = { articles: ids.length, impacts, expectedImpacts: expected, summary, store: config.store, runtime: rt, services, cleanup };
     if (!options.keep) await cleanup();
     return result;
   } catch (err) {

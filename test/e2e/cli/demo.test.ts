@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -8,12 +8,18 @@ import { DEMO_HEADLINES, DEMO_HORIZONS, DEMO_TICKS } from '../../../cli/demo/sam
 
 const run = promisify(execFile);
 const dataDir = mkdtempSync(join(tmpdir(), 'oilwire-cli-demo-'));
-const cli = (...args: string[]) => run(process.execPath, ['bin/oilwire.mjs', '--data', dataDir, '--log-level', 'warn', ...args], { cwd: process.cwd(), timeout: 90_000 });
+// The demo keeps its rows in a folder of its own beside the user's store.
+const demoDir = `${dataDir}-demo`;
+const cliOn = (dir: string, ...args: string[]) => run(process.execPath, ['bin/oilwire.mjs', '--data', dir, '--log-level', 'warn', ...args], { cwd: process.cwd(), timeout: 90_000 });
+const cli = (...args: string[]) => cliOn(dataDir, ...args);
 
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(demoDir, { recursive: true, force: true });
+});
 
-async function counts(): Promise<Record<string, number>> {
-  const { stdout } = await cli('sql', '--format', 'json', 'SELECT (SELECT count() FROM news) AS news, (SELECT count() FROM ticks) AS ticks, (SELECT count() FROM impact) AS impact');
+async function counts(dir: string = demoDir): Promise<Record<string, number>> {
+  const { stdout } = await cliOn(dir, 'sql', '--format', 'json', 'SELECT (SELECT count() FROM news) AS news, (SELECT count() FROM ticks) AS ticks, (SELECT count() FROM impact) AS impact');
   const [row] = JSON.parse(stdout) as Record<string, string>[];
   return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)]));
 }
@@ -25,10 +31,13 @@ describe('oilwire demo, then oilwire sql', () => {
     const impacts = DEMO_HEADLINES.length * DEMO_HORIZONS.length;
     expect(first.stdout).toContain(`${DEMO_HEADLINES.length} headlines, ${impacts}/${impacts} impact rows`);
     expect(first.stdout).toMatch(/Qatar-mediated US-Iran talks/);
+    expect(first.stdout).toContain(`the demo's own store: ${demoDir}`);
     const after1 = await counts();
     expect(after1).toEqual({ news: DEMO_HEADLINES.length, ticks: DEMO_TICKS.count, impact: impacts });
+    // The user's store is untouched: a later `oilwire start` never shows the demo's tape as prices.
+    expect(readdirSync(dataDir)).toEqual([]);
 
-    const { stdout } = await cli('sql', 'SELECT count() FROM impact');
+    const { stdout } = await cliOn(demoDir, 'sql', 'SELECT count() FROM impact');
     expect(stdout.trim().split('\n').pop()!.trim()).toBe(String(impacts));
 
     await cli('demo');
