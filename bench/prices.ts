@@ -51,7 +51,7 @@ function article(i: number, publishedMs: number): NewsScored {
 
 async function benchStore(report: Report, n: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'oilwire-bench-prices-'));
-  const config = rootConfigSchema.parse({ store: { path: dir, database: 'bench_prices' }, log: { level: 'silent' }, correlator: { horizons: ['1m'], indicators: null } });
+  const config = rootConfigSchema.parse({ store: { path: dir, database: 'bench_prices' }, log: { level: 'silent' }, ingestPrices: { sources: [] }, correlator: { horizons: ['1m'], indicators: null } });
   const rt = await openRuntime(config, { logger: silentLogger });
   try {
     const ticks = tape(n);
