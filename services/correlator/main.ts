@@ -165,7 +165,7 @@ export async function start(deps: ServiceDeps<CorrelatorConfig>, repo: ImpactRep
   engine.restoreWatermarks(restored);
   log.info({ pending: engine.pendingCount, watermarks: restored.map((r) => ({ symbol: r.symbol, source: r.source, maxTs: new Date(r.maxTs).toISOString() })) }, 'correlator recovered pending articles and watermarks');
   // One evaluation now: what became due while the correlator was down is measured from stored ticks at once.
-  await exclusive(evaluate);
+  await exclusive(evaluate).catch((err) => log.warn({ err }, 'evaluation at start failed; the next message or the periodic evaluation retries it'));
 
   const newsSub = await subscribeEvents(bus, {
     groupId: `${config.groupId}-news`,
@@ -216,10 +216,12 @@ export async function start(deps: ServiceDeps<CorrelatorConfig>, repo: ImpactRep
         const toStore = known.size ? fresh.filter((t) => !known.has(`${t.symbol}|${t.source}|${Date.parse(t.ts)}|${t.seq}`)) : fresh;
         await repo.saveTicks(toStore);
         stored.inc({ kind: 'tick' }, toStore.length);
+        // Stored before a restart means seen before it: a duplicate, as it would have been without the restart (the restored watermark must not call it late).
+        duplicates += fresh.length - toStore.length;
         stats.ticks.duplicate += duplicates;
         ticksTotal.inc({ outcome: 'duplicate' }, duplicates);
         const now = clock.now();
-        for (const t of fresh) {
+        for (const t of toStore) {
           const ts = Date.parse(t.ts);
           const wm = engine.watermark(t.symbol, now);
           const outcome = engine.addTick({ symbol: t.symbol, ts, price: t.price, identity: tickIdentity(t), source: t.source }, now);

@@ -1,4 +1,5 @@
 import type { NewsImpact, NewsScored, PriceTick } from '../../shared/contracts/events.ts';
+import type { StoredSourceState } from './domain/impact-engine.ts';
 
 /** A tick that arrived behind the watermark by more than the allowed lateness. */
 export interface LateTick {
@@ -20,6 +21,8 @@ export interface ImpactRepository {
    * ticks, but the bars' volume of a re-sent tick counts twice).
    */
   latestTickTimes?(symbols: string[]): Promise<Map<string, number>>;
+  /** Newest stored tick time and latest insert time per (symbol, source): the watermarks a restart resumes from. Optional like the two around it. */
+  latestTicksBySource?(symbols: string[]): Promise<StoredSourceState[]>;
   /** Which of these ticks are stored already, as `symbol|source|tsMs|seq`. */
   storedTickKeys?(ticks: PriceTick[]): Promise<Set<string>>;
   /** Stored articles that still miss some (symbol, horizon) results, with the ones done as `symbol|horizon`. */

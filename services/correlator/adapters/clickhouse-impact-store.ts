@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { NewsImpact, NewsScored, PriceTick } from '../../../shared/contracts/events.ts';
 import type { Store } from '../../../shared/store/port.ts';
 import { NEWS_TIME_COLUMNS, newsRowFromScored, scoredFromNewsRow, toClickHouseTime as toCh } from '../../../shared/store/news-rows.ts';
+import type { StoredSourceState } from '../domain/impact-engine.ts';
 import type { ImpactRepository, LateTick } from '../ports.ts';
-
 
 function token(prefix: string, ids: string[]): string {
   return prefix + ':' + createHash('sha256').update(ids.join('\n')).digest('hex');
@@ -79,6 +79,17 @@ export class ClickHouseImpactRepository implements ImpactRepository {
       { params: { symbols } },
     );
     return new Map(rows.map((r) => [r.symbol, Number(r.t)]));
+  }
+
+  async latestTicksBySource(symbols: string[]): Promise<StoredSourceState[]> {
+    if (symbols.length === 0) return [];
+    // max() needs no FINAL: a duplicate row cannot change it.
+    const rows = await this.store.query<{ symbol: string; source: string; t: string; seen: string }>(
+      `SELECT symbol, source, toUnixTimestamp64Milli(max(ts)) AS t, toUnixTimestamp64Milli(max(inserted_at)) AS seen
+       FROM ${this.store.table('ticks_store')} WHERE symbol IN {symbols:Array(String)} GROUP BY symbol, source`,
+      { params: { symbols } },
+    );
+    return rows.map((r) => ({ symbol: r.symbol, source: r.source, maxTs: Number(r.t), lastSeenMs: Number(r.seen) }));
   }
 
   async storedTickKeys(ticks: PriceTick[]): Promise<Set<string>> {

@@ -43,6 +43,14 @@ export interface EngineTick {
   source?: string;
 }
 
+/** Per symbol and source: the newest stored tick's event time and when it was stored (processing time), both ms. */
+export interface StoredSourceState {
+  symbol: string;
+  source: string;
+  maxTs: number;
+  lastSeenMs: number;
+}
+
 /** What became of a tick: `late` ones were applied behind the watermark, `too_late` ones were not applied at all. */
 export type TickOutcome = 'accepted' | 'late' | 'too_late' | 'duplicate' | 'unknown_symbol';
 
@@ -143,6 +151,15 @@ export class ImpactEngine {
       return 'late';
     }
     return 'accepted';
+  }
+
+  /**
+   * Watermarks as the store left them (newest stored tick per symbol and source, and when it was
+   * stored): a restarted engine measures what is due from stored ticks at its first evaluation,
+   * and calls a tick late or too late exactly as before the restart.
+   */
+  restoreWatermarks(sources: StoredSourceState[]): void {
+    for (const s of sources) if (this.series.has(s.symbol)) this.watermarks.restore(s.symbol, s.source, s.maxTs, s.lastSeenMs);
   }
 
   /** Stored history (loaded for articles older than what the stream delivered): fills the series, moves no watermark. */

@@ -51,6 +51,15 @@ export class Watermarks {
     }
   }
 
+  /**
+   * Seeds a source from what the store holds after a restart: its newest stored tick and when
+   * that arrived (processing time). The watermark is then what it was before the stop, and a
+   * source silent since longer than the idle timeout is idle, as it was.
+   */
+  restore(symbol: string, source: string, maxTs: number, lastSeenMs: number): void {
+    this.observe(symbol, source, maxTs, lastSeenMs);
+  }
+
   bySource(symbol: string, nowMs: number): SourceWatermark[] {
     return [...(this.sources.get(symbol) ?? new Map<string, SourceState>()).entries()].map(([source, s]) => ({
       source,

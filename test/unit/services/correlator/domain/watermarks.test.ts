@@ -47,4 +47,20 @@ describe('Watermarks', () => {
     w.observe('W', 'a', 500, 0);
     expect([w.current('B', 0), w.current('W', 0)]).toEqual([99, 499]);
   });
+
+  it('restored from stored state, gives the watermark the live sources gave, and an idle source stays idle', () => {
+    const opts = { maxOutOfOrdernessMs: 5_000, idleTimeoutMs: 60_000 };
+    const live = new Watermarks(opts);
+    live.observe('B', 'ws', 100_000, 1_000);
+    live.observe('B', 'csv', 90_000, 1_000);
+    live.observe('B', 'old', 50_000, -100_000);
+    const restored = new Watermarks(opts);
+    // Newest stored tick per source, and when it was stored.
+    restored.restore('B', 'ws', 100_000, 1_000);
+    restored.restore('B', 'csv', 90_000, 1_000);
+    restored.restore('B', 'old', 50_000, -100_000);
+    // 'old' was silent past the idle timeout before and after: the lowest active source (csv) decides.
+    expect(restored.current('B', 2_000)).toBe(90_000 - 5_000 - 1);
+    expect(restored.current('B', 2_000)).toBe(live.current('B', 2_000));
+  });
 });
