@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { openBus, type OpenBusDeps } from '../shared/bus/open-bus.ts';
 import type { Bus } from '../shared/bus/port.ts';
@@ -41,6 +42,12 @@ export interface RuntimeOptions {
   onClose?: () => Promise<void>;
 }
 
+/** The in-process bus journals beside the embedded store's data, so `--data` moves both; an in-memory store means a throwaway run. */
+function busJournalDir(config: RootConfig): string | undefined {
+  if (config.bus.kind !== 'memory' || config.store.path === ':memory:') return undefined;
+  return resolve(config.store.path, 'bus');
+}
+
 export async function openRuntime(config: RootConfig, options: RuntimeOptions = {}): Promise<Runtime> {
   const logger = options.logger ?? createLogger({ level: config.log.level });
   const metrics = new Registry();
@@ -54,7 +61,7 @@ export async function openRuntime(config: RootConfig, options: RuntimeOptions = 
   }
   let bus: Bus;
   try {
-    bus = options.bus ?? (await openBus(config.bus, logger, options.busDeps));
+    bus = options.bus ?? (await openBus({ journalDir: busJournalDir(config), ...config.bus }, logger, { metrics, ...options.busDeps }));
     await bus.ensureTopics?.(ALL_TOPICS);
   } catch (err) {
     await store.close();
