@@ -13,10 +13,8 @@ import type { Clock } from '../../shared/runtime/clock.ts';
 import type { Logger } from '../../shared/runtime/logger.ts';
 import type { IngestMetrics } from './adapters/prom-metrics.ts';
 import type { IngestNewsConfig } from './config.ts';
-import { decodeFeed } from './domain/encoding.ts';
 import { initialFeedState, type FeedState } from './domain/feed-state.ts';
 import { normalizeItem } from './domain/normalize.ts';
-import { sanitizeFeedXml } from './domain/sanitize-xml.ts';
 import { freshnessSec, nextPoll, parseRetryAfter, ttlSec, type PollOutcomeKind, type ScheduleDecision } from './domain/schedule.ts';
 import { SeenSet } from './domain/seen-set.ts';
 import type { FeedFetcher, FeedParser, FeedStateStore, FetchResponse, SeenLog } from './ports.ts';
@@ -272,13 +270,18 @@ export class FeedPoller {
 
   private async ingestBody(feed: ResolvedFeed, state: FeedState, res: FetchResponse, result: PollResult): Promise<void> {
     const { clock, config, metrics } = this.deps;
-    const decoded = decodeFeed(res.body ?? new Uint8Array(0), res.headers.contentType);
-    state.encoding = decoded.encoding;
-    for (const note of decoded.notes) bump(result.issues, note);
-    const sanitized = sanitizeFeedXml(decoded.text, { maxItemBytes: config.maxItemBytes, maxDepth: config.maxDepth });
-    for (const [k, v] of Object.entries(sanitized.repairs)) bump(result.issues, k, v);
-    for (const [k, v] of Object.entries(sanitized.dropped)) bump(result.dropped, k, v);
-    const parsed = await this.deps.parser.parse(sanitized.xml);
+    // Decoding, sanitizing and parsing happen in the parser (off the event loop: a legal 7 MB feed takes seconds), items past the cap cut out before parsing.
+    const parsed = await this.deps.parser.parseBody(res.body ?? new Uint8Array(0), {
+      contentType: res.headers.contentType,
+      maxItemBytes: config.maxItemBytes,
+      maxDepth: config.maxDepth,
+      maxItems: config.maxItemsPerFeed,
+    });
+    const decoded = { encoding: parsed.encoding };
+    state.encoding = parsed.encoding;
+    for (const note of parsed.notes) bump(result.issues, note);
+    for (const [k, v] of Object.entries(parsed.repairs)) bump(result.issues, k, v);
+    for (const [k, v] of Object.entries(parsed.dropped)) bump(result.dropped, k, v);
     state.ttlSec = ttlSec(parsed.ttl);
     state.lastItems = parsed.items.length;
     const fetchedAt = clock.now();

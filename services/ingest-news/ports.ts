@@ -46,8 +46,27 @@ export interface ParsedFeed {
   items: FeedItem[];
 }
 
+export interface FeedBodyOptions {
+  contentType?: string;
+  maxItemBytes: number;
+  maxDepth: number;
+  /** Items kept; the rest are dropped before parsing (`over_item_limit`). */
+  maxItems: number;
+}
+
+export interface ParsedFeedBody extends ParsedFeed {
+  encoding: string;
+  /** Decoding notes (`unknown_charset`, ...). */
+  notes: string[];
+  /** Repairs made to the markup, by kind. */
+  repairs: Record<string, number>;
+  /** Items cut out before parsing, by reason. */
+  dropped: Record<string, number>;
+}
+
+/** Decodes, sanitizes and parses a feed body: everything between the bytes of a 200 and the items. */
 export interface FeedParser {
-  parse(xml: string): Promise<ParsedFeed>;
+  parseBody(body: Uint8Array, options: FeedBodyOptions): Promise<ParsedFeedBody>;
 }
 
 export interface FeedStateStore {
