@@ -84,7 +84,7 @@ export async function benchApi(report: Report, options: { seconds?: number } = {
       const url = new URL(api.url);
       const post = (path: string, body: string) =>
         new Promise<number>((resolve, reject) => {
-          const req = http.request({ host: url.hostname, port: url.port, path, method: 'POST', agent, headers: { 'content-type': 'text/plain' } }, (res) => {
+          const req = http.request({ host: url.hostname, port: url.port, path, method: 'POST', agent, headers: { 'content-type': 'application/sql' } }, (res) => {
             res.resume();
             res.on('end', () => resolve(res.statusCode ?? 0));
           });

@@ -62,7 +62,7 @@ export async function benchIngest(report: Report, options: { items?: number; min
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/feed`;
   try {
     const limits = { maxItemBytes: 1 << 20, maxDepth: 64 };
-    const fetcher = new HttpFeedFetcher({ timeoutMs: 20_000, maxBytes: 8 << 20, maxRedirects: 5, userAgent: 'oilwire-bench' });
+    const fetcher = new HttpFeedFetcher({ timeoutMs: 20_000, maxBytes: 8 << 20, maxRedirects: 5, userAgent: 'oilwire-bench', allowPrivate: ['127.0.0.1'] });
     const parser = new RssParserFeedParser();
     const bare = new Parser();
     const feed = { name: 'bench', tags: [] as string[] };

@@ -21,6 +21,14 @@ export const ERROR_CODES = {
   AUTH_REQUIRED: { retryable: false, http: 401 },
   AUTH_INVALID: { retryable: false, http: 403 },
   RATE_LIMITED: { retryable: true, http: 429 },
+  /** The token is valid but its role does not allow this (webhook administration needs `admin`). */
+  FORBIDDEN: { retryable: false, http: 403 },
+  /** `Host` is not one of the API's names (DNS rebinding, or a name missing from api.publicHosts). */
+  HOST_REFUSED: { retryable: false, http: 421 },
+  /** `Origin` (or fetch metadata) says another site's page sent the request. */
+  ORIGIN_REFUSED: { retryable: false, http: 403 },
+  /** A body type any web page can send without a CORS preflight. */
+  MEDIA_TYPE_UNSUPPORTED: { retryable: false, http: 415 },
   MODEL_LOAD_FAILED: { retryable: false, http: 500 },
   WEBHOOK_DELIVERY_FAILED: { retryable: true, http: 502 },
   WEBHOOK_GONE: { retryable: false, http: 410 },

@@ -8,10 +8,11 @@ import { openSqlRunner, type SqlRunner } from './adapters/sql-runner.ts';
 import type { Dispatcher } from './alerts/dispatcher.ts';
 import { apiConfigSchema, type ApiConfig } from './config.ts';
 import { apiMetrics } from './metrics.ts';
-import { registerAuth } from './routes/auth.ts';
+import { adminOnly, registerAuth } from './routes/auth.ts';
 import { registerDashboard, type PriceSourcesProvider } from './routes/dashboard.ts';
 import { sendError, toAppError } from './routes/errors.ts';
 import { registerHealth, type ReadinessCheck } from './routes/health.ts';
+import { hostOriginGuard } from './routes/host-origin-guard.ts';
 import { registerSql } from './routes/sql.ts';
 import { registerStream } from './routes/stream.ts';
 import { registerWebhooks } from './routes/webhooks.ts';
@@ -73,11 +74,16 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   });
   app.setNotFoundHandler((req, reply) => sendError(reply, new AppError('NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`)));
 
+  // Host, Origin and body type before anything else: a page on another site gets no further (routes/host-origin-guard.ts).
+  await app.register(hostOriginGuard, { publicHosts: config.publicHosts, allowedOrigins: config.allowedOrigins });
   registerAuth(app, { config, clock, metrics });
   registerHealth(app, { store: deps.store, registry, checks: deps.readiness });
   registerSql(app, { runner: getRunner, config, metrics });
   registerStream(app, { hub: deps.hub, store: deps.store, config, metrics, logger: deps.logger });
   registerDashboard(app, { store: deps.store, config, clock, priceSources: deps.priceSources });
-  registerWebhooks(app, { dispatcher: deps.dispatcher });
+  await app.register(async (admin) => {
+    adminOnly(admin);
+    registerWebhooks(admin, { dispatcher: deps.dispatcher });
+  });
   return app;
 }

@@ -1,12 +1,17 @@
 import { z } from 'zod';
 import { topicName } from '../../shared/contracts/events.ts';
 
-/** A bearer token: a bare string (named by its position) or `{name, token, ratePerMinute?}`. */
+/** `read`: SQL, stream, dashboard data, metrics. `admin`: also webhook administration. */
+export const TOKEN_ROLES = ['read', 'admin'] as const;
+export type TokenRole = (typeof TOKEN_ROLES)[number];
+
+/** A bearer token: a bare string (named by its position, role `read`) or `{name, token, role?, ratePerMinute?}`. */
 const tokenEntry = z.union([
   z.string().min(16, 'tokens must be at least 16 characters'),
   z.strictObject({
     name: z.string().min(1).max(100),
     token: z.string().min(16, 'tokens must be at least 16 characters'),
+    role: z.enum(TOKEN_ROLES).default('read'),
     /** Overrides `rateLimit.perMinute` for this token. */
     ratePerMinute: z.number().positive().optional(),
   }),
@@ -62,6 +67,8 @@ const streamSchema = z.strictObject({
   /** When the id a client resumes from is older than the buffer, replay from the store, starting this much earlier (duplicates over gaps). */
   storeReplayOverlapSec: z.number().nonnegative().default(60),
   storeReplayMaxEvents: z.number().int().positive().default(20_000),
+  /** Streams one token (one client address without tokens) may hold open at once; past it, 429. */
+  maxPerClient: z.number().int().positive().default(8),
 });
 
 const headlineRule = z.strictObject({
@@ -159,6 +166,14 @@ export const apiConfigSchema = z.strictObject({
   port: z.number().int().min(0).max(65535).default(8787),
   /** Bearer tokens; with none configured the server refuses to bind anything but loopback and asks for no token. */
   tokens: z.array(tokenEntry).default([]),
+  /**
+   * `Host` values (a name, or name:port when the port is not the scheme's default) clients use to reach the API
+   * besides loopback and the listening address, e.g. `oilwire.example.com` behind a reverse proxy. Any other Host
+   * is refused (DNS rebinding).
+   */
+  publicHosts: z.array(z.string().min(1).regex(/^[^\s/]+$/, 'a host name, optionally with :port')).default([]),
+  /** Web origins (`https://desk.example.com`) besides the API's own whose pages may call it; they get CORS answers. */
+  allowedOrigins: z.array(z.url({ protocol: /^https?$/, error: 'an http(s) origin' })).default([]),
   /** Serve /metrics without a token even when tokens are configured (for a scraper on a private network). */
   publicMetrics: z.boolean().default(false),
   rateLimit: rateLimitSchema.default(() => rateLimitSchema.parse({})),
@@ -193,9 +208,10 @@ export type ApiConfigInput = z.input<typeof apiConfigSchema>;
 export interface NamedToken {
   name: string;
   token: string;
+  role: TokenRole;
   ratePerMinute?: number;
 }
 
 export function namedTokens(config: Pick<ApiConfig, 'tokens'>): NamedToken[] {
-  return config.tokens.map((t, i) => (typeof t === 'string' ? { name: `token-${i + 1}`, token: t } : t));
+  return config.tokens.map((t, i) => (typeof t === 'string' ? { name: `token-${i + 1}`, token: t, role: 'read' } : t));
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Subscription } from '../../shared/bus/port.ts';
 import { AppError } from '../../shared/errors.ts';
+import { AddressPolicy } from '../../shared/net/address-policy.ts';
 import type { RunningService, ServiceDeps } from '../../shared/runtime/service.ts';
 import { ClickHouseDeliveryStore } from './adapters/clickhouse-delivery-store.ts';
 import { HttpWebhookSender } from './adapters/http-webhook-sender.ts';
@@ -11,7 +12,6 @@ import type { WebhookSender } from './alerts/ports.ts';
 import { buildApp } from './app.ts';
 import type { PriceSourcesProvider } from './routes/dashboard.ts';
 import { apiConfigSchema, type ApiConfig } from './config.ts';
-import { AddressPolicy } from './domain/address-policy.ts';
 import { apiMetrics } from './metrics.ts';
 import { alertStreamPayload, streamKey, StreamHub } from './stream/hub.ts';
 import { startLiveFeed } from './stream/live-feed.ts';
@@ -38,7 +38,7 @@ export async function start(deps: ServiceDeps<ApiConfig>, options: { sender?: We
   }
   let policy: AddressPolicy;
   try {
-    policy = new AddressPolicy(config.alerts.delivery.allowPrivate);
+    policy = new AddressPolicy(config.alerts.delivery.allowPrivate, 'api.alerts.delivery.allowPrivate');
   } catch (err) {
     throw new AppError('CONFIG_INVALID', `api.alerts.delivery.allowPrivate: ${(err as Error).message}`);
   }

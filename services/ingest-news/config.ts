@@ -19,6 +19,12 @@ export const httpConfigSchema = z.object({
   maxBytes: z.number().int().positive().default(8 * 1024 * 1024),
   maxRedirects: z.number().int().min(0).max(20).default(5),
   userAgent: z.string().min(1).default('oilwire/0.1 (news-to-Brent research feed reader; conditional GET; +https://github.com/oilwire/oilwire)'),
+  /**
+   * Non-public addresses feeds may be fetched from (IPs or CIDRs, e.g. `10.0.0.0/8` for a feed on
+   * the intranet). Everything else that is loopback, private, link-local, CGNAT, multicast... is
+   * refused on every hop, redirects included (shared/net/address-policy.ts).
+   */
+  allowPrivate: z.array(z.string()).default([]),
   /** Fetches in flight at once over all feeds; one host is never fetched twice at the same time. */
   concurrency: z.number().int().positive().max(64).default(6),
 });

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { AppError } from '../../shared/errors.ts';
 import type { RunningService, ServiceDeps } from '../../shared/runtime/service.ts';
 import { HttpFeedFetcher } from './adapters/http-feed-fetcher.ts';
 import { FileSeenLog, JsonFeedStateStore } from './adapters/file-state-store.ts';
@@ -69,12 +70,18 @@ export async function start(deps: ServiceDeps<IngestNewsConfig>, overrides: Inge
   const stateDir = resolve(config.stateDir ?? './data/ingest-news');
   // One-shot runs are replays: they neither read nor write what continuous polling remembers.
   const persist = !config.once;
+  let ownFetcher: HttpFeedFetcher | undefined;
+  try {
+    ownFetcher = overrides.fetcher ? undefined : new HttpFeedFetcher(config.http);
+  } catch (err) {
+    throw new AppError('CONFIG_INVALID', `ingestNews.http.allowPrivate: ${(err as Error).message}`);
+  }
   const poller = new FeedPoller({
     bus,
     clock,
     logger: log,
     metrics: new IngestMetrics(deps.metrics),
-    fetcher: overrides.fetcher ?? new HttpFeedFetcher(config.http),
+    fetcher: overrides.fetcher ?? ownFetcher!,
     parser: overrides.parser ?? new RssParserFeedParser(),
     config,
     random: overrides.random ?? Math.random,
@@ -160,6 +167,7 @@ export async function start(deps: ServiceDeps<IngestNewsConfig>, overrides: Inge
       await Promise.allSettled([...inflight]);
       if (config.once) await firstRound;
       await poller.flush();
+      await ownFetcher?.close();
     },
   };
 }

@@ -4,12 +4,11 @@
  * checked is the address connected to (no window for DNS rebinding); literal IPs are
  * checked before connecting. Redirects are not followed: a 3xx is an answer like any other.
  */
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
-import { isIP, type LookupFunction } from 'node:net';
+import { isIP } from 'node:net';
 import { AppError } from '../../../shared/errors.ts';
-import type { AddressPolicy } from '../domain/address-policy.ts';
+import { AddressRefusedError, lookupThroughPolicy, type AddressPolicy } from '../../../shared/net/address-policy.ts';
 import type { WebhookRequest, WebhookResponse, WebhookSender } from '../alerts/ports.ts';
 
 const MAX_RESPONSE_BYTES = 64 * 1024;
@@ -18,20 +17,11 @@ export class HttpWebhookSender implements WebhookSender {
   private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
   private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 16 });
 
-  constructor(private readonly policy: AddressPolicy, private readonly userAgent = 'oilwire-webhooks/1') {}
+  private readonly guardedLookup: ReturnType<typeof lookupThroughPolicy>;
 
-  private readonly guardedLookup: LookupFunction = (hostname, options, callback) => {
-    dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
-      if (err) return callback(err, '', 0);
-      const list = addresses as unknown as LookupAddress[];
-      for (const a of list) {
-        const verdict = this.policy.check(a.address);
-        if (!verdict.ok) return callback(new AppError('WEBHOOK_ADDRESS_REFUSED', `${hostname} resolves to ${verdict.reason}`), '', 0);
-      }
-      if ((options as { all?: boolean }).all) (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
-      else callback(null, list[0].address, list[0].family);
-    });
-  };
+  constructor(private readonly policy: AddressPolicy, private readonly userAgent = 'oilwire-webhooks/1') {
+    this.guardedLookup = lookupThroughPolicy(policy);
+  }
 
   send(request: WebhookRequest): Promise<WebhookResponse> {
     let url: URL;
@@ -75,6 +65,7 @@ export class HttpWebhookSender implements WebhookSender {
       req.on('timeout', () => req.destroy(new Error(`no response within ${request.timeoutMs} ms`)));
       req.on('error', (err) => {
         if (err instanceof AppError) reject(err);
+        else if (err instanceof AddressRefusedError) reject(new AppError('WEBHOOK_ADDRESS_REFUSED', err.message));
         else reject(new AppError('WEBHOOK_DELIVERY_FAILED', err.message, { cause: err }));
       });
       req.end(body);

@@ -1,13 +1,19 @@
 /**
- * Bearer tokens and the per-token rate limit. With no token configured the server only
- * binds loopback (see main.ts) and asks for none; the rate limit then keys on the client
- * address. Health probes and the dashboard's static files are public; its data is not.
+ * Bearer tokens, their roles and the per-token rate limit. With no token configured the
+ * server only binds loopback (see main.ts), asks for none, and the local user is `admin`;
+ * the rate limit then keys on the client address. Health probes and the dashboard's static
+ * files are public; its data is not.
+ *
+ * Which routes are public and which role a route needs are read from the route the router
+ * matched (`req.routeOptions`: its pattern and its `config`), never from the raw URL, so
+ * the check and the router cannot read a path differently. A context marks its routes with
+ * `config: { role: 'admin' }` (see `adminOnly`).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../../shared/errors.ts';
 import type { Clock } from '../../../shared/runtime/clock.ts';
-import { namedTokens, type ApiConfig, type NamedToken } from '../config.ts';
+import { namedTokens, type ApiConfig, type NamedToken, type TokenRole } from '../config.ts';
 import { RateLimiter } from '../domain/rate-limiter.ts';
 import type { ApiMetrics } from '../metrics.ts';
 import { sendError } from './errors.ts';
@@ -16,13 +22,32 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The name of the token the request authenticated with, or `anonymous`. */
     principal: string;
+    /** The role of that token; `admin` for the local user when no tokens are configured. */
+    role: TokenRole;
+  }
+  interface FastifyContextConfig {
+    /** Served without a token. */
+    public?: boolean;
+    /** The role a token needs for this route (default `read`). */
+    role?: TokenRole;
   }
 }
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
-export function isPublicPath(path: string, config: Pick<ApiConfig, 'publicMetrics'>): boolean {
-  return path === '/' || path === '/index.html' || path === '/favicon.ico' || path === '/healthz' || path === '/readyz' || path.startsWith('/static/') || (config.publicMetrics && path === '/metrics');
+const PUBLIC_ROUTES = new Set(['/', '/index.html', '/favicon.ico', '/healthz', '/readyz']);
+
+/** Public by the route's pattern (`/static/:name`), as registered; an unmatched request is not public. */
+export function isPublicRoute(pattern: string | undefined, config: Pick<ApiConfig, 'publicMetrics'>): boolean {
+  if (pattern === undefined) return false;
+  return PUBLIC_ROUTES.has(pattern) || pattern.startsWith('/static/') || (config.publicMetrics && pattern === '/metrics');
+}
+
+/** Routes registered inside `app` (an encapsulated context) need an `admin` token. */
+export function adminOnly(app: FastifyInstance): void {
+  app.addHook('onRoute', (route) => {
+    route.config = { ...(route.config ?? {}), role: 'admin' };
+  });
 }
 
 export function registerAuth(app: FastifyInstance, deps: { config: ApiConfig; clock: Clock; metrics: ApiMetrics }): void {
@@ -30,6 +55,7 @@ export function registerAuth(app: FastifyInstance, deps: { config: ApiConfig; cl
   const limiter = new RateLimiter(deps.config.rateLimit);
   const failures = new RateLimiter({ perMinute: deps.config.rateLimit.failedAuthPerMinute, burst: deps.config.rateLimit.failedAuthBurst });
   app.decorateRequest('principal', 'anonymous');
+  app.decorateRequest('role', 'read');
 
   const identify = (req: FastifyRequest): NamedToken | 'missing' | 'invalid' => {
     const header = req.headers.authorization;
@@ -44,8 +70,8 @@ export function registerAuth(app: FastifyInstance, deps: { config: ApiConfig; cl
   };
 
   app.addHook('onRequest', async (req, reply) => {
-    const path = req.url.split('?')[0];
-    if (isPublicPath(path, deps.config)) return;
+    const route = req.routeOptions;
+    if (route.config?.public || isPublicRoute(route.url, deps.config)) return;
     let key: string;
     let perMinute: number | undefined;
     if (tokens.length > 0) {
@@ -67,10 +93,17 @@ export function registerAuth(app: FastifyInstance, deps: { config: ApiConfig; cl
         return sendError(reply, new AppError('AUTH_INVALID', 'the bearer token is not valid'), { 'www-authenticate': 'Bearer realm="oilwire", error="invalid_token"' });
       }
       req.principal = who.name;
+      req.role = who.role;
       key = `token:${who.name}`;
       perMinute = who.ratePerMinute;
     } else {
+      req.role = 'admin';
       key = `ip:${req.ip}`;
+    }
+    const needs = route.config?.role ?? 'read';
+    if (needs === 'admin' && req.role !== 'admin') {
+      deps.metrics.authFailures.inc({ reason: 'role' });
+      return sendError(reply, new AppError('FORBIDDEN', `token ${req.principal} has role ${req.role}; ${req.method} ${route.url} needs an admin token`));
     }
     const decision = limiter.take(key, deps.clock.now(), perMinute);
     reply.header('ratelimit-limit', String(decision.limit));

@@ -25,6 +25,8 @@ function frame(event: { id: string; topic: string; data: string }): string {
 
 export function registerStream(app: FastifyInstance, deps: { hub?: StreamHub; store: Store; config: ApiConfig; metrics: ApiMetrics; logger: Logger }): void {
   const open = new Set<ServerResponse>();
+  /** Open streams per token (per client address without tokens): one client cannot hold every socket. */
+  const perClient = new Map<string, number>();
   app.addHook('preClose', async () => {
     for (const res of open) res.end();
   });
@@ -38,6 +40,16 @@ export function registerStream(app: FastifyInstance, deps: { hub?: StreamHub; st
     if (unknown.length > 0) return sendError(reply, new AppError('INPUT_INVALID', `unknown topics ${unknown.join(', ')}: choose from ${STREAM_TOPICS.join(', ')}`));
     const headerId = req.headers['last-event-id'];
     const lastId = (Array.isArray(headerId) ? headerId[0] : headerId) ?? q.last_event_id;
+    const client = req.principal === 'anonymous' ? `ip:${req.ip}` : `token:${req.principal}`;
+    const held = perClient.get(client) ?? 0;
+    if (held >= deps.config.stream.maxPerClient) {
+      deps.metrics.rateLimited.inc({ token: req.principal });
+      const who = req.principal === 'anonymous' ? 'this client' : `token ${req.principal}`;
+      return sendError(reply, new AppError('RATE_LIMITED', `${who} already holds ${held} streams (api.stream.maxPerClient); close one first`), {
+        'retry-after': String(Math.ceil(deps.config.stream.retryMs / 1000)),
+      });
+    }
+    perClient.set(client, held + 1);
 
     reply.hijack();
     const res = reply.raw;
@@ -92,6 +104,9 @@ export function registerStream(app: FastifyInstance, deps: { hub?: StreamHub; st
     const cleanup = () => {
       if (closed) return;
       closed = true;
+      const n = (perClient.get(client) ?? 1) - 1;
+      if (n > 0) perClient.set(client, n);
+      else perClient.delete(client);
       clearInterval(heartbeat);
       unsubscribe();
       open.delete(res);

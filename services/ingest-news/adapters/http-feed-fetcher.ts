@@ -1,6 +1,10 @@
 import { readFile, stat } from 'node:fs/promises';
+import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { Agent, buildConnector, fetch, type Response } from 'undici';
 import { AppError } from '../../../shared/errors.ts';
+import { AddressPolicy, AddressRefusedError, lookupThroughPolicy } from '../../../shared/net/address-policy.ts';
+import { redactText, redactUrl } from '../../../shared/runtime/redact.ts';
 import type { FeedFetcher, FetchRequest, FetchResponse } from '../ports.ts';
 
 export interface HttpFetcherOptions {
@@ -8,6 +12,8 @@ export interface HttpFetcherOptions {
   maxBytes: number;
   maxRedirects: number;
   userAgent: string;
+  /** Non-public addresses (IPs or CIDRs) feeds may be fetched from; by default none (see shared/net/address-policy.ts). */
+  allowPrivate?: string[];
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -18,13 +24,36 @@ function fail(reason: string, message: string, cause?: unknown, retryable = true
 }
 
 function tooLarge(url: string, maxBytes: number): AppError {
-  return new AppError('INPUT_TOO_LARGE', `feed ${url} is larger than ${maxBytes} bytes`, { details: { reason: 'too_large' } });
+  return new AppError('INPUT_TOO_LARGE', `feed ${redactUrl(url)} is larger than ${maxBytes} bytes`, { details: { reason: 'too_large' } });
+}
+
+/**
+ * An undici connector that refuses, before any packet leaves, to connect to an address the
+ * policy refuses: a literal IP host is checked as written (undici hands it over already
+ * normalised by the WHATWG URL parser), a name through `lookupThroughPolicy` on every DNS
+ * answer. Every connection of the agent goes through it, so every redirect hop does too.
+ */
+function guardedConnector(policy: AddressPolicy, timeoutMs: number): buildConnector.connector {
+  const connect = buildConnector({ lookup: lookupThroughPolicy(policy), timeout: timeoutMs });
+  return (options, callback) => {
+    const host = options.hostname.startsWith('[') ? options.hostname.slice(1, -1) : options.hostname;
+    if (isIP(host)) {
+      const verdict = policy.check(host);
+      if (!verdict.ok) return callback(new AddressRefusedError(verdict.reason), null);
+    }
+    connect(options, callback);
+  };
+}
+
+function refusal(err: unknown): AddressRefusedError | undefined {
+  for (let e = err as { cause?: unknown } | undefined, i = 0; e && i < 5; e = e.cause as typeof e, i++) if (e instanceof AddressRefusedError) return e;
+  return undefined;
 }
 
 function describe(err: unknown): string {
   const e = err as { message?: string; cause?: { code?: string; message?: string } };
   const cause = e?.cause?.code ?? e?.cause?.message;
-  return `${e?.message ?? String(err)}${cause ? ` (${cause})` : ''}`;
+  return redactText(`${e?.message ?? String(err)}${cause ? ` (${cause})` : ''}`);
 }
 
 /**
@@ -34,12 +63,23 @@ function describe(err: unknown): string {
  * read from disk with a validator made from size and mtime, so they also answer 304.
  */
 export class HttpFeedFetcher implements FeedFetcher {
-  constructor(private readonly options: HttpFetcherOptions) {}
+  private readonly dispatcher: Agent;
+
+  /** Throws on a malformed `allowPrivate` entry. */
+  constructor(private readonly options: HttpFetcherOptions) {
+    const policy = new AddressPolicy(options.allowPrivate ?? [], 'ingestNews.http.allowPrivate');
+    this.dispatcher = new Agent({ connect: guardedConnector(policy, options.timeoutMs) });
+  }
+
+  /** Closes the pooled connections. */
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
 
   async fetch(request: FetchRequest): Promise<FetchResponse> {
     if (!/^https?:\/\//i.test(request.url)) return this.fetchFile(request);
     const controller = new AbortController();
-    if (request.signal?.aborted) throw fail('aborted', `fetch of ${request.url} cancelled`);
+    if (request.signal?.aborted) throw fail('aborted', `fetch of ${redactUrl(request.url)} cancelled`);
     const onAbort = () => controller.abort();
     request.signal?.addEventListener('abort', onAbort, { once: true });
     let timedOut = false;
@@ -57,20 +97,20 @@ export class HttpFeedFetcher implements FeedFetcher {
         if (request.etag) headers['if-none-match'] = request.etag;
         if (request.lastModified) headers['if-modified-since'] = request.lastModified;
         stage = 'connect';
-        const res = await fetch(url, { redirect: 'manual', headers, signal: controller.signal });
+        const res = await fetch(url, { redirect: 'manual', headers, signal: controller.signal, dispatcher: this.dispatcher });
         if (REDIRECTS.has(res.status)) {
           await res.body?.cancel().catch(() => undefined);
           const location = res.headers.get('location');
-          if (!location) throw fail('bad_redirect', `feed ${url} answered ${res.status} without a Location`);
+          if (!location) throw fail('bad_redirect', `feed ${redactUrl(url)} answered ${res.status} without a Location`);
           let next: URL;
           try {
             next = new URL(location, url);
           } catch (err) {
-            throw fail('bad_redirect', `feed ${url} redirects to an invalid URL ${JSON.stringify(location.slice(0, 200))}`, err);
+            throw fail('bad_redirect', `feed ${redactUrl(url)} redirects to an invalid URL ${JSON.stringify(redactText(location.slice(0, 200)))}`, err);
           }
           // A feed must not send us to file://, data: or anything that is not the web.
-          if (next.protocol !== 'http:' && next.protocol !== 'https:') throw fail('bad_redirect', `feed ${url} redirects to a ${next.protocol} URL`, undefined, false);
-          if (++redirects > this.options.maxRedirects) throw fail('too_many_redirects', `feed ${request.url} redirected more than ${this.options.maxRedirects} times`);
+          if (next.protocol !== 'http:' && next.protocol !== 'https:') throw fail('bad_redirect', `feed ${redactUrl(url)} redirects to a ${next.protocol} URL`, undefined, false);
+          if (++redirects > this.options.maxRedirects) throw fail('too_many_redirects', `feed ${redactUrl(request.url)} redirected more than ${this.options.maxRedirects} times`);
           if (res.status !== 301 && res.status !== 308) allPermanent = false;
           url = next.href;
           continue;
@@ -107,10 +147,14 @@ export class HttpFeedFetcher implements FeedFetcher {
       }
     } catch (err) {
       if (err instanceof AppError) throw err;
-      if (request.signal?.aborted) throw fail('aborted', `fetch of ${url} cancelled`, err);
-      if (timedOut) throw fail('timeout', `feed ${url} did not answer within ${this.options.timeoutMs} ms`, err);
-      if (stage === 'body') throw fail('truncated', `feed ${url} broke off mid-body: ${describe(err)}`, err);
-      throw fail('network', `cannot fetch ${url}: ${describe(err)}`, err);
+      // Messages end up in logs and in `oilwire feeds`: the URL's credentials and keys do not.
+      const shown = redactUrl(url);
+      const refused = refusal(err);
+      if (refused) throw fail('address_refused', `feed ${shown} is not fetched: ${refused.message}`, undefined, false);
+      if (request.signal?.aborted) throw fail('aborted', `fetch of ${shown} cancelled`, err);
+      if (timedOut) throw fail('timeout', `feed ${shown} did not answer within ${this.options.timeoutMs} ms`, err);
+      if (stage === 'body') throw fail('truncated', `feed ${shown} broke off mid-body: ${describe(err)}`, err);
+      throw fail('network', `cannot fetch ${shown}: ${describe(err)}`, err);
     } finally {
       clearTimeout(timer);
       request.signal?.removeEventListener('abort', onAbort);

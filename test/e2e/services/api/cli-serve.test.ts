@@ -44,8 +44,10 @@ async function checkServes(base: string): Promise<void> {
   expect((await fetch(`${base}/static/dashboard.js`)).status).toBe(200);
   expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok' });
   expect((await fetch(`${base}/readyz`)).status).toBe(200);
-  const sql = await fetch(`${base}/sql?format=csv`, { method: 'POST', body: 'SELECT 1 AS one' });
+  const sql = await fetch(`${base}/sql?format=csv`, { method: 'POST', headers: { 'content-type': 'application/sql' }, body: 'SELECT 1 AS one' });
   expect(await sql.text()).toBe('"one"\n1\n');
+  // What a web page can send without a preflight is refused.
+  expect((await fetch(`${base}/sql?format=csv`, { method: 'POST', body: 'SELECT 1 AS one' })).status).toBe(415);
 }
 
 describe('the CLI serves the API and dashboard on --port', () => {

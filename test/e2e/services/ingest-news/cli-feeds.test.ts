@@ -58,7 +58,7 @@ async function startCli(): Promise<Started> {
 }
 
 async function sqlOverApi(api: string, query: string): Promise<Record<string, unknown>[]> {
-  const res = await fetch(`${api}/sql?format=json`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: query });
+  const res = await fetch(`${api}/sql?format=json`, { method: 'POST', headers: { 'content-type': 'application/sql' }, body: query });
   if (!res.ok) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
   return ((await res.json()) as { data: Record<string, unknown>[] }).data;
 }

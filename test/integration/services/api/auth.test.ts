@@ -12,6 +12,7 @@ import { dropTestStore, openTestStore } from './helpers.ts';
 
 const DESK = 'desk-token-0123456789';
 const BOT = 'bot-token-0123456789ab';
+const OPS = 'ops-token-0123456789ab';
 
 let store: Store;
 let app: FastifyInstance;
@@ -19,7 +20,7 @@ const clock = new ManualClock(1_000_000);
 
 beforeAll(async () => {
   store = await openTestStore();
-  const config = apiConfigSchema.parse({ tokens: [{ name: 'desk', token: DESK }, BOT], rateLimit: { perMinute: 60, burst: 3 } });
+  const config = apiConfigSchema.parse({ tokens: [{ name: 'desk', token: DESK }, BOT, { name: 'ops', token: OPS, role: 'admin' }], rateLimit: { perMinute: 60, burst: 3 } });
   app = await buildApp({ store, config, logger: silentLogger, clock, registry: new Registry() });
 });
 
@@ -29,7 +30,7 @@ afterAll(async () => {
 });
 
 const get = (url: string, token?: string) => app.inject({ method: 'GET', url, headers: token ? { authorization: `Bearer ${token}` } : {} });
-const query = (token?: string) => app.inject({ method: 'POST', url: '/sql', headers: { 'content-type': 'text/plain', ...(token ? { authorization: `Bearer ${token}` } : {}) }, payload: 'SELECT 1' });
+const query = (token?: string) => app.inject({ method: 'POST', url: '/sql', headers: { 'content-type': 'application/sql', ...(token ? { authorization: `Bearer ${token}` } : {}) }, payload: 'SELECT 1' });
 
 describe('bearer tokens', () => {
   it('refuses a request without a token with 401 and a challenge', async () => {
@@ -42,7 +43,7 @@ describe('bearer tokens', () => {
   it('refuses a wrong or malformed token with 403', async () => {
     expect((await query('not-a-token-at-all-xx')).statusCode).toBe(403);
     expect((await query(DESK + 'x')).statusCode).toBe(403);
-    const basic = await app.inject({ method: 'POST', url: '/sql', headers: { authorization: `Basic ${Buffer.from('a:b').toString('base64')}`, 'content-type': 'text/plain' }, payload: 'SELECT 1' });
+    const basic = await app.inject({ method: 'POST', url: '/sql', headers: { authorization: `Basic ${Buffer.from('a:b').toString('base64')}`, 'content-type': 'application/sql' }, payload: 'SELECT 1' });
     expect(basic.statusCode).toBe(403);
   });
 
@@ -59,6 +60,42 @@ describe('bearer tokens', () => {
       expect((await get(url)).statusCode, url).toBe(200);
     }
     expect((await get('/metrics', BOT)).statusCode).toBe(200);
+  });
+});
+
+describe('token roles', () => {
+  const post = (url: string, token?: string) => app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, payload: '{}' });
+
+  it('keeps webhook administration to admin tokens; read tokens get 403 FORBIDDEN', async () => {
+    clock.advance(3_600_000);
+    for (const token of [DESK, BOT]) {
+      const listed = await get('/webhooks', token);
+      expect(listed.statusCode).toBe(403);
+      expect(listed.json()).toMatchObject({ error: 'FORBIDDEN' });
+      expect(listed.json().message).toMatch(/needs an admin token/);
+      expect((await post('/webhooks/desk/enable', token)).json()).toMatchObject({ error: 'FORBIDDEN' });
+    }
+    // Past the role check: this app runs no alerts, which is the next answer.
+    expect((await get('/webhooks', OPS)).json()).toMatchObject({ error: 'NOT_FOUND', message: /alerts are not running/ });
+    expect((await post('/webhooks/desk/enable', OPS)).json()).toMatchObject({ error: 'NOT_FOUND', message: /alerts are not running/ });
+  });
+
+  it('lets read tokens do everything else', async () => {
+    // The burst is 3: the clock moves on between requests so the rate limit stays out of this.
+    for (const url of ['/api/meta', '/api/alerts', '/metrics']) {
+      clock.advance(3_600_000);
+      expect((await get(url, DESK)).statusCode, url).toBe(200);
+    }
+    clock.advance(3_600_000);
+    expect((await query(DESK)).statusCode).toBe(200);
+  });
+
+  it('decides public routes on the route the router matched, not on the text of the path', async () => {
+    for (const url of ['/static/../api/meta', '/static/..%2fapi%2fmeta', '/healthz/../webhooks', '//api/meta', '/API/META', '/index.html/../webhooks', '/static/%2e%2e/webhooks']) {
+      const res = await get(url);
+      expect([401, 404], url).toContain(res.statusCode);
+      expect(res.body, url).not.toMatch(/"endpoints"|"windowHours"/);
+    }
   });
 });
 

@@ -7,7 +7,7 @@ import { ClickHouseDeliveryStore } from '../../../../services/api/adapters/click
 import { HttpWebhookSender } from '../../../../services/api/adapters/http-webhook-sender.ts';
 import { Dispatcher, deliveryId } from '../../../../services/api/alerts/dispatcher.ts';
 import { apiConfigSchema, type WebhookConfig } from '../../../../services/api/config.ts';
-import { AddressPolicy } from '../../../../services/api/domain/address-policy.ts';
+import { AddressPolicy } from '../../../../shared/net/address-policy.ts';
 import type { Alert } from '../../../../services/api/domain/alert-rules.ts';
 import { apiMetrics } from '../../../../services/api/metrics.ts';
 import { Receiver, TEST_SECRET, dropTestStore, openTestStore, randomName, waitFor } from './helpers.ts';

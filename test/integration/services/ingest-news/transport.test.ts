@@ -15,7 +15,7 @@ const stateDir = () => {
   return d;
 };
 const fetcher = (over: Partial<ConstructorParameters<typeof HttpFeedFetcher>[0]> = {}) =>
-  new HttpFeedFetcher({ timeoutMs: 5000, maxBytes: 1 << 20, maxRedirects: 3, userAgent: 'oilwire-test/1', ...over });
+  new HttpFeedFetcher({ timeoutMs: 5000, maxBytes: 1 << 20, maxRedirects: 3, userAgent: 'oilwire-test/1', allowPrivate: ['127.0.0.1'], ...over });
 
 beforeAll(async () => {
   await server.start();

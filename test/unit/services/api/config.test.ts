@@ -11,12 +11,20 @@ describe('api config', () => {
     expect(c.alerts.webhooks).toEqual([]);
   });
 
-  it('names bare tokens and keeps named ones', () => {
-    const c = apiConfigSchema.parse({ tokens: ['a'.repeat(16), { name: 'desk', token: 'b'.repeat(20), ratePerMinute: 10 }] });
+  it('names bare tokens and keeps named ones; a token is read-only unless it says admin', () => {
+    const c = apiConfigSchema.parse({ tokens: ['a'.repeat(16), { name: 'desk', token: 'b'.repeat(20), ratePerMinute: 10 }, { name: 'ops', token: 'c'.repeat(20), role: 'admin' }] });
     expect(namedTokens(c)).toEqual([
-      { name: 'token-1', token: 'a'.repeat(16) },
-      { name: 'desk', token: 'b'.repeat(20), ratePerMinute: 10 },
+      { name: 'token-1', token: 'a'.repeat(16), role: 'read' },
+      { name: 'desk', token: 'b'.repeat(20), role: 'read', ratePerMinute: 10 },
+      { name: 'ops', token: 'c'.repeat(20), role: 'admin' },
     ]);
+  });
+
+  it('refuses an unknown role, a public host with a path and an origin that is not http(s)', () => {
+    expect(apiConfigSchema.safeParse({ tokens: [{ name: 'x', token: 'c'.repeat(20), role: 'root' }] }).success).toBe(false);
+    expect(apiConfigSchema.safeParse({ publicHosts: ['api.example.com/x'] }).success).toBe(false);
+    expect(apiConfigSchema.safeParse({ allowedOrigins: ['ftp://desk.example.com'] }).success).toBe(false);
+    expect(apiConfigSchema.parse({ publicHosts: ['api.example.com:8443'], allowedOrigins: ['https://desk.example.com'] }).publicHosts).toEqual(['api.example.com:8443']);
   });
 
   it('names the bad key', () => {

@@ -76,7 +76,9 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       done();
     },
   });
-  const config = ingestNewsConfigSchema.parse({ pollIntervalSec: 300, ...options.config });
+  // The test feed servers listen on 127.0.0.1, which the address policy refuses unless allowed.
+  const http = { allowPrivate: ['127.0.0.1'], ...((options.config.http as Record<string, unknown> | undefined) ?? {}) };
+  const config = ingestNewsConfigSchema.parse({ pollIntervalSec: 300, ...options.config, http });
   const svc = await start(
     { bus, store: undefined as unknown as Store, config, logger: createLogger({ level: 'debug', destination: sink }), clock, metrics: registry },
     { scheduler: sched, random: () => 0, ...options.overrides, onPoll: (r) => results.push(r) },
