@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { HORIZONS, type HorizonLabel } from '../../shared/contracts/events.ts';
+import { HORIZON_LABELS, horizonLabel } from '../../shared/contracts/events.ts';
 
-const horizon = z.enum(Object.keys(HORIZONS) as [HorizonLabel, ...HorizonLabel[]]);
 const hhmm = z.string().regex(/^\d{2}:\d{2}$/, 'HH:MM (UTC)');
 
 export const calendarSchema = z.object({
@@ -38,7 +37,7 @@ export const correlatorConfigSchema = z.object({
   groupId: z.string().default('oilwire-correlator'),
   /** Every scored article is measured against each of these symbols. */
   symbols: z.array(z.string().min(1)).min(1).default(['BRENT']),
-  horizons: z.array(horizon).min(1).default(['1m', '5m', '15m', '30m', '60m', '1d']),
+  horizons: z.array(horizonLabel).min(1).default([...HORIZON_LABELS]),
   /** Pre-event windows of the horizon's length used to estimate normal volatility (z-scores). */
   volatilityWindows: z.number().int().min(2).default(20),
   /** Articles older than this relative to the price watermark are measured no more (their horizons can no longer complete). */

@@ -10,6 +10,8 @@ const isoTime = z.iso.datetime({ offset: true }).describe('RFC 3339 timestamp, U
 export const TOPIC_NAMES = ['mediation', 'ceasefire', 'sanctions', 'military', 'shipping', 'opec', 'inventories', 'macro'] as const;
 export const topicName = z.enum(TOPIC_NAMES);
 export type TopicName = z.infer<typeof topicName>;
+/** The topics that make a story about oil itself; `macro` alone moves crude only with the economy's tone. */
+export const OIL_SPECIFIC_TOPICS: readonly TopicName[] = ['opec', 'inventories', 'shipping', 'military', 'sanctions', 'ceasefire', 'mediation'];
 
 export const newsRawV1 = z.object({
   schema: z.literal('news.raw/v1'),
@@ -62,6 +64,16 @@ export const priceTickV1 = z.object({
 });
 export type PriceTick = z.infer<typeof priceTickV1>;
 
+/** A tick's identity, (symbol, source, time in ms, seq): a replayed or redelivered tick has the same one. */
+export function tickIdentity(t: { symbol: string; source: string; ts: number; seq: number }): string {
+  return `${t.symbol}|${t.source}|${t.ts}|${t.seq}`;
+}
+
+/** The identity of a tick event (its time as RFC 3339 text). */
+export function priceTickIdentity(t: Pick<PriceTick, 'symbol' | 'source' | 'ts' | 'seq'>): string {
+  return tickIdentity({ symbol: t.symbol, source: t.source, ts: Date.parse(t.ts), seq: t.seq });
+}
+
 export const HORIZONS = {
   '1m': 60,
   '5m': 300,
@@ -71,7 +83,9 @@ export const HORIZONS = {
   '1d': 86400,
 } as const;
 export type HorizonLabel = keyof typeof HORIZONS;
-export const horizonLabel = z.enum(Object.keys(HORIZONS) as [HorizonLabel, ...HorizonLabel[]]);
+/** Every horizon, shortest first. */
+export const HORIZON_LABELS = Object.keys(HORIZONS) as [HorizonLabel, ...HorizonLabel[]];
+export const horizonLabel = z.enum(HORIZON_LABELS);
 
 export const newsImpactV1 = z.object({
   schema: z.literal('news.impact/v1'),

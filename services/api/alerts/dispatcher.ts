@@ -10,12 +10,13 @@ import { createHash, randomUUID } from 'node:crypto';
 import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
 import { Webhook } from 'standardwebhooks';
 import { AppError, isAppError } from '../../../shared/errors.ts';
+import { parseRetryAfterMs } from '../../../shared/net/retry-after.ts';
 import type { Clock } from '../../../shared/runtime/clock.ts';
 import type { Logger } from '../../../shared/runtime/logger.ts';
 import type { DeliveryConfig, WebhookConfig } from '../config.ts';
 import type { Alert } from '../domain/alert-rules.ts';
 import { applyOutcome, cancel, type AttemptOutcome, type Delivery, type Transition } from '../domain/delivery-state.ts';
-import { parseRetryAfter, type RetrySchedule } from '../domain/retry-schedule.ts';
+import type { RetrySchedule } from '../domain/retry-schedule.ts';
 import type { ApiMetrics } from '../metrics.ts';
 import type { DeliveryStore, WebhookResponse, WebhookSender } from './ports.ts';
 
@@ -266,7 +267,7 @@ export class Dispatcher {
       outcome =
         res.status >= 200 && res.status < 300
           ? { kind: 'success', status: res.status }
-          : { kind: 'http', status: res.status, retryAfterMs: parseRetryAfter(res.retryAfter, this.deps.clock.now()), body: res.body };
+          : { kind: 'http', status: res.status, retryAfterMs: parseRetryAfterMs(res.retryAfter, this.deps.clock.now()), body: res.body };
     } catch (err) {
       if (err instanceof BrokenCircuitError) {
         // Not an attempt: the receiver was not contacted. Look again when the breaker may let one through.

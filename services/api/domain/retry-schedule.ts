@@ -3,7 +3,7 @@
  * waits min(maxDelay, firstDelay * factor^(n-1)), multiplied by a uniform jitter in
  * [1 - jitter, 1 + jitter] so that endpoints coming back from an outage are not hit by
  * every sender at the same instant; the result never exceeds maxDelay. A receiver's
- * Retry-After pushes the attempt later (never earlier), up to maxRetryAfter.
+ * Retry-After (read by shared/net/retry-after.ts) pushes the attempt later (never earlier), up to maxRetryAfter.
  */
 export interface RetrySchedule {
   firstDelaySec: number;
@@ -38,14 +38,4 @@ export function describeSchedule(schedule: RetrySchedule): { retry: number; dela
     rows.push({ retry: n, delaySec: d, cumulativeSec: total });
   }
   return rows;
-}
-
-/** Retry-After is either delta-seconds or an HTTP-date (RFC 9110 §10.2.3); anything else is ignored. */
-export function parseRetryAfter(value: string | undefined, nowMs: number): number | undefined {
-  if (!value) return undefined;
-  const v = value.trim();
-  if (/^\d+$/.test(v)) return Number(v) * 1000;
-  const at = Date.parse(v);
-  if (Number.isNaN(at) || !/[A-Za-z]/.test(v)) return undefined;
-  return Math.max(0, at - nowMs);
 }

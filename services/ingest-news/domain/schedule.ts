@@ -4,6 +4,7 @@
  * exponentially with jitter. Every delay stays within [minInterval, maxInterval] so a feed
  * is neither hammered nor forgotten.
  */
+import { parseRetryAfterMs } from '../../../shared/net/retry-after.ts';
 
 export interface SchedulePolicy {
   minIntervalSec: number;
@@ -56,15 +57,10 @@ export function nextPoll(input: ScheduleInput, policy: SchedulePolicy, random: (
   return { delayMs: Math.round(clamp(backoff) * 1000), basis: 'backoff' };
 }
 
-/** `Retry-After`: delta-seconds or an HTTP-date; a date is read against the server's own `Date` when it sent one (clock skew). */
+/** `Retry-After` in whole seconds, the unit the schedule works in (shared/net/retry-after.ts reads both forms). */
 export function parseRetryAfter(value: string | undefined | null, now: number, serverDate?: string | null): number | undefined {
-  if (!value) return undefined;
-  const v = value.trim();
-  if (/^\d+$/.test(v)) return Number(v);
-  const at = Date.parse(v);
-  if (!Number.isFinite(at)) return undefined;
-  const ref = serverDate ? Date.parse(serverDate) : NaN;
-  return Math.max(0, Math.round((at - (Number.isFinite(ref) ? ref : now)) / 1000));
+  const ms = parseRetryAfterMs(value, now, serverDate);
+  return ms === undefined ? undefined : Math.round(ms / 1000);
 }
 
 /** Freshness lifetime a private cache may use: max-age, else Expires minus Date; none under no-store / no-cache. */

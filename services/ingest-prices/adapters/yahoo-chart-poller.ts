@@ -1,4 +1,5 @@
 import { AppError, wrapError } from '../../../shared/errors.ts';
+import { parseRetryAfterMs } from '../../../shared/net/retry-after.ts';
 import { BAR_MS, barsToTicks, parseChartResponse } from '../domain/yahoo-chart.ts';
 import type { RawTick } from '../domain/parse-prices.ts';
 import type { SourceHealth, TickSource } from '../ports.ts';
@@ -78,8 +79,8 @@ export class YahooChartPoller implements TickSource {
       throw wrapError('FEED_FETCH_FAILED', err, `yahoo chart ${this.options.yahooSymbol}: reading the body`);
     });
     if (res.status === 429) {
-      const after = Number(res.headers.get('retry-after'));
-      throw new AppError('FEED_RATE_LIMITED', `yahoo chart ${this.options.yahooSymbol}: rate limited (HTTP 429)`, { details: { retryAfterSec: Number.isFinite(after) ? after : null } });
+      const afterMs = parseRetryAfterMs(res.headers.get('retry-after'), this.options.now(), res.headers.get('date'));
+      throw new AppError('FEED_RATE_LIMITED', `yahoo chart ${this.options.yahooSymbol}: rate limited (HTTP 429)`, { details: { retryAfterSec: afterMs === undefined ? null : afterMs / 1000 } });
     }
     let body: unknown;
     try {

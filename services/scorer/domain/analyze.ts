@@ -3,7 +3,7 @@
  * rules, predicate-concept binding, negation, denial, contrast, hedges and intensity, and
  * returns sentiment, oil direction, topics, entities and relevance. Pure and deterministic.
  */
-import { TOPIC_NAMES, type TopicName } from '../../../shared/contracts/events.ts';
+import { OIL_SPECIFIC_TOPICS, TOPIC_NAMES, type TopicName } from '../../../shared/contracts/events.ts';
 import type { OilDirectionLabel, SentimentLabel } from '../ports.ts';
 import { GAZETTEER, compileGazetteer, type GazetteerEntry } from './gazetteer.ts';
 import { fnv1a } from './hash.ts';
@@ -678,7 +678,7 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
   // OPEC's own talks and meetings are supply management, not conflict diplomacy.
   if (topics.has('opec') && topics.has('mediation') && !topics.has('military') && !topics.has('ceasefire') && !topics.has('sanctions')) topics.delete('mediation');
   // Macro news without an oil-specific story moves crude with the economy's tone.
-  const oilSpecific = topics.has('opec') || topics.has('inventories') || topics.has('shipping') || topics.has('military') || topics.has('sanctions') || topics.has('ceasefire') || topics.has('mediation');
+  const oilSpecific = OIL_SPECIFIC_TOPICS.some((t) => topics.has(t));
   if (topics.has('macro') && !oilSpecific) O += 0.4 * S;
   S = Math.max(-50, Math.min(50, S));
   O = Math.max(-50, Math.min(50, O));

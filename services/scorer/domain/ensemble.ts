@@ -7,7 +7,7 @@
  * model's (topic-aware); only macro stories with no oil-specific topic take the ensemble's
  * tone, as the domain model itself does for them.
  */
-import type { TopicName } from '../../../shared/contracts/events.ts';
+import { OIL_SPECIFIC_TOPICS } from '../../../shared/contracts/events.ts';
 import type { OilDirectionLabel, SentimentLabel, SentimentProbs } from '../ports.ts';
 import type { Analysis } from './analyze.ts';
 
@@ -29,7 +29,6 @@ export interface EnsembleResult {
   oil_direction: { label: OilDirectionLabel; strength: number };
 }
 
-const OIL_SPECIFIC: TopicName[] = ['opec', 'inventories', 'shipping', 'military', 'sanctions', 'ceasefire', 'mediation'];
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
 export function combine(analysis: Analysis, transformer: SentimentProbs, weight: number, threshold: number): EnsembleResult {
@@ -44,7 +43,7 @@ export function combine(analysis: Analysis, transformer: SentimentProbs, weight:
   const label: SentimentLabel = p.positive >= p.negative && p.positive > p.neutral ? 'positive' : p.negative > p.positive && p.negative > p.neutral ? 'negative' : 'neutral';
   const score = Math.max(-1, Math.min(1, p.positive - p.negative));
   let oil = analysis.oil_direction;
-  const macroOnly = analysis.topics.includes('macro') && !analysis.topics.some((t) => OIL_SPECIFIC.includes(t));
+  const macroOnly = analysis.topics.includes('macro') && !analysis.topics.some((t) => OIL_SPECIFIC_TOPICS.includes(t));
   if (macroOnly && oil.label === 'neutral' && label !== 'neutral') {
     oil = { label: label === 'positive' ? 'bullish' : 'bearish', strength: r3(Math.min(1, Math.abs(score) / 3)) };
   }

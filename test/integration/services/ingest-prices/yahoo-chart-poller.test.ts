@@ -82,6 +82,12 @@ describe('Yahoo chart poller against a local server', () => {
     expect(err).toMatchObject({ code: 'FEED_RATE_LIMITED', retryable: true, details: { retryAfterSec: 30 } });
   });
 
+  it('reads a Retry-After HTTP-date against the server\'s Date, in seconds like the delta form', async () => {
+    reply = { status: 429, body: 'Too Many Requests', headers: { 'retry-after': 'Mon, 01 Jun 2026 10:02:00 GMT', date: 'Mon, 01 Jun 2026 10:00:00 GMT' } };
+    const err = await poller(new ManualClock(0)).pollOnce().catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'FEED_RATE_LIMITED', details: { retryAfterSec: 120 } });
+  });
+
   it('reports Yahoo\'s error object and a body that is not JSON', async () => {
     reply = { status: 404, body: JSON.stringify({ chart: { result: null, error: { code: 'Not Found', description: 'No data found, symbol may be delisted' } } }) };
     await expect(poller(new ManualClock(0)).pollOnce()).rejects.toMatchObject({ code: 'FEED_FETCH_FAILED', message: expect.stringContaining('No data found') });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { baseDelayMs, describeSchedule, parseRetryAfter, retryDelayMs, type RetrySchedule } from '../../../../../services/api/domain/retry-schedule.ts';
+import { baseDelayMs, describeSchedule, retryDelayMs, type RetrySchedule } from '../../../../../services/api/domain/retry-schedule.ts';
 import { apiConfigSchema } from '../../../../../services/api/config.ts';
 
 const schedule: RetrySchedule = apiConfigSchema.parse({}).alerts.delivery;
@@ -23,15 +23,5 @@ describe('retry schedule', () => {
     expect(retryDelayMs(schedule, 1, 0.5, 120_000)).toBe(120_000);
     expect(retryDelayMs(schedule, 5, 0.5, 1000)).toBe(405_000);
     expect(retryDelayMs({ ...schedule, maxRetryAfterSec: 600 }, 1, 0.5, 86_400_000)).toBe(600_000);
-  });
-
-  it('parses both forms of Retry-After', () => {
-    const now = Date.parse('2026-06-01T10:00:00Z');
-    expect(parseRetryAfter('30', now)).toBe(30_000);
-    expect(parseRetryAfter('Mon, 01 Jun 2026 10:02:00 GMT', now)).toBe(120_000);
-    expect(parseRetryAfter('Mon, 01 Jun 2026 09:00:00 GMT', now)).toBe(0);
-    expect(parseRetryAfter('soon', now)).toBeUndefined();
-    expect(parseRetryAfter(undefined, now)).toBeUndefined();
-    expect(parseRetryAfter('-5', now)).toBeUndefined();
   });
 });

@@ -1,0 +1,40 @@
+/**
+ * Time as the contracts carry it (RFC 3339 text in events) and as the code computes with it
+ * (epoch milliseconds, UTC). One place for the conversions so every hop rounds and rejects alike.
+ */
+
+export const MINUTE_MS = 60_000;
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
+
+/** Epoch ms of an RFC 3339 / ISO 8601 time; NaN when the text is not a time (events are validated before this). */
+export function toMs(iso: string): number {
+  return Date.parse(iso);
+}
+
+/** RFC 3339 text (UTC, milliseconds) of epoch ms, the form every event carries. */
+export function toIso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** Start of the UTC day holding `ms`; correct before 1970 too, where `%` is negative. */
+export function startOfUtcDay(ms: number): number {
+  return ms - (((ms % DAY_MS) + DAY_MS) % DAY_MS);
+}
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** True for a bare calendar date (`2026-03-01`): a day, not an instant. */
+export function isDateOnly(text: string): boolean {
+  return DATE_ONLY.test(text);
+}
+
+/**
+ * Epoch ms of a date or a time. A bare date is the start of that UTC day, or with `endOfDay`
+ * its last millisecond (an inclusive `--to 2026-03-01` covers the whole day). NaN when neither.
+ */
+export function parseDateOrTime(text: string, options: { endOfDay?: boolean } = {}): number {
+  if (!isDateOnly(text)) return Date.parse(text);
+  const start = Date.parse(`${text}T00:00:00Z`);
+  return options.endOfDay ? start + DAY_MS - 1 : start;
+}
