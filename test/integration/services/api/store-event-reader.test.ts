@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Store } from '../../../../shared/store/port.ts';
+import { ClickHouseImpactRepository } from '../../../../services/correlator/index.ts';
+import { replayStoredEvents, type StoredEvent } from '../../../../services/api/adapters/store-event-reader.ts';
+import { dropTestStore, openTestStore } from './helpers.ts';
+import { impactEvent, scoredEvent } from './fixtures.ts';
+
+const N = 1200;
+const T0 = Date.parse('2026-06-01T09:00:00Z');
+let store: Store;
+
+/** The store, counting the queries that reach it. */
+function counting(inner: Store): { store: Store; queries: () => number } {
+  let n = 0;
+  const store: Store = {
+    kind: inner.kind,
+    database: inner.database,
+    table: (name) => inner.table(name),
+    query: ((sql: string, options?: Parameters<Store['query']>[1]) => {
+      n++;
+      return inner.query(sql, options);
+    }) as Store['query'],
+    queryText: (sql, format, options) => inner.queryText(sql, format, options),
+    insert: (table, rows, options) => inner.insert(table, rows, options),
+    command: (sql, options) => inner.command(sql, options),
+    ping: () => inner.ping(),
+    isolated: () => inner.isolated(),
+    close: async () => {},
+  };
+  return { store, queries: () => n };
+}
+
+async function collect(it: AsyncIterable<StoredEvent>): Promise<StoredEvent[]> {
+  const out: StoredEvent[] = [];
+  for await (const e of it) out.push(e);
+  return out;
+}
+
+beforeAll(async () => {
+  store = await openTestStore();
+  const repo = new ClickHouseImpactRepository(store);
+  // Fifty rows share each timestamp: a page boundary inside a run of equal times must neither repeat nor skip a row.
+  const at = (i: number) => new Date(T0 + Math.floor(i / 50) * 1000).toISOString();
+  const articles = Array.from({ length: N }, (_, i) => scoredEvent(i, { scored_at: at(i) }));
+  const impacts = Array.from({ length: N }, (_, i) => impactEvent(i, { computed_at: at(i) }));
+  await repo.saveNews(articles);
+  await repo.saveImpacts(impacts);
+});
+
+afterAll(async () => {
+  await dropTestStore(store);
+});
+
+describe('store replay for /stream', () => {
+  it('reads every row once, in time order, in pages of about pageBytes', async () => {
+    const { store: s, queries } = counting(store);
+    const events = await collect(replayStoredEvents(s, T0, new Set(['news.scored', 'news.impact', 'alert']), { maxEvents: 10_000, pageBytes: 16 * 1024 }));
+    expect(events).toHaveLength(2 * N);
+    expect(new Set(events.map((e) => `${e.topic}|${e.key}`)).size).toBe(2 * N);
+    for (let i = 1; i < events.length; i++) expect(events[i].t).toBeGreaterThanOrEqual(events[i - 1].t);
+    // Equal times: news before impact, as the live stream would have carried them.
+    expect(events.slice(0, 100).map((e) => e.topic)).toEqual([...Array(50).fill('news.scored'), ...Array(50).fill('news.impact')]);
+    expect(JSON.parse(events[0].data)).toEqual(events[0].event);
+    // 16 KB pages of rows weighing several hundred bytes: many small queries, not one big one per table.
+    expect(queries()).toBeGreaterThan(20);
+  });
+
+  it('reads no further than the caller pulls', async () => {
+    const { store: s, queries } = counting(store);
+    const replay = replayStoredEvents(s, T0, new Set(['news.scored']), { maxEvents: 10_000, pageBytes: 16 * 1024 });
+    const first: StoredEvent[] = [];
+    for await (const e of replay) {
+      first.push(e);
+      if (first.length === 10) break;
+    }
+    expect(first.map((e) => JSON.parse(e.data).id)).toEqual(Array.from({ length: 10 }, (_, i) => `article-${String(i).padStart(4, '0')}`));
+    // The first page (100 rows) was enough; nothing else was read.
+    expect(queries()).toBe(1);
+  });
+
+  it('stops at maxEvents and when its signal aborts', async () => {
+    expect(await collect(replayStoredEvents(store, T0, new Set(['news.impact']), { maxEvents: 333 }))).toHaveLength(333);
+    const ac = new AbortController();
+    const got: StoredEvent[] = [];
+    for await (const e of replayStoredEvents(store, T0, new Set(['news.scored']), { maxEvents: 10_000, signal: ac.signal })) {
+      got.push(e);
+      if (got.length === 5) ac.abort();
+    }
+    expect(got).toHaveLength(5);
+  });
+});
