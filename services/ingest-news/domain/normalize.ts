@@ -1,6 +1,7 @@
-import { decodeHTML } from 'entities';
+import { Parser } from 'htmlparser2';
 import { articleId } from '../../../shared/contracts/ids.ts';
 import type { NewsRaw } from '../../../shared/contracts/events.ts';
+import { isDateOnly, parseDateOrTime } from '../../../shared/contracts/time.ts';
 
 /** An item as rss-parser hands it over; any field may be missing or, on hostile input, not a string. */
 export interface FeedItem {
@@ -36,68 +37,57 @@ function str(v: unknown): string | undefined {
   return undefined;
 }
 
-/** Titles and summaries are shown as text: tags, scripts, comments and entities must not survive. */
+/**
+ * Titles and summaries are shown as text (the dashboard, SSE, webhooks): tags, scripts,
+ * comments and entities must not survive. The markup is read by htmlparser2, a real HTML
+ * tokenizer, not by patterns of ours: a tag left open at the end (`<img src=x onerror=...`
+ * with no `>`) is a tag to it and is dropped, as a browser would drop it.
+ */
 export function toPlainText(html: string, maxLength: number): string {
-  // Bound the work before the regexes: a giant field is cut long before it could matter.
+  // Bound the work: a giant field is cut long before it could matter.
   let text = html.length > maxLength * 20 ? html.slice(0, maxLength * 20) : html;
-  // Most titles are plain text already: the markup passes are skipped when there is no markup.
-  if (text.indexOf('<') !== -1) text = stripMarkup(text);
-  if (text.indexOf('&') !== -1) {
-    text = decodeHTML(text);
-    // A decoded "&lt;script&gt;" is markup again; it is dropped like the real thing.
-    if (text.indexOf('<') !== -1) text = stripMarkup(text);
-  }
+  // Control characters first: "<\u0000img>" must not become "<img>" after the markup pass.
+  text = text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffe\uffff]/g, '');
+  // Most titles are plain text already: the parser only runs where there is markup or an entity.
+  // A decoded "&lt;script&gt;" is markup again: it goes through once more and is dropped like the real thing.
+  for (let pass = 0; pass < 3 && (TAG_START.test(text) || (pass === 0 && text.includes('&'))); pass++) text = htmlToText(text);
+  // Past three rounds of entity-encoded markup, whatever still opens a tag is cut out rather than passed on.
+  if (TAG_START.test(text)) text = text.replace(TAG_START_ALL, '');
   return text
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffe\uffff]/g, '')
     .replace(/\s+/g, ' ')
     .trim()
     .slice(0, maxLength)
     .replace(/[\ud800-\udbff]$/, '');
 }
 
-const BLOCKS = ['script', 'style', 'iframe', 'noscript'];
+/** What the HTML tokenizer takes as the start of a tag, a comment or a processing instruction. */
+const TAG_START = /<[A-Za-z!/?]/;
+const TAG_START_ALL = /<(?=[A-Za-z!/?])/g;
 
-/** Drops script-like blocks with their content; an unclosed one swallows the rest. Linear: no backtracking regex over hostile text. */
-function dropBlocks(text: string): string {
-  const lower = text.toLowerCase();
-  const next = new Map<string, number>();
-  const find = (tag: string, from: number): number => {
-    let at = next.get(tag);
-    if (at === undefined || (at !== -1 && at < from)) {
-      at = from;
-      for (;;) {
-        at = lower.indexOf(`<${tag}`, at);
-        // "<scripts" or "<styled" are not these elements.
-        if (at === -1 || !/[a-z0-9]/.test(lower[at + tag.length + 1] ?? '')) break;
-        at += 1;
-      }
-      next.set(tag, at);
-    }
-    return at;
-  };
+/** Elements whose content is never text to show (scripts, styles, embedded documents); an unclosed one swallows the rest. */
+const SKIPPED = new Set(['script', 'style', 'iframe', 'noscript', 'template', 'textarea', 'title', 'xmp', 'noembed', 'noframes', 'plaintext', 'svg', 'math', 'object']);
+
+function htmlToText(html: string): string {
   let out = '';
-  let pos = 0;
-  for (;;) {
-    let best = -1;
-    let tag = '';
-    for (const b of BLOCKS) {
-      const i = find(b, pos);
-      if (i !== -1 && (best === -1 || i < best)) [best, tag] = [i, b];
-    }
-    if (best === -1) return out + text.slice(pos);
-    out += text.slice(pos, best) + ' ';
-    const close = lower.indexOf(`</${tag}`, best);
-    if (close === -1) return out;
-    const end = lower.indexOf('>', close);
-    if (end === -1) return out;
-    pos = end + 1;
-  }
-}
-
-function stripMarkup(text: string): string {
-  return dropBlocks(text)
-    .replace(/<!--[\s\S]*?(-->|$)/g, ' ')
-    .replace(/<\/?[A-Za-z][^<>]*>/g, ' ');
+  let skipping = 0;
+  const parser = new Parser(
+    {
+      onopentagname(name) {
+        if (SKIPPED.has(name)) skipping++;
+        out += ' ';
+      },
+      onclosetag(name) {
+        if (SKIPPED.has(name) && skipping > 0) skipping--;
+        out += ' ';
+      },
+      ontext(data) {
+        if (skipping === 0) out += data;
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true },
+  );
+  parser.end(html);
+  return out;
 }
 
 /** Month abbreviations that feeds in Portuguese, Spanish, German, French and Italian put into RFC 822 dates. */
@@ -130,8 +120,8 @@ export function publicationTime(item: FeedItem, fetchedAt: number): PublicationT
   const raw = str(item.isoDate) ?? str(item.pubDate);
   if (!raw || !raw.trim()) return { ts: fetchedAt, precision: 'time', note: 'date_missing' };
   const trimmed = raw.trim();
-  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(trimmed);
-  let ts = Date.parse(dateOnly ? `${trimmed}T00:00:00Z` : trimmed);
+  const dateOnly = isDateOnly(trimmed);
+  let ts = parseDateOrTime(trimmed);
   if (!Number.isFinite(ts)) ts = parseLocalizedRfc822(trimmed);
   if (!Number.isFinite(ts)) return { ts: fetchedAt, precision: 'time', note: 'date_invalid' };
   if (ts < EARLIEST) return { ts: fetchedAt, precision: 'time', note: 'date_too_old' };

@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { AppError, wrapError } from '../../../shared/errors.ts';
-import { parseTime, type RawTick } from '../domain/parse-prices.ts';
+import { parseDecimal, parseTime, type RawTick } from '../domain/parse-prices.ts';
 import type { TickSource } from '../ports.ts';
 
 export interface WebSocketFieldMap {
@@ -41,11 +41,8 @@ export function pick(obj: unknown, path: string): unknown {
   return node;
 }
 
-function toNumber(v: unknown): number {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'string' && v.trim() !== '') return Number(v);
-  return NaN;
-}
+/** The same strict reading as price files: `"0x50"`, `"1e3"`, `"Infinity"` and `""` are not numbers here. */
+const toNumber = (v: unknown): number => parseDecimal(v);
 
 /**
  * A generic JSON tick feed over WebSocket: each message is a tick object or an array of

@@ -41,11 +41,29 @@ export function parseTime(text: string | number): number {
   return Date.parse(hasZone ? s : `${s.replace(' ', 'T')}Z`);
 }
 
-function parseNumber(text: string | undefined | null): number {
-  if (text === undefined || text === null) return NaN;
-  const s = String(text).trim();
-  return s === '' ? NaN : Number(s);
+/**
+ * Plain decimal text only: `81.25`, `-0.5`, `+3`, `.5`, `1200`. `Number()` alone would also
+ * take `0x50` (80), `0b1`, `0o7`, `1e3`, `Infinity`, and `''` or `' '` (0): from a price
+ * file each of those is a feed error or an attack, never a price, so they are NaN here and
+ * the tick is rejected (`non_finite_price`, `bad_size`). Exponents are refused too: no
+ * exchange or EIA file writes a price that way, a spreadsheet that did is worth a rejection.
+ */
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
+
+export function parseDecimal(value: unknown): number {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : NaN;
+  if (typeof value !== 'string') return NaN;
+  const s = value.trim();
+  return DECIMAL.test(s) ? Number(s) : NaN;
 }
+
+/** A sequence number: digits only (no sign, fraction, exponent or radix prefix). */
+function parseSeq(value: unknown): number {
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? value : NaN;
+  return typeof value === 'string' && /^\d{1,15}$/.test(value.trim()) ? Number(value.trim()) : NaN;
+}
+
+const parseNumber = (text: string | undefined | null): number => parseDecimal(text ?? undefined);
 
 export function detectFormat(firstLine: string): PriceFileFormat {
   const line = firstLine.replace(/^\uFEFF/, '').trim();
@@ -111,9 +129,9 @@ export class PriceLineParser {
     if (!Number.isFinite(ts)) return { ok: false, reason: 'bad_timestamp' };
     const symbol = (col('symbol') >= 0 && cells[col('symbol')]) || this.options.symbol;
     const sizeText = col('size') >= 0 ? cells[col('size')] : undefined;
-    const size = sizeText === undefined || sizeText === '' ? null : Number(sizeText);
+    const size = sizeText === undefined || sizeText === '' ? null : parseNumber(sizeText);
     const seqText = col('seq') >= 0 ? cells[col('seq')] : undefined;
-    const seq = seqText !== undefined && seqText !== '' ? Number(seqText) : this.nextSeq(symbol, ts);
+    const seq = seqText !== undefined && seqText !== '' ? parseSeq(seqText) : this.nextSeq(symbol, ts);
     if (!Number.isInteger(seq) || seq < 0) return { ok: false, reason: 'bad_seq' };
     return { ok: true, tick: { symbol, ts, price, size, seq, line: lineNo } };
   }
@@ -131,10 +149,10 @@ export class PriceLineParser {
     if (!Number.isFinite(ts)) return { ok: false, reason: 'bad_timestamp' };
     const symbol = typeof o.symbol === 'string' && o.symbol ? o.symbol : this.options.symbol;
     const p = o.price ?? o.close ?? o.p;
-    const price = typeof p === 'number' ? p : typeof p === 'string' ? parseNumber(p) : NaN;
+    const price = parseDecimal(p);
     const s = o.size ?? o.volume ?? o.qty;
-    const size = s === undefined || s === null ? null : typeof s === 'number' ? s : parseNumber(String(s));
-    const seq = o.seq === undefined || o.seq === null ? this.nextSeq(symbol, ts) : Number(o.seq);
+    const size = s === undefined || s === null ? null : parseDecimal(s);
+    const seq = o.seq === undefined || o.seq === null ? this.nextSeq(symbol, ts) : parseSeq(o.seq);
     if (!Number.isInteger(seq) || seq < 0) return { ok: false, reason: 'bad_seq' };
     return { ok: true, tick: { symbol, ts, price, size, seq, line: lineNo } };
   }

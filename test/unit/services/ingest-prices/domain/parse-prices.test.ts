@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCsv, parseCsvLine } from '../../../../../services/ingest-prices/domain/csv.ts';
-import { detectFormat, parsePriceCsv, parseTime, replayDueMs, toTickEvent } from '../../../../../services/ingest-prices/domain/parse-prices.ts';
+import { detectFormat, parseDecimal, parsePriceCsv, parseTime, replayDueMs, toTickEvent } from '../../../../../services/ingest-prices/domain/parse-prices.ts';
 
 const opts = { symbol: 'BRENT', closeUtc: '19:30' };
 
@@ -58,6 +58,25 @@ describe('parsePriceCsv', () => {
 
   it('passes a missing or non-numeric price through as NaN for validation to count', () => {
     expect(parsePriceCsv('Date,Price\n2026-06-05,.\n', opts).ticks[0].price).toBeNaN();
+  });
+
+  it('reads plain decimals only: hex, binary, octal, exponents, Infinity, separators and blanks are NaN', () => {
+    for (const ok of ['81.25', ' 81.25 ', '-0.5', '+3', '.5', '5.', '1200', '0']) expect(parseDecimal(ok), ok).toBe(Number(ok));
+    for (const bad of ['0x50', '0X50', '0b101', '0o17', '1e3', '8.1E+01', 'Infinity', '-Infinity', 'NaN', '', '   ', '1,234', '1_000', '81.25.3', '$81', '81 25', '\u0660', '٨١', '--1', '0x', '.', '+', 'null', '1n'])
+      expect(parseDecimal(bad), JSON.stringify(bad)).toBeNaN();
+    expect(parseDecimal(81.25)).toBe(81.25);
+    for (const bad of [Infinity, NaN, null, undefined, true, {}, [81]]) expect(parseDecimal(bad), String(bad)).toBeNaN();
+  });
+
+  it('applies that reading to prices, sizes and seqs of CSV and NDJSON files', () => {
+    const csv = parsePriceCsv('ts,symbol,price,size,seq\n2026-06-05T10:00:00Z,BRENT,0x50,1,0\n2026-06-05T10:00:01Z,BRENT,80,1e3,0\n2026-06-05T10:00:02Z,BRENT,80,1,0x1\n2026-06-05T10:00:03Z,BRENT,Infinity,,\n', opts);
+    expect(csv.ticks.map((t) => t.price)).toEqual([NaN, 80, NaN]);
+    expect(csv.ticks[1].size).toBeNaN();
+    expect(csv.rejected).toEqual([{ line: 4, reason: 'bad_seq' }]);
+    const nd = parsePriceCsv(['{"ts":1780000000000,"price":"0x50"}', '{"ts":1780000000001,"price":1e400}', '{"ts":1780000000002,"price":"81.5","size":"  "}', '{"ts":1780000000003,"price":81.5,"seq":"1e1"}'].join('\n'), opts);
+    expect(nd.ticks.map((t) => t.price)).toEqual([NaN, NaN, 81.5]);
+    expect(nd.ticks[2].size).toBeNaN();
+    expect(nd.rejected).toEqual([{ line: 4, reason: 'bad_seq' }]);
   });
 
   it('refuses an unknown header', () => {
