@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_FUTURE_TOLERANCE_MS, OLDEST_PLAUSIBLE_TICK } from '../../shared/contracts/tick-time.ts';
 
 const instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()]).describe('RFC 3339 time or YYYY-MM-DD (UTC)');
 
@@ -90,8 +91,14 @@ export const ingestPricesConfigSchema = z.object({
   batchSize: z.number().int().positive().default(1000),
   /** Hour and minute (UTC) at which a daily close is stamped: the end of the ICE Brent session, never the midnight before it. */
   dailyCloseUtc: z.string().regex(/^\d{2}:\d{2}$/).default('19:30'),
-  /** A tick moving more than this fraction from the previous accepted one is rejected as absurd. */
+  /** A tick moving more than this fraction from the previous accepted one is provisional until the next tick confirms it or reverts it. */
   maxJumpFraction: z.number().positive().default(0.5),
+  /** The next tick back within this share of the jump (log terms) from the price before it makes the jump a reverted spike, quarantined. */
+  revertShare: z.number().positive().max(1).default(0.25),
+  /** A tick stamped further ahead of the clock than this is rejected as future_timestamp (it must never move a watermark). */
+  futureToleranceMs: z.number().int().nonnegative().default(DEFAULT_FUTURE_TOLERANCE_MS),
+  /** Ticks before this day are rejected as too_old (no crude future traded before 1983). */
+  oldestTick: z.iso.date().default(OLDEST_PLAUSIBLE_TICK),
   /** Consumer group of the live simulator's headline subscription. */
   groupId: z.string().min(1).default('oilwire-ingest-prices'),
 });

@@ -5,13 +5,14 @@ import type { Subscription } from '../../shared/bus/port.ts';
 import type { RunningService, ServiceDeps } from '../../shared/runtime/service.ts';
 import { replayDueMs, toTickEvent, type RawTick } from './domain/parse-prices.ts';
 import { SimulatedMarket, simulateTicks } from './domain/simulator.ts';
-import { createTickValidator, type TickRejection } from './domain/validate-tick.ts';
+import { createTickValidator, type Quarantined } from './domain/validate-tick.ts';
+import { ClickHouseQuarantineSink } from './adapters/clickhouse-quarantine-sink.ts';
 import { FileTickSource } from './adapters/file-tick-source.ts';
 import { LiveSimulatorSource } from './adapters/live-simulator-source.ts';
 import { WebSocketTickSource } from './adapters/websocket-tick-source.ts';
 import { YahooChartPoller, abortableSleep } from './adapters/yahoo-chart-poller.ts';
 import type { IngestPricesConfig, PriceSourceConfig } from './config.ts';
-import type { ConfiguredSource, SourceHealth, SourceProgress } from './ports.ts';
+import type { ConfiguredSource, QuarantineSink, SourceHealth, SourceProgress } from './ports.ts';
 import type { Logger } from '../../shared/runtime/logger.ts';
 
 /** `YYYY-MM-DD` bounds cover the whole day: `to: 2018-12-31` includes that day's close. */
@@ -102,6 +103,8 @@ export interface IngestPricesOptions {
   extraSources?: ConfiguredSource[];
   /** Called after every published batch of a source that reports progress. */
   onProgress?: (source: ConfiguredSource, progress: SourceProgress) => void;
+  /** Where quarantined ticks (reverted spikes, unconfirmed jumps) are kept; default: the store's ticks_quarantine. */
+  quarantine?: QuarantineSink;
   /** Wall-clock sleep and time used for replay pacing (tests replace them). */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   wallNow?: () => number;
@@ -199,21 +202,43 @@ export async function start(deps: ServiceDeps<IngestPricesConfig>, options: Inge
     counter.inc({ source: src.source, outcome: 'published' }, ticks.length);
   }
 
+  // A quarantined tick is never dropped silently: if even the sink fails, the log has it whole.
+  const sink = options.quarantine ?? new ClickHouseQuarantineSink(deps.store);
+  async function quarantine(src: ConfiguredSource, held: Quarantined<RawTick>[]): Promise<void> {
+    if (!held.length) return;
+    for (const h of held) countRejection(src, h.reason);
+    const rows = held.map((h) => ({ ...h, source: src.source, receivedMs: clock.now() }));
+    await sink.save(rows).catch((err: unknown) => {
+      countRejection(src, 'quarantine_write_failed', held.length);
+      log.error({ source: src.name, err, ticks: rows }, 'quarantined ticks could not be stored');
+    });
+    log.warn({ source: src.name, ticks: rows.map((r) => ({ ts: new Date(r.tick.ts).toISOString(), price: r.tick.price, anchor: r.anchor, reason: r.reason })) }, 'ticks quarantined');
+  }
+
   async function run(src: ConfiguredSource): Promise<void> {
-    const validator = createTickValidator({ maxJumpFraction: config.maxJumpFraction });
+    const validator = createTickValidator<RawTick>({
+      maxJumpFraction: config.maxJumpFraction,
+      revertShare: config.revertShare,
+      now: () => clock.now(),
+      time: { futureToleranceMs: config.futureToleranceMs, oldestMs: Date.parse(`${config.oldestTick}T00:00:00Z`) },
+    });
     src.onRejected = (reason) => countRejection(src, reason);
     let firstTs: number | undefined;
     const wallStart = wallNow();
     for await (const batch of src.ticks(abort.signal)) {
-      if (abort.signal.aborted) return;
+      if (abort.signal.aborted) break;
       const good: RawTick[] = [];
+      const held: Quarantined<RawTick>[] = [];
       for (const t of batch) {
-        const reason: TickRejection | null = validator.check(t);
-        if (reason) {
-          countRejection(src, reason);
-          if (reason !== 'duplicate') log.debug({ source: src.name, line: t.line, reason, price: t.price, ts: t.ts }, 'tick rejected');
-        } else good.push(t);
+        const v = validator.push(t);
+        if (v.rejected) {
+          countRejection(src, v.rejected);
+          if (v.rejected !== 'duplicate') log.debug({ source: src.name, line: t.line, reason: v.rejected, price: t.price, ts: t.ts }, 'tick rejected');
+        }
+        good.push(...v.accepted);
+        held.push(...v.quarantined);
       }
+      await quarantine(src, held);
       if (src.speed > 0 && good.length) {
         firstTs ??= good[0].ts;
         let i = 0;
@@ -231,6 +256,9 @@ export async function start(deps: ServiceDeps<IngestPricesConfig>, options: Inge
       } else if (good.length) await publish(src, good);
       if (src.progress) options.onProgress?.(src, src.progress());
     }
+    // A jump still waiting for its next tick when the source ends (or stops) was never confirmed.
+    await quarantine(src, validator.end().quarantined);
+    if (abort.signal.aborted) return;
     if (src.progress) options.onProgress?.(src, src.progress());
     if (!abort.signal.aborted) tracked.get(src)!.ended = 'finished';
     log.info({ source: src.name, published: stats.bySource[src.name]?.published ?? 0, rejected: stats.bySource[src.name]?.rejected ?? {} }, 'price source finished');

@@ -43,3 +43,18 @@ export interface ConfiguredSource extends TickSource {
   /** Data time per wall time (60: a minute of ticks each second); 0 is as fast as the bus takes them. */
   readonly speed: number;
 }
+
+/** A tick held back by validation (a reverted spike, an unconfirmed jump), kept for review instead of dropped. */
+export interface QuarantinedTick {
+  tick: RawTick;
+  reason: string;
+  /** The accepted price the jump was measured from. */
+  anchor: number;
+  /** The `source` field the tick would have been published under. */
+  source: string;
+  receivedMs: number;
+}
+
+export interface QuarantineSink {
+  save(rows: QuarantinedTick[]): Promise<void>;
+}

@@ -9,14 +9,16 @@ import { silentLogger } from '../../../../shared/runtime/logger.ts';
 import type { Store } from '../../../../shared/store/port.ts';
 import { ingestPricesConfigSchema } from '../../../../services/ingest-prices/config.ts';
 import { start } from '../../../../services/ingest-prices/main.ts';
-import type { ConfiguredSource } from '../../../../services/ingest-prices/ports.ts';
+import type { ConfiguredSource, QuarantinedTick } from '../../../../services/ingest-prices/ports.ts';
 import { randomName } from '../../../helpers/pipeline.ts';
 import { waitFor } from '../../../helpers/wait-for.ts';
 import { scoredNews } from '../../../helpers/events.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../../fixtures/prices/${name}`, import.meta.url));
-// ingest-prices never touches the store.
+// ingest-prices writes nothing but quarantined ticks, and those tests hand it a sink of their own.
 const noStore = {} as Store;
+// The fixtures' ticks are of 2026-06-01: the clock is the next day, so none is in the future.
+const NOW = Date.parse('2026-06-02T00:00:00Z');
 
 async function collect(bus: MemoryBus): Promise<PriceTick[]> {
   const got: PriceTick[] = [];
@@ -31,7 +33,9 @@ describe('ingest-prices service', () => {
     const progress: number[][] = [];
     const config = ingestPricesConfigSchema.parse({ sources: [{ kind: 'csv', path: fixture('ticks-with-errors.csv'), source: 'fixture' }] });
     const metrics = new Registry();
-    const svc = await start({ bus, store: noStore, config, logger: silentLogger, clock: new ManualClock(0), metrics }, { onProgress: (_s, p) => progress.push([p.done, p.total]) });
+    const quarantined: QuarantinedTick[] = [];
+    const quarantine = { save: async (rows: QuarantinedTick[]) => void quarantined.push(...rows) };
+    const svc = await start({ bus, store: noStore, config, logger: silentLogger, clock: new ManualClock(NOW), metrics }, { quarantine, onProgress: (_s, p) => progress.push([p.done, p.total]) });
     await svc.idle!();
     await waitFor(() => got.length === 5, { message: '5 ticks on the bus' });
     expect(got.map((t) => [t.ts, t.price, t.size, t.seq, t.source])).toEqual([
@@ -42,9 +46,11 @@ describe('ingest-prices service', () => {
       ['2026-06-01T10:01:10.000Z', 80.4, 3, 0, 'fixture'],
     ]);
     expect(svc.stats().published).toBe(5);
-    expect(svc.stats().rejected).toEqual({ bad_timestamp: 1, non_positive_price: 1, non_finite_price: 1, absurd_jump: 1, absurd_price: 1, bad_size: 1 });
+    expect(svc.stats().rejected).toEqual({ bad_timestamp: 1, non_positive_price: 1, non_finite_price: 1, reverted_spike: 1, absurd_price: 1, bad_size: 1 });
+    // 80.2 -> 400 -> (20000 rejected) -> 80.05: the lone spike is kept in quarantine, not published and not lost.
+    expect(quarantined.map((q) => [new Date(q.tick.ts).toISOString(), q.tick.price, q.reason, q.anchor, q.source])).toEqual([['2026-06-01T10:00:40.000Z', 400, 'reverted_spike', 80.2, 'fixture']]);
     const metric = await metrics.getSingleMetricAsString('oilwire_ingest_prices_ticks_total');
-    expect(metric).toContain('oilwire_ingest_prices_ticks_total{source="fixture",outcome="absurd_jump"} 1');
+    expect(metric).toContain('oilwire_ingest_prices_ticks_total{source="fixture",outcome="reverted_spike"} 1');
     expect(metric).toContain('oilwire_ingest_prices_ticks_total{source="fixture",outcome="published"} 5');
     const last = progress[progress.length - 1];
     expect(last[0]).toBe(last[1]);
@@ -56,7 +62,7 @@ describe('ingest-prices service', () => {
     const bus = new MemoryBus();
     const got = await collect(bus);
     const config = ingestPricesConfigSchema.parse({ sources: [{ kind: 'ndjson', path: fixture('ticks-dup.ndjson'), to: '2026-06-01T10:01:59Z' }] });
-    const svc = await start({ bus, store: noStore, config, logger: silentLogger, clock: new ManualClock(0), metrics: new Registry() });
+    const svc = await start({ bus, store: noStore, config, logger: silentLogger, clock: new ManualClock(NOW), metrics: new Registry() });
     await svc.idle!();
     await waitFor(() => got.length === 3);
     expect(got.map((t) => t.price)).toEqual([80, 80.6, 80.4]);
@@ -80,7 +86,7 @@ describe('ingest-prices service', () => {
       },
     };
     const svc = await start(
-      { bus, store: noStore, config: ingestPricesConfigSchema.parse({}), logger: silentLogger, clock: new ManualClock(0), metrics: new Registry() },
+      { bus, store: noStore, config: ingestPricesConfigSchema.parse({}), logger: silentLogger, clock: new ManualClock(NOW), metrics: new Registry() },
       {
         extraSources: [source],
         wallNow: () => wall,

@@ -51,7 +51,7 @@ describe('WebSocket JSON tick source against a local server', () => {
         },
       ],
     });
-    const svc = await start({ bus, store: {} as Store, config, logger: silentLogger, clock: new ManualClock(0), metrics: new Registry() });
+    const svc = await start({ bus, store: {} as Store, config, logger: silentLogger, clock: new ManualClock(Date.parse('2026-06-01T12:00:00Z')), metrics: new Registry() });
     const ws = svc.sources[0] as unknown as { connects: number };
 
     await waitFor(() => clients.length === 1 && received.length === 1, { message: 'connected and subscribed' });

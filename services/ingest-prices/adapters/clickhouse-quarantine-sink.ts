@@ -1,0 +1,27 @@
+import type { Store } from '../../../shared/store/port.ts';
+import type { QuarantinedTick, QuarantineSink } from '../ports.ts';
+
+const toCh = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+
+/** Quarantined ticks go to `ticks_quarantine` (infra/clickhouse/006_ticks_quarantine.sql), keyed like ticks so a replay stores them once. */
+export class ClickHouseQuarantineSink implements QuarantineSink {
+  constructor(private readonly store: Store) {}
+
+  async save(rows: QuarantinedTick[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.store.insert(
+      'ticks_quarantine',
+      rows.map((r) => ({
+        symbol: r.tick.symbol,
+        ts: toCh(r.tick.ts),
+        seq: r.tick.seq,
+        source: r.source,
+        price: r.tick.price,
+        size: r.tick.size,
+        reason: r.reason,
+        anchor_price: r.anchor,
+        received_at: toCh(r.receivedMs),
+      })),
+    );
+  }
+}
