@@ -98,6 +98,8 @@ export async function start(deps: ServiceDeps<CorrelatorConfig>, repo: ImpactRep
     outbox.impacts = outbox.impacts.slice(impacts.length);
     stats.impacts += impacts.length;
     for (const i of impacts) impactsTotal.inc({ horizon: i.horizon, kind: i.version > 1 ? 'revision' : 'first' });
+    // One line per measured move: what a user watching the terminal wants to see.
+    for (const i of impacts) log.info({ symbol: i.symbol, horizon: i.horizon, bps: Math.round(i.return_bps * 10) / 10, z: i.z === null ? null : Math.round(i.z * 100) / 100, title: i.title.slice(0, 100), version: i.version }, 'impact measured');
   }
 
   let flushTimer: NodeJS.Timeout | undefined;
