@@ -6,7 +6,8 @@
  * pipe. With the stand-in down, the dashboard says "no price source reachable" instead of
  * a green dot and the log says what to configure.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { promisify } from 'node:util';
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,7 @@ import { waitFor } from '../../../helpers/wait-for.ts';
 import { launchBrowser } from './browser.ts';
 
 const BIN = resolve('bin/oilwire.mjs');
+const execFileP = promisify(execFile);
 const work = mkdtempSync(join(tmpdir(), 'oilwire-live-'));
 const DAY = '2026-11-25'; // a Wednesday: inside the default ICE Brent sessions
 const BARS_FROM = Date.parse(`${DAY}T10:00:00Z`);
@@ -143,6 +145,13 @@ describe('oilwire start with no config file', () => {
       // Stamped by the bar's own time: the last bar's close, at the end of its minute.
       expect(sources.sources[0].lastTickTs).toBe(BARS_FROM + BARS * 60_000 - 1);
       expect(sources.sources[0].note).toMatch(/CME.*delayed at least 10 min.*personal use/);
+
+      // `oilwire prices` asks the running pipeline through its API (the embedded store is locked meanwhile).
+      const cli = await execFileP(process.execPath, [BIN, '--data', join(work, 'data-live'), 'prices', '--format', 'json'], { cwd: work, env: { PATH: process.env.PATH, OILWIRE_API__PORT: new URL(run.url).port } });
+      expect(JSON.parse(cli.stdout)).toMatchObject({ state: 'live', from: 'pipeline', sources: [{ name: 'yahoo:BZ=F', state: 'ok' }] });
+      const table = await execFileP(process.execPath, [BIN, '--data', join(work, 'data-live'), 'prices'], { cwd: work, env: { PATH: process.env.PATH, OILWIRE_API__PORT: new URL(run.url).port } });
+      expect(table.stdout).toMatch(/yahoo:BZ=F\s+ok\s+yes\s+2026-11-25 12:59:59/);
+      expect(table.stdout).toContain('a live price source is reachable');
 
       const page = await context.newPage();
       await page.goto(run.url);
