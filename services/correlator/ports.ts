@@ -23,7 +23,7 @@ export interface ImpactRepository {
   latestTickTimes?(symbols: string[]): Promise<Map<string, number>>;
   /** Newest stored tick time and latest insert time per (symbol, source): the watermarks a restart resumes from. Optional like the two around it. */
   latestTicksBySource?(symbols: string[]): Promise<StoredSourceState[]>;
-  /** Which of these ticks are stored already, as `symbol|source|tsMs|seq`. */
+  /** Which of these ticks are stored already, by `tickIdentity` (shared/contracts/events.ts). */
   storedTickKeys?(ticks: PriceTick[]): Promise<Set<string>>;
   /** Stored articles that still miss some (symbol, horizon) results, with the ones done as `symbol|horizon`. */
   loadUnfinished(symbols: string[], horizons: string[], limit: number): Promise<{ article: NewsScored; done: string[] }[]>;

@@ -1,5 +1,6 @@
 import { Counter } from 'prom-client';
 import { TOPICS, messageKey, newsScoredV1 } from '../../shared/contracts/events.ts';
+import { parseDateOrTime } from '../../shared/contracts/time.ts';
 import { publishEvents, subscribeEvents } from '../../shared/bus/typed.ts';
 import type { Subscription } from '../../shared/bus/port.ts';
 import type { RunningService, ServiceDeps } from '../../shared/runtime/service.ts';
@@ -18,8 +19,7 @@ import type { Logger } from '../../shared/runtime/logger.ts';
 /** `YYYY-MM-DD` bounds cover the whole day: `to: 2018-12-31` includes that day's close. */
 export function boundMs(text: string | undefined, end: boolean): number | undefined {
   if (!text) return undefined;
-  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
-  return /^\d{4}-\d{2}-\d{2}$/.test(text) && end ? t + 86_400_000 - 1 : t;
+  return parseDateOrTime(text, { endOfDay: end });
 }
 
 export function buildSource(src: PriceSourceConfig, config: IngestPricesConfig, deps: { now: () => number; log: Logger }): ConfiguredSource {

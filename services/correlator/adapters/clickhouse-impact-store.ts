@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { NewsImpact, NewsScored, PriceTick } from '../../../shared/contracts/events.ts';
+import { tickIdentity, type NewsImpact, type NewsScored, type PriceTick } from '../../../shared/contracts/events.ts';
 import type { Store } from '../../../shared/store/port.ts';
 import { NEWS_TIME_COLUMNS, newsRowFromScored, scoredFromNewsRow, toClickHouseTime as toCh } from '../../../shared/store/news-rows.ts';
 import type { StoredSourceState } from '../domain/impact-engine.ts';
@@ -69,7 +69,7 @@ export class ClickHouseImpactRepository implements ImpactRepository {
        WHERE symbol = {symbol:String} AND ts >= fromUnixTimestamp64Milli({from:Int64}, 'UTC') AND ts <= fromUnixTimestamp64Milli({to:Int64}, 'UTC') ORDER BY ts`,
       { params: { symbol, from: Math.max(0, Math.floor(fromMs)), to: Math.min(1e13, Math.ceil(toMs)) } },
     );
-    return rows.map((r) => ({ ts: Number(r.t), price: Number(r.price), identity: `${r.source}|${Number(r.t)}|${r.seq}` }));
+    return rows.map((r) => ({ ts: Number(r.t), price: Number(r.price), identity: tickIdentity({ symbol, source: r.source, ts: Number(r.t), seq: Number(r.seq) }) }));
   }
 
   async latestTickTimes(symbols: string[]): Promise<Map<string, number>> {
@@ -100,7 +100,7 @@ export class ClickHouseImpactRepository implements ImpactRepository {
        WHERE symbol IN {symbols:Array(String)} AND ts >= fromUnixTimestamp64Milli({from:Int64}, 'UTC') AND ts <= fromUnixTimestamp64Milli({to:Int64}, 'UTC')`,
       { params: { symbols: [...new Set(ticks.map((t) => t.symbol))], from: Math.min(...ms), to: Math.max(...ms) } },
     );
-    return new Set(rows.map((r) => `${r.symbol}|${r.source}|${Number(r.t)}|${Number(r.seq)}`));
+    return new Set(rows.map((r) => tickIdentity({ symbol: r.symbol, source: r.source, ts: Number(r.t), seq: Number(r.seq) })));
   }
 
   async loadUnfinished(symbols: string[], horizons: string[], limit: number): Promise<{ article: NewsScored; done: string[] }[]> {

@@ -1,4 +1,5 @@
 import { HORIZONS, type HorizonLabel, type NewsImpact, type NewsScored } from '../../../shared/contracts/events.ts';
+import { startOfUtcDay } from '../../../shared/contracts/time.ts';
 import { barsUntil, DEFAULT_INDICATORS, indicatorContext, type BarInterval, type IndicatorContext, type IndicatorSpec } from './indicators.ts';
 import { measureImpact, type ImpactMeasurement } from './measure-impact.ts';
 import { PriceSeries } from './price-series.ts';
@@ -106,7 +107,7 @@ export class ImpactEngine {
   /** Where an article sits on the clock: one known only by its date is placed at the start of that day (UTC). */
   static eventTime(article: Pick<NewsScored, 'published_at' | 'published_precision'>): number {
     const t = Date.parse(article.published_at);
-    return article.published_precision === 'date' ? t - (((t % 86_400_000) + 86_400_000) % 86_400_000) : t;
+    return article.published_precision === 'date' ? startOfUtcDay(t) : t;
   }
 
   addArticle(article: NewsScored, alreadyDone: Iterable<string> = []): void {

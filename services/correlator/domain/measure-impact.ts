@@ -1,5 +1,6 @@
 import type { PriceSeries } from './price-series.ts';
 import { TradingCalendar, ALWAYS_OPEN } from './trading-calendar.ts';
+import { DAY_MS as DAY } from '../../../shared/contracts/time.ts';
 
 export interface ImpactMeasurement {
   /** Start of the measurement on the trading clock: the publication, or the next open when the market was shut. */
@@ -32,7 +33,6 @@ export function returnBps(from: number, to: number): number {
 }
 
 const always = new TradingCalendar(ALWAYS_OPEN);
-const DAY = 86_400_000;
 
 /**
  * Measures the price reaction to an event published at `publishedTs` over `horizonMs` of

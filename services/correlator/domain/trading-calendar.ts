@@ -1,4 +1,4 @@
-const DAY = 86_400_000;
+import { DAY_MS as DAY } from '../../../shared/contracts/time.ts';
 
 export interface CalendarSpec {
   /** `always`: a market that never closes; `sessions`: weekday sessions like ICE Brent's. */
