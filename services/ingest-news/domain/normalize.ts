@@ -2,7 +2,6 @@ import { Parser } from 'htmlparser2';
 import { articleId } from '../../../shared/contracts/ids.ts';
 import type { NewsRaw } from '../../../shared/contracts/events.ts';
 import { isDateOnly, parseDateOrTime } from '../../../shared/contracts/time.ts';
-import { isDateOnly, parseDateOrTime } from '../../../shared/contracts/time.ts';
 
 /** An item as rss-parser hands it over; any field may be missing or, on hostile input, not a string. */
 export interface FeedItem {
