@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_FUTURE_TOLERANCE_MS, OLDEST_PLAUSIBLE_TICK } from '../../shared/contracts/tick-time.ts';
 import { HORIZON_LABELS, horizonLabel } from '../../shared/contracts/events.ts';
 
 const hhmm = z.string().regex(/^\d{2}:\d{2}$/, 'HH:MM (UTC)');
@@ -44,6 +45,10 @@ export const correlatorConfigSchema = z.object({
   maxPendingAgeHours: z.number().positive().default(24 * 14),
   calendar: calendarSchema.default(calendarSchema.parse({})),
   watermark: watermarkSchema.default(watermarkSchema.parse({})),
+  /** A tick stamped further ahead of the clock than this is refused (future_timestamp): it would move its source's watermark past every real tick. */
+  futureToleranceMs: z.number().int().nonnegative().default(DEFAULT_FUTURE_TOLERANCE_MS),
+  /** Ticks before this day are refused (too_old). */
+  oldestTick: z.iso.date().default(OLDEST_PLAUSIBLE_TICK),
   /** A tick up to this far behind the watermark still re-measures what it changes (a new version); an older one goes to ticks_late. */
   allowedLatenessMs: z.number().int().nonnegative().default(3_600_000),
   /** Technical indicators stored with each impact row; null: none. */

@@ -1,11 +1,12 @@
 import { Counter, Gauge } from 'prom-client';
-import { TOPICS, messageKey, newsScoredV1, priceTickIdentity, priceTickV1, type NewsImpact, type PriceTick } from '../../shared/contracts/events.ts';
+import { TOPICS, messageKey, newsScoredV1, priceTickV1, type NewsImpact, type PriceTick } from '../../shared/contracts/events.ts';
 import { publishEvents, subscribeEvents } from '../../shared/bus/typed.ts';
 import { trackWrites } from '../../shared/runtime/health.ts';
 import type { RunningService, ServiceDeps } from '../../shared/runtime/service.ts';
 import { ImpactEngine, type TickOutcome } from './domain/impact-engine.ts';
 import { ClickHouseImpactRepository } from './adapters/clickhouse-impact-store.ts';
 import type { CorrelatorConfig } from './config.ts';
+import { tickTimeVerdict, type TickTimeRule } from '../../shared/contracts/tick-time.ts';
 import type { ImpactRepository, LateTick } from './ports.ts';
 
 export interface CorrelatorStats {
@@ -19,6 +20,8 @@ export interface CorrelatorStats {
   revisions: number;
   pending: number;
   skipped: Record<string, number>;
+  /** Ticks refused before the engine by their time (future_timestamp, too_old, bad_timestamp): not stored, no watermark moved. */
+  rejected: Record<string, number>;
 }
 
 export type CorrelatorService = RunningService & {
@@ -27,6 +30,8 @@ export type CorrelatorService = RunningService & {
   flush(): Promise<void>;
   engine: ImpactEngine;
 };
+
+const tickIdentity = (t: Pick<PriceTick, 'source' | 'ts' | 'seq'>) => `${t.source}|${Date.parse(t.ts)}|${t.seq}`;
 
 /**
  * Joins scored headlines with prices in event time. Ticks are stored as they come (the
@@ -55,7 +60,7 @@ export async function start(deps: ServiceDeps<CorrelatorConfig>, repo: ImpactRep
     allowedLatenessMs: config.allowedLatenessMs,
     indicators: config.indicators,
   });
-  const stats: CorrelatorStats = { ticks: { accepted: 0, late: 0, too_late: 0, duplicate: 0, unknown_symbol: 0 }, articles: 0, impacts: 0, revisions: 0, pending: 0, skipped: {} };
+  const stats: CorrelatorStats = { ticks: { accepted: 0, late: 0, too_late: 0, duplicate: 0, unknown_symbol: 0 }, articles: 0, impacts: 0, revisions: 0, pending: 0, skipped: {}, rejected: {} };
   /** Start of the history the engine holds completely, per symbol (Infinity: only what the stream brought). */
   const loadedFrom = new Map<string, number>(config.symbols.map((s) => [s, Infinity]));
   const outbox: { impacts: NewsImpact[]; late: LateTick[] } = { impacts: [], late: [] };
@@ -162,7 +167,8 @@ export async function start(deps: ServiceDeps<CorrelatorConfig>, repo: ImpactRep
   await ensureHistory();
   // Watermarks live in memory; without these, nothing is measured after a restart until a tick newer than any stored one arrives.
   const restored = (await repo.latestTicksBySource?.(config.symbols)) ?? [];
-  engine.restoreWatermarks(restored);
+  // A future tick stored before it was refused must not bring its watermark back at every restart.
+  engine.restoreWatermarks(restored.filter((r) => tickTimeVerdict(r.maxTs, clock.now(), { futureToleranceMs: config.futureToleranceMs, oldestMs: -Infinity }) === 'ok'));
   log.info({ pending: engine.pendingCount, watermarks: restored.map((r) => ({ symbol: r.symbol, source: r.source, maxTs: new Date(r.maxTs).toISOString() })) }, 'correlator recovered pending articles and watermarks');
   // One evaluation now: what became due while the correlator was down is measured from stored ticks at once.
   await exclusive(evaluate).catch((err) => log.warn({ err }, 'evaluation at start failed; the next message or the periodic evaluation retries it'));
@@ -187,6 +193,18 @@ export async function start(deps: ServiceDeps<CorrelatorConfig>, repo: ImpactRep
       }),
   });
 
+  // A tick stamped in the future (2099, or only minutes ahead) would move its source's watermark past every real tick
+  // to come, which would then all be too late; one before any market is no price either. Refused here, whoever sent it.
+  const tickTime: TickTimeRule = { futureToleranceMs: config.futureToleranceMs, oldestMs: Date.parse(`${config.oldestTick}T00:00:00Z`) };
+  function implausibleTick(t: PriceTick): boolean {
+    const verdict = tickTimeVerdict(Date.parse(t.ts), clock.now(), tickTime);
+    if (verdict === 'ok') return false;
+    stats.rejected[verdict] = (stats.rejected[verdict] ?? 0) + 1;
+    ticksTotal.inc({ outcome: verdict });
+    log.warn({ symbol: t.symbol, ts: t.ts, source: t.source, price: t.price, seq: t.seq, reason: verdict }, 'tick refused: its time cannot be a market\'s');
+    return true;
+  }
+
   const tickSub = await subscribeEvents(bus, {
     groupId: `${config.groupId}-ticks`,
     topic: TOPICS.pricesTicks,
@@ -201,10 +219,12 @@ export async function start(deps: ServiceDeps<CorrelatorConfig>, repo: ImpactRep
         const fresh: PriceTick[] = [];
         let duplicates = 0;
         for (const { event: t } of events) {
-          const identity = priceTickIdentity(t);
-          if (seen.has(identity) || engine.hasTick({ symbol: t.symbol, identity })) duplicates++;
+          if (implausibleTick(t)) continue;
+          const identity = tickIdentity(t);
+          const key = `${t.symbol}|${identity}`;
+          if (seen.has(key) || engine.hasTick({ symbol: t.symbol, identity })) duplicates++;
           else {
-            seen.add(identity);
+            seen.add(key);
             fresh.push(t);
           }
         }
@@ -212,7 +232,7 @@ export async function start(deps: ServiceDeps<CorrelatorConfig>, repo: ImpactRep
         // cut differently): inserting them again would count their volume twice in the bars, so the store is asked.
         const unsure = fresh.filter((t) => !config.symbols.includes(t.symbol) || Date.parse(t.ts) <= (storedUntil.get(t.symbol) ?? -Infinity));
         const known = unsure.length && repo.storedTickKeys ? await repo.storedTickKeys(unsure) : new Set<string>();
-        const toStore = known.size ? fresh.filter((t) => !known.has(priceTickIdentity(t))) : fresh;
+        const toStore = known.size ? fresh.filter((t) => !known.has(`${t.symbol}|${t.source}|${Date.parse(t.ts)}|${t.seq}`)) : fresh;
         await repo.saveTicks(toStore);
         stored.inc({ kind: 'tick' }, toStore.length);
         // Stored before a restart means seen before it: a duplicate, as it would have been without the restart (the restored watermark must not call it late).
@@ -223,7 +243,7 @@ export async function start(deps: ServiceDeps<CorrelatorConfig>, repo: ImpactRep
         for (const t of toStore) {
           const ts = Date.parse(t.ts);
           const wm = engine.watermark(t.symbol, now);
-          const outcome = engine.addTick({ symbol: t.symbol, ts, price: t.price, identity: priceTickIdentity(t), source: t.source }, now);
+          const outcome = engine.addTick({ symbol: t.symbol, ts, price: t.price, identity: tickIdentity(t), source: t.source }, now);
           stats.ticks[outcome]++;
           ticksTotal.inc({ outcome });
           if (outcome === 'too_late') {
