@@ -10,7 +10,7 @@ import type { ServerResponse } from 'node:http';
 import { AppError } from '../../../shared/errors.ts';
 import type { Logger } from '../../../shared/runtime/logger.ts';
 import type { Store } from '../../../shared/store/port.ts';
-import { readStoredEvents } from '../adapters/store-event-reader.ts';
+import { replayStoredEvents } from '../adapters/store-event-reader.ts';
 import type { ApiConfig } from '../config.ts';
 import type { StreamEvent } from '../domain/replay-buffer.ts';
 import type { ApiMetrics } from '../metrics.ts';
@@ -18,6 +18,24 @@ import type { StreamHub } from '../stream/hub.ts';
 import { sendError } from './errors.ts';
 
 export const STREAM_TOPICS = ['news.scored', 'news.impact', 'alert'] as const;
+
+/**
+ * A store replay writes until this much is waiting on the socket, then waits for it to drain:
+ * a slow client slows its own replay down instead of being dropped past maxClientBufferBytes.
+ */
+const REPLAY_HIGH_WATER_BYTES = 256 * 1024;
+
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
 
 function frame(event: { id: string; topic: string; data: string }): string {
   return `id: ${event.id}\nevent: ${event.topic}\ndata: ${event.data}\n\n`;
@@ -29,6 +47,21 @@ export function registerStream(app: FastifyInstance, deps: { hub?: StreamHub; st
   const perClient = new Map<string, number>();
   app.addHook('preClose', async () => {
     for (const res of open) res.end();
+  });
+  // Store replays read on a connection of their own, one for all of them: however many clients resume at once,
+  // the pipeline's connection (tick and impact inserts) never queues behind their reads.
+  let replayStore: Promise<Store> | undefined;
+  const replayConnection = (): Promise<Store> => {
+    replayStore ??= deps.store.isolated().catch((err: unknown) => {
+      replayStore = undefined;
+      throw err;
+    });
+    return replayStore;
+  };
+  app.addHook('onClose', async () => {
+    const s = replayStore;
+    replayStore = undefined;
+    await s?.then((store) => store.close()).catch(() => undefined);
   });
 
   app.get('/stream', async (req, reply) => {
@@ -101,9 +134,11 @@ export function registerStream(app: FastifyInstance, deps: { hub?: StreamHub; st
       if (!closed) res.write(`: keep-alive\n\n`);
     }, cfg.heartbeatSec * 1000);
     heartbeat.unref();
+    const replayAbort = new AbortController();
     const cleanup = () => {
       if (closed) return;
       closed = true;
+      replayAbort.abort();
       const n = (perClient.get(client) ?? 1) - 1;
       if (n > 0) perClient.set(client, n);
       else perClient.delete(client);
@@ -127,14 +162,18 @@ export function registerStream(app: FastifyInstance, deps: { hub?: StreamHub; st
         if (plan.kind === 'store') {
           const inBuffer = new Set(buffered.map((e) => e.key));
           const fromMs = plan.fromMs - cfg.storeReplayOverlapSec * 1000;
-          const stored = await readStoredEvents(deps.store, fromMs, topics, cfg.storeReplayMaxEvents);
-          if (stored.length >= cfg.storeReplayMaxEvents) {
-            res.write(`event: stream.gap\ndata: ${JSON.stringify({ reason: `more than ${cfg.storeReplayMaxEvents} events since the requested id; query /sql for the rest`, from: new Date(fromMs).toISOString() })}\n\n`);
-          }
-          for (const s of stored) {
+          let replayed = 0;
+          // Paged and pulled: the next page is read only once the socket has taken the last one, and not at all once the client is gone.
+          for await (const s of replayStoredEvents(await replayConnection(), fromMs, topics, { maxEvents: cfg.storeReplayMaxEvents, signal: replayAbort.signal })) {
+            if (closed) break;
+            replayed++;
             if (inBuffer.has(s.key)) continue;
             // Ids of stored events carry their time, so a client resuming from one goes back to the store from there.
-            send({ id: `${s.t}-0-store`, seq: 0, t: s.t, topic: s.topic, key: s.key, data: JSON.stringify(s.event) });
+            send({ id: `${s.t}-0-store`, seq: 0, t: s.t, topic: s.topic, key: s.key, data: s.data });
+            if (res.writableLength > REPLAY_HIGH_WATER_BYTES) await drained(res);
+          }
+          if (replayed >= cfg.storeReplayMaxEvents && !closed) {
+            res.write(`event: stream.gap\ndata: ${JSON.stringify({ reason: `more than ${cfg.storeReplayMaxEvents} events since the requested id; query /sql for the rest`, from: new Date(fromMs).toISOString() })}\n\n`);
           }
         } else {
           res.write(`event: stream.gap\ndata: ${JSON.stringify({ reason: `unrecognised Last-Event-ID ${JSON.stringify(lastId)}; continuing live` })}\n\n`);
