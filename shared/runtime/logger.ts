@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
 
 export type { Logger };
 
@@ -22,8 +23,19 @@ export const REDACT_PATHS = [
   'api.tokens',
 ];
 
+/**
+ * A terminal gets pino-pretty's readable lines (`OILWIRE_LOG_JSON=1` keeps JSON); a pipe or a
+ * file gets JSON, one object per line, for machines. Synchronous, so the last lines before
+ * Ctrl-C or an exit are written.
+ */
+function destinationFor(options: { destination?: NodeJS.WritableStream; pretty?: boolean }): pino.DestinationStream {
+  const wantPretty = options.pretty ?? (options.destination === undefined && Boolean(process.stderr.isTTY) && !process.env.OILWIRE_LOG_JSON);
+  if (wantPretty) return pretty({ destination: options.destination ?? 2, sync: true, colorize: options.destination === undefined, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,name' });
+  return (options.destination as pino.DestinationStream | undefined) ?? pino.destination(2);
+}
+
 /** Logs go to stderr so that a command's own output on stdout stays clean for pipes. */
-export function createLogger(options: { level?: string; name?: string; destination?: NodeJS.WritableStream } = {}): Logger {
+export function createLogger(options: { level?: string; name?: string; destination?: NodeJS.WritableStream; pretty?: boolean } = {}): Logger {
   return pino(
     {
       name: options.name ?? 'oilwire',
@@ -31,7 +43,7 @@ export function createLogger(options: { level?: string; name?: string; destinati
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       base: undefined,
     },
-    (options.destination as pino.DestinationStream | undefined) ?? pino.destination(2),
+    destinationFor(options),
   );
 }
 
