@@ -1,5 +1,5 @@
 import { Counter, Gauge } from 'prom-client';
-import { TOPICS, messageKey, newsScoredV1, priceTickV1, type NewsImpact, type PriceTick } from '../../shared/contracts/events.ts';
+import { TOPICS, messageKey, newsScoredV1, priceTickIdentity, priceTickV1, type NewsImpact, type PriceTick } from '../../shared/contracts/events.ts';
 import { publishEvents, subscribeEvents } from '../../shared/bus/typed.ts';
 import { trackWrites } from '../../shared/runtime/health.ts';
 import type { RunningService, ServiceDeps } from '../../shared/runtime/service.ts';
@@ -30,8 +30,6 @@ export type CorrelatorService = RunningService & {
   flush(): Promise<void>;
   engine: ImpactEngine;
 };
-
-const tickIdentity = (t: Pick<PriceTick, 'source' | 'ts' | 'seq'>) => `${t.source}|${Date.parse(t.ts)}|${t.seq}`;
 
 /**
  * Joins scored headlines with prices in event time. Ticks are stored as they come (the
@@ -220,11 +218,10 @@ export async function start(deps: ServiceDeps<CorrelatorConfig>, repo: ImpactRep
         let duplicates = 0;
         for (const { event: t } of events) {
           if (implausibleTick(t)) continue;
-          const identity = tickIdentity(t);
-          const key = `${t.symbol}|${identity}`;
-          if (seen.has(key) || engine.hasTick({ symbol: t.symbol, identity })) duplicates++;
+          const identity = priceTickIdentity(t);
+          if (seen.has(identity) || engine.hasTick({ symbol: t.symbol, identity })) duplicates++;
           else {
-            seen.add(key);
+            seen.add(identity);
             fresh.push(t);
           }
         }
@@ -232,7 +229,7 @@ export async function start(deps: ServiceDeps<CorrelatorConfig>, repo: ImpactRep
         // cut differently): inserting them again would count their volume twice in the bars, so the store is asked.
         const unsure = fresh.filter((t) => !config.symbols.includes(t.symbol) || Date.parse(t.ts) <= (storedUntil.get(t.symbol) ?? -Infinity));
         const known = unsure.length && repo.storedTickKeys ? await repo.storedTickKeys(unsure) : new Set<string>();
-        const toStore = known.size ? fresh.filter((t) => !known.has(`${t.symbol}|${t.source}|${Date.parse(t.ts)}|${t.seq}`)) : fresh;
+        const toStore = known.size ? fresh.filter((t) => !known.has(priceTickIdentity(t))) : fresh;
         await repo.saveTicks(toStore);
         stored.inc({ kind: 'tick' }, toStore.length);
         // Stored before a restart means seen before it: a duplicate, as it would have been without the restart (the restored watermark must not call it late).
@@ -243,7 +240,7 @@ export async function start(deps: ServiceDeps<CorrelatorConfig>, repo: ImpactRep
         for (const t of toStore) {
           const ts = Date.parse(t.ts);
           const wm = engine.watermark(t.symbol, now);
-          const outcome = engine.addTick({ symbol: t.symbol, ts, price: t.price, identity: tickIdentity(t), source: t.source }, now);
+          const outcome = engine.addTick({ symbol: t.symbol, ts, price: t.price, identity: priceTickIdentity(t), source: t.source }, now);
           stats.ticks[outcome]++;
           ticksTotal.inc({ outcome });
           if (outcome === 'too_late') {
