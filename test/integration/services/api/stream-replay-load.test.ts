@@ -146,7 +146,7 @@ describe('30 store replays and a 200,000-item feed at once', () => {
       }
     })();
 
-    await ingest.idle();
+    await ingest.idle!();
     await waitFor(() => clients.every((c) => c.stored() === 2 * ROWS || c.dropped()), { timeoutMs: 50_000, message: () => `replays: ${clients.map((c) => c.stored()).join(',')}` });
     stop = true;
     await pipelineWork;
