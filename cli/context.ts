@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { isAppError } from '../shared/errors.ts';
+import { redactText } from '../shared/runtime/redact.ts';
 import { loadConfig, type RootConfig } from './config.ts';
 
 export interface GlobalOptions {
@@ -20,10 +21,11 @@ export function configFrom(cmd: Command, extra: Record<string, unknown> = {}): R
 /** Errors end as one readable line (and a non-zero exit), never as a stack trace, unless debugging. */
 export function reportError(err: unknown): number {
   if (isAppError(err)) {
-    console.error(`oilwire: ${err.message}${err.code !== 'CONFIG_INVALID' ? ` [${err.code}]` : ''}`);
+    // A message may quote a URL with its password or key (store.url, a feed): masked, as in logs.
+    console.error(`oilwire: ${redactText(err.message)}${err.code !== 'CONFIG_INVALID' ? ` [${err.code}]` : ''}`);
     return err.code === 'CONFIG_INVALID' || err.code === 'INPUT_INVALID' ? 2 : 1;
   }
-  console.error(`oilwire: ${err instanceof Error ? (process.env.OILWIRE_DEBUG ? err.stack : err.message) : String(err)}`);
+  console.error(`oilwire: ${redactText(err instanceof Error ? ((process.env.OILWIRE_DEBUG ? err.stack : err.message) ?? '') : String(err))}`);
   return 1;
 }
 

@@ -2,6 +2,7 @@ import { type Command, Option } from 'commander';
 import { notModifiedRatio, readFeedStates, resolveFeeds, type FeedState } from '../../services/ingest-news/index.ts';
 import { ingestNewsStateDir } from '../config.ts';
 import { configFrom } from '../context.ts';
+import { redactDeep, redactText } from '../../shared/runtime/redact.ts';
 import { formatTable, toCsv } from '../format.ts';
 
 function ago(ms: number | undefined, now: number): string {
@@ -38,7 +39,7 @@ export function feedRows(configured: { url: string; name: string }[], states: Re
   const row = (name: string, s: FeedState | undefined, note = ''): FeedRow => {
     const ratio = s ? notModifiedRatio(s) : undefined;
     return {
-      feed: name + note,
+      feed: redactText(name) + note,
       status: status(s),
       last_success: ago(s?.lastSuccessAt, now),
       items: s?.itemsPublished ?? 0,
@@ -47,10 +48,23 @@ export function feedRows(configured: { url: string; name: string }[], states: Re
       errors: s?.errors ?? 0,
       in_a_row: s?.consecutiveErrors ?? 0,
       next_poll: ago(s?.nextPollAt, now),
-      last_error: s?.lastError ?? '',
+      // Errors quote the URL that failed: its password and keys are masked (redact.ts), as in logs.
+      last_error: redactText(s?.lastError ?? ''),
     };
   };
   return [...configured.map((f) => row(f.name, states[f.url])), ...extra.map((s) => row(s.name, s, ' (not in config)'))];
+}
+
+/** `oilwire feeds --format json`: configured feeds and any others in the state, URLs and errors with their secrets masked. */
+export function feedsJson(configured: { url: string; name: string; tags: string[] }[], states: Record<string, FeedState>): unknown[] {
+  const known = new Set(configured.map((f) => f.url));
+  const out = [
+    ...configured.map((f) => ({ name: f.name, url: f.url, tags: f.tags, inConfig: true, state: states[f.url] ?? null })),
+    ...Object.values(states)
+      .filter((s) => !known.has(s.url))
+      .map((s) => ({ name: s.name, url: s.url, tags: [], inConfig: false, state: s })),
+  ];
+  return redactDeep(out, 6);
 }
 
 export function registerFeeds(program: Command): void {
@@ -65,14 +79,7 @@ export function registerFeeds(program: Command): void {
       const { feeds } = resolveFeeds(config.ingestNews);
       const now = Date.now();
       if (opts.format === 'json') {
-        const known = new Set(feeds.map((f) => f.url));
-        const out = [
-          ...feeds.map((f) => ({ name: f.name, url: f.url, tags: f.tags, inConfig: true, state: states[f.url] ?? null })),
-          ...Object.values(states)
-            .filter((s) => !known.has(s.url))
-            .map((s) => ({ name: s.name, url: s.url, tags: [], inConfig: false, state: s })),
-        ];
-        console.log(JSON.stringify(out, null, 2));
+        console.log(JSON.stringify(feedsJson(feeds, states), null, 2));
         return;
       }
       const rows = feedRows(feeds, states, now);

@@ -3,6 +3,7 @@ import { createChdbConnection } from 'chdb/connection';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AppError, wrapError } from '../errors.ts';
+import { redactUrl } from '../runtime/redact.ts';
 import { quoteIdent, type QueryOptions, type Settings, type Store } from './port.ts';
 
 export interface StoreOptions {
@@ -142,7 +143,7 @@ export class ClickHouseStore implements Store {
         await admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${quoteIdent(options.database)}` });
       } catch (err) {
         await client.close();
-        throw storeError(err, `cannot reach ClickHouse at ${options.url}`);
+        throw storeError(err, `cannot reach ClickHouse at ${redactUrl(options.url)}`);
       } finally {
         await admin.close();
       }
