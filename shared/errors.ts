@@ -31,7 +31,6 @@ export const ERROR_CODES = {
   MEDIA_TYPE_UNSUPPORTED: { retryable: false, http: 415 },
   MODEL_LOAD_FAILED: { retryable: false, http: 500 },
   WEBHOOK_DELIVERY_FAILED: { retryable: true, http: 502 },
-  WEBHOOK_GONE: { retryable: false, http: 410 },
   WEBHOOK_ADDRESS_REFUSED: { retryable: false, http: 400 },
   NOT_FOUND: { retryable: false, http: 404 },
   INTERNAL: { retryable: false, http: 500 },
