@@ -9,7 +9,7 @@ import { correlatorConfigSchema } from '../services/correlator/index.ts';
 import { apiConfigSchema } from '../services/api/index.ts';
 import { busConfigSchema } from '../shared/bus/open-bus.ts';
 
-export const storeConfigSchema = z.object({
+export const storeConfigSchema = z.strictObject({
   /** ClickHouse server URL (e.g. http://localhost:8123); unset means the embedded engine. */
   url: z.url().optional(),
   username: z.string().optional(),
@@ -22,7 +22,7 @@ export const storeConfigSchema = z.object({
 export const rootConfigSchema = z.strictObject({
   store: storeConfigSchema.default(storeConfigSchema.parse({})),
   bus: busConfigSchema.default(busConfigSchema.parse({})),
-  log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).default({ level: 'info' }),
+  log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).default({ level: 'info' }),
   ingestNews: ingestNewsConfigSchema.default(ingestNewsConfigSchema.parse({})),
   ingestPrices: ingestPricesConfigSchema.default(ingestPricesConfigSchema.parse({})),
   scorer: scorerConfigSchema.default(scorerConfigSchema.parse({})),
@@ -88,6 +88,43 @@ function deepMerge(a: unknown, b: unknown): unknown {
   return b === undefined ? a : b;
 }
 
+/** The keys a strict object at `path` accepts (through defaults, optionals, arrays and unions), for "did you mean". */
+function knownKeys(schema: z.ZodType, path: PropertyKey[]): string[] {
+  type Def = { type?: string; innerType?: unknown; in?: unknown; element?: unknown; shape?: Record<string, unknown>; options?: unknown[] };
+  const defOf = (n: unknown): Def | undefined => (n as { def?: Def } | undefined)?.def;
+  const unwrap = (n: unknown): unknown => {
+    for (let def = defOf(n); def && (def.innerType || (def.type === 'pipe' && def.in)); def = defOf(n)) n = def.innerType ?? def.in;
+    return n;
+  };
+  const keysOf = (n: unknown): string[] => {
+    const def = defOf(unwrap(n));
+    if (def?.shape) return Object.keys(def.shape);
+    return def?.options ? [...new Set(def.options.flatMap(keysOf))] : [];
+  };
+  let nodes: unknown[] = [schema];
+  for (const seg of path) {
+    nodes = nodes.flatMap((n) => {
+      const def = defOf(unwrap(n));
+      if (def?.type === 'array' && typeof seg === 'number') return [def.element];
+      if (def?.options) return def.options.map((o) => defOf(unwrap(o))?.shape?.[String(seg)]).filter(Boolean);
+      return def?.shape && typeof seg === 'string' && def.shape[seg] ? [def.shape[seg]] : [];
+    });
+  }
+  return [...new Set(nodes.flatMap(keysOf))];
+}
+
+/** The known key nearest a typo (edit distance at most 2, or a prefix either way). */
+function suggestion(key: string, known: string[]): string {
+  const distance = (a: string, b: string): number => {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j++) d[0][j] = j;
+    for (let i = 1; i <= a.length; i++) for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    return d[a.length][b.length];
+  };
+  const best = known.map((k) => ({ k, d: k.startsWith(key) || key.startsWith(k) ? 1 : distance(key.toLowerCase(), k.toLowerCase()) })).sort((x, y) => x.d - y.d)[0];
+  return best && best.d <= 2 ? ` (did you mean ${best.k}?)` : '';
+}
+
 export interface LoadConfigOptions {
   file?: string;
   env?: NodeJS.ProcessEnv;
@@ -114,10 +151,17 @@ export function loadConfig(options: LoadConfigOptions = {}): RootConfig & { conf
   const merged = deepMerge(deepMerge(fromFile, values), options.overrides ?? {});
   const parsed = rootConfigSchema.safeParse(merged);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => {
+    const where = (key: string) => (origins.get(key) ? ` (from ${origins.get(key)})` : file ? ` (in ${file})` : '');
+    const lines = parsed.error.issues.flatMap((issue) => {
+      // A typo (`ingestPrices.source`, `store.pth`) must not start silently: each unknown key by its full path.
+      if (issue.code === 'unrecognized_keys') {
+        return issue.keys.map((k) => {
+          const key = [...issue.path, k].join('.');
+          return `  ${key}: unknown key${suggestion(k, knownKeys(rootConfigSchema, issue.path))}${where(key)}`;
+        });
+      }
       const key = issue.path.join('.') || '(root)';
-      const origin = origins.get(key) ? ` (from ${origins.get(key)})` : file ? ` (in ${file})` : '';
-      return `  ${key}: ${issue.message}${origin}`;
+      return [`  ${key}: ${issue.message}${where(key)}`];
     });
     throw new AppError('CONFIG_INVALID', `invalid configuration:\n${lines.join('\n')}`);
   }

@@ -52,6 +52,13 @@ export function registerCore(program: Command): void {
     .action(async (service: string, opts: { port?: string; kafka?: string }, cmd: Command) => {
       if (!SERVICE_NAMES.includes(service as ServiceName)) throw new AppError('INPUT_INVALID', `unknown service "${service}": expected one of ${SERVICE_NAMES.join(', ')}`);
       const config = portOverride(configFrom(cmd), opts.port);
+      // Alone, a service reaches the others only through Kafka: on the in-process bus it would wait for ever for input nobody sends.
+      if (!opts.kafka && config.bus.kind !== 'kafka') {
+        throw new AppError(
+          'INPUT_INVALID',
+          `oilwire run ${service} runs one service alone, which talks to the others only over Kafka, and no Kafka is configured: pass --kafka host:port (or --kafka embedded), set KAFKA_BROKERS or bus.kind "kafka" with bus.brokers; or run every service in one process with oilwire start`,
+        );
+      }
       await runUntilSignal(config, opts.kafka, [service as ServiceName]);
     });
 

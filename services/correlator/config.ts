@@ -4,7 +4,7 @@ import { HORIZON_LABELS, horizonLabel } from '../../shared/contracts/events.ts';
 
 const hhmm = z.string().regex(/^\d{2}:\d{2}$/, 'HH:MM (UTC)');
 
-export const calendarSchema = z.object({
+export const calendarSchema = z.strictObject({
   /** `sessions`: weekday trading sessions (ICE Brent by default); `always`: a market that never closes. */
   kind: z.enum(['sessions', 'always']).default('sessions'),
   /** Session open, UTC; at or after `close` it is the evening before (ICE Brent: 23:00). */
@@ -16,16 +16,16 @@ export const calendarSchema = z.object({
   holidays: z.array(z.iso.date()).default([]),
 });
 
-export const watermarkSchema = z.object({
+export const watermarkSchema = z.strictObject({
   /** How far behind its newest tick a source may still deliver older ticks. */
   maxOutOfOrdernessMs: z.number().int().nonnegative().default(5_000),
   /** A source silent this long (wall clock) stops holding the watermark back. */
   idleTimeoutMs: z.number().int().positive().default(60_000),
   /** Overrides by the ticks' `source` field. */
-  perSource: z.record(z.string(), z.object({ maxOutOfOrdernessMs: z.number().int().nonnegative() })).default({}),
+  perSource: z.record(z.string(), z.strictObject({ maxOutOfOrdernessMs: z.number().int().nonnegative() })).default({}),
 });
 
-export const indicatorsSchema = z.object({
+export const indicatorsSchema = z.strictObject({
   bars: z.number().int().min(2).max(5000).default(60),
   rsiPeriod: z.number().int().min(2).default(14),
   emaPeriod: z.number().int().min(1).default(20),
@@ -34,7 +34,7 @@ export const indicatorsSchema = z.object({
   atrPeriod: z.number().int().min(1).default(14),
 });
 
-export const correlatorConfigSchema = z.object({
+export const correlatorConfigSchema = z.strictObject({
   groupId: z.string().default('oilwire-correlator'),
   /** Every scored article is measured against each of these symbols. */
   symbols: z.array(z.string().min(1)).min(1).default(['BRENT']),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_FEEDS } from './default-feeds.ts';
 
-export const feedSchema = z.object({
+export const feedSchema = z.strictObject({
   url: z.string().min(1).describe('http(s) URL, file:// URL or a local path'),
   name: z.string().min(1).max(200).optional(),
   tags: z.array(z.string().max(100)).max(50).default([]),
@@ -12,7 +12,7 @@ export const feedSchema = z.object({
 });
 export type FeedConfig = z.infer<typeof feedSchema>;
 
-export const httpConfigSchema = z.object({
+export const httpConfigSchema = z.strictObject({
   /** Whole request, body included: a server that trickles bytes is cut off here. */
   timeoutMs: z.number().int().positive().default(20_000),
   /** Decoded (decompressed) bytes, enforced while streaming. */
@@ -29,7 +29,7 @@ export const httpConfigSchema = z.object({
   concurrency: z.number().int().positive().max(64).default(6),
 });
 
-export const scheduleConfigSchema = z.object({
+export const scheduleConfigSchema = z.strictObject({
   /** No feed is polled more often than this, whatever its config says. */
   minIntervalSec: z.number().positive().default(60),
   /** A feed's <ttl>, Cache-Control or Retry-After never push its next poll further out than this. */
@@ -41,7 +41,7 @@ export const scheduleConfigSchema = z.object({
   jitter: z.number().min(0).max(1).default(0.1),
 });
 
-export const ingestNewsConfigSchema = z.object({
+export const ingestNewsConfigSchema = z.strictObject({
   feeds: z.array(feedSchema).default(DEFAULT_FEEDS),
   pollIntervalSec: z.number().positive().default(300),
   /** Read every feed once and stop (replays, demos, tests): nothing is read from or written to `stateDir`. */

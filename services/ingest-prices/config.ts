@@ -14,17 +14,17 @@ const fileFields = {
 };
 
 /** A price file: daily `Date,Price` (EIA), ticks `ts,symbol,price[,size][,seq]`; NDJSON is recognised by its first character. */
-const csvSource = z.object({ kind: z.literal('csv'), ...fileFields, source: z.string().min(1).default('csv') });
-const ndjsonSource = z.object({ kind: z.literal('ndjson'), ...fileFields, source: z.string().min(1).default('ndjson') });
+const csvSource = z.strictObject({ kind: z.literal('csv'), ...fileFields, source: z.string().min(1).default('csv') });
+const ndjsonSource = z.strictObject({ kind: z.literal('ndjson'), ...fileFields, source: z.string().min(1).default('ndjson') });
 
-const newsJumps = z.object({
+const newsJumps = z.strictObject({
   /** The move of a headline of full strength and relevance, in bps. */
   maxBps: z.number().default(150),
   delaySec: z.number().nonnegative().default(20),
   overSec: z.number().positive().default(90),
 });
 
-const simulatorSource = z.object({
+const simulatorSource = z.strictObject({
   kind: z.literal('simulator'),
   symbol: z.string().min(1).default('BRENT'),
   seed: z.number().int().default(42),
@@ -35,7 +35,7 @@ const simulatorSource = z.object({
   /** Standard deviation of one step's log return, in basis points. */
   volBps: z.number().nonnegative().default(3),
   /** News-driven jumps of a replayed tape: at `at`, the price moves by `bps` over `overSec` seconds. */
-  jumps: z.array(z.object({ at: z.iso.datetime({ offset: true }), bps: z.number(), overSec: z.number().positive().default(60) })).default([]),
+  jumps: z.array(z.strictObject({ at: z.iso.datetime({ offset: true }), bps: z.number(), overSec: z.number().positive().default(60) })).default([]),
   /** Run on the clock, a tick every `intervalSec` for ever (`start` and `count` are ignored). Optional so configs written before it still type-check. */
   live: z.boolean().optional(),
   /** In live mode, scored headlines move the market (bullish up, bearish down, by strength and relevance); unset: they do not. */
@@ -44,7 +44,7 @@ const simulatorSource = z.object({
   source: z.string().min(1).default('simulator'),
 });
 
-const yahooSource = z.object({
+const yahooSource = z.strictObject({
   kind: z.literal('yahoo'),
   symbol: z.string().min(1).default('BRENT'),
   /** Yahoo's symbol: BZ=F is CME's (NYMEX) Brent Last Day Financial futures, front month, delayed at least 10 minutes, for personal use. */
@@ -58,7 +58,7 @@ const yahooSource = z.object({
   source: z.string().min(1).default('yahoo'),
 });
 
-const websocketSource = z.object({
+const websocketSource = z.strictObject({
   kind: z.literal('websocket'),
   url: z.string().regex(/^wss?:\/\//i, 'a ws:// or wss:// URL'),
   symbol: z.string().min(1).default('BRENT'),
@@ -67,7 +67,7 @@ const websocketSource = z.object({
   /** Dot path to the tick object or array inside a message; empty: the message itself. */
   messagePath: z.string().default(''),
   fields: z
-    .object({ ts: z.string().default('ts'), price: z.string().default('price'), symbol: z.string().default('symbol'), size: z.string().default('size'), seq: z.string().default('seq') })
+    .strictObject({ ts: z.string().default('ts'), price: z.string().default('price'), symbol: z.string().default('symbol'), size: z.string().default('size'), seq: z.string().default('seq') })
     .default({ ts: 'ts', price: 'price', symbol: 'symbol', size: 'size', seq: 'seq' }),
   headers: z.record(z.string(), z.string()).default({}),
   reconnectMinMs: z.number().int().positive().default(500),
@@ -86,7 +86,7 @@ export type PriceSourceConfig = z.infer<typeof priceSourceSchema>;
  */
 export const DEFAULT_PRICE_SOURCES: PriceSourceConfig[] = [priceSourceSchema.parse({ kind: 'yahoo' })];
 
-export const ingestPricesConfigSchema = z.object({
+export const ingestPricesConfigSchema = z.strictObject({
   sources: z.array(priceSourceSchema).default(DEFAULT_PRICE_SOURCES),
   batchSize: z.number().int().positive().default(1000),
   /** Hour and minute (UTC) at which a daily close is stamped: the end of the ICE Brent session, never the midnight before it. */

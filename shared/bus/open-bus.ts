@@ -53,6 +53,7 @@ export const busConfigSchema = z
     /** In-process bus only: acked messages kept per partition behind the slowest group (memory is bounded by this plus what is unacked). */
     replayWindow: z.number().int().min(0).max(10_000_000).default(1000),
   })
+  .strict()
   .superRefine((c, ctx) => {
     if (c.kind === 'kafka' && c.brokers.length === 0) ctx.addIssue({ code: 'custom', path: ['brokers'], message: 'kafka needs at least one broker (host:port)' });
   });

@@ -50,6 +50,10 @@ describe('oilwire demo, then oilwire sql', () => {
     const err = await cli('run', 'nonsense').catch((e: { stderr: string; code: number }) => e);
     expect((err as { code: number }).code).toBe(2);
     expect((err as { stderr: string }).stderr).toMatch(/unknown service "nonsense"/);
+    // Alone, a service needs Kafka to reach the others: it says so instead of waiting for ever.
+    const alone = await run(process.execPath, ['bin/oilwire.mjs', '--data', dataDir, 'run', 'scorer'], { cwd: process.cwd(), timeout: 30_000, env: { PATH: process.env.PATH } }).catch((e: { stderr: string; code: number }) => e);
+    expect((alone as { code: number }).code).toBe(2);
+    expect((alone as { stderr: string }).stderr).toMatch(/oilwire run scorer .* no Kafka is configured: pass --kafka host:port/);
     const badSql = await cli('sql', 'SELECT * FROM no_such_table').catch((e: { stderr: string; code: number }) => e);
     expect((badSql as { code: number }).code).toBe(1);
     expect((badSql as { stderr: string }).stderr).toMatch(/no_such_table/);

@@ -86,7 +86,7 @@ describe('ingest-prices service', () => {
       },
     };
     const svc = await start(
-      { bus, store: noStore, config: ingestPricesConfigSchema.parse({}), logger: silentLogger, clock: new ManualClock(NOW), metrics: new Registry() },
+      { bus, store: noStore, config: ingestPricesConfigSchema.parse({ sources: [] }), logger: silentLogger, clock: new ManualClock(NOW), metrics: new Registry() },
       {
         extraSources: [source],
         wallNow: () => wall,
