@@ -43,7 +43,7 @@ function scored(i: number): NewsScored {
   const at = new Date(Date.UTC(2026, 5, 1, 9) + i * 1000).toISOString();
   return {
     schema: 'news.scored/v1', id: `bench-article-${i}`, source: 'bench', url: null, title: `bench headline ${i}`, summary: '', published_at: at, published_precision: 'time', fetched_at: at, tags: [],
-    sentiment: { label: 'neutral', score: 0, confidence: 0.5 }, oil_direction: { label: 'neutral', strength: 0 }, topics: ['opec'], entities: [], relevance: 50, novelty: 100, cluster_id: `c${i}`,
+    sentiment: { label: 'neutral', score: 0, confidence: 0.5 }, oil_direction: { label: 'neutral', strength: 0 }, topics: ['opec'], entities: [], relevance: 50, price_report: false, novelty: 100, cluster_id: `c${i}`,
     model: { name: 'bench', version: '1' }, scored_at: at,
   };
 }

@@ -42,6 +42,7 @@ function article(i: number, publishedMs: number): NewsScored {
     topics: ['opec'],
     entities: [],
     relevance: 50,
+    price_report: false,
     novelty: 100,
     cluster_id: `c${i}`,
     model: { name: 'bench', version: '0' },

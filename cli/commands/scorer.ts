@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { AppError } from '../../shared/errors.ts';
-import { formatEvalReport, formatTrainReport, runEval, runTrain } from '../../services/scorer/index.ts';
+import { formatEvalReport, formatGoldResult, formatTrainReport, runEval, runGoldEval, runScoreFile, runTrain } from '../../services/scorer/index.ts';
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -12,13 +12,23 @@ function positiveInt(name: string, value: string | undefined): number | undefine
 export function registerScorer(program: Command): void {
   program
     .command('eval')
-    .description('measure a scorer on labeled sentences: accuracy, macro-F1, per-class precision and recall, confusion matrix')
-    .requiredOption('--input <file>', 'labeled file')
-    .addOption(new Option('--format <format>', "'csv' (text,label) or 'fpb' (one sentence@label per line, UTF-8 or Latin-1)").choices(['csv', 'fpb']).default('csv'))
+    .description('measure a scorer on labeled sentences: accuracy, macro-F1, per-class precision and recall, confusion matrix; or every field against a gold CSV')
+    .requiredOption('--input <file>', 'labeled file (for --format gold also a folder of CSV files)')
+    .addOption(
+      new Option('--format <format>', "'csv' (text,label), 'fpb' (one sentence@label per line, UTF-8 or Latin-1) or 'gold' (headline plus any of topics, oil_direction, price_report, relevance, sentiment; see docs/taxonomy.md)")
+        .choices(['csv', 'fpb', 'gold'])
+        .default('csv'),
+    )
+    .addOption(new Option('--split <split>', "gold only: rows of the 'train' or 'test' split by story id, or 'all'").choices(['train', 'test', 'all']).default('all'))
     .option('--model <model>', "'domain' (default), a model folder (the transformer alone) or ensemble:<folder> (as the service serves it)", 'domain')
     .option('--json', 'print one JSON object {accuracy, macroF1, perClass, confusion, n}')
     .addHelpText('after', '\nLabels negative|neutral|positive score sentiment; bearish|neutral|bullish score oil direction.')
-    .action(async (opts: { input: string; format: 'csv' | 'fpb'; model: string; json?: boolean }) => {
+    .action(async (opts: { input: string; format: 'csv' | 'fpb' | 'gold'; split: 'train' | 'test' | 'all'; model: string; json?: boolean }) => {
+      if (opts.format === 'gold') {
+        if (opts.model !== 'domain') throw new AppError('INPUT_INVALID', '--format gold measures the domain model; --model is not supported with it');
+        console.log(formatGoldResult(await runGoldEval({ input: opts.input, split: opts.split }), Boolean(opts.json)));
+        return;
+      }
       const report = await runEval({ input: opts.input, format: opts.format, model: opts.model, json: Boolean(opts.json) });
       console.log(formatEvalReport(report));
     });
@@ -34,5 +44,15 @@ export function registerScorer(program: Command): void {
     .action(async (opts: { input: string; out: string; maxVocab?: string; minCount?: string }) => {
       const report = await runTrain({ input: opts.input, out: opts.out, maxVocab: positiveInt('max-vocab', opts.maxVocab), minCount: positiveInt('min-count', opts.minCount) });
       console.log(formatTrainReport(report));
+    });
+
+  program
+    .command('score')
+    .description("score a file of headlines with the domain model: one output row per input row (topics, oil direction and strength, price_report, relevance, sentiment, entities), passing an id column through")
+    .requiredOption('--input <file>', "CSV with a header, NDJSON (one object per line), or '-' for stdin")
+    .option('--column <name>', 'the column (CSV) or key (NDJSON) holding the headline', 'headline')
+    .addOption(new Option('--format <format>', 'output format').choices(['ndjson', 'csv']).default('ndjson'))
+    .action(async (opts: { input: string; column: string; format: 'ndjson' | 'csv' }) => {
+      process.stdout.write(await runScoreFile({ input: opts.input, column: opts.column, format: opts.format }));
     });
 }

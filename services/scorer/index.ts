@@ -6,6 +6,9 @@ export type { Scorer, ScoreInput, ScoreResult } from './ports.ts';
 // `oilwire train` and `oilwire eval`.
 export { runTrain, formatTrainReport, type TrainOptions, type TrainReport } from './train.ts';
 export { runEval, formatEvalReport, evalReportJson, type EvalOptions, type EvalReport } from './eval.ts';
+// `oilwire eval --format gold` and `oilwire score`.
+export { runGoldEval, formatGoldResult, type GoldEvalOptions, type GoldEvalResult } from './gold.ts';
+export { runScoreFile, type ScoreFileOptions } from './score-file.ts';
 // The stages of scoring, named so bench/scorer.ts can time each beside a raw baseline.
 export { MemoryNoveltyStore } from './adapters/memory-novelty-store.ts';
 export { TransformersClassifier } from './adapters/transformers-classifier.ts';

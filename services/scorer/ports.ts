@@ -10,6 +10,8 @@ export interface ScoreResult {
   topics: TopicName[];
   entities: string[];
   relevance: number;
+  /** The headline reports a move or level of oil prices themselves. */
+  price_report: boolean;
   novelty: number;
   cluster_id: string;
   model: { name: string; version: string };

@@ -45,6 +45,8 @@ export const newsScoredV1 = newsRawV1.extend({
   topics: z.array(topicName),
   entities: z.array(z.string().max(100)).max(100),
   relevance: z.number().min(0).max(100),
+  /** The headline reports a move or level of oil prices themselves (docs/taxonomy.md); absent in events from before it existed. */
+  price_report: z.boolean().default(false),
   novelty: z.number().min(0).max(100),
   cluster_id: z.string().max(128),
   model: z.object({ name: z.string().max(200), version: z.string().max(100) }),

@@ -19,6 +19,7 @@ export function scoredNews(fields: Partial<NewsScored> & Pick<NewsScored, 'id' |
     topics: [],
     entities: [],
     relevance: 50,
+    price_report: false,
     novelty: 100,
     cluster_id: fields.id,
     model: { name: 'test', version: '0' },

@@ -9,6 +9,9 @@ import { GAZETTEER, compileGazetteer, type GazetteerEntry } from './gazetteer.ts
 import { fnv1a } from './hash.ts';
 import type { Cls, Compiled, Sense } from './lexicon-builder.ts';
 import { LEXICON } from './lexicon.ts';
+import { GATE_RULES, gateTopics, type TopicEvidence } from './topic-gate.ts';
+import { relevanceBand } from './relevance.ts';
+import { readPriceReport } from './price-report.ts';
 import { Kind, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, sanitize, tokenize, type Tokens } from './text.ts';
 
 export interface Analysis {
@@ -17,6 +20,8 @@ export interface Analysis {
   topics: TopicName[];
   entities: string[];
   relevance: number;
+  /** The headline reports a move or level of oil prices themselves (docs/taxonomy.md). */
+  price_report: boolean;
   /** Content-word hashes (entities by canonical name) for near-duplicate detection. */
   shingles: number[];
   /** Raw evidence totals, for the ensemble and for debugging. */
@@ -36,6 +41,8 @@ export interface AnalyzeOptions {
 
 const DEFAULTS: Required<Omit<AnalyzeOptions, 'sentimentThreshold'>> = { oilThreshold: 0.6, summaryWeight: 0.5 };
 const SHORT_T = 0.5;
+/** Oil strength of a stated price move when the lexicon found less. */
+const PRICE_REPORT_STRENGTH = 0.5;
 const LONG_T = 0.9;
 const T_SLOPE = 0.03;
 
@@ -459,6 +466,8 @@ interface Totals {
   topics: Set<TopicName>;
   entities: string[];
   entityWeight: number;
+  /** Highest weight among the named entities (2 = a producer, chokepoint or oil body). */
+  maxEntityWeight: number;
   oilWeight: number;
   shingles: number[];
   letters: number;
@@ -582,10 +591,11 @@ function analyzeTokens(t: Tokens): Totals {
       }
     }
   }
-  const topics = new Set<TopicName>();
-  const weakTopics = new Set<TopicName>();
+  const topicEvidence: TopicEvidence[] = [];
+  const weakEvidence: TopicEvidence[] = [];
   const entities: string[] = [];
   let entityWeight = 0;
+  let maxEntityWeight = 0;
   let oilWeight = 0;
   let geo = false;
   const shingles: number[] = [];
@@ -596,9 +606,10 @@ function analyzeTokens(t: Tokens): Totals {
       if (!entities.includes(g.name)) {
         entities.push(g.name);
         entityWeight += g.weight;
+        if (g.weight > maxEntityWeight) maxEntityWeight = g.weight;
       }
       if (g.geo) geo = true;
-      for (const tp of g.topics ?? []) topics.add(tp);
+      for (const tp of g.topics ?? []) topicEvidence.push({ topic: tp, key: `ent:${g.name}` });
       shingles.push(fnv1a(g.name));
       continue;
     }
@@ -615,7 +626,10 @@ function analyzeTokens(t: Tokens): Totals {
     if (!e) continue;
     if (e.geo) geo = true;
     if (e.oil) oilWeight += e.oil;
-    if (e.t) for (const tp of e.t) (e.weakT ? weakTopics : topics).add(tp);
+    if (e.t) {
+      const key = joinLow(t, it.start, it.end - it.start);
+      for (const tp of e.t) (e.weakT ? weakEvidence : topicEvidence).push({ topic: tp, key });
+    }
     if (it.used || it.asPred) continue;
     if (e.ot) topical.push(it);
     const es = e.s ?? 0;
@@ -626,7 +640,8 @@ function analyzeTokens(t: Tokens): Totals {
       cues++;
     }
   }
-  if (geo) for (const tp of weakTopics) topics.add(tp);
+  if (geo) topicEvidence.push(...weakEvidence);
+  const topics = gateTopics(topicEvidence, t.low, entities);
   for (const it of topical) {
     for (const [tp, v] of Object.entries(it.e?.ot ?? {})) {
       if (topics.has(tp as TopicName)) {
@@ -641,7 +656,7 @@ function analyzeTokens(t: Tokens): Totals {
   }
   let words = 0;
   for (const k of t.kind) if (k === Kind.Word) words++;
-  return { s, o, cues, topics, entities, entityWeight, oilWeight, shingles, letters: t.letters, geo, words };
+  return { s, o, cues, topics, entities, entityWeight, maxEntityWeight, oilWeight, shingles, letters: t.letters, geo, words };
 }
 
 const round = (x: number, d = 3): number => {
@@ -652,7 +667,9 @@ const round = (x: number, d = 3): number => {
 /** Scores one article. Title and summary are bounded before anything else is done. */
 export function analyzeText(title: unknown, summary: unknown = '', options: AnalyzeOptions = {}): Analysis {
   const opts = { ...DEFAULTS, ...options };
-  const head = analyzeTokens(tokenize(sanitize(title, MAX_TITLE_CHARS)));
+  const headTokens = tokenize(sanitize(title, MAX_TITLE_CHARS));
+  const head = analyzeTokens(headTokens);
+  const price = readPriceReport(headTokens.low);
   const sum = typeof summary === 'string' && summary.length > 0 ? analyzeTokens(tokenize(sanitize(summary, MAX_SUMMARY_CHARS))) : undefined;
   const sw = opts.summaryWeight;
   let S = head.s + (sum ? sum.s * sw : 0);
@@ -670,6 +687,7 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
       topics: [],
       entities: [],
       relevance: 0,
+      price_report: false,
       shingles: [],
       evidence: { sentiment: 0, oil: 0, cues: 0, threshold: 0.5 },
       empty: true,
@@ -690,12 +708,18 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
   const a = Math.abs(S);
   const confidence = label === 'neutral' ? (cues === 0 ? 0.6 : 0.5 + 0.4 * (1 - a / T)) : 0.5 + 0.5 * Math.tanh((a - T) / 1.5 + 0.3);
   const OT = opts.oilThreshold;
-  const oil: OilDirectionLabel = O >= OT ? 'bullish' : O <= -OT ? 'bearish' : 'neutral';
-  const strength = Math.min(1, Math.abs(O) / 3);
+  let oil: OilDirectionLabel = O >= OT ? 'bullish' : O <= -OT ? 'bearish' : 'neutral';
+  let strength = Math.min(1, Math.abs(O) / 3);
+  // A price report states the move; the cause clause after "as" does not override it.
+  if (price.report) {
+    oil = price.direction > 0 ? 'bullish' : price.direction < 0 ? 'bearish' : 'neutral';
+    strength = price.direction === 0 ? 0 : Math.max(strength, PRICE_REPORT_STRENGTH);
+  }
 
   const oilWeight = head.oilWeight + (sum?.oilWeight ?? 0) * 0.5;
   const entityWeight = head.entityWeight + (sum?.entityWeight ?? 0) * 0.5;
-  const relevance = relevanceScore(oilWeight, topics.size, entityWeight, strength, head.oilWeight > 0);
+  const channel = entities.some((e) => GATE_RULES.conflictEntities.has(e)) || head.maxEntityWeight >= 2;
+  const relevance = relevanceBand({ priceReport: price.report, titleOil: head.oilWeight, oil: oilWeight, topics, channel, entityWeight, strength });
 
   const shingles = head.shingles.length > 0 ? head.shingles : (sum?.shingles ?? []);
   return {
@@ -704,26 +728,11 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
     topics: TOPIC_NAMES.filter((tp) => topics.has(tp)),
     entities: entities.slice(0, 100),
     relevance,
+    price_report: price.report,
     shingles,
     evidence: { sentiment: round(S), oil: round(O), cues, threshold: round(T) },
     empty: false,
   };
-}
-
-/**
- * Relevance to Brent, 0..100: crude named in the title dominates; topics, oil-relevant
- * entities and a clear direction add to it; with no oil word and no topic, only named
- * producers and chokepoints give a little.
- */
-export function relevanceScore(oilWeight: number, topicCount: number, entityWeight: number, strength: number, oilInTitle: boolean): number {
-  let r = 0;
-  if (oilWeight >= 2) r += oilInTitle ? 55 : 40;
-  else if (oilWeight > 0) r += oilInTitle ? 40 : 30;
-  r += Math.min(30, topicCount * 12);
-  r += Math.min(15, entityWeight * 4);
-  r += strength * 15;
-  if (oilWeight === 0 && topicCount === 0) r = Math.min(r, 15);
-  return Math.round(Math.max(0, Math.min(100, r)));
 }
 
 /** Human-readable trace of how a text was read (items, bindings, totals): for debugging and docs. */

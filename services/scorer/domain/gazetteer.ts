@@ -87,7 +87,7 @@ export const GAZETTEER: GazetteerEntry[] = [
   { name: 'Hamas', kind: 'group', aliases: ['hamas'], weight: 1, topics: ['military'], geo: true },
   { name: 'NATO', kind: 'org', aliases: ['nato'], weight: 0, geo: true },
   { name: 'United Nations', kind: 'org', aliases: ['united nations', 'security council', 'un security council'], cased: ['UN', 'UNSC'], weight: 0, geo: true },
-  { name: 'IAEA', kind: 'org', aliases: ['iaea', 'atomic energy agency', 'international atomic energy agency', 'grossi'], weight: 1, geo: true },
+  { name: 'IAEA', kind: 'org', aliases: ['iaea', 'atomic energy agency', 'international atomic energy agency', 'grossi'], weight: 1, topics: ['mediation'], geo: true },
   { name: 'G7', kind: 'org', aliases: ['g7', 'group of seven', 'g 7'], weight: 0, geo: true },
   { name: 'CENTCOM', kind: 'org', aliases: ['centcom', 'central command', 'us central command'], weight: 1, topics: ['military'], geo: true },
   { name: 'Federal Reserve', kind: 'org', aliases: ['federal reserve', 'the fed', 'fomc'], cased: ['Fed'], weight: 0, topics: ['macro'] },

@@ -235,6 +235,16 @@ add({ s: 0 }, 'close to', 'closer to');
 add({ d: 1, side: 'b', s: 0.5, str: 1 }, 'up from');
 add({ d: -1, side: 'b', s: -0.5, str: 1 }, 'down from');
 
+// ---------------------------------------------------------------- seventh layer: topic readings the taxonomy settles (docs/taxonomy.md)
+// Metaphors of war and attack in business prose: the whole phrase is matched, so "war" and "attack" never fire on their own.
+add({ s: -0.5, o: 0 }, 'bidding war', 'bidding wars', 'fare war', 'fare wars', 'talent war', 'war for talent', 'streaming war', 'streaming wars', 'console war', 'turf war', 'cola wars', 'format war', 'patent war', 'culture war', 'culture wars', 'inflation war', 'value menu war', 'arms race', 'charm offensive', 'under attack', 'under fire', 'cyber attack', 'cyber attacks', 'cyberattack', 'cyberattacks', 'ransomware attack', 'heart attack', 'heart attacks', 'shark attack', 'panic attack', 'war chest', 'war room', 'war footing', 'legal battle', 'court battle', 'proxy fight', 'blast furnace', 'blast furnaces', 'lightning strike', 'strikes down', 'struck down', 'strike down');
+add({ s: 0.5, o: 0 }, 'strike a deal', 'strikes a deal', 'struck a deal', 'strike deal', 'strikes deal', 'struck deal', 'strikes gold', 'struck gold');
+// A ceasefire negotiated through mediators is both (taxonomy guide).
+add({ t: ['ceasefire', 'mediation'] }, 'ceasefire talks', 'truce talks', 'ceasefire proposal', 'ceasefire plan', 'ceasefire negotiations', 'truce proposal', 'truce plan', 'hostage talks', 'brokered ceasefire', 'brokered truce');
+add({ cs: 1, co: -1, cls: 'ev', s: 0.5, o: -0.4, t: ['mediation'], geo: true }, 'peace treaty', 'peace deal', 'peace summit', 'nuclear cooperation', 'cooperation with iaea', 'iaea inspections', 'inspections');
+// Producers' pricing is OPEC politics.
+add({ t: ['opec'], oil: 1 }, 'official selling price', 'official selling prices', 'selling prices', 'osp', 'osps');
+
 export const LEXICON: Lexicon = L.map;
 
 /** Longest phrase in tokens, to bound the phrase matcher. */

@@ -1,0 +1,94 @@
+/**
+ * The price-report phase: does the headline report a move or level of oil prices
+ * themselves ("Oil falls 3% as ...", "Brent holds near $80", "Goldman raises Brent
+ * forecast")? If so, the stated move is the oil direction (docs/taxonomy.md), whatever the
+ * clause after "as" says. Word lists are data (services/scorer/data/price-report.json).
+ */
+import WORDS from '../data/price-report.json' with { type: 'json' };
+
+export interface PriceReport {
+  report: boolean;
+  /** The stated move: 1 up, -1 down, 0 steady or a level without a move. */
+  direction: -1 | 0 | 1;
+}
+
+type Lists = Omit<typeof WORDS, '$comment'>;
+type Sets = { [K in keyof Lists]: Set<string> };
+
+function compile(w: Lists): Sets {
+  const out = {} as Sets;
+  for (const k of Object.keys(w) as (keyof Lists)[]) out[k] = new Set(w[k]);
+  return out;
+}
+
+export const PRICE_WORDS: Sets = compile(WORDS);
+const NONE: PriceReport = { report: false, direction: 0 };
+const MAX_FILLERS = 4;
+const SCAN = 6;
+
+/** Direction named in the few words after a level verb ("set for weekly gain", "hits three-month low"). */
+function scanAfter(low: readonly string[], from: number, W: Sets): -1 | 0 | 1 {
+  for (let j = from; j < low.length && j < from + SCAN; j++) {
+    const w = low[j];
+    if (W.scanStop.has(w) && j > from) return 0;
+    if (w === '$') {
+      const prev = low[j - 1];
+      if (W.dollarUp.has(prev)) return 1;
+      if (W.dollarDown.has(prev)) return -1;
+      continue;
+    }
+    if (W.upAfter.has(w)) return 1;
+    if (W.downAfter.has(w)) return -1;
+  }
+  return 0;
+}
+
+function moveAt(low: readonly string[], j: number, W: Sets): PriceReport | undefined {
+  const w = low[j];
+  if (w === undefined) return undefined;
+  if (W.reversers.has(w)) {
+    // "pares gains" gives back a rise; "pares losses" recovers from a fall.
+    for (let k = j + 1; k < low.length && k <= j + 3; k++) {
+      if (W.upAfter.has(low[k])) return { report: true, direction: -1 };
+      if (W.downAfter.has(low[k])) return { report: true, direction: 1 };
+    }
+    return { report: true, direction: -1 };
+  }
+  if (W.up.has(w)) {
+    // "rally fizzles", "rebound stalls": the move the subject names is ending.
+    for (let k = j + 1; k < low.length && k <= j + 3; k++) if (W.fades.has(low[k])) return { report: true, direction: -1 };
+    return { report: true, direction: 1 };
+  }
+  if (W.down.has(w)) return { report: true, direction: -1 };
+  if (W.flat.has(w)) return { report: true, direction: 0 };
+  if (W.level.has(w)) {
+    if (w === '$' || low[j + 1] === '$') return { report: true, direction: W.dollarUp.has(w) ? 1 : W.dollarDown.has(w) ? -1 : 0 };
+    return { report: true, direction: scanAfter(low, j + 1, W) };
+  }
+  return undefined;
+}
+
+/** Reads the lower-cased tokens of one headline (text.ts `Tokens.low`). */
+export function readPriceReport(low: readonly string[], W: Sets = PRICE_WORDS): PriceReport {
+  for (let i = 0; i < low.length; i++) {
+    if (!W.subjects.has(low[i]) || (i > 0 && W.notAfter.has(low[i - 1]))) continue;
+    let j = i + 1;
+    let fillers = 0;
+    while (j < low.length && W.fillers.has(low[j]) && fillers < MAX_FILLERS) {
+      j++;
+      fillers++;
+    }
+    // "Oil price forecast", "raises Brent forecast": an analyst's view of the price.
+    if (W.forecast.has(low[j])) {
+      for (let k = i - 1; k >= 0 && k >= i - 3; k--) {
+        if (W.forecastUp.has(low[k])) return { report: true, direction: 1 };
+        if (W.forecastDown.has(low[k])) return { report: true, direction: -1 };
+      }
+      if (low[j] === 'forecast' || low[j] === 'forecasts') return { report: true, direction: 0 };
+      continue;
+    }
+    const m = moveAt(low, j, W);
+    if (m) return m;
+  }
+  return NONE;
+}

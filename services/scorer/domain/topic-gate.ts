@@ -1,0 +1,94 @@
+/**
+ * The topic-gating phase (docs/taxonomy.md: "a single loose word is not enough, metaphors
+ * never count"). The lexicon reading proposes topics with the phrase that triggered each;
+ * this phase keeps a topic when one trigger is unambiguous, or when the headline also has
+ * the topic's context and none of its block words: "merger talks" are not mediation,
+ * "price war" is not military, antitrust "fines" are not sanctions. Rules are data
+ * (services/scorer/data/topic-context.json).
+ */
+import type { TopicName } from '../../../shared/contracts/events.ts';
+import RULES from '../data/topic-context.json' with { type: 'json' };
+
+export interface TopicEvidence {
+  topic: TopicName;
+  /** The lexicon phrase as matched (lower case), or `ent:<gazetteer name>`. */
+  key: string;
+}
+
+interface GateRule {
+  strong: Set<string>;
+  /** When set, only these triggers need context; every other trigger is strong. */
+  weak?: Set<string>;
+  context: Set<string>;
+  block: Set<string>;
+  entityContext: boolean;
+  minDistinct: number;
+}
+
+export interface GateRules {
+  conflictEntities: Set<string>;
+  topics: Map<TopicName, GateRule>;
+}
+
+interface RawRule {
+  strong: string[];
+  weak?: string[];
+  context: string[];
+  block: string[];
+  entityContext: boolean;
+  minDistinct?: number;
+}
+
+export function compileGateRules(raw: { conflictEntities: string[]; topics: Record<string, RawRule> }): GateRules {
+  const topics = new Map<TopicName, GateRule>();
+  for (const [t, r] of Object.entries(raw.topics)) {
+    topics.set(t as TopicName, { strong: new Set(r.strong), weak: r.weak ? new Set(r.weak) : undefined, context: new Set(r.context), block: new Set(r.block), entityContext: r.entityContext, minDistinct: r.minDistinct ?? 1 });
+  }
+  return { conflictEntities: new Set(raw.conflictEntities), topics };
+}
+
+export const GATE_RULES = compileGateRules(RULES as { conflictEntities: string[]; topics: Record<string, RawRule> });
+
+/**
+ * Topics that survive gating. `words` are the headline's lower-case tokens, `entities` the
+ * gazetteer names found in it. A topic without a rule passes as the lexicon read it.
+ */
+export function gateTopics(evidence: TopicEvidence[], words: readonly string[], entities: readonly string[], rules: GateRules = GATE_RULES): Set<TopicName> {
+  const out = new Set<TopicName>();
+  let wordSet: Set<string> | undefined;
+  const byTopic = new Map<TopicName, string[]>();
+  for (const e of evidence) {
+    const keys = byTopic.get(e.topic);
+    if (keys) {
+      if (!keys.includes(e.key)) keys.push(e.key);
+    } else byTopic.set(e.topic, [e.key]);
+  }
+  for (const [topic, keys] of byTopic) {
+    const rule = rules.topics.get(topic);
+    if (!rule || keys.some((k) => rule.strong.has(k) || (rule.weak !== undefined && !rule.weak.has(k)))) {
+      out.add(topic);
+      continue;
+    }
+    wordSet ??= new Set(words);
+    let blocked = false;
+    for (const w of wordSet) {
+      if (rule.block.has(w)) {
+        blocked = true;
+        break;
+      }
+    }
+    if (blocked) continue;
+    // An entity that triggered the topic ("Hamas" for military) is not also its own context.
+    const wordTriggered = keys.some((k) => !k.startsWith('ent:'));
+    let context = rule.entityContext && wordTriggered && entities.some((e) => rules.conflictEntities.has(e));
+    if (!context) {
+      // A trigger word does not count as its own context: "ship" alone is not maritime news.
+      const own = new Set(keys.flatMap((k) => k.split(' ')));
+      let distinct = 0;
+      for (const w of wordSet) if (rule.context.has(w) && !own.has(w)) distinct++;
+      context = distinct >= 1 && (rule.minDistinct <= 1 || distinct + keys.length >= rule.minDistinct);
+    }
+    if (context) out.add(topic);
+  }
+  return out;
+}

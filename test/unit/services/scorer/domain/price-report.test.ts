@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeText } from '../../../../../services/scorer/domain/analyze.ts';
+import { readPriceReport } from '../../../../../services/scorer/domain/price-report.ts';
+import { tokenize } from '../../../../../services/scorer/domain/text.ts';
+
+const read = (t: string) => readPriceReport(tokenize(t).low);
+
+describe('price reports', () => {
+  it('finds a stated move and its sign', () => {
+    expect(read('Oil falls 3% as Gaza ceasefire hopes ease supply fears')).toEqual({ report: true, direction: -1 });
+    expect(read('Brent climbs above $80 after Houthi strikes')).toEqual({ report: true, direction: 1 });
+    expect(read("Oil prices steady as traders await OPEC+ meeting")).toEqual({ report: true, direction: 0 });
+    expect(read('GLOBAL MARKETS-Stocks slide, oil jumps as Mideast conflict widens')).toEqual({ report: true, direction: 1 });
+    expect(read('Oil set for third weekly loss as demand outlook dims')).toEqual({ report: true, direction: -1 });
+    expect(read('Oil touches five-month high on tight supply')).toEqual({ report: true, direction: 1 });
+  });
+
+  it('reads what a move word is about: pared gains fall, pared losses rise, a rally that fizzles falls', () => {
+    expect(read('Oil pares gains after US data shows rise in inventories').direction).toBe(-1);
+    expect(read('Crude pares losses in late trade').direction).toBe(1);
+    expect(read('Oil rally fizzles as Iran tensions cool').direction).toBe(-1);
+  });
+
+  it('reads an analyst price forecast as a report of the price', () => {
+    expect(read('Goldman raises Brent forecast to $95 on tighter supply')).toEqual({ report: true, direction: 1 });
+    expect(read('Morgan Stanley cuts oil price forecast on weaker demand')).toEqual({ report: true, direction: -1 });
+  });
+
+  it('is not fooled by oil output, exports, companies, other oils or the price cap', () => {
+    for (const t of ['Iraq oil exports from Basra hit record', 'Libya oil output recovers to 1.2 million bpd', 'Oil tanker hit by missile in Gulf of Aden', 'G7 agrees oil price cap on Russian crude', 'Olive oil prices hit record after drought', 'Palm oil futures extend gains', 'Oil major faces shareholder revolt', 'Fuel prices fall at the pump', 'OPEC raises global oil demand forecast']) {
+      expect(read(t).report, t).toBe(false);
+    }
+  });
+
+  it('makes the stated move the oil direction and the report relevant', () => {
+    const a = analyzeText('Oil falls as Gaza ceasefire collapses');
+    expect(a.price_report).toBe(true);
+    expect(a.oil_direction.label).toBe('bearish');
+    expect(a.relevance).toBeGreaterThanOrEqual(90);
+    expect(analyzeText('Israel and Hamas agree ceasefire deal').price_report).toBe(false);
+  });
+});
