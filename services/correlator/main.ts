@@ -5,6 +5,7 @@ import { trackWrites } from '../../shared/runtime/health.ts';
 import type { RunningService, ServiceDeps } from '../../shared/runtime/service.ts';
 import { ImpactEngine, type TickOutcome } from './domain/impact-engine.ts';
 import { ClickHouseImpactRepository } from './adapters/clickhouse-impact-store.ts';
+import { splitByContent } from './domain/content-dedupe.ts';
 import type { CorrelatorConfig } from './config.ts';
 import { tickTimeVerdict, type TickTimeRule } from '../../shared/contracts/tick-time.ts';
 import type { ImpactRepository, LateTick } from './ports.ts';
@@ -12,8 +13,10 @@ import type { ImpactRepository, LateTick } from './ports.ts';
 export interface CorrelatorStats {
   /** Tick events handled, by what became of them. */
   ticks: Record<TickOutcome, number>;
-  /** news.scored events handled (a redelivered article counts again). */
+  /** news.scored events stored and measured (a redelivered article counts again; a copy of a stored story does not). */
   articles: number;
+  /** Articles neither stored nor measured: the same story as one stored under another id (rotating guids). */
+  duplicates: number;
   /** Impact rows written (first versions and revisions). */
   impacts: number;
   /** Impact rows re-emitted with a higher version after late ticks. */
@@ -47,6 +50,7 @@ export async function start(deps: ServiceDeps<CorrelatorConfig>, repo: ImpactRep
   const stored = new Counter({ name: 'oilwire_correlator_stored_total', help: 'Rows written by kind', labelNames: ['kind'], registers: [metrics] });
   const ticksTotal = new Counter({ name: 'oilwire_correlator_ticks_total', help: 'Ticks by outcome: accepted, late (applied behind the watermark), too_late (to ticks_late), duplicate, unknown_symbol', labelNames: ['outcome'], registers: [metrics] });
   const pendingGauge = new Gauge({ name: 'oilwire_correlator_pending_articles', help: 'Articles waiting for horizons', registers: [metrics] });
+  const duplicatesTotal = new Counter({ name: 'oilwire_correlator_duplicate_articles_total', help: 'Articles not stored or measured: the same story as one stored under another id', registers: [metrics] });
   const watermarkGauge = new Gauge({ name: 'oilwire_correlator_watermark_seconds', help: 'Event-time watermark per symbol (Unix seconds)', labelNames: ['symbol'], registers: [metrics] });
   const engine = new ImpactEngine({
     symbols: config.symbols,
@@ -58,7 +62,7 @@ export async function start(deps: ServiceDeps<CorrelatorConfig>, repo: ImpactRep
     allowedLatenessMs: config.allowedLatenessMs,
     indicators: config.indicators,
   });
-  const stats: CorrelatorStats = { ticks: { accepted: 0, late: 0, too_late: 0, duplicate: 0, unknown_symbol: 0 }, articles: 0, impacts: 0, revisions: 0, pending: 0, skipped: {}, rejected: {} };
+  const stats: CorrelatorStats = { ticks: { accepted: 0, late: 0, too_late: 0, duplicate: 0, unknown_symbol: 0 }, articles: 0, duplicates: 0, impacts: 0, revisions: 0, pending: 0, skipped: {}, rejected: {} };
   /** Start of the history the engine holds completely, per symbol (Infinity: only what the stream brought). */
   const loadedFrom = new Map<string, number>(config.symbols.map((s) => [s, Infinity]));
   const outbox: { impacts: NewsImpact[]; late: LateTick[] } = { impacts: [], late: [] };
@@ -180,7 +184,14 @@ export async function start(deps: ServiceDeps<CorrelatorConfig>, repo: ImpactRep
     handler: (events) =>
       exclusive(async () => {
         const t0 = performance.now();
-        const articles = events.map((e) => e.event);
+        const incoming = events.map((e) => e.event);
+        // The same story under a new guid is not news: stored, measured and alerted once, under the id it first came with.
+        const { fresh: articles, duplicates } = repo.storedContent ? splitByContent(incoming, await repo.storedContent(incoming)) : { fresh: incoming, duplicates: [] };
+        if (duplicates.length > 0) {
+          stats.duplicates += duplicates.length;
+          duplicatesTotal.inc(duplicates.length);
+          log.info({ duplicates: duplicates.length, first: { id: duplicates[0].article.id, of: duplicates[0].of, title: duplicates[0].article.title.slice(0, 100) } }, 'same story under another id: not stored or measured again');
+        }
         await repo.saveNews(articles);
         stored.inc({ kind: 'news' }, articles.length);
         for (const a of articles) engine.addArticle(a);

@@ -1,4 +1,5 @@
 import type { NewsImpact, NewsScored, PriceTick } from '../../shared/contracts/events.ts';
+import type { StoredContent } from './domain/content-dedupe.ts';
 import type { StoredSourceState } from './domain/impact-engine.ts';
 
 /** A tick that arrived behind the watermark by more than the allowed lateness. */
@@ -25,6 +26,11 @@ export interface ImpactRepository {
   latestTicksBySource?(symbols: string[]): Promise<StoredSourceState[]>;
   /** Which of these ticks are stored already, by `tickIdentity` (shared/contracts/events.ts). */
   storedTickKeys?(ticks: PriceTick[]): Promise<Set<string>>;
+  /**
+   * Stored articles whose content (shared/contracts/content-id.ts) may be that of these: a feed that
+   * rotates guids sends one story under new ids. Optional: without it every id is a new story.
+   */
+  storedContent?(articles: NewsScored[]): Promise<StoredContent[]>;
   /** Stored articles that still miss some (symbol, horizon) results, with the ones done as `symbol|horizon`. */
   loadUnfinished(symbols: string[], horizons: string[], limit: number): Promise<{ article: NewsScored; done: string[] }[]>;
 }

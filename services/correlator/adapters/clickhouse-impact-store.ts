@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { tickIdentity, type NewsImpact, type NewsScored, type PriceTick } from '../../../shared/contracts/events.ts';
+import { contentId, contentIdCandidates } from '../../../shared/contracts/content-id.ts';
 import type { Store } from '../../../shared/store/port.ts';
 import { NEWS_TIME_COLUMNS, newsRowFromScored, scoredFromNewsRow, toClickHouseTime as toCh } from '../../../shared/store/news-rows.ts';
+import type { StoredContent } from '../domain/content-dedupe.ts';
 import type { StoredSourceState } from '../domain/impact-engine.ts';
 import type { ImpactRepository, LateTick } from '../ports.ts';
 
@@ -15,9 +17,20 @@ export class ClickHouseImpactRepository implements ImpactRepository {
   async saveNews(articles: NewsScored[]): Promise<void> {
     await this.store.insert(
       'news_store',
-      articles.map(newsRowFromScored),
+      articles.map((a) => ({ ...newsRowFromScored(a), content_id: contentId({ source: a.source, title: a.title, publishedMs: Date.parse(a.published_at) }) ?? '' })),
       { dedupToken: token('news', articles.map((a) => `${a.id}@${a.scored_at}`)) },
     );
+  }
+
+  async storedContent(articles: NewsScored[]): Promise<StoredContent[]> {
+    const ids = [...new Set(articles.flatMap((a) => contentIdCandidates({ source: a.source, title: a.title, publishedMs: Date.parse(a.published_at) })))];
+    if (ids.length === 0) return [];
+    const rows = await this.store.query<{ id: string; source: string; title: string; p: string }>(
+      `SELECT id, any(source) AS source, any(title) AS title, toUnixTimestamp64Milli(any(published_at)) AS p
+       FROM ${this.store.table('news_store')} WHERE content_id IN {ids:Array(String)} GROUP BY id`,
+      { params: { ids } },
+    );
+    return rows.map((r) => ({ id: r.id, source: r.source, title: r.title, publishedMs: Number(r.p) }));
   }
 
   async saveTicks(ticks: PriceTick[]): Promise<void> {
