@@ -159,5 +159,8 @@ describe('body types a page can send without a preflight', () => {
     expect((await sql({ 'content-type': 'application/json; charset=utf-8' }, JSON.stringify({ query: 'SELECT 1' }))).statusCode).toBe(200);
     expect((await sql({ 'content-type': 'application/sql' })).statusCode).toBe(200);
     expect((await sql({ 'content-type': 'application/x-www-form-urlencoded', 'x-oilwire-client': 'curl' })).statusCode).toBe(200);
+    // A bodiless POST (curl -X POST -H 'x-oilwire-client: curl'): past the guard, to the route (no alerts run here).
+    const enable = await app.inject({ method: 'POST', url: '/webhooks/x/enable', headers: { 'x-oilwire-client': 'curl' } });
+    expect(enable.json()).toMatchObject({ error: 'NOT_FOUND', message: /alerts are not running/ });
   });
 });
