@@ -3,6 +3,7 @@ import { AppError } from '../../shared/errors.ts';
 import { SERVICE_NAMES, type ServiceName } from '../../shared/runtime/service.ts';
 import { openStore } from '../../shared/store/clickhouse-store.ts';
 import { migrate } from '../../shared/store/migrate.ts';
+import { ensureAnalystUser } from '../../shared/store/analyst-user.ts';
 import { configFrom, untilSignal } from '../context.ts';
 import { formatTable, toCsv } from '../format.ts';
 import { openRuntime, startServices, stopServices } from '../runtime.ts';
@@ -124,6 +125,17 @@ export function registerCore(program: Command): void {
       try {
         const applied = await migrate(store);
         console.log(applied.length ? applied.map((m) => `applied ${String(m.version).padStart(3, '0')}_${m.name}`).join('\n') : 'schema is up to date');
+        if (store.kind === 'server') {
+          // The read-only user analyst SQL runs as (docs/api.md, "Server mode").
+          const sql = config.api.sql;
+          if (!sql.analystPassword) {
+            console.log(`no api.sql.analystPassword: analyst SQL runs as the store's user under readonly = 1; set one and run migrate again to create ${sql.analystUser}`);
+          } else {
+            const result = await ensureAnalystUser(store, { database: store.database, user: sql.analystUser, password: sql.analystPassword, limits: sql });
+            if (result.applied) console.log(`analyst user ${sql.analystUser}: SELECT on ${store.database} only, read-only profile ${sql.analystUser}_profile`);
+            else console.log(`${result.reason}:\n${result.statements.map((s) => `${s};`).join('\n')}`);
+          }
+        }
       } finally {
         await store.close();
       }

@@ -5,7 +5,7 @@ import { AddressPolicy } from '../../shared/net/address-policy.ts';
 import type { RunningService, ServiceDeps } from '../../shared/runtime/service.ts';
 import { ClickHouseDeliveryStore } from './adapters/clickhouse-delivery-store.ts';
 import { HttpWebhookSender } from './adapters/http-webhook-sender.ts';
-import { openSqlRunner } from './adapters/sql-runner.ts';
+import { openSqlRunner, runnerOptions } from './adapters/sql-runner.ts';
 import { AlertService } from './alerts/alert-service.ts';
 import { Dispatcher } from './alerts/dispatcher.ts';
 import type { WebhookSender } from './alerts/ports.ts';
@@ -45,7 +45,7 @@ export async function start(deps: ServiceDeps<ApiConfig>, options: { sender?: We
   const metrics = apiMetrics(deps.metrics);
   const instance = randomBytes(4).toString('hex');
   const hub = new StreamHub(config.stream.bufferSize, instance, () => clock.now());
-  const sqlRunner = await openSqlRunner(store, config.sql.connections);
+  const sqlRunner = await openSqlRunner(store, config.sql.connections, runnerOptions(config.sql));
   const deliveryStore = new ClickHouseDeliveryStore(store);
   const dispatcher = new Dispatcher({
     store: deliveryStore,

@@ -134,6 +134,11 @@ export class PooledSqlRunner implements SqlRunner {
   }
 }
 
+/** The runner options the `sql` config asks for: the analyst user once it has a password. */
+export function runnerOptions(sql: { analystUser: string; analystPassword?: string }): SqlRunnerOptions {
+  return sql.analystPassword ? { analystUser: { username: sql.analystUser, password: sql.analystPassword } } : {};
+}
+
 export async function openSqlRunner(store: Store, connections: number, options: SqlRunnerOptions = {}): Promise<SqlRunner> {
   if (store.kind === 'chdb') return PooledSqlRunner.open(store, connections);
   if (options.analystUser) return new StoreSqlRunner(await store.isolated(options.analystUser), true, true);
