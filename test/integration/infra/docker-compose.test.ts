@@ -22,6 +22,8 @@ describe('infra/docker-compose.yml', () => {
     for (const service of ['kafka', 'kafka-topics', 'clickhouse', 'ingest-news', 'ingest-prices', 'scorer', 'correlator', 'api']) expect(out).toContain(`  ${service}:`);
     expect(out).toContain('KAFKA_BROKERS: kafka:9092');
     expect(out).toContain('CLICKHOUSE_URL: http://clickhouse:8123');
+    // A price source: without one nothing is measured.
+    expect(out).toMatch(/OILWIRE_INGEST_PRICES__SOURCES: .*"kind": ?"yahoo"/);
   });
 
   it('creates every topic with the partition count of the contracts', () => {
