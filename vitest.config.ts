@@ -17,8 +17,9 @@ export default defineConfig({
       exclude: ['**/*.d.ts', 'services/api/static/**'],
       reporter: ['text-summary', 'json-summary'],
       reportsDirectory: 'coverage',
-      // Set just under what the whole suite reached when they were last measured (docs/contributing.md).
-      thresholds: { lines: 70, statements: 70, functions: 70, branches: 60 },
+      // Floors just under what the unit suite alone reaches (47% lines, 47% branches, 35% functions on 2026-12-01):
+      // the whole suite can only cover more. Raise them to just under a measured `npm test` (docs/contributing.md).
+      thresholds: { lines: 45, statements: 45, functions: 33, branches: 45 },
     },
   },
 });
