@@ -59,8 +59,9 @@ export class StoreSqlRunner implements SqlRunner {
   }
 }
 
+/** The analyst user's profile holds these as constants (shared/store/analyst-user.ts); sending them again could only be refused. */
 function withoutReadonly(settings: Settings): Settings {
-  const { readonly: _readonly, ...rest } = settings;
+  const { readonly: _readonly, result_overflow_mode: _mode, ...rest } = settings;
   return rest;
 }
 
