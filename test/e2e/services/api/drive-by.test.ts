@@ -137,8 +137,9 @@ describe('a page on another origin', () => {
     }
     // The simple requests did reach the API (the browser sends them blind) and were refused there: four per
     // API name and the form, 9 in all. Beacons may still be in flight, so wait for the refusals to be counted.
-    await waitFor(async () => (await sqlResponses('403')) + (await sqlResponses('415')) - refusedBefore >= 9, {
-      message: async () => `refusals seen: ${(await sqlResponses('403')) + (await sqlResponses('415')) - refusedBefore}; page: ${JSON.stringify(results)}`,
+    let refused = 0;
+    await waitFor(async () => (refused = (await sqlResponses('403')) + (await sqlResponses('415')) - refusedBefore) >= 9, {
+      message: () => `refusals seen: ${refused}; page: ${JSON.stringify(results)}`,
     });
     // ...without the SQL route ever running, so nothing was created and nothing connected out.
     expect(await sqlRuns()).toBe(before);
