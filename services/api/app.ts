@@ -10,6 +10,7 @@ import { apiConfigSchema, type ApiConfig } from './config.ts';
 import { apiMetrics } from './metrics.ts';
 import { adminOnly, registerAuth } from './routes/auth.ts';
 import { registerDashboard, type PriceSourcesProvider } from './routes/dashboard.ts';
+import { registerOpenApi } from './routes/openapi.ts';
 import { sendError, toAppError } from './routes/errors.ts';
 import { registerHealth, type ReadinessCheck } from './routes/health.ts';
 import { hostOriginGuard } from './routes/host-origin-guard.ts';
@@ -76,6 +77,8 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
 
   // Host, Origin and body type before anything else: a page on another site gets no further (routes/host-origin-guard.ts).
   await app.register(hostOriginGuard, { publicHosts: config.publicHosts, allowedOrigins: config.allowedOrigins });
+  // Before every route: the OpenAPI description is built from the routes as they are added.
+  await registerOpenApi(app);
   registerAuth(app, { config, clock, metrics });
   registerHealth(app, { store: deps.store, registry, checks: deps.readiness });
   registerSql(app, { runner: getRunner, config, metrics });
