@@ -42,10 +42,10 @@ export const scorerConfigSchema = z
         /** Upper bound on clusters kept in memory; the least recently touched go first. */
         maxClusters: z.number().int().min(16).max(10_000_000).default(50_000),
         /** Jaccard similarity of content words above which two headlines are the same story. */
-        threshold: z.number().min(0.1).max(1).default(0.5),
+        threshold: z.number().min(0.1).max(1).default(0.4),
       })
       .strict()
-      .default({ windowHours: 24, maxClusters: 50_000, threshold: 0.5 }),
+      .default({ windowHours: 24, maxClusters: 50_000, threshold: 0.4 }),
   })
   .strict();
 

@@ -52,6 +52,8 @@ export interface ClusterState {
   lastSeen: number;
   /** Articles seen in the cluster so far. */
   count: number;
+  /** The founding article's direction (1 up or positive, -1 down or negative, 0 neither); absent in older state. */
+  sign?: -1 | 0 | 1;
 }
 
 /**

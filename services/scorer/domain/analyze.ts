@@ -9,9 +9,10 @@ import { GAZETTEER, compileGazetteer, type GazetteerEntry } from './gazetteer.ts
 import { fnv1a } from './hash.ts';
 import type { Cls, Compiled, Sense } from './lexicon-builder.ts';
 import { LEXICON } from './lexicon.ts';
-import { GATE_RULES, gateTopics, type TopicEvidence } from './topic-gate.ts';
+import { gateTopics, hasOilChannel, type TopicEvidence } from './topic-gate.ts';
 import { relevanceBand } from './relevance.ts';
 import { readPriceReport } from './price-report.ts';
+import SYNONYMS from '../data/novelty-synonyms.json' with { type: 'json' };
 import { Kind, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, sanitize, tokenize, type Tokens } from './text.ts';
 
 export interface Analysis {
@@ -24,6 +25,8 @@ export interface Analysis {
   price_report: boolean;
   /** Content-word hashes (entities by canonical name) for near-duplicate detection. */
   shingles: number[];
+  /** Which way the story goes (oil direction, else tone), so novelty splits an opposite development from its story. */
+  sign: -1 | 0 | 1;
   /** Raw evidence totals, for the ensemble and for debugging. */
   evidence: { sentiment: number; oil: number; cues: number; threshold: number };
   /** True when the text had nothing readable (empty, junk, symbols only). */
@@ -111,11 +114,13 @@ function match(low: string[], i: number): { lexLen: number; lex: Compiled | unde
   return { lexLen, lex, entLen, ent };
 }
 
+/** Rewrites swap synonyms ("climbs" for "rises", "crude" for "oil"): one shingle per group. */
+const SYNONYM = new Map<string, string>(Object.entries(SYNONYMS.groups).flatMap(([group, words]) => words.map((w) => [w, group] as [string, string])));
 const SHINGLE_CACHE = new Map<string, number>();
 function shingleHash(w: string): number {
   let h = SHINGLE_CACHE.get(w);
   if (h === undefined) {
-    h = fnv1a(stem(w));
+    h = fnv1a(SYNONYM.get(w) ?? stem(w));
     if (SHINGLE_CACHE.size > 100_000) SHINGLE_CACHE.clear();
     SHINGLE_CACHE.set(w, h);
   }
@@ -689,6 +694,7 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
       relevance: 0,
       price_report: false,
       shingles: [],
+      sign: 0,
       evidence: { sentiment: 0, oil: 0, cues: 0, threshold: 0.5 },
       empty: true,
     };
@@ -710,15 +716,20 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
   const OT = opts.oilThreshold;
   let oil: OilDirectionLabel = O >= OT ? 'bullish' : O <= -OT ? 'bearish' : 'neutral';
   let strength = Math.min(1, Math.abs(O) / 3);
+  // No topic, no oil word and no producer or party to a conflict: there is no oil implication to read.
+  const channel = head.maxEntityWeight >= 2 || (sum?.maxEntityWeight ?? 0) >= 2 || hasOilChannel(headTokens.low, entities);
+  const oilWeight = head.oilWeight + (sum?.oilWeight ?? 0) * 0.5;
+  if (topics.size === 0 && oilWeight === 0 && !channel) {
+    oil = 'neutral';
+    strength = 0;
+  }
   // A price report states the move; the cause clause after "as" does not override it.
   if (price.report) {
     oil = price.direction > 0 ? 'bullish' : price.direction < 0 ? 'bearish' : 'neutral';
     strength = price.direction === 0 ? 0 : Math.max(strength, PRICE_REPORT_STRENGTH);
   }
 
-  const oilWeight = head.oilWeight + (sum?.oilWeight ?? 0) * 0.5;
   const entityWeight = head.entityWeight + (sum?.entityWeight ?? 0) * 0.5;
-  const channel = entities.some((e) => GATE_RULES.conflictEntities.has(e)) || head.maxEntityWeight >= 2;
   const relevance = relevanceBand({ priceReport: price.report, titleOil: head.oilWeight, oil: oilWeight, topics, channel, entityWeight, strength });
 
   const shingles = head.shingles.length > 0 ? head.shingles : (sum?.shingles ?? []);
@@ -730,6 +741,7 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
     relevance,
     price_report: price.report,
     shingles,
+    sign: oil === 'bullish' ? 1 : oil === 'bearish' ? -1 : label === 'positive' ? 1 : label === 'negative' ? -1 : 0,
     evidence: { sentiment: round(S), oil: round(O), cues, threshold: round(T) },
     empty: false,
   };

@@ -242,6 +242,8 @@ add({ s: 0.5, o: 0 }, 'strike a deal', 'strikes a deal', 'struck a deal', 'strik
 // A ceasefire negotiated through mediators is both (taxonomy guide).
 add({ t: ['ceasefire', 'mediation'] }, 'ceasefire talks', 'truce talks', 'ceasefire proposal', 'ceasefire plan', 'ceasefire negotiations', 'truce proposal', 'truce plan', 'hostage talks', 'brokered ceasefire', 'brokered truce');
 add({ cs: 1, co: -1, cls: 'ev', s: 0.5, o: -0.4, t: ['mediation'], geo: true }, 'peace treaty', 'peace deal', 'peace summit', 'nuclear cooperation', 'cooperation with iaea', 'iaea inspections', 'inspections');
+// A deal that is "very close" is near, not closed.
+add({ s: 1, o: -0.8 }, 'very close', 'so close', 'is close', 'are close', 'getting close', 'getting closer', 'within reach', 'closer to a deal', 'close to a deal', 'close to agreement', 'close to an agreement');
 // Producers' pricing is OPEC politics.
 add({ t: ['opec'], oil: 1 }, 'official selling price', 'official selling prices', 'selling prices', 'osp', 'osps');
 

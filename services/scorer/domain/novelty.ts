@@ -86,7 +86,11 @@ export class NoveltyTracker {
     private readonly options: NoveltyOptions,
   ) {}
 
-  assign(articleId: string, shingles: number[], at: number): NoveltyResult {
+  /**
+   * `sign` is the article's direction: a story that turns ("inventory build" after "inventory
+   * draw", "raises" after "cuts") is a new development, not a rewrite, however similar the words.
+   */
+  assign(articleId: string, shingles: number[], at: number, sign: -1 | 0 | 1 = 0): NoveltyResult {
     const prior = this.store.seen(articleId);
     if (prior) return prior;
     const tokens = normalizeShingles(shingles);
@@ -95,6 +99,7 @@ export class NoveltyTracker {
     let bestSim = 0;
     for (const c of this.store.candidates(keys)) {
       if (Math.abs(at - c.firstSeen) > this.options.windowMs) continue;
+      if (sign !== 0 && c.sign !== undefined && c.sign !== 0 && c.sign !== sign) continue;
       const sim = jaccard(tokens, c.tokens);
       // Ties go to the older cluster id so the answer does not depend on the store's iteration order.
       if (sim > bestSim || (sim === bestSim && best !== undefined && c.id < best.id)) {
@@ -111,7 +116,7 @@ export class NoveltyTracker {
       this.store.put(best, keys.length ? keys : []);
       result = { novelty: Math.round(novelty * 10) / 10, clusterId: best.id };
     } else {
-      const cluster: ClusterState = { id: `c${hash64Hex(articleId)}`, tokens, firstSeen: at, lastSeen: at, count: 1 };
+      const cluster: ClusterState = { id: `c${hash64Hex(articleId)}`, tokens, firstSeen: at, lastSeen: at, count: 1, sign };
       this.store.put(cluster, keys);
       result = { novelty: 100, clusterId: cluster.id };
     }

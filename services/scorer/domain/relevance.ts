@@ -45,12 +45,12 @@ export function relevanceBand(x: RelevanceInput): number {
   if (x.priceReport) {
     band = BANDS.priceReport;
     within = 0.4 + 0.3 * s + (geo > 0 ? 0.3 : 0);
-  } else if (x.titleOil >= 2 || DIRECT.some((t) => has(x.topics, t))) {
+  } else if ((x.titleOil >= 2 && (s > 0 || geo > 0 || has(x.topics, 'macro'))) || DIRECT.some((t) => has(x.topics, t))) {
     band = BANDS.directOil;
     within = 0.3 * s + (geo > 0 ? 0.4 : 0) + (x.titleOil >= 2 ? 0.3 : 0);
   } else if (geo > 0 && (x.channel || x.oil > 0)) {
     band = BANDS.geopoliticsWithChannel;
-    within = 0.35 * s + (x.oil > 0 ? 0.3 : 0) + Math.min(0.2, 0.1 * (geo - 1)) + Math.min(0.15, 0.05 * x.entityWeight);
+    within = 0.35 * s + (x.oil > 0 ? 0.45 : 0) + Math.min(0.2, 0.1 * (geo - 1)) + Math.min(0.15, 0.05 * x.entityWeight);
   } else if (geo > 0) {
     band = BANDS.geopoliticsElsewhere;
     within = 0.5 * s + Math.min(0.5, 0.1 * x.entityWeight);

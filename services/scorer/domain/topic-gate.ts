@@ -22,11 +22,15 @@ interface GateRule {
   context: Set<string>;
   block: Set<string>;
   entityContext: boolean;
+  /** Entities that give this topic context; the shared conflict list when absent. */
+  entities?: Set<string>;
   minDistinct: number;
 }
 
 export interface GateRules {
   conflictEntities: Set<string>;
+  /** Words that name a producer or a party to a Middle-East or producer conflict even inside a phrase ("Gaza ceasefire"). */
+  channelWords: Set<string>;
   topics: Map<TopicName, GateRule>;
 }
 
@@ -36,18 +40,24 @@ interface RawRule {
   context: string[];
   block: string[];
   entityContext: boolean;
+  entities?: string[];
   minDistinct?: number;
 }
 
-export function compileGateRules(raw: { conflictEntities: string[]; topics: Record<string, RawRule> }): GateRules {
+export function compileGateRules(raw: { conflictEntities: string[]; channelWords?: string[]; topics: Record<string, RawRule> }): GateRules {
   const topics = new Map<TopicName, GateRule>();
   for (const [t, r] of Object.entries(raw.topics)) {
-    topics.set(t as TopicName, { strong: new Set(r.strong), weak: r.weak ? new Set(r.weak) : undefined, context: new Set(r.context), block: new Set(r.block), entityContext: r.entityContext, minDistinct: r.minDistinct ?? 1 });
+    topics.set(t as TopicName, { strong: new Set(r.strong), weak: r.weak ? new Set(r.weak) : undefined, context: new Set(r.context), block: new Set(r.block), entityContext: r.entityContext, entities: r.entities ? new Set(r.entities) : undefined, minDistinct: r.minDistinct ?? 1 });
   }
-  return { conflictEntities: new Set(raw.conflictEntities), topics };
+  return { conflictEntities: new Set(raw.conflictEntities), channelWords: new Set(raw.channelWords ?? []), topics };
 }
 
-export const GATE_RULES = compileGateRules(RULES as { conflictEntities: string[]; topics: Record<string, RawRule> });
+export const GATE_RULES = compileGateRules(RULES as { conflictEntities: string[]; channelWords: string[]; topics: Record<string, RawRule> });
+
+/** An oil channel: a producer, chokepoint or party to a Middle-East or producer conflict is named. */
+export function hasOilChannel(words: readonly string[], entities: readonly string[], rules: GateRules = GATE_RULES): boolean {
+  return entities.some((e) => rules.conflictEntities.has(e)) || words.some((w) => rules.channelWords.has(w));
+}
 
 /**
  * Topics that survive gating. `words` are the headline's lower-case tokens, `entities` the
@@ -80,7 +90,8 @@ export function gateTopics(evidence: TopicEvidence[], words: readonly string[], 
     if (blocked) continue;
     // An entity that triggered the topic ("Hamas" for military) is not also its own context.
     const wordTriggered = keys.some((k) => !k.startsWith('ent:'));
-    let context = rule.entityContext && wordTriggered && entities.some((e) => rules.conflictEntities.has(e));
+    const parties = rule.entities ?? rules.conflictEntities;
+    let context = rule.entityContext && wordTriggered && entities.some((e) => parties.has(e));
     if (!context) {
       // A trigger word does not count as its own context: "ship" alone is not maritime news.
       const own = new Set(keys.flatMap((k) => k.split(' ')));

@@ -8,7 +8,7 @@ describe('scorer config', () => {
       fromBeginning: true,
       maxBatchSize: 256,
       transformers: null,
-      novelty: { windowHours: 24, maxClusters: 50_000, threshold: 0.5 },
+      novelty: { windowHours: 24, maxClusters: 50_000, threshold: 0.4 },
     });
   });
   it('fills transformer defaults and keeps remote loading off', () => {

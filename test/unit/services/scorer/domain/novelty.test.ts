@@ -76,3 +76,26 @@ describe('novelty', () => {
     expect(bandKeys([1, 2, 3])).toEqual(bandKeys([3, 2, 1]));
   });
 });
+
+describe('novelty across outlets and developments', () => {
+  const score = async (titles: string[]) => {
+    const { ArticleScorer } = await import('../../../../../services/scorer/domain/domain-scorer.ts');
+    const { MemoryNoveltyStore } = await import('../../../../../services/scorer/adapters/memory-novelty-store.ts');
+    const s = new ArticleScorer(new NoveltyTracker(new MemoryNoveltyStore(100), { windowMs: 86_400_000, threshold: 0.4 }));
+    return s.score(titles.map((title, i) => ({ id: `article-${i}`, title, summary: '', source: `outlet-${i}`, published_at: new Date(Date.UTC(2026, 5, 1, 10, i)).toISOString() })));
+  };
+
+  it('keeps a rewrite of the same story from another outlet in its cluster', async () => {
+    const [a, b] = await score(['Iran seizes oil tanker in Strait of Hormuz', 'Iran captures crude tanker in the Strait of Hormuz']);
+    expect(b.cluster_id).toBe(a.cluster_id);
+    expect(b.novelty).toBeLessThan(100);
+  });
+
+  it('splits an opposite development worded alike: a build after a draw, a hike after a cut', async () => {
+    const [draw, build] = await score(['US crude inventories fall sharply, EIA says', 'US crude inventories rise sharply, EIA says']);
+    expect(build.cluster_id).not.toBe(draw.cluster_id);
+    expect(build.novelty).toBe(100);
+    const [cut, hike] = await score(['OPEC+ agrees to cut output from August', 'OPEC+ agrees to raise output from August']);
+    expect(hike.cluster_id).not.toBe(cut.cluster_id);
+  });
+});
