@@ -54,7 +54,9 @@ export class ClickHouseSqlInspector {
       canonical = row.sql;
     } catch (err) {
       if (isAppError(err) && err.code === 'STORE_UNAVAILABLE') throw err;
-      throw refused(`the engine does not read this as exactly one statement: ${engineMessage(err)}`);
+      const message = engineMessage(err);
+      if (/Multi-statements are not allowed/i.test(message)) throw refused(`multiple statements are not allowed, as the engine reads this text: send one query per request (${message})`);
+      throw refused(`the engine cannot parse this query: ${message}`);
     }
     // The engine must read its own output back as itself: a canonical text that reformats differently is not trusted.
     const [again] = await store.query<{ same: number }>('SELECT formatQuery({c:String}) = {c:String} AS same', { params: { c: canonical } });
@@ -77,10 +79,13 @@ export class ClickHouseSqlInspector {
       throw refused(`the engine cannot check this query: ${message}`);
     }
     let databases: string[] = [];
-    try {
-      databases = (await store.query<{ name: string }>('SELECT name FROM system.databases')).map((r) => r.name);
-    } catch {
-      // A server user without access to system.databases cannot reach other databases either (grants).
+    // Only a qualified name can reach another database; most queries have none, and skip the round trip.
+    if (lines.some((l) => /^\s*Identifier [^ ]*\./.test(l))) {
+      try {
+        databases = (await store.query<{ name: string }>('SELECT name FROM system.databases')).map((r) => r.name);
+      } catch {
+        // A server user without access to system.databases cannot reach other databases either (grants).
+      }
     }
     const verdict = checkSelectAst(lines, { database: this.database, databases, catalogue: await this.functions(store) });
     if (!verdict.ok) throw refused(verdict.reason);
