@@ -44,9 +44,24 @@ export function redactUrl(text: string): string {
 /** Candidates only: each match is then parsed by `URL`, and left alone when it is not one. */
 const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi;
 
+/** Logs repeat the same few URLs (feeds, the store): their masked forms are remembered, up to this many. */
+const CACHE_MAX = 512;
+const cache = new Map<string, string>();
+
 /** `redactUrl` applied to every URL inside a free text (an error message, a log line). */
 export function redactText(text: string): string {
   if (!text.includes('://')) return text;
+  const known = cache.get(text);
+  if (known !== undefined) return known;
+  const out = redactUrls(text);
+  if (text.length <= 2048) {
+    if (cache.size >= CACHE_MAX) cache.clear();
+    cache.set(text, out);
+  }
+  return out;
+}
+
+function redactUrls(text: string): string {
   return text.replace(URL_IN_TEXT, (m) => {
     // Sentence punctuation after a URL ("cannot fetch https://x/?k=v: ...") is not part of it.
     const tail = /[.,:;!?)\]]+$/.exec(m)?.[0] ?? '';
