@@ -40,6 +40,7 @@ const ACRONYM = /\b([A-Z]) ?\. ?([A-Z]) ?\.(?: ?([A-Z]) ?\.)?/g;
 const ASCII_TOKEN = /[A-Za-z]+(?:'[A-Za-z]+)?|\d+(?:[.,]\d+)*|[.!?;:]+|[,()$%+]/g;
 const UNICODE_TOKEN = /\p{L}[\p{L}\p{M}]*(?:['’]\p{L}[\p{L}\p{M}]*)?|\p{Nd}+(?:[.,]\p{Nd}+)*|[.!?;:…]+|[,()$€£%+]/gu;
 const LETTER = /\p{L}/u;
+const SPLIT_DECIMAL = /(\d) \.(\d)/g;
 
 /** Cuts to `maxChars`, drops control and invisible characters, folds compatibility forms; never throws. */
 export function sanitize(input: unknown, maxChars: number): string {
@@ -64,7 +65,8 @@ export function tokenize(text: string, maxTokens = MAX_TOKENS): Tokens {
   const out: Tokens = { low: [], raw: [], kind: [], num: [], letters: 0, question: false };
   if (text.length === 0) return out;
   const ascii = !NON_ASCII.test(text);
-  const src = text.indexOf('.') >= 0 ? text.replace(ACRONYM, '$1$2$3') : text;
+  // "EUR0 .07" (PhraseBank tokenisation) is one number, not a sentence end.
+  const src = text.indexOf('.') >= 0 ? text.replace(ACRONYM, '$1$2$3').replace(SPLIT_DECIMAL, '$1.$2') : text;
   const re = ascii ? ASCII_TOKEN : UNICODE_TOKEN;
   re.lastIndex = 0;
   let m: RegExpExecArray | null;
