@@ -7,6 +7,7 @@ import { openStore } from '../shared/store/clickhouse-store.ts';
 import { migrate } from '../shared/store/migrate.ts';
 import type { Store } from '../shared/store/port.ts';
 import { systemClock, type Clock } from '../shared/runtime/clock.ts';
+import { trackWrites } from '../shared/runtime/health.ts';
 import { createLogger, type Logger } from '../shared/runtime/logger.ts';
 import type { RunningService, ServiceName } from '../shared/runtime/service.ts';
 import { start as startIngestNews } from '../services/ingest-news/index.ts';
@@ -52,7 +53,8 @@ export async function openRuntime(config: RootConfig, options: RuntimeOptions = 
   const logger = options.logger ?? createLogger({ level: config.log.level });
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
-  const store = await openStore({ ...config.store, path: config.store.path });
+  // Every service of the process writes through this store: its inserts' outcomes are what /readyz reports as `writes`.
+  const store = trackWrites(await openStore({ ...config.store, path: config.store.path }));
   try {
     await migrate(store, { onApplied: (m) => logger.info({ migration: `${String(m.version).padStart(3, '0')}_${m.name}` }, 'migration applied') });
   } catch (err) {

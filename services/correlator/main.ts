@@ -1,7 +1,6 @@
 import { Counter, Gauge } from 'prom-client';
 import { TOPICS, messageKey, newsScoredV1, priceTickIdentity, priceTickV1, type NewsImpact, type PriceTick } from '../../shared/contracts/events.ts';
 import { publishEvents, subscribeEvents } from '../../shared/bus/typed.ts';
-import { trackWrites } from '../../shared/runtime/health.ts';
 import type { RunningService, ServiceDeps } from '../../shared/runtime/service.ts';
 import { ImpactEngine, type TickOutcome } from './domain/impact-engine.ts';
 import { ClickHouseImpactRepository } from './adapters/clickhouse-impact-store.ts';
@@ -42,8 +41,7 @@ export type CorrelatorService = RunningService & {
  * and the store (and an article whose results never reached the store is measured again
  * at the next start).
  */
-// Writes report their outcome to the process's write health: /readyz fails while ticks cannot be stored (a full disk answers pings).
-export async function start(deps: ServiceDeps<CorrelatorConfig>, repo: ImpactRepository = new ClickHouseImpactRepository(trackWrites(deps.store))): Promise<CorrelatorService> {
+export async function start(deps: ServiceDeps<CorrelatorConfig>, repo: ImpactRepository = new ClickHouseImpactRepository(deps.store)): Promise<CorrelatorService> {
   const { bus, config, logger, clock, metrics } = deps;
   const log = logger.child({ service: 'correlator' });
   const impactsTotal = new Counter({ name: 'oilwire_correlator_impacts_total', help: 'Impact results emitted, by horizon and whether they revise an earlier version', labelNames: ['horizon', 'kind'], registers: [metrics] });
