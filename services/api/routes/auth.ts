@@ -5,9 +5,9 @@
  * files are public; its data is not.
  *
  * Which routes are public and which role a route needs are read from the route the router
- * matched (`req.routeOptions`: its pattern and its `config`), never from the raw URL, so
- * the check and the router cannot read a path differently. A context marks its routes with
- * `config: { role: 'admin' }` (see `adminOnly`).
+ * matched (`req.routeOptions.config`, declared where the route is registered: `PUBLIC`,
+ * `adminOnly`), never from the raw URL, so the check and the router cannot read a path
+ * differently, and a route nobody declared public is protected.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -35,12 +35,12 @@ declare module 'fastify' {
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
-const PUBLIC_ROUTES = new Set(['/', '/index.html', '/favicon.ico', '/healthz', '/readyz']);
+/** Route options of a route served without a token: `app.get('/healthz', PUBLIC, handler)`. Every other route, and any unmatched request, is protected. */
+export const PUBLIC = { config: { public: true } } as const;
 
-/** Public by the route's pattern (`/static/:name`), as registered; an unmatched request is not public. */
-export function isPublicRoute(pattern: string | undefined, config: Pick<ApiConfig, 'publicMetrics'>): boolean {
-  if (pattern === undefined) return false;
-  return PUBLIC_ROUTES.has(pattern) || pattern.startsWith('/static/') || (config.publicMetrics && pattern === '/metrics');
+/** Public as the route was declared (`config.public`), or `/metrics` with `publicMetrics`. */
+export function isPublicRoute(route: { url?: string; config?: { public?: boolean } }, config: Pick<ApiConfig, 'publicMetrics'>): boolean {
+  return route.config?.public === true || (config.publicMetrics && route.url === '/metrics');
 }
 
 /** Routes registered inside `app` (an encapsulated context) need an `admin` token. */
@@ -71,7 +71,7 @@ export function registerAuth(app: FastifyInstance, deps: { config: ApiConfig; cl
 
   app.addHook('onRequest', async (req, reply) => {
     const route = req.routeOptions;
-    if (route.config?.public || isPublicRoute(route.url, deps.config)) return;
+    if (isPublicRoute(route, deps.config)) return;
     let key: string;
     let perMinute: number | undefined;
     if (tokens.length > 0) {

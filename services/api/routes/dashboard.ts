@@ -13,6 +13,7 @@ import type { Clock } from '../../../shared/runtime/clock.ts';
 import { headlines, horizonsAvailable, priceSeries, recentAlerts, sourcesFromStore, topicAggregates } from '../adapters/dashboard-queries.ts';
 import type { ApiConfig } from '../config.ts';
 import { sendError, toAppError } from './errors.ts';
+import { PUBLIC } from './auth.ts';
 
 export const STATIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'static');
 
@@ -97,11 +98,12 @@ export function registerDashboard(app: FastifyInstance, deps: { store: Store; co
     if (!f) return sendError(reply, new AppError('NOT_FOUND', `no such file: ${name}`));
     return reply.headers({ ...SECURITY_HEADERS, 'cache-control': 'no-cache' }).type(f.type).send(f.body);
   };
-  app.get('/', serve('index.html'));
-  app.get('/index.html', serve('index.html'));
-  app.get('/static/:name', async (req, reply) => serve((req.params as { name: string }).name)(req, reply));
-  app.get('/static/vendor/:name', async (req, reply) => serve(`vendor/${(req.params as { name: string }).name}`)(req, reply));
-  app.get('/favicon.ico', async (_req, reply) => reply.code(204).send());
+  // The page and its files are public (a browser cannot send a bearer token for them); the data below is not.
+  app.get('/', PUBLIC, serve('index.html'));
+  app.get('/index.html', PUBLIC, serve('index.html'));
+  app.get('/static/:name', PUBLIC, async (req, reply) => serve((req.params as { name: string }).name)(req, reply));
+  app.get('/static/vendor/:name', PUBLIC, async (req, reply) => serve(`vendor/${(req.params as { name: string }).name}`)(req, reply));
+  app.get('/favicon.ico', PUBLIC, async (_req, reply) => reply.code(204).send());
 
   const { store, config } = deps;
   const symbolOf = (q: { symbol?: string }) => {

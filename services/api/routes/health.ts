@@ -3,6 +3,7 @@ import { Gauge, type Registry } from 'prom-client';
 import { EventLoopMonitor } from '../../../shared/runtime/event-loop.ts';
 import { processWriteHealth, type WriteHealth } from '../../../shared/runtime/health.ts';
 import type { Store } from '../../../shared/store/port.ts';
+import { PUBLIC } from './auth.ts';
 
 export type ReadinessCheck = () => Record<string, boolean>;
 
@@ -30,10 +31,10 @@ export function registerHealth(app: FastifyInstance, deps: HealthDeps): void {
     new Gauge({ name: 'oilwire_store_writes_failing', help: '1 while the last store insert failed (full disk, read-only store, ...)', registers: [deps.registry] });
 
   /** Liveness: the process answers. */
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/healthz', PUBLIC, async () => ({ status: 'ok' }));
 
   /** Readiness: the store answers and takes writes, the event loop is not held up, and every part of the service has started. */
-  app.get('/readyz', async (_req, reply) => {
+  app.get('/readyz', PUBLIC, async (_req, reply) => {
     const failure = writes.failing();
     writesFailing.set(failure ? 1 : 0);
     const delay = loop.delay();

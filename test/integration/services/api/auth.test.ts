@@ -90,6 +90,16 @@ describe('token roles', () => {
     expect((await query(DESK)).statusCode).toBe(200);
   });
 
+  it('serves /metrics without a token only with publicMetrics', async () => {
+    const open = await buildApp({ store, config: apiConfigSchema.parse({ tokens: [DESK], publicMetrics: true }), logger: silentLogger, clock, registry: new Registry() });
+    try {
+      expect((await open.inject({ url: '/metrics' })).statusCode).toBe(200);
+      expect((await open.inject({ url: '/api/meta' })).statusCode).toBe(401);
+    } finally {
+      await open.close();
+    }
+  });
+
   it('decides public routes on the route the router matched, not on the text of the path', async () => {
     for (const url of ['/static/../api/meta', '/static/..%2fapi%2fmeta', '/healthz/../webhooks', '//api/meta', '/API/META', '/index.html/../webhooks', '/static/%2e%2e/webhooks']) {
       const res = await get(url);
