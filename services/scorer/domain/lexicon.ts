@@ -244,6 +244,8 @@ add({ t: ['ceasefire', 'mediation'] }, 'ceasefire talks', 'truce talks', 'ceasef
 add({ cs: 1, co: -1, cls: 'ev', s: 0.5, o: -0.4, t: ['mediation'], geo: true }, 'peace treaty', 'peace deal', 'peace summit', 'nuclear cooperation', 'cooperation with iaea', 'iaea inspections', 'inspections');
 // Company prose that shares words with oil and geopolitics entries (Financial PhraseBank style).
 add({ mod: 'skip', s: 0, o: 0, t: undefined, geo: undefined }, 'dilution control', 'mid cap', 'mid caps', 'small cap', 'large cap', 'construction concern', 'engineering concern', 'industrial concern', 'steel concern', 'forest concern', 'the concern', 'one block at a time', 'block at a time', 'apartment block', 'apartment blocks', 'office block', 'block of shares', 'block trade', 'block sale', 'lifting equipment', 'lifting gear', 'lifting machinery', 'lifting solutions', 'load lifting', 'heavy lifting', 'over eur', 'over usd', 'over sek', 'over nok', 'over dkk', 'over gbp', 'over chf', 'over jpy', 'is over eur', 'is over usd', 'pipeline of projects', 'sales pipeline', 'product pipeline', 'drug pipeline', 'order pipeline');
+// Refusing supply policy reverses it: "Russia refuses deeper cuts" is more supply.
+add({ d: -1, side: 'a', s: -1, str: 1.2, bind: ['flow'] }, 'refuses', 'refused', 'rejects', 'rejected', 'opposes', 'opposed', 'resists', 'resisted', 'balks at', 'balked at');
 // A deal that is "very close" is near, not closed.
 add({ s: 1, o: -0.8 }, 'very close', 'so close', 'is close', 'are close', 'getting close', 'getting closer', 'within reach', 'closer to a deal', 'close to a deal', 'close to agreement', 'close to an agreement');
 // Producers' pricing is OPEC politics.
