@@ -13,6 +13,7 @@ import type { Logger } from '../../../shared/runtime/logger.ts';
 import type { Store } from '../../../shared/store/port.ts';
 import type { AlertsConfig, HeadlineRule, UnexplainedMoveRule } from '../config.ts';
 import { UnexplainedMoveDetector, evaluateHeadlineRules, type Alert } from '../domain/alert-rules.ts';
+import { SameStoryFilter } from '../domain/same-story.ts';
 import type { ApiMetrics } from '../metrics.ts';
 import type { Dispatcher } from './dispatcher.ts';
 import type { DeliveryStore } from './ports.ts';
@@ -39,6 +40,7 @@ export class AlertService {
   private unrecorded: Alert[] = [];
   private chain: Promise<unknown> = Promise.resolve();
   private started = false;
+  private readonly stories = new SameStoryFilter();
 
   constructor(private readonly deps: AlertServiceDeps) {
     this.headlineRules = deps.config.rules.filter((r): r is HeadlineRule => r.kind === 'headline');
@@ -59,6 +61,7 @@ export class AlertService {
   async start(): Promise<void> {
     const { bus, config, logger, metrics, clock } = this.deps;
     if (this.detectors.length > 0) await this.loadRecentHeadlines();
+    if (this.headlineRules.length > 0) await this.loadRecentStories();
     const lag = (group: string, topic: string, timestamp: number) => metrics.consumerLag.set({ group, topic }, Math.max(0, (clock.now() - timestamp) / 1000));
 
     if (this.headlineRules.length > 0) {
@@ -74,7 +77,8 @@ export class AlertService {
           handler: (events) =>
             this.exclusive(async () => {
               const now = clock.now();
-              const fired = events.flatMap((e) => evaluateHeadlineRules(this.headlineRules, e.event, now));
+              const { kept: fired, dropped } = this.stories.admit(events.flatMap((e) => evaluateHeadlineRules(this.headlineRules, e.event, now)));
+              if (dropped.length > 0) logger.info({ dropped: dropped.length, title: dropped[0].title.slice(0, 100) }, 'same story under another article id: not alerted again');
               lag(group, TOPICS.newsImpact, events[events.length - 1].message.timestamp);
               await this.record(fired);
             }),
@@ -133,6 +137,19 @@ export class AlertService {
       `SELECT toUnixTimestamp64Milli(published_at) AS p FROM ${this.deps.store.table('news_store')} ORDER BY published_at DESC LIMIT 10000`,
     );
     for (const r of rows) for (const d of this.detectors) d.onHeadline(Number(r.p));
+  }
+
+  /** Stories alerted before a restart stay alerted: their copies must not fire after it. */
+  private async loadRecentStories(): Promise<void> {
+    const rows = await this.deps.store.query<{ alert_id: string; rule_id: string; symbol: string; title: string; data: string; e: string; f: string }>(
+      `SELECT alert_id, rule_id, symbol, title, data, toUnixTimestamp64Milli(event_ts) AS e, toUnixTimestamp64Milli(fired_at) AS f
+       FROM ${this.deps.store.table('alerts')} WHERE kind = 'headline' ORDER BY fired_at DESC LIMIT 10000`,
+    );
+    const alerts = rows.reverse().map((r) => {
+      const data = JSON.parse(r.data || '{}') as Record<string, unknown>;
+      return { alertId: r.alert_id, ruleId: r.rule_id, kind: 'headline' as const, symbol: r.symbol, eventTs: Number(r.e), firedAt: Number(r.f), articleId: typeof data.article_id === 'string' ? data.article_id : null, title: r.title, data };
+    });
+    this.stories.admit(alerts);
   }
 
   /** Durable before the caller acks: deliveries first (they are the promise to the receivers), then the alert rows. */
