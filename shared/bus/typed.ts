@@ -45,12 +45,14 @@ export interface SubscribeEventsOptions<S extends z.ZodType> {
   maxBatchSize?: number;
   onInvalid?: (message: IncomingMessage, error: string) => void;
   onRetry?: (err: unknown, attempt: number) => void;
+  onFatal?: (err: Error) => void;
 }
 
 /**
  * Subscribes with schema validation. A message that fails its schema is written to
  * `<topic>.dlq` with the reason in headers before the batch is acked, so a poison
- * message neither blocks the partition nor disappears.
+ * message neither blocks the partition nor disappears. (A handler that throws is the bus's
+ * delivery policy: retried if the error is retryable, dead-lettered otherwise.)
  */
 export function subscribeEvents<S extends z.ZodType>(bus: Bus, options: SubscribeEventsOptions<S>): Promise<Subscription> {
   return bus.subscribe({
@@ -59,6 +61,7 @@ export function subscribeEvents<S extends z.ZodType>(bus: Bus, options: Subscrib
     fromBeginning: options.fromBeginning,
     maxBatchSize: options.maxBatchSize,
     onRetry: options.onRetry ? (err, attempt) => options.onRetry?.(err, attempt) : undefined,
+    onFatal: options.onFatal,
     handler: async (batch) => {
       const good: Decoded<z.infer<S>>[] = [];
       const bad: { message: IncomingMessage; error: string }[] = [];
@@ -76,6 +79,11 @@ export function subscribeEvents<S extends z.ZodType>(bus: Bus, options: Subscrib
             headers: {
               ...message.headers,
               'x-error': error.slice(0, 1000),
+              // The same headers the bus's own dead-lettering writes (delivery.ts): one way to read a DLQ.
+              'x-error-code': 'SCHEMA_INVALID',
+              'x-error-retryable': 'false',
+              'x-attempts': '1',
+              'x-dead-letter-reason': 'non_retryable',
               'x-source-topic': message.topic,
               'x-source-partition': String(message.partition),
               'x-source-offset': message.offset,
