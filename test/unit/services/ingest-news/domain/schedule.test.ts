@@ -53,4 +53,21 @@ describe('poll schedule', () => {
     expect(ttlSec('soon')).toBeUndefined();
     expect(ttlSec(undefined)).toBeUndefined();
   });
+
+  it('boundaries: a hint equal to the interval or the backoff does not take over; odd header values are ignored', () => {
+    expect(nextPoll({ outcome: 'ok', intervalSec: 300, ttlSec: 300, maxAgeSec: 300, consecutiveErrors: 0 }, policy, zero)).toEqual({ delayMs: 300_000, basis: 'interval' });
+    expect(nextPoll({ outcome: 'ok', intervalSec: 300, ttlSec: 120, consecutiveErrors: 0 }, policy, zero)).toEqual({ delayMs: 300_000, basis: 'interval' });
+    // Backoff after one error with no jitter is 30 s: a Retry-After of exactly that is honoured as such.
+    expect(nextPoll({ outcome: 'rate-limited', intervalSec: 300, retryAfterSec: 30, consecutiveErrors: 1 }, policy, zero)).toEqual({ delayMs: 60_000, basis: 'retry-after' });
+    const now = Date.UTC(2026, 0, 1, 12);
+    expect(freshnessSec({ cacheControl: 'max-age=120' }, now)).toBe(120);
+    expect(freshnessSec({ cacheControl: 'public, max-age = 120' }, now)).toBe(120);
+    expect(freshnessSec({ cacheControl: 'private, no-cache' }, now)).toBeUndefined();
+    expect(freshnessSec({ cacheControl: 'max-age=60, no-store' }, now)).toBeUndefined();
+    expect(freshnessSec({ expires: 'whenever' }, now)).toBeUndefined();
+    expect(ttlSec(5)).toBe(300);
+    expect(ttlSec('0')).toBeUndefined();
+    expect(ttlSec('-3')).toBeUndefined();
+    expect(ttlSec('Infinity')).toBeUndefined();
+  });
 });

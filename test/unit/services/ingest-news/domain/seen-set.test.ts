@@ -14,4 +14,15 @@ describe('seen-set with expiry', () => {
     expect(s.prune(1900)).toBe(1);
     expect(s.size).toBe(0);
   });
+
+  it('lists each id once with its latest sighting (what the seen log is compacted to)', () => {
+    const s = new SeenSet(1000);
+    s.mark('a', 200);
+    s.mark('b', 50);
+    s.mark('a', 100);
+    expect(s.entries()).toEqual([
+      ['a', 200],
+      ['b', 50],
+    ]);
+  });
 });
