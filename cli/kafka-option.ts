@@ -20,7 +20,7 @@ export async function chooseBus(config: RootConfig, kafka: string | undefined, l
     const brokers = kafka.split(',').map((s) => s.trim()).filter(Boolean);
     return { config: { ...config, bus: { ...config.bus, kind: 'kafka', brokers } }, runtime: {} };
   }
-  const devBroker = await startDevBroker({ brokers: 3, topics: ALL_TOPICS, logger });
+  const devBroker = await startDevBroker({ brokers: 3, topics: ALL_TOPICS, logger, retentionBytes: config.bus.devBrokerRetentionBytes });
   return {
     config: { ...config, bus: { ...config.bus, kind: 'kafka', brokers: devBroker.brokers } },
     runtime: { busDeps: { createTopics: (topics) => devBroker.ensureTopics(topics) }, onClose: () => devBroker.stop() },

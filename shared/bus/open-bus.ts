@@ -6,6 +6,7 @@ import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../runtime/logger.ts';
+import { DEFAULT_RETENTION_BYTES } from './dev-broker.ts';
 import { KafkaBus, type TopicCreator } from './kafka-bus.ts';
 import { MemoryBus } from './memory-bus.ts';
 import type { Bus } from './port.ts';
@@ -50,6 +51,8 @@ export const busConfigSchema = z
     journalDir: z.string().min(1).optional(),
     /** In-process bus only: fsync each publish (turn off only for throwaway data). */
     fsync: z.boolean().default(true),
+    /** `--kafka embedded` only: log the dev broker keeps per partition, in bytes (0: unlimited); older batches are deleted. */
+    devBrokerRetentionBytes: z.number().int().min(0).default(DEFAULT_RETENTION_BYTES),
     /** In-process bus only: acked messages kept per partition behind the slowest group (memory is bounded by this plus what is unacked). */
     replayWindow: z.number().int().min(0).max(10_000_000).default(1000),
   })

@@ -12,6 +12,7 @@ describe('busConfigSchema', () => {
       sendTimeoutMs: 10_000,
       idempotent: false,
       maxDeliveryAttempts: 100,
+      devBrokerRetentionBytes: 1024 * 1024 * 1024,
       fsync: true,
       replayWindow: 1000,
     });
