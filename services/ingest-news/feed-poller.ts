@@ -2,7 +2,10 @@
  * One poll of one feed, from conditional GET to acknowledged publish, and everything it must
  * remember: validators, schedule, counters, and the seen-set. Validators and seen ids are
  * committed only after the bus acknowledged the new items, so a failed publish is simply
- * retried by the next poll (which then cannot be answered 304).
+ * retried by the next poll (which then cannot be answered 304). That acknowledgement is
+ * durable on every bus (acks=all on Kafka, an fsync'd journal in-process), which is what makes
+ * marking ids seen and keeping the ETag safe: a kill right after it loses nothing
+ * (test/e2e/cli/start-faults.test.ts).
  */
 import { ExponentialBackoff, bulkhead, handleWhen, retry, type BulkheadPolicy, type RetryPolicy } from 'cockatiel';
 import type { Bus } from '../../shared/bus/port.ts';
