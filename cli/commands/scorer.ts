@@ -1,6 +1,20 @@
 import { type Command, Option } from 'commander';
 import { AppError } from '../../shared/errors.ts';
-import { formatEvalReport, formatGoldResult, formatTrainReport, runEval, runGoldEval, runScoreFile, runTrain } from '../../services/scorer/index.ts';
+import { LEARNED_FIELDS, formatEvalReport, formatGoldResult, formatTrainReport, runEval, runGoldEval, runGoldTrain, runScoreFile, runTrain, type LearnedField } from '../../services/scorer/index.ts';
+
+function learnedFields(value: string | undefined): LearnedField[] | undefined {
+  if (value === undefined) return undefined;
+  const fields = value.split(',').map((f) => f.trim()).filter(Boolean);
+  for (const f of fields) if (!(LEARNED_FIELDS as readonly string[]).includes(f)) throw new AppError('INPUT_INVALID', `--learned-fields takes ${LEARNED_FIELDS.join(',')}, got ${f}`);
+  return fields as LearnedField[];
+}
+
+function unitInterval(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new AppError('INPUT_INVALID', `--${name} must be between 0 and 1, got ${value}`);
+  return n;
+}
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -20,13 +34,17 @@ export function registerScorer(program: Command): void {
         .default('csv'),
     )
     .addOption(new Option('--split <split>', "gold only: rows of the 'train' or 'test' split by story id, or 'all'").choices(['train', 'test', 'all']).default('all'))
+    .option('--learned <file>', 'gold only: blend per-field models written by `oilwire train --format gold` with the rules')
+    .option('--weight <w>', 'gold only: ensemble weight of the learned models, 0..1 (default 0.7)')
+    .option('--learned-fields <list>', `gold only: the fields the learned models may change (default all: ${LEARNED_FIELDS.join(',')})`)
     .option('--model <model>', "'domain' (default), a model folder (the transformer alone) or ensemble:<folder> (as the service serves it)", 'domain')
     .option('--json', 'print one JSON object {accuracy, macroF1, perClass, confusion, n}')
     .addHelpText('after', '\nLabels negative|neutral|positive score sentiment; bearish|neutral|bullish score oil direction.')
-    .action(async (opts: { input: string; format: 'csv' | 'fpb' | 'gold'; split: 'train' | 'test' | 'all'; model: string; json?: boolean }) => {
+    .action(async (opts: { input: string; format: 'csv' | 'fpb' | 'gold'; split: 'train' | 'test' | 'all'; model: string; json?: boolean; learned?: string; weight?: string; learnedFields?: string }) => {
       if (opts.format === 'gold') {
         if (opts.model !== 'domain') throw new AppError('INPUT_INVALID', '--format gold measures the domain model; --model is not supported with it');
-        console.log(formatGoldResult(await runGoldEval({ input: opts.input, split: opts.split }), Boolean(opts.json)));
+        const result = await runGoldEval({ input: opts.input, split: opts.split, learned: opts.learned, weight: unitInterval('weight', opts.weight), learnedFields: learnedFields(opts.learnedFields) });
+        console.log(formatGoldResult(result, Boolean(opts.json)));
         return;
       }
       const report = await runEval({ input: opts.input, format: opts.format, model: opts.model, json: Boolean(opts.json) });
@@ -36,12 +54,19 @@ export function registerScorer(program: Command): void {
   program
     .command('train')
     .description('train a compact linear classifier (words and bigrams) from text,label rows and export it as a transformers.js model folder')
-    .requiredOption('--input <file>', 'CSV with columns text,label')
-    .requiredOption('--out <dir>', 'model folder to write (config.json, tokenizer.json, onnx/model.onnx)')
+    .requiredOption('--input <file>', "CSV with columns text,label (for --format gold: a gold CSV or a folder of them)")
+    .requiredOption('--out <dir>', 'model folder to write (config.json, tokenizer.json, onnx/model.onnx); for --format gold one JSON file')
+    .addOption(new Option('--format <format>', "'csv' (text,label: a sentiment classifier served as a transformer) or 'gold' (one model per field: topics, oil_direction, relevance, sentiment)").choices(['csv', 'gold']).default('csv'))
+    .addOption(new Option('--split <split>', "gold only: train on the 'train' split (default), 'test' or 'all'").choices(['train', 'test', 'all']).default('train'))
     .option('--max-vocab <n>', 'largest vocabulary kept')
     .option('--min-count <n>', 'drop words seen fewer times')
     .addHelpText('after', '\nServe the result with scorer.transformers.path = <dir> in oilwire.config.json, or measure it with `oilwire eval --model <dir>`.')
-    .action(async (opts: { input: string; out: string; maxVocab?: string; minCount?: string }) => {
+    .action(async (opts: { input: string; out: string; maxVocab?: string; minCount?: string; format: 'csv' | 'gold'; split: 'train' | 'test' | 'all' }) => {
+      if (opts.format === 'gold') {
+        const r = await runGoldTrain({ input: opts.input, out: opts.out, split: opts.split });
+        console.log(`trained on ${r.n} rows (split ${opts.split}): ${r.fields.join(', ')}\nmodels written to ${r.out}; measure them with \`oilwire eval --format gold --learned ${r.out}\``);
+        return;
+      }
       const report = await runTrain({ input: opts.input, out: opts.out, maxVocab: positiveInt('max-vocab', opts.maxVocab), minCount: positiveInt('min-count', opts.minCount) });
       console.log(formatTrainReport(report));
     });

@@ -2,24 +2,55 @@
  * `oilwire eval --format gold --input <csv|dir> [--split train|test|all] [--json]`: every
  * field of the domain model measured against rows labelled by docs/taxonomy.md.
  */
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError, wrapError } from '../../shared/errors.ts';
 import { analyzeText } from './domain/analyze.ts';
 import { formatGoldReport, goldMetrics, parseGoldCsv, selectSplit, type GoldReport, type GoldRow, type Prediction, type Split } from './domain/gold-metrics.ts';
 import { readInput } from './train.ts';
+import { fieldPredictor, parseFieldModels, serializeFieldModels, trainFieldModels, type LearnedField } from './domain/field-models.ts';
 
 export interface GoldEvalOptions {
   input: string;
   split?: Split;
   json?: boolean;
+  /** A file written by `oilwire train --format gold`, blended with the rules at `weight`. */
+  learned?: string;
+  weight?: number;
+  learnedFields?: LearnedField[];
+}
+
+export interface GoldTrainOptions {
+  input: string;
+  out: string;
+  split?: Split;
+}
+
+/** Trains the per-field models on the gold rows of `split` (default train) and writes them as one JSON file. */
+export async function runGoldTrain(options: GoldTrainOptions): Promise<{ out: string; n: number; fields: string[] }> {
+  const split = options.split ?? 'train';
+  const { rows } = await readGold(options.input);
+  const chosen = selectSplit(rows, split);
+  const models = trainFieldModels(chosen);
+  try {
+    await writeFile(options.out, serializeFieldModels(models));
+  } catch (err) {
+    throw wrapError('INPUT_INVALID', err, `cannot write ${options.out}`);
+  }
+  const fields = [...(models.direction ? ['oil_direction'] : []), ...(models.sentiment ? ['sentiment'] : []), ...(models.relevance ? ['relevance'] : []), ...Object.keys(models.topics ?? {}).map((t) => `topic:${t}`)];
+  return { out: options.out, n: chosen.length, fields };
 }
 
 export interface GoldEvalResult {
   report: GoldReport;
   input: string;
   split: Split;
+  learned?: string;
+  weight: number;
 }
+
+/** Ensemble weight of the learned models when `--weight` is not given. */
+export const DEFAULT_LEARNED_WEIGHT = 0.7;
 
 /** The CSV files of a corpus folder (sorted), or the one file given. */
 export async function goldFiles(input: string): Promise<string[]> {
@@ -57,10 +88,15 @@ export async function runGoldEval(options: GoldEvalOptions): Promise<GoldEvalRes
   const rows = selectSplit(all, split);
   if (rows.length === 0) throw new AppError('INPUT_INVALID', `${options.input} has no rows in split ${split}`);
   if (fields.size === 0) throw new AppError('INPUT_INVALID', 'gold CSV needs at least one of topics, oil_direction, price_report, relevance, sentiment');
-  const preds = rows.map((r) => predict(r.headline));
-  return { report: goldMetrics(rows, preds, fields), input: options.input, split };
+  let preds = rows.map((r) => predict(r.headline));
+  if (options.learned) {
+    const blend = fieldPredictor(parseFieldModels(await readInput(options.learned)), options.weight ?? DEFAULT_LEARNED_WEIGHT, options.learnedFields);
+    preds = preds.map((p, i) => blend(rows[i].headline, p));
+  }
+  return { report: goldMetrics(rows, preds, fields), input: options.input, split, learned: options.learned, weight: options.learned ? (options.weight ?? DEFAULT_LEARNED_WEIGHT) : 0 };
 }
 
 export function formatGoldResult(r: GoldEvalResult, json: boolean): string {
-  return json ? JSON.stringify(r.report) : formatGoldReport(r.report, `domain model on ${r.input} (split ${r.split})`);
+  const model = r.learned ? `domain model + ${r.learned} (weight ${r.weight})` : 'domain model';
+  return json ? JSON.stringify(r.report) : formatGoldReport(r.report, `${model} on ${r.input} (split ${r.split})`);
 }

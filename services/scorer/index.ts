@@ -7,7 +7,8 @@ export type { Scorer, ScoreInput, ScoreResult } from './ports.ts';
 export { runTrain, formatTrainReport, type TrainOptions, type TrainReport } from './train.ts';
 export { runEval, formatEvalReport, evalReportJson, type EvalOptions, type EvalReport } from './eval.ts';
 // `oilwire eval --format gold` and `oilwire score`.
-export { runGoldEval, formatGoldResult, type GoldEvalOptions, type GoldEvalResult } from './gold.ts';
+export { runGoldEval, runGoldTrain, formatGoldResult, type GoldEvalOptions, type GoldEvalResult, type GoldTrainOptions } from './gold.ts';
+export { LEARNED_FIELDS, type LearnedField } from './domain/field-models.ts';
 export { runScoreFile, type ScoreFileOptions } from './score-file.ts';
 // The stages of scoring, named so bench/scorer.ts can time each beside a raw baseline.
 export { MemoryNoveltyStore } from './adapters/memory-novelty-store.ts';

@@ -63,6 +63,19 @@ describe('oilwire eval --format gold and oilwire score', () => {
     expect(rows[1].id).toBeUndefined();
   });
 
+  it('trains per-field models on the gold corpus and evaluates them blended with the rules', async () => {
+    const out = join(dir, 'fields.json');
+    const trained = await cli('train', '--format', 'gold', '--input', 'services/scorer/data/corpus', '--out', out);
+    expect(trained.stdout).toMatch(/trained on \d+ rows \(split train\): oil_direction, sentiment, relevance, topic:mediation/);
+    const args = ['eval', '--format', 'gold', '--input', 'services/scorer/data/corpus', '--split', 'test', '--json'];
+    const rules = JSON.parse((await cli(...args)).stdout) as { n: number; sentiment: { macroF1: number } };
+    const blended = JSON.parse((await cli(...args, '--learned', out, '--weight', '0.7', '--learned-fields', 'sentiment')).stdout) as { n: number; sentiment: { macroF1: number }; topics: unknown };
+    expect(blended.n).toBe(rules.n);
+    expect(blended.sentiment.macroF1).not.toBe(rules.sentiment.macroF1);
+    const err = (await cli(...args, '--learned', out, '--weight', '2').catch((e: unknown) => e)) as { code: number; stderr: string };
+    expect(err.stderr).toMatch(/--weight must be between 0 and 1/);
+  });
+
   it('refuses a gold file without a headline column', async () => {
     const input = join(dir, 'bad.csv');
     writeFileSync(input, 'text_x,topics\nfoo,macro\n');
