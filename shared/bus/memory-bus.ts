@@ -48,6 +48,8 @@ interface Group {
   /** Bumped when partitions are handed out; a batch acks only if its generation still holds the partition. */
   generation: number;
   rebalancing: Promise<void>;
+  /** When the group last lost its last member (or was read back from the journal); unset while it has members. */
+  emptySince?: number;
 }
 
 export interface MemoryBusOptions {
@@ -71,6 +73,12 @@ export interface MemoryBusOptions {
   fsync?: boolean;
   /** The journal is rewritten once it is past this size and four times what is retained (default 64 MiB). */
   compactMinBytes?: number;
+  /**
+   * A group without members for this long is forgotten, its offsets with it (default 1 h), like
+   * Kafka's offsets retention: a per-process group (the API's live feed) must not hold messages
+   * for ever, while a service that restarts finds its group again well within it.
+   */
+  groupExpiryMs?: number;
   metrics?: Registry;
   logger?: Logger;
 }
@@ -152,7 +160,7 @@ export class MemoryBus implements Bus {
   private group(groupId: string): Group {
     let group = this.groups.get(groupId);
     if (!group) {
-      group = { committed: new Map(), members: [], generation: 0, rebalancing: Promise.resolve() };
+      group = { committed: new Map(), members: [], generation: 0, rebalancing: Promise.resolve(), emptySince: Date.now() };
       this.groups.set(groupId, group);
     }
     return group;
@@ -240,6 +248,7 @@ export class MemoryBus implements Bus {
     if (!parts) return;
     const window = this.options.replayWindow ?? 1000;
     const prefix = `${topic}:`;
+    this.expireGroups();
     const interested = [...this.groups.values()].filter((g) => g.members.some((m) => m.options.topics.includes(topic)) || [...g.committed.keys()].some((k) => k.startsWith(prefix)));
     let messages = 0;
     let bytes = 0;
@@ -266,6 +275,17 @@ export class MemoryBus implements Bus {
     });
     this.metrics.retainedMessages.set({ topic }, messages);
     this.metrics.retainedBytes.set({ topic }, bytes);
+  }
+
+  private expireGroups(): void {
+    const expiry = this.options.groupExpiryMs ?? 3_600_000;
+    const now = Date.now();
+    for (const [id, g] of this.groups) {
+      if (g.members.length === 0 && g.emptySince !== undefined && now - g.emptySince > expiry) {
+        this.groups.delete(id);
+        this.logger.info({ groupId: id, emptyForMs: now - g.emptySince }, 'consumer group without members expired; its offsets are forgotten');
+      }
+    }
   }
 
   /** Messages held in memory, over all topics. */
@@ -324,6 +344,7 @@ export class MemoryBus implements Bus {
     if (this.closed) throw new AppError('BUS_CLOSED', 'memory bus is closed');
     for (const t of options.topics) this.log(t);
     const group = this.group(options.groupId);
+    group.emptySince = undefined;
     const member: Member = { id: this.nextMemberId++, options, owned: new Set(), loops: new Map(), alive: true, abandoned: false };
     group.members.push(member);
     await this.rebalance(group);
@@ -354,6 +375,7 @@ export class MemoryBus implements Bus {
     member.loops.clear();
     member.owned.clear();
     group.members = group.members.filter((m) => m !== member);
+    if (group.members.length === 0) group.emptySince = Date.now();
     if (!this.closed) await this.rebalance(group);
   }
 

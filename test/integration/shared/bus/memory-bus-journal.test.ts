@@ -119,4 +119,28 @@ describe('MemoryBus with its journal', () => {
     expect(values(rest).filter((v) => v.startsWith('late-'))).toHaveLength(100);
     expect(values(rest)).toContain('after');
   });
+
+  it('forgets a group that has had no member for longer than groupExpiryMs, and stops keeping messages for it', async () => {
+    const dir = folder();
+    const bus = await open(dir, { replayWindow: 5, groupExpiryMs: 200 });
+    await bus.ensureTopics([{ topic: 't', partitions: 1 }]);
+    // A per-process group (like the API's live feed) that joins, reads, and is never seen again.
+    const seen: IncomingMessage[] = [];
+    const sub = await consume(bus, 'ephemeral', seen);
+    await bus.publish('t', [{ key: 'k', value: 'first' }]);
+    await waitFor(() => seen.length === 1, { message: 'first message read' });
+    await sub.close();
+    await bus.publish('t', Array.from({ length: 50 }, (_, i) => ({ key: 'k', value: `m${i}` })));
+    // Within the expiry the group still holds what it has not acked: a restarting service loses nothing.
+    expect(bus.retainedCount()).toBe(50);
+    const since = Date.now();
+    await waitFor(
+      async () => {
+        await bus.publish('t', [{ key: 'k', value: 'tick' }]);
+        return bus.retainedCount() === 5;
+      },
+      { timeoutMs: 5_000, message: () => `retention back to the window after the expiry, retained ${bus.retainedCount()}` },
+    );
+    expect(Date.now() - since).toBeGreaterThanOrEqual(150);
+  });
 });
