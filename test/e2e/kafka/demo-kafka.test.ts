@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterAll, describe, it } from 'vitest';
 import { demoArticleIds } from '../../../cli/demo/run-demo.ts';
 import { TOPICS } from '../../../shared/contracts/events.ts';
@@ -26,13 +27,14 @@ describe.concurrent('oilwire demo over Kafka', () => {
   it('demo --kafka embedded gives exactly the impact rows of the in-process demo', { timeout: 150_000 }, async ({ expect }) => {
     const memoryDir = tempDir('demo-memory');
     const kafkaDir = tempDir('demo-kafka');
-    const [memory, kafka] = await Promise.all([runCli(['demo'], { dataDir: memoryDir }), runCli(['demo', '--kafka', 'embedded'], { dataDir: kafkaDir })]);
+    // The demo keeps its rows in its own store beside the configured one (`<store.path>-demo`).
+    const [memory, kafka] = await Promise.all([runCli(['demo'], { dataDir: join(memoryDir, 'store') }), runCli(['demo', '--kafka', 'embedded'], { dataDir: join(kafkaDir, 'store') })]);
     expect(memory.code, memory.stderr).toBe(0);
     expect(kafka.code, kafka.stderr).toBe(0);
     expect(kafka.stdout).toMatch(/embedded Kafka dev broker at 127\.0\.0\.1:\d+/);
     for (const out of [memory.stdout, kafka.stdout]) expect(out).toMatch(/8 headlines, 40\/40 impact rows/);
 
-    const [fromMemory, fromKafka] = await Promise.all([impactRows(memoryDir), impactRows(kafkaDir)]);
+    const [fromMemory, fromKafka] = await Promise.all([impactRows(join(memoryDir, 'store-demo')), impactRows(join(kafkaDir, 'store-demo'))]);
     expect(fromMemory).toHaveLength(40);
     expect(new Set(fromMemory.map((r) => r.article_id))).toEqual(new Set(demoArticleIds()));
     expect(fromKafka).toEqual(fromMemory);
@@ -46,7 +48,7 @@ describe.concurrent('oilwire demo over Kafka', () => {
     devBroker.send('ping');
     await devBroker.line(/^ok pong$/, 10_000);
 
-    const demo = await runCli(['demo', '--kafka', bootstrap]);
+    const demo = await runCli(['demo', '--kafka', bootstrap], { dataDir: join(tempDir('demo-bootstrap'), 'store') });
     expect(demo.code, demo.stderr).toBe(0);
     expect(demo.stdout).toMatch(/8 headlines, 40\/40 impact rows/);
 
