@@ -13,7 +13,17 @@ import { publishEvents } from '../../shared/bus/typed.ts';
 import { AppError } from '../../shared/errors.ts';
 import { createLogger, type Logger } from '../../shared/runtime/logger.ts';
 import { FileTickSource, boundMs, createProgressBar, parseCsv, start as startIngestPrices, type ProgressStream } from '../../services/ingest-prices/index.ts';
-import { inferHolidays, type CorrelatorService } from '../../services/correlator/index.ts';
+import {
+  analyzeStudy,
+  inferHolidays,
+  isPriceReport,
+  type CorrelatorService,
+  type DailyMeasure,
+  type StudyEvent,
+  type StudyGroup,
+  type StudyHeadlineRow,
+  type PricePoint,
+} from '../../services/correlator/index.ts';
 import { configFrom } from '../context.ts';
 import { formatTable } from '../format.ts';
 import { openRuntime, startServices, stopServices } from '../runtime.ts';
@@ -95,28 +105,64 @@ export interface StudyOptions {
   horizon?: HorizonLabel;
   /** Keep the study's store in this new folder (for `oilwire --data <dir> sql ...`) instead of deleting it. */
   keep?: string;
+  /** Daily prices: `next-session` (default, tradable) or `same-day` (contains the move a date-only headline reports). */
+  measure?: DailyMeasure;
+  /** Price reports may be causes and enter the aggregates (default: excluded, counted apart). */
+  includeReports?: boolean;
+  /** A headline below this relevance (0-100) is never a cause (default 40: oil-market words at least). */
+  minRelevance?: number;
+  /** Seed of the bootstrap (default 1): the same study prints the same p-values. */
+  seed?: number;
 }
+
+/** Estimation windows of the mean-adjusted model (the correlator's volatilityWindows default). */
+const ESTIMATION_WINDOWS = 20;
+/** Sessions of the same clock window behind the time-of-day volatility. */
+const TOD_SESSIONS = 20;
+/** Pre-event window reported per event to show leakage: -15 minutes to the event. */
+const PRE_EVENT_MS = 15 * 60_000;
 
 export interface TopRow {
   date: string;
+  /** The cause: the earliest relevant headline of the move that is not a price report. */
   headline: string;
   topics: string[];
   oil_direction: string;
+  /** The move in the study's measure (next-session by default for daily prices). */
   return_bps: number;
+  /** Daily prices: the same-day return of a date-only cause, beside the tradable one (null for timed headlines and intraday horizons). */
+  same_day_bps: number | null;
+  /** Abnormal return over the estimation-window volatility. */
   z: number;
-  /** Other headlines measured from the same event (the same day, for date-only headlines). */
+  /** Intraday: z against the volatility of the same clock window on previous sessions; and the return from -15 min to the event (leakage). */
+  tod_z: number | null;
+  pre_15m_bps: number | null;
+  /** Other relevant headlines of the same move ("same move"), earliest first. */
   others: number;
+  same_move: string[];
+  /** Price reports in the move's window. */
+  reports: number;
+}
+
+export interface TestCell {
+  stat: number | null;
+  p: number | null;
+  /** Benjamini-Hochberg q-value across the family reported together (topics x horizons, or directions x horizons). */
+  q: number | null;
 }
 
 export interface AggregateRow {
-  /** Headlines. */
+  /** Headlines (causes and same-move ones; reports only with --include-reports). */
   n: number;
-  /** Distinct price moves they were measured on: the statistics count each once. */
+  /** Events (price moves, each once) the statistics run on. */
   events: number;
-  mean_return_bps: number;
-  t_stat: number | null;
+  mean_return_bps: number | null;
+  /** Mean abnormal return (CAAR over the horizon) and mean standardized abnormal return. */
   mean_car_bps: number | null;
-  mean_z: number | null;
+  mean_sar: number | null;
+  /** Plain t of the abnormal returns (the baseline), kept beside the tests an analyst signs off on. */
+  t_stat: number | null;
+  tests: Record<'t' | 'bmp' | 'kp' | 'rank' | 'sign' | 'bootstrap', TestCell> & { kp_r: number };
   directional: number;
   hit_rate: number | null;
   mean_signed_bps: number | null;
@@ -125,6 +171,10 @@ export interface AggregateRow {
 export interface StudyReport {
   symbol: string;
   horizon: HorizonLabel;
+  /** How a move is measured: `next-session` or `same-day` on daily prices, `event` (from the last price before the headline) on ticks. */
+  measure: DailyMeasure | 'event';
+  /** Headlines and events by what attribution made of them. */
+  attribution: { events: number; attributed: number; reportOnly: number; unattributed: number; reportHeadlines: number; reportsIncluded: boolean; minRelevance: number; reportSource: 'scorer' | 'title' };
   priceFormat: string;
   period: { from: string; to: string };
   headlines: { read: number; rejected: number; inPeriod: number };
@@ -229,24 +279,39 @@ export async function runStudy(options: StudyOptions, base: RootConfig, io: { pr
     const events = headlines.map(toNewsRaw).filter((e) => newsRawV1.safeParse(e).success);
     const hbar = io.progress ? createProgressBar(io.progress, 'headlines') : undefined;
     for (let i = 0; i < events.length; i += 1000) await publishEvents(rt.bus, TOPICS.newsRaw, events.slice(i, i + 1000), messageKey.newsRaw);
-    const handledTicks = () => Object.values(correlator.stats().ticks).reduce((a, b) => a + b, 0);
+    const handledTicks = () => [...Object.values(correlator.stats().ticks), ...Object.values(correlator.stats().rejected ?? {})].reduce((a, b) => a + b, 0);
     const deadline = Date.now() + 10 * 60_000;
-    while (correlator.stats().articles < events.length || handledTicks() < ingestStats.published) {
-      if (Date.now() > deadline) throw new AppError('INTERNAL', `the pipeline did not finish: ${correlator.stats().articles}/${events.length} headlines and ${handledTicks()}/${ingestStats.published} ticks reached the correlator`);
-      hbar?.update(correlator.stats().articles, events.length);
+    // An article the correlator recognises as a story already stored under another id is counted apart, not in `articles`.
+    const handledArticles = () => correlator.stats().articles + ((correlator.stats() as { duplicates?: number }).duplicates ?? 0);
+    while (handledArticles() < events.length || handledTicks() < ingestStats.published) {
+      if (Date.now() > deadline) throw new AppError('INTERNAL', `the pipeline did not finish: ${handledArticles()}/${events.length} headlines and ${handledTicks()}/${ingestStats.published} ticks reached the correlator`);
+      hbar?.update(handledArticles(), events.length);
       await new Promise((r) => setTimeout(r, 25));
     }
     await correlator.flush();
     hbar?.finish(`${events.length} headlines`);
     phase('headlines measured');
 
-    const report = await buildReport(rt.store, { symbol: options.symbol, horizon, top: options.top });
+    const measure: StudyReport['measure'] = daily ? (options.measure ?? 'next-session') : 'event';
+    const statsStarted = performance.now();
+    const report = await buildReport(rt.store, {
+      symbol: options.symbol,
+      horizon,
+      horizons,
+      top: options.top,
+      measure,
+      includeReports: options.includeReports ?? false,
+      minRelevance: options.minRelevance ?? 40,
+      seed: options.seed ?? 1,
+    });
+    io.logger?.debug({ ms: Math.round(performance.now() - statsStarted) }, 'study statistics');
     phase('report queried');
     const st = correlator.stats();
     return {
       ...report,
       symbol: options.symbol,
       horizon,
+      measure,
       priceFormat: scan.format,
       period: { from: isoDay(first), to: isoDay(last) },
       headlines: { read: parsed.headlines.length + parsed.rejected.length, rejected: parsed.rejected.length + (headlines.length - events.length), inPeriod: headlines.length },
@@ -263,80 +328,166 @@ export async function runStudy(options: StudyOptions, base: RootConfig, io: { pr
 
 type Store = Awaited<ReturnType<typeof openRuntime>>['store'];
 
-async function buildReport(store: Store, o: { symbol: string; horizon: HorizonLabel; top: number }): Promise<Omit<StudyReport, 'symbol' | 'horizon' | 'priceFormat' | 'period' | 'headlines' | 'prices' | 'unmeasured' | 'elapsedMs'>> {
-  const params = { symbol: o.symbol, horizon: o.horizon, top: o.top };
+interface ReportOptions {
+  symbol: string;
+  horizon: HorizonLabel;
+  horizons: HorizonLabel[];
+  top: number;
+  measure: StudyReport['measure'];
+  includeReports: boolean;
+  minRelevance: number;
+  seed: number;
+}
+
+const cell = (t: { stat: number | null; p: number | null }, q: number | null): TestCell => ({ stat: t.stat, p: t.p, q });
+
+function aggregate(g: StudyGroup): AggregateRow {
+  const t = g.tests;
+  return {
+    n: g.headlines,
+    events: t.events,
+    mean_return_bps: null,
+    mean_car_bps: t.mean_ar_bps,
+    mean_sar: t.mean_sar,
+    t_stat: t.t.stat,
+    tests: {
+      t: cell(t.t, g.q.t),
+      bmp: cell(t.bmp, g.q.bmp),
+      kp: cell(t.kp, g.q.kp),
+      rank: cell(t.rank, g.q.rank),
+      sign: cell(t.sign, g.q.sign),
+      bootstrap: cell(t.bootstrap, g.q.bootstrap),
+      kp_r: t.kp.r,
+    },
+    directional: g.directional,
+    hit_rate: g.hitRate,
+    mean_signed_bps: g.meanSignedBps,
+  };
+}
+
+/** The store's rows in, the study's tables out: clustering, attribution and every test run in analyzeStudy (services/correlator). */
+async function buildReport(store: Store, o: ReportOptions): Promise<Omit<StudyReport, 'symbol' | 'horizon' | 'measure' | 'priceFormat' | 'period' | 'headlines' | 'prices' | 'unmeasured' | 'elapsedMs'>> {
   const t = (name: string) => store.table(name);
-  // Headlines measured on the same prices (every date-only headline of a day; Saturday's, Sunday's and Monday's with daily
-  // closes) share one price move: it is listed once, under its most oil-relevant headline, with the number of others.
-  const top = await store.query<{ published_at: string; precision: string; title: string; topics: string[]; oil_direction: string; return_bps: number; z: number; t: string; others: string }>(
-    `SELECT best.1 AS published_at, best.2 AS precision, best.3 AS title, best.4 AS topics, best.5 AS oil_direction,
-            return_bps, z, toUnixTimestamp64Milli(event_ts) AS t, headlines - 1 AS others
-     FROM (
-       SELECT min(i.event_ts) AS event_ts, any(i.return_bps) AS return_bps, any(i.z) AS z, count() AS headlines,
-              argMax((i.published_at, n.published_precision, i.title, CAST(i.topics, 'Array(String)'), CAST(i.oil_direction, 'String')),
-                     (i.relevance, i.oil_direction != 'neutral', length(i.topics), i.title)) AS best
-       FROM ${t('impact')} AS i INNER JOIN ${t('news')} AS n ON n.id = i.article_id
-       WHERE i.symbol = {symbol:String} AND i.horizon = {horizon:String} AND i.z IS NOT NULL
-       GROUP BY i.pre_ts, i.post_ts
-     )
-     ORDER BY abs(z) DESC, event_ts LIMIT {top:UInt32}`,
-    { params },
+  // The scorer's price_report, where the store has the column; otherwise a conservative reading of the title.
+  const [col] = await store.query<{ n: string }>(`SELECT count() AS n FROM system.columns WHERE database = {db:String} AND table = 'news_store' AND name = 'price_report'`, { params: { db: store.database } });
+  const hasReport = Number(col.n) > 0;
+  const news = await store.query<{ id: string; published_at: string; t: string; precision: string; title: string; topics: string[]; oil_direction: string; relevance: number; price_report: number | null }>(
+    `SELECT id, published_at, toUnixTimestamp64Milli(published_at) AS t, published_precision AS precision, title, CAST(topics, 'Array(String)') AS topics,
+            CAST(oil_direction, 'String') AS oil_direction, relevance, ${hasReport ? 'price_report' : 'NULL'} AS price_report
+     FROM ${t('news')} ORDER BY published_at, id`,
   );
-  const topRows: (TopRow & { t: number; price: number })[] = top.map((r) => ({
-    date: r.precision === 'date' ? String(r.published_at).slice(0, 10) : String(r.published_at).slice(0, 16),
-    headline: r.title,
+  const headlines: StudyHeadlineRow[] = news.map((r, i) => ({
+    id: r.id,
+    ts: Number(r.t),
+    precision: r.precision === 'date' ? 'date' : 'time',
+    title: r.title,
+    relevance: Number(r.relevance),
+    priceReport: r.price_report === null ? undefined : Number(r.price_report) === 1,
+    order: i,
     topics: r.topics,
-    oil_direction: r.oil_direction,
-    return_bps: Number(r.return_bps),
-    z: Number(r.z),
-    others: Number(r.others),
-    t: Number(r.t),
-    price: NaN,
+    direction: r.oil_direction,
   }));
-  const agg = (r: Record<string, unknown>): AggregateRow => ({
-    n: Number(r.n),
-    events: Number(r.events),
-    mean_return_bps: Number(r.mean_return_bps),
-    t_stat: num(r.t_stat),
-    mean_car_bps: num(r.mean_car_bps),
-    mean_z: num(r.mean_z),
-    directional: Number(r.directional),
-    hit_rate: num(r.hit_rate),
-    mean_signed_bps: num(r.mean_signed_bps),
+  const [span] = await store.query<{ lo: string; hi: string }>(`SELECT toUnixTimestamp64Milli(min(published_at)) AS lo, toUnixTimestamp64Milli(max(published_at)) AS hi FROM ${t('news')}`);
+  const daily = (
+    await store.query<{ t: string; close: number }>(`SELECT toUnixTimestamp64Milli(last_ts) AS t, close FROM ${t('bars_1d')} WHERE symbol = {symbol:String} ORDER BY day`, { params: { symbol: o.symbol } })
+  ).map((r) => ({ t: Number(r.t), close: Number(r.close) }));
+  let minute: PricePoint[] | undefined;
+  const measured = new Map<string, Map<string, { pre: number; post: number; r: number }>>();
+  if (o.measure === 'event') {
+    minute = (
+      await store.query<{ t: string; close: number }>(`SELECT toUnixTimestamp64Milli(last_ts) AS t, close FROM ${t('bars_1m')} WHERE symbol = {symbol:String} ORDER BY ts`, { params: { symbol: o.symbol } })
+    ).map((r) => ({ t: Number(r.t), close: Number(r.close) }));
+    const rows = await store.query<{ article_id: string; horizon: string; pre: string; post: string; return_bps: number }>(
+      `SELECT article_id, horizon, toUnixTimestamp64Milli(pre_ts) AS pre, toUnixTimestamp64Milli(post_ts) AS post, return_bps FROM ${t('impact')} WHERE symbol = {symbol:String}`,
+      { params: { symbol: o.symbol } },
+    );
+    for (const r of rows) {
+      let m = measured.get(r.horizon);
+      if (!m) measured.set(r.horizon, (m = new Map()));
+      m.set(r.article_id, { pre: Number(r.pre), post: Number(r.post), r: Number(r.return_bps) });
+    }
+  }
+  const result = analyzeStudy({
+    headlines,
+    measured,
+    daily,
+    minute,
+    horizons: (o.measure === 'event' ? o.horizons : [o.horizon]).map((h) => ({ label: h, ms: HORIZONS[h] * 1000 })),
+    measure: o.measure,
+    minRelevance: o.minRelevance,
+    includeReports: o.includeReports,
+    estimationWindows: ESTIMATION_WINDOWS,
+    todSessions: TOD_SESSIONS,
+    preEventMs: PRE_EVENT_MS,
+    seed: o.seed,
   });
-  const byTopic = (await store.query(`SELECT * FROM ${t('impact_by_topic')} WHERE symbol = {symbol:String} AND horizon = {horizon:String} ORDER BY n DESC, topic`, { params })).map((r) => ({ topic: String(r.topic), ...agg(r) }));
-  const byDirection = (await store.query(`SELECT * FROM ${t('impact_by_direction')} WHERE symbol = {symbol:String} AND horizon = {horizon:String} ORDER BY oil_direction`, { params })).map((r) => ({ oil_direction: String(r.oil_direction), ...agg(r) }));
-  const [hit] = await store.query<{ hits: string; directional: string; measured: string }>(
-    `SELECT countIf((oil_direction = 'bullish' AND return_bps > 0) OR (oil_direction = 'bearish' AND return_bps < 0)) AS hits,
-            countIf(oil_direction IN ('bullish', 'bearish')) AS directional, count() AS measured
-     FROM ${t('impact')} WHERE symbol = {symbol:String} AND horizon = {horizon:String}`,
-    { params },
-  );
+  const events = result.events.filter((e) => e.horizon === o.horizon);
+  const attributed = events.filter((e) => e.cluster.cause);
+  const day = (h: StudyHeadlineRow) => (h.precision === 'date' ? new Date(h.ts).toISOString().slice(0, 10) : new Date(h.ts).toISOString().slice(0, 16).replace('T', ' '));
+  const top = [...attributed]
+    .filter((e) => e.z !== null)
+    .sort((a, b) => Math.abs(b.z!) - Math.abs(a.z!) || a.obs.start - b.obs.start)
+    .slice(0, o.top);
+  const topRows: (TopRow & { t: number; price: number })[] = top.map((e) => {
+    const c = e.cluster.cause!;
+    return {
+      date: day(c),
+      headline: c.title,
+      topics: c.topics,
+      oil_direction: c.direction,
+      return_bps: e.obs.r,
+      same_day_bps: e.sameDayBps,
+      z: e.z!,
+      tod_z: e.todZ,
+      pre_15m_bps: e.preEventBps,
+      others: e.cluster.sameMove.length,
+      same_move: e.cluster.sameMove.slice(0, 5).map((h) => h.title),
+      reports: e.cluster.reports.length,
+      t: e.obs.start,
+      price: NaN,
+    };
+  });
+  const forHorizon = (rows: StudyGroup[]) => rows.filter((g) => g.horizon === o.horizon).sort((a, b) => b.tests.events - a.tests.events || a.key.localeCompare(b.key));
+  const byTopic = forHorizon(result.byTopic).map((g) => ({ topic: g.key, ...aggregate(g) }));
+  const byDirection = forHorizon(result.byDirection)
+    .sort((a, b) => a.key.localeCompare(b.key))
+    .map((g) => ({ oil_direction: g.key, ...aggregate(g) }));
+  // The mean raw return of each group, beside the abnormal one (the estimation mean is the difference).
+  const meanR = (key: (e: StudyEvent) => string[], k: string) => {
+    const rs = attributed.filter((e) => key(e).includes(k)).map((e) => e.obs.r);
+    return rs.length ? rs.reduce((a, b) => a + b, 0) / rs.length : null;
+  };
+  for (const r of byTopic) r.mean_return_bps = meanR((e) => (e.cluster.cause!.topics.length ? e.cluster.cause!.topics : ['none']), r.topic);
+  for (const r of byDirection) r.mean_return_bps = meanR((e) => [e.cluster.cause!.direction], r.oil_direction);
+  const directional = attributed.filter((e) => e.cluster.cause!.direction === 'bullish' || e.cluster.cause!.direction === 'bearish');
+  const hits = directional.filter((e) => (e.cluster.cause!.direction === 'bullish' ? e.obs.r > 0 : e.obs.r < 0)).length;
   const [sig] = await store.query<{ days: string; corr: number | null }>(
     `SELECT count() AS days, if(count() > 2, corr(signal, return_bps), NULL) AS corr FROM ${t('signal_vs_return')}
      WHERE symbol = {symbol:String} AND headlines > 0 AND return_bps IS NOT NULL`,
-    { params },
+    { params: { symbol: o.symbol } },
   );
-  const [span] = await store.query<{ lo: string; hi: string }>(`SELECT toUnixTimestamp64Milli(min(published_at)) AS lo, toUnixTimestamp64Milli(max(published_at)) AS hi FROM ${t('news')}`);
   const lo = Number(span.lo) - 7 * DAY;
   const hi = Number(span.hi) + 7 * DAY;
   const wide = hi - lo > 5 * DAY;
-  const series = await store.query<{ t: string; close: number }>(
-    wide
-      ? `SELECT toUnixTimestamp64Milli(last_ts) AS t, close FROM ${t('bars_1d')} WHERE symbol = {symbol:String} AND last_ts BETWEEN fromUnixTimestamp64Milli({lo:Int64}, 'UTC') AND fromUnixTimestamp64Milli({hi:Int64}, 'UTC') ORDER BY day`
-      : `SELECT toUnixTimestamp64Milli(last_ts) AS t, close FROM ${t('bars_1m')} WHERE symbol = {symbol:String} AND last_ts BETWEEN fromUnixTimestamp64Milli({lo:Int64}, 'UTC') AND fromUnixTimestamp64Milli({hi:Int64}, 'UTC') ORDER BY ts`,
-    { params: { symbol: o.symbol, lo, hi } },
-  );
-  const seriesRows = series.map((r) => ({ t: Number(r.t), close: Number(r.close) }));
-  const hits = Number(hit.hits);
-  const directional = Number(hit.directional);
+  const seriesRows = (wide ? daily : (minute ?? daily)).filter((p) => p.t >= lo && p.t <= hi);
+  const reportOnly = events.filter((e) => !e.cluster.cause && e.cluster.reports.length > 0).length;
   return {
-    measured: Number(hit.measured),
-    top: topRows.map(({ date, headline, topics, oil_direction, return_bps, z, others }) => ({ date, headline, topics, oil_direction, return_bps, z, others })),
+    measured: headlines.length - result.unmeasured,
+    attribution: {
+      events: events.length,
+      attributed: attributed.length,
+      reportOnly,
+      unattributed: events.length - attributed.length - reportOnly,
+      reportHeadlines: headlines.filter((h) => isPriceReport(h)).length,
+      reportsIncluded: o.includeReports,
+      minRelevance: o.minRelevance,
+      reportSource: hasReport ? 'scorer' : 'title',
+    },
+    top: topRows.map(({ t: _t, price: _p, ...row }) => row),
     markers: topRows.map((m) => ({ ...m, price: priceAt(seriesRows, m.t) })),
     byTopic,
     byDirection,
-    hitRate: { hits, directional, rate: directional ? hits / directional : null },
+    hitRate: { hits, directional: directional.length, rate: directional.length ? hits / directional.length : null },
     signal: { days: Number(sig.days), corr: num(sig.corr) },
     series: seriesRows,
   };
@@ -359,35 +510,84 @@ function priceAt(series: { t: number; close: number }[], t: number): number {
 const fmt = (v: number | null, digits = 1) => (v === null ? '' : v.toFixed(digits));
 const pct = (v: number | null) => (v === null ? '' : `${(v * 100).toFixed(1)}%`);
 
+const pv = (v: number | null) => (v === null ? '' : v < 0.001 ? '<0.001' : v.toFixed(3));
+
+const MEASURE_TEXT: Record<StudyReport['measure'], string> = {
+  'next-session': 'next-session: from the close of the headline\'s day (the last close before a timed headline) to the next close, a return one could have traded',
+  'same-day': 'same-day: a date-only headline from the previous close to its day\'s close, which contains the move the headline may be reporting',
+  event: 'from the last price before the headline to the horizon on the trading clock',
+};
+
 export function formatReport(r: StudyReport): string {
   const lines: string[] = [];
   lines.push(
     `oilwire study: ${r.headlines.inPeriod} headlines from ${r.period.from} to ${r.period.to} against ${r.prices.published} ${r.priceFormat === 'daily' ? 'daily closes' : 'ticks'} of ${r.symbol}, horizon +${r.horizon}`,
   );
+  lines.push(`measure: ${MEASURE_TEXT[r.measure]}`);
   lines.push(
     `measured ${r.measured}; no price before the headline: ${r.unmeasured.no_pre_price}; waiting for later prices: ${r.unmeasured.waiting}` +
       (r.headlines.rejected ? `; unreadable headline rows: ${r.headlines.rejected}` : '') +
-      (Object.keys(r.prices.rejected).length ? `; price rows rejected: ${Object.entries(r.prices.rejected).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''),
+      (Object.keys(r.prices.rejected).length ? `; price rows rejected or quarantined: ${Object.entries(r.prices.rejected).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''),
+  );
+  const a = r.attribution;
+  lines.push(
+    `events (price moves, each once): ${a.events}; with a cause: ${a.attributed}; price reports only: ${a.reportOnly}; no relevant headline: ${a.unattributed}. ` +
+      `Price-report headlines: ${a.reportHeadlines} (${a.reportSource === 'scorer' ? "the scorer's price_report" : 'read from the title'}), ${a.reportsIncluded ? 'included' : 'excluded from causes and aggregates (--include-reports to include them)'}`,
   );
   lines.push(
     '',
-    `Top ${r.top.length} price moves by |z| after headlines (return from the last price before the headline to +${r.horizon} on the trading clock; each move once, under its most oil-relevant headline, "same move" counts the others):`,
+    `Top ${r.top.length} price moves by |z| (abnormal return over estimation-window volatility, +${r.horizon}). The cause is the move's earliest headline of relevance >= ${a.minRelevance} that is not a price report; "same move" counts the other relevant ones:`,
   );
+  const daily = r.measure !== 'event';
   lines.push(
     formatTable(
-      r.top.map((t, i) => ({ '#': i + 1, date: t.date, headline: t.headline, topics: t.topics.join(',') || '-', direction: t.oil_direction, return_bps: fmt(t.return_bps), z: fmt(t.z, 2), 'same move': t.others ? `+${t.others}` : '' })),
-      { maxWidth: 70 },
+      r.top.map((t, i) => ({
+        '#': i + 1,
+        date: t.date,
+        cause: t.headline,
+        topics: t.topics.join(',') || '-',
+        direction: t.oil_direction,
+        return_bps: fmt(t.return_bps),
+        ...(daily && r.measure === 'next-session' ? { same_day_bps: fmt(t.same_day_bps) } : {}),
+        z: fmt(t.z, 2),
+        ...(!daily ? { tod_z: fmt(t.tod_z, 2), 'pre-15m_bps': fmt(t.pre_15m_bps) } : {}),
+        'same move': t.others ? `+${t.others}` : '',
+        reports: t.reports || '',
+      })),
+      { maxWidth: 60 },
     ),
   );
   const aggRows = <T extends AggregateRow>(rows: T[], key: (r: T) => string, label: string) =>
     formatTable(
-      rows.map((a) => ({ [label]: key(a), n: a.n, events: a.events, mean_bps: fmt(a.mean_return_bps), t_stat: fmt(a.t_stat, 2), car_bps: fmt(a.mean_car_bps), mean_z: fmt(a.mean_z, 2), directional: a.directional, hit_rate: pct(a.hit_rate) })),
+      rows.map((g) => ({
+        [label]: key(g),
+        n: g.n,
+        events: g.events,
+        mean_bps: fmt(g.mean_return_bps),
+        car_bps: fmt(g.mean_car_bps),
+        t: fmt(g.tests.t.stat, 2),
+        'p(t)': pv(g.tests.t.p),
+        'BMP-KP': fmt(g.tests.kp.stat, 2),
+        p: pv(g.tests.kp.p),
+        q: pv(g.tests.kp.q),
+        'rank p': pv(g.tests.rank.p),
+        'rank q': pv(g.tests.rank.q),
+        'sign p': pv(g.tests.sign.p),
+        'sign q': pv(g.tests.sign.q),
+        'boot p': pv(g.tests.bootstrap.p),
+        'boot q': pv(g.tests.bootstrap.q),
+        hit_rate: pct(g.hit_rate),
+      })),
     );
-  lines.push('', `By topic (+${r.horizon}; a headline counts under each of its topics, 'none' if it has none; means and t over distinct events, hit rate over headlines):`, aggRows(r.byTopic, (a) => a.topic, 'topic'));
-  lines.push('', `By oil direction (+${r.horizon}):`, aggRows(r.byDirection, (a) => a.oil_direction, 'direction'));
   lines.push(
     '',
-    `Hit rate: ${r.hitRate.rate === null ? 'n/a (no bullish or bearish headline)' : `${pct(r.hitRate.rate)} of ${r.hitRate.directional} directional headlines moved the price the predicted way (${r.hitRate.hits} hits)`}`,
+    `By topic of the cause (+${r.horizon}; each event once per topic). t: plain t of abnormal returns (baseline); BMP-KP: Boehmer-Musumeci-Poulsen with the Kolari-Pynnonen adjustment; rank: Corrado; sign: Cowan's generalized sign; boot: bootstrap of the mean standardized abnormal return; q: Benjamini-Hochberg across the rows of the table${daily ? '' : ' and every horizon'}:`,
+    aggRows(r.byTopic, (g) => g.topic, 'topic'),
+  );
+  lines.push('', `By oil direction of the cause (+${r.horizon}):`, aggRows(r.byDirection, (g) => g.oil_direction, 'direction'));
+  lines.push(
+    '',
+    `Hit rate: ${r.hitRate.rate === null ? 'n/a (no bullish or bearish cause)' : `${pct(r.hitRate.rate)} of ${r.hitRate.directional} events with a directional cause moved the predicted way (${r.hitRate.hits} hits)`}`,
   );
   lines.push(`Daily news signal vs same-day return: correlation ${r.signal.corr === null ? 'n/a' : r.signal.corr.toFixed(3)} over ${r.signal.days} trading days with headlines`);
   lines.push(`(${(r.elapsedMs / 1000).toFixed(1)} s)`);
@@ -491,16 +691,24 @@ export function registerStudy(program: Command): void {
     .option('--top <n>', 'how many headlines to list', '10')
     .option('--symbol <symbol>', 'symbol the prices are stored under', 'BRENT')
     .addOption(new Option('--horizon <h>', 'horizon of the report (default 1d for daily prices, 60m for ticks)').choices(Object.keys(HORIZONS)))
+    .addOption(new Option('--measure <m>', 'daily prices: next-session (tradable, default) or same-day (contains the move a date-only headline reports)').choices(['next-session', 'same-day']))
+    .option('--include-reports', 'let price reports ("Oil rises 2% as ...") be causes and enter the aggregates (default: excluded and counted apart)')
+    .option('--min-relevance <n>', 'least relevance (0-100) of a cause', '40')
+    .option('--seed <n>', 'seed of the bootstrap p-values', '1')
     .option('--json', 'print one JSON object (keys top, byTopic, ...) instead of tables')
     .option('--chart <file>', 'write a price chart with the top headlines marked (.svg or .png)')
     .option('--keep <dir>', 'keep the study\'s store in this new folder, to query it with: oilwire --data <dir> sql "..."')
-    .action(async (opts: { news: string; prices: string; from?: string; to?: string; top: string; symbol: string; horizon?: HorizonLabel; json?: boolean; chart?: string; keep?: string }, cmd: Command) => {
+    .action(async (opts: { news: string; prices: string; from?: string; to?: string; top: string; symbol: string; horizon?: HorizonLabel; measure?: DailyMeasure; includeReports?: boolean; minRelevance: string; seed: string; json?: boolean; chart?: string; keep?: string }, cmd: Command) => {
       const top = Number(opts.top);
       if (!Number.isInteger(top) || top < 1 || top > 1000) throw new AppError('INPUT_INVALID', `--top must be an integer 1-1000, got ${opts.top}`);
+      const minRelevance = Number(opts.minRelevance);
+      if (!Number.isFinite(minRelevance) || minRelevance < 0 || minRelevance > 100) throw new AppError('INPUT_INVALID', `--min-relevance must be 0-100, got ${opts.minRelevance}`);
+      const seed = Number(opts.seed);
+      if (!Number.isInteger(seed)) throw new AppError('INPUT_INVALID', `--seed must be an integer, got ${opts.seed}`);
       if (opts.chart && !/\.(svg|png)$/i.test(opts.chart)) throw new AppError('INPUT_INVALID', `--chart file must end in .svg or .png, got ${opts.chart}`);
       const globals = cmd.optsWithGlobals() as { logLevel?: string };
       const base = configFrom(cmd, globals.logLevel ? {} : { log: { level: 'warn' } });
-      const report = await runStudy({ news: opts.news, prices: opts.prices, from: opts.from, to: opts.to, top, symbol: opts.symbol, horizon: opts.horizon, keep: opts.keep }, base, {
+      const report = await runStudy({ news: opts.news, prices: opts.prices, from: opts.from, to: opts.to, top, symbol: opts.symbol, horizon: opts.horizon, keep: opts.keep, measure: opts.measure, includeReports: opts.includeReports, minRelevance, seed }, base, {
         progress: process.stderr,
         logger: createLogger({ level: base.log.level }),
       });

@@ -14,3 +14,10 @@ export { ImpactEngine } from './domain/impact-engine.ts';
 export function inferHolidays(calendar: CalendarSpec, sortedTickMs: number[]): string[] {
   return TradingCalendar.inferHolidays(calendar, sortedTickMs);
 }
+
+// Event-study statistics, windows and attribution for `oilwire study` and bench/statistics.ts (pure).
+export { groupTests, familyQValues, P_KEYS, type EventObservation, type GroupTests, type PKey, type QValues } from './domain/statistics/event-tests.ts';
+export { plainT } from './domain/statistics/parametric.ts';
+export { dailyObservation, dailyStartIndex, observation, returnOver, timeOfDayVolatility, windowReturns, type DailyMeasure, type PricePoint } from './domain/statistics/windows.ts';
+export { clusterEvents, isPriceReport, type AttributableHeadline, type EventCluster } from './domain/attribution.ts';
+export { analyzeStudy, type StudyHeadlineRow, type StudyInput, type StudyResult, type StudyEvent, type StudyGroup, type EngineMeasurement } from './domain/event-study.ts';

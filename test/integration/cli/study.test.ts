@@ -40,44 +40,65 @@ function expected(pre: number, post: number) {
 const tuesday = expected(5, 6);
 const weekend = expected(9, 10);
 const opec = expected(11, 12);
+// Next session (the default): from the close of the headline's day to the next close.
+const next = { tuesday: expected(6, 7), weekend: expected(9, 10), monday: expected(10, 11), opec: expected(12, 13) };
+const TOP_KEYS = ['date', 'headline', 'oil_direction', 'others', 'pre_15m_bps', 'reports', 'return_bps', 'same_day_bps', 'same_move', 'tod_z', 'topics', 'z'];
 
 describe('oilwire study', () => {
   let report: StudyReport;
 
-  it('replays date-only headlines and daily closes through the pipeline and ranks the price moves by |z|', async () => {
+  it('measures date-only headlines on the next session by default, beside the same-day move, and attributes each move to a relevant cause', async () => {
     report = await runStudy({ news: fixture('study-news.csv'), prices: fixture('study-daily.csv'), top: 10, symbol: 'BRENT' }, base, { logger: silentLogger });
-    expect(report).toMatchObject({ horizon: '1d', priceFormat: 'daily', headlines: { inPeriod: 6, rejected: 0 }, prices: { published: 15, holidays: 0 }, measured: 5 });
+    expect(report).toMatchObject({ horizon: '1d', measure: 'next-session', priceFormat: 'daily', headlines: { inPeriod: 6, rejected: 0 }, prices: { published: 15, holidays: 0 }, measured: 5 });
     // The April headline has no earlier price: recorded, not measured with a later one.
     expect(report.unmeasured).toEqual({ no_pre_price: 1, waiting: 0 });
     const ranked = [
+      { date: '2026-05-12', ...next.tuesday, sameDay: tuesday.r },
+      { date: '2026-05-16', ...next.weekend, sameDay: weekend.r },
+      { date: '2026-05-18', ...next.monday, sameDay: weekend.r },
+      { date: '2026-05-20', ...next.opec, sameDay: opec.r },
+    ].sort((a, b) => Math.abs(b.z) - Math.abs(a.z));
+    expect(report.top.map((t) => t.date)).toEqual(ranked.map((r) => r.date));
+    report.top.forEach((t, i) => {
+      expect(t.return_bps).toBeCloseTo(ranked[i].r, 8);
+      expect(t.z).toBeCloseTo(ranked[i].z, 8);
+      expect(t.same_day_bps).toBeCloseTo(ranked[i].sameDay, 8);
+      expect(Object.keys(t).sort()).toEqual(TOP_KEYS);
+    });
+    // The Saturday headline trades from Friday's close to Monday's (+300 bps); Monday's from Monday's close: two moves.
+    expect(report.top.find((t) => t.date === '2026-05-16')!.return_bps).toBeCloseTo(300, 8);
+    // Tuesday: the carmaker headline is not relevant, so the inventory report is the cause and nothing else is "same move".
+    const tue = report.top.find((t) => t.date === '2026-05-12')!;
+    expect(tue.headline).toBe('EIA reports unexpected crude inventory build of 5 million barrels');
+    expect(tue.others).toBe(0);
+    expect(report.attribution).toMatchObject({ events: 4, attributed: 4, reportOnly: 0, unattributed: 0, reportsIncluded: false });
+    // Every test per topic and direction, with q-values (fewer than five events: no test, reported as such).
+    expect(report.byDirection.reduce((a, d) => a + d.events, 0)).toBe(4);
+    for (const g of [...report.byTopic, ...report.byDirection]) {
+      expect(Object.keys(g.tests).sort()).toEqual(['bmp', 'bootstrap', 'kp', 'kp_r', 'rank', 'sign', 't']);
+      expect(g.tests.kp.q).toBeNull();
+    }
+    expect(report.hitRate.directional).toBe(4);
+    expect(report.series.map((p) => p.close)).toEqual(closes.slice(0, 15));
+  });
+
+  it('--measure same-day measures a date-only headline from the close before its day, like the views', async () => {
+    const r = await runStudy({ news: fixture('study-news.csv'), prices: fixture('study-daily.csv'), top: 10, symbol: 'BRENT', measure: 'same-day' }, base, { logger: silentLogger });
+    const ranked = [
       { dates: ['2026-05-20'], ...opec },
-      { dates: ['2026-05-16', '2026-05-18'], ...weekend },
+      { dates: ['2026-05-16'], ...weekend },
       { dates: ['2026-05-12'], ...tuesday },
     ].sort((a, b) => Math.abs(b.z) - Math.abs(a.z));
-    expect(report.top).toHaveLength(3);
-    report.top.forEach((t, i) => {
+    expect(r.top).toHaveLength(3);
+    r.top.forEach((t, i) => {
       expect(ranked[i].dates).toContain(t.date);
       expect(t.return_bps).toBeCloseTo(ranked[i].r, 8);
       expect(t.z).toBeCloseTo(ranked[i].z, 8);
     });
-    // The Saturday headline is judged from Friday's close by Monday's (+300 bps), which is Monday's headline's move too: one move, two headlines.
-    const weekendMove = report.top.find((t) => ranked.find((r) => r.dates.length === 2)!.dates.includes(t.date))!;
-    expect(weekendMove.return_bps).toBeCloseTo(300, 8);
+    // Saturday's and Monday's headlines share Friday's close to Monday's: one move, the earlier headline its cause.
+    const weekendMove = r.top.find((t) => t.date === '2026-05-16')!;
     expect(weekendMove.others).toBe(1);
-    // Two headlines on Tuesday share one price move: listed once.
-    const tue = report.top.find((t) => t.date === '2026-05-12')!;
-    expect(tue.others).toBe(1);
-    expect(['Acme Corp names new chief executive , shares steady', 'EIA reports unexpected crude inventory build of 5 million barrels']).toContain(tue.headline);
-    for (const t of report.top) {
-      expect(Object.keys(t).sort()).toEqual(['date', 'headline', 'oil_direction', 'others', 'return_bps', 'topics', 'z']);
-      expect(['bullish', 'bearish', 'neutral']).toContain(t.oil_direction);
-    }
-    // Aggregates count each price move once: three events in all, over five headlines.
-    expect(report.byDirection.reduce((a, d) => a + d.n, 0)).toBe(5);
-    const allTopics = report.byTopic.reduce((a, t) => a + t.events, 0);
-    expect(allTopics).toBeGreaterThanOrEqual(3);
-    expect(report.hitRate.directional).toBe(report.byDirection.filter((d) => d.oil_direction !== 'neutral').reduce((a, d) => a + d.n, 0));
-    expect(report.series.map((p) => p.close)).toEqual(closes.slice(0, 15));
+    expect(weekendMove.same_move).toEqual(['Shipping insurers raise Gulf war-risk premiums again after tanker attack']);
   });
 
   it('prints a report and draws a chart with a marker per top move', () => {
@@ -85,10 +106,22 @@ describe('oilwire study', () => {
     expect(text).toMatch(/^oilwire study: 6 headlines from 2026-04-01 to 2026-05-20 against 15 daily closes of BRENT, horizon \+1d/);
     expect(text).toContain('OPEC+ agrees surprise output cut');
     expect(text).toMatch(/Hit rate: /);
+    expect(text).toContain('measure: next-session');
+    expect(text).toMatch(/BMP-KP +p +q +rank p/);
     const svg = renderChartSvg(report);
     expect(svg.startsWith('<svg')).toBe(true);
-    expect(svg.match(/<circle [^>]*r="9"/g)).toHaveLength(3);
+    expect(svg.match(/<circle [^>]*r="9"/g)).toHaveLength(4);
     expect(svg).toContain('OPEC+ agrees surprise output cut');
+  });
+
+  it('excludes price reports from causes and aggregates by default, counts them apart, and includes them when asked', async () => {
+    const r = await runStudy({ news: fixture('study-news-reports.csv'), prices: fixture('study-daily.csv'), top: 10, symbol: 'BRENT' }, base, { logger: silentLogger });
+    expect(r.attribution).toMatchObject({ events: 2, attributed: 1, reportOnly: 1, reportHeadlines: 2, reportsIncluded: false });
+    expect(r.top.map((t) => [t.date, t.headline, t.reports])).toEqual([['2026-05-20', 'OPEC+ agrees surprise output cut of 1 million barrels per day', 1]]);
+    expect(r.byDirection.reduce((a, d) => a + d.events, 0)).toBe(1);
+    const inc = await runStudy({ news: fixture('study-news-reports.csv'), prices: fixture('study-daily.csv'), top: 10, symbol: 'BRENT', includeReports: true }, base, { logger: silentLogger });
+    expect(inc.attribution).toMatchObject({ events: 2, attributed: 2, reportOnly: 0, reportsIncluded: true });
+    expect(inc.top.map((t) => t.date).sort()).toEqual(['2026-05-19', '2026-05-20']);
   });
 
   it('reads ts,source,headline files and keeps only the asked period', async () => {
@@ -120,7 +153,7 @@ describe('oilwire study', () => {
 
     const png = join(out, 'chart.png');
     const { stdout: text } = await run(process.execPath, ['bin/oilwire.mjs', 'study', '--news', fixture('study-news.csv'), '--prices', fixture('study-daily.csv'), '--chart', png], { cwd: repoRoot, env: { ...process.env, LOG_LEVEL: 'silent' } });
-    expect(text).toContain('Top 3 price moves');
+    expect(text).toContain('Top 4 price moves');
     expect(readFileSync(png).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
   });
 

@@ -37,8 +37,15 @@ export const P_KEYS = ['t', 'bmp', 'kp', 'rank', 'sign', 'bootstrap'] as const;
 export type PKey = (typeof P_KEYS)[number];
 export type QValues = Record<PKey, number | null>;
 
-export function groupTests(events: readonly EventObservation[], options: { resamples?: number; seed?: number } = {}): GroupTests {
+const NO_TEST = { stat: null, p: null };
+
+export function groupTests(events: readonly EventObservation[], options: { resamples?: number; seed?: number; minEvents?: number } = {}): GroupTests {
   const ars = events.map((e) => e.ar);
+  if (events.length < (options.minEvents ?? 2)) {
+    const m = ars.length ? mean(ars) : null;
+    const sars = events.flatMap((e) => (e.sigma === null ? [] : [standardizedAr(e.ar, e.sigma, e.estimation.length)].filter((x): x is number => x !== null)));
+    return { events: events.length, mean_ar_bps: m, mean_sar: sars.length ? mean(sars) : null, t: NO_TEST, bmp: NO_TEST, kp: { ...NO_TEST, r: 0 }, rank: NO_TEST, sign: NO_TEST, bootstrap: NO_TEST };
+  }
   const withSar = events.flatMap((e) => {
     const s = e.sigma === null ? null : standardizedAr(e.ar, e.sigma, e.estimation.length);
     return s === null ? [] : [{ e, s }];

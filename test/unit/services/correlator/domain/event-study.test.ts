@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeStudy, type StudyHeadlineRow } from '../../../../../services/correlator/domain/event-study.ts';
+import { dailyObservation, dailyStartIndex, timeOfDayVolatility, windowReturns, type PricePoint } from '../../../../../services/correlator/domain/statistics/windows.ts';
+
+const DAY = 86_400_000;
+const close = (d: number) => Date.UTC(2026, 4, 4) + d * DAY + 19.5 * 3_600_000;
+// Thirty daily closes (no weekends, for simplicity): a small zig-zag, then a jump on day 25.
+const prices = Array.from({ length: 30 }, (_, i) => 80 + (i % 2 ? 0.4 : 0) + (i >= 25 ? 4 : 0));
+const closes: PricePoint[] = prices.map((p, i) => ({ t: close(i), close: p }));
+const bps = (a: number, b: number) => (b / a - 1) * 10_000;
+
+describe('daily windows', () => {
+  it('next-session starts from the close of the headline\'s day, same-day from the close before it', () => {
+    const dateOnly = { ts: Date.UTC(2026, 4, 4) + 24 * DAY, precision: 'date' as const };
+    expect(dailyStartIndex(closes, dateOnly, 'next-session')).toBe(24);
+    expect(dailyStartIndex(closes, dateOnly, 'same-day')).toBe(23);
+    const timed = { ts: close(24) - 3_600_000, precision: 'time' as const };
+    expect(dailyStartIndex(closes, timed, 'next-session')).toBe(23);
+    expect(dailyStartIndex(closes, timed, 'same-day')).toBe(23);
+  });
+
+  it('the observation is the mean-adjusted abnormal return with T one-day estimation windows', () => {
+    const o = dailyObservation(closes, 24, 20)!;
+    const est = Array.from({ length: 20 }, (_, k) => bps(prices[23 - k], prices[24 - k]));
+    const m = est.reduce((a, b) => a + b, 0) / 20;
+    expect(o.r).toBeCloseTo(bps(prices[24], prices[25]), 12);
+    expect(o.ar).toBeCloseTo(o.r - m, 12);
+    expect(o.sigma).toBeCloseTo(Math.sqrt(est.reduce((s, x) => s + (x - m) ** 2, 0) / 19), 12);
+    expect(o.estimation[0]).toBeCloseTo(est[0] - m, 12);
+    expect(dailyObservation(closes, 1, 20)).toBeNull();
+    expect(dailyObservation(closes, 29, 20)).toBeNull();
+  });
+
+  it('intraday: back-to-back window returns and the same clock window on previous days', () => {
+    const t0 = Date.UTC(2026, 5, 1, 10);
+    const minute: PricePoint[] = [];
+    for (let d = -5; d <= 0; d++) for (let m = 0; m <= 60; m++) minute.push({ t: t0 + d * DAY + m * 60_000, close: 80 + (m === 60 ? (d % 2 ? 0.8 : -0.4) : 0) });
+    // 10:00 -> 11:00 on each of the five previous days: +100 bps or -50 bps alternating.
+    const rs = [-1, -2, -3, -4, -5].map((d) => bps(80, 80 + (d % 2 ? 0.8 : -0.4)));
+    const m = rs.reduce((a, b) => a + b, 0) / 5;
+    const sd = Math.sqrt(rs.reduce((s, x) => s + (x - m) ** 2, 0) / 4);
+    expect(timeOfDayVolatility(minute, t0, 3_600_000, 20)).toBeCloseTo(sd, 10);
+    // Day 0 ends its hour at 79.6: 10:30 -> 11:00 is -50 bps, 10:00 -> 10:30 flat.
+    expect(windowReturns(minute, t0 + 60 * 60_000, 30 * 60_000, 2)).toEqual([bps(80, 79.6), 0]);
+  });
+});
+
+describe('analyzeStudy', () => {
+  const row = (id: string, day: number, title: string, o: Partial<StudyHeadlineRow> = {}): StudyHeadlineRow => ({
+    id,
+    ts: Date.UTC(2026, 4, 4) + day * DAY,
+    precision: 'date',
+    title,
+    relevance: 60,
+    order: Number(id.slice(1)),
+    topics: ['opec'],
+    direction: 'bullish',
+    ...o,
+  });
+
+  it('measures next-session moves, attributes causes, reports the same-day move beside, and tests per topic and direction with q-values', () => {
+    const headlines = [
+      row('h1', 24, 'Oil jumps as OPEC cuts', { priceReport: true }),
+      row('h2', 24, 'OPEC agrees output cut'),
+      row('h3', 24, 'Saudi minister confirms cut', { relevance: 70 }),
+      row('h4', 24, 'Carmaker recalls vehicles', { relevance: 45, topics: [], direction: 'neutral' }),
+      ...[20, 21, 22, 23, 26, 27].map((d, i) => row(`h${10 + i}`, d, `Sanctions headline ${i}`, { topics: ['sanctions'], direction: 'bearish' })),
+      row('h30', 29, 'Too late for a next close'),
+    ];
+    const r = analyzeStudy({ headlines, daily: closes, horizons: [{ label: '1d', ms: DAY }], measure: 'next-session', minRelevance: 40, includeReports: false, estimationWindows: 20, seed: 1, minEvents: 2 });
+    const jump = r.events.find((e) => e.cluster.cause?.id === 'h3')!;
+    // Same day: the relevant non-report headlines tie; the more relevant one is the cause.
+    expect(jump.cluster.sameMove.map((h) => h.id)).toEqual(['h2']);
+    expect(jump.cluster.reports.map((h) => h.id)).toEqual(['h1']);
+    expect(jump.obs.r).toBeCloseTo(bps(prices[24], prices[25]), 12);
+    expect(jump.sameDayBps).toBeCloseTo(bps(prices[23], prices[24]), 12);
+    expect(r.unmeasured).toBe(1); // day 29 has no next close
+    const opec = r.byTopic.find((g) => g.key === 'opec')!;
+    expect(opec.tests.events).toBe(1);
+    expect(opec.headlines).toBe(2);
+    const sanctions = r.byTopic.find((g) => g.key === 'sanctions')!;
+    expect(sanctions.tests.events).toBe(6);
+    expect(sanctions.tests.kp.p).not.toBeNull();
+    expect(sanctions.q.kp).toBe(sanctions.tests.kp.p); // the only row of the family with a test
+    expect(r.byDirection.map((g) => g.key).sort()).toEqual(['bearish', 'bullish']);
+    expect(r.byDirection.find((g) => g.key === 'bullish')!.hitRate).toBe(1);
+  });
+
+  it('needs minEvents for a test', () => {
+    const headlines = [20, 21, 22].map((d, i) => row(`h${i}`, d, `x${i}`));
+    const r = analyzeStudy({ headlines, daily: closes, horizons: [{ label: '1d', ms: DAY }], measure: 'next-session', minRelevance: 40, includeReports: false, estimationWindows: 20 });
+    expect(r.byTopic[0].tests.events).toBe(3);
+    expect(r.byTopic[0].tests.kp.p).toBeNull();
+    expect(r.byTopic[0].q.kp).toBeNull();
+  });
+});
