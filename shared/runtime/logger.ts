@@ -39,8 +39,10 @@ const hooks: pino.LoggerOptions['hooks'] = {
 };
 
 function errSerializer(err: unknown): unknown {
+  // `err` is often a message string (`{ err: error.message }`), which pino passes through as it is.
+  if (!(err instanceof Error)) return redactDeep(err);
   // pino's serialized error is not a plain object (its own prototype): its fields are redacted in place.
-  const out = pino.stdSerializers.err(err as Error) as unknown as Record<string, unknown>;
+  const out = pino.stdSerializers.err(err) as unknown as Record<string, unknown>;
   for (const [k, v] of Object.entries(out)) out[k] = typeof v === 'string' ? redactText(v) : redactDeep(v, 3);
   return out;
 }

@@ -59,10 +59,16 @@ describe('logger', () => {
     logger.error({ err: new Error('GET https://u:ERRPASS@api.example.com/?access_token=ERRTOKEN failed') }, 'boom');
     logger.info({ token: 'TOKENFIELD', password: 'PWFIELD' }, 'named secrets');
     logger.info('plain %s', 'https://x.example/?sig=SIGVALUE');
+    // `err` as a message string (the feed poller logs `err: error.message`), and as something else.
+    logger.warn({ err: 'cannot fetch https://a.example/rss?apikey=STRINGERR: fetch failed' }, 'feed poll failed');
+    logger.warn({ err: { code: 'E', url: 'https://u:OBJERR@a.example/' } }, 'odd err');
+    logger.warn({ err: 42 }, 'number err');
     await new Promise((r) => setImmediate(r));
     const text = lines.join('\n');
-    expect(lines.length).toBe(5);
-    for (const secret of ['CHPASSWORD', 'FEEDKEY', 'ERRPASS', 'ERRTOKEN', 'TOKENFIELD', 'PWFIELD', 'SIGVALUE']) expect(text).not.toContain(secret);
+    expect(lines.length).toBe(8);
+    for (const secret of ['CHPASSWORD', 'FEEDKEY', 'ERRPASS', 'ERRTOKEN', 'TOKENFIELD', 'PWFIELD', 'SIGVALUE', 'STRINGERR', 'OBJERR']) expect(text).not.toContain(secret);
+    expect(text).toContain('"err":"cannot fetch https://a.example/rss?apikey=***: fetch failed"');
+    expect(text).toContain('"err":42');
     expect(text).toContain('http://default:***@ch:8123/db');
     expect(text).toContain('boom');
   });
