@@ -248,6 +248,13 @@ add({ mod: 'skip', s: 0, o: 0, t: undefined, geo: undefined }, 'dilution control
 add({ d: -1, side: 'a', s: -1, str: 1.2, bind: ['flow'] }, 'refuses', 'refused', 'rejects', 'rejected', 'opposes', 'opposed', 'resists', 'resisted', 'balks at', 'balked at');
 // Economy-wide demand drivers the taxonomy names: central banks, pandemic demand, housing and trade remedies.
 add({ t: ['macro'] }, 'central bank', 'central banks', 'key rate', 'policy rate', 'benchmark rate', 'basis points', 'reserve requirement', 'quantitative easing', 'bond buying', 'pandemic', 'coronavirus', 'covid', 'covid 19', 'zero covid', 'lockdown', 'lockdowns', 'virus', 'omicron', 'housing starts', 'home sales', 'house prices', 'home prices', 'property slump', 'property sector', 'anti dumping', 'retaliatory tariffs', 'counter tariffs', 'supply chains', 'consumer spending', 'retail sales', 'industrial production', 'factory output', 'gdp', 'recession', 'trade war', 'trade talks', 'trade deal', 'brexit talks');
+add({ cs: 1, co: -1, cls: 'ev', s: 0.5, o: -0.4, t: ['mediation'], geo: true }, 'negotiate', 'negotiating', 'negotiators', 'negotiator', 'ready to negotiate', 'open to talks', 'talks with');
+// Truces named by what they do in Gaza-style deals.
+add({ cs: 1, co: -1, cls: 'ev', s: 1, o: -0.8, t: ['ceasefire', 'mediation'], geo: true }, 'gaza deal', 'hostage deal', 'hostages deal', 'hostage release deal', 'pause war', 'pause the war', 'pause in the war', 'end the war', 'end to the war', 'end the fighting', 'truce violations', 'ceasefire violations');
+// "Trade accusations" is not trade.
+add({ s: -1, o: 0, t: undefined }, 'trade accusations', 'traded accusations', 'trading accusations', 'trade blame', 'traded blame', 'trade barbs', 'traded barbs', 'trade threats', 'traded threats', 'trade insults');
+// State measures the taxonomy counts as sanctions.
+add({ cs: -1, co: 1, cls: 'sanc', s: -0.7, o: 0.5, t: ['sanctions'], geo: true }, 'export controls', 'export control', 'export curbs', 'export restrictions', 'entity list', 'asset freeze', 'assets freeze', 'freezes assets', 'frozen assets', 'snapback', 'maximum pressure', 'secondary tariffs', 'shadow fleet');
 // A deal that is "very close" is near, not closed.
 add({ s: 1, o: -0.8 }, 'very close', 'so close', 'is close', 'are close', 'getting close', 'getting closer', 'within reach', 'closer to a deal', 'close to a deal', 'close to agreement', 'close to an agreement');
 // Producers' pricing is OPEC politics.
