@@ -44,6 +44,8 @@ export interface HeadlineRow {
   sentiment: string;
   relevance: number;
   novelty: number;
+  /** The scorer's verdict: the headline reports a move or level of oil prices rather than causing one. */
+  price_report: boolean;
   pre_price: number | null;
   impacts: Record<string, { return_bps: number; z: number | null }>;
   max_abs_z: number | null;
@@ -53,8 +55,8 @@ export async function headlines(store: Store, symbol: string, options: { fromMs?
   const where: string[] = [];
   if (options.fromMs !== undefined) where.push('published_at >= fromUnixTimestamp64Milli({from:Int64})');
   if (options.toMs !== undefined) where.push('published_at <= fromUnixTimestamp64Milli({to:Int64})');
-  const news = await store.query<{ id: string; p: string; title: string; source: string; url: string | null; topics: string[]; entities: string[]; oil_direction: string; oil_strength: number; sentiment_label: string; relevance: number; novelty: number }>(
-    `SELECT id, toUnixTimestamp64Milli(published_at) AS p, title, source, url, topics, entities, oil_direction, oil_strength, sentiment_label, relevance, novelty
+  const news = await store.query<{ id: string; p: string; title: string; source: string; url: string | null; topics: string[]; entities: string[]; oil_direction: string; oil_strength: number; sentiment_label: string; relevance: number; novelty: number; price_report: number }>(
+    `SELECT id, toUnixTimestamp64Milli(published_at) AS p, title, source, url, topics, entities, oil_direction, oil_strength, sentiment_label, relevance, novelty, price_report
      FROM ${store.table('news')} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY published_at DESC LIMIT {limit:UInt32}`,
     { params: { from: options.fromMs ?? 0, to: options.toMs ?? 0, limit: options.limit } },
   );
@@ -86,6 +88,7 @@ export async function headlines(store: Store, symbol: string, options: { fromMs?
       sentiment: n.sentiment_label,
       relevance: Math.round(Number(n.relevance)),
       novelty: Math.round(Number(n.novelty)),
+      price_report: Number(n.price_report) === 1,
       pre_price: list.length ? Number(list[0].pre_price) : null,
       impacts: Object.fromEntries(list.map((i) => [i.horizon, { return_bps: Math.round(Number(i.return_bps) * 10) / 10, z: i.z === null ? null : Math.round(Number(i.z) * 100) / 100 }])),
       max_abs_z: zs.length ? Math.round(Math.max(...zs.map(Math.abs)) * 100) / 100 : null,

@@ -7,8 +7,6 @@
 
 const HOUR = 3_600_000;
 const RANGES = { '1h': HOUR, '6h': 6 * HOUR, '1d': 24 * HOUR, '1w': 7 * 24 * HOUR, all: 0 };
-// Headlines that report a move ("Oil rises 2% as ...") describe the price rather than cause it.
-const PRICE_REPORT = /\b(oil|crude|brent|wti)\b[^.]*\b(prices?|futures)?\b[^.]*\b(rise[sn]?|rising|rose|fall[sn]?|fell|falling|gain(s|ed)?|drop(s|ped)?|slip(s|ped)?|jump(s|ed)?|climb(s|ed)?|edge[sd]?|settle[sd]?|steady|steadies|slump(s|ed)?|surge[sd]?|rall(y|ies|ied)|tumble[sd]?|extend(s|ed)?|pare[sd]?)\b/i;
 const CLUSTER_PX = 14;
 
 const state = {
@@ -191,6 +189,7 @@ function onScored(e) {
     sentiment: e.sentiment.label,
     relevance: Math.round(e.relevance),
     novelty: Math.round(e.novelty),
+    price_report: Boolean(e.price_report),
     pre_price: known?.pre_price ?? null,
     impacts: known?.impacts ?? {},
     max_abs_z: known?.max_abs_z ?? null,
@@ -265,7 +264,8 @@ function passes(h, f) {
   if (f.direction && direction(h) !== f.direction) return false;
   if (h.relevance < f.minRelevance) return false;
   if (f.source && h.source !== f.source) return false;
-  if (!f.priceReports && PRICE_REPORT.test(h.title)) return false;
+  // The scorer marks headlines that report a move ("Oil rises 2% as ...") rather than cause one.
+  if (!f.priceReports && h.price_report) return false;
   return true;
 }
 

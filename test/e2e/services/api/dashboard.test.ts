@@ -181,6 +181,18 @@ describe('dashboard', () => {
     await expect.poll(() => markerCount(page)).toBe(all);
     await page.selectOption('#f-source', 'demo-wire');
     await expect.poll(() => markerCount(page)).toBe(DEMO_HEADLINES.length);
+    await page.selectOption('#f-source', '');
+    // A headline the scorer marks as a price report ("Brent rises ..."): shown, then hidden by the switch.
+    const id = `report-${randomName()}`;
+    const report = scoredNews({ id, published_at: `${DEMO_DAY}T12:30:00.000Z`, title: 'Brent rises 1% in early trade', source: 'Price Desk', price_report: true, relevance: 60 });
+    await publishEvents(demo.runtime!.bus, TOPICS.newsScored, [report], messageKey.newsScored);
+    await page.waitForFunction((i) => document.querySelector(`#chart .marker[data-id="${i}"]`) !== null, id);
+    const withReport = await markerCount(page);
+    await page.uncheck('#f-price-reports');
+    await expect.poll(() => page.locator(`#chart .marker[data-id="${id}"]`).count()).toBe(0);
+    expect(await markerCount(page)).toBe(withReport - 1);
+    await page.check('#f-price-reports');
+    await expect.poll(() => markerCount(page)).toBe(withReport);
     expect(failed).toEqual([]);
     await page.close();
   });
