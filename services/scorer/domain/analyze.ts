@@ -664,6 +664,20 @@ function analyzeTokens(t: Tokens): Totals {
   return { s, o, cues, topics, entities, entityWeight, maxEntityWeight, oilWeight, shingles, letters: t.letters, geo, words };
 }
 
+/** Words that open the cause of a reported move: "Oil falls as ...", "Brent jumps after ...". */
+const CAUSE = new Set(['as', 'after', 'amid', 'on', 'following', 'despite', 'while', 'since', 'because', 'over', 'with']);
+
+/** The tokens after the first cause connector (not the first word), or undefined without one. */
+function causeClause(t: Tokens): Tokens | undefined {
+  for (let i = 1; i < t.low.length - 1; i++) {
+    if (t.kind[i] === Kind.Word && CAUSE.has(t.low[i])) {
+      const from = i + 1;
+      return { low: t.low.slice(from), raw: t.raw.slice(from), kind: t.kind.slice(from), num: t.num.slice(from), letters: 1, question: t.question };
+    }
+  }
+  return undefined;
+}
+
 const round = (x: number, d = 3): number => {
   const f = 10 ** d;
   return Math.round(x * f) / f;
@@ -678,6 +692,14 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
   const sum = typeof summary === 'string' && summary.length > 0 ? analyzeTokens(tokenize(sanitize(summary, MAX_SUMMARY_CHARS))) : undefined;
   const sw = opts.summaryWeight;
   let S = head.s + (sum ? sum.s * sw : 0);
+  // A price report's move is the oil view; its tone is the cause's ("Oil jumps after attack" is bad news).
+  if (price.report) {
+    const cause = causeClause(headTokens);
+    if (cause) {
+      const c = analyzeTokens(cause);
+      if (c.s !== 0) S = c.s + (sum ? sum.s * sw : 0);
+    }
+  }
   let O = head.o + (sum ? sum.o * sw : 0);
   const cues = head.cues + (sum?.cues ?? 0);
   const topics = new Set(head.topics);

@@ -68,6 +68,21 @@ function moveAt(low: readonly string[], j: number, W: Sets): PriceReport | undef
   return undefined;
 }
 
+const TURN = new Set(['but', 'yet', 'however', 'then', 'before']);
+
+/** "Oil rose early, but ended lower": after a contrast, the later move is the one that stands. */
+function laterTurn(low: readonly string[], from: number, W: Sets): PriceReport | undefined {
+  for (let k = from; k < low.length; k++) {
+    if (!TURN.has(low[k])) continue;
+    for (let j = k + 1; j < low.length && j <= k + 4; j++) {
+      const m = moveAt(low, j, W);
+      if (m && m.direction !== 0) return m;
+    }
+    return undefined;
+  }
+  return undefined;
+}
+
 /** Reads the lower-cased tokens of one headline (text.ts `Tokens.low`). */
 export function readPriceReport(low: readonly string[], W: Sets = PRICE_WORDS): PriceReport {
   for (let i = 0; i < low.length; i++) {
@@ -88,7 +103,7 @@ export function readPriceReport(low: readonly string[], W: Sets = PRICE_WORDS): 
       continue;
     }
     const m = moveAt(low, j, W);
-    if (m) return m;
+    if (m) return laterTurn(low, j + 1, W) ?? m;
   }
   return NONE;
 }

@@ -40,3 +40,14 @@ describe('price reports', () => {
     expect(analyzeText('Israel and Hamas agree ceasefire deal').price_report).toBe(false);
   });
 });
+
+describe('tone and turns of price reports', () => {
+  it('takes the tone of the cause, not of the move (never the oil view)', () => {
+    expect(analyzeText('Oil jumps after attack on Saudi oil plants').sentiment.label).toBe('negative');
+    expect(analyzeText('Oil slides as Gaza ceasefire agreement is reached').sentiment.label).toBe('positive');
+  });
+
+  it('reads the move that stands after a contrast', () => {
+    expect(read('Oil rose early, but ended lower after inventory build').direction).toBe(-1);
+  });
+});
