@@ -126,6 +126,11 @@ export const newsImpactV1 = z.object({
   atr: z.number().finite().nullable().optional(),
   /** (post_price - pre_price) / atr: the move in average true ranges. */
   atr_move: z.number().finite().nullable().optional(),
+  // Event-study inputs, optional in place like the indicators (docs/prices-and-impact.md, "Event-study statistics").
+  /** T: the pre-event windows behind abnormal_bps and pre_vol_bps (the mean-adjusted model's estimation period). */
+  estimation_windows: z.number().int().nonnegative().optional(),
+  /** Standardized abnormal return abnormal / (pre_vol * sqrt(1 + 1/T)): the forecast-error scaling the BMP test averages. */
+  sar: z.number().finite().nullable().optional(),
 });
 export type NewsImpact = z.infer<typeof newsImpactV1>;
 

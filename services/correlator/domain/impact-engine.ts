@@ -224,6 +224,8 @@ export class ImpactEngine {
       abnormal_bps: m.abnormalBps,
       z: m.z,
       pre_vol_bps: m.preVolBps,
+      estimation_windows: m.windows,
+      sar: m.abnormalBps !== null && m.preVolBps && m.windows >= 2 ? m.abnormalBps / (m.preVolBps * Math.sqrt(1 + 1 / m.windows)) : null,
       title: article.title,
       source: article.source,
       topics: article.topics,

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { newsImpactV1 } from '../../../../../shared/contracts/events.ts';
+import { ImpactEngine } from '../../../../../services/correlator/domain/impact-engine.ts';
+import { ALWAYS_OPEN } from '../../../../../services/correlator/domain/trading-calendar.ts';
+import { scoredNews } from '../../../../helpers/events.ts';
+
+const at = (iso: string) => Date.parse(iso);
+const bps = (from: number, to: number) => (to / from - 1) * 10_000;
+
+describe('ImpactEngine: event-study inputs on news.impact', () => {
+  it('carries T and the standardized abnormal return abnormal / (vol * sqrt(1 + 1/T))', () => {
+    const e = new ImpactEngine({ symbols: ['BRENT'], horizons: ['1m'], volatilityWindows: 3, maxPendingAgeMs: 86_400_000, calendar: ALWAYS_OPEN, watermark: { maxOutOfOrdernessMs: 0, idleTimeoutMs: 1e12 }, indicators: null });
+    const prices = [80, 80.2, 80.1, 80.4, 81.2, 81.3];
+    prices.forEach((p, i) => e.addTick({ symbol: 'BRENT', ts: at('2026-06-01T09:57:00Z') + i * 60_000, price: p, identity: `f|${i}|0`, source: 'f' }, 0));
+    e.addArticle(scoredNews({ id: 'sar00001', published_at: '2026-06-01T10:00:00.000Z', model: { name: 't', version: '0' } }));
+    const [impact] = e.evaluate(0);
+    expect(newsImpactV1.parse(impact)).toBeTruthy();
+    // Windows 09:59-10:00, 09:58-09:59, 09:57-09:58; the event 10:00 -> 10:01.
+    const past = [bps(80.1, 80.4), bps(80.2, 80.1), bps(80, 80.2)];
+    const m = past.reduce((a, b) => a + b, 0) / 3;
+    const sd = Math.sqrt(past.reduce((s, x) => s + (x - m) ** 2, 0) / 2);
+    const ar = bps(80.4, 81.2) - m;
+    expect(impact.estimation_windows).toBe(3);
+    expect(impact.abnormal_bps).toBeCloseTo(ar, 9);
+    expect(impact.sar).toBeCloseTo(ar / (sd * Math.sqrt(1 + 1 / 3)), 9);
+  });
+});
