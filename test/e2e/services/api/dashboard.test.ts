@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Registry } from 'prom-client';
-import { TOPICS, messageKey } from '../../../../shared/contracts/events.ts';
+import { HORIZONS, TOPICS, messageKey, type NewsImpact } from '../../../../shared/contracts/events.ts';
 import { publishEvents } from '../../../../shared/bus/typed.ts';
 import { systemClock } from '../../../../shared/runtime/clock.ts';
 import { silentLogger } from '../../../../shared/runtime/logger.ts';
@@ -124,6 +124,51 @@ describe('dashboard', () => {
       await page.waitForFunction(([sel]) => /^[+-]?\d+\.\d$/.test(document.querySelector(sel)?.textContent ?? ''), [`#d-impacts tr[data-horizon="${h}"] td:nth-child(2)`]);
     }
     expect(await page.locator(`#headlines tbody tr[data-id="${id}"] td`).nth(3).textContent()).toMatch(/^[+-]?\d+\.\d$/);
+    expect(failed).toEqual([]);
+    await page.close();
+  });
+
+  it('fills in each horizon of an open headline as its news.impact arrives, the others staying pending', async () => {
+    const failed: string[] = [];
+    const page = await openDashboard(context, failed);
+    // Half an hour after the tape ends: the correlator has no prices to measure it, so its moves come only from the events below.
+    const id = `pending-${randomName()}`;
+    const publishedAt = `${DEMO_DAY}T13:30:00.000Z`;
+    const title = 'Oman relays a new US offer to Iran on tanker inspections';
+    await publishEvents(demo.runtime!.bus, TOPICS.newsScored, [scoredNews({ id, published_at: publishedAt, title, topics: ['mediation'], oil_direction: { label: 'bearish', strength: 0.5 } })], messageKey.newsScored);
+    await page.locator(`#headlines tbody tr[data-id="${id}"]`).click();
+    await expect.poll(() => page.locator('#d-title').textContent()).toBe(title);
+    const cell = (h: string) => page.locator(`#d-impacts tr[data-horizon="${h}"] td`).nth(1).textContent();
+    for (const h of DEMO_HORIZONS) expect(await cell(h)).toBe('pending');
+    const impact = (horizon: (typeof DEMO_HORIZONS)[number], bps: number): NewsImpact => ({
+      schema: 'news.impact/v1',
+      article_id: id,
+      symbol: 'BRENT',
+      horizon,
+      horizon_seconds: HORIZONS[horizon],
+      published_at: publishedAt,
+      event_ts: publishedAt,
+      pre_ts: publishedAt,
+      pre_price: 84,
+      post_ts: new Date(Date.parse(publishedAt) + HORIZONS[horizon] * 1000).toISOString(),
+      post_price: 84 * (1 + bps / 1e4),
+      return_bps: bps,
+      abnormal_bps: null,
+      z: bps / 10,
+      pre_vol_bps: 10,
+      title,
+      source: 'wire',
+      topics: ['mediation'],
+      oil_direction: 'bearish',
+      relevance: 50,
+      computed_at: new Date().toISOString(),
+      version: 1,
+    });
+    for (const [i, h] of DEMO_HORIZONS.entries()) {
+      await publishEvents(demo.runtime!.bus, TOPICS.newsImpact, [impact(h, -(i + 1) * 11)], messageKey.newsImpact);
+      await expect.poll(() => cell(h)).toBe(`-${((i + 1) * 11).toFixed(1)}`);
+      for (const later of DEMO_HORIZONS.slice(i + 1)) expect(await cell(later)).toBe('pending');
+    }
     expect(failed).toEqual([]);
     await page.close();
   });
