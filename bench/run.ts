@@ -14,6 +14,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   api: async () => (await import('./api.ts')).benchApi,
   scorer: async () => (await import('./scorer.ts')).benchScorer,
   prices: async () => (await import('./prices.ts')).benchPrices,
+  statistics: async () => (await import('./statistics.ts')).benchStatistics,
   kafka: async () => (await import('./kafka.ts')).benchKafka,
 };
 
