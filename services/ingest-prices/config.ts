@@ -52,6 +52,8 @@ const yahooSource = z.strictObject({
   baseUrl: z.url().default('https://query1.finance.yahoo.com'),
   interval: z.enum(['1m', '2m', '5m', '15m', '30m', '60m']).default('1m'),
   range: z.string().default('1d'),
+  /** The first poll's range: enough history for the correlator's pre-event volatility (Yahoo serves 1-minute bars for up to 7 days). */
+  backfillRange: z.string().default('5d'),
   pollIntervalSec: z.number().positive().default(60),
   timeoutMs: z.number().int().positive().default(10_000),
   maxBackoffSec: z.number().positive().default(300),

@@ -12,6 +12,8 @@ export interface YahooPollerOptions {
   baseUrl: string;
   interval: string;
   range: string;
+  /** The first poll's range, until one succeeds: history the correlator needs for z-scores (`5d` of 1-minute bars). Default: `range`. */
+  backfillRange?: string;
   pollIntervalMs: number;
   timeoutMs: number;
   /** Longest wait after repeated failures. */
@@ -48,6 +50,7 @@ export class YahooChartPoller implements TickSource {
   private lastAttemptAt: number | null = null;
   private lastOkAt: number | null = null;
   private lastError: string | null = null;
+  private backfilled = false;
   private readonly barMs: number;
 
   constructor(private readonly options: YahooPollerOptions) {
@@ -59,7 +62,9 @@ export class YahooChartPoller implements TickSource {
 
   url(): string {
     const base = this.options.baseUrl.replace(/\/+$/, '');
-    return `${base}/v8/finance/chart/${encodeURIComponent(this.options.yahooSymbol)}?interval=${encodeURIComponent(this.options.interval)}&range=${encodeURIComponent(this.options.range)}&includePrePost=false`;
+    // History once, then only the recent range: a minute's poll need not carry days of bars.
+    const range = this.backfilled ? this.options.range : (this.options.backfillRange ?? this.options.range);
+    return `${base}/v8/finance/chart/${encodeURIComponent(this.options.yahooSymbol)}?interval=${encodeURIComponent(this.options.interval)}&range=${encodeURIComponent(range)}&includePrePost=false`;
   }
 
   /** One request; returns the new completed bars as ticks. */
@@ -93,6 +98,7 @@ export class YahooChartPoller implements TickSource {
       throw new AppError(res.ok ? 'FEED_PARSE_FAILED' : 'FEED_FETCH_FAILED', `yahoo chart ${this.options.yahooSymbol}: HTTP ${res.status}: ${parsed.error}`, { retryable: res.status >= 500 || res.ok === false });
     }
     if (!res.ok) throw new AppError('FEED_FETCH_FAILED', `yahoo chart ${this.options.yahooSymbol}: HTTP ${res.status}`);
+    this.backfilled = true;
     const ticks = barsToTicks(parsed.bars, { symbol: this.options.symbol, barMs: this.barMs, nowMs: this.options.now(), afterTs: this.lastTs });
     if (ticks.length) this.lastTs = ticks[ticks.length - 1].ts;
     return ticks;

@@ -137,7 +137,8 @@ describe('oilwire start with no config file', () => {
       );
       const opec = measured.find((r) => r.title.startsWith('OPEC+'))!;
       expect(opec.impacts['5m'].return_bps).toBeGreaterThan(100);
-      expect(yahooPaths[0]).toMatch(/^\/v8\/finance\/chart\/BZ%3DF\?interval=1m&range=1d/);
+      // Days of history first (volatility for the z-scores), then only the last day at each poll.
+      expect(yahooPaths[0]).toBe('/v8/finance/chart/BZ%3DF?interval=1m&range=5d&includePrePost=false');
 
       const sources = await json<{ state: string; sources: { name: string; state: string; note: string; lastTickTs: number }[] }>(`${run.url}/api/sources`);
       expect(sources.state).toBe('live');

@@ -54,6 +54,19 @@ const poller = (clock: ManualClock) =>
   new YahooChartPoller({ symbol: 'BRENT', yahooSymbol: 'BZ=F', baseUrl, interval: '1m', range: '1d', pollIntervalMs: 10, timeoutMs: 5_000, maxBackoffMs: 50, now: () => clock.now() });
 
 describe('Yahoo chart poller against a local server', () => {
+  it('backfills days of history with the first successful poll, then asks only for the recent range', async () => {
+    const clock = new ManualClock((T0 + 150) * 1000);
+    const p = new YahooChartPoller({ symbol: 'BRENT', yahooSymbol: 'BZ=F', baseUrl, interval: '1m', range: '1d', backfillRange: '5d', pollIntervalMs: 10, timeoutMs: 5_000, maxBackoffMs: 50, now: () => clock.now() });
+    reply = { status: 503, body: '{}' };
+    await expect(p.pollOnce()).rejects.toThrow();
+    expect(requests[requests.length - 1].url).toContain('range=5d');
+    reply = { status: 200, body: chart([80.1, 80.2, 80.3]) };
+    expect(await p.pollOnce()).toHaveLength(2);
+    expect(requests[requests.length - 1].url).toContain('range=5d');
+    await p.pollOnce();
+    expect(requests[requests.length - 1].url).toBe('/v8/finance/chart/BZ%3DF?interval=1m&range=1d&includePrePost=false');
+  });
+
   it('asks for BZ=F 1-minute bars, backfills the completed ones, then emits only newer bars', async () => {
     const clock = new ManualClock((T0 + 150) * 1000);
     const p = poller(clock);
