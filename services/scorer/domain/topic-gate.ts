@@ -17,6 +17,8 @@ export interface TopicEvidence {
 
 interface GateRule {
   strong: Set<string>;
+  /** Words that veto the topic even for a strong trigger ("missile" in a defence contract, "rocket" in space news). */
+  hardBlock: Set<string>;
   /** When set, only these triggers need context; every other trigger is strong. */
   weak?: Set<string>;
   context: Set<string>;
@@ -27,8 +29,17 @@ interface GateRule {
   minDistinct: number;
 }
 
+interface PromoteRule {
+  topic: TopicName;
+  entities: Set<string>;
+  words: Set<string>;
+  context: Set<string>;
+}
+
 export interface GateRules {
   conflictEntities: Set<string>;
+  /** Topics a headline has without a trigger phrase: a named producer, a policy word and an oil context. */
+  promote: PromoteRule[];
   /** Words that name a producer or a party to a Middle-East or producer conflict even inside a phrase ("Gaza ceasefire"). */
   channelWords: Set<string>;
   topics: Map<TopicName, GateRule>;
@@ -36,6 +47,7 @@ export interface GateRules {
 
 interface RawRule {
   strong: string[];
+  hardBlock?: string[];
   weak?: string[];
   context: string[];
   block: string[];
@@ -44,15 +56,18 @@ interface RawRule {
   minDistinct?: number;
 }
 
-export function compileGateRules(raw: { conflictEntities: string[]; channelWords?: string[]; topics: Record<string, RawRule> }): GateRules {
+type RawPromote = { topic: string; entities: string[]; words: string[]; context: string[] };
+
+export function compileGateRules(raw: { conflictEntities: string[]; channelWords?: string[]; promote?: RawPromote[]; topics: Record<string, RawRule> }): GateRules {
   const topics = new Map<TopicName, GateRule>();
   for (const [t, r] of Object.entries(raw.topics)) {
-    topics.set(t as TopicName, { strong: new Set(r.strong), weak: r.weak ? new Set(r.weak) : undefined, context: new Set(r.context), block: new Set(r.block), entityContext: r.entityContext, entities: r.entities ? new Set(r.entities) : undefined, minDistinct: r.minDistinct ?? 1 });
+    topics.set(t as TopicName, { strong: new Set(r.strong), hardBlock: new Set(r.hardBlock ?? []), weak: r.weak ? new Set(r.weak) : undefined, context: new Set(r.context), block: new Set(r.block), entityContext: r.entityContext, entities: r.entities ? new Set(r.entities) : undefined, minDistinct: r.minDistinct ?? 1 });
   }
-  return { conflictEntities: new Set(raw.conflictEntities), channelWords: new Set(raw.channelWords ?? []), topics };
+  const promote = (raw.promote ?? []).map((p) => ({ topic: p.topic as TopicName, entities: new Set(p.entities), words: new Set(p.words), context: new Set(p.context) }));
+  return { conflictEntities: new Set(raw.conflictEntities), promote, channelWords: new Set(raw.channelWords ?? []), topics };
 }
 
-export const GATE_RULES = compileGateRules(RULES as { conflictEntities: string[]; channelWords: string[]; topics: Record<string, RawRule> });
+export const GATE_RULES = compileGateRules(RULES as { conflictEntities: string[]; channelWords: string[]; promote: RawPromote[]; topics: Record<string, RawRule> });
 
 /** An oil channel: a producer, chokepoint or party to a Middle-East or producer conflict is named. */
 export function hasOilChannel(words: readonly string[], entities: readonly string[], rules: GateRules = GATE_RULES): boolean {
@@ -75,6 +90,7 @@ export function gateTopics(evidence: TopicEvidence[], words: readonly string[], 
   }
   for (const [topic, keys] of byTopic) {
     const rule = rules.topics.get(topic);
+    if (rule && rule.hardBlock.size > 0 && words.some((w) => rule.hardBlock.has(w))) continue;
     if (!rule || keys.some((k) => rule.strong.has(k) || (rule.weak !== undefined && !rule.weak.has(k)))) {
       out.add(topic);
       continue;
@@ -100,6 +116,11 @@ export function gateTopics(evidence: TopicEvidence[], words: readonly string[], 
       context = distinct >= 1 && (rule.minDistinct <= 1 || distinct + keys.length >= rule.minDistinct);
     }
     if (context) out.add(topic);
+  }
+  for (const p of rules.promote) {
+    if (out.has(p.topic) || !entities.some((e) => p.entities.has(e))) continue;
+    const policy = words.find((w) => p.words.has(w));
+    if (policy !== undefined && words.some((w) => w !== policy && p.context.has(w))) out.add(p.topic);
   }
   return out;
 }

@@ -38,4 +38,17 @@ describe('topic gating (docs/taxonomy.md)', () => {
     // A topic with no rule passes as read.
     expect([...gateTopics([{ topic: 'macro', key: 'gdp' }], ['gdp'], [], rules)]).toEqual(['macro']);
   });
+
+  it('vetoes even a strong trigger in defence-industry or space news, and reads a producer policy as OPEC without OPEC named', () => {
+    expect(topics('Lockheed wins contract for missile warning satellites')).not.toContain('military');
+    expect(topics('Space firm details plans for rockets')).not.toContain('military');
+    expect(topics('Saudi Arabia pledges extra oil output cut')).toContain('opec');
+    expect(topics('Saudi Arabia plans $500 billion megacity')).not.toContain('opec');
+  });
+
+  it('never reads economy-class seats or contract manufacturing as macro', () => {
+    expect(topics('Airline finds premium economy a tougher sell on new routes')).not.toContain('macro');
+    expect(topics('Carmaker reviews investing in contract manufacturing')).not.toContain('macro');
+    expect(topics('US economy grew at 3.3% rate in fourth quarter')).toContain('macro');
+  });
 });
