@@ -8,6 +8,8 @@
 const HOUR = 3_600_000;
 const RANGES = { '1h': HOUR, '6h': 6 * HOUR, '1d': 24 * HOUR, '1w': 7 * 24 * HOUR, all: 0 };
 const CLUSTER_PX = 14;
+// Delayed bars are about 10 minutes old; much older ones mean no trading since.
+const STALE_MS = 30 * 60_000;
 
 const state = {
   token: null,
@@ -665,7 +667,12 @@ function renderStatus() {
   else if (s === 'none') setStatus('down', 'no price source configured');
   else if (s === 'waiting') setStatus('', 'waiting for prices');
   else if (s === 'replay') setStatus('', 'replay');
-  else setStatus('live', 'live');
+  else {
+    // Reached, but the market may be shut (weekends, the daily break): say how old the newest bar is.
+    const newest = Math.max(...state.sources.sources.filter((x) => x.live && x.lastTickTs).map((x) => x.lastTickTs), -Infinity);
+    const stale = Number.isFinite(newest) && state.sources.now - newest > STALE_MS;
+    setStatus('live', stale ? `live, newest bar ${ago(newest, state.sources.now)} (market closed?)` : 'live');
+  }
 }
 
 $('horizon').addEventListener('change', (e) => {
