@@ -257,6 +257,8 @@ add({ s: -1, o: 0, t: undefined }, 'trade accusations', 'traded accusations', 't
 add({ cs: -1, co: 1, cls: 'sanc', s: -0.7, o: 0.5, t: ['sanctions'], geo: true }, 'export controls', 'export control', 'export curbs', 'export restrictions', 'entity list', 'asset freeze', 'assets freeze', 'freezes assets', 'frozen assets', 'snapback', 'maximum pressure', 'secondary tariffs', 'shadow fleet');
 // Compounds where an economy word is not the economy.
 add({ mod: 'skip', s: 0, t: undefined }, 'premium economy', 'economy class', 'economy seats', 'economy fares', 'gig economy', 'sharing economy', 'contract manufacturing', 'manufacturing plant', 'manufacturing plants', 'manufacturing facility', 'manufacturing site');
+// Oil companies are not the oil price: "oil firms" is not "oil firms up".
+add({ s: 0, o: 0, oil: 1 }, 'oil firms', 'oil companies', 'oil company', 'oil majors', 'oil major', 'oil firm', 'oil service firms', 'oil services firms', 'oil traders', 'oil trader');
 // A deal that is "very close" is near, not closed.
 add({ s: 1, o: -0.8 }, 'very close', 'so close', 'is close', 'are close', 'getting close', 'getting closer', 'within reach', 'closer to a deal', 'close to a deal', 'close to agreement', 'close to an agreement');
 // Producers' pricing is OPEC politics.

@@ -23,6 +23,8 @@ function compile(w: Lists): Sets {
 
 export const PRICE_WORDS: Sets = compile(WORDS);
 const NONE: PriceReport = { report: false, direction: 0 };
+const COPULA = new Set(['is', 'are', 'was', 'were']);
+const FIRMS_NEXT = new Set(['on', 'as', 'after', 'amid', 'ahead', 'in', 'above', 'toward', 'towards', 'to', ',', 'near', 'despite', 'while']);
 const MAX_FILLERS = 4;
 const SCAN = 6;
 
@@ -37,8 +39,8 @@ function scanAfter(low: readonly string[], from: number, W: Sets): -1 | 0 | 1 {
       if (W.dollarDown.has(prev)) return -1;
       continue;
     }
-    if (W.upAfter.has(w)) return 1;
-    if (W.downAfter.has(w)) return -1;
+    if (W.upAfter.has(w) || W.up.has(w)) return 1;
+    if (W.downAfter.has(w) || W.down.has(w)) return -1;
   }
   return 0;
 }
@@ -46,6 +48,8 @@ function scanAfter(low: readonly string[], from: number, W: Sets): -1 | 0 | 1 {
 function moveAt(low: readonly string[], j: number, W: Sets): PriceReport | undefined {
   const w = low[j];
   if (w === undefined) return undefined;
+  // "oil firms" are companies unless a clause or figure follows ("Oil firms on supply worries").
+  if (w === 'firms' && low[j + 1] !== undefined && !FIRMS_NEXT.has(low[j + 1])) return undefined;
   if (W.reversers.has(w)) {
     // "pares gains" gives back a rise; "pares losses" recovers from a fall.
     for (let k = j + 1; k < low.length && k <= j + 3; k++) {
@@ -63,7 +67,10 @@ function moveAt(low: readonly string[], j: number, W: Sets): PriceReport | undef
   if (W.flat.has(w)) return { report: true, direction: 0 };
   if (W.level.has(w)) {
     if (w === '$' || low[j + 1] === '$') return { report: true, direction: W.dollarUp.has(w) ? 1 : W.dollarDown.has(w) ? -1 : 0 };
-    return { report: true, direction: scanAfter(low, j + 1, W) };
+    const direction = scanAfter(low, j + 1, W);
+    // "The oil market is pricing in peace": a copula reports a price only with a move or level after it.
+    if (direction === 0 && COPULA.has(w)) return undefined;
+    return { report: true, direction };
   }
   return undefined;
 }
@@ -87,6 +94,11 @@ function laterTurn(low: readonly string[], from: number, W: Sets): PriceReport |
 export function readPriceReport(low: readonly string[], W: Sets = PRICE_WORDS): PriceReport {
   for (let i = 0; i < low.length; i++) {
     if (!W.subjects.has(low[i]) || (i > 0 && W.notAfter.has(low[i - 1]))) continue;
+    // "rising oil prices", "falling crude prices": the move is named before the subject.
+    if (i > 0 && (low[i + 1] === 'prices' || low[i + 1] === 'price' || (low[i + 1] === 'oil' && low[i + 2] === 'prices'))) {
+      if (W.prefixUp.has(low[i - 1])) return { report: true, direction: 1 };
+      if (W.prefixDown.has(low[i - 1])) return { report: true, direction: -1 };
+    }
     let j = i + 1;
     let fillers = 0;
     while (j < low.length && W.fillers.has(low[j]) && fillers < MAX_FILLERS) {
