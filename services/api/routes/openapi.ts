@@ -7,8 +7,62 @@
 import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 
+type Param = { name: string; in: 'query' | 'header' | 'path'; description: string; schema?: object };
+interface RouteDoc {
+  summary: string;
+  tags: string[];
+  params?: Param[];
+  body?: string;
+}
+
+/**
+ * Routes whose files declare no schema of their own (their handlers parse the request):
+ * described here, merged in by `transform`, without a validation schema that could change
+ * what they accept. Keep in step with the routes (test/e2e/services/api/dashboard-openapi.test.ts).
+ */
+const DESCRIBED: Record<string, RouteDoc> = {
+  'POST /sql': {
+    summary: 'run a read-only SQL query (docs/sql-cookbook.md); the engine parses it, an allowlist of statement kinds and per-query limits apply',
+    tags: ['sql'],
+    params: [{ name: 'format', in: 'query', description: 'json (default), jsonl, csv or tsv; also from Accept or a JSON body', schema: { enum: ['json', 'jsonl', 'csv', 'tsv'] } }],
+    body: 'the query as `application/sql` (or `text/plain` with an X-Oilwire-Client header), or JSON `{"query": "...", "format": "..."}`',
+  },
+  'GET /stream': {
+    summary: 'Server-Sent Events of news.scored, news.impact and alert (infra/schemas/stream.event.schema.json), resumable',
+    tags: ['stream'],
+    params: [
+      { name: 'topics', in: 'query', description: 'comma-separated subset of news.scored, news.impact, alert' },
+      { name: 'last_event_id', in: 'query', description: 'resume after this event id (or the Last-Event-ID header)' },
+      { name: 'Last-Event-ID', in: 'header', description: 'resume after this event id' },
+    ],
+  },
+  'GET /healthz': { summary: 'liveness: the process answers', tags: ['operations'] },
+  'GET /readyz': { summary: 'readiness: store, stream, alerts and webhooks are up', tags: ['operations'] },
+  'GET /metrics': { summary: 'Prometheus metrics (infra/grafana/oilwire-dashboard.json charts them)', tags: ['operations'] },
+  'GET /webhooks': { summary: "webhook endpoints' state (disabled, circuit, pending), never secrets; admin tokens", tags: ['webhooks'] },
+  'POST /webhooks/:id/enable': { summary: 're-enable an endpoint that answered 410 Gone; admin tokens', tags: ['webhooks'], params: [{ name: 'id', in: 'path', description: 'webhook endpoint id' }] },
+};
+
 export async function registerOpenApi(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
+    transform: ({ schema, url, route }) => {
+      const doc = DESCRIBED[`${String(route.method)} ${url}`];
+      if (!doc) return { schema, url };
+      const merged = { ...(schema ?? {}), summary: doc.summary, tags: doc.tags } as Record<string, unknown>;
+      return { schema: merged as typeof schema, url };
+    },
+    transformObject: (documentObject) => {
+      // Parameters and bodies of the described routes go straight into the document (a route schema would also validate them).
+      const spec = (documentObject as { openapiObject: { paths?: Record<string, Record<string, Record<string, unknown>>> } }).openapiObject;
+      for (const [key, doc] of Object.entries(DESCRIBED)) {
+        const [method, url] = key.split(' ');
+        const op = spec.paths?.[url.replace(/:(\w+)/g, '{$1}')]?.[method.toLowerCase()];
+        if (!op) continue;
+        if (doc.params) op.parameters = doc.params.map((p) => ({ name: p.name, in: p.in, description: p.description, required: p.in === 'path', schema: p.schema ?? { type: 'string' } }));
+        if (doc.body) op.requestBody = { description: doc.body, required: true, content: { 'application/sql': { schema: { type: 'string' } }, 'application/json': { schema: { type: 'object', properties: { query: { type: 'string' }, format: { type: 'string' } }, required: ['query'] } } } };
+      }
+      return spec;
+    },
     openapi: {
       openapi: '3.1.0',
       info: {

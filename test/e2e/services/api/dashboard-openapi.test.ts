@@ -37,5 +37,12 @@ describe('GET /openapi.json', () => {
     expect(headlines.summary).toMatch(/headlines/);
     expect(headlines.parameters?.filter((p) => p.in === 'query').map((p) => p.name).sort()).toEqual(['from', 'limit', 'symbol', 'to']);
     expect(doc.paths['/openapi.json']).toBeUndefined();
+    // Routes that parse their own requests are described too, without a validating schema.
+    expect(doc.paths['/sql'].post.summary).toMatch(/read-only SQL/);
+    expect(doc.paths['/sql'].post.parameters?.map((p) => p.name)).toEqual(['format']);
+    expect(Object.keys((doc.paths['/sql'].post as { requestBody?: { content: object } }).requestBody?.content ?? {})).toEqual(['application/sql', 'application/json']);
+    expect(doc.paths['/stream'].get.parameters?.map((p) => `${p.in}:${p.name}`)).toEqual(['query:topics', 'query:last_event_id', 'header:Last-Event-ID']);
+    expect(doc.paths['/webhooks/{id}/enable'].post.parameters?.map((p) => `${p.in}:${p.name}`)).toEqual(['path:id']);
+    expect(doc.paths['/healthz'].get.summary).toMatch(/liveness/);
   });
 });
