@@ -25,7 +25,7 @@ const DESCRIBED: Record<string, RouteDoc> = {
     summary: 'run a read-only SQL query (docs/sql-cookbook.md); the engine parses it, an allowlist of statement kinds and per-query limits apply',
     tags: ['sql'],
     params: [{ name: 'format', in: 'query', description: 'json (default), jsonl, csv or tsv; also from Accept or a JSON body', schema: { enum: ['json', 'jsonl', 'csv', 'tsv'] } }],
-    body: 'the query as `application/sql` (or `text/plain` with an X-Oilwire-Client header), or JSON `{"query": "...", "format": "..."}`',
+    body: 'the query as `application/sql`, or JSON `{"query": "...", "format": "..."}` (the body types docs/api.md lists under browser defences)',
   },
   'GET /stream': {
     summary: 'Server-Sent Events of news.scored, news.impact and alert (infra/schemas/stream.event.schema.json), resumable',
