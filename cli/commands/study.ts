@@ -472,7 +472,7 @@ async function buildReport(store: Store, o: ReportOptions): Promise<Omit<StudyRe
   const seriesRows = (wide ? daily : (minute ?? daily)).filter((p) => p.t >= lo && p.t <= hi);
   const reportOnly = events.filter((e) => !e.cluster.cause && e.cluster.reports.length > 0).length;
   return {
-    measured: headlines.length - result.unmeasured,
+    measured: headlines.length - (result.unmeasured[o.horizon] ?? headlines.length),
     attribution: {
       events: events.length,
       attributed: attributed.length,

@@ -66,8 +66,8 @@ export interface StudyResult {
   events: StudyEvent[];
   byTopic: StudyGroup[];
   byDirection: StudyGroup[];
-  /** Headlines with no measurement (no price early enough, or none after). */
-  unmeasured: number;
+  /** Headlines with no measurement (no price early enough, or none after), per horizon label. */
+  unmeasured: Record<string, number>;
 }
 
 type Measured = { h: StudyHeadlineRow; start: number; end: number; obs: EventObservation & { r: number } };
@@ -120,10 +120,10 @@ function groups(events: StudyEvent[], keys: (e: StudyEvent) => string[], input: 
 
 export function analyzeStudy(input: StudyInput): StudyResult {
   const events: StudyEvent[] = [];
-  let unmeasured = 0;
+  const unmeasured: Record<string, number> = {};
   for (const horizon of input.horizons) {
     const measured = input.measure === 'event' ? measureEvent(input, horizon) : measureDaily(input, input.measure);
-    if (horizon === input.horizons[0]) unmeasured = input.headlines.length - measured.length;
+    unmeasured[horizon.label] = input.headlines.length - measured.length;
     const byId = new Map(measured.map((m) => [m.h.id, m]));
     const clusters = clusterEvents(
       measured.map((m) => m.h),

@@ -124,6 +124,24 @@ describe('oilwire study', () => {
     expect(inc.top.map((t) => t.date).sort()).toEqual(['2026-05-19', '2026-05-20']);
   });
 
+  it('on ticks: every horizon, the time-of-day z and the pre-event return per move, the report left out of causes', async () => {
+    const r = await runStudy({ news: fixture('study-news-intraday.csv'), prices: fixture('study-ticks.csv'), top: 5, symbol: 'BRENT' }, base, { logger: silentLogger });
+    expect(r).toMatchObject({ horizon: '60m', measure: 'event', priceFormat: 'ticks' });
+    // 10:30, 10:40 (a price report) and 10:45 fall in one 60-minute move: one event, caused by the earliest relevant non-report.
+    const eia = r.top.find((t) => t.date === '2026-06-01 10:30')!;
+    expect(eia.headline).toBe('EIA reports surprise crude inventory draw of 6 million barrels');
+    expect(eia.others).toBe(1);
+    expect(eia.reports).toBe(1);
+    expect(eia.same_day_bps).toBeNull();
+    expect(eia.tod_z).not.toBeNull();
+    expect(eia.pre_15m_bps).not.toBeNull();
+    // Independently from the fixture: the tick at 10:30 is the last at or before the headline, the one at 10:15 fifteen minutes before.
+    const ticks = readFileSync(fixture('study-ticks.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    const at = (ts: string) => Number(ticks.find((t) => t[0] === ts)![2]);
+    expect(eia.pre_15m_bps!).toBeCloseTo(bps(at('2026-06-01T10:15:00Z'), at('2026-06-01T10:30:00Z')), 6);
+    expect(r.attribution).toMatchObject({ events: 2, attributed: 2 });
+  });
+
   it('reads ts,source,headline files and keeps only the asked period', async () => {
     const r = await runStudy({ news: fixture('study-news-timed.csv'), prices: fixture('study-daily.csv'), top: 5, symbol: 'BRENT', from: '2026-05-17' }, base, { logger: silentLogger });
     expect(r.headlines.inPeriod).toBe(1);

@@ -74,7 +74,7 @@ describe('analyzeStudy', () => {
     expect(jump.cluster.reports.map((h) => h.id)).toEqual(['h1']);
     expect(jump.obs.r).toBeCloseTo(bps(prices[24], prices[25]), 12);
     expect(jump.sameDayBps).toBeCloseTo(bps(prices[23], prices[24]), 12);
-    expect(r.unmeasured).toBe(1); // day 29 has no next close
+    expect(r.unmeasured).toEqual({ '1d': 1 }); // day 29 has no next close
     const opec = r.byTopic.find((g) => g.key === 'opec')!;
     expect(opec.tests.events).toBe(1);
     expect(opec.headlines).toBe(2);
