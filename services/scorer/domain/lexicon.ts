@@ -259,6 +259,10 @@ add({ cs: -1, co: 1, cls: 'sanc', s: -0.7, o: 0.5, t: ['sanctions'], geo: true }
 add({ mod: 'skip', s: 0, t: undefined }, 'premium economy', 'economy class', 'economy seats', 'economy fares', 'gig economy', 'sharing economy', 'contract manufacturing', 'manufacturing plant', 'manufacturing plants', 'manufacturing facility', 'manufacturing site');
 // Oil companies are not the oil price: "oil firms" is not "oil firms up".
 add({ s: 0, o: 0, oil: 1 }, 'oil firms', 'oil companies', 'oil company', 'oil majors', 'oil major', 'oil firm', 'oil service firms', 'oil services firms', 'oil traders', 'oil trader');
+// Headline verbs of penalties, arrests and damage, and of returning cash.
+add({ s: -1.5 }, 'fines', 'ordered to pay', 'agrees to pay', 'to pay damages', 'arrested', 'arrests', 'charged with', 'devastates', 'devastated', 'health emergency', 'sours', 'soured', 'writes down', 'wrote down', 'under pressure', 'lock horns', 'backlash');
+add({ s: -2.5 }, 'ordered to liquidate', 'liquidate', 'liquidated', 'wind up order');
+add({ s: 1.5 }, 'buy back', 'buys back', 'to buy back', 'bought back', 'raises dividend', 'raised dividend', 'hikes dividend', 'special dividend');
 // A deal that is "very close" is near, not closed.
 add({ s: 1, o: -0.8 }, 'very close', 'so close', 'is close', 'are close', 'getting close', 'getting closer', 'within reach', 'closer to a deal', 'close to a deal', 'close to agreement', 'close to an agreement');
 // Producers' pricing is OPEC politics.
