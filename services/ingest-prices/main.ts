@@ -113,7 +113,7 @@ export interface IngestPricesOptions {
 
 export interface IngestPricesStats {
   published: number;
-  /** Rejections by reason: validation (`absurd_jump`, `duplicate`, ...) and the sources' own (`bad_timestamp`, `bad_json`, ...). */
+  /** Rejections by reason: validation (`future_timestamp`, `duplicate`, ...; quarantined jumps as `reverted_spike`, `unconfirmed_jump`) and the sources' own (`bad_timestamp`, `bad_json`, ...). */
   rejected: Record<string, number>;
   bySource: Record<string, { published: number; rejected: Record<string, number> }>;
   /** Sources that stopped on an error (a missing file, for example). */
