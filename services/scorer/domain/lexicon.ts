@@ -259,6 +259,9 @@ add({ cs: -1, co: 1, cls: 'sanc', s: -0.7, o: 0.5, t: ['sanctions'], geo: true }
 add({ mod: 'skip', s: 0, t: undefined }, 'premium economy', 'economy class', 'economy seats', 'economy fares', 'gig economy', 'sharing economy', 'contract manufacturing', 'manufacturing plant', 'manufacturing plants', 'manufacturing facility', 'manufacturing site');
 // Oil companies are not the oil price: "oil firms" is not "oil firms up".
 add({ s: 0, o: 0, oil: 1 }, 'oil firms', 'oil companies', 'oil company', 'oil majors', 'oil major', 'oil firm', 'oil service firms', 'oil services firms', 'oil traders', 'oil trader');
+// Armed events the earlier layers missed: captures, ground operations, bombers, escalation of enrichment.
+add({ s: -1.5, o: 1.2, t: ['military'], geo: true }, 'captures', 'captured', 'capture', 'ground operation', 'ground offensive', 'ground invasion', 'bombers', 'warplanes', 'fighter jets', 'explode', 'explodes', 'drone barrage', 'missile barrage', 'ballistic missile', 'ballistic missiles');
+add({ s: -1, o: 1 }, 'expands enrichment', 'expands uranium enrichment', 'ramps up enrichment', 'boosts enrichment', 'enriching uranium', 'weapons grade', 'censures', 'censure');
 // Central banks by name and their rate decisions.
 add({ t: ['macro'] }, 'bank of england', 'bank of japan', 'bank of canada', 'reserve bank', 'reserve bank of australia', 'reserve bank of india', 'riksbank', 'norges bank', 'swiss national bank', 'snb', 'rbi', 'boj', 'boe', 'holds rates', 'held rates', 'keeps rates', 'kept rates', 'leaves rates', 'left rates', 'rates unchanged', 'rates steady', 'rates on hold', 'raises rates', 'cuts rates', 'rate decision', 'interest rate decision', 'economic data', 'china data', 'trade data', 'stimulus measures', 'support measures', 'economic outlook', 'growth outlook');
 // Headline verbs of penalties, arrests and damage, and of returning cash.
