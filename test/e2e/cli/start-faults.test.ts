@@ -29,8 +29,8 @@ const ITEMS = Number(process.env.OILWIRE_CHAOS_ITEMS ?? 2_000);
 const MOMENTS = Number(process.env.OILWIRE_CHAOS_MOMENTS ?? 5);
 const HORIZONS = ['1m', '5m'];
 const FEED = 'chaos-wire';
-/** Items revealed per full answer: the ingest spans several polls, and so several kill moments. */
-const STEP = Math.ceil(ITEMS / 8);
+/** Items revealed per run: more slices than moments, so that every run has a new slice to kill in, and the last run the rest. */
+const STEP = Math.ceil(ITEMS / (MOMENTS + 3));
 const T0 = Date.parse('2026-06-01T10:00:00Z');
 const ITEM_SPACING_MS = 1_000;
 
@@ -181,7 +181,7 @@ function moments(n: number): Moment[] {
     { name: 'kill -9 the moment a new slice is marked seen (late in the feed)', signal: 'SIGKILL', seen: true },
     { name: 'kill -9 while impact rows are being written', signal: 'SIGKILL', when: (p) => p.news > 0 && p.news * HORIZONS.length > p.impacts },
     { name: 'SIGTERM the moment a new slice is marked seen (late in the feed)', signal: 'SIGTERM', seen: true },
-    { name: 'kill -9 the moment the last slice is marked seen', signal: 'SIGKILL', seen: true },
+    { name: 'kill -9 the moment a new slice is marked seen (tenth moment)', signal: 'SIGKILL', seen: true },
   ];
   return all.slice(0, n);
 }
