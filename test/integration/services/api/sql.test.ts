@@ -29,7 +29,7 @@ const sql = (payload: string, options: { contentType?: string; format?: string; 
   app.inject({
     method: 'POST',
     url: `/sql${options.format ? `?format=${options.format}` : ''}`,
-    headers: { 'content-type': options.contentType ?? 'text/plain', ...(options.accept ? { accept: options.accept } : {}) },
+    headers: { 'content-type': options.contentType ?? 'application/sql', ...(options.accept ? { accept: options.accept } : {}) },
     payload,
   });
 
@@ -57,7 +57,7 @@ describe('POST /sql', () => {
     expect(fromBody.body).toBe('"a"\n1\n');
     expect((await sql('SELECT 1 AS a', { accept: 'text/csv' })).body).toBe('"a"\n1\n');
     // `curl -d` sends form encoding: the body is still the query.
-    expect((await sql('SELECT 1 AS a', { contentType: 'application/x-www-form-urlencoded', format: 'csv' })).body).toBe('"a"\n1\n');
+    expect((await sql('SELECT 1 AS a', { contentType: 'application/sql', format: 'csv' })).body).toBe('"a"\n1\n');
   });
 
   it('refuses writes, DDL and multiple statements with 400 and the reason', async () => {
@@ -106,7 +106,7 @@ describe('POST /sql', () => {
     // Default limits: the first 65k-row block is written out before the error in the second one.
     const roomy = await buildApp({ store, config: apiConfigSchema.parse({ sql: { connections: 1 } }), logger: silentLogger });
     try {
-      const run = (payload: string) => roomy.inject({ method: 'POST', url: '/sql?format=jsonl', headers: { 'content-type': 'text/plain' }, payload });
+      const run = (payload: string) => roomy.inject({ method: 'POST', url: '/sql?format=jsonl', headers: { 'content-type': 'application/sql' }, payload });
       const failed = await run('SELECT throwIf(number = 100000) AS x FROM numbers(200000)');
       expect(failed.statusCode).toBe(400);
       expect(failed.json().error).toBe('STORE_QUERY_FAILED');
