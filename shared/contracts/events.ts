@@ -131,6 +131,10 @@ export const newsImpactV1 = z.object({
   estimation_windows: z.number().int().nonnegative().optional(),
   /** Standardized abnormal return abnormal / (pre_vol * sqrt(1 + 1/T)): the forecast-error scaling the BMP test averages. */
   sar: z.number().finite().nullable().optional(),
+  /** Intraday horizons: abnormal return over the volatility of the same clock window on up to 20 earlier days (time-of-day z). */
+  tod_z: z.number().finite().nullable().optional(),
+  /** Intraday horizons: return over the 15 minutes before publication, to show leakage. */
+  pre_event_bps: z.number().finite().nullable().optional(),
 });
 export type NewsImpact = z.infer<typeof newsImpactV1>;
 

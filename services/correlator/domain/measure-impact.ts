@@ -24,6 +24,32 @@ export interface ImpactMeasurement {
   z: number | null;
   /** Pre-event windows that had prices at both ends. */
   windows: number;
+  /**
+   * Intraday horizons: the standard deviation of the return over the same clock window on up
+   * to 20 earlier days with a price inside it (null with fewer than two, or for `1d`), and the
+   * return over the 15 minutes before publication (leakage).
+   */
+  todVolBps: number | null;
+  preEventBps: number | null;
+}
+
+const TOD_SESSIONS = 20;
+const PRE_EVENT_MS = 15 * 60_000;
+
+/** Volatility has a time-of-day shape (the EIA report at 10:30 New York, the London settlement): the same clock window on earlier days. */
+function timeOfDayVol(series: PriceSeries, startTs: number, horizonMs: number): number | null {
+  const rs: number[] = [];
+  for (let d = 1; d <= TOD_SESSIONS * 2 && rs.length < TOD_SESSIONS; d++) {
+    const a = startTs - d * DAY;
+    const from = series.atOrBefore(a);
+    const to = series.atOrBefore(a + horizonMs);
+    // A day counts only with a tick inside the window itself (not a weekend carried forward).
+    if (!from || !to || to.ts <= a) continue;
+    rs.push(returnBps(from.price, to.price));
+  }
+  if (rs.length < 2) return null;
+  const m = rs.reduce((x, y) => x + y, 0) / rs.length;
+  return Math.sqrt(rs.reduce((s, x) => s + (x - m) ** 2, 0) / (rs.length - 1));
 }
 
 export type MeasureOutcome = { status: 'done'; result: ImpactMeasurement } | { status: 'pending'; targetTs: number } | { status: 'no_pre_price' };
@@ -86,6 +112,20 @@ export function measureImpact(
   }
   return {
     status: 'done',
-    result: { eventTs, targetTs, preTs: pre.ts, prePrice: pre.price, postTs: post.ts, postPrice: post.price, returnBps: r, abnormalBps: abnormal, preVolBps: vol, z, windows: past.length },
+    result: {
+      eventTs,
+      targetTs,
+      preTs: pre.ts,
+      prePrice: pre.price,
+      postTs: post.ts,
+      postPrice: post.price,
+      returnBps: r,
+      abnormalBps: abnormal,
+      preVolBps: vol,
+      z,
+      windows: past.length,
+      todVolBps: sessions ? null : timeOfDayVol(series, publishedTs, horizonMs),
+      preEventBps: sessions ? null : ((before) => (before ? returnBps(before.price, pre.price) : null))(series.atOrBefore(publishedTs - PRE_EVENT_MS)),
+    },
   };
 }

@@ -24,4 +24,35 @@ describe('ImpactEngine: event-study inputs on news.impact', () => {
     expect(impact.abnormal_bps).toBeCloseTo(ar, 9);
     expect(impact.sar).toBeCloseTo(ar / (sd * Math.sqrt(1 + 1 / 3)), 9);
   });
+
+  it('carries the time-of-day z (the same clock window on earlier days) and the return over the 15 minutes before', () => {
+    const e = new ImpactEngine({ symbols: ['BRENT'], horizons: ['1m'], volatilityWindows: 2, maxPendingAgeMs: 30 * 86_400_000, calendar: ALWAYS_OPEN, watermark: { maxOutOfOrdernessMs: 0, idleTimeoutMs: 1e12 }, indicators: null });
+    const day0 = at('2026-06-05T10:00:00Z');
+    const DAY = 86_400_000;
+    let n = 0;
+    const add = (ts: number, price: number) => e.addTick({ symbol: 'BRENT', ts, price, identity: `f|${n++}|0`, source: 'f' }, 0);
+    // 10:00 -> 10:01 on the three days before: +50, -25, +100 bps.
+    const earlier = [
+      [3, 80, 80.4],
+      [2, 80, 79.8],
+      [1, 80, 80.8],
+    ];
+    for (const [d, a, b] of earlier) {
+      add(day0 - d * DAY, a);
+      add(day0 - d * DAY + 60_000, b);
+    }
+    add(day0 - 15 * 60_000, 79.5);
+    add(day0 - 2 * 60_000, 79.9);
+    add(day0 - 60_000, 80.1);
+    add(day0, 80);
+    add(day0 + 60_000, 80.6);
+    add(day0 + 120_000, 80.6);
+    e.addArticle(scoredNews({ id: 'tod00001', published_at: new Date(day0).toISOString(), model: { name: 't', version: '0' } }));
+    const [impact] = e.evaluate(0);
+    const rs = earlier.map(([, a, b]) => bps(a, b));
+    const m = rs.reduce((x, y) => x + y, 0) / 3;
+    const sd = Math.sqrt(rs.reduce((s, x) => s + (x - m) ** 2, 0) / 2);
+    expect(impact.tod_z).toBeCloseTo(impact.abnormal_bps! / sd, 9);
+    expect(impact.pre_event_bps).toBeCloseTo(bps(79.5, 80), 9);
+  });
 });
