@@ -319,19 +319,29 @@ function createPlot() {
   const opts = {
     ...chartSize(),
     tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'),
-    cursor: { drag: { x: true, y: false, setScale: true } },
+    // A drag selects a span; the setSelect hook below zooms to it (uPlot's own zoom would be indistinguishable from ours).
+    cursor: { drag: { x: true, y: false, setScale: false } },
     legend: { show: false },
     scales: { x: { time: true } },
     series: [{}, { label: state.symbol, stroke: color('--accent'), width: 1.6, fill: 'rgba(240, 180, 41, 0.08)', points: { show: false } }],
     axes: [{ ...axis, space: 80, values: timeLabels }, { ...axis, size: 56, values: (u, vals) => vals.map((v) => v.toFixed(2)) }],
     hooks: {
+      setSelect: [
+        (u) => {
+          if (u.select.width < 2) return;
+          // The user's zoom: hold this view (no longer following the latest tick).
+          const from = u.posToVal(u.select.left, 'x');
+          const to = u.posToVal(u.select.left + u.select.width, 'x');
+          u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+          setView([from * 1000, to * 1000]);
+        },
+      ],
+      // uPlot applies a scale at its next commit: the axis as drawn is known here (tests read it from the body's data attributes).
       setScale: [
         (u, key) => {
-          if (key !== 'x' || state.settingScale) return;
-          // A drag or wheel zoom: hold this view (no longer following the latest tick).
-          const { min, max } = u.scales.x;
-          if (min === null || max === null) return;
-          setView([min * 1000, max * 1000]);
+          if (key !== 'x' || u.scales.x.min === null) return;
+          document.body.dataset.axisFrom = String(Math.round(u.scales.x.min * 1000));
+          document.body.dataset.axisTo = String(Math.round(u.scales.x.max * 1000));
         },
       ],
       draw: [() => renderMarkers()],
@@ -408,11 +418,7 @@ function currentScale() {
 function applyScale() {
   const s = currentScale();
   if (!s || !state.plot) return;
-  state.settingScale = true;
   state.plot.setScale('x', { min: s[0] / 1000, max: s[1] / 1000 });
-  state.settingScale = false;
-  document.body.dataset.axisFrom = String(Math.round(state.plot.scales.x.min * 1000));
-  document.body.dataset.axisTo = String(Math.round(state.plot.scales.x.max * 1000));
 }
 
 document.querySelectorAll('.ranges [data-range]').forEach((b) => b.addEventListener('click', () => selectRange(b.dataset.range)));
@@ -429,9 +435,7 @@ function renderChart() {
   if (!state.plot) createPlot();
   const pts = state.prices.points;
   renderEmpty();
-  state.settingScale = true;
   state.plot.setData([pts.map((p) => p[0] / 1000), pts.map((p) => p[1])], false);
-  state.settingScale = false;
   applyScale();
   renderMarkers();
 }
@@ -619,10 +623,13 @@ function renderTopics(topics) {
         el('td', {}, el('div', { class: 'bar' }, el('div', { class: 'track' }, el('div', { class: 'mid' }), fill), el('span', { class: `v ${signClass(t.avg_bps)}`, text: fmtBps(t.avg_bps) }))),
         el('td', { class: 'num', text: fmtZ(t.avg_z) }),
         el('td', { class: 'num', text: String(t.significant) }),
+        el('td', { class: 'num', text: t.events === null ? '' : String(t.events) }),
+        el('td', { class: 'num', text: t.kp_t === null ? '' : t.kp_t.toFixed(2) }),
+        el('td', { class: 'num', title: t.p_kp === null ? 'fewer than 5 events: no test' : `p ${t.p_kp.toFixed(3)}`, text: t.q_kp === null ? '–' : t.q_kp < 0.001 ? '<0.001' : t.q_kp.toFixed(3) }),
       );
     }),
   );
-  if (!topics.length) body.replaceChildren(el('tr', {}, el('td', { colspan: 5, class: 'hint', text: `No impact rows at ${state.horizon} yet.` })));
+  if (!topics.length) body.replaceChildren(el('tr', {}, el('td', { colspan: 8, class: 'hint', text: `No impact rows at ${state.horizon} yet.` })));
 }
 
 function renderAlerts(alerts) {
@@ -669,6 +676,7 @@ function renderStatus() {
   else if (s === 'replay') setStatus('', 'replay');
   else {
     // Reached, but the market may be shut (weekends, the daily break): say how old the newest bar is.
+    if (!state.sources) return setStatus('', 'connected');
     const newest = Math.max(...state.sources.sources.filter((x) => x.live && x.lastTickTs).map((x) => x.lastTickTs), -Infinity);
     const stale = Number.isFinite(newest) && state.sources.now - newest > STALE_MS;
     setStatus('live', stale ? `live, newest bar ${ago(newest, state.sources.now)} (market closed?)` : 'live');
@@ -694,6 +702,8 @@ async function follow() {
       if (res.status === 401 || res.status === 403) return askForToken();
       if (!res.ok || !res.body) throw new Error(`stream: HTTP ${res.status}`);
       state.streamUp = true;
+      // The server subscribes this stream before it answers: from here on no event is missed.
+      document.body.dataset.stream = 'open';
       renderStatus();
       const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
       let buf = '';
@@ -728,6 +738,7 @@ async function follow() {
       console.warn(err);
     }
     state.streamUp = false;
+    document.body.dataset.stream = 'closed';
     renderStatus();
     await new Promise((r) => setTimeout(r, retryMs));
   }
@@ -736,7 +747,13 @@ async function follow() {
 // ---- start ------------------------------------------------------------------------------
 
 let pollTimer = null;
+let following = false;
 async function start() {
+  // The stream first, then the picture: a headline scored while the page loads is not lost between the two.
+  if (!following) {
+    following = true;
+    follow().finally(() => (following = false));
+  }
   try {
     await loadMeta();
     document.querySelectorAll('.ranges [data-range]').forEach((b) => b.classList.toggle('active', b.dataset.range === state.range));
@@ -746,7 +763,6 @@ async function start() {
     console.warn(err);
     if (state.authNeeded) return;
   }
-  follow();
   // Prices keep moving between headlines (the stream carries no ticks): poll them and the sources' status.
   if (pollTimer) clearInterval(pollTimer);
   pollTimer = setInterval(async () => {

@@ -38,6 +38,10 @@ const axisSpan = async (page: Page) => {
 async function openDashboard(ctx: BrowserContext, failed: string[]): Promise<Page> {
   const page = await ctx.newPage();
   page.on('pageerror', (err) => failed.push(err.message));
+  // The page catches and warns rather than breaking; a warning here is a bug the page swallowed.
+  page.on('console', (m) => {
+    if (m.type() === 'warning' || m.type() === 'error') failed.push(`console ${m.type()}: ${m.text()}`);
+  });
   page.on('requestfailed', (req) => {
     // The stream is cut when the page closes; anything else failing is a bug.
     if (!req.url().endsWith('/stream')) failed.push(`${req.url()}: ${req.failure()?.errorText}`);
@@ -45,6 +49,8 @@ async function openDashboard(ctx: BrowserContext, failed: string[]): Promise<Pag
   await page.goto(url);
   // Every headline is drawn, alone or in a cluster.
   await page.waitForFunction((n) => Number(document.body.dataset.markers) >= n && document.querySelectorAll('#chart .marker').length > 0, DEMO_HEADLINES.length);
+  // Subscribed to /stream: what is published from here on reaches the page.
+  await page.waitForFunction(() => document.body.dataset.stream === 'open');
   return page;
 }
 
@@ -177,8 +183,11 @@ describe('dashboard', () => {
     const failed: string[] = [];
     const page = await openDashboard(context, failed);
     const tapeMs = (DEMO_TICKS.count - 1) * DEMO_TICKS.intervalSec * 1000;
+    // Following the latest tick under the default preset until the user zooms.
+    expect(await page.locator('.ranges button.active').allTextContents()).toEqual(['6h']);
     await page.click('[data-range="1h"]');
     await expect.poll(() => axisSpan(page)).toBe(3_600_000);
+    expect(await page.locator('.ranges button.active').allTextContents()).toEqual(['1h']);
     await page.click('[data-range="all"]');
     await expect.poll(() => axisSpan(page)).toBe(tapeMs);
     await page.waitForFunction((n) => document.querySelectorAll('#chart .marker').length >= n, DEMO_HEADLINES.length);
@@ -189,6 +198,7 @@ describe('dashboard', () => {
     await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 5 });
     await page.mouse.up();
     await expect.poll(async () => Math.abs((await axisSpan(page)) - tapeMs * 0.2) < tapeMs * 0.02).toBe(true);
+    expect(await page.locator('.ranges button.active').count()).toBe(0);
     expect(await markerCount(page)).toBeLessThan(DEMO_HEADLINES.length);
     // The wheel zooms out around the cursor.
     const zoomed = await axisSpan(page);
