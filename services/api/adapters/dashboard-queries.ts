@@ -105,16 +105,31 @@ export async function topicAggregates(store: Store, symbol: string, horizon: str
      GROUP BY topic ORDER BY headlines DESC, topic`,
     { params: { symbol, horizon } },
   );
-  return rows.map((r) => ({
-    topic: String(r.topic),
-    headlines: Number(r.headlines),
-    avg_bps: Number(r.avg_bps),
-    avg_abs_bps: Number(r.avg_abs_bps),
-    avg_z: r.avg_z === null || Number.isNaN(Number(r.avg_z)) ? null : Number(r.avg_z),
-    significant: Number(r.significant),
-    bullish: Number(r.bullish),
-    bearish: Number(r.bearish),
-  }));
+  // The event-study tests of each topic (infra/clickhouse/008_event_tests.sql): each measured move once, BMP with the
+  // Kolari-Pynnonen adjustment and its Benjamini-Hochberg q across topics and horizons; topics of fewer than 5 events have none.
+  const tests = await store.query<{ value: string; events: string; kp_t: number; p_kp: number; q_kp: number }>(
+    `SELECT value, events, kp_t, p_kp, q_kp FROM ${store.table('impact_tests')} WHERE symbol = {symbol:String} AND horizon = {horizon:String} AND dimension = 'topic'`,
+    { params: { symbol, horizon } },
+  );
+  const byTopic = new Map(tests.map((t) => [t.value === 'none' ? 'untagged' : t.value, t]));
+  const finite = (v: unknown) => (v === null || v === undefined || !Number.isFinite(Number(v)) ? null : Number(v));
+  return rows.map((r) => {
+    const t = byTopic.get(String(r.topic));
+    return {
+      topic: String(r.topic),
+      headlines: Number(r.headlines),
+      avg_bps: Number(r.avg_bps),
+      avg_abs_bps: Number(r.avg_abs_bps),
+      avg_z: r.avg_z === null || Number.isNaN(Number(r.avg_z)) ? null : Number(r.avg_z),
+      significant: Number(r.significant),
+      bullish: Number(r.bullish),
+      bearish: Number(r.bearish),
+      events: t ? Number(t.events) : null,
+      kp_t: t ? finite(t.kp_t) : null,
+      p_kp: t ? finite(t.p_kp) : null,
+      q_kp: t ? finite(t.q_kp) : null,
+    };
+  });
 }
 
 export async function horizonsAvailable(store: Store, symbol: string): Promise<string[]> {

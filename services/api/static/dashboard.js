@@ -623,10 +623,13 @@ function renderTopics(topics) {
         el('td', {}, el('div', { class: 'bar' }, el('div', { class: 'track' }, el('div', { class: 'mid' }), fill), el('span', { class: `v ${signClass(t.avg_bps)}`, text: fmtBps(t.avg_bps) }))),
         el('td', { class: 'num', text: fmtZ(t.avg_z) }),
         el('td', { class: 'num', text: String(t.significant) }),
+        el('td', { class: 'num', text: t.events === null ? '' : String(t.events) }),
+        el('td', { class: 'num', text: t.kp_t === null ? '' : t.kp_t.toFixed(2) }),
+        el('td', { class: 'num', title: t.p_kp === null ? 'fewer than 5 events: no test' : `p ${t.p_kp.toFixed(3)}`, text: t.q_kp === null ? '–' : t.q_kp < 0.001 ? '<0.001' : t.q_kp.toFixed(3) }),
       );
     }),
   );
-  if (!topics.length) body.replaceChildren(el('tr', {}, el('td', { colspan: 5, class: 'hint', text: `No impact rows at ${state.horizon} yet.` })));
+  if (!topics.length) body.replaceChildren(el('tr', {}, el('td', { colspan: 8, class: 'hint', text: `No impact rows at ${state.horizon} yet.` })));
 }
 
 function renderAlerts(alerts) {

@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../../../../shared/store/clickhouse-store.ts';
+import { migrate } from '../../../../../shared/store/migrate.ts';
+import type { Store } from '../../../../../shared/store/port.ts';
+import { topicAggregates } from '../../../../../services/api/adapters/dashboard-queries.ts';
+import { randomName } from '../../../../helpers/pipeline.ts';
+
+let store: Store;
+beforeAll(async () => {
+  store = await openStore({ path: ':memory:', database: randomName('test') });
+  await migrate(store);
+});
+afterAll(async () => {
+  await store.command(`DROP DATABASE IF EXISTS ${store.table('x').split('.')[0]}`);
+  await store.close();
+});
+
+const ch = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+const T0 = Date.parse('2026-06-01T10:00:00Z');
+const row = (id: string, topics: string[], i: number, ar: number, z: number) => ({
+  article_id: id,
+  symbol: 'DQ',
+  horizon: '15m',
+  horizon_seconds: 900,
+  published_at: ch(T0 + i * 3_600_000),
+  event_ts: ch(T0 + i * 3_600_000),
+  pre_ts: ch(T0 + i * 3_600_000),
+  pre_price: 80,
+  post_ts: ch(T0 + i * 3_600_000 + 900_000),
+  post_price: 80,
+  return_bps: ar,
+  abnormal_bps: ar,
+  z,
+  pre_vol_bps: 10,
+  title: id,
+  source: 'wire',
+  topics,
+  oil_direction: 'bullish',
+  relevance: 60,
+  computed_at: ch(T0),
+  version: 1,
+});
+
+describe('dashboard by-topic aggregates', () => {
+  it('carry the event-study test of each topic (BMP-KP and its q) from impact_tests, none below five events', async () => {
+    const zs = [0.5, 1.2, 0.8, 1.5, 0.9, 1.1];
+    await store.insert('impact_store', [...zs.map((z, i) => row(`o${i}`, ['opec'], i, z * 10, z)), row('m0', ['military'], 20, 5, 0.5), row('u0', [], 21, 1, 0.1)]);
+    const topics = await topicAggregates(store, 'DQ', '15m');
+    const opec = topics.find((t) => t.topic === 'opec')!;
+    const [view] = await store.query<{ events: string; kp_t: number; q_kp: number }>(`SELECT events, kp_t, q_kp FROM ${store.table('impact_tests')} WHERE symbol = 'DQ' AND dimension = 'topic' AND value = 'opec'`);
+    expect(opec.events).toBe(6);
+    expect(Number(view.events)).toBe(6);
+    // Disjoint windows: KP is BMP, the mean z over its standard error.
+    const m = zs.reduce((a, b) => a + b, 0) / 6;
+    const sd = Math.sqrt(zs.reduce((s, x) => s + (x - m) ** 2, 0) / 5);
+    expect(opec.kp_t).toBeCloseTo(m / (sd / Math.sqrt(6)), 9);
+    expect(opec.q_kp).toBeCloseTo(view.q_kp, 12);
+    const military = topics.find((t) => t.topic === 'military')!;
+    expect([military.events, military.kp_t, military.q_kp]).toEqual([null, null, null]);
+    expect(topics.find((t) => t.topic === 'untagged')!.kp_t).toBeNull();
+  });
+});
