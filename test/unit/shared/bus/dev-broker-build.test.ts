@@ -41,8 +41,10 @@ describe('defaultDevBrokerTopics', () => {
 
 describe('devBrokerArgs', () => {
   it('names the broker count and each topic as name:partitions', () => {
-    expect(devBrokerArgs({ brokers: 2, topics: [{ topic: 'a.b', partitions: 3 }] })).toEqual(['--brokers', '2', 'a.b:3']);
-    expect(devBrokerArgs()).toEqual(['--brokers', '3', ...defaultDevBrokerTopics().map((t) => `${t.topic}:${t.partitions}`)]);
+    expect(devBrokerArgs({ brokers: 2, topics: [{ topic: 'a.b', partitions: 3 }] })).toEqual(['--brokers', '2', '--retention-bytes', '1073741824', 'a.b:3']);
+    expect(devBrokerArgs({ brokers: 1, retentionBytes: 0 })).toEqual(['--brokers', '1', '--retention-bytes', '0', ...defaultDevBrokerTopics().map((t) => `${t.topic}:${t.partitions}`)]);
+    expect(() => devBrokerArgs({ retentionBytes: -1 })).toThrow(/retention/);
+    expect(devBrokerArgs()).toEqual(['--brokers', '3', '--retention-bytes', '1073741824', ...defaultDevBrokerTopics().map((t) => `${t.topic}:${t.partitions}`)]);
     expect(() => devBrokerArgs({ topics: [{ topic: 'bad topic', partitions: 1 }] })).toThrow(/invalid topic/);
   });
 });
