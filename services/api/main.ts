@@ -97,7 +97,7 @@ export async function start(deps: ServiceDeps<ApiConfig>, options: { sender?: We
     hub,
     dispatcher,
     priceSources: options.priceSources,
-    readiness: () => ({ stream: live !== undefined, alerts: !config.alerts.enabled || alerts.ready, webhooks: dispatcher.ready }),
+    readiness: () => ({ bus: bus.health?.().ok ?? true, stream: live !== undefined, alerts: !config.alerts.enabled || alerts.ready, webhooks: dispatcher.ready }),
   });
   let url: string;
   try {

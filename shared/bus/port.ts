@@ -54,6 +54,8 @@ export interface Bus {
   subscribe(options: SubscribeOptions): Promise<Subscription>;
   /** Ensures topics exist with the given partition counts (a no-op where they already exist). */
   ensureTopics?(topics: { topic: string; partitions: number }[]): Promise<void>;
+  /** False while a subscription has crashed or stopped on a fatal fault (offset out of range) or the producer keeps failing. */
+  health?(): { ok: boolean };
   close(): Promise<void>;
 }
 
