@@ -24,6 +24,8 @@ function compile(w: Lists): Sets {
 export const PRICE_WORDS: Sets = compile(WORDS);
 const NONE: PriceReport = { report: false, direction: 0 };
 const COPULA = new Set(['is', 'are', 'was', 'were']);
+const MOVE_NOUNS = new Set(['rally', 'rebound', 'gains', 'gain', 'surge', 'advance', 'recovery', 'bounce', 'climb', 'rise', 'jump', 'spike']);
+const HOLD = new Set(['hold', 'holds', 'held', 'holding']);
 const FIRMS_NEXT = new Set(['on', 'as', 'after', 'amid', 'ahead', 'in', 'above', 'toward', 'towards', 'to', ',', 'near', 'despite', 'while']);
 const MAX_FILLERS = 4;
 const SCAN = 6;
@@ -59,12 +61,19 @@ function moveAt(low: readonly string[], j: number, W: Sets): PriceReport | undef
     return { report: true, direction: -1 };
   }
   if (W.up.has(w)) {
-    // "rally fizzles", "rebound stalls": the move the subject names is ending.
-    for (let k = j + 1; k < low.length && k <= j + 3; k++) if (W.fades.has(low[k])) return { report: true, direction: -1 };
+    // "rally fizzles", "rebound stalls": the move the subject names is ending (a noun, not "rises as ... ends").
+    if (MOVE_NOUNS.has(w)) {
+      for (let k = j + 1; k < low.length && k <= j + 3 && !W.scanStop.has(low[k]); k++) if (W.fades.has(low[k])) return { report: true, direction: -1 };
+    }
     return { report: true, direction: 1 };
   }
   if (W.down.has(w)) return { report: true, direction: -1 };
-  if (W.flat.has(w)) return { report: true, direction: 0 };
+  if (W.flat.has(w)) {
+    // "holds gains" keeps a rise, "holds losses" a fall.
+    if (HOLD.has(w) && W.upAfter.has(low[j + 1])) return { report: true, direction: 1 };
+    if (HOLD.has(w) && W.downAfter.has(low[j + 1])) return { report: true, direction: -1 };
+    return { report: true, direction: 0 };
+  }
   if (W.level.has(w)) {
     if (w === '$' || low[j + 1] === '$') return { report: true, direction: W.dollarUp.has(w) ? 1 : W.dollarDown.has(w) ? -1 : 0 };
     const direction = scanAfter(low, j + 1, W);
