@@ -60,7 +60,7 @@ export function analystQueue(config: ApiConfig['sql']): AnalystQueue {
 }
 
 export function registerSql(app: FastifyInstance, deps: { runner: () => Promise<SqlRunner>; config: ApiConfig; metrics: ApiMetrics }): void {
-  // Like ClickHouse's own HTTP interface, a body that is not JSON is the query itself (`curl -d` sends form encoding).
+  // Like ClickHouse's own HTTP interface, a body that is not JSON is the query itself; the host/origin guard has already refused the body types a browser sends without a preflight (text/plain, forms).
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: deps.config.sql.maxQueryBytes + 1024 }, (_req, body, done) => done(null, body));
 
   const queue = analystQueue(deps.config.sql);
@@ -75,7 +75,7 @@ export function registerSql(app: FastifyInstance, deps: { runner: () => Promise<
     }
     if (query === undefined) {
       deps.metrics.sqlQueries.inc({ outcome: 'refused' });
-      return sendError(reply, new AppError('INPUT_INVALID', 'send the query as text/plain (or application/sql), or as JSON {"query": "...", "format": "json|jsonl|csv|tsv"}'));
+      return sendError(reply, new AppError('INPUT_INVALID', 'send the query as application/sql (the body is the query), or as application/json {"query": "...", "format": "json|jsonl|csv|tsv"}'));
     }
     const verdict = checkReadOnlySql(query, deps.config.sql.maxQueryBytes);
     if (!verdict.ok) {
