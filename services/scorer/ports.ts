@@ -54,6 +54,8 @@ export interface ClusterState {
   count: number;
   /** The founding article's direction (1 up or positive, -1 down or negative, 0 neither); absent in older state. */
   sign?: -1 | 0 | 1;
+  /** The founding article's figures; absent in older state. */
+  figures?: number[];
 }
 
 /**

@@ -27,6 +27,8 @@ export interface Analysis {
   shingles: number[];
   /** Which way the story goes (oil direction, else tone), so novelty splits an opposite development from its story. */
   sign: -1 | 0 | 1;
+  /** The title's figures (at most four), so novelty splits a development with new numbers from its story. */
+  figures: number[];
   /** Raw evidence totals, for the ensemble and for debugging. */
   evidence: { sentiment: number; oil: number; cues: number; threshold: number };
   /** True when the text had nothing readable (empty, junk, symbols only). */
@@ -664,6 +666,17 @@ function analyzeTokens(t: Tokens): Totals {
   return { s, o, cues, topics, entities, entityWeight, maxEntityWeight, oilWeight, shingles, letters: t.letters, geo, words };
 }
 
+/** Numbers in a title, years left out (a date is not a figure of the story). */
+function titleFigures(t: Tokens): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < t.kind.length && out.length < 4; i++) {
+    if (t.kind[i] !== Kind.Num) continue;
+    const v = t.num[i];
+    if (Number.isFinite(v) && !(Number.isInteger(v) && v >= 1900 && v <= 2100)) out.push(v);
+  }
+  return out;
+}
+
 /** Words that open the cause of a reported move: "Oil falls as ...", "Brent jumps after ...". */
 const CAUSE = new Set(['as', 'after', 'amid', 'on', 'following', 'despite', 'while', 'since', 'because', 'over', 'with']);
 
@@ -717,6 +730,7 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
       price_report: false,
       shingles: [],
       sign: 0,
+      figures: [],
       evidence: { sentiment: 0, oil: 0, cues: 0, threshold: 0.5 },
       empty: true,
     };
@@ -764,6 +778,7 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
     price_report: price.report,
     shingles,
     sign: oil === 'bullish' ? 1 : oil === 'bearish' ? -1 : label === 'positive' ? 1 : label === 'negative' ? -1 : 0,
+    figures: titleFigures(headTokens),
     evidence: { sentiment: round(S), oil: round(O), cues, threshold: round(T) },
     empty: false,
   };

@@ -48,6 +48,18 @@ export function bandKeys(tokens: number[]): number[] {
   return keys;
 }
 
+/** Relative difference under which two figures are the same one rounded differently (5 and 5.1 million barrels). */
+const FIGURE_TOLERANCE = 0.1;
+
+/**
+ * Two articles with figures are one story only if some figure matches: "raise output by
+ * 411,000 bpd" and "by 548,000 bpd" are two decisions. Without figures on either side they agree.
+ */
+export function figuresAgree(a: number[], b: number[] | undefined): boolean {
+  if (a.length === 0 || !b || b.length === 0) return true;
+  return a.some((x) => b.some((y) => Math.abs(x - y) <= FIGURE_TOLERANCE * Math.max(Math.abs(x), Math.abs(y))));
+}
+
 /** Jaccard similarity of two sorted unique integer arrays. */
 export function jaccard(a: number[], b: number[]): number {
   if (a.length === 0 || b.length === 0) return 0;
@@ -90,7 +102,7 @@ export class NoveltyTracker {
    * `sign` is the article's direction: a story that turns ("inventory build" after "inventory
    * draw", "raises" after "cuts") is a new development, not a rewrite, however similar the words.
    */
-  assign(articleId: string, shingles: number[], at: number, sign: -1 | 0 | 1 = 0): NoveltyResult {
+  assign(articleId: string, shingles: number[], at: number, sign: -1 | 0 | 1 = 0, figures: number[] = []): NoveltyResult {
     const prior = this.store.seen(articleId);
     if (prior) return prior;
     const tokens = normalizeShingles(shingles);
@@ -100,6 +112,7 @@ export class NoveltyTracker {
     for (const c of this.store.candidates(keys)) {
       if (Math.abs(at - c.firstSeen) > this.options.windowMs) continue;
       if (sign !== 0 && c.sign !== undefined && c.sign !== 0 && c.sign !== sign) continue;
+      if (!figuresAgree(figures, c.figures)) continue;
       const sim = jaccard(tokens, c.tokens);
       // Ties go to the older cluster id so the answer does not depend on the store's iteration order.
       if (sim > bestSim || (sim === bestSim && best !== undefined && c.id < best.id)) {
@@ -116,7 +129,7 @@ export class NoveltyTracker {
       this.store.put(best, keys.length ? keys : []);
       result = { novelty: Math.round(novelty * 10) / 10, clusterId: best.id };
     } else {
-      const cluster: ClusterState = { id: `c${hash64Hex(articleId)}`, tokens, firstSeen: at, lastSeen: at, count: 1, sign };
+      const cluster: ClusterState = { id: `c${hash64Hex(articleId)}`, tokens, firstSeen: at, lastSeen: at, count: 1, sign, figures };
       this.store.put(cluster, keys);
       result = { novelty: 100, clusterId: cluster.id };
     }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryNoveltyStore } from '../../../../../services/scorer/adapters/memory-novelty-store.ts';
 import { analyzeText } from '../../../../../services/scorer/domain/analyze.ts';
-import { bandKeys, jaccard, NoveltyTracker } from '../../../../../services/scorer/domain/novelty.ts';
+import { bandKeys, figuresAgree, jaccard, NoveltyTracker } from '../../../../../services/scorer/domain/novelty.ts';
 
 const H = 3_600_000;
 const t0 = Date.parse('2026-03-01T00:00:00Z');
@@ -97,5 +97,13 @@ describe('novelty across outlets and developments', () => {
     expect(build.novelty).toBe(100);
     const [cut, hike] = await score(['OPEC+ agrees to cut output from August', 'OPEC+ agrees to raise output from August']);
     expect(hike.cluster_id).not.toBe(cut.cluster_id);
+  });
+
+  it('splits a development with new figures and keeps a rewrite that rounds the same figure', async () => {
+    const [june, august] = await score(['OPEC+ agrees to raise output by 411,000 bpd in June', 'OPEC+ agrees to raise output by 548,000 bpd in June']);
+    expect(august.cluster_id).not.toBe(june.cluster_id);
+    const [a, b] = await score(['US crude stocks fall by 5 million barrels, EIA says', 'US crude stocks fall by 5.1 million barrels, EIA says']);
+    expect(b.cluster_id).toBe(a.cluster_id);
+    expect(figuresAgree([2025.5], undefined)).toBe(true);
   });
 });
