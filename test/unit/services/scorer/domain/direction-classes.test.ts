@@ -42,3 +42,13 @@ describe('company prose (Financial PhraseBank style) does not fire oil and geopo
     expect(analyzeText('Net profit rose to 71.2 mn from 57.1 mn in the corresponding period in 2007 , the company said in a statement on Thursday .').sentiment.label).toBe('positive');
   });
 });
+
+describe('de-escalation and attacks in diplomacy wire headlines', () => {
+  it('reads accepting a truce, stopping attacks and releasing a tanker as bearish, blowing up a pipeline as bullish', () => {
+    expect(dir('Hamas says it accepts Egyptian-Qatari truce proposal')).toBe('bearish');
+    expect(dir('Houthis say they will stop attacking ships')).toBe('bearish');
+    expect(dir('Iran releases crew of seized tanker')).toBe('bearish');
+    expect(dir('Nigeria militants blow up oil pipeline')).toBe('bullish');
+    expect(dir('Hamas rejects ceasefire proposal')).toBe('bullish');
+  });
+});
