@@ -12,6 +12,10 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   pipeline: async () => benchPipeline,
   ingest: async () => (await import('./ingest.ts')).benchIngest,
   api: async () => (await import('./api.ts')).benchApi,
+  // The api bench's groups one at a time (`--only api` runs them all).
+  'api-sql': async () => { const { benchApi } = await import('./api.ts'); return (r) => benchApi(r, { parts: ['sql'] }); },
+  'api-stream': async () => { const { benchApi } = await import('./api.ts'); return (r) => benchApi(r, { parts: ['stream'] }); },
+  'api-webhooks': async () => { const { benchApi } = await import('./api.ts'); return (r) => benchApi(r, { parts: ['webhooks'] }); },
   scorer: async () => (await import('./scorer.ts')).benchScorer,
   prices: async () => (await import('./prices.ts')).benchPrices,
   statistics: async () => (await import('./statistics.ts')).benchStatistics,

@@ -13,6 +13,8 @@ export interface StreamEvent {
   /** Identity of the payload (article, impact row version), to drop repeats when the store fills a gap. */
   key: string;
   data: string;
+  /** The whole SSE frame, serialised once when the event is published and written as is to every client. */
+  frame?: Uint8Array;
 }
 
 export interface ParsedId {
@@ -55,7 +57,7 @@ export class ReplayBuffer {
     // Ids must grow even if the wall clock steps back.
     this.lastT = Math.max(this.lastT, nowMs);
     this.seq++;
-    const event: StreamEvent = { id: formatEventId(this.lastT, this.seq, this.instance), seq: this.seq, t: this.lastT, topic, key, data };
+    const event: StreamEvent = { id: formatEventId(this.lastT, this.seq, this.instance), seq: this.seq, t: this.lastT, topic, key, data, frame: undefined };
     if (this.ring.length < this.capacity) this.ring.push(event);
     else {
       this.ring[this.head] = event;

@@ -14,7 +14,7 @@ import { replayStoredEvents } from '../adapters/store-event-reader.ts';
 import type { ApiConfig } from '../config.ts';
 import type { StreamEvent } from '../domain/replay-buffer.ts';
 import type { ApiMetrics } from '../metrics.ts';
-import type { StreamHub } from '../stream/hub.ts';
+import { sseFrame, type StreamHub } from '../stream/hub.ts';
 import { sendError } from './errors.ts';
 
 export const STREAM_TOPICS = ['news.scored', 'news.impact', 'alert'] as const;
@@ -35,10 +35,6 @@ function drained(res: ServerResponse): Promise<void> {
     res.on('drain', done);
     res.on('close', done);
   });
-}
-
-function frame(event: { id: string; topic: string; data: string }): string {
-  return `id: ${event.id}\nevent: ${event.topic}\ndata: ${event.data}\n\n`;
 }
 
 export function registerStream(app: FastifyInstance, deps: { hub?: StreamHub; store: Store; config: ApiConfig; metrics: ApiMetrics; logger: Logger }): void {
@@ -105,6 +101,10 @@ export function registerStream(app: FastifyInstance, deps: { hub?: StreamHub; st
     let corked = false;
     const send = (e: StreamEvent) => {
       if (closed || !topics.has(e.topic)) return;
+      // Live and buffered events carry the frame the hub built once for every client; only store replays build their own.
+      write(e.frame ?? sseFrame(e));
+    };
+    const write = (chunk: string | Uint8Array) => {
       // Events come in batches from one bus delivery: one socket write per batch, not per event.
       if (!corked) {
         corked = true;
@@ -114,18 +114,29 @@ export function registerStream(app: FastifyInstance, deps: { hub?: StreamHub; st
           res.uncork();
         });
       }
-      res.write(frame(e));
+      res.write(chunk);
       // A client that does not read is dropped rather than buffered without bound; it resumes from its last id.
       if (res.writableLength > cfg.maxClientBufferBytes) {
         deps.metrics.streamDropped.inc();
         res.destroy();
       }
     };
-    const listener = (e: StreamEvent) => {
-      if (replaying) queued.push(e);
-      else if (e.seq > lastSeq) {
-        lastSeq = e.seq;
-        send(e);
+    const listener = (events: StreamEvent[], frames: Uint8Array) => {
+      if (replaying) {
+        for (const e of events) queued.push(e);
+        return;
+      }
+      // A client that takes the whole batch writes the hub's one buffer of it (seqs grow within a batch).
+      if (!closed && events[0].seq > lastSeq && events.every((e) => topics.has(e.topic))) {
+        lastSeq = events[events.length - 1].seq;
+        write(frames);
+        return;
+      }
+      for (const e of events) {
+        if (e.seq > lastSeq) {
+          lastSeq = e.seq;
+          send(e);
+        }
       }
     };
     // Registered before the buffer is read, in the same tick: nothing can fall between replay and live.

@@ -1,12 +1,15 @@
 /**
  * Fan-out of live events to `GET /stream` clients, with the replay buffer that lets a
  * client resume. Publishing is synchronous, so a client that registers and reads the
- * buffer in the same tick can neither miss nor repeat an event.
+ * buffer in the same tick can neither miss nor repeat an event. Each event is serialised
+ * once, into one SSE frame every client writes as is: the cost of an event does not grow
+ * with the number of clients, and the bytes queued for slow clients are shared.
  */
 import type { Alert } from '../domain/alert-rules.ts';
 import { ReplayBuffer, type StreamEvent } from '../domain/replay-buffer.ts';
 
-export type StreamListener = (event: StreamEvent) => void;
+/** Called with the events of one publish, in order, and `frames`: all their frames, back to back, in one buffer. */
+export type StreamListener = (events: StreamEvent[], frames: Uint8Array) => void;
 
 export class StreamHub {
   readonly buffer: ReplayBuffer;
@@ -17,9 +20,29 @@ export class StreamHub {
   }
 
   publish(topic: string, key: string, payload: unknown): StreamEvent {
-    const event = this.buffer.append(topic, key, JSON.stringify(payload), this.now());
-    for (const listener of this.listeners) listener(event);
-    return event;
+    return this.publishAll([{ topic, key, payload }])[0];
+  }
+
+  /**
+   * Publishes events together (one bus batch): their frames are encoded into one buffer, and
+   * each event's `frame` is a view into it, so a client that takes all of them writes the
+   * whole buffer at once and one that filters writes views, with no copy either way.
+   */
+  publishAll(items: { topic: string; key: string; payload: unknown }[]): StreamEvent[] {
+    if (items.length === 0) return [];
+    const now = this.now();
+    const events = items.map((i) => this.buffer.append(i.topic, i.key, JSON.stringify(i.payload), now));
+    const texts = events.map(sseFrame);
+    const lengths = texts.map((t) => Buffer.byteLength(t));
+    const frames = Buffer.allocUnsafe(lengths.reduce((a, b) => a + b, 0));
+    let at = 0;
+    for (let i = 0; i < events.length; i++) {
+      frames.write(texts[i], at);
+      events[i].frame = frames.subarray(at, at + lengths[i]);
+      at += lengths[i];
+    }
+    for (const listener of this.listeners) listener(events, frames);
+    return events;
   }
 
   subscribe(listener: StreamListener): () => void {
@@ -30,6 +53,11 @@ export class StreamHub {
   get clients(): number {
     return this.listeners.size;
   }
+}
+
+/** One Server-Sent Events frame (the data is JSON, so it holds no newline). */
+export function sseFrame(event: { id: string; topic: string; data: string }): string {
+  return `id: ${event.id}\nevent: ${event.topic}\ndata: ${event.data}\n\n`;
 }
 
 export const streamKey = {

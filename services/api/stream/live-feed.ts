@@ -2,12 +2,18 @@
  * The API's live view of the pipeline: one consumer group of its own per process (every
  * replica sees every event), starting at the end of each topic. It feeds the stream hub
  * and the per-stage counters, consumer lag and end-to-end latency metrics.
+ *
+ * Validation happens once, here, where an event enters the API, and only as far as the API
+ * uses the event: the topics the stream serves (`news.scored`, `news.impact`) are checked
+ * against their full schema before any client sees them; `news.raw` is read only for its
+ * `fetched_at`, and `prices.ticks` (the busiest topic) only counted, never parsed. Their full
+ * schemas are their own consumers' job, which dead-letter what fails them.
  */
-import { EVENT_SCHEMAS, TOPICS, type NewsImpact, type NewsRaw, type NewsScored } from '../../../shared/contracts/events.ts';
-import type { Bus, Subscription } from '../../../shared/bus/port.ts';
+import { TOPICS, newsImpactV1, newsScoredV1, type NewsImpact, type NewsScored } from '../../../shared/contracts/events.ts';
+import { decodeMessage } from '../../../shared/bus/typed.ts';
+import type { Bus, IncomingMessage, Subscription } from '../../../shared/bus/port.ts';
 import type { Clock } from '../../../shared/runtime/clock.ts';
 import type { Logger } from '../../../shared/runtime/logger.ts';
-import { observeEvents } from '../adapters/observe-bus.ts';
 import type { ApiMetrics } from '../metrics.ts';
 import { streamKey, type StreamHub } from './hub.ts';
 
@@ -18,41 +24,89 @@ const STAGE_OF: Record<string, string> = {
   [TOPICS.newsImpact]: 'correlator',
 };
 
+/** `fetched_at` of a `news.raw` message, or undefined when the message is not JSON or has none. */
+function fetchedAtOf(message: IncomingMessage): number | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(message.value.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const at = typeof json === 'object' && json !== null ? (json as { fetched_at?: unknown }).fetched_at : undefined;
+  const ms = typeof at === 'string' ? Date.parse(at) : NaN;
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
 export async function startLiveFeed(deps: { bus: Bus; hub: StreamHub; clock: Clock; logger: Logger; metrics: ApiMetrics; instance: string }): Promise<Subscription> {
   const { hub, clock, metrics } = deps;
   const groupId = `oilwire-api-live-${deps.instance}`;
   const topics = [TOPICS.newsRaw, TOPICS.newsScored, TOPICS.newsImpact, TOPICS.pricesTicks];
   const seconds = (ms: number) => Math.max(0, ms / 1000);
-  return observeEvents(deps.bus, {
+  // Children looked up once: a labelled observe hashes its labels on every call.
+  const latency = (path: string) => metrics.e2eLatency.labels({ path });
+  const fetchToRaw = latency('fetch_to_raw');
+  const fetchToScored = latency('fetch_to_scored');
+  const scoredToApi = latency('scored_to_api');
+  const fetchToApi = latency('fetch_to_api');
+  const impactToApi = latency('impact_to_api');
+  return deps.bus.subscribe({
     groupId,
     topics,
-    schemas: Object.fromEntries(topics.map((t) => [t, EVENT_SCHEMAS[t]])),
     fromBeginning: false,
-    onInvalid: (topic) => metrics.stageEvents.inc({ stage: STAGE_OF[topic] ?? topic, topic: `${topic}:invalid` }),
-    handler: async (events) => {
+    handler: async (batch) => {
       const now = clock.now();
       const last = new Map<string, number>();
-      for (const { event, message } of events) {
+      // Counters are added once per batch and topic: a labelled inc per event costs more than the event.
+      const counted = new Map<string, number>();
+      const count = (topic: string) => counted.set(topic, (counted.get(topic) ?? 0) + 1);
+      const streamed = new Map<string, number>();
+      const publish: { topic: string; key: string; payload: unknown }[] = [];
+      for (const message of batch) {
         const topic = message.topic;
-        metrics.stageEvents.inc({ stage: STAGE_OF[topic], topic });
+        if (!(topic in STAGE_OF)) continue;
         last.set(topic, message.timestamp);
-        if (topic === TOPICS.newsRaw) {
-          const e = event as NewsRaw;
-          metrics.e2eLatency.observe({ path: 'fetch_to_raw' }, seconds(message.timestamp - Date.parse(e.fetched_at)));
+        if (topic === TOPICS.pricesTicks) {
+          count(topic);
+        } else if (topic === TOPICS.newsRaw) {
+          const fetchedAt = fetchedAtOf(message);
+          if (fetchedAt === undefined) {
+            count(`${topic}:invalid`);
+            continue;
+          }
+          count(topic);
+          fetchToRaw.observe(seconds(message.timestamp - fetchedAt));
         } else if (topic === TOPICS.newsScored) {
-          const e = event as NewsScored;
-          metrics.e2eLatency.observe({ path: 'fetch_to_scored' }, seconds(Date.parse(e.scored_at) - Date.parse(e.fetched_at)));
-          metrics.e2eLatency.observe({ path: 'scored_to_api' }, seconds(now - Date.parse(e.scored_at)));
-          metrics.e2eLatency.observe({ path: 'fetch_to_api' }, seconds(now - Date.parse(e.fetched_at)));
-          hub.publish(topic, streamKey.scored(e), e);
-          metrics.streamEvents.inc({ topic });
-        } else if (topic === TOPICS.newsImpact) {
-          const e = event as NewsImpact;
-          metrics.e2eLatency.observe({ path: 'impact_to_api' }, seconds(now - Date.parse(e.computed_at)));
-          hub.publish(topic, streamKey.impact(e), e);
-          metrics.streamEvents.inc({ topic });
+          const result = decodeMessage(newsScoredV1, message.value);
+          if (!result.ok) {
+            count(`${topic}:invalid`);
+            continue;
+          }
+          count(topic);
+          const e: NewsScored = result.event;
+          const fetched = Date.parse(e.fetched_at);
+          const scored = Date.parse(e.scored_at);
+          fetchToScored.observe(seconds(scored - fetched));
+          scoredToApi.observe(seconds(now - scored));
+          fetchToApi.observe(seconds(now - fetched));
+          publish.push({ topic, key: streamKey.scored(e), payload: e });
+          streamed.set(topic, (streamed.get(topic) ?? 0) + 1);
+        } else {
+          const result = decodeMessage(newsImpactV1, message.value);
+          if (!result.ok) {
+            count(`${topic}:invalid`);
+            continue;
+          }
+          count(topic);
+          const e: NewsImpact = result.event;
+          impactToApi.observe(seconds(now - Date.parse(e.computed_at)));
+          publish.push({ topic, key: streamKey.impact(e), payload: e });
+          streamed.set(topic, (streamed.get(topic) ?? 0) + 1);
         }
       }
+      // One publish per bus batch: one frame buffer for the batch, written once to each client that takes all of it.
+      hub.publishAll(publish);
+      for (const [topic, n] of counted) metrics.stageEvents.inc({ stage: STAGE_OF[topic.replace(/:invalid$/, '')], topic }, n);
+      for (const [topic, n] of streamed) metrics.streamEvents.inc({ topic }, n);
       for (const [topic, ts] of last) metrics.consumerLag.set({ group: 'oilwire-api-live', topic }, seconds(now - ts));
     },
   });
