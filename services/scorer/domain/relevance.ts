@@ -17,6 +17,8 @@ export interface RelevanceInput {
   channel: boolean;
   /** Sum of the named entities' weights. */
   entityWeight: number;
+  /** A producer, chokepoint or oil body (gazetteer weight 2) is named. */
+  producer?: boolean;
   /** Oil-direction strength, 0..1. */
   strength: number;
 }
@@ -45,7 +47,7 @@ export function relevanceBand(x: RelevanceInput): number {
   if (x.priceReport) {
     band = BANDS.priceReport;
     within = 0.4 + 0.3 * s + (geo > 0 ? 0.3 : 0);
-  } else if ((x.titleOil >= 2 && (s > 0 || geo > 0 || has(x.topics, 'macro'))) || DIRECT.some((t) => has(x.topics, t))) {
+  } else if ((x.titleOil >= 2 && (s > 0 || geo > 0 || has(x.topics, 'macro'))) || (x.titleOil >= 1 && s > 0 && x.producer === true) || DIRECT.some((t) => has(x.topics, t))) {
     band = BANDS.directOil;
     within = 0.3 * s + (geo > 0 ? 0.4 : 0) + (x.titleOil >= 2 ? 0.3 : 0);
   } else if (geo > 0 && (x.channel || x.oil > 0)) {

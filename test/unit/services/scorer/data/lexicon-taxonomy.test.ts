@@ -52,6 +52,19 @@ describe('lexicon data: docs/taxonomy.md readings (services/scorer/data/lexicon-
     expect(analyzeText('Bank of England holds rates at 5.25%').topics).toContain('macro');
   });
 
+  it('oil-weight entries only re-weigh phrases an earlier layer defines, so they never swallow a concept', () => {
+    const oilOnly = groups.filter((g) => Object.keys(g.entry).every((k) => k === 'oil'));
+    expect(oilOnly.length).toBeGreaterThan(0);
+    for (const g of oilOnly) {
+      for (const w of g.words) {
+        const e = LEXICON.get(key(w));
+        expect(e?.oil, w).toBe(g.entry.oil);
+        expect(Object.keys(e ?? {}).some((k) => k !== 'oil'), `${w} has only an oil weight`).toBe(true);
+      }
+    }
+    expect(analyzeText('Libya oil port reopens').oil_direction.label).toBe('bearish');
+  });
+
   it('concept and predicate entries bind as designed', () => {
     for (const [w, g] of ofKind((e) => e.cls !== undefined)) expect(LEXICON.get(w)?.cls, w).toBe(g.entry.cls);
     for (const [w] of ofKind((e) => e.d !== undefined)) expect(LEXICON.get(w)?.senses?.length, w).toBeGreaterThan(0);
