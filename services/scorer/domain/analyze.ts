@@ -475,6 +475,8 @@ interface Totals {
   entityWeight: number;
   /** Highest weight among the named entities (2 = a producer, chokepoint or oil body). */
   maxEntityWeight: number;
+  /** An oil or national oil company is named (its corporate news is energy-adjacent). */
+  oilCompany: boolean;
   oilWeight: number;
   shingles: number[];
   letters: number;
@@ -603,6 +605,7 @@ function analyzeTokens(t: Tokens): Totals {
   const entities: string[] = [];
   let entityWeight = 0;
   let maxEntityWeight = 0;
+  let oilCompany = false;
   let oilWeight = 0;
   let geo = false;
   const shingles: number[] = [];
@@ -614,6 +617,7 @@ function analyzeTokens(t: Tokens): Totals {
         entities.push(g.name);
         entityWeight += g.weight;
         if (g.weight > maxEntityWeight) maxEntityWeight = g.weight;
+        if (g.kind === 'company' && g.weight > 0) oilCompany = true;
       }
       if (g.geo) geo = true;
       for (const tp of g.topics ?? []) topicEvidence.push({ topic: tp, key: `ent:${g.name}` });
@@ -663,7 +667,7 @@ function analyzeTokens(t: Tokens): Totals {
   }
   let words = 0;
   for (const k of t.kind) if (k === Kind.Word) words++;
-  return { s, o, cues, topics, entities, entityWeight, maxEntityWeight, oilWeight, shingles, letters: t.letters, geo, words };
+  return { s, o, cues, topics, entities, entityWeight, maxEntityWeight, oilCompany, oilWeight, shingles, letters: t.letters, geo, words };
 }
 
 /** Numbers in a title, years left out (a date is not a figure of the story). */
@@ -766,7 +770,7 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
   }
 
   const entityWeight = head.entityWeight + (sum?.entityWeight ?? 0) * 0.5;
-  const relevance = relevanceBand({ priceReport: price.report, titleOil: head.oilWeight, oil: oilWeight, topics, channel, entityWeight, strength, producer: head.maxEntityWeight >= 2 });
+  const relevance = relevanceBand({ priceReport: price.report, titleOil: head.oilWeight, oil: oilWeight, topics, channel, entityWeight, strength, producer: head.maxEntityWeight >= 2, oilCompany: head.oilCompany });
 
   const shingles = head.shingles.length > 0 ? head.shingles : (sum?.shingles ?? []);
   return {

@@ -19,6 +19,8 @@ export interface RelevanceInput {
   entityWeight: number;
   /** A producer, chokepoint or oil body (gazetteer weight 2) is named. */
   producer?: boolean;
+  /** An oil company is named: its corporate news is energy-adjacent (30-59). */
+  oilCompany?: boolean;
   /** Oil-direction strength, 0..1. */
   strength: number;
 }
@@ -56,7 +58,7 @@ export function relevanceBand(x: RelevanceInput): number {
   } else if (geo > 0) {
     band = BANDS.geopoliticsElsewhere;
     within = 0.5 * s + Math.min(0.5, 0.1 * x.entityWeight);
-  } else if (has(x.topics, 'macro') || x.oil > 0) {
+  } else if (has(x.topics, 'macro') || x.oil > 0 || x.oilCompany === true) {
     band = BANDS.macroOrEnergy;
     within = (x.oil > 0 ? 0.5 : 0) + 0.3 * s + Math.min(0.2, 0.05 * x.entityWeight);
   } else if (x.channel) {
