@@ -49,7 +49,7 @@ export async function start(deps: ServiceDeps<ApiConfig>, options: { sender?: We
   const deliveryStore = new ClickHouseDeliveryStore(store);
   const dispatcher = new Dispatcher({
     store: deliveryStore,
-    sender: options.sender ?? new HttpWebhookSender(policy),
+    sender: options.sender ?? new HttpWebhookSender(policy, undefined, config.alerts.delivery.concurrency),
     endpoints: config.alerts.webhooks,
     config: config.alerts.delivery,
     clock,

@@ -38,12 +38,15 @@ class GroupWriter {
   add(rows: Record<string, unknown>[]): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ rows, resolve, reject });
-      if (!this.flushing) void this.flush();
+      if (!this.flushing) {
+        this.flushing = true;
+        // The first insert waits for the rest of this turn of the event loop: the outcomes of a burst of answers join it.
+        setImmediate(() => void this.flush());
+      }
     });
   }
 
   private async flush(): Promise<void> {
-    this.flushing = true;
     while (this.pending.length > 0) {
       const batch = this.pending;
       this.pending = [];

@@ -14,13 +14,16 @@ import type { WebhookRequest, WebhookResponse, WebhookSender } from '../alerts/p
 const MAX_RESPONSE_BYTES = 64 * 1024;
 
 export class HttpWebhookSender implements WebhookSender {
-  private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
-  private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 16 });
+  private readonly httpAgent: http.Agent;
+  private readonly httpsAgent: https.Agent;
 
   private readonly guardedLookup: ReturnType<typeof lookupThroughPolicy>;
 
-  constructor(private readonly policy: AddressPolicy, private readonly userAgent = 'oilwire-webhooks/1') {
+  /** `maxSockets` per receiver: the dispatcher's `concurrency`, so the agent never queues what the dispatcher let out. */
+  constructor(private readonly policy: AddressPolicy, private readonly userAgent = 'oilwire-webhooks/1', maxSockets = 16) {
     this.guardedLookup = lookupThroughPolicy(policy);
+    this.httpAgent = new http.Agent({ keepAlive: true, maxSockets });
+    this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets });
   }
 
   send(request: WebhookRequest): Promise<WebhookResponse> {

@@ -5,6 +5,14 @@
  * each. A circuit breaker per endpoint stops hammering a receiver that is down: while it
  * is open, deliveries wait without spending attempts. 410 Gone disables the endpoint and
  * dead-letters what was queued for it; the last failed attempt dead-letters a delivery.
+ *
+ * Cost per delivery does not grow with the backlog: deliveries due now wait in a FIFO and
+ * are taken from its head, later ones (retries, an open circuit) in a set looked at only
+ * when the earliest of them comes due. A slot of `concurrency` is held while the request
+ * is out, not while its outcome is written: the next request goes as soon as a response
+ * comes, and the outcomes written meanwhile are committed together by the store. A
+ * delivery leaves the queue only once its outcome is durable, so a restart resends (same
+ * webhook-id) at most what was sent but not yet recorded, and never a recorded one.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
@@ -61,8 +69,22 @@ export interface DispatcherDeps {
 
 export class Dispatcher {
   private readonly endpoints = new Map<string, Endpoint>();
+  /** Every delivery not yet finished, whatever it waits for. */
   private readonly queue = new Map<string, Delivery>();
+  /** Ids due now, oldest first; an id whose delivery left the queue meanwhile is skipped when taken. */
+  private readyIds: string[] = [];
+  private readyHead = 0;
+  private readonly readySet = new Set<string>();
+  /** Deliveries due later, and the earliest time among them. */
+  private readonly delayed = new Map<string, Delivery>();
+  private nextDelayedAt = Infinity;
+  /** Requests out (each holds a slot of `concurrency`). */
   private readonly inFlight = new Set<string>();
+  /** Attempts answered whose outcome is being written: neither sent again nor counted against `concurrency`. */
+  private readonly settling = new Set<string>();
+  private readonly pendingByEndpoint = new Map<string, number>();
+  private readonly owner = new Map<string, number>();
+  private attempts = 0;
   private readonly running = new Set<Promise<void>>();
   private readonly schedule: RetrySchedule;
   private readonly random: () => number;
@@ -106,7 +128,7 @@ export class Dispatcher {
         orphans++;
         continue;
       }
-      this.queue.set(d.deliveryId, d);
+      this.track(d);
     }
     if (orphans > 0) this.deps.logger.warn({ orphans }, 'pending webhook deliveries for endpoints no longer configured stay in the store');
     this.started = true;
@@ -128,7 +150,7 @@ export class Dispatcher {
       id: e.config.id,
       disabled: e.disabled ?? null,
       circuit: CircuitState[e.breaker.state].toLowerCase(),
-      pending: [...this.queue.values()].filter((d) => d.endpointId === e.config.id).length,
+      pending: this.pendingByEndpoint.get(e.config.id) ?? 0,
     }));
   }
 
@@ -163,7 +185,8 @@ export class Dispatcher {
     }
     const unseen = candidates.filter((d) => !this.queue.has(d.deliveryId));
     const existing = await this.deps.store.existing(unseen.map((d) => d.deliveryId));
-    const fresh = unseen.filter((d, i, all) => !existing.has(d.deliveryId) && all.findIndex((x) => x.deliveryId === d.deliveryId) === i);
+    const seen = new Set<string>();
+    const fresh = unseen.filter((d) => !existing.has(d.deliveryId) && !seen.has(d.deliveryId) && seen.add(d.deliveryId));
     if (fresh.length === 0) return [];
     await this.deps.store.save(fresh);
     const created: Delivery[] = [];
@@ -173,7 +196,7 @@ export class Dispatcher {
         await this.finish(cancel(d, now, `endpoint ${ep.config.id} is disabled: ${ep.disabled}`));
         continue;
       }
-      this.queue.set(d.deliveryId, d);
+      this.track(d);
       created.push(d);
     }
     this.updatePendingGauge();
@@ -206,17 +229,93 @@ export class Dispatcher {
     this.deps.sender.close();
   }
 
+  /** Puts a pending delivery in the queue, ready now or delayed until its next attempt. */
+  private track(d: Delivery): void {
+    if (!this.queue.has(d.deliveryId)) this.countPending(d.endpointId, 1);
+    this.queue.set(d.deliveryId, d);
+    this.delayed.delete(d.deliveryId);
+    if (d.nextAttemptAt <= this.deps.clock.now()) {
+      if (!this.readySet.has(d.deliveryId)) {
+        this.readySet.add(d.deliveryId);
+        this.readyIds.push(d.deliveryId);
+      }
+    } else {
+      this.readySet.delete(d.deliveryId);
+      this.delayed.set(d.deliveryId, d);
+      if (d.nextAttemptAt < this.nextDelayedAt) this.nextDelayedAt = d.nextAttemptAt;
+    }
+  }
+
+  /** Back in the queue for another attempt: no longer out nor being written, so the pump may take it. */
+  private requeue(d: Delivery): void {
+    this.owner.delete(d.deliveryId);
+    this.inFlight.delete(d.deliveryId);
+    this.settling.delete(d.deliveryId);
+    this.track(d);
+  }
+
+  private untrack(d: Delivery): void {
+    if (this.queue.delete(d.deliveryId)) this.countPending(d.endpointId, -1);
+    this.delayed.delete(d.deliveryId);
+    this.readySet.delete(d.deliveryId);
+  }
+
+  private countPending(endpointId: string, by: number): void {
+    const n = (this.pendingByEndpoint.get(endpointId) ?? 0) + by;
+    this.pendingByEndpoint.set(endpointId, n);
+    this.deps.metrics.webhookPending.set({ endpoint: endpointId }, n);
+  }
+
+  private takeReady(): string | undefined {
+    while (this.readyHead < this.readyIds.length) {
+      const id = this.readyIds[this.readyHead++];
+      if (this.readyHead > 1024 && this.readyHead * 2 > this.readyIds.length) {
+        this.readyIds = this.readyIds.slice(this.readyHead);
+        this.readyHead = 0;
+      }
+      if (this.readySet.delete(id)) return id;
+    }
+    return undefined;
+  }
+
+  /** Moves what came due from the delayed set to the ready FIFO, earliest first: runs when the earliest is due, not per completion. */
+  private promote(now: number): void {
+    if (this.nextDelayedAt > now) return;
+    const due: Delivery[] = [];
+    let next = Infinity;
+    for (const d of this.delayed.values()) {
+      if (d.nextAttemptAt <= now) due.push(d);
+      else if (d.nextAttemptAt < next) next = d.nextAttemptAt;
+    }
+    this.nextDelayedAt = next;
+    due.sort((a, b) => a.nextAttemptAt - b.nextAttemptAt);
+    for (const d of due) {
+      this.delayed.delete(d.deliveryId);
+      this.readySet.add(d.deliveryId);
+      this.readyIds.push(d.deliveryId);
+    }
+  }
+
   private pump(): void {
     if (this.stopped || !this.started) return;
-    const now = this.deps.clock.now();
-    const due = [...this.queue.values()].filter((d) => !this.inFlight.has(d.deliveryId) && d.nextAttemptAt <= now).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt);
-    for (const d of due) {
-      if (this.inFlight.size >= this.deps.config.concurrency) break;
-      this.inFlight.add(d.deliveryId);
+    this.promote(this.deps.clock.now());
+    while (this.inFlight.size < this.deps.config.concurrency) {
+      const id = this.takeReady();
+      if (id === undefined) break;
+      const d = this.queue.get(id);
+      if (!d || this.inFlight.has(id) || this.settling.has(id)) continue;
+      this.inFlight.add(id);
+      // The attempt owns the id until it requeues it; a later attempt of the same delivery gets a new token.
+      const token = ++this.attempts;
+      this.owner.set(id, token);
       const run = this.attempt(d)
         .catch((err) => this.deps.logger.error({ err, delivery: d.deliveryId }, 'webhook attempt bookkeeping failed'))
         .finally(() => {
-          this.inFlight.delete(d.deliveryId);
+          if (this.owner.get(id) === token) {
+            this.owner.delete(id);
+            this.inFlight.delete(id);
+            this.settling.delete(id);
+          }
           this.running.delete(run);
           this.pump();
         });
@@ -226,15 +325,21 @@ export class Dispatcher {
     if (this.queue.size === 0 && this.inFlight.size === 0) for (const w of this.idleWaiters.splice(0)) w();
   }
 
+  /** The request is answered (or was never sent): its slot goes to the next delivery while the outcome is written. */
+  private release(id: string): void {
+    if (!this.inFlight.delete(id)) return;
+    this.settling.add(id);
+    if (this.readyHead < this.readyIds.length) queueMicrotask(() => this.pump());
+  }
+
   private arm(): void {
-    const waiting = [...this.queue.values()].filter((d) => !this.inFlight.has(d.deliveryId));
-    if (waiting.length === 0 || this.inFlight.size >= this.deps.config.concurrency) {
+    if (this.delayed.size === 0) {
       if (this.timer) clearTimeout(this.timer);
       this.timer = undefined;
       this.timerAt = Infinity;
       return;
     }
-    const next = Math.min(...waiting.map((d) => d.nextAttemptAt));
+    const next = this.nextDelayedAt;
     if (this.timer && this.timerAt === next) return;
     if (this.timer) clearTimeout(this.timer);
     this.timerAt = next;
@@ -250,6 +355,7 @@ export class Dispatcher {
     const ep = this.endpoints.get(d.endpointId)!;
     const startedAt = this.deps.clock.now();
     if (ep.disabled) {
+      this.release(d.deliveryId);
       await this.finish(cancel(d, startedAt, `endpoint ${ep.config.id} is disabled: ${ep.disabled}`));
       return;
     }
@@ -272,12 +378,13 @@ export class Dispatcher {
       if (err instanceof BrokenCircuitError) {
         // Not an attempt: the receiver was not contacted. Look again when the breaker may let one through.
         const wait = Math.max(50, Math.min(this.deps.config.breakerHalfOpenSec * 1000, 60_000));
-        this.queue.set(d.deliveryId, { ...d, nextAttemptAt: this.deps.clock.now() + wait * (0.5 + this.random() * 0.5) });
+        this.requeue({ ...d, nextAttemptAt: this.deps.clock.now() + wait * (0.5 + this.random() * 0.5) });
         this.deps.metrics.webhookAttempts.inc({ endpoint: d.endpointId, outcome: 'circuit_open' });
         return;
       }
       outcome = isAppError(err) && err.code === 'WEBHOOK_ADDRESS_REFUSED' ? { kind: 'refused', error: err.message } : { kind: 'network', error: err instanceof Error ? err.message : String(err) };
     }
+    this.release(d.deliveryId);
     const now = this.deps.clock.now();
     const transition = applyOutcome(d, outcome, now, this.schedule, this.random());
     this.deps.metrics.webhookAttempts.inc({ endpoint: d.endpointId, outcome: outcome.kind === 'http' ? `http_${outcome.status}` : outcome.kind });
@@ -296,7 +403,7 @@ export class Dispatcher {
     );
     if (transition.next.status === 'pending') {
       await Promise.all([record, this.persist(() => this.deps.store.save([transition.next]))]);
-      this.queue.set(d.deliveryId, transition.next);
+      this.requeue(transition.next);
       this.deps.logger.info({ delivery: d.deliveryId, endpoint: d.endpointId, attempt: transition.next.attempts, error: transition.next.lastError, retryInMs: transition.delayMs }, 'webhook attempt failed; will retry');
       return;
     }
@@ -307,8 +414,7 @@ export class Dispatcher {
   private async finish(t: Transition): Promise<void> {
     const d = t.next;
     await Promise.all([this.persist(() => this.deps.store.save([d])), t.deadReason ? this.persist(() => this.deps.store.deadLetter(d, t.deadReason!, d.updatedAt)) : undefined]);
-    this.queue.delete(d.deliveryId);
-    this.updatePendingGauge();
+    this.untrack(d);
     if (d.status === 'delivered') {
       this.deps.metrics.webhookFinished.inc({ endpoint: d.endpointId, result: 'delivered' });
       this.deps.metrics.webhookLatency.observe({ endpoint: d.endpointId }, Math.max(0, (d.deliveredAt! - d.createdAt) / 1000));
@@ -324,7 +430,7 @@ export class Dispatcher {
     await this.persist(() => this.deps.store.setEndpointState(ep.config.id, ep.urlHash, true, 'answered 410 Gone', now));
     this.deps.logger.warn({ endpoint: ep.config.id }, 'webhook endpoint answered 410 Gone: disabled');
     for (const d of [...this.queue.values()]) {
-      if (d.endpointId !== ep.config.id || this.inFlight.has(d.deliveryId)) continue;
+      if (d.endpointId !== ep.config.id || this.inFlight.has(d.deliveryId) || this.settling.has(d.deliveryId)) continue;
       await this.finish(cancel(d, now, `endpoint ${ep.config.id} answered 410 Gone`));
     }
   }
@@ -346,10 +452,6 @@ export class Dispatcher {
   }
 
   private updatePendingGauge(): void {
-    for (const ep of this.endpoints.values()) {
-      let n = 0;
-      for (const d of this.queue.values()) if (d.endpointId === ep.config.id) n++;
-      this.deps.metrics.webhookPending.set({ endpoint: ep.config.id }, n);
-    }
+    for (const ep of this.endpoints.values()) this.deps.metrics.webhookPending.set({ endpoint: ep.config.id }, this.pendingByEndpoint.get(ep.config.id) ?? 0);
   }
 }

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../../shared/runtime/clock.ts';
@@ -203,6 +205,68 @@ describe('webhook delivery', () => {
     expect(r.requests).toHaveLength(2);
     expect(d.endpointState()[0].circuit).toBe('open');
     expect(d.pendingCount).toBe(3);
+  });
+
+  it('a burst goes out many at a time within `concurrency`, each webhook-id once, and a restarted dispatcher sends none of them again', async () => {
+    // A receiver that holds each request a moment, so requests overlap and the most out at once can be seen.
+    let out = 0;
+    let most = 0;
+    const seen = new Map<string, number>();
+    const server = http.createServer((req, res) => {
+      out++;
+      most = Math.max(most, out);
+      const id = String(req.headers['webhook-id']);
+      seen.set(id, (seen.get(id) ?? 0) + 1);
+      req.resume();
+      req.on('end', () =>
+        setTimeout(() => {
+          out--;
+          res.writeHead(204).end();
+        }, 5),
+      );
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+      const config = apiConfigSchema.parse({ alerts: { webhooks: [{ id: randomName('burst'), url, secret: TEST_SECRET }], delivery: { ...FAST, concurrency: 6 } } });
+      const make = () =>
+        new Dispatcher({
+          store: new ClickHouseDeliveryStore(store),
+          sender: new HttpWebhookSender(new AddressPolicy(config.alerts.delivery.allowPrivate)),
+          endpoints: config.alerts.webhooks,
+          config: config.alerts.delivery,
+          clock: systemClock,
+          logger: silentLogger,
+          metrics: apiMetrics(new Registry()),
+        });
+      const alerts = Array.from({ length: 120 }, () => alert());
+      const first = make();
+      await first.start();
+      await first.enqueue(alerts.slice(0, 60));
+      await first.enqueue(alerts.slice(60));
+      await first.idle();
+      await first.stop();
+      expect(seen.size).toBe(120);
+      expect([...seen.values()].every((n) => n === 1)).toBe(true);
+      expect(most).toBeGreaterThan(1);
+      expect(most).toBeLessThanOrEqual(6);
+
+      const second = make();
+      dispatchers.push(second);
+      await second.start();
+      expect(second.pendingCount).toBe(0);
+      expect(await second.enqueue(alerts)).toHaveLength(0);
+      await second.idle();
+      expect([...seen.values()].every((n) => n === 1)).toBe(true);
+      const [row] = await store.query<{ n: string }>(
+        `SELECT count() AS n FROM ${store.table('webhook_deliveries')} WHERE delivery_id IN {ids:Array(String)} AND status = 'delivered'`,
+        { params: { ids: alerts.map((a) => deliveryId(a.alertId, config.alerts.webhooks[0].id)) } },
+      );
+      expect(Number(row.n)).toBe(120);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 
   it('enqueuing the same alert twice makes one delivery', async () => {
