@@ -111,11 +111,21 @@ export function registerDashboard(app: FastifyInstance, deps: { store: Store; co
     if (!/^[A-Za-z0-9_.:-]{1,32}$/.test(s)) throw new AppError('INPUT_INVALID', `bad symbol ${s}`);
     return s;
   };
+  // Reads still running when the API closes (a page closed mid-request, then Ctrl-C) finish before the store is closed
+  // under them: the embedded engine crashes the process on a query whose connection is gone.
+  const inflight = new Set<Promise<unknown>>();
+  app.addHook('onClose', async () => {
+    await Promise.allSettled([...inflight]);
+  });
   const guard = (fn: (q: Record<string, string | undefined>) => Promise<unknown>) => async (req: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) => {
+    const work = fn(req.query as Record<string, string | undefined>);
+    inflight.add(work);
     try {
-      return reply.header('cache-control', 'no-store').send(await fn(req.query as Record<string, string | undefined>));
+      return reply.header('cache-control', 'no-store').send(await work);
     } catch (err) {
       return sendError(reply, toAppError(err));
+    } finally {
+      inflight.delete(work);
     }
   };
 

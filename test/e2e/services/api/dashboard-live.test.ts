@@ -88,9 +88,9 @@ async function startCli(data: string, baseUrl: string): Promise<Started> {
   return { child, url, stderr: () => err };
 }
 
-async function stop(s: Started): Promise<number | null> {
-  if (s.child.exitCode !== null) return s.child.exitCode;
-  const exited = new Promise<number | null>((ok) => s.child.once('exit', (code) => ok(code)));
+async function stop(s: Started): Promise<string> {
+  if (s.child.exitCode !== null) return `exit ${s.child.exitCode}`;
+  const exited = new Promise<string>((ok) => s.child.once('exit', (code, signal) => ok(code === null ? `signal ${signal}: ${s.stderr().slice(-1500)}` : `exit ${code}`)));
   s.child.kill('SIGINT');
   return exited;
 }
@@ -163,7 +163,7 @@ describe('oilwire start with no config file', () => {
       await page.waitForFunction(() => Number(document.body.dataset.markers) >= 2);
       await page.close();
     } finally {
-      expect(await stop(run)).toBe(0);
+      expect(await stop(run)).toBe('exit 0');
     }
     // One JSON line per measured impact on a pipe (no terminal: no pretty printing).
     const lines = run.stderr().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string; horizon?: string });
@@ -181,11 +181,11 @@ describe('oilwire start with no config file', () => {
       await page.goto(run.url);
       await page.waitForFunction(() => document.getElementById('live-status')?.textContent === 'no price source reachable');
       expect(await page.locator('#live-dot').getAttribute('class')).toBe('dot down');
-      expect(await page.locator('#chart-empty').textContent()).toMatch(/No price source reachable.*yahoo:BZ=F.*ingestPrices\.sources/s);
+      await expect.poll(() => page.locator('#chart-empty').textContent()).toMatch(/No price source reachable.*yahoo:BZ=F.*ingestPrices\.sources/s);
       await page.close();
       await waitFor(() => (run.stderr().includes('no price source reachable') ? true : undefined), { timeoutMs: 10_000, message: 'the log line' });
     } finally {
-      expect(await stop(run)).toBe(0);
+      expect(await stop(run)).toBe('exit 0');
     }
     const warn = run
       .stderr()
