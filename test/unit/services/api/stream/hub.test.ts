@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { sseFrame, StreamHub } from '../../../../../services/api/stream/hub.ts';
+import type { StreamEvent } from '../../../../../services/api/domain/replay-buffer.ts';
+
+const text = (b: Uint8Array | undefined) => Buffer.from(b ?? new Uint8Array()).toString('utf8');
+
+describe('StreamHub.publishAll', () => {
+  it('serialises a batch once: one buffer of every frame, each event a view of its own frame, multi-byte text included', () => {
+    const hub = new StreamHub(10, 'abc', () => 1_000);
+    const calls: { events: StreamEvent[]; frames: Uint8Array }[] = [];
+    hub.subscribe((events, frames) => calls.push({ events, frames }));
+    const events = hub.publishAll([
+      { topic: 'news.scored', key: 'n:1', payload: { id: '1', title: 'Öl: Brent fällt — 油价' } },
+      { topic: 'news.impact', key: 'i:1', payload: { id: '1', bps: -12.5 } },
+      { topic: 'news.scored', key: 'n:2', payload: { id: '2', title: 'plain' } },
+    ]);
+    expect(calls).toHaveLength(1);
+    expect(calls[0].events).toBe(events);
+    expect(events.map((e) => e.id)).toEqual(['1000-1-abc', '1000-2-abc', '1000-3-abc']);
+    for (const e of events) expect(text(e.frame)).toBe(sseFrame(e));
+    expect(text(events[0].frame)).toContain('油价');
+    expect(text(calls[0].frames)).toBe(events.map((e) => sseFrame(e)).join(''));
+    // The buffered events keep their frames for clients that resume from the buffer.
+    expect(hub.buffer.all().map((e) => text(e.frame))).toEqual(events.map((e) => sseFrame(e)));
+  });
+
+  it('publishes nothing for an empty batch and one event through publish', () => {
+    const hub = new StreamHub(10, 'abc', () => 5);
+    let calls = 0;
+    hub.subscribe(() => calls++);
+    expect(hub.publishAll([])).toEqual([]);
+    expect(calls).toBe(0);
+    const e = hub.publish('alert', 'a:1', { alert_id: '1' });
+    expect(calls).toBe(1);
+    expect(text(e.frame)).toBe('id: 5-1-abc\nevent: alert\ndata: {"alert_id":"1"}\n\n');
+  });
+});
