@@ -52,6 +52,10 @@ export class ClickHouseImpactRepository implements ImpactRepository {
         pre_ts: toCh(i.pre_ts),
         post_ts: toCh(i.post_ts),
         computed_at: toCh(i.computed_at),
+        // Named so they are written as NULL when absent (daily horizons, older engines); the insert
+        // skips fields without a column, so a store before 012 would silently drop them.
+        tod_z: i.tod_z ?? null,
+        pre_event_bps: i.pre_event_bps ?? null,
       })),
       { dedupToken: token('impact', impacts.map((i) => `${i.article_id}|${i.symbol}|${i.horizon}|${i.version}`)) },
     );
