@@ -9,6 +9,7 @@ import { formatTable, toCsv } from '../format.ts';
 import { openRuntime, startServices, stopServices } from '../runtime.ts';
 import { describeDemoStore, runDemo } from '../demo/run-demo.ts';
 import { chooseBus } from '../kafka-option.ts';
+import { embeddedStoreHolder, queryRunningApi } from '../running-api.ts';
 import type { RootConfig } from '../config.ts';
 
 function portOverride(config: RootConfig, port?: string): RootConfig {
@@ -100,17 +101,33 @@ export function registerCore(program: Command): void {
 
   program
     .command('sql')
-    .description('run a query on the configured store and print the result')
+    .description('run a query on the configured store and print the result (through the running API, read-only, while `oilwire start` holds the embedded store)')
     .argument('<query>', 'SQL; tables: news, ticks, impact, ... (see docs/sql-cookbook.md)')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
     .action(async (query: string, opts: { format: 'table' | 'json' | 'csv' }, cmd: Command) => {
       const config = configFrom(cmd);
-      const store = await openStore(config.store);
-      try {
-        const rows = await store.query(query);
+      const print = (rows: Record<string, unknown>[]): void => {
         if (opts.format === 'json') console.log(JSON.stringify(rows, null, 2));
         else if (opts.format === 'csv') process.stdout.write(toCsv(rows));
         else console.log(formatTable(rows));
+      };
+      if (!config.store.url && embeddedStoreHolder(config.store.path) !== null) {
+        const rows = await queryRunningApi(config, query);
+        if (rows !== null) return print(rows);
+      }
+      let store: Awaited<ReturnType<typeof openStore>>;
+      try {
+        store = await openStore(config.store);
+      } catch (err) {
+        // The embedded store is locked by a running `oilwire start`: ask it through its API instead.
+        if (config.store.url) throw err;
+        const rows = await queryRunningApi(config, query);
+        if (rows === null) throw err;
+        print(rows);
+        return;
+      }
+      try {
+        print(await store.query(query));
       } finally {
         await store.close();
       }

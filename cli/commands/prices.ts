@@ -4,6 +4,7 @@ import { openStore } from '../../shared/store/clickhouse-store.ts';
 import type { RootConfig } from '../config.ts';
 import { configFrom } from '../context.ts';
 import { formatTable, toCsv } from '../format.ts';
+import { runningApiBase, runningApiHeaders } from '../running-api.ts';
 
 export interface PricesStatus {
   state: PriceState | 'not running';
@@ -20,13 +21,8 @@ function ago(ms: number | null | undefined, now: number): string {
 
 /** What a running `oilwire start` says through its API (the embedded store is locked while it runs). */
 async function fromApi(config: RootConfig): Promise<PricesStatus | null> {
-  const host = ['0.0.0.0', '::'].includes(config.api.host) ? '127.0.0.1' : config.api.host;
-  const headers: Record<string, string> = { accept: 'application/json' };
-  const token = config.api.tokens[0];
-  const secret = typeof token === 'string' ? token : token?.token;
-  if (secret) headers.authorization = `Bearer ${secret}`;
   try {
-    const res = await fetch(`http://${host.includes(':') ? `[${host}]` : host}:${config.api.port}/api/sources`, { headers, signal: AbortSignal.timeout(2000) });
+    const res = await fetch(`${runningApiBase(config)}/api/sources`, { headers: runningApiHeaders(config, 'application/json'), signal: AbortSignal.timeout(2000) });
     if (!res.ok) return null;
     return (await res.json()) as PricesStatus;
   } catch {
