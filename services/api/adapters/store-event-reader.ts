@@ -39,6 +39,9 @@ export interface ReplayOptions {
 const iso = (ms: number | string) => new Date(Number(ms)).toISOString();
 const num = (x: unknown) => Math.round(Number(x) * 1e6) / 1e6;
 const nullableNum = (x: unknown) => (x === null || x === undefined ? null : num(x));
+/** `{ [key]: value }` when the stored column has a value, `{}` when it is NULL (or absent, before migration 012). */
+const optionalNum = <K extends string>(key: K, x: unknown): Partial<Record<K, number>> =>
+  x === null || x === undefined ? {} : ({ [key]: num(x) } as Record<K, number>);
 
 type Row = Record<string, unknown>;
 
@@ -108,6 +111,9 @@ const impactSource: Source = {
       relevance: num(r.relevance),
       computed_at: iso(r.c_ms as string),
       version: Number(r.version),
+      // Intraday event-study context (migration 012): optional on the live event, NULL in the store when absent.
+      ...optionalNum('tod_z', r.tod_z),
+      ...optionalNum('pre_event_bps', r.pre_event_bps),
     };
     return { t: Number(r.c_ms), topic: 'news.impact', key: streamKey.impact(event), event };
   },

@@ -88,4 +88,22 @@ describe('store replay for /stream', () => {
     }
     expect(got).toHaveLength(5);
   });
+
+  it('replays the stored tod_z and pre_event_bps of an impact, and leaves them out when NULL', async () => {
+    // Written after the other tests' reads, a day later, so only these two rows are read back.
+    const later = T0 + 86_400_000;
+    const at = new Date(later).toISOString();
+    const withContext = impactEvent(9001, { computed_at: at, tod_z: 2.5, pre_event_bps: -13.25 });
+    const without = impactEvent(9002, { computed_at: at, horizon: '1d', horizon_seconds: 86_400 });
+    await new ClickHouseImpactRepository(store).saveImpacts([withContext, without]);
+    const events = await collect(replayStoredEvents(store, later, new Set(['news.impact']), { maxEvents: 10 }));
+    expect(events).toHaveLength(2);
+    const [a, b] = events.map((e) => JSON.parse(e.data) as Record<string, unknown>);
+    expect(a).toEqual(withContext);
+    expect(a.tod_z).toBe(2.5);
+    expect(a.pre_event_bps).toBe(-13.25);
+    expect(b).toEqual(without);
+    expect(b).not.toHaveProperty('tod_z');
+    expect(b).not.toHaveProperty('pre_event_bps');
+  });
 });
