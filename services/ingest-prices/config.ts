@@ -1,84 +1,9 @@
 import { z } from 'zod';
+import { PRICE_SOURCE_SCHEMAS } from './sources/registry.ts';
 import { DEFAULT_FUTURE_TOLERANCE_MS, OLDEST_PLAUSIBLE_TICK } from '../../shared/contracts/tick-time.ts';
 
-const instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()]).describe('RFC 3339 time or YYYY-MM-DD (UTC)');
-
-const fileFields = {
-  path: z.string().min(1),
-  symbol: z.string().min(1).default('BRENT'),
-  /** Data time per wall time: 60 replays a minute of ticks each second; 0 replays as fast as the bus takes them. */
-  speed: z.number().nonnegative().default(0),
-  /** Only ticks in [from, to] are replayed. */
-  from: instant.optional(),
-  to: instant.optional(),
-};
-
-/** A price file: daily `Date,Price` (EIA), ticks `ts,symbol,price[,size][,seq]`; NDJSON is recognised by its first character. */
-const csvSource = z.strictObject({ kind: z.literal('csv'), ...fileFields, source: z.string().min(1).default('csv') });
-const ndjsonSource = z.strictObject({ kind: z.literal('ndjson'), ...fileFields, source: z.string().min(1).default('ndjson') });
-
-const newsJumps = z.strictObject({
-  /** The move of a headline of full strength and relevance, in bps. */
-  maxBps: z.number().default(150),
-  delaySec: z.number().nonnegative().default(20),
-  overSec: z.number().positive().default(90),
-});
-
-const simulatorSource = z.strictObject({
-  kind: z.literal('simulator'),
-  symbol: z.string().min(1).default('BRENT'),
-  seed: z.number().int().default(42),
-  start: z.iso.datetime({ offset: true }).default('2026-06-01T09:00:00Z'),
-  intervalSec: z.number().positive().default(10),
-  count: z.number().int().positive().default(1080),
-  startPrice: z.number().positive().default(82),
-  /** Standard deviation of one step's log return, in basis points. */
-  volBps: z.number().nonnegative().default(3),
-  /** News-driven jumps of a replayed tape: at `at`, the price moves by `bps` over `overSec` seconds. */
-  jumps: z.array(z.strictObject({ at: z.iso.datetime({ offset: true }), bps: z.number(), overSec: z.number().positive().default(60) })).default([]),
-  /** Run on the clock, a tick every `intervalSec` for ever (`start` and `count` are ignored). Optional so configs written before it still type-check. */
-  live: z.boolean().optional(),
-  /** In live mode, scored headlines move the market (bullish up, bearish down, by strength and relevance); unset: they do not. */
-  newsJumps: newsJumps.nullable().optional(),
-  speed: z.number().nonnegative().default(0),
-  source: z.string().min(1).default('simulator'),
-});
-
-const yahooSource = z.strictObject({
-  kind: z.literal('yahoo'),
-  symbol: z.string().min(1).default('BRENT'),
-  /** Yahoo's symbol: BZ=F is CME's (NYMEX) Brent Last Day Financial futures, front month, delayed at least 10 minutes, for personal use. */
-  yahooSymbol: z.string().min(1).default('BZ=F'),
-  baseUrl: z.url().default('https://query1.finance.yahoo.com'),
-  interval: z.enum(['1m', '2m', '5m', '15m', '30m', '60m']).default('1m'),
-  range: z.string().default('1d'),
-  /** The first poll's range: enough history for the correlator's pre-event volatility (Yahoo serves 1-minute bars for up to 7 days). */
-  backfillRange: z.string().default('5d'),
-  pollIntervalSec: z.number().positive().default(60),
-  timeoutMs: z.number().int().positive().default(10_000),
-  maxBackoffSec: z.number().positive().default(300),
-  source: z.string().min(1).default('yahoo'),
-});
-
-const websocketSource = z.strictObject({
-  kind: z.literal('websocket'),
-  url: z.string().regex(/^wss?:\/\//i, 'a ws:// or wss:// URL'),
-  symbol: z.string().min(1).default('BRENT'),
-  /** Sent as JSON after every connect (a subscription request, for example). */
-  subscribe: z.array(z.unknown()).default([]),
-  /** Dot path to the tick object or array inside a message; empty: the message itself. */
-  messagePath: z.string().default(''),
-  fields: z
-    .strictObject({ ts: z.string().default('ts'), price: z.string().default('price'), symbol: z.string().default('symbol'), size: z.string().default('size'), seq: z.string().default('seq') })
-    .default({ ts: 'ts', price: 'price', symbol: 'symbol', size: 'size', seq: 'seq' }),
-  headers: z.record(z.string(), z.string()).default({}),
-  reconnectMinMs: z.number().int().positive().default(500),
-  reconnectMaxMs: z.number().int().positive().default(30_000),
-  maxQueued: z.number().int().positive().default(100_000),
-  source: z.string().min(1).default('websocket'),
-});
-
-export const priceSourceSchema = z.discriminatedUnion('kind', [csvSource, ndjsonSource, simulatorSource, yahooSource, websocketSource]);
+// Each kind's schema lives with its component (sources/<kind>-source.ts); the registry lists them.
+export const priceSourceSchema = z.discriminatedUnion('kind', PRICE_SOURCE_SCHEMAS);
 export type PriceSourceConfig = z.infer<typeof priceSourceSchema>;
 
 /**

@@ -1,103 +1,26 @@
 import { Counter } from 'prom-client';
 import { TOPICS, messageKey, newsScoredV1 } from '../../shared/contracts/events.ts';
-import { parseDateOrTime } from '../../shared/contracts/time.ts';
 import { publishEvents, subscribeEvents } from '../../shared/bus/typed.ts';
 import type { Subscription } from '../../shared/bus/port.ts';
 import type { RunningService, ServiceDeps } from '../../shared/runtime/service.ts';
 import { replayDueMs, toTickEvent, type RawTick } from './domain/parse-prices.ts';
-import { SimulatedMarket, simulateTicks } from './domain/simulator.ts';
 import { createTickValidator, type Quarantined } from './domain/validate-tick.ts';
 import { ClickHouseQuarantineSink } from './adapters/clickhouse-quarantine-sink.ts';
-import { FileTickSource } from './adapters/file-tick-source.ts';
 import { LiveSimulatorSource } from './adapters/live-simulator-source.ts';
-import { WebSocketTickSource } from './adapters/websocket-tick-source.ts';
-import { YahooChartPoller, abortableSleep } from './adapters/yahoo-chart-poller.ts';
+import { abortableSleep } from './adapters/yahoo-chart-poller.ts';
+import { boundMs } from './sources/file-source.ts';
+import { createSource } from './sources/registry.ts';
 import type { IngestPricesConfig, PriceSourceConfig } from './config.ts';
 import type { ConfiguredSource, QuarantineSink, SourceHealth, SourceProgress } from './ports.ts';
 import type { Logger } from '../../shared/runtime/logger.ts';
 
-/** `YYYY-MM-DD` bounds cover the whole day: `to: 2018-12-31` includes that day's close. */
-export function boundMs(text: string | undefined, end: boolean): number | undefined {
-  if (!text) return undefined;
-  return parseDateOrTime(text, { endOfDay: end });
+/** Builds one configured entry with its kind's component (`sources/registry.ts`). */
+export function buildSource(src: PriceSourceConfig, config: IngestPricesConfig, deps: { now: () => number; log: Logger }): ConfiguredSource {
+  return createSource(src, { ...deps, batchSize: config.batchSize, dailyCloseUtc: config.dailyCloseUtc });
 }
 
-export function buildSource(src: PriceSourceConfig, config: IngestPricesConfig, deps: { now: () => number; log: Logger }): ConfiguredSource {
-  const common = { source: src.source, speed: 'speed' in src ? src.speed : 0 };
-  switch (src.kind) {
-    case 'csv':
-    case 'ndjson':
-      return Object.assign(
-        new FileTickSource(src.path, src.path, { symbol: src.symbol, closeUtc: config.dailyCloseUtc, batchSize: config.batchSize, fromMs: boundMs(src.from, false), toMs: boundMs(src.to, true) }),
-        common,
-      );
-    case 'yahoo':
-      return Object.assign(
-        new YahooChartPoller({
-          symbol: src.symbol,
-          yahooSymbol: src.yahooSymbol,
-          baseUrl: src.baseUrl,
-          interval: src.interval,
-          range: src.range,
-          backfillRange: src.backfillRange,
-          pollIntervalMs: src.pollIntervalSec * 1000,
-          timeoutMs: src.timeoutMs,
-          maxBackoffMs: src.maxBackoffSec * 1000,
-          now: deps.now,
-          onError: (err) => deps.log.warn({ source: src.source, code: err.code, err: err.message }, 'yahoo chart poll failed'),
-        }),
-        common,
-      );
-    case 'websocket': {
-      // The socket reports through callbacks; they keep its health for the status panel.
-      const health: SourceHealth = { live: true, note: 'real time, as licensed by its provider', endpoint: src.url.replace(/[?#].*$/, ''), lastAttemptAt: null, lastOkAt: null, lastError: null, consecutiveFailures: 0 };
-      return Object.assign(
-        new WebSocketTickSource({
-          url: src.url,
-          symbol: src.symbol,
-          subscribe: src.subscribe,
-          messagePath: src.messagePath,
-          fields: src.fields,
-          headers: src.headers,
-          batchSize: config.batchSize,
-          reconnectMinMs: src.reconnectMinMs,
-          reconnectMaxMs: src.reconnectMaxMs,
-          maxQueued: src.maxQueued,
-          onError: (err) => {
-            Object.assign(health, { lastAttemptAt: deps.now(), lastError: err.message, consecutiveFailures: health.consecutiveFailures + 1 });
-            deps.log.warn({ source: src.source, err: err.message }, 'websocket price feed error');
-          },
-          onConnect: (n) => {
-            Object.assign(health, { lastAttemptAt: deps.now(), lastOkAt: deps.now(), lastError: null, consecutiveFailures: 0 });
-            deps.log.info({ source: src.source, url: src.url, connects: n }, 'websocket price feed connected');
-          },
-        }),
-        { ...common, health: () => ({ ...health }) },
-      );
-    }
-    case 'simulator': {
-      const market = { symbol: src.symbol, seed: src.seed, startPrice: src.startPrice, volBps: src.volBps };
-      if (src.live) {
-        const live = new LiveSimulatorSource(new SimulatedMarket(market), { name: `simulator:${src.symbol}:${src.seed}:live`, intervalMs: src.intervalSec * 1000, now: deps.now, newsJumps: src.newsJumps ?? null });
-        return Object.assign(live, { source: src.source, speed: 0 });
-      }
-      const ticks = simulateTicks({ ...market, startMs: Date.parse(src.start), intervalSec: src.intervalSec, count: src.count, jumps: src.jumps.map((j) => ({ atMs: Date.parse(j.at), bps: j.bps, overSec: j.overSec })) });
-      let done = 0;
-      return {
-        name: `simulator:${src.symbol}:${src.seed}`,
-        ...common,
-        progress: (): SourceProgress => ({ done, total: ticks.length, unit: 'ticks' }),
-        async *ticks() {
-          for (let i = 0; i < ticks.length; i += config.batchSize) {
-            const batch = ticks.slice(i, i + config.batchSize);
-            done += batch.length;
-            yield batch;
-          }
-        },
-      };
-    }
-  }
-}
+// `oilwire replay` bounds its files the same way a configured file source does.
+export { boundMs };
 
 export interface IngestPricesOptions {
   /** Sources built by the caller (replays of the CLI), run beside the configured ones. */

@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+import type { Logger } from '../../shared/runtime/logger.ts';
 import type { RawTick } from './domain/parse-prices.ts';
 
 export interface SourceProgress {
@@ -57,4 +59,26 @@ export interface QuarantinedTick {
 
 export interface QuarantineSink {
   save(rows: QuarantinedTick[]): Promise<void>;
+}
+
+/** What every price source is built with besides its own config: the service's settings and its clock and log. */
+export interface SourceDeps {
+  /** Event-time clock (a ManualClock in tests). */
+  now: () => number;
+  log: Logger;
+  /** Ticks per batch a finite source yields (`ingestPrices.batchSize`). */
+  batchSize: number;
+  /** When a daily close is stamped (`ingestPrices.dailyCloseUtc`). */
+  dailyCloseUtc: string;
+}
+
+/**
+ * A price source kind as one component: its `kind` in `ingestPrices.sources`, the strict zod
+ * schema of its entry, and how a parsed entry becomes a running source. `sources/registry.ts`
+ * lists them; `config.ts` and `main.ts` only assemble what it lists.
+ */
+export interface PriceSourceComponent<K extends string = string, S extends z.ZodType<{ kind: K; source: string }> = z.ZodType<{ kind: K; source: string }>> {
+  readonly kind: K;
+  readonly schema: S;
+  create(config: z.output<S>, deps: SourceDeps): ConfiguredSource;
 }
