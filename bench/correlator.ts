@@ -1,0 +1,86 @@
+/**
+ * Correlator scaling: ticks/s through `ImpactEngine` (addTick + evaluate) with 1k / 10k / 100k
+ * articles pending, none of them coming due during the run, so the figure is the cost of a tick
+ * that has nothing to measure. It should not depend on the pending count; the 1k figure is the
+ * baseline of the larger ones. `npm run bench -- --only correlator` runs it.
+ */
+import type { NewsScored } from '../shared/contracts/events.ts';
+import { ImpactEngine } from '../services/correlator/index.ts';
+import type { Report } from './report.ts';
+
+// A Tuesday mid-session on the ICE Brent calendar.
+const T0 = Date.UTC(2026, 5, 2, 9, 0, 0);
+const HOUR = 3_600_000;
+
+function article(i: number): NewsScored {
+  // Published an hour or two after T0, ahead of the ticks: no horizon (1d included) ends within what the run reaches.
+  const published = new Date(T0 + HOUR + Math.floor((i * HOUR) / 100_000)).toISOString();
+  return {
+    schema: 'news.scored/v1',
+    id: `a${String(i).padStart(7, '0')}`,
+    source: 'wire',
+    url: null,
+    title: `headline ${i}`,
+    summary: '',
+    published_at: published,
+    published_precision: 'time',
+    fetched_at: published,
+    tags: [],
+    sentiment: { label: 'neutral', score: 0, confidence: 0 },
+    oil_direction: { label: 'bullish', strength: 0.5 },
+    topics: ['opec'],
+    entities: [],
+    relevance: 50,
+    price_report: false,
+    novelty: 100,
+    cluster_id: `c${i}`,
+    model: { name: 'bench', version: '0' },
+    scored_at: published,
+  };
+}
+
+/** Ticks/s with `pending` articles waiting, `perEvaluate` ticks between two evaluations. */
+function run(pending: number, perEvaluate: number, minMs: number): { ticksPerSecond: number; stillPending: number } {
+  const engine = new ImpactEngine({
+    symbols: ['BRENT'],
+    horizons: ['1m', '5m', '60m', '1d'],
+    volatilityWindows: 20,
+    maxPendingAgeMs: 14 * 86_400_000,
+    // calendar: the default, ICE Brent's sessions.
+    watermark: { maxOutOfOrdernessMs: 5_000, idleTimeoutMs: 60_000 },
+    allowedLatenessMs: HOUR,
+  });
+  // A minute of prices, then the articles; event time moves 1 ms a tick, so even a million ticks stay short of the first article.
+  let ts = T0 - 60_000;
+  let seq = 0;
+  const tick = (now: number) => {
+    ts += 1;
+    engine.addTick({ symbol: 'BRENT', ts, price: 80 + Math.sin(seq / 50), identity: `feed|${ts}|${seq++}`, source: 'feed' }, now);
+  };
+  for (let i = 0; i < 60_000; i++) tick(0);
+  for (let i = 0; i < pending; i++) engine.addArticle(article(i));
+  engine.evaluate(0);
+  let ticks = 0;
+  const start = performance.now();
+  while (performance.now() - start < minMs) {
+    for (let i = 0; i < perEvaluate; i++) tick(0);
+    engine.evaluate(0);
+    ticks += perEvaluate;
+  }
+  return { ticksPerSecond: (ticks * 1000) / (performance.now() - start), stillPending: engine.pendingCount };
+}
+
+export async function benchCorrelator(report: Report): Promise<void> {
+  for (const perEvaluate of [1, 100]) {
+    let base = 0;
+    for (const pending of [1_000, 10_000, 100_000]) {
+      const r = run(pending, perEvaluate, 1500);
+      if (r.stillPending !== pending) throw new Error(`bench setup: ${pending - r.stillPending} articles came due during the run`);
+      const name = `ImpactEngine ticks/s, ${pending / 1000}k pending, ${perEvaluate} tick(s) per evaluate`;
+      if (pending === 1_000) {
+        base = r.ticksPerSecond;
+        report({ name, value: r.ticksPerSecond, unit: 'ticks/s' });
+      } else report({ name, value: r.ticksPerSecond, unit: 'ticks/s', baseline: `1k pending, ${perEvaluate} per evaluate`, ratio: r.ticksPerSecond / base });
+    }
+  }
+}
