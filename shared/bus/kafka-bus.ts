@@ -3,26 +3,15 @@
  * consumer groups that commit a partition's offsets only after the handler resolved for that
  * batch (at-least-once: a handler that throws sees the same batch again, nothing is skipped).
  */
-import {
-  Kafka,
-  logLevel,
-  Partitioners,
-  type Admin,
-  type Batch,
-  type Consumer,
-  type EachBatchPayload,
-  type IHeaders,
-  type KafkaMessage,
-  type LogEntry,
-  type Message,
-  type Producer,
-} from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Admin, type LogEntry, type Message, type Producer } from 'kafkajs';
 import type { Registry } from 'prom-client';
-import { AppError, wrapError } from '../errors.ts';
+import { AppError } from '../errors.ts';
 import { silentLogger, type Logger } from '../runtime/logger.ts';
 import { busMetrics, type BusMetrics } from './bus-metrics.ts';
-import { deliverBatch, type DeliveryPolicy } from './delivery.ts';
-import type { Bus, IncomingMessage, OutgoingMessage, SubscribeOptions, Subscription } from './port.ts';
+import { KafkaSubscription, withDeadline, wrapKafkaError } from './kafka-subscription.ts';
+import type { Bus, OutgoingMessage, SubscribeOptions, Subscription } from './port.ts';
+
+export { wrapKafkaError } from './kafka-subscription.ts';
 
 export type TopicCreator = (topics: { topic: string; partitions: number }[]) => Promise<void>;
 
@@ -109,80 +98,10 @@ export function kafkajsLogCreator(logger: Logger): () => (entry: LogEntry) => vo
     };
 }
 
-interface KafkaLikeError {
-  name?: string;
-  message?: string;
-  type?: string;
-  retriable?: boolean;
-  cause?: unknown;
-}
-
-/** A kafkajs error becomes an AppError; only errors the protocol marks final (message too large, bad topic...) lose `retryable`. */
-export function wrapKafkaError(err: unknown, what: string): AppError {
-  if (err instanceof AppError) return err;
-  let original = err as KafkaLikeError | undefined;
-  while (original && typeof original === 'object' && original.cause && typeof original.cause === 'object') original = original.cause as KafkaLikeError;
-  const final = original?.name === 'KafkaJSProtocolError' && original.retriable === false;
-  const wrapped = wrapError('BUS_UNAVAILABLE', err, what);
-  if (!final) return wrapped;
-  return new AppError('BUS_UNAVAILABLE', wrapped.message, { cause: err, retryable: false, details: { kafkaError: original?.type } });
-}
-
-/** Races `work` against a timer; the loser's result is dropped (and its rejection swallowed). */
-async function withDeadline<T>(work: Promise<T>, ms: number, onTimeout: () => AppError): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  work.catch(() => {});
-  try {
-    return await Promise.race([
-      work,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(onTimeout()), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function headersOf(headers: IHeaders | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!headers) return out;
-  for (const [k, v] of Object.entries(headers)) {
-    if (v === undefined) continue;
-    const first = Array.isArray(v) ? v[0] : v;
-    if (first !== undefined) out[k] = Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
-  }
-  return out;
-}
-
-function toIncoming(topic: string, partition: number, m: KafkaMessage): IncomingMessage {
-  return {
-    topic,
-    partition,
-    offset: m.offset,
-    key: m.key ? m.key.toString('utf8') : '',
-    value: m.value ?? Buffer.alloc(0),
-    headers: headersOf(m.headers),
-    timestamp: Number(m.timestamp),
-  };
-}
-
 function approxSize(m: OutgoingMessage): number {
   let n = 64 + Buffer.byteLength(m.key) + (Buffer.isBuffer(m.value) ? m.value.length : Buffer.byteLength(m.value));
   for (const [k, v] of Object.entries(m.headers ?? {})) n += Buffer.byteLength(k) + Buffer.byteLength(v) + 8;
   return n;
-}
-
-interface ActiveSubscription {
-  groupId: string;
-  topics: string[];
-  assignments: () => string[];
-  crashed?: string;
-  /** Set when the subscription stopped for good on a fault it must not paper over (offset out of range). */
-  failed?: AppError;
-  /** Claims an out-of-range partition this member owns: records the failure and stops consuming. */
-  onOffsetOutOfRange: (topic: string, partition: number) => boolean;
-  close: () => Promise<void>;
 }
 
 export class KafkaBus implements Bus {
@@ -193,7 +112,7 @@ export class KafkaBus implements Bus {
   private producer?: Producer;
   private producerConnecting?: Promise<Producer>;
   private admin?: Admin;
-  private readonly subscriptions = new Set<ActiveSubscription>();
+  private readonly subscriptions = new Set<KafkaSubscription>();
   private closed = false;
   private closing?: Promise<void>;
   private readonly producerState: KafkaBusHealth['producer'] = { connected: false, consecutiveFailures: 0 };
@@ -330,224 +249,19 @@ export class KafkaBus implements Bus {
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
     if (this.closed) throw new AppError('BUS_CLOSED', 'kafka bus is closed');
-    const logger = this.logger.child({ groupId: options.groupId });
-    const maxBatch = Math.max(1, options.maxBatchSize ?? 500);
-    const policy: DeliveryPolicy = {
-      maxAttempts: this.options.maxDeliveryAttempts ?? 100,
-      baseBackoffMs: this.options.retryBackoffMs ?? 100,
-      maxBackoffMs: this.options.maxRetryBackoffMs ?? 5000,
-    };
-    const heartbeatMs = this.options.heartbeatIntervalMs ?? 3000;
-
-    let assigned: string[] = [];
-    let closingSignal!: () => void;
-    const closingPromise = new Promise<void>((resolve) => {
-      closingSignal = resolve;
+    const subscription = new KafkaSubscription(options, {
+      kafka: this.kafka,
+      busOptions: this.options,
+      logger: this.logger,
+      metrics: this.metrics,
+      publish: (topic, messages) => this.publish(topic, messages),
+      groupMembers: (groupId) => [...this.subscriptions].filter((s) => s.groupId === groupId).length,
+      onClosed: (s) => this.subscriptions.delete(s),
     });
-    let closing = false;
-    const active: ActiveSubscription = {
-      groupId: options.groupId,
-      topics: [...options.topics],
-      assignments: () => [...assigned],
-      close: async () => {},
-      onOffsetOutOfRange: (topic, partition) => {
-        const tp = `${topic}:${partition}`;
-        const mine = assigned.includes(tp) || [...this.subscriptions].filter((s) => s.groupId === options.groupId).length === 1;
-        if (!mine || !options.topics.includes(topic)) return false;
-        if (!active.failed) {
-          active.failed = new AppError(
-            'BUS_UNAVAILABLE',
-            `consumer group ${options.groupId}: the committed offset of ${tp} is out of range (the broker no longer holds those messages: retention is shorter than the lag). ` +
-              'The consumer stopped instead of skipping to the default offset; raise retention or reset the group offset deliberately.',
-            { retryable: false, details: { reason: 'offset_out_of_range', groupId: options.groupId, topic, partition } },
-          );
-          this.metrics.consumerFailures.inc({ group: options.groupId, topic, reason: 'offset_out_of_range' });
-          logger.error({ err: active.failed, topic, partition }, 'consumer offset out of range: consumer stopped');
-          try {
-            options.onFatal?.(active.failed);
-          } catch (hookErr) {
-            logger.warn({ err: hookErr }, 'onFatal hook threw');
-          }
-          // Stop fetching: nothing is handled or committed on this subscription any more; close() still cleans up.
-          closing = true;
-          closingSignal();
-          clearTimeout(restartTimer);
-          const c = consumer;
-          setImmediate(() => void c?.disconnect().catch(() => {}));
-        }
-        return true;
-      },
-    };
-    let consumer: Consumer | undefined;
-    let restartTimer: NodeJS.Timeout | undefined;
-    let restarts = 0;
-
-    /** Waits `ms` while heartbeating; resolves early (true) when the subscription is closing. A rebalance propagates to kafkajs. */
-    const pause = async (ms: number, heartbeat: () => Promise<void>): Promise<boolean> => {
-      const until = Date.now() + ms;
-      while (!closing) {
-        const left = until - Date.now();
-        if (left <= 0) return false;
-        let timer: NodeJS.Timeout | undefined;
-        await Promise.race([closingPromise, new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.min(left, heartbeatMs))))]);
-        clearTimeout(timer);
-        if (!closing) await heartbeat();
-      }
-      return true;
-    };
-
-    /** Runs the handler, heartbeating meanwhile; resolves 'done', 'abandoned' (closing) or throws the handler's error. */
-    const runHandler = async (batch: IncomingMessage[], heartbeat: () => Promise<void>): Promise<'done' | 'abandoned'> => {
-      const beat = setInterval(() => void heartbeat().catch(() => {}), heartbeatMs);
-      try {
-        const work = Promise.resolve().then(() => options.handler(batch));
-        work.catch(() => {});
-        const outcome = await Promise.race([work.then(() => 'done' as const), closingPromise.then(() => 'abandoned' as const)]);
-        return outcome;
-      } finally {
-        clearInterval(beat);
-      }
-    };
-
-    const eachBatch = async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> => {
-      const { topic, partition } = batch as Batch;
-      for (let i = 0; i < batch.messages.length; i += maxBatch) {
-        const chunk = batch.messages.slice(i, i + maxBatch);
-        const incoming = chunk.map((m) => toIncoming(topic, partition, m));
-        // Not resolving leaves these offsets to be fetched again by whoever owns the partition next.
-        const stopped = () => closing || !isRunning() || isStale();
-        const outcome = await deliverBatch(incoming, {
-          options,
-          policy,
-          metrics: this.metrics,
-          logger,
-          run: (b) => runHandler(b, heartbeat),
-          wait: (ms) => pause(ms, heartbeat),
-          stopped,
-          publish: (t, messages) => this.publish(t, messages),
-        });
-        if (outcome === 'stopped') return;
-        const last = chunk[chunk.length - 1].offset;
-        resolveOffset(last);
-        // Through the batch payload, not consumer.commitOffsets: that one is a no-op once close() has begun.
-        await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: (BigInt(last) + 1n).toString() }] }] });
-        if (!closing) await heartbeat();
-      }
-    };
-
-    const consumerConfig = (self: () => Consumer | undefined) => ({
-      groupId: options.groupId,
-      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
-      heartbeatInterval: heartbeatMs,
-      rebalanceTimeout: this.options.rebalanceTimeoutMs ?? 60_000,
-      maxWaitTimeInMs: this.options.maxWaitTimeMs ?? 500,
-      allowAutoTopicCreation: true,
-      retry: {
-        initialRetryTime: 100,
-        maxRetryTime: 2000,
-        retries: 8,
-        // kafkajs schedules its own restart even when the crash comes after disconnect() (a join cut short by close).
-        restartOnFailure: async () => !closing && self() === consumer,
-      },
-    });
-
-    /**
-     * kafkajs restarts a consumer after a retriable crash by itself, but one that crashed on an error it
-     * deems final (the dev broker answers a late SyncGroup with INVALID_REQUEST, for one) would stay
-     * dead while the service looks alive. Such a consumer is replaced by a fresh one, with backoff.
-     */
-    const scheduleRestart = (crashed: Consumer) => {
-      if (closing || crashed !== consumer || restartTimer) return;
-      restarts++;
-      const wait = Math.min(30_000, 500 * 2 ** Math.min(restarts - 1, 6));
-      restartTimer = setTimeout(() => {
-        restartTimer = undefined;
-        if (closing || crashed !== consumer) return;
-        void launch().catch((err: unknown) => {
-          logger.error({ err: wrapKafkaError(err, 'restarting consumer') }, 'kafka consumer restart failed');
-          if (consumer) scheduleRestart(consumer);
-        });
-      }, wait);
-    };
-
-    const launch = async (): Promise<void> => {
-      const c: Consumer = this.kafka.consumer(consumerConfig(() => c));
-      consumer = c;
-      c.on(c.events.GROUP_JOIN, (e) => {
-        if (c !== consumer) return;
-        assigned = Object.entries(e.payload.memberAssignment)
-          .flatMap(([topic, partitions]) => partitions.map((p) => `${topic}:${p}`))
-          .sort();
-        active.crashed = undefined;
-        restarts = 0;
-        logger.debug({ assignments: assigned }, 'joined consumer group');
-      });
-      c.on(c.events.REBALANCING, () => {
-        if (c === consumer) assigned = [];
-      });
-      c.on(c.events.CRASH, (e) => {
-        if (c !== consumer) return;
-        assigned = [];
-        if (closing) return;
-        const err = wrapKafkaError(e.payload.error, 'consumer crashed');
-        if (e.payload.restart) {
-          logger.warn({ err }, 'kafka consumer crashed, kafkajs restarts it');
-          return;
-        }
-        active.crashed = err.message;
-        logger.error({ err }, 'kafka consumer crashed on a final error, replacing it');
-        scheduleRestart(c);
-      });
-      try {
-        await c.connect();
-        await c.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });
-        // A close() that came while connecting has already disconnected `c`; running it now would rejoin the group.
-        if (closing) return;
-        await c.run({
-          autoCommit: false,
-          eachBatchAutoResolve: false,
-          partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 8,
-          eachBatch,
-        });
-      } catch (err) {
-        void c.disconnect().catch(() => {});
-        throw err;
-      }
-    };
-
-    let closed: Promise<void> | undefined;
-    active.close = () => {
-      closed ??= (async () => {
-        closing = true;
-        closingSignal();
-        clearTimeout(restartTimer);
-        try {
-          if (consumer) {
-            await withDeadline(consumer.disconnect(), this.options.closeTimeoutMs ?? 30_000, () => new AppError('BUS_TIMEOUT', 'consumer disconnect timed out'));
-          }
-        } catch (err) {
-          logger.warn({ err: wrapKafkaError(err, 'closing consumer') }, 'kafka consumer did not close cleanly');
-        } finally {
-          assigned = [];
-          this.subscriptions.delete(active);
-        }
-      })();
-      return closed;
-    };
     // Registered before joining, so that a bus.close() during the join closes this member too.
-    this.subscriptions.add(active);
-
-    try {
-      await withDeadline(launch(), this.options.connectTimeoutMs ?? 30_000, () => new AppError('BUS_TIMEOUT', `subscribing ${options.groupId} timed out`));
-    } catch (err) {
-      await active.close();
-      throw wrapKafkaError(err, `subscribing ${options.groupId} to ${options.topics.join(',')}`);
-    }
-    if (closing) {
-      await active.close();
-      throw new AppError('BUS_CLOSED', `kafka bus closed while ${options.groupId} was joining`);
-    }
-    return { close: () => active.close(), assignments: () => active.assignments() };
+    this.subscriptions.add(subscription);
+    await subscription.start();
+    return { close: () => subscription.close(), assignments: () => subscription.assignments() };
   }
 
   health(): KafkaBusHealth {
