@@ -147,7 +147,7 @@ export interface TopRow {
 export interface TestCell {
   stat: number | null;
   p: number | null;
-  /** Benjamini-Hochberg q-value across the family reported together (topics x horizons, or directions x horizons). */
+  /** Benjamini-Hochberg q-value across the family reported together (topics x horizons, directions x horizons, or sources x horizons). */
   q: number | null;
 }
 
@@ -184,6 +184,8 @@ export interface StudyReport {
   top: TopRow[];
   byTopic: (AggregateRow & { topic: string })[];
   byDirection: (AggregateRow & { oil_direction: string })[];
+  /** By source of the cause headline (the file's source column, or the file's name): its own q-value family. */
+  bySource: (AggregateRow & { source: string })[];
   hitRate: { hits: number; directional: number; rate: number | null };
   signal: { days: number; corr: number | null };
   series: { t: number; close: number }[];
@@ -371,8 +373,8 @@ async function buildReport(store: Store, o: ReportOptions): Promise<Omit<StudyRe
   // The scorer's price_report, where the store has the column; otherwise a conservative reading of the title.
   const [col] = await store.query<{ n: string }>(`SELECT count() AS n FROM system.columns WHERE database = {db:String} AND table = 'news_store' AND name = 'price_report'`, { params: { db: store.database } });
   const hasReport = Number(col.n) > 0;
-  const news = await store.query<{ id: string; published_at: string; t: string; precision: string; title: string; topics: string[]; oil_direction: string; relevance: number; price_report: number | null }>(
-    `SELECT id, published_at, toUnixTimestamp64Milli(published_at) AS t, published_precision AS precision, title, CAST(topics, 'Array(String)') AS topics,
+  const news = await store.query<{ id: string; published_at: string; t: string; precision: string; title: string; source: string; topics: string[]; oil_direction: string; relevance: number; price_report: number | null }>(
+    `SELECT id, published_at, toUnixTimestamp64Milli(published_at) AS t, published_precision AS precision, title, CAST(source, 'String') AS source, CAST(topics, 'Array(String)') AS topics,
             CAST(oil_direction, 'String') AS oil_direction, relevance, ${hasReport ? 'price_report' : 'NULL'} AS price_report
      FROM ${t('news')} ORDER BY published_at, id`,
   );
@@ -386,6 +388,7 @@ async function buildReport(store: Store, o: ReportOptions): Promise<Omit<StudyRe
     order: i,
     topics: r.topics,
     direction: r.oil_direction,
+    source: r.source,
   }));
   const [span] = await store.query<{ lo: string; hi: string }>(`SELECT toUnixTimestamp64Milli(min(published_at)) AS lo, toUnixTimestamp64Milli(max(published_at)) AS hi FROM ${t('news')}`);
   const daily = (
@@ -452,6 +455,7 @@ async function buildReport(store: Store, o: ReportOptions): Promise<Omit<StudyRe
   const byDirection = forHorizon(result.byDirection)
     .sort((a, b) => a.key.localeCompare(b.key))
     .map((g) => ({ oil_direction: g.key, ...aggregate(g) }));
+  const bySource = forHorizon(result.bySource).map((g) => ({ source: g.key, ...aggregate(g) }));
   // The mean raw return of each group, beside the abnormal one (the estimation mean is the difference).
   const meanR = (key: (e: StudyEvent) => string[], k: string) => {
     const rs = attributed.filter((e) => key(e).includes(k)).map((e) => e.obs.r);
@@ -459,6 +463,7 @@ async function buildReport(store: Store, o: ReportOptions): Promise<Omit<StudyRe
   };
   for (const r of byTopic) r.mean_return_bps = meanR((e) => (e.cluster.cause!.topics.length ? e.cluster.cause!.topics : ['none']), r.topic);
   for (const r of byDirection) r.mean_return_bps = meanR((e) => [e.cluster.cause!.direction], r.oil_direction);
+  for (const r of bySource) r.mean_return_bps = meanR((e) => [e.cluster.cause!.source ?? 'unknown'], r.source);
   const directional = attributed.filter((e) => e.cluster.cause!.direction === 'bullish' || e.cluster.cause!.direction === 'bearish');
   const hits = directional.filter((e) => (e.cluster.cause!.direction === 'bullish' ? e.obs.r > 0 : e.obs.r < 0)).length;
   const [sig] = await store.query<{ days: string; corr: number | null }>(
@@ -487,6 +492,7 @@ async function buildReport(store: Store, o: ReportOptions): Promise<Omit<StudyRe
     markers: topRows.map((m) => ({ ...m, price: priceAt(seriesRows, m.t) })),
     byTopic,
     byDirection,
+    bySource,
     hitRate: { hits, directional: directional.length, rate: directional.length ? hits / directional.length : null },
     signal: { days: Number(sig.days), corr: num(sig.corr) },
     series: seriesRows,
@@ -585,6 +591,7 @@ export function formatReport(r: StudyReport): string {
     aggRows(r.byTopic, (g) => g.topic, 'topic'),
   );
   lines.push('', `By oil direction of the cause (+${r.horizon}):`, aggRows(r.byDirection, (g) => g.oil_direction, 'direction'));
+  lines.push('', `By source of the cause (+${r.horizon}; q: Benjamini-Hochberg across sources${daily ? '' : ' and every horizon'}, a family of its own):`, aggRows(r.bySource, (g) => g.source, 'source'));
   lines.push(
     '',
     `Hit rate: ${r.hitRate.rate === null ? 'n/a (no bullish or bearish cause)' : `${pct(r.hitRate.rate)} of ${r.hitRate.directional} events with a directional cause moved the predicted way (${r.hitRate.hits} hits)`}`,

@@ -1,6 +1,6 @@
 /**
  * The statistics step of `oilwire study`, pure: headlines and price series in, events
- * (clustered and attributed) and every test per topic and direction with q-values out.
+ * (clustered and attributed) and every test per topic, direction and source with q-values out.
  * docs/prices-and-impact.md, "Event-study statistics", says what each number is.
  */
 import { clusterEvents, type AttributableHeadline, type EventCluster } from './attribution.ts';
@@ -11,6 +11,8 @@ export interface StudyHeadlineRow extends AttributableHeadline {
   precision: 'date' | 'time';
   topics: string[];
   direction: string;
+  /** The feed or file the headline came from: the study's source family groups causes by it. */
+  source?: string;
 }
 
 export interface EngineMeasurement {
@@ -66,6 +68,8 @@ export interface StudyResult {
   events: StudyEvent[];
   byTopic: StudyGroup[];
   byDirection: StudyGroup[];
+  /** By source of the cause, a family of its own (q-values across its rows and horizons only). */
+  bySource: StudyGroup[];
   /** Headlines with no measurement (no price early enough, or none after), per horizon label. */
   unmeasured: Record<string, number>;
 }
@@ -155,9 +159,10 @@ export function analyzeStudy(input: StudyInput): StudyResult {
   const attributed = events.filter((e) => e.cluster.cause);
   const topicRows = groups(attributed, (e) => (e.cluster.cause!.topics.length ? e.cluster.cause!.topics : ['none']), input);
   const directionRows = groups(attributed, (e) => [e.cluster.cause!.direction], input);
+  const sourceRows = groups(attributed, (e) => [e.cluster.cause!.source ?? 'unknown'], input);
   const withQ = (rows: Omit<StudyGroup, 'q'>[]): StudyGroup[] => {
     const q = familyQValues(rows.map((r) => r.tests));
     return rows.map((r, i) => ({ ...r, q: q[i] }));
   };
-  return { events, byTopic: withQ(topicRows), byDirection: withQ(directionRows), unmeasured };
+  return { events, byTopic: withQ(topicRows), byDirection: withQ(directionRows), bySource: withQ(sourceRows), unmeasured };
 }

@@ -79,6 +79,10 @@ describe('oilwire study', () => {
       expect(g.tests.kp.q).toBeNull();
     }
     expect(report.hitRate.directional).toBe(4);
+    // A date,headline file has no source column: every cause is from the file's name, one row of the source family.
+    expect(report.bySource.map((g) => [g.source, g.events, g.n])).toEqual([['study-news', 4, 4]]);
+    expect(Object.keys(report.bySource[0].tests).sort()).toEqual(['bmp', 'bootstrap', 'kp', 'kp_r', 'rank', 'sign', 't']);
+    expect(report.bySource[0].mean_return_bps).toBeCloseTo((next.tuesday.r + next.weekend.r + next.monday.r + next.opec.r) / 4, 8);
     expect(report.series.map((p) => p.close)).toEqual(closes.slice(0, 15));
   });
 
@@ -108,6 +112,8 @@ describe('oilwire study', () => {
     expect(text).toMatch(/Hit rate: /);
     expect(text).toContain('measure: next-session');
     expect(text).toMatch(/BMP-KP +p +q +rank p/);
+    expect(text).toMatch(/By source of the cause \(\+1d; q: Benjamini-Hochberg across sources, a family of its own\):\n *source +n +events/);
+    expect(text).toMatch(/\n *study-news +4 +4 /);
     const svg = renderChartSvg(report);
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg.match(/<circle [^>]*r="9"/g)).toHaveLength(4);
@@ -150,6 +156,12 @@ describe('oilwire study', () => {
     // 08:15 on Wednesday: from Tuesday's close to one session later (Thursday 08:15), the last price being Wednesday's close.
     expect(r.top[0].return_bps).toBeCloseTo(opec.r, 8);
     expect(r.top[0].z).toBeCloseTo(opec.z, 8);
+    // The whole file: a cause from each desk, one row each in the source family.
+    const all = await runStudy({ news: fixture('study-news-timed.csv'), prices: fixture('study-daily.csv'), top: 5, symbol: 'BRENT' }, base, { logger: silentLogger });
+    expect(all.bySource.map((g) => [g.source, g.events]).sort()).toEqual([
+      ['Energy Desk', 1],
+      ['Maritime Desk', 1],
+    ]);
   });
 
   it('parses quoted commas in headlines and reports unreadable rows', () => {
@@ -164,9 +176,10 @@ describe('oilwire study', () => {
   it('runs as a command: --json prints one object with top and byTopic, --chart writes SVG or PNG', async () => {
     const svg = join(out, 'chart.svg');
     const { stdout } = await run(process.execPath, ['bin/oilwire.mjs', 'study', '--news', fixture('study-news.csv'), '--prices', fixture('study-daily.csv'), '--top', '2', '--json', '--chart', svg], { cwd: repoRoot, env: { ...process.env, LOG_LEVEL: 'silent' } });
-    const json = JSON.parse(stdout) as { top: { date: string; return_bps: number }[]; byTopic: { topic: string; n: number }[] };
+    const json = JSON.parse(stdout) as { top: { date: string; return_bps: number }[]; byTopic: { topic: string; n: number }[]; bySource: StudyReport['bySource'] };
     expect(json.top.map((t) => t.date)).toEqual(report.top.slice(0, 2).map((t) => t.date));
     expect(json.byTopic.length).toBeGreaterThan(0);
+    expect(json.bySource).toEqual(report.bySource);
     expect(readFileSync(svg, 'utf8')).toMatch(/^<svg /);
 
     const png = join(out, 'chart.png');

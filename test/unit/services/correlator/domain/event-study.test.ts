@@ -86,6 +86,28 @@ describe('analyzeStudy', () => {
     expect(r.byDirection.find((g) => g.key === 'bullish')!.hitRate).toBe(1);
   });
 
+  it('tests per source of the cause as a family of its own, with its own BH q-values', () => {
+    const headlines = [20, 21, 22, 23, 26, 27].map((d, i) => row(`h${10 + i}`, d, `Sanctions headline ${i}`, { topics: ['sanctions'], direction: 'bearish', source: i < 3 ? 'wire-a' : 'wire-b' }));
+    const r = analyzeStudy({ headlines, daily: closes, horizons: [{ label: '1d', ms: DAY }], measure: 'next-session', minRelevance: 40, includeReports: false, estimationWindows: 20, seed: 1, minEvents: 2 });
+    expect(r.bySource.map((g) => [g.key, g.tests.events]).sort()).toEqual([
+      ['wire-a', 3],
+      ['wire-b', 3],
+    ]);
+    // Benjamini-Hochberg over the two sources' p: the larger is its own q, the smaller min(2p, the larger).
+    for (const k of ['t', 'kp', 'rank', 'sign'] as const) {
+      const [lo, hi] = [...r.bySource].sort((a, b) => a.tests[k].p! - b.tests[k].p!);
+      expect(lo.tests[k].p).not.toBeNull();
+      expect(hi.q[k]).toBeCloseTo(hi.tests[k].p!, 12);
+      expect(lo.q[k]).toBeCloseTo(Math.min(2 * lo.tests[k].p!, hi.tests[k].p!), 12);
+    }
+    // The topic family has one row, so its q is its p: the families are corrected apart.
+    const sanctions = r.byTopic.find((g) => g.key === 'sanctions')!;
+    expect(sanctions.q.kp).toBe(sanctions.tests.kp.p);
+    // A headline without a source groups as 'unknown'.
+    const unsourced = analyzeStudy({ headlines: headlines.map(({ source: _s, ...h }) => h), daily: closes, horizons: [{ label: '1d', ms: DAY }], measure: 'next-session', minRelevance: 40, includeReports: false, estimationWindows: 20, seed: 1, minEvents: 2 });
+    expect(unsourced.bySource.map((g) => g.key)).toEqual(['unknown']);
+  });
+
   it('needs minEvents for a test', () => {
     const headlines = [20, 21, 22].map((d, i) => row(`h${i}`, d, `x${i}`));
     const r = analyzeStudy({ headlines, daily: closes, horizons: [{ label: '1d', ms: DAY }], measure: 'next-session', minRelevance: 40, includeReports: false, estimationWindows: 20 });
