@@ -6,12 +6,11 @@ import type { RunningService, ServiceDeps } from '../../shared/runtime/service.t
 import { replayDueMs, toTickEvent, type RawTick } from './domain/parse-prices.ts';
 import { createTickValidator, type Quarantined } from './domain/validate-tick.ts';
 import { ClickHouseQuarantineSink } from './adapters/clickhouse-quarantine-sink.ts';
-import { LiveSimulatorSource } from './adapters/live-simulator-source.ts';
 import { abortableSleep } from './adapters/yahoo-chart-poller.ts';
 import { boundMs } from './sources/file-source.ts';
 import { createSource } from './sources/registry.ts';
 import type { IngestPricesConfig, PriceSourceConfig } from './config.ts';
-import type { ConfiguredSource, QuarantineSink, SourceHealth, SourceProgress } from './ports.ts';
+import type { ConfiguredSource, QuarantineSink, SourceHealth, SourceProgress, TickSource } from './ports.ts';
 import type { Logger } from '../../shared/runtime/logger.ts';
 
 /** Builds one configured entry with its kind's component (`sources/registry.ts`). */
@@ -188,8 +187,8 @@ export async function start(deps: ServiceDeps<IngestPricesConfig>, options: Inge
     log.info({ source: src.name, published: stats.bySource[src.name]?.published ?? 0, rejected: stats.bySource[src.name]?.rejected ?? {} }, 'price source finished');
   }
 
-  // Live simulators move on scored headlines; only new headlines matter, so the group starts at the end of the log.
-  const live = sources.filter((s): s is ConfiguredSource & LiveSimulatorSource => s instanceof LiveSimulatorSource);
+  // Sources that react to scored headlines (a live simulator) are told of new ones; only new headlines matter, so the group starts at the end of the log.
+  const live = sources.filter((s): s is ConfiguredSource & Required<Pick<TickSource, 'addNews'>> => typeof s.addNews === 'function');
   let newsSub: Subscription | undefined;
   if (live.length) {
     newsSub = await subscribeEvents(bus, {

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { NewsScored } from '../../shared/contracts/events.ts';
 import type { Logger } from '../../shared/runtime/logger.ts';
 import type { RawTick } from './domain/parse-prices.ts';
 
@@ -36,6 +37,8 @@ export interface TickSource {
   onRejected?: (reason: string) => void;
   /** Live sources say whether they reach their market. */
   health?(): SourceHealth;
+  /** A source that reacts to scored headlines (the live simulator jumps on them) is told of each new one. */
+  addNews?(article: Pick<NewsScored, 'id' | 'oil_direction' | 'relevance'>): unknown;
 }
 
 /** What the ingest service publishes a source under, and how fast a finite one is replayed. */
