@@ -2,6 +2,7 @@ import { HORIZONS, type HorizonLabel, type NewsImpact, type NewsScored } from '.
 import { startOfUtcDay } from '../../../shared/contracts/time.ts';
 import { barsUntil, DEFAULT_INDICATORS, indicatorContext, type BarInterval, type IndicatorContext, type IndicatorSpec } from './indicators.ts';
 import { measureImpact, type ImpactMeasurement } from './measure-impact.ts';
+import { IndexedMinHeap, nextUp, slightlyBelow, type HeapEntry } from './due-index.ts';
 import { PriceSeries } from './price-series.ts';
 import { ICE_BRENT_CALENDAR, SESSION_DAY_SHIFT_MS, TradingCalendar, sessionDay, type CalendarSpec } from './trading-calendar.ts';
 import { Watermarks, type WatermarkOptions } from './watermarks.ts';
@@ -11,6 +12,28 @@ interface PendingArticle {
   publishedTs: number;
   /** `${symbol}|${horizon}` still to measure. */
   open: Set<string>;
+  /** Order of arrival in `pending`: results come out in that order, as when evaluate walked the map. */
+  seq: number;
+}
+
+/** One (article, symbol, horizon) still open, in its symbol's two heaps. */
+interface OpenEntry {
+  p: PendingArticle;
+  key: string;
+  symbol: string;
+  h: HorizonLabel;
+  /** Place among the article's keys (the order of `open`). */
+  rank: number;
+  /** Where the horizon ends on the trading clock: due once the watermark is at or past it. */
+  targetTs: number;
+  due: HeapEntry<OpenEntry> | null;
+  byPublished: HeapEntry<OpenEntry> | null;
+}
+
+/** Per symbol: open entries by the watermark at which they need a look (due or expired), and by publication. */
+interface SymbolIndex {
+  due: IndexedMinHeap<OpenEntry>;
+  published: IndexedMinHeap<OpenEntry>;
 }
 
 interface Retained {
@@ -72,6 +95,8 @@ export class ImpactEngine {
   readonly calendar: TradingCalendar;
   readonly watermarks: Watermarks;
   private readonly pending = new Map<string, PendingArticle>();
+  private readonly index = new Map<string, SymbolIndex>();
+  private pendingSeq = 0;
   private readonly retained = new Map<string, Retained>();
   private readonly finished = new Set<string>();
   private readonly lateFrom = new Map<string, number>();
@@ -85,7 +110,10 @@ export class ImpactEngine {
   revisions = 0;
 
   constructor(private readonly options: EngineOptions) {
-    for (const s of options.symbols) this.series.set(s, new PriceSeries());
+    for (const s of options.symbols) {
+      this.series.set(s, new PriceSeries());
+      this.index.set(s, { due: new IndexedMinHeap(), published: new IndexedMinHeap() });
+    }
     this.calendar = new TradingCalendar(options.calendar ?? ICE_BRENT_CALENDAR);
     this.watermarks = new Watermarks(options.watermark ?? { maxOutOfOrdernessMs: 5_000, idleTimeoutMs: 60_000 });
     this.allowedLatenessMs = options.allowedLatenessMs ?? 3_600_000;
@@ -120,8 +148,35 @@ export class ImpactEngine {
     const done = new Set(alreadyDone);
     const open = new Set<string>();
     for (const s of this.options.symbols) for (const h of this.options.horizons) if (!done.has(`${s}|${h}`)) open.add(`${s}|${h}`);
-    if (open.size) this.pending.set(article.id, { article, publishedTs: ImpactEngine.eventTime(article), open });
-    else this.markFinished(article.id);
+    if (!open.size) {
+      this.markFinished(article.id);
+      return;
+    }
+    const pa: PendingArticle = { article, publishedTs: ImpactEngine.eventTime(article), open, seq: this.pendingSeq++ };
+    this.pending.set(article.id, pa);
+    let rank = 0;
+    for (const key of open) {
+      const sep = key.lastIndexOf('|');
+      const symbol = key.slice(0, sep);
+      const h = key.slice(sep + 1) as HorizonLabel;
+      // Below any watermark the outcome is 'pending' with the target: the same calendar arithmetic evaluate will use.
+      const probe = measureImpact(this.series.get(symbol)!, pa.publishedTs, HORIZONS[h] * 1000, -Infinity, this.options.volatilityWindows, this.calendar);
+      const targetTs = probe.status === 'pending' ? probe.targetTs : -Infinity;
+      const e: OpenEntry = { p: pa, key, symbol, h, rank: rank++, targetTs, due: null, byPublished: null };
+      const idx = this.index.get(symbol)!;
+      e.due = idx.due.push(this.lookAt(e, -Infinity), e);
+      e.byPublished = idx.published.push(pa.publishedTs, e);
+    }
+  }
+
+  /**
+   * The watermark at which an open entry next needs a look: its target (then it is measurable),
+   * or the point past which it is too old to wait for (then it expires), whichever is first;
+   * never at or below `after`, the watermark it was last looked at with.
+   */
+  private lookAt(e: OpenEntry, after: number): number {
+    const expiry = slightlyBelow(e.p.publishedTs + this.options.maxPendingAgeMs);
+    return Math.min(e.targetTs, Math.max(expiry, nextUp(after)));
   }
 
   private markFinished(id: string): void {
@@ -172,18 +227,16 @@ export class ImpactEngine {
 
   /** Earliest price time the pending articles still need, per symbol (volatility windows and indicator bars included). */
   earliestNeeded(symbol: string): number | undefined {
-    let min: number | undefined;
+    // Both retreats only move forward as publication does, so the earliest published open article needs the earliest price.
+    const first = this.index.get(symbol)?.published.peek();
+    if (!first) return undefined;
+    const publishedTs = first.value.p.publishedTs;
     const maxH = Math.max(...this.options.horizons.map((h) => HORIZONS[h] * 1000));
     const barSpan = this.indicators ? Math.max(...this.options.horizons.map((h) => INTERVAL_MS[intervalFor(h)])) * (this.indicators.bars + 2) : 0;
-    for (const p of this.pending.values()) {
-      if (![...p.open].some((k) => k.startsWith(`${symbol}|`))) continue;
-      const windows = this.calendar.retreat(p.publishedTs, (this.options.volatilityWindows + 1) * maxH);
-      // Bars count trading days, but a margin of calendar time covers holidays.
-      const bars = this.calendar.retreat(p.publishedTs, barSpan) - barSpan / 5;
-      const need = Math.min(windows, bars);
-      if (min === undefined || need < min) min = need;
-    }
-    return min;
+    const windows = this.calendar.retreat(publishedTs, (this.options.volatilityWindows + 1) * maxH);
+    // Bars count trading days, but a margin of calendar time covers holidays.
+    const bars = this.calendar.retreat(publishedTs, barSpan) - barSpan / 5;
+    return Math.min(windows, bars);
   }
 
   /**
@@ -262,6 +315,40 @@ export class ImpactEngine {
     if (this.skipped.length > 1000) this.skipped.shift();
   }
 
+  /** Measures one open entry at watermark `wm`; true when it is closed (measured, expired or without a pre-event price). */
+  private look(e: OpenEntry, wm: number, nowMs: number, out: NewsImpact[]): boolean {
+    const { p, key, symbol, h } = e;
+    const id = p.article.id;
+    // An intraday horizon counts trading time, which never runs ahead of wall time: until the watermark
+    // passes publication + horizon the result cannot be due, and the calendar need not be consulted.
+    if (h !== '1d' && wm < p.publishedTs + HORIZONS[h] * 1000 && wm - p.publishedTs <= this.options.maxPendingAgeMs) return false;
+    const series = this.series.get(symbol)!;
+    const outcome = measureImpact(series, p.publishedTs, HORIZONS[h] * 1000, wm, this.options.volatilityWindows, this.calendar);
+    if (outcome.status === 'pending') {
+      if (wm - p.publishedTs > this.options.maxPendingAgeMs) {
+        this.skip(id, symbol, h, 'expired');
+        return true;
+      }
+      return false;
+    }
+    if (outcome.status === 'no_pre_price') {
+      this.skip(id, symbol, h, 'no_pre_price');
+      return true;
+    }
+    const impact = this.build(
+      { article_id: id, published_at: p.article.published_at, title: p.article.title, source: p.article.source, topics: p.article.topics, oil_direction: p.article.oil_direction.label, relevance: p.article.relevance },
+      symbol,
+      h,
+      outcome.result,
+      this.context(symbol, h, p.publishedTs),
+      1,
+      nowMs,
+    );
+    out.push(impact);
+    if (outcome.result.targetTs > wm - this.allowedLatenessMs) this.retained.set(`${id}|${key}`, { impact, publishedTs: p.publishedTs, targetTs: outcome.result.targetTs });
+    return true;
+  }
+
   evaluate(nowMs: number): NewsImpact[] {
     const out: NewsImpact[] = [];
     const wms = new Map<string, number>();
@@ -288,45 +375,22 @@ export class ImpactEngine {
     }
     this.lateFrom.clear();
 
-    for (const [id, p] of this.pending) {
-      for (const key of [...p.open]) {
-        const sep = key.lastIndexOf('|');
-        const symbol = key.slice(0, sep);
-        const h = key.slice(sep + 1) as HorizonLabel;
-        const wm = wmOf(symbol);
-        // An intraday horizon counts trading time, which never runs ahead of wall time: until the watermark
-        // passes publication + horizon the result cannot be due, and the calendar need not be consulted.
-        // (Cheap enough to run for every pending article on every batch; '1d' counts a session and is always measured.)
-        if (h !== '1d' && wm < p.publishedTs + HORIZONS[h] * 1000 && wm - p.publishedTs <= this.options.maxPendingAgeMs) continue;
-        const series = this.series.get(symbol)!;
-        const outcome = measureImpact(series, p.publishedTs, HORIZONS[h] * 1000, wm, this.options.volatilityWindows, this.calendar);
-        if (outcome.status === 'pending') {
-          if (wm - p.publishedTs > this.options.maxPendingAgeMs) {
-            p.open.delete(key);
-            this.skip(id, symbol, h, 'expired');
-          }
-          continue;
-        }
-        p.open.delete(key);
-        if (outcome.status === 'no_pre_price') {
-          this.skip(id, symbol, h, 'no_pre_price');
-          continue;
-        }
-        const impact = this.build(
-          { article_id: id, published_at: p.article.published_at, title: p.article.title, source: p.article.source, topics: p.article.topics, oil_direction: p.article.oil_direction.label, relevance: p.article.relevance },
-          symbol,
-          h,
-          outcome.result,
-          this.context(symbol, h, p.publishedTs),
-          1,
-          nowMs,
-        );
-        out.push(impact);
-        if (outcome.result.targetTs > wm - this.allowedLatenessMs) this.retained.set(`${id}|${key}`, { impact, publishedTs: p.publishedTs, targetTs: outcome.result.targetTs });
+    // Only what the watermark reached (due, or old enough to expire) is looked at; in the order a walk of
+    // the pending articles would have met it (article by arrival, then its keys), so results keep their order.
+    const reached: OpenEntry[] = [];
+    for (const [symbol, idx] of this.index) if (idx.due.size) for (const e of idx.due.popUntil(wmOf(symbol))) reached.push(e);
+    reached.sort((a, b) => a.p.seq - b.p.seq || a.rank - b.rank);
+    for (const e of reached) {
+      const wm = wmOf(e.symbol);
+      if (!this.look(e, wm, nowMs, out)) {
+        e.due = this.index.get(e.symbol)!.due.push(this.lookAt(e, wm), e);
+        continue;
       }
-      if (p.open.size === 0) {
-        this.pending.delete(id);
-        this.markFinished(id);
+      e.p.open.delete(e.key);
+      this.index.get(e.symbol)!.published.remove(e.byPublished!);
+      if (e.p.open.size === 0) {
+        this.pending.delete(e.p.article.id);
+        this.markFinished(e.p.article.id);
       }
     }
 

@@ -213,3 +213,64 @@ describe('ImpactEngine: indicator context', () => {
     expect(i.bb_lower).toBeCloseTo(mid - 2 * sd, 10);
   });
 });
+
+describe('ImpactEngine: pending articles indexed by due time', () => {
+  it('emits what came due in one batch in arrival order of the articles, then their horizons, whatever order they came due in', () => {
+    const e = engine({ horizons: ['1m', '5m'] });
+    e.addTick(tick('2026-06-01T09:00:00Z', 80), 0);
+    // b arrives second but is due first.
+    e.addArticle(article('a', '2026-06-01T10:00:00Z'));
+    e.addArticle(article('b', '2026-06-01T09:50:00Z'));
+    expect(e.evaluate(0)).toEqual([]);
+    e.addTick(tick('2026-06-01T10:06:00Z', 81), 0);
+    const out = e.evaluate(0);
+    expect(out.map((i) => `${i.article_id.slice(0, 1)}|${i.horizon}`)).toEqual(['a|1m', 'a|5m', 'b|1m', 'b|5m']);
+    expect(e.pendingCount).toBe(0);
+  });
+
+  it('expires an article only once the watermark is past publication + the maximum age, not at it', () => {
+    const e = engine({ horizons: ['60m'], maxPendingAgeMs: 60_000 });
+    e.addTick(tick('2026-06-01T09:59:00Z', 80), 0);
+    e.addArticle(article('x', '2026-06-01T10:00:00Z'));
+    // Watermark = newest tick - 30 s - 1 ms: exactly publication + 60 s.
+    e.addTick(tick('2026-06-01T10:01:30.001Z', 80.1), 0);
+    expect(e.evaluate(0)).toEqual([]);
+    expect(e.pendingCount).toBe(1);
+    expect(e.skippedCounts.expired).toBe(0);
+    e.addTick(tick('2026-06-01T10:01:30.002Z', 80.2), 0);
+    expect(e.evaluate(0)).toEqual([]);
+    expect(e.pendingCount).toBe(0);
+    expect(e.skippedCounts.expired).toBe(1);
+    expect(e.skipped.at(-1)).toMatchObject({ horizon: '60m', reason: 'expired' });
+  });
+
+  it('measures a daily horizon when the watermark reaches the next session, not before', () => {
+    const e = engine({ horizons: ['1d'], calendar: ICE_BRENT_CALENDAR, maxPendingAgeMs: 14 * 86_400_000 });
+    e.addTick(tick('2026-06-05T09:00:00Z', 80), 0); // a Friday
+    e.addArticle(article('d', '2026-06-05T10:00:00Z'));
+    // One session on: Monday 10:00 (the weekend is no trading time).
+    e.addTick(tick('2026-06-08T10:00:30Z', 82), 0);
+    expect(e.evaluate(0)).toEqual([]);
+    e.addTick(tick('2026-06-08T10:00:30.001Z', 82.5), 0);
+    const [d] = e.evaluate(0);
+    // Target Monday 10:00; no tick between Friday 09:00 and it.
+    expect(d).toMatchObject({ horizon: '1d', event_ts: '2026-06-05T10:00:00.000Z', post_ts: '2026-06-05T09:00:00.000Z', pre_price: 80, post_price: 80 });
+  });
+
+  it('earliestNeeded follows the earliest article still open for the symbol', () => {
+    const e = engine({ horizons: ['1m'], volatilityWindows: 2 });
+    expect(e.earliestNeeded('BRENT')).toBeUndefined();
+    e.addTick(tick('2026-06-01T09:00:00Z', 80), 0);
+    e.addArticle(article('late', '2026-06-01T12:00:00Z'));
+    e.addArticle(article('early', '2026-06-01T10:00:00Z'));
+    // Three one-minute windows before the earliest.
+    expect(e.earliestNeeded('BRENT')).toBe(at('2026-06-01T09:57:00Z'));
+    e.addTick(tick('2026-06-01T10:02:00Z', 80.5), 0);
+    expect(e.evaluate(0)).toHaveLength(1);
+    expect(e.earliestNeeded('BRENT')).toBe(at('2026-06-01T11:57:00Z'));
+    e.addTick(tick('2026-06-01T12:02:00Z', 81), 0);
+    e.evaluate(0);
+    expect(e.earliestNeeded('BRENT')).toBeUndefined();
+    expect(e.earliestNeeded('NOPE')).toBeUndefined();
+  });
+});
