@@ -98,6 +98,8 @@ export class ImpactEngine {
   private readonly index = new Map<string, SymbolIndex>();
   private pendingSeq = 0;
   private readonly retained = new Map<string, Retained>();
+  /** Per symbol: retained results by target (final once the watermark is the lateness past it), and how many are in `retained`. */
+  private readonly retainedBy = new Map<string, { byTarget: IndexedMinHeap<{ key: string; r: Retained }>; live: number }>();
   private readonly finished = new Set<string>();
   private readonly lateFrom = new Map<string, number>();
   private readonly contextCache = new Map<string, IndicatorContext>();
@@ -113,6 +115,7 @@ export class ImpactEngine {
     for (const s of options.symbols) {
       this.series.set(s, new PriceSeries());
       this.index.set(s, { due: new IndexedMinHeap(), published: new IndexedMinHeap() });
+      this.retainedBy.set(s, { byTarget: new IndexedMinHeap(), live: 0 });
     }
     this.calendar = new TradingCalendar(options.calendar ?? ICE_BRENT_CALENDAR);
     this.watermarks = new Watermarks(options.watermark ?? { maxOutOfOrdernessMs: 5_000, idleTimeoutMs: 60_000 });
@@ -345,8 +348,15 @@ export class ImpactEngine {
       nowMs,
     );
     out.push(impact);
-    if (outcome.result.targetTs > wm - this.allowedLatenessMs) this.retained.set(`${id}|${key}`, { impact, publishedTs: p.publishedTs, targetTs: outcome.result.targetTs });
+    if (outcome.result.targetTs > wm - this.allowedLatenessMs) this.retain(`${id}|${key}`, symbol, { impact, publishedTs: p.publishedTs, targetTs: outcome.result.targetTs });
     return true;
+  }
+
+  private retain(key: string, symbol: string, r: Retained): void {
+    const by = this.retainedBy.get(symbol)!;
+    if (!this.retained.has(key)) by.live++;
+    this.retained.set(key, r);
+    by.byTarget.push(r.targetTs, { key, r });
   }
 
   evaluate(nowMs: number): NewsImpact[] {
@@ -395,7 +405,15 @@ export class ImpactEngine {
     }
 
     // Results no allowed-late tick can change any more are final.
-    for (const [k, r] of this.retained) if (r.targetTs <= wmOf(r.impact.symbol) - this.allowedLatenessMs) this.retained.delete(k);
+    for (const [symbol, by] of this.retainedBy) {
+      if (!by.live) continue;
+      for (const { key, r } of by.byTarget.popUntil(wmOf(symbol) - this.allowedLatenessMs)) {
+        // A key set again (an article measured anew) left its older entry behind in the heap.
+        if (this.retained.get(key) !== r) continue;
+        this.retained.delete(key);
+        by.live--;
+      }
+    }
     return out;
   }
 

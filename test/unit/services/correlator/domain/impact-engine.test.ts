@@ -257,6 +257,22 @@ describe('ImpactEngine: pending articles indexed by due time', () => {
     expect(d).toMatchObject({ horizon: '1d', event_ts: '2026-06-05T10:00:00.000Z', post_ts: '2026-06-05T09:00:00.000Z', pre_price: 80, post_price: 80 });
   });
 
+  it('keeps a result re-measurable until the watermark is the allowed lateness past its target, and drops it there', () => {
+    const e = engine({ horizons: ['1m'], allowedLatenessMs: 120_000 });
+    e.addTick(tick('2026-06-01T09:59:00Z', 80), 0);
+    e.addArticle(article('r', '2026-06-01T10:00:00Z'));
+    e.addTick(tick('2026-06-01T10:01:40Z', 80.5), 0);
+    expect(e.evaluate(0)).toHaveLength(1);
+    expect(e.retainedCount).toBe(1);
+    // Watermark 10:02:59.999: one ms short of target 10:01 + 2 min.
+    e.addTick(tick('2026-06-01T10:03:30Z', 81), 0);
+    e.evaluate(0);
+    expect(e.retainedCount).toBe(1);
+    e.addTick(tick('2026-06-01T10:03:30.001Z', 81), 0);
+    e.evaluate(0);
+    expect(e.retainedCount).toBe(0);
+  });
+
   it('earliestNeeded follows the earliest article still open for the symbol', () => {
     const e = engine({ horizons: ['1m'], volatilityWindows: 2 });
     expect(e.earliestNeeded('BRENT')).toBeUndefined();
