@@ -121,20 +121,25 @@ export class ClickHouseStore implements Store {
     await previousRelease?.().catch(() => undefined);
   }
 
+  /** One client per set of credentials, with the same settings for the pipeline and the analyst user. */
+  private static serverClient(options: StoreOptions, username: string | undefined, password: string | undefined): ClickHouseClient {
+    return createClient({
+      url: options.url,
+      username,
+      password,
+      database: options.database,
+      request_timeout: options.requestTimeoutMs ?? 30_000,
+      clickhouse_settings: { date_time_input_format: 'best_effort' },
+    });
+  }
+
   static async open(options: StoreOptions): Promise<ClickHouseStore> {
     if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(options.database)) {
       throw new AppError('CONFIG_INVALID', `store.database must be a plain identifier, got ${JSON.stringify(options.database)}`);
     }
     let store: ClickHouseStore;
     if (options.url) {
-      const client = createClient({
-        url: options.url,
-        username: options.username,
-        password: options.password,
-        database: options.database,
-        request_timeout: options.requestTimeoutMs ?? 30_000,
-        clickhouse_settings: { date_time_input_format: 'best_effort' },
-      });
+      const client = ClickHouseStore.serverClient(options, options.username, options.password);
       store = new ClickHouseStore(client, 'server', options.database);
       store.serverOptions = options;
       // The database must exist before the client can use it as its default.
@@ -223,14 +228,7 @@ export class ClickHouseStore implements Store {
     if (this.kind === 'server' && credentials && this.serverOptions) {
       // Its own client, so the analyst user's requests never borrow the pipeline's credentials.
       const o = this.serverOptions;
-      const client = createClient({
-        url: o.url,
-        username: credentials.username,
-        password: credentials.password,
-        database: o.database,
-        request_timeout: o.requestTimeoutMs ?? 30_000,
-        clickhouse_settings: { date_time_input_format: 'best_effort' },
-      });
+      const client = ClickHouseStore.serverClient(o, credentials.username, credentials.password);
       const store = new ClickHouseStore(client, 'server', this.database);
       store.serverOptions = { ...o, username: credentials.username, password: credentials.password };
       return store;

@@ -1,4 +1,5 @@
 import type { NewsScored } from '../contracts/events.ts';
+import { toIso } from '../contracts/time.ts';
 
 /**
  * The mapping between a `news.scored/v1` event and a row of `news_store` (infra/clickhouse/001_core.sql),
@@ -7,6 +8,9 @@ import type { NewsScored } from '../contracts/events.ts';
 
 /** ClickHouse accepts `YYYY-MM-DD hh:mm:ss.sss` for DateTime64 in every input format; ISO strings need best_effort. */
 export const toClickHouseTime = (iso: string): string => iso.replace('T', ' ').replace('Z', '');
+
+/** The same for epoch milliseconds. */
+export const msToClickHouseTime = (ms: number): string => toClickHouseTime(toIso(ms));
 
 /** Select these next to `*` so times come back as epoch milliseconds, free of any session time zone. */
 export const NEWS_TIME_COLUMNS =

@@ -1,7 +1,7 @@
+import { msToClickHouseTime } from '../../../shared/store/news-rows.ts';
 import type { Store } from '../../../shared/store/port.ts';
 import type { QuarantinedTick, QuarantineSink } from '../ports.ts';
 
-const toCh = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
 
 /** Quarantined ticks go to `ticks_quarantine` (infra/clickhouse/006_ticks_quarantine.sql), keyed like ticks so a replay stores them once. */
 export class ClickHouseQuarantineSink implements QuarantineSink {
@@ -13,14 +13,14 @@ export class ClickHouseQuarantineSink implements QuarantineSink {
       'ticks_quarantine',
       rows.map((r) => ({
         symbol: r.tick.symbol,
-        ts: toCh(r.tick.ts),
+        ts: msToClickHouseTime(r.tick.ts),
         seq: r.tick.seq,
         source: r.source,
         price: r.tick.price,
         size: r.tick.size,
         reason: r.reason,
         anchor_price: r.anchor,
-        received_at: toCh(r.receivedMs),
+        received_at: msToClickHouseTime(r.receivedMs),
       })),
     );
   }

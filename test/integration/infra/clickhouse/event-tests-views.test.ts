@@ -1,20 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../../../shared/store/clickhouse-store.ts';
-import { migrate } from '../../../../shared/store/migrate.ts';
+import { msToClickHouseTime } from '../../../../shared/store/news-rows.ts';
 import type { Store } from '../../../../shared/store/port.ts';
-import { randomName } from '../../../helpers/pipeline.ts';
+import { dropTestStore, openTestStore } from '../../../helpers/store.ts';
 
 let store: Store;
 beforeAll(async () => {
-  store = await openStore({ path: ':memory:', database: randomName('test') });
-  await migrate(store);
+  store = await openTestStore();
 });
-afterAll(async () => {
-  await store.command(`DROP DATABASE IF EXISTS ${store.table('x').split('.')[0]}`);
-  await store.close();
-});
+afterAll(() => dropTestStore(store));
 
-const ch = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+const ch = msToClickHouseTime;
 const T0 = Date.parse('2026-06-01T10:00:00Z');
 const MIN = 60_000;
 // Two-sided normal p-value by Simpson's rule on the density: independent of the engine's erfc.

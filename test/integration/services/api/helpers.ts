@@ -1,25 +1,11 @@
 /** Shared pieces of the api service's integration tests: a migrated throwaway store, an SSE reader, a Standard Webhooks receiver. */
-import { randomBytes } from 'node:crypto';
 import http, { type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
-import { openStore } from '../../../../shared/store/clickhouse-store.ts';
-import { migrate } from '../../../../shared/store/migrate.ts';
-import type { Store } from '../../../../shared/store/port.ts';
 import { waitFor } from '../../../helpers/wait-for.ts';
 
-export const randomName = (prefix = 'test') => `${prefix}_${randomBytes(5).toString('hex')}`;
-
-export async function openTestStore(path = ':memory:'): Promise<Store> {
-  const store = await openStore({ path, database: randomName() });
-  await migrate(store);
-  return store;
-}
-
-export async function dropTestStore(store: Store): Promise<void> {
-  await store.command(`DROP DATABASE IF EXISTS \`${store.database}\``);
-  await store.close();
-}
+export { randomName } from '../../../helpers/pipeline.ts';
+export { dropTestStore, openTestStore } from '../../../helpers/store.ts';
 
 export interface SseEvent {
   id?: string;

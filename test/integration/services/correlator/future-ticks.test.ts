@@ -5,23 +5,18 @@ import { publishEvents } from '../../../../shared/bus/typed.ts';
 import { TOPICS, messageKey, type PriceTick } from '../../../../shared/contracts/events.ts';
 import { ManualClock } from '../../../../shared/runtime/clock.ts';
 import { silentLogger } from '../../../../shared/runtime/logger.ts';
-import { openStore } from '../../../../shared/store/clickhouse-store.ts';
-import { migrate } from '../../../../shared/store/migrate.ts';
 import type { Store } from '../../../../shared/store/port.ts';
 import { correlatorConfigSchema } from '../../../../services/correlator/config.ts';
 import { start, type CorrelatorService } from '../../../../services/correlator/main.ts';
 import { randomName } from '../../../helpers/pipeline.ts';
 import { waitFor } from '../../../helpers/wait-for.ts';
+import { dropTestStore, openTestStore } from '../../../helpers/store.ts';
 
 let store: Store;
 beforeAll(async () => {
-  store = await openStore({ path: ':memory:', database: randomName('test') });
-  await migrate(store);
+  store = await openTestStore();
 });
-afterAll(async () => {
-  await store.command(`DROP DATABASE IF EXISTS ${store.table('x').split('.')[0]}`);
-  await store.close();
-});
+afterAll(() => dropTestStore(store));
 
 const NOW = Date.parse('2026-06-01T10:00:00Z');
 const tick = (symbol: string, ts: number, price: number, source = 'feed'): PriceTick => ({ schema: 'prices.ticks/v1', symbol, ts: new Date(ts).toISOString(), price, size: 1, source, seq: 0 });

@@ -5,8 +5,6 @@ import { publishEvents, subscribeEvents } from '../../../../shared/bus/typed.ts'
 import { TOPICS, messageKey, newsImpactV1, type NewsImpact, type NewsScored, type PriceTick } from '../../../../shared/contracts/events.ts';
 import { systemClock } from '../../../../shared/runtime/clock.ts';
 import { silentLogger } from '../../../../shared/runtime/logger.ts';
-import { openStore } from '../../../../shared/store/clickhouse-store.ts';
-import { migrate } from '../../../../shared/store/migrate.ts';
 import type { Store } from '../../../../shared/store/port.ts';
 import { ClickHouseImpactRepository } from '../../../../services/correlator/adapters/clickhouse-impact-store.ts';
 import { correlatorConfigSchema } from '../../../../services/correlator/config.ts';
@@ -14,16 +12,13 @@ import { start, type CorrelatorService } from '../../../../services/correlator/m
 import { randomName } from '../../../helpers/pipeline.ts';
 import { waitFor } from '../../../helpers/wait-for.ts';
 import { scoredNews } from '../../../helpers/events.ts';
+import { dropTestStore, openTestStore } from '../../../helpers/store.ts';
 
 let store: Store;
 beforeAll(async () => {
-  store = await openStore({ path: ':memory:', database: randomName('test') });
-  await migrate(store);
+  store = await openTestStore();
 });
-afterAll(async () => {
-  await store.command(`DROP DATABASE IF EXISTS ${store.table('x').split('.')[0]}`);
-  await store.close();
-});
+afterAll(() => dropTestStore(store));
 
 const config = (symbol: string) =>
   correlatorConfigSchema.parse({

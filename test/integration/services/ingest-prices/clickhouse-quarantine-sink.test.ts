@@ -4,24 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryBus } from '../../../../shared/bus/memory-bus.ts';
 import { ManualClock } from '../../../../shared/runtime/clock.ts';
 import { silentLogger } from '../../../../shared/runtime/logger.ts';
-import { openStore } from '../../../../shared/store/clickhouse-store.ts';
-import { migrate } from '../../../../shared/store/migrate.ts';
 import type { Store } from '../../../../shared/store/port.ts';
 import { ingestPricesConfigSchema } from '../../../../services/ingest-prices/config.ts';
 import { start } from '../../../../services/ingest-prices/main.ts';
-import { randomName } from '../../../helpers/pipeline.ts';
+import { dropTestStore, openTestStore } from '../../../helpers/store.ts';
 
 let store: Store;
-
 beforeAll(async () => {
-  store = await openStore({ path: ':memory:', database: randomName('test') });
-  await migrate(store);
+  store = await openTestStore();
 });
-
-afterAll(async () => {
-  await store.command(`DROP DATABASE IF EXISTS ${store.table('x').split('.')[0]}`);
-  await store.close();
-});
+afterAll(() => dropTestStore(store));
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../../fixtures/prices/${name}`, import.meta.url));
 

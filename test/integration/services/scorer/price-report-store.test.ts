@@ -1,24 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newsScoredV1 } from '../../../../shared/contracts/events.ts';
-import { openStore } from '../../../../shared/store/clickhouse-store.ts';
-import { migrate } from '../../../../shared/store/migrate.ts';
 import { NEWS_TIME_COLUMNS, newsRowFromScored, scoredFromNewsRow } from '../../../../shared/store/news-rows.ts';
 import type { Store } from '../../../../shared/store/port.ts';
 import { MemoryNoveltyStore } from '../../../../services/scorer/adapters/memory-novelty-store.ts';
 import { ArticleScorer, toScoredEvent } from '../../../../services/scorer/domain/domain-scorer.ts';
 import { NoveltyTracker } from '../../../../services/scorer/domain/novelty.ts';
 import { scoredNews } from '../../../helpers/events.ts';
-import { randomName } from '../../../helpers/pipeline.ts';
+import { dropTestStore, openTestStore } from '../../../helpers/store.ts';
 
 let store: Store;
 beforeAll(async () => {
-  store = await openStore({ path: ':memory:', database: randomName('test') });
-  await migrate(store);
+  store = await openTestStore();
 });
-afterAll(async () => {
-  await store.command(`DROP DATABASE IF EXISTS ${store.table('x').split('.')[0]}`);
-  await store.close();
-});
+afterAll(() => dropTestStore(store));
 
 describe('price_report from the scorer to the news view', () => {
   it('is scored, carried in news.scored and read back from the news view', async () => {
