@@ -6,6 +6,7 @@ import { silentLogger } from '../../../../shared/runtime/logger.ts';
 import type { Store } from '../../../../shared/store/port.ts';
 import { apiConfigSchema } from '../../../../services/api/config.ts';
 import { start, type ApiService } from '../../../../services/api/main.ts';
+import { waitFor } from '../../../helpers/wait-for.ts';
 import { dropTestStore, openTestStore } from './helpers.ts';
 
 /** A bus whose health the test decides, standing in for a Kafka subscription stopped by a fatal fault. */
@@ -40,12 +41,11 @@ afterAll(async () => {
 
 describe('/readyz and the bus', () => {
   it('is not ready while the bus reports a fatal fault, and ready again once it recovers', async () => {
-    const deadline = Date.now() + 10_000;
-    let before = await readyz();
-    while (before.status !== 200 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 100));
-      before = await readyz();
-    }
+    // The live feed joins its subscription after start: ready once it has.
+    const before = await waitFor(async () => {
+      const r = await readyz();
+      return r.status === 200 && r;
+    }, { timeoutMs: 10_000, message: 'the API never became ready' });
     expect(before.status).toBe(200);
     expect(before.checks.bus).toBe(true);
 
