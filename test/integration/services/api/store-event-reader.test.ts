@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../../../shared/store/port.ts';
 import { ClickHouseImpactRepository } from '../../../../services/correlator/index.ts';
 import { replayStoredEvents, type StoredEvent } from '../../../../services/api/adapters/store-event-reader.ts';
+import { spyOnQueries } from '../../../helpers/query-spy.ts';
 import { dropTestStore, openTestStore } from './helpers.ts';
 import { impactEvent, scoredEvent } from './fixtures.ts';
 
@@ -12,22 +13,7 @@ let store: Store;
 /** The store, counting the queries that reach it. */
 function counting(inner: Store): { store: Store; queries: () => number } {
   let n = 0;
-  const store: Store = {
-    kind: inner.kind,
-    database: inner.database,
-    table: (name) => inner.table(name),
-    query: ((sql: string, options?: Parameters<Store['query']>[1]) => {
-      n++;
-      return inner.query(sql, options);
-    }) as Store['query'],
-    queryText: (sql, format, options) => inner.queryText(sql, format, options),
-    insert: (table, rows, options) => inner.insert(table, rows, options),
-    command: (sql, options) => inner.command(sql, options),
-    ping: () => inner.ping(),
-    isolated: () => inner.isolated(),
-    close: async () => {},
-  };
-  return { store, queries: () => n };
+  return { store: spyOnQueries(inner, () => n++), queries: () => n };
 }
 
 async function collect(it: AsyncIterable<StoredEvent>): Promise<StoredEvent[]> {

@@ -16,6 +16,7 @@ import { ingestNewsConfigSchema, start as startIngestNews } from '../../../../se
 import { waitFor } from '../../../helpers/wait-for.ts';
 import { dropTestStore, openTestStore } from './helpers.ts';
 import { impactEvent, scoredEvent } from './fixtures.ts';
+import { spyOnQueries } from '../../../helpers/query-spy.ts';
 
 /**
  * The stall of issue 15: 30 clients resuming /stream from an old id while a 200,000-item feed
@@ -34,21 +35,9 @@ let replayQueriesOnPipeline = 0;
 
 /** The pipeline's store; reads of the replay (news from a time on) are counted when they come through it. */
 function pipelineStore(inner: Store): Store {
-  return {
-    kind: inner.kind,
-    database: inner.database,
-    table: (name) => inner.table(name),
-    query: ((sql: string, options?: Parameters<Store['query']>[1]) => {
-      if (/WHERE scored_at >= fromUnixTimestamp64Milli/.test(sql)) replayQueriesOnPipeline++;
-      return inner.query(sql, options);
-    }) as Store['query'],
-    queryText: (sql, format, options) => inner.queryText(sql, format, options),
-    insert: (table, rows, options) => inner.insert(table, rows, options),
-    command: (sql, options) => inner.command(sql, options),
-    ping: () => inner.ping(),
-    isolated: () => inner.isolated(),
-    close: async () => {},
-  };
+  return spyOnQueries(inner, (sql) => {
+    if (/WHERE scored_at >= fromUnixTimestamp64Milli/.test(sql)) replayQueriesOnPipeline++;
+  });
 }
 
 const tick = (i: number): PriceTick => ({
