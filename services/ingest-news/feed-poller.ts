@@ -5,7 +5,8 @@
  * retried by the next poll (which then cannot be answered 304). That acknowledgement is
  * durable on every bus (acks=all on Kafka, an fsync'd journal in-process), which is what makes
  * marking ids seen and keeping the ETag safe: a kill right after it loses nothing
- * (test/e2e/cli/start-faults.test.ts).
+ * (test/e2e/cli/start-faults.test.ts). Content identities (a feed that rotates guids) follow the
+ * same rule: recorded after the ack, so a copy is kept back only once an earlier one is durable.
  */
 import { ExponentialBackoff, bulkhead, handleWhen, retry, type BulkheadPolicy, type RetryPolicy } from 'cockatiel';
 import type { Bus } from '../../shared/bus/port.ts';
@@ -19,8 +20,9 @@ import type { IngestNewsConfig } from './config.ts';
 import { initialFeedState, type FeedState } from './domain/feed-state.ts';
 import { normalizeItem } from './domain/normalize.ts';
 import { freshnessSec, nextPoll, parseRetryAfter, ttlSec, type PollOutcomeKind, type ScheduleDecision } from './domain/schedule.ts';
+import { ContentSeenSet, type ContentEntry } from './domain/content-seen.ts';
 import { SeenSet } from './domain/seen-set.ts';
-import type { FeedFetcher, FeedParser, FeedStateStore, FetchResponse, SeenLog } from './ports.ts';
+import type { ContentLog, FeedFetcher, FeedParser, FeedStateStore, FetchResponse, SeenLog } from './ports.ts';
 
 export interface ResolvedFeed {
   url: string;
@@ -35,7 +37,10 @@ export interface PollResult {
   outcome: PollOutcomeKind | 'deferred';
   status: number;
   published: number;
+  /** Items not published because they were published before: by article id, or by content (`sameContent`). */
   duplicates: number;
+  /** Of `duplicates`: new ids whose story went out already under another id (a feed that rotates guids). */
+  sameContent: number;
   /** Items not published, by reason. */
   dropped: Record<string, number>;
   /** Tolerated or repaired problems, by reason. */
@@ -57,6 +62,7 @@ export interface PollerDeps {
   /** Absent in `once` mode: nothing is remembered. */
   states?: FeedStateStore;
   seenLog?: SeenLog;
+  contentLog?: ContentLog;
 }
 
 function bump(map: Record<string, number>, key: string, n = 1): void {
@@ -80,6 +86,8 @@ function errorReason(err: unknown): string {
 export class FeedPoller {
   private states: Record<string, FeedState> = {};
   private readonly seen: SeenSet;
+  private readonly content: ContentSeenSet;
+  private contentAppends = 0;
   private readonly log: Logger;
   private readonly slots: BulkheadPolicy;
   private readonly publishPolicy: RetryPolicy;
@@ -93,6 +101,7 @@ export class FeedPoller {
 
   constructor(private readonly deps: PollerDeps) {
     this.seen = new SeenSet(deps.config.seenTtlDays * 86_400_000);
+    this.content = new ContentSeenSet(deps.config.seenTtlDays * 86_400_000);
     this.log = deps.logger;
     this.slots = bulkhead(deps.config.http.concurrency, 100_000);
     // Publishing gets a couple of quick retries; beyond that the feed's own backoff takes over.
@@ -103,7 +112,7 @@ export class FeedPoller {
   }
 
   async init(): Promise<void> {
-    const { states, seenLog, clock } = this.deps;
+    const { states, seenLog, contentLog, clock } = this.deps;
     if (states) this.states = await states.load();
     if (seenLog) {
       const entries = await seenLog.load();
@@ -112,6 +121,13 @@ export class FeedPoller {
       // Rewrite when the log carries much more than the live set: re-sightings and expired ids.
       if (entries.length > 1000 && entries.length > 2 * this.seen.size) await seenLog.rewrite(this.seen.entries());
       this.log.info({ seen: this.seen.size, expired, lines: entries.length }, 'seen-set loaded');
+    }
+    if (contentLog) {
+      const entries = await contentLog.load();
+      for (const e of entries) this.content.mark(e);
+      const expired = this.content.prune(clock.now());
+      if (entries.length > 1000 && entries.length > 2 * this.content.size) await contentLog.rewrite(this.content.entries());
+      this.log.info({ contents: this.content.size, expired, lines: entries.length }, 'published content identities loaded');
     }
     this.deps.metrics.seenIds.set(this.seen.size);
     for (const s of Object.values(this.states)) this.deps.metrics.reflect(s);
@@ -157,7 +173,7 @@ export class FeedPoller {
         state.nextPollAt = blocked;
         state.nextPollBasis = 'retry-after';
         this.commitState(state);
-        return { feed: feed.name, outcome: 'deferred', status: 0, published: 0, duplicates: 0, dropped: {}, issues: {}, delayMs, basis: 'retry-after' } satisfies PollResult;
+        return { feed: feed.name, outcome: 'deferred', status: 0, published: 0, duplicates: 0, sameContent: 0, dropped: {}, issues: {}, delayMs, basis: 'retry-after' } satisfies PollResult;
       }
       return this.slots.execute(() => this.pollNow(feed, state, target, host));
     });
@@ -180,7 +196,7 @@ export class FeedPoller {
 
   private async pollNow(feed: ResolvedFeed, state: FeedState, target: string, host: string): Promise<PollResult> {
     const { clock, metrics, config } = this.deps;
-    const result: PollResult = { feed: feed.name, outcome: 'error', status: 0, published: 0, duplicates: 0, dropped: {}, issues: {}, delayMs: 0, basis: 'interval' };
+    const result: PollResult = { feed: feed.name, outcome: 'error', status: 0, published: 0, duplicates: 0, sameContent: 0, dropped: {}, issues: {}, delayMs: 0, basis: 'interval' };
     state.fetches++;
     state.lastFetchAt = clock.now();
     let retryAfterSec: number | undefined;
@@ -296,6 +312,9 @@ export class FeedPoller {
     const fresh: NewsRaw[] = [];
     const freshIds = new Set<string>();
     const resighted: string[] = [];
+    // Stories of this body already taken: two ids of one story in one body are one article too.
+    const freshContent = new ContentSeenSet(Infinity);
+    const contentMarks: ContentEntry[] = [];
     const refreshMs = (config.seenTtlDays * 86_400_000) / 10;
     for (const item of items) {
       const r = normalizeItem(item, { name: feed.name, tags: feed.tags }, fetchedAt);
@@ -313,9 +332,23 @@ export class FeedPoller {
         bump(result.dropped, 'schema_invalid');
         continue;
       }
+      const story = { source: r.article.source, title: r.article.title, publishedMs: Date.parse(r.article.published_at) };
+      const earlier = this.content.find(story, fetchedAt);
+      if (earlier || freshContent.find(story, fetchedAt)) {
+        result.duplicates++;
+        result.sameContent++;
+        // Refreshed like a re-sighted id, so a story a feed keeps re-issuing does not expire while it is there.
+        if (earlier && fetchedAt - earlier[2] >= refreshMs) contentMarks.push([earlier[0], earlier[1], fetchedAt]);
+        continue;
+      }
       for (const note of r.notes) bump(result.issues, note);
       fresh.push(r.article);
       freshIds.add(id);
+      const entry = this.content.entryFor(story, fetchedAt);
+      if (entry) {
+        freshContent.mark(entry);
+        contentMarks.push(entry);
+      }
     }
     if (fresh.length > 0) {
       await this.publishPolicy.execute(() => publishEvents(this.deps.bus, TOPICS.newsRaw, fresh, messageKey.newsRaw));
@@ -324,6 +357,8 @@ export class FeedPoller {
     const marks: [string, number][] = [...fresh.map((a) => [a.id, fetchedAt] as [string, number]), ...resighted.map((id) => [id, fetchedAt] as [string, number])];
     for (const [id, at] of marks) this.seen.mark(id, at);
     this.persistSeen(marks);
+    for (const e of contentMarks) this.content.mark(e);
+    this.persistContent(contentMarks);
     metrics.seenIds.set(this.seen.size);
 
     result.published = fresh.length;
@@ -332,7 +367,8 @@ export class FeedPoller {
     const droppedTotal = Object.values(result.dropped).reduce((a, b) => a + b, 0);
     state.itemsSkipped += droppedTotal;
     metrics.items.inc({ feed: feed.name, outcome: 'published' }, fresh.length);
-    if (result.duplicates) metrics.items.inc({ feed: feed.name, outcome: 'duplicate' }, result.duplicates);
+    if (result.duplicates - result.sameContent) metrics.items.inc({ feed: feed.name, outcome: 'duplicate' }, result.duplicates - result.sameContent);
+    if (result.sameContent) metrics.items.inc({ feed: feed.name, outcome: 'same_content' }, result.sameContent);
     for (const [reason, n] of Object.entries(result.dropped)) metrics.items.inc({ feed: feed.name, outcome: reason }, n);
     for (const [reason, n] of Object.entries(result.issues)) metrics.issues.inc({ feed: feed.name, reason }, n);
     const hasIssues = Object.keys(result.issues).length > 0;
@@ -341,7 +377,7 @@ export class FeedPoller {
       this.log.warn({ feed: feed.name, dropped: result.dropped, issues: result.issues, encoding: decoded.encoding }, 'feed items dropped or repaired');
     }
     this.log[fresh.length > 0 || hasIssues ? 'info' : 'debug'](
-      { feed: feed.name, published: fresh.length, duplicates: result.duplicates, items: parsed.items.length, ...(hasIssues ? { issues: result.issues } : {}) },
+      { feed: feed.name, published: fresh.length, duplicates: result.duplicates, ...(result.sameContent ? { sameContent: result.sameContent } : {}), items: parsed.items.length, ...(hasIssues ? { issues: result.issues } : {}) },
       'feed polled',
     );
   }
@@ -360,6 +396,23 @@ export class FeedPoller {
         } else await log.append(entries);
       })
       .catch((err) => this.log.error({ err }, 'cannot persist the seen-set; a restart may publish these items again'));
+  }
+
+  private persistContent(entries: ContentEntry[]): void {
+    const log = this.deps.contentLog;
+    if (!log || entries.length === 0) return;
+    this.contentAppends += entries.length;
+    const compact = this.contentAppends > Math.max(10_000, this.content.size);
+    if (compact) this.contentAppends = 0;
+    // On the seen log's chain: one flush waits for both.
+    this.seenChain = this.seenChain
+      .then(async () => {
+        if (compact) {
+          this.content.prune(this.deps.clock.now());
+          await log.rewrite(this.content.entries());
+        } else await log.append(entries);
+      })
+      .catch((err) => this.log.error({ err }, 'cannot persist published content identities; a restart may publish a rotated copy again (the store still dedupes it)'));
   }
 
   private commitState(state: FeedState): void {

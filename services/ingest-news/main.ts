@@ -2,13 +2,13 @@ import { resolve } from 'node:path';
 import { AppError } from '../../shared/errors.ts';
 import type { RunningService, ServiceDeps } from '../../shared/runtime/service.ts';
 import { HttpFeedFetcher } from './adapters/http-feed-fetcher.ts';
-import { FileSeenLog, JsonFeedStateStore } from './adapters/file-state-store.ts';
+import { FileContentLog, FileSeenLog, JsonFeedStateStore } from './adapters/file-state-store.ts';
 import { IngestMetrics } from './adapters/prom-metrics.ts';
 import { RssParserFeedParser } from './adapters/rss-parser-feed-parser.ts';
 import type { FeedConfig, IngestNewsConfig } from './config.ts';
 import type { FeedState } from './domain/feed-state.ts';
 import { FeedPoller, type PollResult, type ResolvedFeed } from './feed-poller.ts';
-import { realScheduler, type FeedFetcher, type FeedParser, type FeedStateStore, type Scheduler, type SeenLog } from './ports.ts';
+import { realScheduler, type ContentLog, type FeedFetcher, type FeedParser, type FeedStateStore, type Scheduler, type SeenLog } from './ports.ts';
 
 export function feedName(feed: Pick<FeedConfig, 'url' | 'name'>): string {
   if (feed.name) return feed.name;
@@ -54,6 +54,7 @@ export interface IngestNewsOverrides {
   random?: () => number;
   states?: FeedStateStore;
   seenLog?: SeenLog;
+  contentLog?: ContentLog;
   onPoll?: (result: PollResult) => void;
 }
 
@@ -87,6 +88,7 @@ export async function start(deps: ServiceDeps<IngestNewsConfig>, overrides: Inge
     random: overrides.random ?? Math.random,
     states: overrides.states ?? (persist ? new JsonFeedStateStore(stateDir) : undefined),
     seenLog: overrides.seenLog ?? (persist ? new FileSeenLog(stateDir) : undefined),
+    contentLog: overrides.contentLog ?? (persist ? new FileContentLog(stateDir) : undefined),
   });
   await poller.init();
   const scheduler = overrides.scheduler ?? realScheduler;

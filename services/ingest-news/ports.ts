@@ -1,4 +1,5 @@
 import type { FeedItem } from './domain/normalize.ts';
+import type { ContentEntry } from './domain/content-seen.ts';
 import type { FeedState } from './domain/feed-state.ts';
 
 export interface FetchRequest {
@@ -79,6 +80,16 @@ export interface SeenLog {
   load(): Promise<[id: string, lastSeen: number][]>;
   append(entries: [id: string, lastSeen: number][]): Promise<void>;
   rewrite(entries: [id: string, lastSeen: number][]): Promise<void>;
+}
+
+/**
+ * Durable record of published content identities (domain/content-seen.ts), kept like the seen-set:
+ * appended after each acked publish, rewritten when compacted.
+ */
+export interface ContentLog {
+  load(): Promise<ContentEntry[]>;
+  append(entries: ContentEntry[]): Promise<void>;
+  rewrite(entries: ContentEntry[]): Promise<void>;
 }
 
 /** Timers come in through this port so tests drive the schedule without waiting. */

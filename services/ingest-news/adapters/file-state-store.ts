@@ -1,11 +1,13 @@
 import { appendFile, mkdir, open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { wrapError } from '../../../shared/errors.ts';
+import type { ContentEntry } from '../domain/content-seen.ts';
 import type { FeedState } from '../domain/feed-state.ts';
-import type { FeedStateStore, SeenLog } from '../ports.ts';
+import type { ContentLog, FeedStateStore, SeenLog } from '../ports.ts';
 
 export const FEEDS_FILE = 'feeds.json';
 export const SEEN_FILE = 'seen.log';
+export const CONTENT_FILE = 'content.log';
 
 /** Write to a temporary file, flush, then rename: a crash leaves the old file or the new one, never half of one. */
 async function writeAtomic(path: string, text: string): Promise<void> {
@@ -88,6 +90,40 @@ export class FileSeenLog implements SeenLog {
   async rewrite(entries: [string, number][]): Promise<void> {
     await mkdir(this.dir, { recursive: true });
     await writeAtomic(this.path, entries.map(([id, at]) => `${id}\t${at}\n`).join(''));
+  }
+}
+
+/**
+ * Published content identities as an append-only log, one `contentId<TAB>publishedMs<TAB>lastSeenMs`
+ * line each; compaction rewrites it atomically. A torn last line (crash mid-append) is skipped.
+ */
+export class FileContentLog implements ContentLog {
+  private readonly path: string;
+
+  constructor(private readonly dir: string) {
+    this.path = join(dir, CONTENT_FILE);
+  }
+
+  async load(): Promise<ContentEntry[]> {
+    const text = await readIfExists(this.path);
+    if (!text) return [];
+    const out: ContentEntry[] = [];
+    for (const line of text.split('\n')) {
+      const m = /^([0-9a-f]{32})\t(-?\d+)\t(\d+)$/.exec(line);
+      if (m) out.push([m[1], Number(m[2]), Number(m[3])]);
+    }
+    return out;
+  }
+
+  async append(entries: ContentEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    await mkdir(this.dir, { recursive: true });
+    await appendFile(this.path, entries.map((e) => `${e.join('\t')}\n`).join(''));
+  }
+
+  async rewrite(entries: ContentEntry[]): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    await writeAtomic(this.path, entries.map((e) => `${e.join('\t')}\n`).join(''));
   }
 }
 

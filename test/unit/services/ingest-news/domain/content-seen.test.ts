@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { ContentSeenSet } from '../../../../../services/ingest-news/domain/content-seen.ts';
+import { CONTENT_WINDOW_MS, contentId } from '../../../../../shared/contracts/content-id.ts';
+
+const H = 3_600_000;
+const story = (title: string, publishedMs: number, source = 'wire') => ({ source, title, publishedMs });
+
+describe('published content identities', () => {
+  it('finds an earlier copy by source and normalised title within one window, as the store does', () => {
+    const s = new ContentSeenSet(30 * 24 * H);
+    const t = 10 * CONTENT_WINDOW_MS + 23 * H;
+    s.mark(s.entryFor(story('OPEC+ agrees to cut output', t), t)!);
+    // Case and punctuation do not make another story; the next bucket is searched too.
+    expect(s.find(story('opec agrees to cut output!', t + 2 * H), t + 2 * H)).toEqual([contentId(story('OPEC+ agrees to cut output', t)), t, t]);
+    expect(s.find(story('OPEC+ agrees to cut output', t - CONTENT_WINDOW_MS), t)).toBeDefined();
+    expect(s.find(story('OPEC+ agrees to cut output', t + CONTENT_WINDOW_MS), t)).toBeDefined();
+    // Just past one window, another source, another title: not the same story.
+    expect(s.find(story('OPEC+ agrees to cut output', t + CONTENT_WINDOW_MS + 1), t)).toBeUndefined();
+    expect(s.find(story('OPEC+ agrees to cut output', t - CONTENT_WINDOW_MS - 1), t)).toBeUndefined();
+    expect(s.find(story('OPEC+ agrees to cut output', t, 'other'), t)).toBeUndefined();
+    expect(s.find(story('OPEC+ agrees to raise output', t), t)).toBeUndefined();
+  });
+
+  it('has no identity for a title with nothing left to compare', () => {
+    const s = new ContentSeenSet(1000);
+    expect(s.entryFor(story(' !!! ', 0), 0)).toBeUndefined();
+    expect(s.find(story(' !!! ', 0), 0)).toBeUndefined();
+  });
+
+  it('expires an entry ttl after its last sighting; a later sighting keeps it', () => {
+    const s = new ContentSeenSet(1000);
+    const e = s.entryFor(story('Tanker seized', 0), 0)!;
+    s.mark(e);
+    expect(s.find(story('Tanker seized', 0), 999)).toBeDefined();
+    expect(s.find(story('Tanker seized', 0), 1000)).toBeUndefined();
+    s.mark([e[0], e[1], 900]);
+    s.mark([e[0], e[1], 100]);
+    expect(s.size).toBe(1);
+    expect(s.find(story('Tanker seized', 0), 1899)).toBeDefined();
+    expect(s.prune(1899)).toBe(0);
+    expect(s.prune(1900)).toBe(1);
+    expect(s.size).toBe(0);
+    expect(s.entries()).toEqual([]);
+  });
+
+  it('keeps a few publication times per identity (a feed without dates), newest sightings first', () => {
+    const s = new ContentSeenSet(Infinity);
+    const id = s.entryFor(story('Pipeline outage', 0), 0)![0];
+    for (let i = 0; i < 10; i++) s.mark([id, i * 1000, i]);
+    expect(s.size).toBe(8);
+    expect(s.entries().map((e) => e[1])).toEqual([2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000]);
+  });
+});
