@@ -695,6 +695,13 @@ function causeClause(t: Tokens): Tokens | undefined {
   return undefined;
 }
 
+/** "Tanker attack off Yemen sends oil higher": the words before the causative verb that precedes the oil subject. */
+function causePrefix(t: Tokens, subject: number | undefined): Tokens | undefined {
+  if (subject === undefined || subject < 3) return undefined;
+  const to = subject - 1;
+  return { low: t.low.slice(0, to), raw: t.raw.slice(0, to), kind: t.kind.slice(0, to), num: t.num.slice(0, to), letters: 1, question: t.question };
+}
+
 const round = (x: number, d = 3): number => {
   const f = 10 ** d;
   return Math.round(x * f) / f;
@@ -709,13 +716,10 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
   const sum = typeof summary === 'string' && summary.length > 0 ? analyzeTokens(tokenize(sanitize(summary, MAX_SUMMARY_CHARS))) : undefined;
   const sw = opts.summaryWeight;
   let S = head.s + (sum ? sum.s * sw : 0);
-  // A price report's move is the oil view; its tone is the cause's ("Oil jumps after attack" is bad news).
+  // A price report's move is the oil view; its tone is the cause's ("Oil jumps after attack" is bad news), neutral without one.
   if (price.report) {
-    const cause = causeClause(headTokens);
-    if (cause) {
-      const c = analyzeTokens(cause);
-      if (c.s !== 0) S = c.s + (sum ? sum.s * sw : 0);
-    }
+    const cause = causeClause(headTokens) ?? causePrefix(headTokens, price.subject);
+    S = (cause ? analyzeTokens(cause).s : 0) + (sum ? sum.s * sw : 0);
   }
   let O = head.o + (sum ? sum.o * sw : 0);
   const cues = head.cues + (sum?.cues ?? 0);

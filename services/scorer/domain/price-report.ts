@@ -10,6 +10,8 @@ export interface PriceReport {
   report: boolean;
   /** The stated move: 1 up, -1 down, 0 steady or a level without a move. */
   direction: -1 | 0 | 1;
+  /** Token index of the oil subject ("Tanker attack sends oil higher": 4), so the words before it can be read as the cause. */
+  subject?: number;
 }
 
 type Lists = Omit<typeof WORDS, '$comment'>;
@@ -124,7 +126,7 @@ export function readPriceReport(low: readonly string[], W: Sets = PRICE_WORDS): 
       continue;
     }
     const m = moveAt(low, j, W);
-    if (m) return laterTurn(low, j + 1, W) ?? m;
+    if (m) return { ...(laterTurn(low, j + 1, W) ?? m), subject: i };
   }
   return NONE;
 }

@@ -58,7 +58,8 @@ describe('domain model: negation, contrast, hedges', () => {
     expect(sent('No progress in Iran talks')).toBe('negative');
   });
   it('weights the clause after "but" and discounts a "despite" clause', () => {
-    expect(sent('Oil rose early, but ended lower after inventory build')).toBe('negative');
+    expect(sent('Sales rose early in the year, but profit fell sharply')).toBe('negative');
+    expect(sent('Profit fell, but sales rose sharply')).toBe('positive');
     expect(oil('Oil rises despite ceasefire announcement')).toBe('bullish');
   });
   it('discounts questions', () => {
