@@ -131,6 +131,8 @@ export const newsImpactV1 = z.object({
   estimation_windows: z.number().int().nonnegative().optional(),
   /** Standardized abnormal return abnormal / (pre_vol * sqrt(1 + 1/T)): the forecast-error scaling the BMP test averages. */
   sar: z.number().finite().nullable().optional(),
+  /** The abnormal returns of those T windows, newest first (each minus their mean): what the rank and sign tests rank the event against. */
+  estimation_ar_bps: z.array(z.number().finite()).max(1000).optional(),
   /** Intraday horizons: abnormal return over the volatility of the same clock window on up to 20 earlier days (time-of-day z). */
   tod_z: z.number().finite().nullable().optional(),
   /** Intraday horizons: return over the 15 minutes before publication, to show leakage. */

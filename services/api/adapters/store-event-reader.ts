@@ -114,6 +114,10 @@ const impactSource: Source = {
       // Intraday event-study context (migration 012): optional on the live event, NULL in the store when absent.
       ...optionalNum('tod_z', r.tod_z),
       ...optionalNum('pre_event_bps', r.pre_event_bps),
+      // Event-study inputs (migration 013): NULL / [] for rows stored before it.
+      ...optionalNum('estimation_windows', r.estimation_windows),
+      ...optionalNum('sar', r.sar),
+      ...(Array.isArray(r.estimation_ar_bps) && r.estimation_ar_bps.length ? { estimation_ar_bps: r.estimation_ar_bps.map(num) } : {}),
     };
     return { t: Number(r.c_ms), topic: 'news.impact', key: streamKey.impact(event), event };
   },

@@ -281,6 +281,7 @@ export class ImpactEngine {
       z: m.z,
       pre_vol_bps: m.preVolBps,
       estimation_windows: m.windows,
+      estimation_ar_bps: m.estimationArBps,
       sar: m.abnormalBps !== null && m.preVolBps && m.windows >= 2 ? m.abnormalBps / (m.preVolBps * Math.sqrt(1 + 1 / m.windows)) : null,
       ...(h === '1d' ? {} : { tod_z: m.abnormalBps !== null && m.todVolBps ? m.abnormalBps / m.todVolBps : null, pre_event_bps: m.preEventBps }),
       title: article.title,

@@ -25,6 +25,11 @@ export interface ImpactMeasurement {
   /** Pre-event windows that had prices at both ends. */
   windows: number;
   /**
+   * The abnormal returns of those windows (each minus their mean), newest first; empty with
+   * fewer than two. The rank and sign tests compare the event's abnormal return with them.
+   */
+  estimationArBps: number[];
+  /**
    * Intraday horizons: the standard deviation of the return over the same clock window on up
    * to 20 earlier days with a price inside it (null with fewer than two, or for `1d`), and the
    * return over the 15 minutes before publication (leakage).
@@ -103,12 +108,14 @@ export function measureImpact(
   let abnormal: number | null = null;
   let vol: number | null = null;
   let z: number | null = null;
+  let estimationAr: number[] = [];
   if (past.length >= 2) {
     const mean = past.reduce((s, x) => s + x, 0) / past.length;
     const variance = past.reduce((s, x) => s + (x - mean) ** 2, 0) / (past.length - 1);
     abnormal = r - mean;
     vol = Math.sqrt(variance);
     z = vol > 0 ? abnormal / vol : null;
+    estimationAr = past.map((x) => x - mean);
   }
   return {
     status: 'done',
@@ -124,6 +131,7 @@ export function measureImpact(
       preVolBps: vol,
       z,
       windows: past.length,
+      estimationArBps: estimationAr,
       todVolBps: sessions ? null : timeOfDayVol(series, publishedTs, horizonMs),
       preEventBps: sessions ? null : ((before) => (before ? returnBps(before.price, pre.price) : null))(series.atOrBefore(publishedTs - PRE_EVENT_MS)),
     },

@@ -92,4 +92,17 @@ describe('store replay for /stream', () => {
     expect(b).not.toHaveProperty('tod_z');
     expect(b).not.toHaveProperty('pre_event_bps');
   });
+
+  it('replays the stored estimation windows, SAR and estimation-window abnormal returns (migration 013), none when absent', async () => {
+    const later = T0 + 2 * 86_400_000;
+    const at = new Date(later).toISOString();
+    const withTests = impactEvent(9003, { computed_at: at, estimation_windows: 3, sar: 1.375, estimation_ar_bps: [2.5, -1.25, -1.25] });
+    const without = impactEvent(9004, { computed_at: at });
+    await new ClickHouseImpactRepository(store).saveImpacts([withTests, without]);
+    const events = await collect(replayStoredEvents(store, later, new Set(['news.impact']), { maxEvents: 10 }));
+    const [a, b] = events.map((e) => JSON.parse(e.data) as Record<string, unknown>);
+    expect(a).toEqual(withTests);
+    expect(b).toEqual(without);
+    for (const k of ['estimation_windows', 'sar', 'estimation_ar_bps']) expect(b).not.toHaveProperty(k);
+  });
 });

@@ -23,6 +23,18 @@ describe('ImpactEngine: event-study inputs on news.impact', () => {
     expect(impact.estimation_windows).toBe(3);
     expect(impact.abnormal_bps).toBeCloseTo(ar, 9);
     expect(impact.sar).toBeCloseTo(ar / (sd * Math.sqrt(1 + 1 / 3)), 9);
+    // The windows' own abnormal returns, newest first: what the rank and sign tests compare the event with.
+    expect(impact.estimation_ar_bps).toHaveLength(3);
+    impact.estimation_ar_bps!.forEach((x, i) => expect(x).toBeCloseTo(past[i] - m, 9));
+  });
+
+  it('leaves the estimation windows empty with fewer than two (no abnormal return either)', () => {
+    const e = new ImpactEngine({ symbols: ['BRENT'], horizons: ['1m'], volatilityWindows: 3, maxPendingAgeMs: 86_400_000, calendar: ALWAYS_OPEN, watermark: { maxOutOfOrdernessMs: 0, idleTimeoutMs: 1e12 }, indicators: null });
+    [80, 80.4, 81.2, 81.3].forEach((p, i) => e.addTick({ symbol: 'BRENT', ts: at('2026-06-01T09:59:00Z') + i * 60_000, price: p, identity: `f|${i}|0`, source: 'f' }, 0));
+    e.addArticle(scoredNews({ id: 'sar00002', published_at: '2026-06-01T10:00:00.000Z', model: { name: 't', version: '0' } }));
+    const [impact] = e.evaluate(0);
+    expect(impact.estimation_windows).toBe(1);
+    expect([impact.abnormal_bps, impact.sar, impact.estimation_ar_bps]).toEqual([null, null, []]);
   });
 
   it('carries the time-of-day z (the same clock window on earlier days) and the return over the 15 minutes before', () => {
