@@ -14,9 +14,9 @@
  * delivery leaves the queue only once its outcome is durable, so a restart resends (same
  * webhook-id) at most what was sent but not yet recorded, and never a recorded one.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
-import { Webhook } from 'standardwebhooks';
+import type { Counter, Gauge, Histogram } from 'prom-client';
 import { AppError, isAppError } from '../../../shared/errors.ts';
 import { parseRetryAfterMs } from '../../../shared/net/retry-after.ts';
 import type { Clock } from '../../../shared/runtime/clock.ts';
@@ -31,9 +31,28 @@ import type { DeliveryStore, WebhookResponse, WebhookSender } from './ports.ts';
 interface Endpoint {
   config: WebhookConfig;
   urlHash: string;
-  signer: Webhook;
+  sign: Signer;
   breaker: CircuitBreakerPolicy;
   disabled?: string;
+  /** Metric children of this endpoint, looked up once: a labelled call hashes its labels every time. */
+  pendingGauge: Gauge.Internal<string>;
+  latency: Histogram.Internal<string>;
+  delivered: Counter.Internal;
+  dead: Counter.Internal;
+  attemptsBy: Map<string, Counter.Internal>;
+}
+
+/** `webhook-signature` of one attempt: `v1,` and the base64 HMAC-SHA256 of `id.timestamp.body` under the decoded secret. */
+export type Signer = (msgId: string, timestampSec: number, payload: string) => string;
+
+/**
+ * The Standard Webhooks signature scheme (the one `standardwebhooks`' `Webhook.sign` implements, with the
+ * same secret decoding) on node's native HMAC: the library hashes in JavaScript, several times slower per
+ * request. `test/unit/services/api/alerts/signature.test.ts` holds it to the spec's test vector and to the library.
+ */
+export function webhookSigner(secret: string): Signer {
+  const key = Buffer.from(secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret, 'base64');
+  return (msgId, timestampSec, payload) => 'v1,' + createHmac('sha256', key).update(`${msgId}.${timestampSec}.${payload}`).digest('base64');
 }
 
 export function urlHash(url: string): string {
@@ -111,7 +130,18 @@ export class Dispatcher {
         if (state === CircuitState.Open) deps.logger.warn({ endpoint: c.id }, 'webhook circuit opened: deliveries wait without spending attempts');
         if (state === CircuitState.Closed) deps.logger.info({ endpoint: c.id }, 'webhook circuit closed');
       });
-      this.endpoints.set(c.id, { config: c, urlHash: urlHash(c.url), signer: new Webhook(c.secret), breaker, disabled: c.enabled ? undefined : 'disabled in configuration' });
+      this.endpoints.set(c.id, {
+        config: c,
+        urlHash: urlHash(c.url),
+        sign: webhookSigner(c.secret),
+        breaker,
+        disabled: c.enabled ? undefined : 'disabled in configuration',
+        pendingGauge: deps.metrics.webhookPending.labels({ endpoint: c.id }),
+        latency: deps.metrics.webhookLatency.labels({ endpoint: c.id }),
+        delivered: deps.metrics.webhookFinished.labels({ endpoint: c.id, result: 'delivered' }),
+        dead: deps.metrics.webhookFinished.labels({ endpoint: c.id, result: 'dead' }),
+        attemptsBy: new Map(),
+      });
     }
   }
 
@@ -263,7 +293,18 @@ export class Dispatcher {
   private countPending(endpointId: string, by: number): void {
     const n = (this.pendingByEndpoint.get(endpointId) ?? 0) + by;
     this.pendingByEndpoint.set(endpointId, n);
-    this.deps.metrics.webhookPending.set({ endpoint: endpointId }, n);
+    const ep = this.endpoints.get(endpointId);
+    if (ep) ep.pendingGauge.set(n);
+    else this.deps.metrics.webhookPending.set({ endpoint: endpointId }, n);
+  }
+
+  private countAttempt(ep: Endpoint, outcome: string): void {
+    let child = ep.attemptsBy.get(outcome);
+    if (!child) {
+      child = this.deps.metrics.webhookAttempts.labels({ endpoint: ep.config.id, outcome });
+      ep.attemptsBy.set(outcome, child);
+    }
+    child.inc();
   }
 
   private takeReady(): string | undefined {
@@ -366,7 +407,7 @@ export class Dispatcher {
         const headers = {
           'webhook-id': d.deliveryId,
           'webhook-timestamp': String(Math.floor(at / 1000)),
-          'webhook-signature': ep.signer.sign(d.deliveryId, new Date(at), d.payload),
+          'webhook-signature': ep.sign(d.deliveryId, Math.floor(at / 1000), d.payload),
         };
         return this.deps.sender.send({ url: ep.config.url, headers, body: d.payload, timeoutMs: this.deps.config.timeoutSec * 1000 });
       });
@@ -379,7 +420,7 @@ export class Dispatcher {
         // Not an attempt: the receiver was not contacted. Look again when the breaker may let one through.
         const wait = Math.max(50, Math.min(this.deps.config.breakerHalfOpenSec * 1000, 60_000));
         this.requeue({ ...d, nextAttemptAt: this.deps.clock.now() + wait * (0.5 + this.random() * 0.5) });
-        this.deps.metrics.webhookAttempts.inc({ endpoint: d.endpointId, outcome: 'circuit_open' });
+        this.countAttempt(ep, 'circuit_open');
         return;
       }
       outcome = isAppError(err) && err.code === 'WEBHOOK_ADDRESS_REFUSED' ? { kind: 'refused', error: err.message } : { kind: 'network', error: err instanceof Error ? err.message : String(err) };
@@ -387,7 +428,7 @@ export class Dispatcher {
     this.release(d.deliveryId);
     const now = this.deps.clock.now();
     const transition = applyOutcome(d, outcome, now, this.schedule, this.random());
-    this.deps.metrics.webhookAttempts.inc({ endpoint: d.endpointId, outcome: outcome.kind === 'http' ? `http_${outcome.status}` : outcome.kind });
+    this.countAttempt(ep, outcome.kind === 'http' ? `http_${outcome.status}` : outcome.kind);
     const record = this.persist(() =>
       this.deps.store.recordAttempt({
         deliveryId: d.deliveryId,
@@ -415,12 +456,13 @@ export class Dispatcher {
     const d = t.next;
     await Promise.all([this.persist(() => this.deps.store.save([d])), t.deadReason ? this.persist(() => this.deps.store.deadLetter(d, t.deadReason!, d.updatedAt)) : undefined]);
     this.untrack(d);
+    const ep = this.endpoints.get(d.endpointId)!;
     if (d.status === 'delivered') {
-      this.deps.metrics.webhookFinished.inc({ endpoint: d.endpointId, result: 'delivered' });
-      this.deps.metrics.webhookLatency.observe({ endpoint: d.endpointId }, Math.max(0, (d.deliveredAt! - d.createdAt) / 1000));
+      ep.delivered.inc();
+      ep.latency.observe(Math.max(0, (d.deliveredAt! - d.createdAt) / 1000));
       this.deps.logger.info({ delivery: d.deliveryId, endpoint: d.endpointId, attempts: d.attempts }, 'webhook delivered');
     } else {
-      this.deps.metrics.webhookFinished.inc({ endpoint: d.endpointId, result: 'dead' });
+      ep.dead.inc();
       this.deps.logger.warn({ delivery: d.deliveryId, endpoint: d.endpointId, attempts: d.attempts, reason: t.deadReason }, 'webhook delivery dead-lettered');
     }
   }

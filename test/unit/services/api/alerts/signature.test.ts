@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Webhook } from 'standardwebhooks';
-import { alertPayload, deliveryId } from '../../../../../services/api/alerts/dispatcher.ts';
+import { alertPayload, deliveryId, webhookSigner } from '../../../../../services/api/alerts/dispatcher.ts';
 
 /** The test vector published with the Standard Webhooks specification (spec/standard-webhooks.md, "Signature scheme"). */
 const VECTOR = {
@@ -16,6 +16,27 @@ describe('Standard Webhooks signatures', () => {
 
   it('signs the published test vector to the published signature', () => {
     expect(new Webhook(VECTOR.secret).sign(VECTOR.id, new Date(VECTOR.timestamp * 1000), VECTOR.payload)).toBe(VECTOR.signature);
+  });
+
+  it("the dispatcher's native signer gives the vector's signature too", () => {
+    expect(webhookSigner(VECTOR.secret)(VECTOR.id, VECTOR.timestamp, VECTOR.payload)).toBe(VECTOR.signature);
+  });
+
+  it("the native signer matches the library's on other secrets, ids, times and bodies (multi-byte text included), and the library's verifier accepts it", () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const secrets = [VECTOR.secret, 'whsec_' + Buffer.from('oilwire-bench-secret-0123456789').toString('base64'), 'whsec_' + Buffer.alloc(64, 0xa5).toString('base64')];
+    const bodies = ['', '{}', '{"title":"Brent – OPEC+ cuts €, 原油 ↑ \\u2028"}', JSON.stringify({ t: 'x'.repeat(5000) })];
+    for (const secret of secrets) {
+      for (const [i, body] of bodies.entries()) {
+        const id = `msg_${i}${secret.length}`;
+        const ts = 1_700_000_000 + i * 97;
+        const signature = webhookSigner(secret)(id, ts, body);
+        expect(signature).toBe(new Webhook(secret).sign(id, new Date(ts * 1000), body));
+        vi.setSystemTime(ts * 1000);
+        if (body !== '') expect(() => new Webhook(secret).verify(body, { 'webhook-id': id, 'webhook-timestamp': String(ts), 'webhook-signature': signature })).not.toThrow();
+      }
+    }
+    expect(webhookSigner(secrets[1])('msg_a', 1, '{}')).not.toBe(webhookSigner(secrets[2])('msg_a', 1, '{}'));
   });
 
   it('the verifier accepts the vector at its time and refuses a tampered body or a stale timestamp', () => {
