@@ -5,14 +5,17 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { rootConfigSchema } from '../../../cli/config.ts';
-import { formatReport, parseHeadlines, renderChartSvg, runStudy, type StudyReport } from '../../../cli/commands/study.ts';
-import { silentLogger } from '../../../shared/runtime/logger.ts';
-import { openStore } from '../../../shared/store/clickhouse-store.ts';
+import { rootConfigSchema } from '../../../../cli/config.ts';
+import { runStudy } from '../../../../cli/study/pipeline.ts';
+import { renderChartSvg } from '../../../../cli/study/render-chart.ts';
+import { formatReport } from '../../../../cli/study/render-text.ts';
+import type { StudyReport } from '../../../../cli/study/types.ts';
+import { silentLogger } from '../../../../shared/runtime/logger.ts';
+import { openStore } from '../../../../shared/store/clickhouse-store.ts';
 
 const run = promisify(execFile);
-const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/prices/${name}`, import.meta.url));
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const fixture = (name: string) => fileURLToPath(new URL(`../../../fixtures/prices/${name}`, import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const out = mkdtempSync(join(tmpdir(), 'oilwire-study-test-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
@@ -161,15 +164,6 @@ describe('oilwire study', () => {
     expect(all.bySource.map((g) => [g.source, g.events]).sort()).toEqual([
       ['Energy Desk', 1],
       ['Maritime Desk', 1],
-    ]);
-  });
-
-  it('parses quoted commas in headlines and reports unreadable rows', () => {
-    const p = parseHeadlines('date,headline\n2018-12-31,"Wall Street rises , limps across the finish line"\nyesterday,bad\n2018-12-30,\n', 'reuters');
-    expect(p.headlines).toEqual([{ ts: Date.parse('2018-12-31T00:00:00Z'), precision: 'date', source: 'reuters', headline: 'Wall Street rises , limps across the finish line', line: 2 }]);
-    expect(p.rejected).toEqual([
-      { line: 3, reason: 'bad_date' },
-      { line: 4, reason: 'empty_headline' },
     ]);
   });
 
