@@ -105,10 +105,11 @@ export async function topicAggregates(store: Store, symbol: string, horizon: str
      GROUP BY topic ORDER BY headlines DESC, topic`,
     { params: { symbol, horizon } },
   );
-  // The event-study tests of each topic (infra/clickhouse/008_event_tests.sql): each measured move once, BMP with the
-  // Kolari-Pynnonen adjustment and its Benjamini-Hochberg q across topics and horizons; topics of fewer than 5 events have none.
-  const tests = await store.query<{ value: string; events: string; kp_t: number; p_kp: number; q_kp: number }>(
-    `SELECT value, events, kp_t, p_kp, q_kp FROM ${store.table('impact_tests')} WHERE symbol = {symbol:String} AND horizon = {horizon:String} AND dimension = 'topic'`,
+  // The event-study tests of each topic (infra/clickhouse/013_impact_event_tests.sql): each measured move once; BMP with the
+  // Kolari-Pynnonen adjustment, Corrado's rank test and the generalized sign test, each with its Benjamini-Hochberg q across
+  // topics and horizons, and whether they agree at q <= 0.05; topics of fewer than 5 events have none.
+  const tests = await store.query<Record<TestColumn, unknown> & { value: string; tests_agree: unknown }>(
+    `SELECT value, ${TEST_COLUMNS.join(', ')}, tests_agree FROM ${store.table('impact_tests')} WHERE symbol = {symbol:String} AND horizon = {horizon:String} AND dimension = 'topic'`,
     { params: { symbol, horizon } },
   );
   const byTopic = new Map(tests.map((t) => [t.value === 'none' ? 'untagged' : t.value, t]));
@@ -124,13 +125,15 @@ export async function topicAggregates(store: Store, symbol: string, horizon: str
       significant: Number(r.significant),
       bullish: Number(r.bullish),
       bearish: Number(r.bearish),
-      events: t ? Number(t.events) : null,
-      kp_t: t ? finite(t.kp_t) : null,
-      p_kp: t ? finite(t.p_kp) : null,
-      q_kp: t ? finite(t.q_kp) : null,
+      ...(Object.fromEntries(TEST_COLUMNS.map((c) => [c, t ? finite(t[c]) : null])) as Record<TestColumn, number | null>),
+      tests_agree: t && t.tests_agree !== null && t.tests_agree !== undefined ? Number(t.tests_agree) === 1 : null,
     };
   });
 }
+
+/** What the by-topic table shows of each topic's tests: statistic, p and q of BMP-KP, rank and sign. */
+const TEST_COLUMNS = ['events', 'ranked_events', 'kp_t', 'p_kp', 'q_kp', 'rank_t', 'p_rank', 'q_rank', 'sign_z', 'p_sign', 'q_sign', 'significant_tests'] as const;
+type TestColumn = (typeof TEST_COLUMNS)[number];
 
 export async function horizonsAvailable(store: Store, symbol: string): Promise<string[]> {
   const rows = await store.query<{ horizon: string }>(

@@ -34,6 +34,8 @@ const $ = (id) => document.getElementById(id);
 const fmtDateTime = (ms) => new Date(ms).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 const fmtBps = (v) => (v === null || v === undefined ? '–' : (v > 0 ? '+' : '') + v.toFixed(1));
 const fmtZ = (v) => (v === null || v === undefined ? '–' : v.toFixed(2));
+/** The false discovery rate the by-topic table calls significant at (impact_tests.tests_agree uses the same). */
+const Q_ALPHA = 0.05;
 const signClass = (v) => (v === null || v === undefined ? '' : v > 0 ? 'pos' : v < 0 ? 'neg' : '');
 const direction = (h) => (['bullish', 'bearish'].includes(h.oil_direction) ? h.oil_direction : 'neutral');
 function ago(ms, now) {
@@ -625,11 +627,32 @@ function renderTopics(topics) {
         el('td', { class: 'num', text: String(t.significant) }),
         el('td', { class: 'num', text: t.events === null ? '' : String(t.events) }),
         el('td', { class: 'num', text: t.kp_t === null ? '' : t.kp_t.toFixed(2) }),
-        el('td', { class: 'num', title: t.p_kp === null ? 'fewer than 5 events: no test' : `p ${t.p_kp.toFixed(3)}`, text: t.q_kp === null ? '–' : t.q_kp < 0.001 ? '<0.001' : t.q_kp.toFixed(3) }),
+        qCell(t.q_kp, t.p_kp, t.kp_t, 't', 'fewer than 5 events: no test'),
+        qCell(t.q_rank, t.p_rank, t.rank_t, 'rank t', 'fewer than 5 events with estimation windows: no rank test'),
+        qCell(t.q_sign, t.p_sign, t.sign_z, 'z', 'fewer than 5 events with estimation windows: no sign test'),
+        agreementCell(t),
       );
     }),
   );
-  if (!topics.length) body.replaceChildren(el('tr', {}, el('td', { colspan: 8, class: 'hint', text: `No impact rows at ${state.horizon} yet.` })));
+  if (!topics.length) body.replaceChildren(el('tr', {}, el('td', { colspan: 11, class: 'hint', text: `No impact rows at ${state.horizon} yet.` })));
+}
+
+const fmtQ = (q) => (q < 0.001 ? '<0.001' : q.toFixed(3));
+
+/** A test's Benjamini-Hochberg q (bold at q <= 0.05), its statistic and p in the tooltip. */
+function qCell(q, p, stat, statName, none) {
+  if (q === null || q === undefined) return el('td', { class: 'num', title: none, text: '–' });
+  return el('td', { class: `num${q <= Q_ALPHA ? ' strong' : ''}`, title: `${statName} ${stat === null ? '–' : stat.toFixed(2)}, p ${fmtQ(p)}`, text: fmtQ(q) });
+}
+
+/** Whether BMP-KP, rank and sign give one verdict at q <= 0.05 (impact_tests.tests_agree): a check mark, or a split sign. */
+function agreementCell(t) {
+  if (t.tests_agree === null || t.tests_agree === undefined) return el('td', { class: 'num', title: 'fewer than two tests ran', text: '' });
+  const ran = [t.q_kp, t.q_rank, t.q_sign].filter((q) => q !== null).length;
+  const n = t.significant_tests ?? 0;
+  return t.tests_agree
+    ? el('td', { class: 'num agree', 'data-agree': 'yes', title: n ? `all ${ran} tests significant the same way (q ≤ ${Q_ALPHA})` : `no test significant (q ≤ ${Q_ALPHA})`, text: n ? `✓ ${n}/${ran}` : `✓ 0/${ran}` })
+    : el('td', { class: 'num split', 'data-agree': 'no', title: `the tests disagree: ${n} of ${ran} significant at q ≤ ${Q_ALPHA}`, text: `≠ ${n}/${ran}` });
 }
 
 function renderAlerts(alerts) {

@@ -12,7 +12,7 @@ afterAll(() => dropTestStore(store));
 
 const ch = msToClickHouseTime;
 const T0 = Date.parse('2026-06-01T10:00:00Z');
-const row = (id: string, topics: string[], i: number, ar: number, z: number) => ({
+const row = (id: string, topics: string[], i: number, ar: number, z: number, est: number[] = []) => ({
   article_id: id,
   symbol: 'DQ',
   horizon: '15m',
@@ -34,6 +34,7 @@ const row = (id: string, topics: string[], i: number, ar: number, z: number) => 
   relevance: 60,
   computed_at: ch(T0),
   version: 1,
+  estimation_ar_bps: est,
 });
 
 describe('dashboard by-topic aggregates', () => {
@@ -53,5 +54,29 @@ describe('dashboard by-topic aggregates', () => {
     const military = topics.find((t) => t.topic === 'military')!;
     expect([military.events, military.kp_t, military.q_kp]).toEqual([null, null, null]);
     expect(topics.find((t) => t.topic === 'untagged')!.kp_t).toBeNull();
+  });
+
+  it('carry the rank and sign tests, their q-values and whether the tests agree, as the view has them', async () => {
+    // Shipping: six rises, each above all four of its estimation windows (two of them positive).
+    const est = [-2, -1, 1, 2];
+    const zs = [1.1, 1.3, 0.9, 1.2, 1.0, 1.4];
+    await store.insert('impact_store', zs.map((z, i) => row(`s${i}`, ['shipping'], 40 + i, z * 10, z, est)));
+    const shipping = (await topicAggregates(store, 'DQ', '15m')).find((t) => t.topic === 'shipping')!;
+    const [view] = await store.query<Record<string, number | null>>(
+      `SELECT ranked_events, rank_t, p_rank, q_rank, sign_z, p_sign, q_sign, significant_tests, tests_agree FROM ${store.table('impact_tests')} WHERE symbol = 'DQ' AND dimension = 'topic' AND value = 'shipping'`,
+    );
+    expect(shipping.ranked_events).toBe(6);
+    for (const k of ['rank_t', 'p_rank', 'q_rank', 'sign_z', 'p_sign', 'q_sign'] as const) {
+      expect(shipping[k]).not.toBeNull();
+      expect(shipping[k]).toBeCloseTo(Number(view[k]), 12);
+    }
+    // Every event on top of its five windows: U_0 = 5/6 - 1/2; the windows' periods average 0 here as each has the
+    // same ranks (1, 2, 3, 4), so S^2 = ((1/3)^2 + (1/3)^2 + (1/6)^2 + 0 + (1/6)^2) / 5 and rank t = sqrt(2).
+    expect(shipping.rank_t).toBeCloseTo(Math.SQRT2, 9);
+    // Six of six positive against a share of 1/2: z = (6 - 3) / sqrt(6 / 4).
+    expect(shipping.sign_z).toBeCloseTo(3 / Math.sqrt(1.5), 9);
+    expect(shipping.significant_tests).toBe(Number(view.significant_tests));
+    expect(shipping.tests_agree).toBe(view.tests_agree === null ? null : Number(view.tests_agree) === 1);
+    expect(typeof shipping.tests_agree).toBe('boolean');
   });
 });
