@@ -44,7 +44,7 @@ export interface RuntimeOptions {
 }
 
 /** The in-process bus journals beside the embedded store's data, so `--data` moves both; an in-memory store means a throwaway run. */
-function busJournalDir(config: RootConfig): string | undefined {
+export function busJournalDir(config: RootConfig): string | undefined {
   if (config.bus.kind !== 'memory' || config.store.path === ':memory:') return undefined;
   return resolve(config.store.path, 'bus');
 }

@@ -4,12 +4,13 @@
  * batch (at-least-once: a handler that throws sees the same batch again, nothing is skipped).
  */
 import { Kafka, logLevel, Partitioners, type Admin, type LogEntry, type Message, type Producer } from 'kafkajs';
+import { randomBytes } from 'node:crypto';
 import type { Registry } from 'prom-client';
 import { AppError } from '../errors.ts';
 import { silentLogger, type Logger } from '../runtime/logger.ts';
 import { busMetrics, type BusMetrics } from './bus-metrics.ts';
-import { KafkaSubscription, withDeadline, wrapKafkaError } from './kafka-subscription.ts';
-import type { Bus, OutgoingMessage, SubscribeOptions, Subscription } from './port.ts';
+import { KafkaSubscription, toIncoming, withDeadline, wrapKafkaError } from './kafka-subscription.ts';
+import type { Bus, IncomingMessage, OutgoingMessage, SubscribeOptions, Subscription } from './port.ts';
 
 export { wrapKafkaError } from './kafka-subscription.ts';
 
@@ -152,18 +153,14 @@ export class KafkaBus implements Bus {
       return;
     }
     const work = (async () => {
-      if (!this.admin) {
-        const admin = this.kafka.admin();
-        await admin.connect();
-        this.admin = admin;
-      }
+      const admin = await this.getAdmin();
       // Existing topics are listed first (a Metadata request for all topics, which creates nothing) so that only
       // missing ones go to CreateTopics: that call needs the controller, which the dev broker's mock cannot serve.
-      const existing = new Set(await this.admin.listTopics());
+      const existing = new Set(await admin.listTopics());
       const missing = topics.filter((t) => !existing.has(t.topic));
       if (missing.length === 0) return;
       // false means "already there" (created meanwhile by someone else): that is the point of ensure.
-      await this.admin.createTopics({ topics: missing.map((t) => ({ topic: t.topic, numPartitions: t.partitions })), waitForLeaders: true });
+      await admin.createTopics({ topics: missing.map((t) => ({ topic: t.topic, numPartitions: t.partitions })), waitForLeaders: true });
     })();
     try {
       await withDeadline(work, this.options.connectTimeoutMs ?? 30_000, () => new AppError('BUS_TIMEOUT', 'creating topics timed out'));
@@ -244,6 +241,56 @@ export class KafkaBus implements Bus {
       this.producerState.lastError = wrapped.message;
       this.logger.warn({ err: wrapped, topic, messages: messages.length }, 'kafka send failed');
       throw wrapped;
+    }
+  }
+
+  private async getAdmin(): Promise<Admin> {
+    if (!this.admin) {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      this.admin = admin;
+    }
+    return this.admin;
+  }
+
+  /**
+   * Reads a topic from each partition's low watermark to its high watermark at the call, with a
+   * throwaway consumer group that never commits (a DLQ is read, not consumed).
+   */
+  async readTopic(topic: string): Promise<IncomingMessage[]> {
+    if (this.closed) throw new AppError('BUS_CLOSED', 'kafka bus is closed');
+    const deadline = this.options.connectTimeoutMs ?? 30_000;
+    const consumer = this.kafka.consumer({ groupId: `oilwire-reader-${randomBytes(6).toString('hex')}`, maxWaitTimeInMs: 100 });
+    const work = (async () => {
+      const admin = await this.getAdmin();
+      const ends = new Map((await admin.fetchTopicOffsets(topic)).filter((p) => Number(p.high) > Number(p.low)).map((p) => [p.partition, Number(p.high)]));
+      const out = new Map<number, IncomingMessage[]>();
+      if (ends.size === 0) return [];
+      let finish!: () => void;
+      const finished = new Promise<void>((resolve) => (finish = resolve));
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatch: async ({ batch }) => {
+          const end = ends.get(batch.partition);
+          if (end === undefined) return;
+          const list = out.get(batch.partition) ?? [];
+          out.set(batch.partition, list);
+          for (const m of batch.messages) if (Number(m.offset) < end) list.push(toIncoming(topic, batch.partition, m));
+          if (Number(batch.lastOffset()) >= end - 1) ends.delete(batch.partition);
+          if (ends.size === 0) finish();
+        },
+      });
+      await finished;
+      return [...out.keys()].sort((a, b) => a - b).flatMap((p) => out.get(p)!);
+    })();
+    try {
+      return await withDeadline(work, deadline, () => new AppError('BUS_TIMEOUT', `reading ${topic} did not reach its end within ${deadline} ms`));
+    } catch (err) {
+      throw wrapKafkaError(err, `reading ${topic}`);
+    } finally {
+      await consumer.disconnect().catch(() => {});
     }
   }
 

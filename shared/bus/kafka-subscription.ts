@@ -60,7 +60,7 @@ function headersOf(headers: IHeaders | undefined): Record<string, string> {
   return out;
 }
 
-function toIncoming(topic: string, partition: number, m: KafkaMessage): IncomingMessage {
+export function toIncoming(topic: string, partition: number, m: KafkaMessage): IncomingMessage {
   return {
     topic,
     partition,

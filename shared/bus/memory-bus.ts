@@ -96,6 +96,8 @@ export class MemoryBus implements Bus {
   readonly kind = 'memory' as const;
   private readonly topics = new Map<string, PartitionLog[]>();
   private readonly groups = new Map<string, Group>();
+  /** Topics whose record is known to be in the journal (read back from it, or written). */
+  private readonly journaledTopics = new Set<string>();
   private nextMemberId = 1;
   private closed = false;
   private closing?: Promise<void>;
@@ -126,7 +128,10 @@ export class MemoryBus implements Bus {
     const { journal, records, truncatedBytes } = await Journal.open(dir, { fsync: this.options.fsync });
     let messages = 0;
     for (const r of records) {
-      if (r.kind === 'topic') this.log(r.topic, r.partitions, false);
+      if (r.kind === 'topic') {
+        this.log(r.topic, r.partitions, false);
+        this.journaledTopics.add(r.topic);
+      }
       else if (r.kind === 'base') {
         const log = this.log(r.topic, undefined, false)[r.partition];
         if (log && endOf(log) === log.first && r.offset > log.first) log.first = r.offset;
@@ -172,7 +177,12 @@ export class MemoryBus implements Bus {
       parts = Array.from({ length: partitions }, () => ({ first: 0, skip: 0, items: [], visible: 0, bytes: 0, waiters: new Set<() => void>() }));
       this.topics.set(topic, parts);
       // Queued ahead of any message of the topic, so a restart knows its partition count.
-      if (record && this.journal) void this.journal.append([{ kind: 'topic', topic, partitions }], false).catch((err) => this.logger.error({ err, topic }, 'bus journal: topic record not written'));
+      if (record && this.journal)
+        void this.journal.append([{ kind: 'topic', topic, partitions }], false).then(
+          () => this.journaledTopics.add(topic),
+          (err) => this.logger.error({ err, topic }, 'bus journal: topic record not written; the next publish to the topic writes it'),
+        );
+
       for (const group of this.groups.values()) {
         if (group.members.some((m) => m.options.topics.includes(topic))) void this.rebalance(group);
       }
@@ -185,7 +195,8 @@ export class MemoryBus implements Bus {
     if (messages.length === 0) return;
     const parts = this.log(topic);
     const placed: { log: PartitionLog; offset: number }[] = [];
-    const records: JournalRecord[] = [];
+    // A topic whose own record failed (a full disk) gets it again ahead of its messages: without it a restart would guess the partition count.
+    const records: JournalRecord[] = this.journaledTopics.has(topic) ? [] : [{ kind: 'topic', topic, partitions: parts.length }];
     const now = Date.now();
     for (const m of messages) {
       const partition = partitionForKey(m.key, parts.length);
@@ -227,6 +238,7 @@ export class MemoryBus implements Bus {
     }
     this.trim(topic);
     if (failure !== undefined) throw failure;
+    this.journaledTopics.add(topic);
     for (const log of touched) for (const wake of [...log.waiters]) wake();
     void this.maybeCompact();
   }
@@ -338,6 +350,12 @@ export class MemoryBus implements Bus {
       }
     }
     return out;
+  }
+
+  async readTopic(topic: string): Promise<IncomingMessage[]> {
+    if (this.closed) throw new AppError('BUS_CLOSED', 'memory bus is closed');
+    const parts = this.topics.get(topic) ?? [];
+    return parts.flatMap((log) => sliceOf(log, log.first, log.visible).filter((m): m is IncomingMessage => m !== null).map((m) => ({ ...m, headers: { ...m.headers } })));
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {

@@ -54,6 +54,12 @@ export interface Bus {
   subscribe(options: SubscribeOptions): Promise<Subscription>;
   /** Ensures topics exist with the given partition counts (a no-op where they already exist). */
   ensureTopics?(topics: { topic: string; partitions: number }[]): Promise<void>;
+  /**
+   * Everything a topic holds now, oldest first per partition, read without any consumer group's
+   * offsets and without committing any (for tools: `oilwire dlq`). In-process: what the bus
+   * retains; Kafka: from each partition's low to its high watermark at the call.
+   */
+  readTopic?(topic: string): Promise<IncomingMessage[]>;
   /** False while a subscription has crashed or stopped on a fatal fault (offset out of range) or the producer keeps failing. */
   health?(): { ok: boolean };
   close(): Promise<void>;
