@@ -13,10 +13,12 @@ const SUBJECTS = ['Qatar', 'Oman', 'Iran', 'OPEC+', 'Saudi Arabia', 'US Treasury
 const VERBS = ['says talks on', 'warns over', 'announces cut to', 'denies reports of', 'signals progress on', 'imposes sanctions on'];
 const OBJECTS = ['ceasefire framework', 'crude exports', 'Hormuz shipping', 'output quotas', 'nuclear deal', 'inventory levels'];
 
-export function syntheticHeadlines(n: number, startMs: number): NewsRaw[] {
-  return Array.from({ length: n }, (_, i) => {
+/** Headlines `from` .. `from + n - 1`, published `spacingMs` apart from `startMs` (numbered, so ids and titles differ). */
+export function syntheticHeadlines(n: number, startMs: number, spacingMs = 1000, from = 0): NewsRaw[] {
+  return Array.from({ length: n }, (_, j) => {
+    const i = from + j;
     const title = `${SUBJECTS[i % SUBJECTS.length]} ${VERBS[(i * 7) % VERBS.length]} ${OBJECTS[(i * 13) % OBJECTS.length]} (${i})`;
-    const at = new Date(startMs + i * 1000).toISOString();
+    const at = new Date(startMs + i * spacingMs).toISOString();
     return { schema: 'news.raw/v1', id: articleId({ guid: `bench-${i}`, source: 'bench' }), source: 'bench', url: null, title, summary: '', published_at: at, published_precision: 'time', fetched_at: at, tags: [] };
   });
 }

@@ -21,7 +21,14 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   statistics: async () => (await import('./statistics.ts')).benchStatistics,
   correlator: async () => (await import('./correlator.ts')).benchCorrelator,
   kafka: async () => (await import('./kafka.ts')).benchKafka,
+  // The compiled tree against tsx (runs other groups in child processes; not part of a plain `npm run bench`).
+  build: async () => (await import('./build.ts')).benchBuild,
+  // `oilwire start`'s services after 5k and 100k headlines, each in a process of its own (minutes).
+  'start-memory': async () => (await import('./start-memory.ts')).benchStartMemory,
 };
+
+// Groups that re-run others (a plain `npm run bench` would measure those twice) or take minutes: only with --only.
+const EXPLICIT_ONLY = new Set(['build', 'start-memory']);
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -31,7 +38,7 @@ function arg(name: string): string | undefined {
 const only = arg('only')?.split(',');
 const rows: (BenchRow & { bench: string })[] = [];
 for (const [name, load] of Object.entries(BENCHES)) {
-  if (only && !only.includes(name)) continue;
+  if (only ? !only.includes(name) : EXPLICIT_ONLY.has(name)) continue;
   process.stderr.write(`bench ${name}...\n`);
   const fn = await load();
   await fn((row) => {
