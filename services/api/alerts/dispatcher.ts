@@ -26,7 +26,7 @@ import type { Alert } from '../domain/alert-rules.ts';
 import { applyOutcome, cancel, type AttemptOutcome, type Delivery, type Transition } from '../domain/delivery-state.ts';
 import type { RetrySchedule } from '../domain/retry-schedule.ts';
 import type { ApiMetrics } from '../metrics.ts';
-import type { DeliveryStore, WebhookResponse, WebhookSender } from './ports.ts';
+import type { AttemptRecord, DeliveryStore, WebhookResponse, WebhookSender } from './ports.ts';
 
 interface Endpoint {
   config: WebhookConfig;
@@ -429,32 +429,32 @@ export class Dispatcher {
     const now = this.deps.clock.now();
     const transition = applyOutcome(d, outcome, now, this.schedule, this.random());
     this.countAttempt(ep, outcome.kind === 'http' ? `http_${outcome.status}` : outcome.kind);
-    const record = this.persist(() =>
-      this.deps.store.recordAttempt({
-        deliveryId: d.deliveryId,
-        endpointId: d.endpointId,
-        attempt: transition.next.attempts,
-        startedAt,
-        durationMs: now - startedAt,
-        outcome: outcome.kind,
-        status: outcome.kind === 'success' || outcome.kind === 'http' ? outcome.status : 0,
-        error: transition.next.lastError,
-        nextAttemptAt: transition.next.status === 'pending' ? transition.next.nextAttemptAt : null,
-      }),
-    );
+    const attempt: AttemptRecord = {
+      deliveryId: d.deliveryId,
+      endpointId: d.endpointId,
+      attempt: transition.next.attempts,
+      startedAt,
+      durationMs: now - startedAt,
+      outcome: outcome.kind,
+      status: outcome.kind === 'success' || outcome.kind === 'http' ? outcome.status : 0,
+      error: transition.next.lastError,
+      nextAttemptAt: transition.next.status === 'pending' ? transition.next.nextAttemptAt : null,
+    };
     if (transition.next.status === 'pending') {
-      await Promise.all([record, this.persist(() => this.deps.store.save([transition.next]))]);
+      await this.persist(() => this.deps.store.recordOutcome(attempt, transition.next));
       this.requeue(transition.next);
       this.deps.logger.info({ delivery: d.deliveryId, endpoint: d.endpointId, attempt: transition.next.attempts, error: transition.next.lastError, retryInMs: transition.delayMs }, 'webhook attempt failed; will retry');
       return;
     }
-    await Promise.all([record, this.finish(transition)]);
+    await this.finish(transition, attempt);
     if (transition.disableEndpoint) await this.disable(ep, now);
   }
 
-  private async finish(t: Transition): Promise<void> {
+  /** Records how a delivery ended (with the attempt that ended it, if one did), then takes it off the queue. */
+  private async finish(t: Transition, attempt?: AttemptRecord): Promise<void> {
     const d = t.next;
-    await Promise.all([this.persist(() => this.deps.store.save([d])), t.deadReason ? this.persist(() => this.deps.store.deadLetter(d, t.deadReason!, d.updatedAt)) : undefined]);
+    const state = attempt ? this.persist(() => this.deps.store.recordOutcome(attempt, d)) : this.persist(() => this.deps.store.save([d]));
+    await Promise.all([state, t.deadReason ? this.persist(() => this.deps.store.deadLetter(d, t.deadReason!, d.updatedAt)) : undefined]);
     this.untrack(d);
     const ep = this.endpoints.get(d.endpointId)!;
     if (d.status === 'delivered') {

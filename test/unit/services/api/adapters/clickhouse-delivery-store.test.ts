@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { GroupWriter } from '../../../../../services/api/adapters/clickhouse-delivery-store.ts';
+
+/** A scheduler the test steps through by hand, and a write whose completion the test decides. */
+function harness(options: { lingerMs?: number; maxItems?: number } = {}) {
+  const scheduled: { fn: () => void; ms: number }[] = [];
+  const writes: { items: number[]; done: (err?: Error) => void }[] = [];
+  const writer = new GroupWriter<number>(
+    (items) =>
+      new Promise<void>((resolve, reject) => {
+        writes.push({ items, done: (err) => (err ? reject(err) : resolve()) });
+      }),
+    { ...options, schedule: (fn, ms) => scheduled.push({ fn, ms }) },
+  );
+  const settled: string[] = [];
+  const add = (label: string, items: number[]) =>
+    writer.add(items).then(
+      () => void settled.push(`${label} ok`),
+      (err: Error) => void settled.push(`${label} ${err.message}`),
+    );
+  /** Runs what is scheduled now (not what those runs schedule). */
+  const tick = () => {
+    for (const s of scheduled.splice(0)) s.fn();
+  };
+  const flushPromises = () => new Promise<void>((r) => setImmediate(r));
+  return { writer, scheduled, writes, settled, add, tick, flushPromises };
+}
+
+describe('GroupWriter (group commit of delivery state)', () => {
+  it('writes what is added in one turn as one write, and resolves each caller only after it', async () => {
+    const h = harness();
+    const a = h.add('a', [1, 2]);
+    const b = h.add('b', [3]);
+    expect(h.scheduled.map((s) => s.ms)).toEqual([0]);
+    expect(h.writes).toHaveLength(0);
+    h.tick();
+    expect(h.writes.map((w) => w.items)).toEqual([[1, 2, 3]]);
+    await h.flushPromises();
+    expect(h.settled).toEqual([]);
+    h.writes[0].done();
+    await Promise.all([a, b]);
+    expect(h.settled).toEqual(['a ok', 'b ok']);
+  });
+
+  it('with a linger, the first item waits that long for others; items added meanwhile join its write', async () => {
+    const h = harness({ lingerMs: 20 });
+    const a = h.add('a', [1]);
+    const b = h.add('b', [2]);
+    const c = h.add('c', [3]);
+    expect(h.scheduled.map((s) => s.ms)).toEqual([20]);
+    h.tick();
+    expect(h.writes.map((w) => w.items)).toEqual([[1, 2, 3]]);
+    h.writes[0].done();
+    await Promise.all([a, b, c]);
+    expect(h.settled).toEqual(['a ok', 'b ok', 'c ok']);
+    expect(h.scheduled).toHaveLength(0);
+  });
+
+  it('a group that reaches maxItems is written on the next turn, and the linger timer it replaced writes nothing', async () => {
+    const h = harness({ lingerMs: 20, maxItems: 3 });
+    void h.add('a', [1]);
+    void h.add('b', [2, 3]);
+    expect(h.scheduled.map((s) => s.ms)).toEqual([20, 0]);
+    h.tick();
+    expect(h.writes.map((w) => w.items)).toEqual([[1, 2, 3]]);
+    h.writes[0].done();
+    await h.flushPromises();
+    expect(h.writes).toHaveLength(1);
+    expect(h.settled).toEqual(['a ok', 'b ok']);
+  });
+
+  it('items added while a write runs wait for it, then go together in the next write', async () => {
+    const h = harness({ lingerMs: 20 });
+    void h.add('a', [1]);
+    h.tick();
+    expect(h.writes).toHaveLength(1);
+    void h.add('b', [2]);
+    void h.add('c', [3]);
+    expect(h.scheduled).toHaveLength(0);
+    h.writes[0].done();
+    await h.flushPromises();
+    expect(h.settled).toEqual(['a ok']);
+    expect(h.scheduled.map((s) => s.ms)).toEqual([20]);
+    h.tick();
+    expect(h.writes.map((w) => w.items)).toEqual([[1], [2, 3]]);
+    h.writes[1].done();
+    await h.flushPromises();
+    expect(h.settled).toEqual(['a ok', 'b ok', 'c ok']);
+  });
+
+  it('a failed write fails every caller of its group and no other; the next group is written', async () => {
+    const h = harness();
+    void h.add('a', [1]);
+    void h.add('b', [2]);
+    h.tick();
+    void h.add('c', [3]);
+    h.writes[0].done(new Error('store down'));
+    await h.flushPromises();
+    expect(h.settled).toEqual(['a store down', 'b store down']);
+    h.tick();
+    expect(h.writes.map((w) => w.items)).toEqual([[1, 2], [3]]);
+    h.writes[1].done();
+    await h.flushPromises();
+    expect(h.settled).toEqual(['a store down', 'b store down', 'c ok']);
+  });
+});
