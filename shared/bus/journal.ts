@@ -9,8 +9,12 @@
  * Frame: u32 body length, u32 CRC-32 of the body, body = u8 kind, u32 meta length, meta
  * (JSON), then the message value bytes. A torn or corrupt tail (a kill during a write) ends
  * the readable log and is cut off at open: what it held was never acknowledged.
+ *
+ * One process at a time: `journal.lock` holds the owner's pid, and another live process's lock
+ * refuses the open (`oilwire dlq replay` must not append to the journal of a running `oilwire start`).
+ * A lock left by a dead process (kill -9), or by this very process (a bus dropped without close), is taken over.
  */
-import { open, mkdir, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
+import { open, mkdir, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { AppError, wrapError } from '../errors.ts';
@@ -122,7 +126,9 @@ export class Journal {
   private queue: (AppendJob | CompactJob)[] = [];
   private draining?: Promise<void>;
   private closed = false;
-  /** Bytes in the file now. */
+  /** A failed write may have left part of itself after `size`: cut off before the next write. */
+  private dirtyTail = false;
+  /** Bytes in the file up to the last write that succeeded. */
   size: number;
 
   private constructor(
@@ -138,10 +144,28 @@ export class Journal {
     return join(dir, 'journal.log');
   }
 
+  private static async lock(dir: string): Promise<void> {
+    const path = join(dir, 'journal.lock');
+    let holder: number | undefined;
+    try {
+      holder = Number((await readFile(path, 'utf8')).trim());
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    if (holder !== undefined && Number.isInteger(holder) && holder > 0 && holder !== process.pid && processAlive(holder)) {
+      throw new AppError('BUS_UNAVAILABLE', `the bus journal in ${dir} is in use by process ${holder} (a running oilwire start?): stop it first`, {
+        retryable: false,
+        details: { reason: 'journal_locked', pid: holder },
+      });
+    }
+    await writeFile(path, `${process.pid}\n`);
+  }
+
   /** Opens (creating) the journal in `dir` and returns what it holds; a torn tail is cut off. */
   static async open(dir: string, options: JournalOptions = {}): Promise<{ journal: Journal; records: JournalRecord[]; truncatedBytes: number }> {
     try {
       await mkdir(dir, { recursive: true });
+      await Journal.lock(dir);
       const path = Journal.file(dir);
       let data: Buffer;
       try {
@@ -202,15 +226,34 @@ export class Journal {
       while (this.queue.length && this.queue[0].kind === 'append') jobs.push(this.queue.shift() as AppendJob);
       const buf = Buffer.concat(jobs.flatMap((j) => j.frames));
       try {
-        await this.fh.write(buf, 0, buf.length, null);
-        this.size += buf.length;
+        if (this.dirtyTail) await this.cutTail();
+        // A full disk first takes part of a write (a short count), then refuses the rest: loop until all of it is in or it fails.
+        for (let at = 0; at < buf.length; ) {
+          const { bytesWritten } = await this.fh.write(buf, at, buf.length - at, null);
+          if (bytesWritten <= 0) throw Object.assign(new Error('write returned 0 bytes'), { code: 'EIO' });
+          at += bytesWritten;
+        }
         if (this.fsync && jobs.some((j) => j.durable)) await this.fh.datasync();
+        this.size += buf.length;
         for (const j of jobs) j.done();
       } catch (err) {
-        const wrapped = wrapError('BUS_UNAVAILABLE', err, 'writing the bus journal');
+        const errno = (err as NodeJS.ErrnoException).code;
+        const wrapped = new AppError('BUS_UNAVAILABLE', `writing the bus journal in ${this.dir} failed (${errno ?? 'error'}: ${(err as Error).message}); nothing of this publish is acknowledged, retry once the disk has room`, {
+          cause: err,
+          details: { reason: 'journal_write_failed', ...(errno ? { errno } : {}) },
+        });
+        // Part of the write may be in the file: cut it off, or every later record would sit behind a torn frame and be lost at the next start.
+        this.dirtyTail = true;
+        await this.cutTail().catch(() => {});
         for (const j of jobs) j.done(wrapped);
       }
     }
+  }
+
+  /** Truncates the file to the end of the last write that succeeded (fsync'd, when fsync is on). */
+  private async cutTail(): Promise<void> {
+    await this.fh.truncate(this.size);
+    this.dirtyTail = false;
   }
 
   private async rewrite(records: JournalRecord[]): Promise<void> {
@@ -219,7 +262,8 @@ export class Journal {
     const buf = Buffer.concat(records.map(encodeRecord));
     const out = await open(tmp, 'w');
     try {
-      await out.write(buf, 0, buf.length, 0);
+      // writeFile loops over short writes: a compacted file missing its tail must never replace the journal.
+      await out.writeFile(buf);
       if (this.fsync) await out.datasync();
     } finally {
       await out.close();
@@ -248,5 +292,16 @@ export class Journal {
     if (this.fsync) await this.fh.datasync().catch(() => {});
     await this.fh.close();
     await rm(`${Journal.file(this.dir)}.compact`, { force: true });
+    await rm(join(this.dir, 'journal.lock'), { force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: alive, someone else's.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
