@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { topicName } from '../../shared/contracts/events.ts';
+import { ALERT_RULE_SCHEMAS } from './domain/alert-kinds/registry.ts';
 
 /** `read`: SQL, stream, dashboard data, metrics. `admin`: also webhook administration. */
 export const TOKEN_ROLES = ['read', 'admin'] as const;
@@ -71,41 +71,9 @@ const streamSchema = z.strictObject({
   maxPerClient: z.number().int().positive().default(8),
 });
 
-const headlineRule = z.strictObject({
-  id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (up to 64)'),
-  kind: z.literal('headline'),
-  /** Fires when the headline carries any of these topics (empty: any topic). */
-  topics: z.array(topicName).default([]),
-  minRelevance: z.number().min(0).max(100).default(60),
-  /** |z| of the measured move at some horizon within `withinMinutes`. */
-  minAbsZ: z.number().nonnegative().default(2),
-  /** Alternatively (or with minAbsZ 0) an absolute move in basis points. */
-  minAbsBps: z.number().nonnegative().default(0),
-  withinMinutes: z.number().positive().default(15),
-  /** Symbols this rule watches (empty: all). */
-  symbols: z.array(z.string().min(1)).default([]),
-});
-
-const unexplainedMoveRule = z.strictObject({
-  id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (up to 64)'),
-  kind: z.literal('unexplained_move'),
-  symbol: z.string().min(1).default('BRENT'),
-  /** Move (either way) within `windowSec` that trips the rule. */
-  minMoveBps: z.number().positive().default(50),
-  windowSec: z.number().positive().default(60),
-  /** A headline published this long before the move (or `graceAfterSec` after it) explains it. */
-  lookbackMinutes: z.number().nonnegative().default(15),
-  graceAfterSec: z.number().nonnegative().default(60),
-  /** Longest wait, in wall time, for explaining headlines to arrive before the alert fires anyway. */
-  maxWaitSec: z.number().nonnegative().default(120),
-  /** No second alert for the same symbol until the move is this old (event time). */
-  cooldownSec: z.number().nonnegative().default(300),
-});
-
-export const alertRuleSchema = z.discriminatedUnion('kind', [headlineRule, unexplainedMoveRule]);
+// Each rule kind is one component in domain/alert-kinds/ (its schema, example and evaluator); the union is built from the registry.
+export const alertRuleSchema = z.discriminatedUnion('kind', ALERT_RULE_SCHEMAS);
 export type AlertRule = z.infer<typeof alertRuleSchema>;
-export type HeadlineRule = z.infer<typeof headlineRule>;
-export type UnexplainedMoveRule = z.infer<typeof unexplainedMoveRule>;
 
 const webhookSchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (up to 64)'),

@@ -11,8 +11,10 @@ import type { Bus, Subscription } from '../../../shared/bus/port.ts';
 import type { Clock } from '../../../shared/runtime/clock.ts';
 import type { Logger } from '../../../shared/runtime/logger.ts';
 import type { Store } from '../../../shared/store/port.ts';
-import type { AlertsConfig, HeadlineRule, UnexplainedMoveRule } from '../config.ts';
-import { UnexplainedMoveDetector, evaluateHeadlineRules, type Alert } from '../domain/alert-rules.ts';
+import type { AlertsConfig } from '../config.ts';
+import type { AlertEvaluator } from '../domain/alert-kinds/define.ts';
+import { createEvaluator } from '../domain/alert-kinds/registry.ts';
+import type { Alert } from '../domain/alert-rules.ts';
 import { SameStoryFilter } from '../domain/same-story.ts';
 import type { ApiMetrics } from '../metrics.ts';
 import type { Dispatcher } from './dispatcher.ts';
@@ -31,9 +33,15 @@ export interface AlertServiceDeps {
   onAlert?: (alert: Alert) => void;
 }
 
+type With<K extends keyof AlertEvaluator> = AlertEvaluator & Required<Pick<AlertEvaluator, K>>;
+
 export class AlertService {
-  private readonly headlineRules: HeadlineRule[];
-  private readonly detectors: UnexplainedMoveDetector[];
+  /** One evaluator per rule, by what it reads: each topic is subscribed only if some rule reads it. */
+  private readonly onImpact: With<'onImpact'>[];
+  private readonly onTick: With<'onTick'>[];
+  private readonly onHeadline: With<'onHeadline'>[];
+  private readonly due: With<'due'>[];
+  private readonly ruleCounts: Record<string, number> = {};
   private readonly subscriptions: Subscription[] = [];
   private timer: NodeJS.Timeout | undefined;
   /** Alerts fired but not yet made durable (the store was away): tried again on the next tick. */
@@ -43,15 +51,24 @@ export class AlertService {
   private readonly stories = new SameStoryFilter();
 
   constructor(private readonly deps: AlertServiceDeps) {
-    this.headlineRules = deps.config.rules.filter((r): r is HeadlineRule => r.kind === 'headline');
-    this.detectors = deps.config.rules.filter((r): r is UnexplainedMoveRule => r.kind === 'unexplained_move').map((r) => new UnexplainedMoveDetector(r));
+    const evaluators = deps.config.rules.map((r) => createEvaluator(r));
+    for (const r of deps.config.rules) this.ruleCounts[r.kind] = (this.ruleCounts[r.kind] ?? 0) + 1;
+    this.onImpact = evaluators.filter((e): e is With<'onImpact'> => typeof e.onImpact === 'function');
+    this.onTick = evaluators.filter((e): e is With<'onTick'> => typeof e.onTick === 'function');
+    this.onHeadline = evaluators.filter((e): e is With<'onHeadline'> => typeof e.onHeadline === 'function');
+    this.due = evaluators.filter((e): e is With<'due'> => typeof e.due === 'function');
+  }
+
+  /** What every evaluator with a wall-time decision can decide now. */
+  private decide(now: number): Alert[] {
+    return this.due.flatMap((e) => e.due(now));
   }
 
   get ready(): boolean {
     return this.started;
   }
 
-  /** Every handler runs one at a time: the detectors are shared state. */
+  /** Every handler runs one at a time: the evaluators are shared state. */
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const next = this.chain.then(fn, fn);
     this.chain = next.catch(() => undefined);
@@ -60,11 +77,11 @@ export class AlertService {
 
   async start(): Promise<void> {
     const { bus, config, logger, metrics, clock } = this.deps;
-    if (this.detectors.length > 0) await this.loadRecentHeadlines();
-    if (this.headlineRules.length > 0) await this.loadRecentStories();
+    if (this.onHeadline.length > 0) await this.loadRecentHeadlines();
+    if (this.onImpact.length > 0) await this.loadRecentStories();
     const lag = (group: string, topic: string, timestamp: number) => metrics.consumerLag.set({ group, topic }, Math.max(0, (clock.now() - timestamp) / 1000));
 
-    if (this.headlineRules.length > 0) {
+    if (this.onImpact.length > 0) {
       const group = `${config.groupId}-impact`;
       this.subscriptions.push(
         await subscribeEvents(bus, {
@@ -77,15 +94,16 @@ export class AlertService {
           handler: (events) =>
             this.exclusive(async () => {
               const now = clock.now();
-              const { kept: fired, dropped } = this.stories.admit(events.flatMap((e) => evaluateHeadlineRules(this.headlineRules, e.event, now)));
+              const { kept: fired, dropped } = this.stories.admit(events.flatMap((e) => this.onImpact.flatMap((r) => r.onImpact(e.event, now))));
               if (dropped.length > 0) logger.info({ dropped: dropped.length, title: dropped[0].title.slice(0, 100) }, 'same story under another article id: not alerted again');
               lag(group, TOPICS.newsImpact, events[events.length - 1].message.timestamp);
-              await this.record(fired);
+              // Alerts of an impact come back with the redelivered batch if recording fails.
+              await this.record(fired, { redelivered: true });
             }),
         }),
       );
     }
-    if (this.detectors.length > 0) {
+    if (this.onTick.length > 0) {
       const tickGroup = `${config.groupId}-ticks`;
       this.subscriptions.push(
         await observeEvents(bus, {
@@ -97,12 +115,17 @@ export class AlertService {
           handler: (events) =>
             this.exclusive(async () => {
               const now = clock.now();
-              for (const { event } of events) for (const d of this.detectors) d.onTick(event.symbol, Date.parse(event.ts), event.price, now);
+              for (const { event } of events) {
+                const tick = { symbol: event.symbol, tsMs: Date.parse(event.ts), price: event.price };
+                for (const r of this.onTick) r.onTick(tick, now);
+              }
               lag(tickGroup, TOPICS.pricesTicks, events[events.length - 1].message.timestamp);
-              await this.record(this.detectors.flatMap((d) => d.due(now)));
+              await this.record(this.decide(now));
             }),
         }),
       );
+    }
+    if (this.onHeadline.length > 0) {
       const newsGroup = `${config.groupId}-news`;
       this.subscriptions.push(
         await observeEvents(bus, {
@@ -112,9 +135,9 @@ export class AlertService {
           fromBeginning: config.fromBeginning,
           handler: (events) =>
             this.exclusive(async () => {
-              for (const { event } of events) for (const d of this.detectors) d.onHeadline(Date.parse(event.published_at));
+              for (const { event } of events) for (const r of this.onHeadline) r.onHeadline(Date.parse(event.published_at));
               lag(newsGroup, TOPICS.newsScored, events[events.length - 1].message.timestamp);
-              await this.record(this.detectors.flatMap((d) => d.due(clock.now())));
+              await this.record(this.decide(clock.now()));
             }),
         }),
       );
@@ -122,13 +145,13 @@ export class AlertService {
     // Candidates waiting for explaining headlines are decided on wall time too.
     this.timer = setInterval(() => {
       void this.exclusive(async () => {
-        const due = this.detectors.flatMap((d) => d.due(clock.now()));
+        const due = this.decide(clock.now());
         if (due.length > 0 || this.unrecorded.length > 0) await this.record(due).catch((err) => logger.error({ err }, 'cannot record alerts; will try again'));
       });
     }, 1000);
     this.timer.unref();
     this.started = true;
-    logger.info({ headlineRules: this.headlineRules.length, moveRules: this.detectors.length, webhooks: config.webhooks.length }, 'alert rules armed');
+    logger.info({ rules: this.ruleCounts, webhooks: config.webhooks.length }, 'alert rules armed');
   }
 
   /** Headlines published before a restart still explain moves that follow it. */
@@ -136,7 +159,7 @@ export class AlertService {
     const rows = await this.deps.store.query<{ p: string }>(
       `SELECT toUnixTimestamp64Milli(published_at) AS p FROM ${this.deps.store.table('news_store')} ORDER BY published_at DESC LIMIT 10000`,
     );
-    for (const r of rows) for (const d of this.detectors) d.onHeadline(Number(r.p));
+    for (const r of rows) for (const e of this.onHeadline) e.onHeadline(Number(r.p));
   }
 
   /** Stories alerted before a restart stay alerted: their copies must not fire after it. */
@@ -152,9 +175,13 @@ export class AlertService {
     this.stories.admit(alerts);
   }
 
-  /** Durable before the caller acks: deliveries first (they are the promise to the receivers), then the alert rows. */
-  private async record(alerts: Alert[]): Promise<void> {
-    const all = [...this.unrecorded, ...alerts];
+  /**
+   * Durable before the caller acks: deliveries first (they are the promise to the receivers), then the alert rows.
+   * `redelivered`: the alerts come back with their batch if this fails (impacts); otherwise they exist only here.
+   */
+  private async record(alerts: Alert[], { redelivered = false } = {}): Promise<void> {
+    const kept = this.unrecorded;
+    const all = [...kept, ...alerts];
     this.unrecorded = [];
     if (all.length === 0) return;
     try {
@@ -169,8 +196,8 @@ export class AlertService {
         this.deps.onAlert?.(a);
       }
     } catch (err) {
-      // Move alerts exist only in memory until recorded: keep them for the next try. Headline alerts come back with the redelivered batch.
-      this.unrecorded = all.filter((a) => a.kind === 'unexplained_move');
+      // Alerts decided from ticks, headlines or wall time exist only in memory until recorded: keep them for the next try.
+      this.unrecorded = redelivered ? kept : all;
       throw err;
     }
   }
