@@ -82,7 +82,7 @@ const PRIVILEGE_TYPES = new Set(['ACCESS_DENIED', 'NOT_ENOUGH_PRIVILEGES', 'UNKN
 
 /** Applies the statements as the store's own user; when it lacks the rights, says so and hands back what to run. */
 export async function ensureAnalystUser(store: Store, spec: AnalystUserSpec): Promise<AnalystUserResult> {
-  if (store.kind !== 'server') return { applied: false, reason: 'the embedded engine has no users: analyst SQL is confined by the API (see docs/api.md)', statements: [] };
+  if (store.kind !== 'server') return { applied: false, reason: 'the embedded engine has no users to create (every connection signs in as default): analyst connections run under the engine role oilwire_analyst and the API checks (see docs/api.md)', statements: [] };
   for (const statement of analystUserStatements(spec)) {
     try {
       await store.command(statement);

@@ -1,9 +1,12 @@
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { Session } from 'chdb';
 import { createChdbConnection } from 'chdb/connection';
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { AppError, wrapError } from '../errors.ts';
 import { redactUrl } from '../runtime/redact.ts';
+import { writeEngineConfig } from './chdb-access.ts';
 import { quoteIdent, type QueryOptions, type Settings, type Store } from './port.ts';
 
 export interface StoreOptions {
@@ -18,27 +21,44 @@ export interface StoreOptions {
 }
 
 // libchdb binds one data directory per process: stores in a process may open several connections, all on one folder.
-let openChdb: { path: string; connections: number } | undefined;
+// The first connection starts the engine with our access configuration (chdb-access.ts); an anchor session holds
+// it (and a ':memory:' store's throwaway folder) until the last connection closes.
+let openChdb: { path: string; dir: string; connections: number; anchor: Session; temporary: boolean } | undefined;
+
+function startChdb(wanted: string): NonNullable<typeof openChdb> {
+  const temporary = wanted === ':memory:';
+  const dir = temporary ? mkdtempSync(join(tmpdir(), 'oilwire-chdb-')) : wanted;
+  try {
+    mkdirSync(dir, { recursive: true });
+    const args = writeEngineConfig(join(dir, 'oilwire-access'));
+    return { path: wanted, dir, connections: 0, anchor: new Session(dir, { connectionArgs: args }), temporary };
+  } catch (err) {
+    if (temporary) rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
 
 function openChdbConnection(path: string): { connection: ReturnType<typeof createChdbConnection>; release: () => Promise<void> } {
   const wanted = path === ':memory:' ? path : resolve(path);
   if (openChdb && openChdb.path !== wanted) {
     throw new AppError('CONFIG_INVALID', `the embedded store is already open at ${openChdb.path}; one process can use one chDB data folder (asked for ${wanted})`);
   }
-  if (!openChdb) {
-    if (wanted !== ':memory:') mkdirSync(wanted, { recursive: true });
-    openChdb = { path: wanted, connections: 0 };
-  }
-  const connection = createChdbConnection({ path: wanted });
-  openChdb.connections++;
+  openChdb ??= startChdb(wanted);
+  const engine = openChdb;
+  const connection = createChdbConnection({ path: engine.dir });
+  engine.connections++;
   let released = false;
   return {
     connection,
     release: async () => {
       if (released) return;
       released = true;
-      if (openChdb && --openChdb.connections <= 0) openChdb = undefined;
       await connection.close();
+      if (--engine.connections <= 0 && openChdb === engine) {
+        openChdb = undefined;
+        engine.anchor.close();
+        if (engine.temporary) rmSync(engine.dir, { recursive: true, force: true });
+      }
     },
   };
 }
@@ -89,6 +109,10 @@ export class ClickHouseStore implements Store {
   private chdbPath?: string;
   private serverOptions?: StoreOptions;
   private closed = false;
+  /** Embedded: the role every connection of this store narrows itself to (an analyst connection). */
+  private role?: string;
+  /** Set when a replacement connection could not take the role: the store then refuses all work. */
+  private unconfined?: AppError;
 
   private constructor(client: ClickHouseClient, kind: 'chdb' | 'server', database: string) {
     this.client = client;
@@ -117,6 +141,14 @@ export class ClickHouseStore implements Store {
       await this.client.command({ query: `USE ${quoteIdent(this.database)}` });
     } catch {
       // The database may be gone (a test dropped it); qualified names keep working regardless.
+    }
+    if (this.role) {
+      try {
+        await this.client.command({ query: `SET ROLE ${quoteIdent(this.role)}` });
+      } catch (err) {
+        // A connection that kept every role must never run a confined caller's query: fail closed.
+        this.unconfined = wrapError('STORE_UNAVAILABLE', err, `the embedded connection could not take role ${this.role}`);
+      }
     }
     await previousRelease?.().catch(() => undefined);
   }
@@ -172,6 +204,7 @@ export class ClickHouseStore implements Store {
   }
 
   async insert(table: string, rows: Record<string, unknown>[], options: { dedupToken?: string; settings?: Settings } = {}): Promise<void> {
+    if (this.unconfined) throw this.unconfined;
     if (rows.length === 0) return;
     const settings: Settings = { ...(options.settings ?? {}) };
     if (options.dedupToken) settings.insert_deduplication_token = options.dedupToken;
@@ -186,6 +219,7 @@ export class ClickHouseStore implements Store {
   }
 
   async query<T = Record<string, unknown>>(sql: string, options: QueryOptions = {}): Promise<T[]> {
+    if (this.unconfined) throw this.unconfined;
     try {
       const rs = await this.client.query({
         query: withSettings(sql, options.settings),
@@ -201,6 +235,7 @@ export class ClickHouseStore implements Store {
   }
 
   async queryText(sql: string, format: string, options: QueryOptions = {}): Promise<string> {
+    if (this.unconfined) throw this.unconfined;
     try {
       const rs = await this.client.query({
         query: withSettings(sql, options.settings),
@@ -216,6 +251,7 @@ export class ClickHouseStore implements Store {
   }
 
   async command(sql: string, options: QueryOptions = {}): Promise<void> {
+    if (this.unconfined) throw this.unconfined;
     try {
       await this.client.command({ query: withSettings(sql, options.settings), query_params: options.params, abort_signal: options.signal });
     } catch (err) {
@@ -224,7 +260,8 @@ export class ClickHouseStore implements Store {
     }
   }
 
-  async isolated(credentials?: { username: string; password: string }): Promise<Store> {
+  async isolated(access?: { username: string; password: string } | { role: string }): Promise<Store> {
+    const credentials = access && 'username' in access ? access : undefined;
     if (this.kind === 'server' && credentials && this.serverOptions) {
       // Its own client, so the analyst user's requests never borrow the pipeline's credentials.
       const o = this.serverOptions;
@@ -238,8 +275,10 @@ export class ClickHouseStore implements Store {
     const store = new ClickHouseStore(client, 'chdb', this.database);
     store.chdbPath = this.chdbPath;
     store.releaseChdb = release;
+    if (access && 'role' in access) store.role = access.role;
     try {
       await store.command(`USE ${quoteIdent(this.database)}`);
+      if (store.role) await store.command(`SET ROLE ${quoteIdent(store.role)}`);
     } catch (err) {
       await store.close();
       throw err;
@@ -283,6 +322,6 @@ class IsolatedView implements Store {
   queryText: Store['queryText'] = (sql, format, options) => this.inner.queryText(sql, format, options);
   command: Store['command'] = (sql, options) => this.inner.command(sql, options);
   ping = () => this.inner.ping();
-  isolated: Store['isolated'] = (credentials) => this.inner.isolated(credentials);
+  isolated: Store['isolated'] = (access) => this.inner.isolated(access);
   async close(): Promise<void> {}
 }

@@ -29,9 +29,11 @@ export interface Store {
    * On chDB, where a connection is a session, this keeps one caller's queries (and their
    * failures) apart from everyone else's; on a server every request is already its own session.
    * With `credentials` (server only) the new store signs in as that user, e.g. the API's
-   * read-only analyst user; the embedded engine has no users and ignores them.
+   * read-only analyst user; the embedded engine signs every connection in as `default` and ignores them. With `role`
+   * (embedded only) every connection of the new store, including the ones that replace a
+   * connection after an error, runs `SET ROLE` first (chdb-access.ts); a server ignores it.
    */
-  isolated(credentials?: { username: string; password: string }): Promise<Store>;
+  isolated(access?: { username: string; password: string } | { role: string }): Promise<Store>;
   close(): Promise<void>;
 }
 

@@ -7,6 +7,7 @@
  * later write of every service in the process fail.
  */
 import { AppError, isAppError } from '../../../shared/errors.ts';
+import { ANALYST_ROLE } from '../../../shared/store/chdb-access.ts';
 import type { Settings, Store } from '../../../shared/store/port.ts';
 import { ClickHouseSqlInspector } from './clickhouse-sql-inspector.ts';
 
@@ -75,10 +76,12 @@ async function runInspected(store: Store, inspector: ClickHouseSqlInspector, que
 }
 
 /**
- * On the embedded engine analyst queries run on connections of their own (`store.isolated()`), a
- * small pool of them, so an analyst's long query or failure never sits in a service's session. The
- * store itself replaces a connection after an error (chDB would hand a failed query's partial output
- * to the next caller).
+ * On the embedded engine analyst queries run on connections of their own, a small pool of them, so an
+ * analyst's long query or failure never sits in a service's session. Each connection narrows itself to
+ * the engine role `oilwire_analyst` (shared/store/chdb-access.ts): the engine's RBAC then refuses file,
+ * network and process sources, writes and DDL on it, behind the inspector's checks. The store itself
+ * replaces a connection after an error (chDB would hand a failed query's partial output to the next
+ * caller) and gives the replacement the same role, or refuses to run anything on it.
  */
 export class PooledSqlRunner implements SqlRunner {
   private readonly free: Store[] = [];
@@ -95,7 +98,7 @@ export class PooledSqlRunner implements SqlRunner {
     const runner = new PooledSqlRunner(store.database);
     try {
       for (let i = 0; i < size; i++) {
-        const s = await store.isolated();
+        const s = await openAnalystConnection(store);
         runner.all.push(s);
         runner.free.push(s);
       }
@@ -133,6 +136,11 @@ export class PooledSqlRunner implements SqlRunner {
     this.all.length = 0;
     this.free.length = 0;
   }
+}
+
+/** An embedded analyst connection: a store of its own under the engine role `oilwire_analyst`. */
+export function openAnalystConnection(store: Store): Promise<Store> {
+  return store.isolated({ role: ANALYST_ROLE });
 }
 
 /** The runner options the `sql` config asks for: the analyst user once it has a password. */

@@ -1,0 +1,97 @@
+/**
+ * The embedded engine's access control. chDB signs every connection in as the one user
+ * `default` (its client hard-codes the name), so analysts cannot get a user of their own
+ * as on a server. What the engine does offer is roles: `default` is given two, and a
+ * connection can narrow itself to one with `SET ROLE`. The pipeline's connections keep
+ * both (everything but access management, as before); analyst connections run `SET ROLE oilwire_analyst`, which holds
+ * `SELECT` on the user databases and nothing from the `SOURCES` family, so the engine's
+ * own RBAC refuses `file()`, `url()`, `s3()`, `remote()`, `mysql()`, `postgresql()`,
+ * `INSERT INTO FUNCTION`, the `default` database's file overlay, any write, any DDL,
+ * `SYSTEM` and dictionaries with outside sources, whatever our checks let through.
+ *
+ * Users and roles can only come from the configuration the engine starts with (clickhouse-local
+ * has no writable access storage), so the store starts the engine with this file
+ * (`--config-file`). An explicit file also keeps a stray `config.xml` in the working directory,
+ * which clickhouse-local would otherwise load, out of the process.
+ *
+ * What these roles do not cover (clickhouse-local skips the checks for its own application
+ * type, see docs/api.md): the scalar `file()` function, `INTO OUTFILE` (written by the client
+ * side of the connection) and `user_files_path`. And a connection may widen its roles again
+ * with `SET ROLE ALL`, a statement of its own: the single-SELECT rule of the SQL inspector is
+ * what keeps an analyst from sending one.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The role every pipeline connection has (what `default` had before: all but access management). */
+export const PIPELINE_ROLE = 'oilwire_pipeline';
+/** The role an analyst connection narrows itself to. */
+export const ANALYST_ROLE = 'oilwire_analyst';
+
+const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * `CREATE TEMPORARY TABLE` is there because the SQL inspector reads `SELECT explain FROM (EXPLAIN AST ...)`,
+ * which the engine treats as a table function; table functions that need it are refused under the
+ * `readonly = 1` every analyst query carries. `system`, `default` (whose overlay reads files by name) and
+ * `information_schema` are taken back out of the `SELECT ON *.*`.
+ */
+const ANALYST_GRANTS = [
+  'GRANT SELECT ON *.*',
+  'REVOKE SELECT ON system.*',
+  'REVOKE SELECT ON default.*',
+  'REVOKE SELECT ON information_schema.*',
+  'REVOKE SELECT ON INFORMATION_SCHEMA.*',
+  'GRANT CREATE TEMPORARY TABLE ON *.*',
+];
+
+/** What clickhouse-local gives `default` by itself: everything but managing users, roles and grants. */
+const PIPELINE_GRANTS = ['GRANT ALL ON *.*', 'REVOKE ACCESS MANAGEMENT ON *.*'];
+
+export function usersXml(): string {
+  const grants = (qs: string[]) => qs.map((q) => `<query>${xml(q)}</query>`).join('');
+  return `<clickhouse>
+  <profiles><default></default></profiles>
+  <quotas><default></default></quotas>
+  <roles>
+    <${PIPELINE_ROLE}><grants>${grants(PIPELINE_GRANTS)}</grants></${PIPELINE_ROLE}>
+    <${ANALYST_ROLE}><grants>${grants(ANALYST_GRANTS)}</grants></${ANALYST_ROLE}>
+  </roles>
+  <users>
+    <default>
+      <password></password>
+      <networks><ip>::/0</ip></networks>
+      <profile>default</profile>
+      <quota>default</quota>
+      <grants>${grants([`GRANT ${PIPELINE_ROLE}, ${ANALYST_ROLE}`])}</grants>
+    </default>
+  </users>
+</clickhouse>
+`;
+}
+
+/**
+ * Writes the engine's configuration into `dir` and returns the connection arguments that load it.
+ * `user_scripts_path` (where `executable()` looks) and `user_files_path` point at empty folders of their own;
+ * the engine honours the first, and reports but does not enforce the second (clickhouse-local).
+ */
+export function writeEngineConfig(dir: string): string[] {
+  const scripts = join(dir, 'user_scripts');
+  const files = join(dir, 'user_files');
+  mkdirSync(scripts, { recursive: true });
+  mkdirSync(files, { recursive: true });
+  const users = join(dir, 'users.xml');
+  writeFileSync(users, usersXml());
+  const config = join(dir, 'config.xml');
+  writeFileSync(
+    config,
+    `<clickhouse>
+  <users_config>${xml(users)}</users_config>
+  <user_scripts_path>${xml(scripts)}/</user_scripts_path>
+  <user_files_path>${xml(files)}/</user_files_path>
+  <access_control_improvements><select_from_system_db_requires_grant>true</select_from_system_db_requires_grant></access_control_improvements>
+</clickhouse>
+`,
+  );
+  return [`--config-file=${config}`];
+}
