@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FileSeenLog, JsonFeedStateStore } from '../../../../services/ingest-news/adapters/file-state-store.ts';
+import { CONTENT_FILE, FileContentLog, FileSeenLog, JsonFeedStateStore } from '../../../../services/ingest-news/adapters/file-state-store.ts';
 import { initialFeedState } from '../../../../services/ingest-news/domain/feed-state.ts';
 import { FeedServer, conditional, fixtureFeed } from './helpers/feed-server.ts';
 import { T0, startHarness, tempStateDir } from './helpers/harness.ts';
@@ -26,6 +26,25 @@ describe('persisted state on disk', () => {
     expect(await new JsonFeedStateStore(dir).load()).toEqual({ [s.url]: s });
     writeFileSync(join(dir, 'feeds.json'), '{"version":1,"feeds":{');
     expect(await store.load()).toEqual({});
+  });
+
+  it('the content log round-trips, skips a torn last line and rewrites atomically', async () => {
+    const dir = stateDir();
+    const log = new FileContentLog(dir);
+    expect(await log.load()).toEqual([]);
+    const a = 'a'.repeat(32);
+    const b = 'b'.repeat(32);
+    await log.append([
+      [a, 1_780_000_000_000, 1_780_000_000_500],
+      [b, -5, 7],
+    ]);
+    appendFileSync(join(dir, CONTENT_FILE), `${'c'.repeat(32)}\t1\t`);
+    expect(await log.load()).toEqual([
+      [a, 1_780_000_000_000, 1_780_000_000_500],
+      [b, -5, 7],
+    ]);
+    await log.rewrite([[b, -5, 9]]);
+    expect(readFileSync(join(dir, CONTENT_FILE), 'utf8')).toBe(`${b}\t-5\t9\n`);
   });
 
   it('the seen log skips a torn last line and compacts to the live ids', async () => {
