@@ -4,7 +4,7 @@ export { start, type ApiService } from './main.ts';
 // The source status panel reads ingest-prices' status through the composition root.
 export type { PriceSourceView, PriceSourcesProvider, PriceState } from './routes/dashboard.ts';
 export { apiConfigSchema, type ApiConfig, type ApiConfigInput, type AlertRule } from './config.ts';
-export type { WebhookSender } from './alerts/ports.ts';
+export type { WebhookSender } from './ports.ts';
 // Stable identities of stored alerts and deliveries (the webhook-id a receiver deduplicates on).
 export { alertId } from './domain/alert-rules.ts';
 export { deliveryId } from './alerts/dispatcher.ts';

@@ -8,7 +8,7 @@ import { HttpWebhookSender } from './adapters/http-webhook-sender.ts';
 import { openSqlRunner, runnerOptions } from './adapters/sql-runner.ts';
 import { AlertService } from './alerts/alert-service.ts';
 import { Dispatcher } from './alerts/dispatcher.ts';
-import type { WebhookSender } from './alerts/ports.ts';
+import type { WebhookSender } from './ports.ts';
 import { buildApp } from './app.ts';
 import type { PriceSourcesProvider } from './routes/dashboard.ts';
 import { apiConfigSchema, type ApiConfig } from './config.ts';

@@ -18,7 +18,7 @@ import type { Alert } from '../domain/alert-rules.ts';
 import { SameStoryFilter } from '../domain/same-story.ts';
 import type { ApiMetrics } from '../metrics.ts';
 import type { Dispatcher } from './dispatcher.ts';
-import type { DeliveryStore } from './ports.ts';
+import type { DeliveryStore } from '../ports.ts';
 
 export interface AlertServiceDeps {
   bus: Bus;
