@@ -31,15 +31,25 @@ export class StreamHub {
   publishAll(items: { topic: string; key: string; payload: unknown }[]): StreamEvent[] {
     if (items.length === 0) return [];
     const now = this.now();
-    const events = items.map((i) => this.buffer.append(i.topic, i.key, JSON.stringify(i.payload), now));
-    const texts = events.map(sseFrame);
-    const lengths = texts.map((t) => Buffer.byteLength(t));
-    const frames = Buffer.allocUnsafe(lengths.reduce((a, b) => a + b, 0));
+    const events: StreamEvent[] = new Array(items.length);
+    const texts: string[] = new Array(items.length);
+    let text = '';
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      const e = this.buffer.append(item.topic, item.key, JSON.stringify(item.payload), now);
+      events[i] = e;
+      texts[i] = sseFrame(e);
+      text += texts[i];
+    }
+    // One encoding of the whole batch. When it is all ASCII (bytes = characters) the frames' offsets are their lengths,
+    // so no frame is measured on its own; otherwise each frame's byte length is counted.
+    const frames = Buffer.from(text, 'utf8');
+    const ascii = frames.length === text.length;
     let at = 0;
     for (let i = 0; i < events.length; i++) {
-      frames.write(texts[i], at);
-      events[i].frame = frames.subarray(at, at + lengths[i]);
-      at += lengths[i];
+      const length = ascii ? texts[i].length : Buffer.byteLength(texts[i]);
+      events[i].frame = frames.subarray(at, at + length);
+      at += length;
     }
     for (const listener of this.listeners) listener(events, frames);
     return events;

@@ -24,6 +24,15 @@ describe('StreamHub.publishAll', () => {
     expect(hub.buffer.all().map((e) => text(e.frame))).toEqual(events.map((e) => sseFrame(e)));
   });
 
+  it('an all-ASCII batch gets the same exact frames (offsets taken from lengths), escapes included', () => {
+    const hub = new StreamHub(10, 'abc', () => 7);
+    const payloads = [{ t: 'a' }, { t: 'line\nbreak "quoted" \\ tab\t' }, { t: '' }, { n: 12345678901234, list: [1, 2, 3] }];
+    const events = hub.publishAll(payloads.map((payload, i) => ({ topic: i % 2 ? 'news.impact' : 'news.scored', key: `k${i}`, payload })));
+    expect(events.map((e) => text(e.frame))).toEqual(events.map((e) => sseFrame(e)));
+    expect(events.map((e) => e.data)).toEqual(payloads.map((p) => JSON.stringify(p)));
+    for (const e of events) expect(text(e.frame).split('\n')).toHaveLength(5);
+  });
+
   it('publishes nothing for an empty batch and one event through publish', () => {
     const hub = new StreamHub(10, 'abc', () => 5);
     let calls = 0;
