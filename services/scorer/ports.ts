@@ -56,6 +56,8 @@ export interface ClusterState {
   sign?: -1 | 0 | 1;
   /** The founding article's figures; absent in older state. */
   figures?: number[];
+  /** The founding article's event frame (entity and event-class hashes, each sorted and unique); absent in older state or when too small. */
+  frame?: { entities: number[]; events: number[] };
 }
 
 /**

@@ -13,6 +13,7 @@ import { gateTopics, hasOilChannel, type TopicEvidence } from './topic-gate.ts';
 import { relevanceBand } from './relevance.ts';
 import { readPriceReport } from './price-report.ts';
 import SYNONYMS from '../data/novelty-synonyms.json' with { type: 'json' };
+import type { EventFrame } from './novelty.ts';
 import { Kind, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, sanitize, tokenize, type Tokens } from './text.ts';
 
 export interface Analysis {
@@ -25,6 +26,8 @@ export interface Analysis {
   price_report: boolean;
   /** Content-word hashes (entities by canonical name) for near-duplicate detection. */
   shingles: number[];
+  /** The event frame: canonical entities and event classes (hashes, a subset of `shingles`), so a rewrite in other words stays in its story. */
+  frame: EventFrame;
   /** Which way the story goes (oil direction, else tone), so novelty splits an opposite development from its story. */
   sign: -1 | 0 | 1;
   /** The title's figures (at most four), so novelty splits a development with new numbers from its story. */
@@ -118,6 +121,8 @@ function match(low: string[], i: number): { lexLen: number; lex: Compiled | unde
 
 /** Rewrites swap synonyms ("climbs" for "rises", "crude" for "oil"): one shingle per group. */
 const SYNONYM = new Map<string, string>(Object.entries(SYNONYMS.groups).flatMap(([group, words]) => words.map((w) => [w, group] as [string, string])));
+/** Synonym groups that name an event class ("TALKS", "ATTACK", "SEIZE"): with the entities they make the event frame. */
+const EVENT_GROUP = new Set<string>(SYNONYMS.events);
 const SHINGLE_CACHE = new Map<string, number>();
 function shingleHash(w: string): number {
   let h = SHINGLE_CACHE.get(w);
@@ -127,6 +132,11 @@ function shingleHash(w: string): number {
     SHINGLE_CACHE.set(w, h);
   }
   return h;
+}
+
+function isEventWord(w: string): boolean {
+  const g = SYNONYM.get(w);
+  return g !== undefined && EVENT_GROUP.has(g);
 }
 
 const STOP_SHINGLE = new Set(['the', 'a', 'an', 'of', 'in', 'on', 'for', 'to', 'by', 'at', 'with', 'from', 'and', 'or', 'as', 'is', 'are', 'was', 'were', 'be', 'it', 'its', 'this', 'that', 'says', 'said', 'say', 'after', 'amid', 'over', 'into', 'than', 'will', 'has', 'have', 'had', 'new', 'reuters', 'bloomberg', 'update', 'exclusive', 'breaking', 'report', 'reports', 'sources', 'source', 'news', 'live']);
@@ -479,6 +489,7 @@ interface Totals {
   oilCompany: boolean;
   oilWeight: number;
   shingles: number[];
+  frame: EventFrame;
   letters: number;
   geo: boolean;
   words: number;
@@ -609,6 +620,7 @@ function analyzeTokens(t: Tokens): Totals {
   let oilWeight = 0;
   let geo = false;
   const shingles: number[] = [];
+  const frame: EventFrame = { entities: [], events: [] };
   const topical: Item[] = [];
   for (const it of items) {
     if (it.ent >= 0) {
@@ -621,7 +633,9 @@ function analyzeTokens(t: Tokens): Totals {
       }
       if (g.geo) geo = true;
       for (const tp of g.topics ?? []) topicEvidence.push({ topic: tp, key: `ent:${g.name}` });
-      shingles.push(fnv1a(g.name));
+      const h = fnv1a(g.name);
+      shingles.push(h);
+      frame.entities.push(h);
       continue;
     }
     if (it.kind === Kind.Num) {
@@ -632,7 +646,11 @@ function analyzeTokens(t: Tokens): Totals {
     const e = it.e;
     for (let j = it.start; j < it.end; j++) {
       const w = t.low[j];
-      if (w.length > 2 && !STOP_SHINGLE.has(w)) shingles.push(shingleHash(w));
+      if (w.length > 2 && !STOP_SHINGLE.has(w)) {
+        const h = shingleHash(w);
+        shingles.push(h);
+        if (isEventWord(w)) frame.events.push(h);
+      }
     }
     if (!e) continue;
     if (e.geo) geo = true;
@@ -667,7 +685,7 @@ function analyzeTokens(t: Tokens): Totals {
   }
   let words = 0;
   for (const k of t.kind) if (k === Kind.Word) words++;
-  return { s, o, cues, topics, entities, entityWeight, maxEntityWeight, oilCompany, oilWeight, shingles, letters: t.letters, geo, words };
+  return { s, o, cues, topics, entities, entityWeight, maxEntityWeight, oilCompany, oilWeight, shingles, frame, letters: t.letters, geo, words };
 }
 
 /** Numbers in a title, years left out (a date is not a figure of the story). */
@@ -737,6 +755,7 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
       relevance: 0,
       price_report: false,
       shingles: [],
+      frame: { entities: [], events: [] },
       sign: 0,
       figures: [],
       evidence: { sentiment: 0, oil: 0, cues: 0, threshold: 0.5 },
@@ -777,6 +796,7 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
   const relevance = relevanceBand({ priceReport: price.report, titleOil: head.oilWeight, oil: oilWeight, topics, channel, entityWeight, strength, producer: head.maxEntityWeight >= 2, oilCompany: head.oilCompany });
 
   const shingles = head.shingles.length > 0 ? head.shingles : (sum?.shingles ?? []);
+  const frame = head.shingles.length > 0 ? head.frame : (sum?.frame ?? { entities: [], events: [] });
   return {
     sentiment: { label, score: round(score), confidence: round(confidence) },
     oil_direction: { label: oil, strength: round(strength) },
@@ -785,6 +805,7 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
     relevance,
     price_report: price.report,
     shingles,
+    frame,
     sign: oil === 'bullish' ? 1 : oil === 'bearish' ? -1 : label === 'positive' ? 1 : label === 'negative' ? -1 : 0,
     figures: titleFigures(headTokens),
     evidence: { sentiment: round(S), oil: round(O), cues, threshold: round(T) },

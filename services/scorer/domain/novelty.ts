@@ -5,7 +5,26 @@ export interface NoveltyOptions {
   windowMs: number;
   /** Jaccard similarity of content-word sets at or above which two texts are one story. */
   threshold: number;
+  /** Share of event classes two texts with the same entities must have in common to be one story (default FRAME_EVENT_OVERLAP). */
+  frameEventOverlap?: number;
 }
+
+/** An article's event frame: canonical entities and event classes ("TALKS", "ATTACK"), each sorted and unique. */
+export interface EventFrame {
+  entities: number[];
+  events: number[];
+}
+
+/**
+ * Two texts naming exactly the same entities with at least this share of their event classes
+ * in common are one story told in other words: "Iran, US to resume talks in Oman" and "US and
+ * Iranian negotiators set to meet again in Muscat" share {Iran, United States, Oman} and
+ * {TALKS, RESUME} and almost no words. Same entities with other events ("US sanctions Iran",
+ * "US strikes Iran") stay apart.
+ */
+export const FRAME_EVENT_OVERLAP = 0.5;
+/** A frame is a signature only with at least this many elements (one entity and one event say too little). */
+const MIN_FRAME = 3;
 
 export interface NoveltyResult {
   novelty: number;
@@ -48,6 +67,8 @@ export function bandKeys(tokens: number[]): number[] {
   return keys;
 }
 
+const NO_FRAME: EventFrame = { entities: [], events: [] };
+
 /** Relative difference under which two figures are the same one rounded differently (5 and 5.1 million barrels). */
 const FIGURE_TOLERANCE = 0.1;
 
@@ -77,6 +98,29 @@ export function jaccard(a: number[], b: number[]): number {
   return inter / (a.length + b.length - inter);
 }
 
+function isSignature(frame: EventFrame): boolean {
+  return frame.entities.length > 0 && frame.events.length > 0 && frame.entities.length + frame.events.length >= MIN_FRAME;
+}
+
+/** Candidate key of an event frame: the hash of its entity set, so texts naming the same entities meet even when their MinHash bands do not. */
+export function frameKey(frame: EventFrame): number | undefined {
+  if (!isSignature(frame)) return undefined;
+  let h = 0x51ed27b;
+  for (const e of frame.entities) h = hashWith(e, h);
+  return h;
+}
+
+/**
+ * Whether two frames tell one story: the same entities and enough event classes in common.
+ * A superset of entities is not enough: "Houthis attack ship" and "US strikes Houthis in
+ * Yemen" share an entity and an event class, and are two stories.
+ */
+export function framesMatch(a: EventFrame, b: EventFrame | undefined, overlap = FRAME_EVENT_OVERLAP): boolean {
+  if (!b || !isSignature(a) || !isSignature(b) || a.entities.length !== b.entities.length) return false;
+  for (let i = 0; i < a.entities.length; i++) if (a.entities[i] !== b.entities[i]) return false;
+  return jaccard(a.events, b.events) >= overlap;
+}
+
 export function normalizeShingles(tokens: number[]): number[] {
   const sorted = Uint32Array.from(tokens).sort();
   const out: number[] = [];
@@ -102,18 +146,24 @@ export class NoveltyTracker {
    * `sign` is the article's direction: a story that turns ("inventory build" after "inventory
    * draw", "raises" after "cuts") is a new development, not a rewrite, however similar the words.
    */
-  assign(articleId: string, shingles: number[], at: number, sign: -1 | 0 | 1 = 0, figures: number[] = []): NoveltyResult {
+  assign(articleId: string, shingles: number[], at: number, sign: -1 | 0 | 1 = 0, figures: number[] = [], frame: EventFrame = NO_FRAME): NoveltyResult {
     const prior = this.store.seen(articleId);
     if (prior) return prior;
     const tokens = normalizeShingles(shingles);
+    const f: EventFrame = { entities: normalizeShingles(frame.entities), events: normalizeShingles(frame.events) };
+    const fKey = frameKey(f);
     const keys = bandKeys(tokens);
+    if (fKey !== undefined && keys.length > 0) keys.push(fKey);
+    const overlap = this.options.frameEventOverlap ?? FRAME_EVENT_OVERLAP;
     let best: ClusterState | undefined;
     let bestSim = 0;
     for (const c of this.store.candidates(keys)) {
       if (Math.abs(at - c.firstSeen) > this.options.windowMs) continue;
       if (sign !== 0 && c.sign !== undefined && c.sign !== 0 && c.sign !== sign) continue;
       if (!figuresAgree(figures, c.figures)) continue;
-      const sim = jaccard(tokens, c.tokens);
+      const words = jaccard(tokens, c.tokens);
+      // A matching frame counts as reaching the word threshold: the same event told in other words.
+      const sim = words < this.options.threshold && framesMatch(f, c.frame, overlap) ? this.options.threshold : words;
       // Ties go to the older cluster id so the answer does not depend on the store's iteration order.
       if (sim > bestSim || (sim === bestSim && best !== undefined && c.id < best.id)) {
         best = c;
@@ -129,7 +179,7 @@ export class NoveltyTracker {
       this.store.put(best, keys.length ? keys : []);
       result = { novelty: Math.round(novelty * 10) / 10, clusterId: best.id };
     } else {
-      const cluster: ClusterState = { id: `c${hash64Hex(articleId)}`, tokens, firstSeen: at, lastSeen: at, count: 1, sign, figures };
+      const cluster: ClusterState = { id: `c${hash64Hex(articleId)}`, tokens, firstSeen: at, lastSeen: at, count: 1, sign, figures, ...(fKey !== undefined ? { frame: f } : {}) };
       this.store.put(cluster, keys);
       result = { novelty: 100, clusterId: cluster.id };
     }

@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MemoryNoveltyStore } from '../../../../../services/scorer/adapters/memory-novelty-store.ts';
 import { analyzeText } from '../../../../../services/scorer/domain/analyze.ts';
-import { bandKeys, figuresAgree, jaccard, NoveltyTracker } from '../../../../../services/scorer/domain/novelty.ts';
+import { bandKeys, figuresAgree, frameKey, framesMatch, FRAME_EVENT_OVERLAP, jaccard, NoveltyTracker, type EventFrame } from '../../../../../services/scorer/domain/novelty.ts';
 
 const H = 3_600_000;
 const t0 = Date.parse('2026-03-01T00:00:00Z');
@@ -105,5 +106,94 @@ describe('novelty across outlets and developments', () => {
     const [a, b] = await score(['US crude stocks fall by 5 million barrels, EIA says', 'US crude stocks fall by 5.1 million barrels, EIA says']);
     expect(b.cluster_id).toBe(a.cluster_id);
     expect(figuresAgree([2025.5], undefined)).toBe(true);
+  });
+});
+
+/** Two headlines through the domain model and a fresh tracker (the service's threshold), an hour apart. */
+function throughTracker(first: string, second: string): { joined: boolean; novelty: number } {
+  const n = new NoveltyTracker(new MemoryNoveltyStore(100), { windowMs: 24 * H, threshold: 0.4 });
+  const x = analyzeText(first);
+  const y = analyzeText(second);
+  const a = n.assign('a', x.shingles, t0, x.sign, x.figures, x.frame);
+  const b = n.assign('b', y.shingles, t0 + H, y.sign, y.figures, y.frame);
+  return { joined: b.clusterId === a.clusterId, novelty: b.novelty };
+}
+
+describe('novelty by event frame: entities and event classes', () => {
+  const frame = (entities: number[], events: number[]): EventFrame => ({ entities, events });
+
+  it('matches frames with the same entities and half their event classes in common, nothing less', () => {
+    expect(FRAME_EVENT_OVERLAP).toBe(0.5);
+    expect(framesMatch(frame([1, 2], [10, 11]), frame([1, 2], [10]))).toBe(true);
+    expect(framesMatch(frame([1, 2], [10, 11]), frame([1, 2], [10, 12]))).toBe(false);
+    expect(framesMatch(frame([1, 2], [10]), frame([1, 2, 3], [10]))).toBe(false);
+    expect(framesMatch(frame([1, 2], [10]), frame([1, 3], [10]))).toBe(false);
+    expect(framesMatch(frame([1, 2], [10]), undefined)).toBe(false);
+    // One entity and one event are too little to be a signature.
+    expect(framesMatch(frame([1], [10]), frame([1], [10]))).toBe(false);
+    expect(frameKey(frame([1], [10]))).toBeUndefined();
+    expect(frameKey(frame([1, 2], []))).toBeUndefined();
+    expect(frameKey(frame([1, 2], [10]))).toBe(frameKey(frame([1, 2], [11, 12])));
+    expect(frameKey(frame([1, 2], [10]))).not.toBe(frameKey(frame([1, 3], [10])));
+  });
+
+  it('reads the frame of a headline: canonical entities (capitals, adjectives) and event classes', () => {
+    const a = analyzeText('Iran, US to resume talks in Oman').frame;
+    const b = analyzeText('US and Iranian negotiators set to meet again in Muscat').frame;
+    expect(a.entities.length).toBe(3);
+    expect([...a.entities].sort()).toEqual([...b.entities].sort());
+    expect(a.events.length).toBe(2);
+    expect(jaccard([...a.events].sort(), [...new Set(b.events)].sort())).toBe(1);
+    expect(analyzeText('').frame).toEqual({ entities: [], events: [] });
+  });
+
+  const pair = throughTracker;
+
+  it('keeps a cross-outlet rewrite that shares the event but not the words in its story', () => {
+    // Words alone: Jaccard 0.33, under the 0.4 threshold; the frame {OPEC} {AGREE, EXTEND, OUTPUT, CUT} / {EXTEND, OUTPUT, CUT} keeps it.
+    expect(pair('OPEC+ agrees to extend output cuts to end of 2025', 'OPEC and allies prolong production curbs through next year, delegates say')).toEqual({ joined: true, novelty: 80 });
+    // Verb classes fold the words themselves: "meet again" is "resume talks", "rebuffs" is "rejects".
+    expect(pair('Iran, US to resume talks in Oman', 'US and Iranian negotiators set to meet again in Muscat')).toEqual({ joined: true, novelty: 58.3 });
+    expect(pair('Iran rejects direct talks with US', "Tehran rebuffs Washington's offer of direct negotiations").joined).toBe(true);
+  });
+
+  it('splits the same actors in another event, and an opposite development in the same frame', () => {
+    expect(pair('US imposes sanctions on Iranian oil exports', 'US strikes Iranian militia sites in Iraq')).toEqual({ joined: false, novelty: 100 });
+    expect(pair('Israel and Hamas agree Gaza ceasefire', 'Israel strikes Hamas targets in Gaza').joined).toBe(false);
+    expect(pair('Iran and US resume nuclear talks in Oman', 'Iran and US nuclear talks in Oman collapse').joined).toBe(false);
+  });
+});
+
+/** test/fixtures/scorer/novelty-pairs.csv: kind (rewrite | opposite | distinct), first, second; written for oilwire. */
+const PAIRS = readFileSync('test/fixtures/scorer/novelty-pairs.csv', 'utf8')
+  .trim()
+  .split('\n')
+  .slice(1)
+  .map((line) => {
+    const cells = [...line.matchAll(/("([^"]*)"|[^,]*)(,|$)/g)].map((m) => m[2] ?? m[1]);
+    return { kind: cells[0], first: cells[1], second: cells[2] };
+  });
+
+describe('novelty on the labelled rewrite pairs (test/fixtures/scorer/novelty-pairs.csv)', () => {
+  const joined = (kind: string) => {
+    const rows = PAIRS.filter((p) => p.kind === kind);
+    return { n: rows.length, joined: rows.filter((p) => throughTracker(p.first, p.second).joined).length };
+  };
+
+  it('has rewrites, opposite developments and distinct stories of the same actors', () => {
+    expect(PAIRS.filter((p) => p.kind === 'rewrite').length).toBe(40);
+    expect(PAIRS.filter((p) => p.kind === 'opposite').length).toBe(20);
+    expect(PAIRS.filter((p) => p.kind === 'distinct').length).toBe(20);
+    for (const p of PAIRS) expect(p.first.length * p.second.length, JSON.stringify(p)).toBeGreaterThan(0);
+  });
+
+  it('keeps at least 85% of the rewrites together (57.5% before the event frames and verb classes)', () => {
+    const r = joined('rewrite');
+    expect(r.joined / r.n).toBeGreaterThanOrEqual(0.85);
+  });
+
+  it('never merges an opposite development or a distinct story of the same actors', () => {
+    expect(joined('opposite')).toEqual({ n: 20, joined: 0 });
+    expect(joined('distinct')).toEqual({ n: 20, joined: 0 });
   });
 });
