@@ -263,7 +263,15 @@ export class KafkaBus implements Bus {
     const consumer = this.kafka.consumer({ groupId: `oilwire-reader-${randomBytes(6).toString('hex')}`, maxWaitTimeInMs: 100 });
     const work = (async () => {
       const admin = await this.getAdmin();
-      const ends = new Map((await admin.fetchTopicOffsets(topic)).filter((p) => Number(p.high) > Number(p.low)).map((p) => [p.partition, Number(p.high)]));
+      let offsets: Awaited<ReturnType<Admin['fetchTopicOffsets']>>;
+      try {
+        offsets = await admin.fetchTopicOffsets(topic);
+      } catch (err) {
+        // A dead-letter topic nobody ever wrote to may not exist: it holds nothing.
+        if ((err as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION') return [];
+        throw err;
+      }
+      const ends = new Map(offsets.filter((p) => Number(p.high) > Number(p.low)).map((p) => [p.partition, Number(p.high)]));
       const out = new Map<number, IncomingMessage[]>();
       if (ends.size === 0) return [];
       let finish!: () => void;

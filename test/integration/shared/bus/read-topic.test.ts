@@ -31,6 +31,7 @@ async function suite(bus: Bus): Promise<void> {
     { topic: `${topic}.dlq`, partitions: 1 },
   ]);
   expect(await bus.readTopic!(`${topic}.dlq`)).toEqual([]);
+  expect(await bus.readTopic!(`${topic}-never-created.dlq`)).toEqual([]);
 
   // A handler that refuses `poison` with a final error until the fix is in.
   let fixed = false;
