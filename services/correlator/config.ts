@@ -58,9 +58,11 @@ export const correlatorConfigSchema = z.strictObject({
   /**
    * Impact rows are written in groups: after this delay, or at once past `impactFlushRows`.
    * Safe because the article itself is stored before its batch is acknowledged, and a restart
-   * measures again whatever has no impact row.
+   * measures again whatever has no impact row. Short, because the rows are published only once
+   * written (the outbox writes one group at a time, so rows coming during a write go in the next):
+   * the delay is part of every impact's way to news.impact. 0: written within the evaluation.
    */
-  impactFlushMs: z.number().int().nonnegative().default(100),
+  impactFlushMs: z.number().int().nonnegative().default(10),
   impactFlushRows: z.number().int().positive().default(5_000),
   /** Re-evaluates pending horizons this often even without new messages (idle sources release the watermark). */
   evaluateEveryMs: z.number().int().positive().default(5_000),
