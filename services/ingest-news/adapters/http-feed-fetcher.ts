@@ -1,9 +1,9 @@
 import { readFile, stat } from 'node:fs/promises';
-import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { Agent, buildConnector, fetch, type Response } from 'undici';
+import { Agent, fetch, type Response } from 'undici';
 import { AppError } from '../../../shared/errors.ts';
-import { AddressPolicy, AddressRefusedError, lookupThroughPolicy } from '../../../shared/net/address-policy.ts';
+import { AddressPolicy } from '../../../shared/net/address-policy.ts';
+import { addressRefusal as refusal, guardedConnector } from '../../../shared/net/guarded-fetch.ts';
 import { redactText, redactUrl } from '../../../shared/runtime/redact.ts';
 import type { FeedFetcher, FetchRequest, FetchResponse } from '../ports.ts';
 
@@ -25,29 +25,6 @@ function fail(reason: string, message: string, cause?: unknown, retryable = true
 
 function tooLarge(url: string, maxBytes: number): AppError {
   return new AppError('INPUT_TOO_LARGE', `feed ${redactUrl(url)} is larger than ${maxBytes} bytes`, { details: { reason: 'too_large' } });
-}
-
-/**
- * An undici connector that refuses, before any packet leaves, to connect to an address the
- * policy refuses: a literal IP host is checked as written (undici hands it over already
- * normalised by the WHATWG URL parser), a name through `lookupThroughPolicy` on every DNS
- * answer. Every connection of the agent goes through it, so every redirect hop does too.
- */
-function guardedConnector(policy: AddressPolicy, timeoutMs: number): buildConnector.connector {
-  const connect = buildConnector({ lookup: lookupThroughPolicy(policy), timeout: timeoutMs });
-  return (options, callback) => {
-    const host = options.hostname.startsWith('[') ? options.hostname.slice(1, -1) : options.hostname;
-    if (isIP(host)) {
-      const verdict = policy.check(host);
-      if (!verdict.ok) return callback(new AddressRefusedError(verdict.reason), null);
-    }
-    connect(options, callback);
-  };
-}
-
-function refusal(err: unknown): AddressRefusedError | undefined {
-  for (let e = err as { cause?: unknown } | undefined, i = 0; e && i < 5; e = e.cause as typeof e, i++) if (e instanceof AddressRefusedError) return e;
-  return undefined;
 }
 
 function describe(err: unknown): string {

@@ -74,7 +74,7 @@ async function startCli(data: string, baseUrl: string): Promise<Started> {
   const env = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
-    OILWIRE_INGEST_PRICES__SOURCES: JSON.stringify([{ kind: 'yahoo', baseUrl }]),
+    OILWIRE_INGEST_PRICES__SOURCES: JSON.stringify([{ kind: 'yahoo', baseUrl, allowPrivate: ['127.0.0.1'] }]),
     OILWIRE_INGEST_NEWS__FEEDS: JSON.stringify([{ url: feedUrl, name: 'stand-in wire' }]),
     // The feed stand-in is on loopback, which ingest-news refuses unless told.
     OILWIRE_INGEST_NEWS__HTTP__ALLOW_PRIVATE: '["127.0.0.1"]',

@@ -96,7 +96,7 @@ const standIns: Record<string, (() => StandIn)[]> = {
     () => ({ entry: { kind: 'simulator', seed: 7, start: new Date(T0).toISOString(), count: 25 }, finite: true, minTicks: 25 }),
     () => ({ entry: { kind: 'simulator', seed: 7, live: true, intervalSec: 0.005 }, finite: false, minTicks: 5 }),
   ],
-  yahoo: [() => ({ entry: { kind: 'yahoo', baseUrl: yahooUrl, pollIntervalSec: 0.01 }, finite: false, minTicks: 9 })],
+  yahoo: [() => ({ entry: { kind: 'yahoo', baseUrl: yahooUrl, pollIntervalSec: 0.01, allowPrivate: ['127.0.0.1'] }, finite: false, minTicks: 9 })],
   websocket: [() => ({ entry: { kind: 'websocket', url: wsUrl }, finite: false, minTicks: 5 })],
 };
 

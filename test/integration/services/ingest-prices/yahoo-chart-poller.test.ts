@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryBus } from '../../../../shared/bus/memory-bus.ts';
@@ -12,6 +12,7 @@ import type { Store } from '../../../../shared/store/port.ts';
 import { YahooChartPoller } from '../../../../services/ingest-prices/adapters/yahoo-chart-poller.ts';
 import { ingestPricesConfigSchema } from '../../../../services/ingest-prices/config.ts';
 import { start } from '../../../../services/ingest-prices/main.ts';
+import { yahooSource } from '../../../../services/ingest-prices/sources/yahoo-source.ts';
 import { randomName } from '../../../helpers/pipeline.ts';
 import { waitFor } from '../../../helpers/wait-for.ts';
 
@@ -113,7 +114,7 @@ describe('Yahoo chart poller against a local server', () => {
     const bus = new MemoryBus();
     const got: PriceTick[] = [];
     await subscribeEvents(bus, { groupId: randomName('y'), topic: TOPICS.pricesTicks, schema: priceTickV1, handler: async (events) => void got.push(...events.map((e) => e.event)) });
-    const config = ingestPricesConfigSchema.parse({ sources: [{ kind: 'yahoo', baseUrl, pollIntervalSec: 0.01, maxBackoffSec: 0.02 }] });
+    const config = ingestPricesConfigSchema.parse({ sources: [{ kind: 'yahoo', baseUrl, pollIntervalSec: 0.01, maxBackoffSec: 0.02, allowPrivate: ['127.0.0.1'] }] });
     const svc = await start({ bus, store: {} as Store, config, logger: silentLogger, clock: new ManualClock((T0 + 600) * 1000), metrics: new Registry() });
     await waitFor(() => (svc.stats().rejected.FEED_FETCH_FAILED ?? 0) >= 1, { message: 'a failed poll counted' });
     reply = { status: 200, body: chart([80.1, 80.2, 80.3]) };
@@ -125,5 +126,76 @@ describe('Yahoo chart poller against a local server', () => {
     ]);
     await svc.stop();
     await bus.close();
+  });
+});
+
+describe('the configured yahoo source and the outbound address policy', () => {
+  /** A listener that counts every connection that reaches it, on a loopback address of its own. */
+  async function countingListener(host: string): Promise<{ url: string; connections: () => number; close: () => Promise<void> }> {
+    let n = 0;
+    const sockets = new Set<net.Socket>();
+    const srv = net.createServer((socket) => {
+      n++;
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => undefined);
+      socket.end('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}');
+    });
+    await new Promise<void>((r) => srv.listen(0, host, r));
+    return {
+      url: `http://${host}:${(srv.address() as AddressInfo).port}`,
+      connections: () => n,
+      close: async () => {
+        for (const s of sockets) s.destroy();
+        await new Promise((r) => srv.close(r));
+      },
+    };
+  }
+
+  const deps = { now: () => (T0 + 600) * 1000, log: silentLogger, batchSize: 100, dailyCloseUtc: '21:00' };
+  const configured = (entry: Record<string, unknown>) => yahooSource.create(yahooSource.schema.parse({ kind: 'yahoo', timeoutMs: 2_000, ...entry }), deps) as ReturnType<typeof yahooSource.create> & YahooChartPoller;
+
+  it('refuses a baseUrl on a loopback address, by IP or by a name resolving to it, before any connection', async () => {
+    const target = await countingListener('127.0.0.1');
+    try {
+      await expect(configured({ baseUrl: target.url }).pollOnce()).rejects.toMatchObject({ code: 'FEED_FETCH_FAILED', message: expect.stringMatching(/127\.0\.0\.1 is loopback; add it to the yahoo source's allowPrivate/) });
+      await expect(configured({ baseUrl: target.url.replace('127.0.0.1', 'localhost') }).pollOnce()).rejects.toMatchObject({ code: 'FEED_FETCH_FAILED', message: expect.stringMatching(/localhost resolves to .* loopback/) });
+      await expect(configured({ baseUrl: target.url.replace('127.0.0.1', '[::ffff:127.0.0.1]') }).pollOnce()).rejects.toMatchObject({ code: 'FEED_FETCH_FAILED' });
+      expect(target.connections()).toBe(0);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('follows a redirect from an allowed address only to an address the policy admits, and counts the refusal as a failed poll', async () => {
+    const elsewhere = await countingListener('127.0.0.2');
+    const redirector = createServer((_req, res) => {
+      res.writeHead(302, { location: `${elsewhere.url}/v8/finance/chart/BZ=F`, connection: 'close' });
+      res.end();
+    });
+    await new Promise<void>((r) => redirector.listen(0, '127.0.0.1', r));
+    const source = configured({ baseUrl: `http://127.0.0.1:${(redirector.address() as AddressInfo).port}`, allowPrivate: ['127.0.0.1'], pollIntervalSec: 0.01, maxBackoffSec: 0.02 });
+    const controller = new AbortController();
+    const run = (async () => {
+      for await (const _batch of source.ticks(controller.signal)) void _batch;
+    })();
+    try {
+      await waitFor(() => source.health().consecutiveFailures >= 2, { message: 'two refused polls' });
+      expect(source.health().lastError).toMatch(/127\.0\.0\.2 is loopback/);
+      expect(elsewhere.connections()).toBe(0);
+    } finally {
+      controller.abort();
+      await run;
+      await new Promise((r) => redirector.close(r));
+      await elsewhere.close();
+    }
+  });
+
+  it('reaches a listed address, and refuses a malformed allowPrivate entry at config time', async () => {
+    reply = { status: 200, body: chart([80.1, 80.2]) };
+    const source = configured({ baseUrl, allowPrivate: ['127.0.0.0/8'] });
+    await expect(source.pollOnce()).resolves.toHaveLength(2);
+    expect(() => yahooSource.schema.parse({ kind: 'yahoo', allowPrivate: ['127.0.0.1/33'] })).toThrow(/bad prefix length/);
+    expect(() => yahooSource.schema.parse({ kind: 'yahoo', allowPrivate: ['localhost'] })).toThrow(/not an IP address/);
   });
 });

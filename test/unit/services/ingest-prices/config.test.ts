@@ -25,7 +25,7 @@ describe('ingestPrices.sources, assembled from the registry', () => {
 
   it('defaults to Yahoo BZ=F with the documented polling', () => {
     expect(DEFAULT_PRICE_SOURCES).toEqual([
-      { kind: 'yahoo', symbol: 'BRENT', yahooSymbol: 'BZ=F', baseUrl: 'https://query1.finance.yahoo.com', interval: '1m', range: '1d', backfillRange: '5d', pollIntervalSec: 60, timeoutMs: 10_000, maxBackoffSec: 300, source: 'yahoo' },
+      { kind: 'yahoo', symbol: 'BRENT', yahooSymbol: 'BZ=F', baseUrl: 'https://query1.finance.yahoo.com', interval: '1m', range: '1d', backfillRange: '5d', pollIntervalSec: 60, timeoutMs: 10_000, maxBackoffSec: 300, source: 'yahoo', allowPrivate: [] },
     ]);
     expect(ingestPricesConfigSchema.parse({}).sources).toEqual(DEFAULT_PRICE_SOURCES);
   });
