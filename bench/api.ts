@@ -2,7 +2,7 @@
  * The delivery service's costs, each beside a baseline measured in the same run:
  *  - POST /sql requests/s over HTTP (guard, limits, dedicated connection, JSON) vs the same query straight on the store;
  *  - GET /stream: events/s each of 10 SSE clients receives vs events/s through the in-process bus alone;
- *  - signed, persisted webhook deliveries/s to a local receiver vs bare HTTP POSTs/s to it.
+ *  - signed, persisted webhook deliveries/s to a local receiver vs bare HTTP POSTs/s to it (a first burst, then a second one).
  * `node bin/run-ts.mjs bench/api.ts` runs it alone.
  */
 import http from 'node:http';
@@ -189,15 +189,22 @@ export async function benchApi(report: Report, options: { seconds?: number; part
           ms,
         );
         const deliveries = 2000;
-        const alerts = Array.from({ length: deliveries }, (_, i) => ({
-          alertId: `alr_bench_${i}`, ruleId: 'bench', kind: 'headline' as const, symbol: 'BRENT', eventTs: Date.now(), firedAt: Date.now(), articleId: `a${i}`, title: `bench ${i}`, data: { z: 3 },
-        }));
-        const t0 = performance.now();
-        for (let i = 0; i < alerts.length; i += 200) await api.dispatcher.enqueue(alerts.slice(i, i + 200));
-        await api.dispatcher.idle();
-        const delivered = (deliveries * 1000) / (performance.now() - t0);
+        const burst = async (tag: string) => {
+          const alerts = Array.from({ length: deliveries }, (_, i) => ({
+            alertId: `alr_bench_${tag}${i}`, ruleId: 'bench', kind: 'headline' as const, symbol: 'BRENT', eventTs: Date.now(), firedAt: Date.now(), articleId: `a${i}`, title: `bench ${i}`, data: { z: 3 },
+          }));
+          const t0 = performance.now();
+          for (let i = 0; i < alerts.length; i += 200) await api.dispatcher.enqueue(alerts.slice(i, i + 200));
+          await api.dispatcher.idle();
+          return (deliveries * 1000) / (performance.now() - t0);
+        };
+        const delivered = await burst('');
+        // The same burst again (new alerts). The bare POSTs run for 3 s and so are mostly measured warm; a first burst
+        // of deliveries also pays for compiling its code paths. The first burst stays the figure of record.
+        const again = await burst('again_');
         report({ name: 'bare HTTP POST to a local receiver (16 concurrent)', value: bare, unit: 'requests/s' });
         report({ name: 'signed webhook deliveries, persisted (16 concurrent)', value: delivered, unit: 'deliveries/s', baseline: 'bare HTTP POST to a local receiver (16 concurrent)', ratio: delivered / bare });
+        report({ name: 'same, a second burst of 2,000 (code warm)', value: again, unit: 'deliveries/s', baseline: 'bare HTTP POST to a local receiver (16 concurrent)', ratio: again / bare });
       }
     } finally {
       await api.stop();

@@ -21,18 +21,13 @@ function refusal(err: unknown): AddressRefusedError | undefined {
 export class HttpWebhookSender implements WebhookSender {
   private readonly agent: Agent;
 
-  /**
-   * `connections` per receiver: the dispatcher's `concurrency`, so the pool never queues what
-   * the dispatcher let out. `pipelining`: requests written on one connection before its first
-   * answer is back (HTTP/1.1 pipelining; 1 = off). Safe for webhooks because every attempt of a
-   * delivery carries the same `webhook-id`: a request lost with a broken connection fails like
-   * any network error, is retried, and the receiver drops a repeat.
-   */
-  constructor(private readonly policy: AddressPolicy, private readonly userAgent = 'oilwire-webhooks/1', connections = 16, pipelining = 1) {
+  /** `connections` per receiver: the dispatcher's `concurrency`, so the pool never queues what the dispatcher let out. */
+  constructor(private readonly policy: AddressPolicy, private readonly userAgent = 'oilwire-webhooks/1', connections = 16) {
     const connect = buildConnector({ lookup: lookupThroughPolicy(policy) });
     this.agent = new Agent({
       connections,
-      pipelining,
+      // One request at a time per connection: a POST is not pipelined behind another.
+      pipelining: 1,
       connect: (opts, callback) => {
         const host = opts.hostname.startsWith('[') ? opts.hostname.slice(1, -1) : opts.hostname;
         if (isIP(host)) {
@@ -65,8 +60,6 @@ export class HttpWebhookSender implements WebhookSender {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'user-agent': this.userAgent, ...request.headers },
         body: request.body,
-        // Every attempt carries its delivery's webhook-id, so a pipelined request may be sent again (see `pipelining`).
-        idempotent: true,
         headersTimeout: request.timeoutMs,
         bodyTimeout: request.timeoutMs,
       });
