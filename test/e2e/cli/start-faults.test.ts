@@ -211,8 +211,11 @@ describe(`oilwire start killed and stopped at ${MOMENTS} moments of a ${ITEMS}-i
     );
 
     const report: string[] = [];
+    /** Extra slices revealed because a run stored its slice before a probe caught the moment. */
+    let retries = 0;
     try {
-      for (const moment of moments(MOMENTS)) {
+      const plan = moments(MOMENTS);
+      for (const [index, moment] of plan.entries()) {
         const port = await freePort();
         feed.allowance = 1;
         const run = launch(configFile, port);
@@ -231,6 +234,7 @@ describe(`oilwire start killed and stopped at ${MOMENTS} moments of a ${ITEMS}-i
             { timeoutMs: 60_000, intervalMs: 1, message: () => `moment "${moment.name}": seen log still at ${seenBefore}\n${run.out().slice(-3000)}` },
           );
         } else {
+          let settledAt = seenBefore;
           await waitFor(
             async () => {
               failIfExited();
@@ -239,7 +243,16 @@ describe(`oilwire start killed and stopped at ${MOMENTS} moments of a ${ITEMS}-i
               progress.seen = seenCount();
               progress.news = await newsCount(port);
               progress.impacts = await impactCount(port);
-              return moment.when!(progress);
+              if (moment.when!(progress)) return true;
+              // On a fast run a slice can be seen, stored and measured between two probes: the window was missed.
+              // Another slice gives it another chance, while the feed has one to spare for every moment still to come.
+              const settled = progress.seen > settledAt && progress.news >= progress.seen && progress.impacts >= progress.news * HORIZONS.length;
+              if (settled && feed.allowance === 0 && feed.revealed + STEP * (plan.length - index) < ITEMS) {
+                settledAt = progress.seen;
+                feed.allowance = 1;
+                retries++;
+              }
+              return false;
             },
             { timeoutMs: 60_000, intervalMs: 5, message: () => `moment "${moment.name}": ${JSON.stringify(progress)}\n${run.out().slice(-3000)}` },
           );
@@ -269,7 +282,7 @@ describe(`oilwire start killed and stopped at ${MOMENTS} moments of a ${ITEMS}-i
       );
       last.child.kill('SIGTERM');
       expect(await last.exited).toEqual({ code: 0, signal: null });
-      report.push(`final run: news ${final.news}, impacts ${final.impacts}, feed answers ${feed.full} (304: ${feed.notModified})`);
+      report.push(`final run: news ${final.news}, impacts ${final.impacts}, feed answers ${feed.full} (304: ${feed.notModified}); extra slices for missed windows: ${retries}`);
     } finally {
       // The Jepsen-style record of what was injected and what was seen; `npm run chaos` keeps it in a file.
       const text = `fault report, embedded mode (${ITEMS} items, ${MOMENTS} moments):\n  ${report.join('\n  ')}\n`;
