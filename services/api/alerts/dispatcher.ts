@@ -453,8 +453,9 @@ export class Dispatcher {
   /** Records how a delivery ended (with the attempt that ended it, if one did), then takes it off the queue. */
   private async finish(t: Transition, attempt?: AttemptRecord): Promise<void> {
     const d = t.next;
-    const state = attempt ? this.persist(() => this.deps.store.recordOutcome(attempt, d)) : this.persist(() => this.deps.store.save([d]));
-    await Promise.all([state, t.deadReason ? this.persist(() => this.deps.store.deadLetter(d, t.deadReason!, d.updatedAt)) : undefined]);
+    await this.persist(() => (attempt ? this.deps.store.recordOutcome(attempt, d) : this.deps.store.save([d])));
+    // After the state: whoever sees the dead letter finds the delivery dead (the outcome may wait for its group's insert).
+    if (t.deadReason) await this.persist(() => this.deps.store.deadLetter(d, t.deadReason!, d.updatedAt));
     this.untrack(d);
     const ep = this.endpoints.get(d.endpointId)!;
     if (d.status === 'delivered') {
