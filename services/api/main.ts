@@ -45,7 +45,12 @@ export async function start(deps: ServiceDeps<ApiConfig>, options: { sender?: We
   const metrics = apiMetrics(deps.metrics);
   const instance = randomBytes(4).toString('hex');
   const hub = new StreamHub(config.stream.bufferSize, instance, () => clock.now());
-  const sqlRunner = await openSqlRunner(store, config.sql.connections, runnerOptions(config.sql));
+  // Server mode: the analyst user is created or updated here as by `oilwire migrate` (docs/api.md, "Server mode").
+  const sqlRunner = await openSqlRunner(
+    store,
+    config.sql.connections,
+    runnerOptions(config.sql, (r) => (r.applied ? log.info({ user: config.sql.analystUser }, 'analyst user up to date') : log.warn({ user: config.sql.analystUser, statements: r.statements }, r.reason))),
+  );
   const deliveryStore = new ClickHouseDeliveryStore(store);
   const dispatcher = new Dispatcher({
     store: deliveryStore,

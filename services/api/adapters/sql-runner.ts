@@ -7,6 +7,7 @@
  * later write of every service in the process fail.
  */
 import { AppError, isAppError } from '../../../shared/errors.ts';
+import { ensureAnalystUser, type AnalystLimits, type AnalystUserResult } from '../../../shared/store/analyst-user.ts';
 import { ANALYST_ROLE } from '../../../shared/store/chdb-access.ts';
 import type { Settings, Store } from '../../../shared/store/port.ts';
 import { ClickHouseSqlInspector } from './clickhouse-sql-inspector.ts';
@@ -22,10 +23,16 @@ export interface SqlRunner {
 
 export interface SqlRunnerOptions {
   /**
-   * Server mode: the read-only ClickHouse user `oilwire migrate` created (shared/store/analyst-user.ts). Its
+   * Server mode: the read-only ClickHouse user analyst SQL signs in as (shared/store/analyst-user.ts). Its
    * settings profile holds readonly as a constant, so `readonly` is left out of the query's SETTINGS.
    */
   analystUser?: { username: string; password: string };
+  /**
+   * Server mode: create or bring up to date that user and its profile (these limits as constraints) before
+   * signing in, as `oilwire migrate` does; `onResult` hears whether the store's user could, and if not, the
+   * statements an administrator must run. Without it the user must already exist.
+   */
+  ensureUser?: { limits: AnalystLimits; onResult?: (result: AnalystUserResult) => void };
 }
 
 const LIMIT_TYPES = new Set(['TOO_MANY_ROWS_OR_BYTES', 'TIMEOUT_EXCEEDED', 'TOO_MANY_ROWS', 'TOO_MANY_BYTES', 'MEMORY_LIMIT_EXCEEDED', 'TOO_SLOW', 'TOO_MANY_ROWS_OR_BYTES_TO_READ']);
@@ -143,13 +150,25 @@ export function openAnalystConnection(store: Store): Promise<Store> {
   return store.isolated({ role: ANALYST_ROLE });
 }
 
-/** The runner options the `sql` config asks for: the analyst user once it has a password. */
-export function runnerOptions(sql: { analystUser: string; analystPassword?: string }): SqlRunnerOptions {
-  return sql.analystPassword ? { analystUser: { username: sql.analystUser, password: sql.analystPassword } } : {};
+/**
+ * The runner options the `sql` config asks for: the analyst user once it has a password, created or updated at
+ * start with the configured limits (so a changed limit never leaves the profile's MAX behind).
+ */
+export function runnerOptions(sql: { analystUser: string; analystPassword?: string } & AnalystLimits, onResult?: (result: AnalystUserResult) => void): SqlRunnerOptions {
+  if (!sql.analystPassword) return {};
+  const { maxMemoryBytes, maxExecutionTimeSec, maxResultRows, maxResultBytes, externalGroupByBytes, externalSortBytes, maxThreads } = sql;
+  return {
+    analystUser: { username: sql.analystUser, password: sql.analystPassword },
+    ensureUser: { limits: { maxMemoryBytes, maxExecutionTimeSec, maxResultRows, maxResultBytes, externalGroupByBytes, externalSortBytes, maxThreads }, ...(onResult ? { onResult } : {}) },
+  };
 }
 
 export async function openSqlRunner(store: Store, connections: number, options: SqlRunnerOptions = {}): Promise<SqlRunner> {
   if (store.kind === 'chdb') return PooledSqlRunner.open(store, connections);
-  if (options.analystUser) return new StoreSqlRunner(await store.isolated(options.analystUser), true, true);
+  if (options.analystUser) {
+    const { username: user, password } = options.analystUser;
+    if (options.ensureUser) options.ensureUser.onResult?.(await ensureAnalystUser(store, { database: store.database, user, password, limits: options.ensureUser.limits }));
+    return new StoreSqlRunner(await store.isolated(options.analystUser), true, true);
+  }
   return new StoreSqlRunner(store);
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqlRunner, runnerOptions, StoreSqlRunner } from '../../../../services/api/adapters/sql-runner.ts';
 import { apiConfigSchema } from '../../../../services/api/config.ts';
 import { sqlSettings } from '../../../../services/api/routes/sql.ts';
+import { AppError } from '../../../../shared/errors.ts';
 import type { Store } from '../../../../shared/store/port.ts';
 import { dropTestStore, openTestStore } from './helpers.ts';
 
@@ -33,9 +34,49 @@ describe('analyst runners', () => {
     expect(await runner.run(probe, 'JSONEachRow', settings)).toBe('{"r":0,"m":123000000,"t":3,"o":"throw"}\n');
   });
 
-  it('sign in as the analyst user only once it has a password', () => {
+  it('sign in as the analyst user only once it has a password, ensuring it with the configured limits', () => {
     expect(runnerOptions(apiConfigSchema.parse({}).sql)).toEqual({});
     const password = 'a-long-analyst-password';
-    expect(runnerOptions(apiConfigSchema.parse({ sql: { analystPassword: password } }).sql)).toEqual({ analystUser: { username: 'oilwire_analyst', password } });
+    expect(runnerOptions(apiConfigSchema.parse({ sql: { analystPassword: password, maxMemoryBytes: 100_000_000 } }).sql)).toEqual({
+      analystUser: { username: 'oilwire_analyst', password },
+      ensureUser: { limits: { maxMemoryBytes: 100_000_000, maxExecutionTimeSec: 10, maxResultRows: 100_000, maxResultBytes: 50_000_000, externalGroupByBytes: 128_000_000, externalSortBytes: 128_000_000, maxThreads: 2 } },
+    });
+  });
+
+  it('on a server, create or update the analyst user at start before signing in as it, and report a user that may not', async () => {
+    // A server store that records what it is sent; the statements themselves are read by the engine in analyst-user.test.ts.
+    const sent: string[] = [];
+    let refuse = false;
+    const signedInAs: unknown[] = [];
+    const server = {
+      kind: 'server',
+      database: 'oil_db',
+      command: async (sql: string) => {
+        sent.push(sql);
+        // What the store makes of the engine's refusal: its AppError around the vendor error.
+        if (refuse) throw new AppError('STORE_QUERY_FAILED', 'command: not enough privileges', { cause: Object.assign(new Error('denied'), { type: 'ACCESS_DENIED' }) });
+      },
+      isolated: async (access: unknown) => {
+        signedInAs.push(access);
+        return { ...server, close: async () => {} };
+      },
+      close: async () => {},
+    } as unknown as Store;
+    const sql = apiConfigSchema.parse({ sql: { analystPassword: 'a-long-analyst-password' } }).sql;
+    const results: unknown[] = [];
+    const runner = await openSqlRunner(server, 1, runnerOptions(sql, (r) => results.push(r)));
+    await runner.close();
+    expect(sent.map((s) => s.split(' ').slice(0, 3).join(' '))).toEqual(['CREATE SETTINGS PROFILE', 'CREATE USER IF', 'ALTER USER `oilwire_analyst`', 'REVOKE ALL ON', 'GRANT SELECT ON']);
+    expect(sent.at(-1)).toBe('GRANT SELECT ON `oil_db`.* TO `oilwire_analyst`');
+    expect(sent[0]).toMatch(/readonly = 2 CONST.*max_memory_usage = 512000000 MAX 512000000/);
+    expect(results).toEqual([{ applied: true }]);
+    expect(signedInAs).toEqual([{ username: 'oilwire_analyst', password: 'a-long-analyst-password' }]);
+
+    refuse = true;
+    sent.length = 0;
+    results.length = 0;
+    await (await openSqlRunner(server, 1, runnerOptions(sql, (r) => results.push(r)))).close();
+    expect(sent).toHaveLength(1);
+    expect(results).toEqual([{ applied: false, reason: expect.stringMatching(/cannot manage users \(ACCESS_DENIED\)/), statements: expect.arrayContaining([expect.stringContaining("BY '<sha256 of the password>'")]) }]);
   });
 });
