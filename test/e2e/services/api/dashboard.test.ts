@@ -189,10 +189,12 @@ describe('dashboard', () => {
     // Following the latest tick under the default preset until the user zooms.
     expect(await page.locator('.ranges button.active').allTextContents()).toEqual(['6h']);
     await page.click('[data-range="1h"]');
-    await expect.poll(() => axisSpan(page)).toBe(3_600_000);
+    // A preset refetches prices, sources and headlines before it redraws: on a loaded 2-core box that takes more than
+    // expect.poll's default second, so these polls get a deadline that only a broken page reaches.
+    await expect.poll(() => axisSpan(page), { timeout: 15_000 }).toBe(3_600_000);
     expect(await page.locator('.ranges button.active').allTextContents()).toEqual(['1h']);
     await page.click('[data-range="all"]');
-    await expect.poll(() => axisSpan(page)).toBe(tapeMs);
+    await expect.poll(() => axisSpan(page), { timeout: 15_000 }).toBe(tapeMs);
     await page.waitForFunction((n) => document.querySelectorAll('#chart .marker').length >= n, DEMO_HEADLINES.length);
     // Drag across the middle fifth of the plot: uPlot zooms to it.
     const box = (await page.locator('#chart .u-over').boundingBox())!;
