@@ -13,7 +13,8 @@ export { ingestPricesConfigSchema, priceSourceSchema, DEFAULT_PRICE_SOURCES, typ
 export type { ConfiguredSource, TickSource, SourceHealth, SourceProgress } from './ports.ts';
 // `oilwire study` reads a price file with the same reader the service replays it with.
 export { FileTickSource } from './adapters/file-tick-source.ts';
-export { parseCsv } from './domain/csv.ts';
+// CSV has one home (shared/csv.ts); kept here for the CLI's existing imports.
+export { parseCsv } from '../../shared/csv.ts';
 // A terminal progress bar for replays (CLI).
 export { createProgressBar, type ProgressBar, type ProgressStream } from './adapters/progress-bar.ts';
 // Deterministic ticks for benchmarks and demos.

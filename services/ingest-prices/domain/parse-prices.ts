@@ -1,5 +1,5 @@
 import type { PriceTick } from '../../../shared/contracts/events.ts';
-import { parseCsvLine } from './csv.ts';
+import { parseCsvLine } from '../../../shared/csv.ts';
 
 export interface RawTick {
   symbol: string;

@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseCsv, parseCsvLine } from '../../../../../services/ingest-prices/domain/csv.ts';
 import { detectFormat, parseDecimal, parsePriceCsv, parseTime, replayDueMs, toTickEvent } from '../../../../../services/ingest-prices/domain/parse-prices.ts';
 
 const opts = { symbol: 'BRENT', closeUtc: '19:30' };
-
-describe('CSV', () => {
-  it('keeps quoted commas, doubled quotes and line breaks inside fields', () => {
-    expect(parseCsv('date,headline\n2018-12-31,"Wall Street rises , limps ""home"""\r\n2018-12-30,"two\nlines"\n')).toEqual([
-      ['date', 'headline'],
-      ['2018-12-31', 'Wall Street rises , limps "home"'],
-      ['2018-12-30', 'two\nlines'],
-    ]);
-    expect(parseCsvLine('a,"b,c",d')).toEqual(['a', 'b,c', 'd']);
-  });
-});
 
 describe('parsePriceCsv', () => {
   it('stamps a daily close at the end of its session (19:30 UTC), never at the midnight before it', () => {
