@@ -1,19 +1,25 @@
 /**
- * The compiled build against tsx: the same bench groups (correlator and scorer by default) run in
- * child processes, once from the TypeScript sources through tsx (as `node bin/run-ts.mjs`, the
- * way the bin ran in production before `npm run build`) and once from a tree built by
- * infra/build/build.mjs --with-bench, alternating tsx, compiled, tsx, compiled... so both see the
- * same machine load. Each row is the median over rounds of compiled / tsx for that row (above 1:
- * the compiled tree is faster; for latency rows, below 1 is faster).
+ * The compiled build against tsx, alternating tsx, compiled, tsx, compiled... so that both see the
+ * same machine load, in child processes: from the TypeScript sources through tsx (as
+ * `node bin/run-ts.mjs`, the way the bin ran everything before `npm run build`) and from a tree
+ * built by infra/build/build.mjs --with-bench.
  *
- *   npm run bench -- --only build                                  (1 round of correlator,scorer)
- *   node bin/run-ts.mjs bench/build.ts [rounds] [group,group]      (alone, e.g. 3 correlator,scorer,pipeline)
+ * - Always: bench/build-workload.ts, fixed correlator and scorer work timed by CPU time (what a
+ *   busy shared machine moves least); rows in units per CPU-second, median over rounds, ratio
+ *   compiled / tsx (above 1: the compiled tree is faster).
+ * - With groups: those bench groups (e.g. correlator,scorer), each row the median over rounds of
+ *   compiled / tsx for that row (for latency rows, below 1 is faster). Their figures are by wall
+ *   clock: on a loaded machine they are noise.
+ *
+ *   npm run bench -- --only build                                  (5 rounds of the workloads)
+ *   node bin/run-ts.mjs bench/build.ts [rounds] [group,group]      (alone, e.g. 3 correlator,scorer)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Workload } from './build-workload.ts';
 import type { BenchRow, Report } from './report.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -33,9 +39,13 @@ function median(values: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+function runWorkloads(command: string[], env: NodeJS.ProcessEnv): Workload[] {
+  return JSON.parse(execFileSync(process.execPath, command, { cwd: ROOT, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })) as Workload[];
+}
+
 export async function benchBuild(report: Report, options: { rounds?: number; groups?: string[] } = {}): Promise<void> {
-  const rounds = options.rounds ?? 1;
-  const groups = options.groups ?? ['correlator', 'scorer'];
+  const rounds = options.rounds ?? 5;
+  const groups = options.groups ?? [];
   const dir = mkdtempSync(join(tmpdir(), 'oilwire-bench-build-'));
   try {
     // The compiled tree finds its packages in a node_modules folder above it, as dist/ does in the package.
@@ -47,12 +57,32 @@ export async function benchBuild(report: Report, options: { rounds?: number; gro
     const env = { ...process.env };
     const tsx: Row[][] = [];
     const compiled: Row[][] = [];
+    const tsxWork: Workload[][] = [];
+    const compiledWork: Workload[][] = [];
     for (let r = 0; r < rounds; r++) {
-      process.stderr.write(`bench build: round ${r + 1}/${rounds}, tsx...\n`);
+      process.stderr.write(`bench build: round ${r + 1}/${rounds}\n`);
+      tsxWork.push(runWorkloads([join(ROOT, 'bin/run-ts.mjs'), join(ROOT, 'bench/build-workload.ts')], env));
+      compiledWork.push(runWorkloads([join(dist, 'bench/build-workload.js')], env));
+      if (groups.length === 0) continue;
       tsx.push(runGroups([join(ROOT, 'bin/run-ts.mjs'), join(ROOT, 'bench/run.ts')], groups, join(dir, `tsx-${r}.json`), env));
-      process.stderr.write(`bench build: round ${r + 1}/${rounds}, compiled...\n`);
       compiled.push(runGroups([join(dist, 'bench/run.js')], groups, join(dir, `dist-${r}.json`), env));
     }
+    // Start-up of the bin itself: what every short command (sql, --help) pays.
+    const helpMs = (runtime: NodeJS.ProcessEnv) => {
+      const t = performance.now();
+      execFileSync(process.execPath, [join(ROOT, 'bin/oilwire.mjs'), '--help'], { cwd: ROOT, env: { ...env, ...runtime }, stdio: 'ignore' });
+      return performance.now() - t;
+    };
+    const helps = Array.from({ length: Math.max(rounds, 5) }, () => [helpMs({ OILWIRE_RUNTIME: 'tsx' }), helpMs({ OILWIRE_RUNTIME: 'dist', OILWIRE_DIST: dist })]);
+    report({ name: 'tsx: oilwire --help, wall', value: median(helps.map((h) => h[0])), unit: 'ms' });
+    report({ name: 'compiled: oilwire --help, wall', value: median(helps.map((h) => h[1])), unit: 'ms', baseline: 'tsx (below 1: faster)', ratio: median(helps.map((h) => h[1] / h[0])) });
+    const perCpuSecond = (w: Workload) => w.units / (w.cpuMs / 1000);
+    for (const [i, w] of tsxWork[0].entries()) {
+      const unit = `${w.unit}/CPU-s`;
+      report({ name: `tsx: ${w.name}`, value: median(tsxWork.map((t) => perCpuSecond(t[i]))), unit });
+      report({ name: `compiled: ${w.name}`, value: median(compiledWork.map((c) => perCpuSecond(c[i]))), unit, baseline: 'tsx, same workload', ratio: median(tsxWork.map((t, r) => perCpuSecond(compiledWork[r][i]) / perCpuSecond(t[i]))) });
+    }
+    if (groups.length === 0) return;
     const key = (row: Row) => `${row.bench}\u0000${row.name}`;
     const find = (rows: Row[], row: Row) => {
       const hit = rows.find((x) => key(x) === key(row));
@@ -76,7 +106,7 @@ export async function benchBuild(report: Report, options: { rounds?: number; gro
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const rounds = Number(process.argv[2] ?? 1);
+  const rounds = Number(process.argv[2] ?? 5);
   const groups = process.argv[3]?.split(',');
   await benchBuild(
     (row) => {
