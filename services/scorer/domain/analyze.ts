@@ -121,8 +121,8 @@ function match(low: string[], i: number): { lexLen: number; lex: Compiled | unde
 
 /** Rewrites swap synonyms ("climbs" for "rises", "crude" for "oil"): one shingle per group. */
 const SYNONYM = new Map<string, string>(Object.entries(SYNONYMS.groups).flatMap(([group, words]) => words.map((w) => [w, group] as [string, string])));
-/** Synonym groups that name an event class ("TALKS", "ATTACK", "SEIZE"): with the entities they make the event frame. */
-const EVENT_GROUP = new Set<string>(SYNONYMS.events);
+/** Shingles of the synonym groups that name an event class ("TALKS", "ATTACK", "SEIZE"): with the entities they make the event frame. */
+const EVENT_SHINGLE = new Set<number>(SYNONYMS.events.map((g) => fnv1a(g)));
 const SHINGLE_CACHE = new Map<string, number>();
 function shingleHash(w: string): number {
   let h = SHINGLE_CACHE.get(w);
@@ -132,11 +132,6 @@ function shingleHash(w: string): number {
     SHINGLE_CACHE.set(w, h);
   }
   return h;
-}
-
-function isEventWord(w: string): boolean {
-  const g = SYNONYM.get(w);
-  return g !== undefined && EVENT_GROUP.has(g);
 }
 
 const STOP_SHINGLE = new Set(['the', 'a', 'an', 'of', 'in', 'on', 'for', 'to', 'by', 'at', 'with', 'from', 'and', 'or', 'as', 'is', 'are', 'was', 'were', 'be', 'it', 'its', 'this', 'that', 'says', 'said', 'say', 'after', 'amid', 'over', 'into', 'than', 'will', 'has', 'have', 'had', 'new', 'reuters', 'bloomberg', 'update', 'exclusive', 'breaking', 'report', 'reports', 'sources', 'source', 'news', 'live']);
@@ -649,7 +644,7 @@ function analyzeTokens(t: Tokens): Totals {
       if (w.length > 2 && !STOP_SHINGLE.has(w)) {
         const h = shingleHash(w);
         shingles.push(h);
-        if (isEventWord(w)) frame.events.push(h);
+        if (EVENT_SHINGLE.has(h)) frame.events.push(h);
       }
     }
     if (!e) continue;

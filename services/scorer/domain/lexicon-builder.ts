@@ -74,39 +74,6 @@ export interface Compiled extends Omit<Entry, 'd' | 'side' | 'bind' | 'str' | 'w
 
 export type Lexicon = Map<string, Compiled>;
 
-/** Regular verb forms: base, 3rd person, past, gerund (pass irregular past/gerund when needed). */
-export function v(base: string, past?: string, ing?: string, third?: string): string[] {
-  let s: string;
-  let ed: string;
-  let g: string;
-  if (/[^aeiou]y$/.test(base)) {
-    s = base.slice(0, -1) + 'ies';
-    ed = base.slice(0, -1) + 'ied';
-    g = base + 'ing';
-  } else if (base.endsWith('e')) {
-    s = base + 's';
-    ed = base + 'd';
-    g = base.slice(0, -1) + 'ing';
-  } else if (/(s|sh|ch|x|z)$/.test(base)) {
-    s = base + 'es';
-    ed = base + 'ed';
-    g = base + 'ing';
-  } else {
-    s = base + 's';
-    ed = base + 'ed';
-    g = base + 'ing';
-  }
-  return [base, third ?? s, past ?? ed, ing ?? g];
-}
-
-/** Noun with its plural. */
-export function n(base: string, plural?: string): string[] {
-  if (plural) return [base, plural];
-  if (/[^aeiou]y$/.test(base)) return [base, base.slice(0, -1) + 'ies'];
-  if (/(s|sh|ch|x|z)$/.test(base)) return [base, base + 'es'];
-  return [base, base + 's'];
-}
-
 function sameSense(a: Sense, b: Sense): boolean {
   return a.d === b.d && a.side === b.side && String(a.bind ?? '') === String(b.bind ?? '');
 }
@@ -132,10 +99,5 @@ export class LexiconBuilder {
       this.map.set(key, next);
     }
     return this;
-  }
-
-  /** Plain valence words. */
-  sent(s: number, ...words: (string | string[])[]): this {
-    return this.add({ s }, ...words);
   }
 }
