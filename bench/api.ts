@@ -141,22 +141,17 @@ export async function benchApi(report: Report, options: { seconds?: number; part
               new Promise<http.ClientRequest>((resolve) => {
                 const req = http.get(`${api.url}/stream?topics=news.scored`, (res) => {
                 if (res.statusCode !== 200) throw new Error(`GET /stream answered ${res.statusCode}`);
-                  res.setEncoding('utf8');
-                  let buf = '';
-                  // Counts frame headers without splitting the text into frames: the clients share the server's process,
-                  // so what they spend is taken from the server's figure. A marker cut between two chunks is found in the tail kept.
-                  const marker = '\nevent: news.scored\n';
-                  res.on('data', (chunk: string) => {
-                    buf += chunk;
+                  // Counts frame headers in the raw bytes, with no decoding to text and no splitting into frames: the
+                  // clients share the server's process, so what they spend is taken from the server's figure. A marker
+                  // cut between two chunks is found where the end of one meets the start of the next.
+                  const marker = Buffer.from('\nevent: news.scored\n');
+                  let tail = Buffer.alloc(0);
+                  res.on('data', (chunk: Buffer) => {
                     const before = counts[c];
-                    let at = buf.indexOf(marker);
-                    let end = 0;
-                    while (at >= 0) {
-                      counts[c]++;
-                      end = at + marker.length;
-                      at = buf.indexOf(marker, end);
-                    }
-                    buf = buf.slice(Math.max(end, buf.length - marker.length));
+                    if (tail.length > 0 && Buffer.concat([tail, chunk.subarray(0, marker.length - 1)]).includes(marker)) counts[c]++;
+                    for (let at = chunk.indexOf(marker); at >= 0; at = chunk.indexOf(marker, at + marker.length)) counts[c]++;
+                    const seen = chunk.length >= marker.length - 1 ? chunk : Buffer.concat([tail, chunk]);
+                    tail = seen.subarray(Math.max(0, seen.length - (marker.length - 1)));
                     if (before < n && counts[c] >= n && ++finished === clients) allDone();
                   });
                   resolve(req);
