@@ -11,6 +11,10 @@
  *
  * `npm test` runs 2,000 items and 5 moments; `npm run chaos` runs 10,000 items and 10 moments
  * (OILWIRE_CHAOS_ITEMS, OILWIRE_CHAOS_MOMENTS). Each moment is printed as a line of the report.
+ *
+ * `OILWIRE_CHAOS_BUS=kafka npm run chaos` runs the same moments with the pipeline on Kafka: a dev
+ * broker of 3 brokers started by the test outlives every kill (`oilwire start --kafka <bootstrap>`),
+ * and every second run also has broker 1 down for a few seconds while it ingests.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +23,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startDevBroker, type DevBroker } from '../../../shared/bus/dev-broker.ts';
 import { articleId } from '../../../shared/contracts/ids.ts';
 import { seededRandom } from '../../../shared/runtime/seeded-random.ts';
 import { openStore } from '../../../shared/store/clickhouse-store.ts';
@@ -27,6 +32,9 @@ import { waitFor } from '../../helpers/wait-for.ts';
 
 const ITEMS = Number(process.env.OILWIRE_CHAOS_ITEMS ?? 2_000);
 const MOMENTS = Number(process.env.OILWIRE_CHAOS_MOMENTS ?? 5);
+const BUS = process.env.OILWIRE_CHAOS_BUS === 'kafka' ? 'kafka' : 'memory';
+/** How long broker 1 stays down in a Kafka run that has a broker outage (an injected fault's length, not a wait for a condition). */
+const BROKER_DOWN_MS = 4_000;
 const HORIZONS = ['1m', '5m'];
 const FEED = 'chaos-wire';
 /** Items revealed per run: more slices than moments, so that every run has a new slice to kill in, and the last run the rest. */
@@ -38,8 +46,10 @@ const root = mkdtempSync(join(tmpdir(), 'oilwire-faults-'));
 const dataDir = join(root, 'data');
 const children: ChildProcess[] = [];
 let server: Server | undefined;
+let broker: DevBroker | undefined;
 
 afterAll(async () => {
+  await broker?.stop();
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   rmSync(root, { recursive: true, force: true });
@@ -113,7 +123,8 @@ interface Run {
 
 function launch(configFile: string, port: number): Run {
   let out = '';
-  const child = spawn(process.execPath, ['bin/oilwire.mjs', '--config', configFile, '--data', dataDir, 'start', '--port', String(port)], {
+  const kafka = broker ? ['--kafka', broker.bootstrap] : [];
+  const child = spawn(process.execPath, ['bin/oilwire.mjs', '--config', configFile, '--data', dataDir, 'start', '--port', String(port), ...kafka], {
     cwd: process.cwd(),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -189,6 +200,7 @@ function moments(n: number): Moment[] {
 describe(`oilwire start killed and stopped at ${MOMENTS} moments of a ${ITEMS}-item ingest`, () => {
   it('ends with exactly one news row per item and every impact row, none twice', async () => {
     const feedUrl = await startFeedServer();
+    if (BUS === 'kafka') broker = await startDevBroker({ brokers: 3 });
     const csv = join(root, 'ticks.csv');
     writeFileSync(csv, ticksCsv());
     const configFile = join(root, 'oilwire.config.json');
@@ -207,6 +219,8 @@ describe(`oilwire start killed and stopped at ${MOMENTS} moments of a ${ITEMS}-i
         // The test watches progress through /sql many times a second.
         api: { rateLimit: { perMinute: 10_000_000, burst: 1_000_000 } },
         correlator: { symbols: ['BRENT'], horizons: HORIZONS, calendar: { kind: 'always' }, indicators: null, volatilityWindows: 2, evaluateEveryMs: 1000 },
+        // A killed member's partitions go to its successor after the session timeout: short, so each restart does not wait 30 s.
+        ...(BUS === 'kafka' ? { bus: { sessionTimeoutMs: 6_000, heartbeatIntervalMs: 500, rebalanceTimeoutMs: 10_000 } } : {}),
       }),
     );
 
@@ -219,6 +233,17 @@ describe(`oilwire start killed and stopped at ${MOMENTS} moments of a ${ITEMS}-i
         const port = await freePort();
         feed.allowance = 1;
         const run = launch(configFile, port);
+        // Kafka: every second run loses broker 1 for a while, from the start of its run (its slice is fetched and published meanwhile).
+        let outage = '';
+        const brokerOutage =
+          broker && index % 2 === 1
+            ? (async () => {
+                await broker.brokerDown(1);
+                await new Promise((r) => setTimeout(r, BROKER_DOWN_MS));
+                await broker.brokerUp(1);
+                outage = `, broker 1 down ${BROKER_DOWN_MS / 1000} s`;
+              })()
+            : Promise.resolve();
         const progress: Progress = { seen: 0, news: 0, impacts: 0, full: feed.full };
         const seenBefore = seenCount();
         const failIfExited = () => {
@@ -260,7 +285,8 @@ describe(`oilwire start killed and stopped at ${MOMENTS} moments of a ${ITEMS}-i
         progress.full = feed.full;
         run.child.kill(moment.signal);
         const end = await run.exited;
-        report.push(`${moment.signal.padEnd(7)} ${moment.name}: seen ${progress.seen}${moment.seen ? '' : `, news ${progress.news}, impacts ${progress.impacts}`}, feed answers ${feed.full} (304: ${feed.notModified}); exit ${end.code ?? end.signal}`);
+        await brokerOutage;
+        report.push(`${moment.signal.padEnd(7)} ${moment.name}: seen ${progress.seen}${moment.seen ? '' : `, news ${progress.news}, impacts ${progress.impacts}`}, feed answers ${feed.full} (304: ${feed.notModified})${outage}; exit ${end.code ?? end.signal}`);
         if (moment.signal === 'SIGTERM') expect(end, `${moment.name}: a graceful stop exits 0\n${run.out().slice(-3000)}`).toEqual({ code: 0, signal: null });
       }
 
@@ -285,7 +311,7 @@ describe(`oilwire start killed and stopped at ${MOMENTS} moments of a ${ITEMS}-i
       report.push(`final run: news ${final.news}, impacts ${final.impacts}, feed answers ${feed.full} (304: ${feed.notModified}); extra slices for missed windows: ${retries}`);
     } finally {
       // The Jepsen-style record of what was injected and what was seen; `npm run chaos` keeps it in a file.
-      const text = `fault report, embedded mode (${ITEMS} items, ${MOMENTS} moments):\n  ${report.join('\n  ')}\n`;
+      const text = `fault report, ${BUS === 'kafka' ? 'oilwire start on Kafka (dev broker, 3 brokers)' : 'embedded mode'} (${ITEMS} items, ${MOMENTS} moments):\n  ${report.join('\n  ')}\n`;
       process.stdout.write(text);
       if (process.env.OILWIRE_CHAOS_REPORT) appendFileSync(process.env.OILWIRE_CHAOS_REPORT, text);
     }
