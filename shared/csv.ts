@@ -23,11 +23,13 @@ export function parseCsv(text: string): string[][] {
     return parse(text, OPTIONS) as string[][];
   } catch (err) {
     if (!(err instanceof CsvError)) throw err;
+    // csv-parse puts its counters on the error (typed as unknown).
+    const lines = Number(err.lines);
     if (err.code === 'CSV_QUOTE_NOT_CLOSED') {
-      const line = openingLine(text, err.records);
-      throw new AppError('INPUT_INVALID', `CSV: the quote opened on line ${line} is never closed (the file ends at line ${err.lines})`, { cause: err, details: { line } });
+      const line = openingLine(text, Number(err.records));
+      throw new AppError('INPUT_INVALID', `CSV: the quote opened on line ${line} is never closed (the file ends at line ${lines})`, { cause: err, details: { line } });
     }
-    throw new AppError('INPUT_INVALID', `CSV line ${err.lines}: ${err.message}`, { cause: err, details: { line: err.lines } });
+    throw new AppError('INPUT_INVALID', `CSV line ${lines}: ${err.message}`, { cause: err, details: { line: lines } });
   }
 }
 
