@@ -18,7 +18,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { writeHeapSnapshot } from 'node:v8';
 import { rootConfigSchema } from '../cli/config.ts';
-import { openRuntime, startServices, stopServices } from '../cli/runtime.ts';
+import { openRuntime, startServices, stopServices, type Runtime } from '../cli/runtime.ts';
 import { publishEvents } from '../shared/bus/typed.ts';
 import { TOPICS, messageKey, type PriceTick } from '../shared/contracts/events.ts';
 import { silentLogger } from '../shared/runtime/logger.ts';
@@ -33,9 +33,12 @@ interface Checkpoint {
   seconds: number;
   rssMB: number;
   heapUsedMB: number;
+  heapTotalMB: number;
   externalMB: number;
   arrayBuffersMB: number;
   retainedOnBus?: number;
+  /** What the embedded ClickHouse accounts for itself (system.metrics), by name, in MB. */
+  chdbMB?: Record<string, number>;
 }
 
 export interface StartMemoryResult {
@@ -53,9 +56,13 @@ export interface StartMemoryResult {
 
 const mb = (bytes: number) => Math.round(bytes / 1e6);
 
-function memory(headlines: number, seconds: number, retainedOnBus?: number): Checkpoint {
+const CHDB_METRICS = ['MemoryTracking', 'MarkCacheBytes', 'PrimaryIndexCacheBytes', 'UncompressedCacheBytes', 'QueryConditionCacheBytes'];
+
+async function memory(store: Runtime['store'], headlines: number, seconds: number, retainedOnBus?: number): Promise<Checkpoint> {
   const m = process.memoryUsage();
-  return { headlines, seconds: Math.round(seconds * 10) / 10, rssMB: mb(m.rss), heapUsedMB: mb(m.heapUsed), externalMB: mb(m.external), arrayBuffersMB: mb(m.arrayBuffers), retainedOnBus };
+  const rows = await store.query<{ metric: string; value: string }>(`SELECT metric, value FROM system.metrics WHERE metric IN (${CHDB_METRICS.map((x) => `'${x}'`).join(', ')})`);
+  const chdbMB = Object.fromEntries(rows.map((r) => [r.metric, mb(Number(r.value))]));
+  return { headlines, seconds: Math.round(seconds * 10) / 10, rssMB: mb(m.rss), heapUsedMB: mb(m.heapUsed), heapTotalMB: mb(m.heapTotal), externalMB: mb(m.external), arrayBuffersMB: mb(m.arrayBuffers), retainedOnBus, chdbMB };
 }
 
 /** One count in this process. */
@@ -73,7 +80,7 @@ export async function measureStart(n: number, options: { spacingMs?: number; las
       const [row] = await rt.store.query<{ n: string }>(`SELECT count() AS n FROM ${rt.store.table('news_store')}`);
       return Number(row.n);
     };
-    const checkpoints: Checkpoint[] = [memory(0, 0, retained())];
+    const checkpoints: Checkpoint[] = [await memory(rt.store, 0, 0, retained())];
     const every = Math.max(CHUNK, Math.floor(n / 10 / CHUNK) * CHUNK);
     let ticksUpTo = start - 60_000;
     let seq = 0;
@@ -93,7 +100,7 @@ export async function measureStart(n: number, options: { spacingMs?: number; las
       await publishEvents(rt.bus, TOPICS.newsRaw, news, messageKey.newsRaw);
       done += size;
       while ((await stored()) < done) await new Promise((r) => setTimeout(r, 25));
-      if (done % every === 0 || done === n) checkpoints.push(memory(done, (performance.now() - t0) / 1000, retained()));
+      if (done % every === 0 || done === n) checkpoints.push(await memory(rt.store, done, (performance.now() - t0) / 1000, retained()));
     }
     const t1 = performance.now();
     const cpu = process.cpuUsage(cpu0);
@@ -138,6 +145,7 @@ export async function benchStartMemory(report: Report, options: { counts?: numbe
     report({ name: `start: RSS after ${r.headlines} headlines (target < 1000)`, value: end.rssMB, unit: 'MB' });
     report({ name: `start: peak RSS during ${r.headlines} headlines`, value: r.peakRssMB, unit: 'MB' });
     report({ name: `start: JS heap used after ${r.headlines} headlines`, value: end.heapUsedMB, unit: 'MB' });
+    report({ name: `start: chDB MemoryTracking after ${r.headlines} headlines`, value: end.chdbMB?.MemoryTracking ?? NaN, unit: 'MB' });
   }
 }
 
