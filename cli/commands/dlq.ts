@@ -10,7 +10,9 @@
  * The in-process bus is read from its journal, which only one process may hold: run these while
  * `oilwire start` is stopped (its next start delivers what was replayed). With Kafka they run any time.
  */
+import { existsSync } from 'node:fs';
 import { type Command, Option } from 'commander';
+import { Journal } from '../../shared/bus/journal.ts';
 import { openBus } from '../../shared/bus/open-bus.ts';
 import type { Bus, IncomingMessage } from '../../shared/bus/port.ts';
 import { TOPIC_PARTITIONS, dlqTopic } from '../../shared/contracts/events.ts';
@@ -85,6 +87,8 @@ async function openToolBus(config: RootConfig, kafka: string | undefined): Promi
   if (config.bus.kind === 'kafka') return openBus(config.bus, logger);
   const journalDir = config.bus.journalDir ?? busJournalDir(config);
   if (!journalDir) throw new AppError('INPUT_INVALID', 'the in-process bus keeps nothing without a journal (an in-memory store and no bus.journalDir): there are no dead letters to read');
+  // Opening would create an empty journal: a data folder no pipeline ever ran in is a wrong --data, say so.
+  if (!existsSync(Journal.file(journalDir))) throw new AppError('INPUT_INVALID', `no bus journal in ${journalDir}: has oilwire start run with this data folder (--data)?`);
   return openBus({ ...config.bus, journalDir }, logger);
 }
 
