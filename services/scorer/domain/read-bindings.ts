@@ -1,0 +1,108 @@
+/**
+ * Reading phase 3, bindings: a predicate binds the nearest concept it accepts on its
+ * preferred side within its window ("losses narrowed", "ceasefire collapses", "to end the
+ * standoff"), never across a clause barrier; dual words bind what is left in a second pass.
+ */
+import type { Cls, Sense } from './lexicon-builder.ts';
+import { conceptOf, type Item } from './read-items.ts';
+import { BARRIER, INTO, PREP } from './reading-words.ts';
+import { Kind, type Tokens } from './text.ts';
+
+const WINDOW = 4;
+
+export interface Pair {
+  pred: number;
+  concept: number;
+  sense: Sense;
+}
+
+function allowed(sense: Sense, cls: Cls | undefined): boolean {
+  if (!cls) return false;
+  return !sense.bind || sense.bind.includes(cls);
+}
+
+/** Nearest concept a predicate can bind on one side, as [index, distance]. */
+function scan(items: Item[], t: Tokens, k: number, dir: 1 | -1, sense: Sense, dualOk: boolean): [number, number] | undefined {
+  const p = items[k];
+  let found: [number, number] | undefined;
+  for (let j = k + dir; j >= 0 && j < items.length; j += dir) {
+    const x = items[j];
+    if (x.sentence !== p.sentence) break;
+    const dist = Math.abs(x.pos - p.pos);
+    if (dist > (sense.win ?? WINDOW) + (found ? 2 : 0)) break;
+    if (x.kind === Kind.Word && x.end - x.start === 1 && x.ent < 0 && (BARRIER.has(t.low[x.start]) || (dir === 1 && INTO.has(t.low[x.start])))) break;
+    const c = conceptOf(x);
+    if (!c || !allowed(sense, c.cls) || x.used || x.asPred || (x.e?.senses && !dualOk)) continue;
+    if (found) return [j, found[1]];
+    if (dir === 1) return [j, dist];
+    found = [j, dist];
+    // Looking back from the verb, a concept inside a prepositional phrase modifies an earlier head noun.
+    if (!precededByPrep(items, t, j)) return found;
+  }
+  return found;
+}
+
+function precededByPrep(items: Item[], t: Tokens, j: number): boolean {
+  for (let i = j - 1; i >= 0 && i >= j - 3; i--) {
+    const x = items[i];
+    if (x.sentence !== items[j].sentence || x.kind !== Kind.Word) return false;
+    if (x.ent >= 0 || (x.e?.mod === 'skip' && !PREP.has(t.low[x.start]))) continue;
+    return x.end - x.start === 1 && PREP.has(t.low[x.start]);
+  }
+  return false;
+}
+
+function bindPredicate(items: Item[], t: Tokens, k: number, dualOk: boolean): Pair | undefined {
+  const senses = items[k].e?.senses;
+  if (!senses) return undefined;
+  let best: Pair | undefined;
+  let bestCost = Infinity;
+  // "to end the standoff": after an infinitive marker the object follows.
+  const infinitive = items[k].start > 0 && t.low[items[k].start - 1] === 'to' && items[k].end - items[k].start === 1;
+  for (const sense of senses) {
+    const pref: 1 | -1 = sense.side === 'a' || sense.side === 'A' || (infinitive && sense.side === 'b') ? 1 : -1;
+    const strict = sense.side === 'A' || sense.side === 'B';
+    // A sense restricted to some classes is the more specific reading and wins ties.
+    const bias = sense.bind ? -0.1 : 0;
+    const first = scan(items, t, k, pref, sense, dualOk);
+    if (first && first[1] + bias < bestCost) {
+      best = { pred: k, concept: first[0], sense };
+      bestCost = first[1] + bias;
+    }
+    if (!strict) {
+      const other = scan(items, t, k, pref === 1 ? -1 : 1, sense, dualOk);
+      if (other && other[1] + 1.5 + bias < bestCost) {
+        best = { pred: k, concept: other[0], sense };
+        bestCost = other[1] + 1.5 + bias;
+      }
+    }
+  }
+  return best;
+}
+
+/**
+ * Binds every predicate: first to plain concepts, then what is left binds dual words that did
+ * not act as predicates. Marks each bound predicate `asPred` and its concept `used`.
+ */
+export function bindPairs(items: Item[], t: Tokens): Pair[] {
+  const pairs: Pair[] = [];
+  for (let k = 0; k < items.length; k++) {
+    if (items[k].e?.mod === 'skip') continue;
+    const pair = bindPredicate(items, t, k, false);
+    if (pair) {
+      pairs.push(pair);
+      items[k].asPred = true;
+      items[pair.concept].used = true;
+    }
+  }
+  for (let k = 0; k < items.length; k++) {
+    if (items[k].asPred || items[k].used || !items[k].e?.senses || items[k].e?.mod === 'skip') continue;
+    const pair = bindPredicate(items, t, k, true);
+    if (pair && !items[pair.concept].asPred) {
+      pairs.push(pair);
+      items[k].asPred = true;
+      items[pair.concept].used = true;
+    }
+  }
+  return pairs;
+}

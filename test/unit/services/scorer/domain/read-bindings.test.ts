@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { bindPairs } from '../../../../../services/scorer/domain/read-bindings.ts';
+import { buildItems } from '../../../../../services/scorer/domain/read-items.ts';
+import { applyModifiers } from '../../../../../services/scorer/domain/read-modifiers.ts';
+import { tokenize } from '../../../../../services/scorer/domain/text.ts';
+
+const bound = (text: string) => {
+  const t = tokenize(text);
+  const items = buildItems(t);
+  applyModifiers(items, t);
+  const word = (k: number) => t.low.slice(items[k].start, items[k].end).join(' ');
+  return bindPairs(items, t).map((p) => [word(p.pred), word(p.concept), p.sense.d]);
+};
+
+describe('reading phase 3: bindings', () => {
+  it('binds a verb to its subject before it and a transitive verb to its object', () => {
+    expect(bound('Losses narrowed')).toEqual([['narrowed', 'losses', -1]]);
+    expect(bound('OPEC cuts output')).toEqual([['cuts', 'output', -1]]);
+  });
+
+  it('binds only the classes a predicate accepts ("draw" binds stocks, not prices; "close" a flow, not shares)', () => {
+    expect(bound('US crude stocks draw')).toEqual([['draw', 'crude stocks', -1]]);
+    expect(bound('Brent prices draw')).toEqual([]);
+    expect(bound('Iran closes Strait of Hormuz')).toEqual([['closes', 'strait of hormuz', -1]]);
+    expect(bound('Shares close higher')).toEqual([['higher', 'shares', 1]]);
+  });
+
+  it('binds the head of a noun compound', () => {
+    expect(bound('Ceasefire collapses')).toEqual([['collapses', 'ceasefire', -1]]);
+    expect(bound('Gaza ceasefire talks collapse')).toEqual([['collapse', 'talks', -1]]);
+  });
+
+  it('does not bind across a clause connector', () => {
+    expect(bound('Oil falls as ceasefire holds')).toEqual([
+      ['falls', 'oil', -1],
+      ['holds', 'ceasefire', 1],
+    ]);
+  });
+});
