@@ -72,6 +72,11 @@ export class DrainSignal implements Bus {
     return this.inner.ensureTopics?.(topics) ?? Promise.resolve();
   }
 
+  readTopic(topic: string): Promise<IncomingMessage[]> {
+    if (!this.inner.readTopic) throw new AppError('INTERNAL', `this bus cannot read ${topic} whole`);
+    return this.inner.readTopic(topic);
+  }
+
   health(): { ok: boolean } {
     return this.inner.health?.() ?? { ok: true };
   }

@@ -4,7 +4,7 @@ import { basename, extname } from 'node:path';
 import type { NewsRaw } from '../../shared/contracts/events.ts';
 import { articleId } from '../../shared/contracts/ids.ts';
 import { AppError } from '../../shared/errors.ts';
-import { parseCsv } from '../../services/ingest-prices/index.ts';
+import { parseCsv } from '../../shared/csv.ts';
 
 export interface StudyHeadline {
   ts: number;

@@ -53,6 +53,9 @@ describe('DrainSignal', () => {
     expect(bus.publishedTo(topicB)).toBe(100);
     expect(bus.handledOf(topicA)).toBe(100);
     expect(bus.handledOf(topicB)).toBe(100);
+    // The rest of the Bus port is the wrapped bus's.
+    expect(bus.kind).toBe('memory');
+    expect((await bus.readTopic(topicB)).map((m) => m.key).sort()).toEqual(received.sort());
   });
 
   it('is not drained while a stage is still working, and says how far it got when it gives up', async () => {
