@@ -142,7 +142,7 @@ export class ClickHouseDeliveryStore implements DeliveryStore {
       async (items) => {
         await Promise.all([store.insert(attempts, items.map((o) => o.attempt)), store.insert(deliveries, items.map((o) => o.delivery))]);
       },
-      { lingerMs: options.outcomeLingerMs ?? 20, maxItems: 1000, schedule: options.schedule },
+      { lingerMs: options.outcomeLingerMs ?? 50, maxItems: 1000, schedule: options.schedule },
     );
   }
 
