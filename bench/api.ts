@@ -23,7 +23,21 @@ type Report = (row: BenchRow) => void;
 
 const SECRET = 'whsec_' + Buffer.from('oilwire-bench-secret-0123456789').toString('base64');
 
-/** Runs `worker` on `concurrency` lanes for `ms` and returns completed operations per second. */
+/**
+ * Process CPU time (every thread: the engine's, V8's, libuv's) per operation, in microseconds. Throughput on
+ * the shared 2-core machine swings with the other jobs on it; CPU spent per operation much less, so each
+ * stream and webhook figure is also given as a ratio of CPU per operation (baseline's over the figure's).
+ */
+async function cpuPerOp<T>(ops: number | ((result: T) => number), fn: () => Promise<T>): Promise<{ result: T; cpuUs: number }> {
+  const before = process.cpuUsage();
+  const result = await fn();
+  const used = process.cpuUsage(before);
+  return { result, cpuUs: (used.user + used.system) / (typeof ops === 'number' ? ops : ops(result)) };
+}
+
+let lastOps = 0;
+
+/** Runs `worker` on `concurrency` lanes for `ms` and returns completed operations per second (the count is left in `lastOps`). */
 async function throughput(worker: () => Promise<unknown>, concurrency: number, ms: number): Promise<number> {
   let done = 0;
   const until = performance.now() + ms;
@@ -36,6 +50,7 @@ async function throughput(worker: () => Promise<unknown>, concurrency: number, m
       }
     }),
   );
+  lastOps = done;
   return (done * 1000) / (performance.now() - t0);
 }
 
@@ -125,8 +140,10 @@ export async function benchApi(report: Report, options: { seconds?: number; part
         const consumedAll = new Promise<void>((r) => (allConsumed = r));
         await baseBus.subscribe({ groupId: 'bench', topics: [TOPICS.newsScored], fromBeginning: true, handler: async (b) => void ((consumed += b.length) >= n && allConsumed()) });
         let t0 = performance.now();
-        await publishEvents(baseBus, TOPICS.newsScored, events, messageKey.newsScored);
-        await consumedAll;
+        const busCpu = await cpuPerOp(n, async () => {
+          await publishEvents(baseBus, TOPICS.newsScored, events, messageKey.newsScored);
+          await consumedAll;
+        });
         const busRate = (n * 1000) / (performance.now() - t0);
         await baseBus.close();
 
@@ -145,7 +162,7 @@ export async function benchApi(report: Report, options: { seconds?: number; part
                   // clients share the server's process, so what they spend is taken from the server's figure. A marker
                   // cut between two chunks is found where the end of one meets the start of the next.
                   const marker = Buffer.from('\nevent: news.scored\n');
-                  let tail = Buffer.alloc(0);
+                  let tail: Buffer = Buffer.alloc(0);
                   res.on('data', (chunk: Buffer) => {
                     const before = counts[c];
                     if (tail.length > 0 && Buffer.concat([tail, chunk.subarray(0, marker.length - 1)]).includes(marker)) counts[c]++;
@@ -160,17 +177,21 @@ export async function benchApi(report: Report, options: { seconds?: number; part
           ),
         );
         t0 = performance.now();
-        await publishEvents(bus, TOPICS.newsScored, events, messageKey.newsScored);
-        await done;
+        const sseCpu = await cpuPerOp(n, async () => {
+          await publishEvents(bus, TOPICS.newsScored, events, messageKey.newsScored);
+          await done;
+        });
         const sseRate = (n * 1000) / (performance.now() - t0);
         for (const r of requests) r.destroy();
         report({ name: 'in-process bus alone, publish to consume', value: busRate, unit: 'events/s' });
         report({ name: `GET /stream, events/s reaching each of ${clients} clients`, value: sseRate, unit: 'events/s', baseline: 'in-process bus alone, publish to consume', ratio: sseRate / busRate });
+        report({ name: 'process CPU per event, in-process bus alone', value: busCpu.cpuUs, unit: 'us' });
+        report({ name: `process CPU per event, GET /stream to ${clients} clients`, value: sseCpu.cpuUs, unit: 'us', baseline: 'process CPU per event, in-process bus alone', ratio: busCpu.cpuUs / sseCpu.cpuUs });
       }
       if (parts.has('webhooks')) {
 
         // 3. Webhooks: signed, persisted, retried deliveries against bare POSTs to the same receiver.
-        const bare = await throughput(
+        const bareCpu = await cpuPerOp(() => lastOps, () => throughput(
           () =>
             new Promise<void>((resolve, reject) => {
               const req = http.request(hookUrl, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
@@ -182,24 +203,30 @@ export async function benchApi(report: Report, options: { seconds?: number; part
             }),
           16,
           ms,
-        );
+        ));
+        const bare = bareCpu.result;
         const deliveries = 2000;
         const burst = async (tag: string) => {
           const alerts = Array.from({ length: deliveries }, (_, i) => ({
             alertId: `alr_bench_${tag}${i}`, ruleId: 'bench', kind: 'headline' as const, symbol: 'BRENT', eventTs: Date.now(), firedAt: Date.now(), articleId: `a${i}`, title: `bench ${i}`, data: { z: 3 },
           }));
           const t0 = performance.now();
-          for (let i = 0; i < alerts.length; i += 200) await api.dispatcher.enqueue(alerts.slice(i, i + 200));
-          await api.dispatcher.idle();
-          return (deliveries * 1000) / (performance.now() - t0);
+          const { cpuUs } = await cpuPerOp(deliveries, async () => {
+            for (let i = 0; i < alerts.length; i += 200) await api.dispatcher.enqueue(alerts.slice(i, i + 200));
+            await api.dispatcher.idle();
+          });
+          return { rate: (deliveries * 1000) / (performance.now() - t0), cpuUs };
         };
         const delivered = await burst('');
         // The same burst again (new alerts). The bare POSTs run for 3 s and so are mostly measured warm; a first burst
         // of deliveries also pays for compiling its code paths. The first burst stays the figure of record.
         const again = await burst('again_');
         report({ name: 'bare HTTP POST to a local receiver (16 concurrent)', value: bare, unit: 'requests/s' });
-        report({ name: 'signed webhook deliveries, persisted (16 concurrent)', value: delivered, unit: 'deliveries/s', baseline: 'bare HTTP POST to a local receiver (16 concurrent)', ratio: delivered / bare });
-        report({ name: 'same, a second burst of 2,000 (code warm)', value: again, unit: 'deliveries/s', baseline: 'bare HTTP POST to a local receiver (16 concurrent)', ratio: again / bare });
+        report({ name: 'signed webhook deliveries, persisted (16 concurrent)', value: delivered.rate, unit: 'deliveries/s', baseline: 'bare HTTP POST to a local receiver (16 concurrent)', ratio: delivered.rate / bare });
+        report({ name: 'same, a second burst of 2,000 (code warm)', value: again.rate, unit: 'deliveries/s', baseline: 'bare HTTP POST to a local receiver (16 concurrent)', ratio: again.rate / bare });
+        report({ name: 'process CPU per bare POST', value: bareCpu.cpuUs, unit: 'us' });
+        report({ name: 'process CPU per delivery, first burst', value: delivered.cpuUs, unit: 'us', baseline: 'process CPU per bare POST', ratio: bareCpu.cpuUs / delivered.cpuUs });
+        report({ name: 'process CPU per delivery, second burst', value: again.cpuUs, unit: 'us', baseline: 'process CPU per bare POST', ratio: bareCpu.cpuUs / again.cpuUs });
       }
     } finally {
       await api.stop();
