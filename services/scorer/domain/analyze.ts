@@ -16,8 +16,8 @@ import type { EventFrame } from './novelty.ts';
 import { readPriceReport } from './price-report.ts';
 import { bindPairs } from './read-bindings.ts';
 import { compareFigures, titleFigures } from './read-figures.ts';
-import { buildItems, conceptOf, entityEntry, joinLow, type Item } from './read-items.ts';
-import { applyModifiers } from './read-modifiers.ts';
+import { buildItems, conceptOf, entityEntry, joinLow } from './read-items.ts';
+import { readModifiers, type Scope } from './read-modifiers.ts';
 import { CAUSE, PREP } from './reading-words.ts';
 import { relevanceBand } from './relevance.ts';
 import { EVENT_SHINGLE, shingleHash, STOP_SHINGLE } from './shingles.ts';
@@ -95,14 +95,14 @@ interface Totals {
   words: number;
 }
 
-function factorS(it: Item, neg = it.neg): number {
+function factorS(it: Scope, neg = it.neg): number {
   let f = it.w * it.ws * it.hedge * it.int;
   if (neg) f *= NEG_S;
   if (it.deny) f *= DENY_S;
   return f;
 }
 
-function factorO(it: Item, neg = it.neg): number {
+function factorO(it: Scope, neg = it.neg): number {
   let f = it.w * it.hedge * Math.min(it.int, 2);
   if (neg) f *= NEG_O;
   if (it.deny) f *= DENY_O;
@@ -111,8 +111,10 @@ function factorO(it: Item, neg = it.neg): number {
 
 function analyzeTokens(t: Tokens): Totals {
   const items = buildItems(t);
-  applyModifiers(items, t);
-  const pairs = bindPairs(items, t);
+  const scopes = readModifiers(items, t);
+  const { pairs, asPred, used: bound } = bindPairs(items, t);
+  // Compounds, prepositional phrases and compared figures consume more concepts here, on this phase's own copy.
+  const used = bound.slice();
   // Oil context: production, exports and prices of an oil story move crude the supply way.
   let oilContext = false;
   let opecContext = false;
@@ -126,6 +128,8 @@ function analyzeTokens(t: Tokens): Totals {
   for (const { pred, concept, sense } of pairs) {
     const p = items[pred];
     const c = items[concept];
+    const sp = scopes[pred];
+    const sc = scopes[concept];
     const ce = conceptOf(c) as Compiled;
     // Noun compounds ("Gaza ceasefire talks", "supply disruption fears") are one thing: neighbours lose
     // their own valence, and a head without an oil sign takes its modifier's.
@@ -133,24 +137,24 @@ function analyzeTokens(t: Tokens): Totals {
     let co = opecContext && ce.coOpec !== undefined ? ce.coOpec : oilContext && ce.coOil !== undefined ? ce.coOil : (ce.co ?? 0);
     for (const nb of [concept - 1, concept + 1]) {
       const x = items[nb];
-      if (nb === pred || !x || x.sentence !== c.sentence || x.asPred) continue;
+      if (nb === pred || !x || x.sentence !== c.sentence || asPred[nb]) continue;
       const xe = conceptOf(x) ?? (x.e && !x.e.mod && (x.e.o ?? 0) !== 0 ? x.e : undefined);
       if (!xe) continue;
-      x.used = true;
+      used[nb] = true;
       if (co === 0) co = xe.co ?? Math.sign(xe.o ?? 0);
       if (cs === 0) cs = xe.cs ?? 0;
     }
     // "talks on Iran's nuclear program", "pause in Gaza fighting": a concept in a prepositional phrase after the head is part of it.
     for (let j = concept + 1, seenPrep = false; j < items.length && j <= concept + 4; j++) {
       const x = items[j];
-      if (x.sentence !== c.sentence || j === pred || x.asPred || x.kind !== Kind.Word) break;
+      if (x.sentence !== c.sentence || j === pred || asPred[j] || x.kind !== Kind.Word) break;
       if (x.end - x.start === 1 && PREP.has(t.low[x.start]) && !seenPrep) {
         seenPrep = true;
         continue;
       }
       if (!seenPrep) break;
       if (x.ent >= 0 || x.e?.mod === 'skip') continue;
-      if (conceptOf(x) && !x.e?.senses) x.used = true;
+      if (conceptOf(x) && !x.e?.senses) used[j] = true;
       break;
     }
     if (sense.d === 0) continue;
@@ -161,25 +165,25 @@ function analyzeTokens(t: Tokens): Totals {
     else if (own !== 0 && Math.sign(own) === Math.sign(ps) && Math.abs(own) > Math.abs(ps)) ps = own;
     let po = co * sense.d * mag * Math.max(1, Math.min(2, Math.abs(ce.o ?? 0)));
     if (co === 0) po = p.e?.o ?? 0;
-    const cNeg = c.neg && !p.neg && c.negBy !== pred;
-    const pNeg = p.neg && p.negBy !== concept;
-    const fs = factorS(p, pNeg) * (cNeg ? NEG_S : 1) * (c.int !== 1 ? c.int : 1);
-    const fo = factorO(p, pNeg) * (cNeg ? NEG_O : 1) * (c.int !== 1 ? Math.min(c.int, 2) : 1);
+    const cNeg = sc.neg && !sp.neg && sc.negBy !== pred;
+    const pNeg = sp.neg && sp.negBy !== concept;
+    const fs = factorS(sp, pNeg) * (cNeg ? NEG_S : 1) * (sc.int !== 1 ? sc.int : 1);
+    const fo = factorO(sp, pNeg) * (cNeg ? NEG_O : 1) * (sc.int !== 1 ? Math.min(sc.int, 2) : 1);
     s += ps * fs;
     o += po * fo;
     cues++;
   }
   for (let k = 0; k < items.length; k++) {
     const it = items[k];
-    if (it.used || it.asPred) continue;
+    if (used[k] || asPred[k]) continue;
     const cmp = compareFigures(items, t, k);
     if (cmp) {
-      it.used = true;
-      for (const j of cmp.consumed) items[j].used = true;
+      used[k] = true;
+      for (const j of cmp.consumed) used[j] = true;
       if (cmp.d !== 0) {
         const ce = conceptOf(it) as Compiled;
-        s += (ce.cs ?? 0) * cmp.d * 1.2 * factorS(it);
-        o += (oilContext && ce.coOil !== undefined ? ce.coOil : (ce.co ?? 0)) * cmp.d * 1.2 * factorO(it);
+        s += (ce.cs ?? 0) * cmp.d * 1.2 * factorS(scopes[k]);
+        o += (oilContext && ce.coOil !== undefined ? ce.coOil : (ce.co ?? 0)) * cmp.d * 1.2 * factorO(scopes[k]);
         cues++;
       }
     }
@@ -194,8 +198,10 @@ function analyzeTokens(t: Tokens): Totals {
   let geo = false;
   const shingles: number[] = [];
   const frame: EventFrame = { entities: [], events: [] };
-  const topical: Item[] = [];
-  for (const it of items) {
+  /** Items with topic-conditional oil valence, by index, weighed once the topics are known. */
+  const topical: number[] = [];
+  for (let k = 0; k < items.length; k++) {
+    const it = items[k];
     if (it.ent >= 0) {
       const g = entityEntry(it.ent);
       if (!entities.includes(g.name)) {
@@ -232,22 +238,22 @@ function analyzeTokens(t: Tokens): Totals {
       const key = joinLow(t, it.start, it.end - it.start);
       for (const tp of e.t) (e.weakT ? weakEvidence : topicEvidence).push({ topic: tp, key });
     }
-    if (it.used || it.asPred) continue;
-    if (e.ot) topical.push(it);
+    if (used[k] || asPred[k]) continue;
+    if (e.ot) topical.push(k);
     const es = e.s ?? 0;
     const eo = e.o ?? 0;
     if (es !== 0 || eo !== 0) {
-      s += es * factorS(it);
-      o += eo * factorO(it);
+      s += es * factorS(scopes[k]);
+      o += eo * factorO(scopes[k]);
       cues++;
     }
   }
   if (geo) topicEvidence.push(...weakEvidence);
   const topics = gateTopics(topicEvidence, t.low, entities);
-  for (const it of topical) {
-    for (const [tp, v] of Object.entries(it.e?.ot ?? {})) {
+  for (const k of topical) {
+    for (const [tp, v] of Object.entries(items[k].e?.ot ?? {})) {
       if (topics.has(tp as TopicName)) {
-        o += (v as number) * factorO(it);
+        o += (v as number) * factorO(scopes[k]);
         cues++;
       }
     }
@@ -376,7 +382,7 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
 export function explain(text: string): string {
   const t = tokenize(sanitize(text, MAX_TITLE_CHARS));
   const items = buildItems(t);
-  applyModifiers(items, t);
+  const scopes = readModifiers(items, t);
   const lines = items.map((it, k) => {
     const words = t.raw.slice(it.start, it.end).join(' ');
     const e = it.e;
@@ -387,11 +393,11 @@ export function explain(text: string): string {
       e?.senses ? `pred[${e.senses.map((x) => `${x.d > 0 ? '+' : x.d < 0 ? '-' : '0'}${x.side}${x.bind ? ':' + x.bind.join('/') : ''}`).join(' ')}]` : '',
       e?.s ? `s=${e.s}` : '',
       e?.o ? `o=${e.o}` : '',
-      it.neg ? 'NEG' : '',
-      it.deny ? 'DENY' : '',
-      it.w !== 1 ? `w=${round(it.w, 2)}` : '',
-      it.hedge !== 1 ? `hedge=${it.hedge}` : '',
-      it.int !== 1 ? `int=${round(it.int, 2)}` : '',
+      scopes[k].neg ? 'NEG' : '',
+      scopes[k].deny ? 'DENY' : '',
+      scopes[k].w !== 1 ? `w=${round(scopes[k].w, 2)}` : '',
+      scopes[k].hedge !== 1 ? `hedge=${scopes[k].hedge}` : '',
+      scopes[k].int !== 1 ? `int=${round(scopes[k].int, 2)}` : '',
     ].filter(Boolean);
     return `${String(k).padStart(2)} p${it.pos} ${words}${tags.length ? '  ' + tags.join(' ') : ''}`;
   });

@@ -22,7 +22,7 @@ function allowed(sense: Sense, cls: Cls | undefined): boolean {
 }
 
 /** Nearest concept a predicate can bind on one side, as [index, distance]. */
-function scan(items: Item[], t: Tokens, k: number, dir: 1 | -1, sense: Sense, dualOk: boolean): [number, number] | undefined {
+function scan(items: readonly Item[], roles: Roles, t: Tokens, k: number, dir: 1 | -1, sense: Sense, dualOk: boolean): [number, number] | undefined {
   const p = items[k];
   let found: [number, number] | undefined;
   for (let j = k + dir; j >= 0 && j < items.length; j += dir) {
@@ -32,7 +32,7 @@ function scan(items: Item[], t: Tokens, k: number, dir: 1 | -1, sense: Sense, du
     if (dist > (sense.win ?? WINDOW) + (found ? 2 : 0)) break;
     if (x.kind === Kind.Word && x.end - x.start === 1 && x.ent < 0 && (BARRIER.has(t.low[x.start]) || (dir === 1 && INTO.has(t.low[x.start])))) break;
     const c = conceptOf(x);
-    if (!c || !allowed(sense, c.cls) || x.used || x.asPred || (x.e?.senses && !dualOk)) continue;
+    if (!c || !allowed(sense, c.cls) || roles.used[j] || roles.asPred[j] || (x.e?.senses && !dualOk)) continue;
     if (found) return [j, found[1]];
     if (dir === 1) return [j, dist];
     found = [j, dist];
@@ -42,7 +42,7 @@ function scan(items: Item[], t: Tokens, k: number, dir: 1 | -1, sense: Sense, du
   return found;
 }
 
-function precededByPrep(items: Item[], t: Tokens, j: number): boolean {
+function precededByPrep(items: readonly Item[], t: Tokens, j: number): boolean {
   for (let i = j - 1; i >= 0 && i >= j - 3; i--) {
     const x = items[i];
     if (x.sentence !== items[j].sentence || x.kind !== Kind.Word) return false;
@@ -52,7 +52,7 @@ function precededByPrep(items: Item[], t: Tokens, j: number): boolean {
   return false;
 }
 
-function bindPredicate(items: Item[], t: Tokens, k: number, dualOk: boolean): Pair | undefined {
+function bindPredicate(items: readonly Item[], roles: Roles, t: Tokens, k: number, dualOk: boolean): Pair | undefined {
   const senses = items[k].e?.senses;
   if (!senses) return undefined;
   let best: Pair | undefined;
@@ -64,13 +64,13 @@ function bindPredicate(items: Item[], t: Tokens, k: number, dualOk: boolean): Pa
     const strict = sense.side === 'A' || sense.side === 'B';
     // A sense restricted to some classes is the more specific reading and wins ties.
     const bias = sense.bind ? -0.1 : 0;
-    const first = scan(items, t, k, pref, sense, dualOk);
+    const first = scan(items, roles, t, k, pref, sense, dualOk);
     if (first && first[1] + bias < bestCost) {
       best = { pred: k, concept: first[0], sense };
       bestCost = first[1] + bias;
     }
     if (!strict) {
-      const other = scan(items, t, k, pref === 1 ? -1 : 1, sense, dualOk);
+      const other = scan(items, roles, t, k, pref === 1 ? -1 : 1, sense, dualOk);
       if (other && other[1] + 1.5 + bias < bestCost) {
         best = { pred: k, concept: other[0], sense };
         bestCost = other[1] + 1.5 + bias;
@@ -80,29 +80,41 @@ function bindPredicate(items: Item[], t: Tokens, k: number, dualOk: boolean): Pa
   return best;
 }
 
+/** Which items the binding phase took: as a predicate, or as the concept a predicate bound. */
+interface Roles {
+  asPred: boolean[];
+  used: boolean[];
+}
+
+/** The bindings of a text: the pairs, and by item index whether it was bound as predicate or as concept. */
+export interface Bindings extends Roles {
+  pairs: Pair[];
+}
+
 /**
  * Binds every predicate: first to plain concepts, then what is left binds dual words that did
- * not act as predicates. Marks each bound predicate `asPred` and its concept `used`.
+ * not act as predicates. The items are not touched; the roles come back by item index.
  */
-export function bindPairs(items: Item[], t: Tokens): Pair[] {
+export function bindPairs(items: readonly Item[], t: Tokens): Bindings {
   const pairs: Pair[] = [];
+  const roles: Roles = { asPred: items.map(() => false), used: items.map(() => false) };
   for (let k = 0; k < items.length; k++) {
     if (items[k].e?.mod === 'skip') continue;
-    const pair = bindPredicate(items, t, k, false);
+    const pair = bindPredicate(items, roles, t, k, false);
     if (pair) {
       pairs.push(pair);
-      items[k].asPred = true;
-      items[pair.concept].used = true;
+      roles.asPred[k] = true;
+      roles.used[pair.concept] = true;
     }
   }
   for (let k = 0; k < items.length; k++) {
-    if (items[k].asPred || items[k].used || !items[k].e?.senses || items[k].e?.mod === 'skip') continue;
-    const pair = bindPredicate(items, t, k, true);
-    if (pair && !items[pair.concept].asPred) {
+    if (roles.asPred[k] || roles.used[k] || !items[k].e?.senses || items[k].e?.mod === 'skip') continue;
+    const pair = bindPredicate(items, roles, t, k, true);
+    if (pair && !roles.asPred[pair.concept]) {
       pairs.push(pair);
-      items[k].asPred = true;
-      items[pair.concept].used = true;
+      roles.asPred[k] = true;
+      roles.used[pair.concept] = true;
     }
   }
-  return pairs;
+  return { pairs, ...roles };
 }

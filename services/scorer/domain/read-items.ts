@@ -77,28 +77,16 @@ function match(low: string[], i: number): { lexLen: number; lex: Compiled | unde
 
 const NEUTRAL: Compiled = { mod: 'skip' };
 
+/** One reading unit; later phases never change it, they return their own results by item index. */
 export interface Item {
-  start: number;
-  end: number;
-  kind: Kind;
-  e: Compiled | undefined;
-  ent: number;
+  readonly start: number;
+  readonly end: number;
+  readonly kind: Kind;
+  readonly e: Compiled | undefined;
+  readonly ent: number;
   /** Significant-token position inside the sentence. */
-  pos: number;
-  sentence: number;
-  w: number;
-  neg: boolean;
-  /** Index of the negator that last toggled `neg` (a negating predicate does not negate its own object). */
-  negBy: number;
-  deny: boolean;
-  hedge: number;
-  int: number;
-  /** Sentiment-only weight: a causal or temporal sub-clause ("Oil falls as ceasefire holds") says less about tone. */
-  ws: number;
-  /** Bound as predicate (its own valence is replaced by the pair's). */
-  asPred: boolean;
-  /** Bound as concept or consumed by a compound / comparison. */
-  used: boolean;
+  readonly pos: number;
+  readonly sentence: number;
 }
 
 export const entityEntry = (i: number): GazetteerEntry => GAZETTEER[i];
@@ -127,7 +115,7 @@ export function buildItems(t: Tokens): Item[] {
         sentence++;
         pos = 0;
       } else if (kind === Kind.Comma) pos++;
-      items.push({ start: i, end: i + 1, kind, e: undefined, ent: -1, pos, sentence, w: 1, neg: false, negBy: -1, deny: false, hedge: 1, int: 1, ws: 1, asPred: false, used: false });
+      items.push({ start: i, end: i + 1, kind, e: undefined, ent: -1, pos, sentence });
       i++;
       continue;
     }
@@ -162,7 +150,7 @@ export function buildItems(t: Tokens): Item[] {
       }
     }
     if (!(e && e.mod === 'skip')) pos++;
-    items.push({ start: i, end: i + len, kind, e, ent, pos, sentence, w: 1, neg: false, negBy: -1, deny: false, hedge: 1, int: 1, ws: 1, asPred: false, used: false });
+    items.push({ start: i, end: i + len, kind, e, ent, pos, sentence });
     i += len;
   }
   return items;

@@ -1,18 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { bindPairs } from '../../../../../services/scorer/domain/read-bindings.ts';
 import { buildItems } from '../../../../../services/scorer/domain/read-items.ts';
-import { applyModifiers } from '../../../../../services/scorer/domain/read-modifiers.ts';
 import { tokenize } from '../../../../../services/scorer/domain/text.ts';
 
 const bound = (text: string) => {
   const t = tokenize(text);
   const items = buildItems(t);
-  applyModifiers(items, t);
   const word = (k: number) => t.low.slice(items[k].start, items[k].end).join(' ');
-  return bindPairs(items, t).map((p) => [word(p.pred), word(p.concept), p.sense.d]);
+  return bindPairs(items, t).pairs.map((p) => [word(p.pred), word(p.concept), p.sense.d]);
 };
 
 describe('reading phase 3: bindings', () => {
+  it('returns the roles by item index and leaves the items untouched', () => {
+    const t = tokenize('OPEC cuts output');
+    const items = buildItems(t);
+    const before = JSON.stringify(items);
+    const b = bindPairs(items, t);
+    expect(b.asPred).toEqual([false, true, false]);
+    expect(b.used).toEqual([false, false, true]);
+    expect(JSON.stringify(items)).toBe(before);
+  });
+
   it('binds a verb to its subject before it and a transitive verb to its object', () => {
     expect(bound('Losses narrowed')).toEqual([['narrowed', 'losses', -1]]);
     expect(bound('OPEC cuts output')).toEqual([['cuts', 'output', -1]]);

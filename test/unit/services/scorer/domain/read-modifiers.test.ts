@@ -1,16 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { buildItems } from '../../../../../services/scorer/domain/read-items.ts';
-import { applyModifiers } from '../../../../../services/scorer/domain/read-modifiers.ts';
+import { readModifiers } from '../../../../../services/scorer/domain/read-modifiers.ts';
 import { tokenize } from '../../../../../services/scorer/domain/text.ts';
 
 const read = (text: string) => {
   const t = tokenize(text);
   const items = buildItems(t);
-  applyModifiers(items, t);
-  return items.map((it) => ({ w: t.low.slice(it.start, it.end).join(' '), neg: it.neg, deny: it.deny, weight: Math.round(it.w * 100) / 100, hedge: it.hedge, int: it.int, ws: it.ws }));
+  const scopes = readModifiers(items, t);
+  return items.map((it, k) => ({ w: t.low.slice(it.start, it.end).join(' '), neg: scopes[k].neg, deny: scopes[k].deny, weight: Math.round(scopes[k].w * 100) / 100, hedge: scopes[k].hedge, int: scopes[k].int, ws: scopes[k].ws }));
 };
 
 describe('reading phase 2: modifiers', () => {
+  it('returns one scope per item and leaves the items as the first phase built them', () => {
+    const t = tokenize('Profit did not rise');
+    const items = buildItems(t);
+    const before = JSON.stringify(items);
+    const scopes = readModifiers(items, t);
+    expect(scopes.length).toBe(items.length);
+    expect(JSON.stringify(items)).toBe(before);
+    expect(scopes[3]).toEqual({ w: 1, ws: 1, neg: true, negBy: 2, deny: false, hedge: 1, int: 1 });
+  });
+
   it('negates within the scope of the negator and stops at a clause barrier', () => {
     expect(read('Profit did not rise as sales fell').map((x) => [x.w, x.neg])).toEqual([
       ['profit', false],
