@@ -11,15 +11,16 @@
 import { ExponentialBackoff, bulkhead, handleWhen, retry, type BulkheadPolicy, type RetryPolicy } from 'cockatiel';
 import type { Bus } from '../../shared/bus/port.ts';
 import { publishEvents } from '../../shared/bus/typed.ts';
-import { TOPICS, messageKey, newsRawV1, type NewsRaw } from '../../shared/contracts/events.ts';
+import { TOPICS, messageKey } from '../../shared/contracts/events.ts';
 import { AppError, isAppError, isRetryable } from '../../shared/errors.ts';
 import type { Clock } from '../../shared/runtime/clock.ts';
 import type { Logger } from '../../shared/runtime/logger.ts';
 import type { IngestMetrics } from './adapters/prom-metrics.ts';
 import type { IngestNewsConfig } from './config.ts';
 import { initialFeedState, type FeedState } from './domain/feed-state.ts';
-import { normalizeItem } from './domain/normalize.ts';
-import { freshnessSec, nextPoll, parseRetryAfter, ttlSec, type PollOutcomeKind, type ScheduleDecision } from './domain/schedule.ts';
+import { selectNewItems, shouldCompact, shouldRewriteOnLoad } from './domain/item-selection.ts';
+import { deferral, failureLogLevel, hostKey, planNextPoll, readAnswer } from './domain/poll-schedule.ts';
+import { ttlSec, type PollOutcomeKind, type ScheduleDecision } from './domain/schedule.ts';
 import { ContentSeenSet, type ContentEntry } from './domain/content-seen.ts';
 import { SeenSet } from './domain/seen-set.ts';
 import type { ContentLog, FeedFetcher, FeedParser, FeedStateStore, FetchResponse, SeenLog } from './ports.ts';
@@ -69,15 +70,6 @@ function bump(map: Record<string, number>, key: string, n = 1): void {
   map[key] = (map[key] ?? 0) + n;
 }
 
-function hostKey(url: string): string {
-  try {
-    const u = new URL(url);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u.host.toLowerCase() : `${u.protocol}${u.pathname}`;
-  } catch {
-    return `path:${url}`;
-  }
-}
-
 function errorReason(err: unknown): string {
   if (isAppError(err)) return String(err.details?.reason ?? err.code.toLowerCase());
   return 'internal';
@@ -119,14 +111,14 @@ export class FeedPoller {
       for (const [id, at] of entries) this.seen.mark(id, at);
       const expired = this.seen.prune(clock.now());
       // Rewrite when the log carries much more than the live set: re-sightings and expired ids.
-      if (entries.length > 1000 && entries.length > 2 * this.seen.size) await seenLog.rewrite(this.seen.entries());
+      if (shouldRewriteOnLoad(entries.length, this.seen.size)) await seenLog.rewrite(this.seen.entries());
       this.log.info({ seen: this.seen.size, expired, lines: entries.length }, 'seen-set loaded');
     }
     if (contentLog) {
       const entries = await contentLog.load();
       for (const e of entries) this.content.mark(e);
       const expired = this.content.prune(clock.now());
-      if (entries.length > 1000 && entries.length > 2 * this.content.size) await contentLog.rewrite(this.content.entries());
+      if (shouldRewriteOnLoad(entries.length, this.content.size)) await contentLog.rewrite(this.content.entries());
       this.log.info({ contents: this.content.size, expired, lines: entries.length }, 'published content identities loaded');
     }
     this.deps.metrics.seenIds.set(this.seen.size);
@@ -167,13 +159,12 @@ export class FeedPoller {
     const host = hostKey(target);
     return this.withHost(host, async () => {
       // Checked inside the gate: a poll queued behind the one that got the 429 must wait too.
-      const blocked = this.hostBlockedUntil.get(host);
-      if (blocked !== undefined && blocked > clock.now()) {
-        const delayMs = blocked - clock.now();
-        state.nextPollAt = blocked;
-        state.nextPollBasis = 'retry-after';
+      const deferred = deferral(this.hostBlockedUntil.get(host), clock);
+      if (deferred) {
+        state.nextPollAt = deferred.at;
+        state.nextPollBasis = deferred.basis;
         this.commitState(state);
-        return { feed: feed.name, outcome: 'deferred', status: 0, published: 0, duplicates: 0, sameContent: 0, dropped: {}, issues: {}, delayMs, basis: 'retry-after' } satisfies PollResult;
+        return { feed: feed.name, outcome: 'deferred', status: 0, published: 0, duplicates: 0, sameContent: 0, dropped: {}, issues: {}, delayMs: deferred.delayMs, basis: deferred.basis } satisfies PollResult;
       }
       return this.slots.execute(() => this.pollNow(feed, state, target, host));
     });
@@ -207,29 +198,29 @@ export class FeedPoller {
       state.lastStatus = res.status;
       state.answered = (state.answered ?? 0) + 1;
       metrics.fetches.inc({ feed: feed.name, status: String(res.status) });
-      if (res.status === 304) {
+      const verdict = readAnswer(res.status, res.headers, { etag: state.etag, lastModified: state.lastModified }, config.schedule, clock);
+      if (verdict.outcome === 'not-modified') {
         result.outcome = 'not-modified';
         state.notModified++;
-        // A 304 may carry fresher validators (RFC 9110 15.4.5); otherwise the ones we sent still hold.
-        if (res.headers.etag !== undefined) state.etag = res.headers.etag;
-        if (res.headers.lastModified !== undefined) state.lastModified = res.headers.lastModified;
-        maxAgeSec = freshnessSec(res.headers, clock.now());
-      } else if (res.status >= 200 && res.status < 300) {
+        state.etag = verdict.validators.etag;
+        state.lastModified = verdict.validators.lastModified;
+        maxAgeSec = verdict.maxAgeSec;
+      } else if (verdict.outcome === 'ok') {
         await this.ingestBody(feed, state, res, result);
         result.outcome = 'ok';
         // Stored only now, exactly as received: the items behind these validators are acked on the bus.
-        state.etag = res.headers.etag;
-        state.lastModified = res.headers.lastModified;
-        maxAgeSec = freshnessSec(res.headers, clock.now());
-      } else if (res.status === 429 || res.status === 503) {
+        state.etag = verdict.validators.etag;
+        state.lastModified = verdict.validators.lastModified;
+        maxAgeSec = verdict.maxAgeSec;
+      } else if (verdict.outcome === 'rate-limited') {
         result.outcome = 'rate-limited';
-        retryAfterSec = parseRetryAfter(res.headers.retryAfter, clock.now(), res.headers.date);
-        if (res.status === 429 && retryAfterSec !== undefined) this.hostBlockedUntil.set(host, clock.now() + Math.min(retryAfterSec, config.schedule.maxIntervalSec) * 1000);
+        retryAfterSec = verdict.retryAfterSec;
+        if (verdict.hostBlockedUntil !== undefined) this.hostBlockedUntil.set(host, verdict.hostBlockedUntil);
         throw new AppError('FEED_RATE_LIMITED', `feed ${feed.name} answered HTTP ${res.status}${retryAfterSec !== undefined ? ` (Retry-After ${retryAfterSec}s)` : ''}`, {
-          details: { reason: `http_${res.status}` },
+          details: { reason: verdict.reason },
         });
       } else {
-        throw new AppError('FEED_FETCH_FAILED', `feed ${feed.name} answered HTTP ${res.status}`, { details: { reason: `http_${res.status}` }, retryable: res.status >= 500 || res.status === 408 });
+        throw new AppError('FEED_FETCH_FAILED', `feed ${feed.name} answered HTTP ${res.status}`, { details: { reason: verdict.reason }, retryable: verdict.retryable });
       }
       if (res.permanentRedirect && res.permanentRedirect !== state.location) {
         this.log.info({ feed: feed.name, from: target, to: res.permanentRedirect }, 'feed moved permanently; polling the new address');
@@ -261,13 +252,10 @@ export class FeedPoller {
       state.lastError = error.message.slice(0, 500);
       state.lastErrorReason = reason;
       metrics.errors.inc({ feed: feed.name, reason });
-      // One line when a feed starts failing, then only at 2, 4, 8... failures in a row: an offline machine must not flood the log.
-      const n = state.consecutiveErrors;
-      const level = (n & (n - 1)) === 0 ? 'warn' : 'debug';
-      this.log[level]({ feed: feed.name, reason, consecutive: n, err: error.message }, 'feed poll failed');
+      this.log[failureLogLevel(state.consecutiveErrors)]({ feed: feed.name, reason, consecutive: state.consecutiveErrors, err: error.message }, 'feed poll failed');
     }
     state.lastOutcome = result.outcome as FeedState['lastOutcome'];
-    const decision = nextPoll(
+    const planned = planNextPoll(
       {
         outcome: result.outcome as PollOutcomeKind,
         intervalSec: feed.intervalSec,
@@ -278,11 +266,12 @@ export class FeedPoller {
       },
       config.schedule,
       this.deps.random,
+      clock,
     );
-    result.delayMs = decision.delayMs;
-    result.basis = decision.basis;
-    state.nextPollAt = clock.now() + decision.delayMs;
-    state.nextPollBasis = decision.basis;
+    result.delayMs = planned.delayMs;
+    result.basis = planned.basis;
+    state.nextPollAt = planned.at;
+    state.nextPollBasis = planned.basis;
     this.commitState(state);
     return result;
   }
@@ -296,7 +285,6 @@ export class FeedPoller {
       maxDepth: config.maxDepth,
       maxItems: config.maxItemsPerFeed,
     });
-    const decoded = { encoding: parsed.encoding };
     state.encoding = parsed.encoding;
     for (const note of parsed.notes) bump(result.issues, note);
     for (const [k, v] of Object.entries(parsed.repairs)) bump(result.issues, k, v);
@@ -304,61 +292,27 @@ export class FeedPoller {
     state.ttlSec = ttlSec(parsed.ttl);
     state.lastItems = parsed.items.length;
     const fetchedAt = clock.now();
-    let items = parsed.items;
-    if (items.length > config.maxItemsPerFeed) {
-      bump(result.dropped, 'over_item_limit', items.length - config.maxItemsPerFeed);
-      items = items.slice(0, config.maxItemsPerFeed);
-    }
-    const fresh: NewsRaw[] = [];
-    const freshIds = new Set<string>();
-    const resighted: string[] = [];
-    // Stories of this body already taken: two ids of one story in one body are one article too.
-    const freshContent = new ContentSeenSet(Infinity);
-    const contentMarks: ContentEntry[] = [];
-    const refreshMs = (config.seenTtlDays * 86_400_000) / 10;
-    for (const item of items) {
-      const r = normalizeItem(item, { name: feed.name, tags: feed.tags }, fetchedAt);
-      if (!r.ok) {
-        bump(result.dropped, r.reason);
-        continue;
-      }
-      const id = r.article.id;
-      if (freshIds.has(id) || this.seen.has(id, fetchedAt)) {
-        result.duplicates++;
-        if (this.seen.has(id, fetchedAt) && !this.seen.has(id, fetchedAt + refreshMs)) resighted.push(id);
-        continue;
-      }
-      if (!newsRawV1.safeParse(r.article).success) {
-        bump(result.dropped, 'schema_invalid');
-        continue;
-      }
-      const story = { source: r.article.source, title: r.article.title, publishedMs: Date.parse(r.article.published_at) };
-      const earlier = this.content.find(story, fetchedAt);
-      if (earlier || freshContent.find(story, fetchedAt)) {
-        result.duplicates++;
-        result.sameContent++;
-        // Refreshed like a re-sighted id, so a story a feed keeps re-issuing does not expire while it is there.
-        if (earlier && fetchedAt - earlier[2] >= refreshMs) contentMarks.push([earlier[0], earlier[1], fetchedAt]);
-        continue;
-      }
-      for (const note of r.notes) bump(result.issues, note);
-      fresh.push(r.article);
-      freshIds.add(id);
-      const entry = this.content.entryFor(story, fetchedAt);
-      if (entry) {
-        freshContent.mark(entry);
-        contentMarks.push(entry);
-      }
-    }
+    const picked = selectNewItems(parsed.items, {
+      feed: { name: feed.name, tags: feed.tags },
+      fetchedAt,
+      maxItems: config.maxItemsPerFeed,
+      seenTtlMs: config.seenTtlDays * 86_400_000,
+      seen: this.seen,
+      content: this.content,
+    });
+    const fresh = picked.fresh;
+    result.duplicates += picked.duplicates;
+    result.sameContent += picked.sameContent;
+    for (const [k, v] of Object.entries(picked.dropped)) bump(result.dropped, k, v);
+    for (const [k, v] of Object.entries(picked.issues)) bump(result.issues, k, v);
     if (fresh.length > 0) {
       await this.publishPolicy.execute(() => publishEvents(this.deps.bus, TOPICS.newsRaw, fresh, messageKey.newsRaw));
     }
     // Acked: only now do these ids count as published.
-    const marks: [string, number][] = [...fresh.map((a) => [a.id, fetchedAt] as [string, number]), ...resighted.map((id) => [id, fetchedAt] as [string, number])];
-    for (const [id, at] of marks) this.seen.mark(id, at);
-    this.persistSeen(marks);
-    for (const e of contentMarks) this.content.mark(e);
-    this.persistContent(contentMarks);
+    for (const [id, at] of picked.seenMarks) this.seen.mark(id, at);
+    this.persistSeen(picked.seenMarks);
+    for (const e of picked.contentMarks) this.content.mark(e);
+    this.persistContent(picked.contentMarks);
     metrics.seenIds.set(this.seen.size);
 
     result.published = fresh.length;
@@ -374,7 +328,7 @@ export class FeedPoller {
     const hasIssues = Object.keys(result.issues).length > 0;
     // Lost items and hostile markup deserve a warning; benign repairs (a missing guid, an HTML entity) ride on the poll's own line.
     if (droppedTotal > 0 || result.issues.doctype_removed || result.issues.entity_declarations) {
-      this.log.warn({ feed: feed.name, dropped: result.dropped, issues: result.issues, encoding: decoded.encoding }, 'feed items dropped or repaired');
+      this.log.warn({ feed: feed.name, dropped: result.dropped, issues: result.issues, encoding: parsed.encoding }, 'feed items dropped or repaired');
     }
     this.log[fresh.length > 0 || hasIssues ? 'info' : 'debug'](
       { feed: feed.name, published: fresh.length, duplicates: result.duplicates, ...(result.sameContent ? { sameContent: result.sameContent } : {}), items: parsed.items.length, ...(hasIssues ? { issues: result.issues } : {}) },
@@ -386,7 +340,7 @@ export class FeedPoller {
     const log = this.deps.seenLog;
     if (!log || entries.length === 0) return;
     this.seenAppends += entries.length;
-    const compact = this.seenAppends > Math.max(10_000, this.seen.size);
+    const compact = shouldCompact(this.seenAppends, this.seen.size);
     if (compact) this.seenAppends = 0;
     this.seenChain = this.seenChain
       .then(async () => {
@@ -402,7 +356,7 @@ export class FeedPoller {
     const log = this.deps.contentLog;
     if (!log || entries.length === 0) return;
     this.contentAppends += entries.length;
-    const compact = this.contentAppends > Math.max(10_000, this.content.size);
+    const compact = shouldCompact(this.contentAppends, this.content.size);
     if (compact) this.contentAppends = 0;
     // On the seen log's chain: one flush waits for both.
     this.seenChain = this.seenChain
