@@ -9,7 +9,7 @@ export interface NoveltyOptions {
   frameEventOverlap?: number;
 }
 
-/** An article's event frame: canonical entities and event classes ("TALKS", "ATTACK"), each sorted and unique. */
+/** An article's event frame: hashes of its canonical entities and event classes ("TALKS", "ATTACK"); `assign` sorts and dedupes them. */
 export interface EventFrame {
   entities: number[];
   events: number[];
