@@ -1,11 +1,10 @@
-import { readFile, stat } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { Agent, fetch, type Response } from 'undici';
 import { AppError } from '../../../shared/errors.ts';
 import { AddressPolicy } from '../../../shared/net/address-policy.ts';
 import { addressRefusal as refusal, guardedConnector } from '../../../shared/net/guarded-fetch.ts';
 import { redactText, redactUrl } from '../../../shared/runtime/redact.ts';
 import type { FeedFetcher, FetchRequest, FetchResponse } from '../ports.ts';
+import { FileFeedFetcher } from './file-feed-fetcher.ts';
 
 export interface HttpFetcherOptions {
   timeoutMs: number;
@@ -36,16 +35,18 @@ function describe(err: unknown): string {
 /**
  * Our own HTTP client for feeds: conditional GET, redirects followed by hand (capped, http(s)
  * only), one deadline for the whole exchange including the body, and a size cap counted on
- * decoded bytes while streaming (a gzip bomb stops at the cap). Local paths and file:// URLs are
- * read from disk with a validator made from size and mtime, so they also answer 304.
+ * decoded bytes while streaming (a gzip bomb stops at the cap). Local paths and file:// URLs go
+ * to FileFeedFetcher (file-feed-fetcher.ts), so one configured fetcher serves every feed URL.
  */
 export class HttpFeedFetcher implements FeedFetcher {
   private readonly dispatcher: Agent;
+  private readonly files: FileFeedFetcher;
 
   /** Throws on a malformed `allowPrivate` entry. */
   constructor(private readonly options: HttpFetcherOptions) {
     const policy = new AddressPolicy(options.allowPrivate ?? [], 'ingestNews.http.allowPrivate');
     this.dispatcher = new Agent({ connect: guardedConnector(policy, options.timeoutMs) });
+    this.files = new FileFeedFetcher({ maxBytes: options.maxBytes });
   }
 
   /** Closes the pooled connections. */
@@ -54,7 +55,7 @@ export class HttpFeedFetcher implements FeedFetcher {
   }
 
   async fetch(request: FetchRequest): Promise<FetchResponse> {
-    if (!/^https?:\/\//i.test(request.url)) return this.fetchFile(request);
+    if (!/^https?:\/\//i.test(request.url)) return this.files.fetch(request);
     const controller = new AbortController();
     if (request.signal?.aborted) throw fail('aborted', `fetch of ${redactUrl(request.url)} cancelled`);
     const onAbort = () => controller.abort();
@@ -155,26 +156,5 @@ export class HttpFeedFetcher implements FeedFetcher {
       chunks.push(value);
     }
     return Buffer.concat(chunks, total);
-  }
-
-  private async fetchFile(request: FetchRequest): Promise<FetchResponse> {
-    let path: string;
-    try {
-      path = request.url.startsWith('file:') ? fileURLToPath(request.url) : request.url;
-    } catch (err) {
-      throw fail('file_error', `invalid file URL ${request.url}`, err, false);
-    }
-    try {
-      const info = await stat(path);
-      if (info.size > this.options.maxBytes) throw tooLarge(request.url, this.options.maxBytes);
-      const etag = `"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
-      const headers = { etag, lastModified: info.mtime.toUTCString() };
-      if (request.etag === etag) return { status: 304, url: request.url, redirects: 0, headers };
-      const body = await readFile(path);
-      return { status: 200, url: request.url, redirects: 0, headers, body };
-    } catch (err) {
-      if (err instanceof AppError) throw err;
-      throw fail('file_error', `cannot read feed file ${path}: ${describe(err)}`, err);
-    }
   }
 }
