@@ -137,7 +137,10 @@ const alertSource: Source = {
     const event = alertStreamPayload({
       alertId: String(r.alert_id),
       ruleId: String(r.rule_id),
-      kind: r.kind === 'unexplained_move' ? 'unexplained_move' : 'headline',
+      // As stored, which is what the live stream carried: the rule's kind from alert-kinds/registry.ts when it fired. Read
+      // through no list of kinds here, so a kind added to the registry replays as itself, and a row of a kind since removed
+      // keeps its own name rather than being relabelled as one a reader would act on.
+      kind: String(r.kind),
       symbol: String(r.symbol),
       title: String(r.title),
       eventTs: Number(r.e_ms),
