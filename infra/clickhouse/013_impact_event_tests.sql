@@ -104,6 +104,22 @@ FROM
         if(sign_z IS NULL, NULL, erfc(abs(sign_z) / sqrt(2))) AS p_sign
       FROM
       (
+        -- r: the mean over pairs of overlap / sqrt(len1 len2). A window overlaps, later in start order, exactly the
+        -- next ones up to hi; one row per offset d up to reach pairs each window with the d-th after it (a shift,
+        -- not a lambda capturing the whole list, which would copy it once per window: N^2 memory). A window of no
+        -- length (no tick within the horizon) correlates with none.
+        SELECT
+          symbol, horizon, dimension, value, events, mean_car_bps, mean_z, mean_sar, t_stat, bmp_t, ranked_events, rank_t, sign_z,
+          sum(pairs) / (events * (events - 1) / 2) AS kp_r,
+          bmp_t * sqrt((1 - kp_r) / (1 + (events - 1) * kp_r)) AS kp_t
+        FROM
+        (
+          SELECT
+            *,
+            arraySum((a, b, i, h) -> if(i + d <= h AND a.2 > a.1 AND b.2 > b.1, (least(a.2, b.2) - b.1) / sqrt((a.2 - a.1) * (b.2 - b.1)), 0),
+              w, arrayShiftLeft(w, d), arrayEnumerate(w), hi) AS pairs
+          FROM
+          (
         SELECT
           symbol,
           horizon,
@@ -115,10 +131,15 @@ FROM
           avg(es) AS mean_sar,
           avg(ar) / (stddevSamp(ar) / sqrt(events)) AS t_stat,
           avg(es) / (stddevSamp(es) / sqrt(events)) AS bmp_t,
-          groupArray((start_ms, end_ms)) AS w,
-          arraySum(arrayMap((a, i) -> arraySum(arrayMap(b -> greatest(0, least(a.2, b.2) - greatest(a.1, b.1)) / sqrt((a.2 - a.1) * (b.2 - b.1)), arraySlice(w, i + 1))), w, arrayEnumerate(w)))
-            / (events * (events - 1) / 2) AS kp_r,
-          bmp_t * sqrt((1 - kp_r) / (1 + (events - 1) * kp_r)) AS kp_t,
+          -- For r (next level): the windows sorted by start, and for each the last one starting before it ends (hi,
+          -- from merging the starts with the ends: an end sorts before a start at the same instant, so touching
+          -- windows do not overlap); reach is the furthest any window looks ahead.
+          arraySort(groupArray((start_ms, end_ms))) AS w,
+          arraySort(x -> (x.1, x.2), arrayConcat(
+            arrayMap(x -> (x.1, toUInt8(1), toUInt32(0)), w),
+            arrayMap((x, i) -> (x.2, toUInt8(0), toUInt32(i)), w, arrayEnumerate(w)))) AS merged,
+          arraySort((c, i) -> i, arrayFilter((c, x) -> x.2 = 0, arrayCumSum(arrayMap(x -> x.2, merged)), merged), arrayFilter(x -> x.2 = 0, merged).3) AS hi,
+          arrayMax(arrayMap((i, h) -> toInt64(h) - i, arrayEnumerate(w), hi)) AS reach,
           countIf(length(est) >= 2) AS ranked_events,
           -- Mean standardized rank per relative period (1: the event, k + 1: the k-th window before it).
           avgForEach(u) AS u_bar,
@@ -151,6 +172,10 @@ FROM
         )
         GROUP BY symbol, horizon, dimension, value
         HAVING events >= 5 AND stddevSamp(es) > 0 AND stddevSamp(ar) > 0
+          )
+          ARRAY JOIN range(1, toUInt64(greatest(reach, 1)) + 1) AS d
+        )
+        GROUP BY symbol, horizon, dimension, value, events, mean_car_bps, mean_z, mean_sar, t_stat, bmp_t, ranked_events, rank_t, sign_z
       )
     )
   )

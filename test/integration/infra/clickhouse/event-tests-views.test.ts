@@ -106,6 +106,31 @@ describe('event-study views', () => {
     expect(Math.max(opec.q_kp, sanctions.q_kp)).toBeCloseTo(ps[1], 9);
   });
 
+  it('impact_tests: kp_r visits only overlapping pairs, touching windows do not overlap, a window of no length overlaps none', async () => {
+    // Minutes: A [0, 60], B [30, 90], C [60, 120] (touches A), D [200, 200] (no tick in the horizon), E [200, 260],
+    // F [250, 260], G [1000, 1060]; inserted out of order.
+    const w = [
+      [200, 260],
+      [0, 60],
+      [1000, 1060],
+      [60, 120],
+      [200, 200],
+      [30, 90],
+      [250, 260],
+    ];
+    const ars = [5, -3, 8, 2, 6, -1, 4];
+    await store.insert(
+      'impact_store',
+      w.map(([a, b], i) => ({ ...impact(`k${i}`, 'opec', T0 + a * MIN, T0 + b * MIN, ars[i], ars[i] / 4), symbol: 'KR' })),
+    );
+    const [got] = await store.query<{ events: string; kp_r: number }>(`SELECT events, kp_r FROM ${store.table('impact_tests')} WHERE symbol = 'KR' AND dimension = 'topic'`);
+    expect(Number(got.events)).toBe(7);
+    // A-B 30/60, B-C 30/60, E-F 10/sqrt(60 * 10); the other 18 of the 21 pairs 0.
+    expect(got.kp_r).toBeCloseTo((1 + 10 / Math.sqrt(600)) / 21, 12);
+    const domain = groupTests(w.map(([a, b], i) => ({ ar: ars[i], sigma: 4, estimation: [1, -1], start: T0 + a * MIN, end: T0 + b * MIN })));
+    expect(got.kp_r).toBeCloseTo(domain.kp.r, 12);
+  });
+
   describe('impact_tests: rank, sign, q-values and agreement (migration 013)', () => {
     // Nine estimation windows per event: cyclic shifts of -4..4 (abnormal returns, mean 0, sd sqrt(7.5)), so over
     // nine events every relative period holds each value once. Events a day apart: no overlap, KP is BMP.
