@@ -25,10 +25,12 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   build: async () => (await import('./build.ts')).benchBuild,
   // `oilwire start`'s services after 5k and 100k headlines, each in a process of its own (minutes).
   'start-memory': async () => (await import('./start-memory.ts')).benchStartMemory,
+  // `oilwire start` fed a steady feed for minutes, memory sampled (`bench/soak.ts --minutes 30` for the long one).
+  soak: async () => (await import('./soak.ts')).benchSoak,
 };
 
 // Groups that re-run others (a plain `npm run bench` would measure those twice) or take minutes: only with --only.
-const EXPLICIT_ONLY = new Set(['build', 'start-memory']);
+const EXPLICIT_ONLY = new Set(['build', 'start-memory', 'soak']);
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);

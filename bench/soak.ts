@@ -1,0 +1,357 @@
+/**
+ * Soak of the embedded default: `oilwire start` (the bin, as a user runs it: in-process journaled
+ * bus, embedded chDB, all five services in one process) fed for a long time by a local feed server
+ * that publishes new unique headlines at a steady rate, with the live price simulator ticking on
+ * the clock. Every `--sample-sec` the process's RSS (from /proc) and its JS heap, bus retention
+ * and event-loop lag (from its /metrics) are sampled with the stored counts. At the end the feed
+ * stops, the pipeline drains, is stopped with SIGTERM and the store is read directly: every item
+ * fed must be stored once and measured once. Figures, not pass/fail, apart from the counts.
+ *
+ *   node bin/run-ts.mjs bench/soak.ts --minutes 30 --rate 5 [--sample-sec 30] [--report file]
+ *   npm run bench -- --only soak                  (5 minutes at 5 headlines/s)
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { articleId } from '../shared/contracts/ids.ts';
+import { seededRandom } from '../shared/runtime/seeded-random.ts';
+import { openStore } from '../shared/store/clickhouse-store.ts';
+import type { Report } from './report.ts';
+
+const FEED = 'soak-wire';
+/** Items a feed answer carries (the newest): a real feed is a window, not the whole history. */
+const FEED_WINDOW = 300;
+const HORIZONS = ['1m'];
+const ROOT = resolve(fileURLToPath(import.meta.url), '../..');
+
+export interface SoakOptions {
+  minutes: number;
+  /** Headlines per second the feed publishes. */
+  rate: number;
+  sampleSec: number;
+  /** How long to wait after the feed stops for every item to be stored and measured. */
+  drainSec: number;
+}
+
+interface Sample {
+  minute: number;
+  rssMB: number;
+  heapUsedMB: number;
+  heapTotalMB: number;
+  externalMB: number;
+  busRetainedMessages: number;
+  busRetainedMB: number;
+  loopLagP99Ms: number;
+  fed: number;
+  news: number;
+  impacts: number;
+}
+
+export interface SoakResult {
+  options: SoakOptions;
+  runtime: string;
+  fed: number;
+  storedNews: number;
+  distinctNews: number;
+  missing: number;
+  unexpected: number;
+  impactRows: number;
+  impactPairsOnce: number;
+  exit: string;
+  feedAnswers: { full: number; notModified: number };
+  samples: Sample[];
+  slopes: { rssFirst10: number; rssLast10: number; heapFirst10: number; heapLast10: number; rssAfterWarmup: number };
+}
+
+/** Made-up words: unique titles unlike each other, so no content identity calls two of them one story. */
+function titleMaker(seed: number): (i: number) => string {
+  const random = seededRandom(seed);
+  const syllables = ['ka', 'lo', 'mi', 'ru', 'te', 'zo', 'van', 'pel', 'dri', 'su', 'no', 'bex', 'qua', 'tor', 'yl', 'fen'];
+  const word = () => Array.from({ length: 2 + Math.floor(random() * 3) }, () => syllables[Math.floor(random() * syllables.length)]).join('');
+  return (i) => `${word()} ${word()} ${word()} ${word()} ${word()} soak ${i}`;
+}
+
+const guid = (i: number) => `soak-${i}`;
+const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+
+/** A feed that grows by `rate` items a second, stamped with the wall clock; 304 to the current ETag. */
+class SoakFeed {
+  readonly items: { title: string; at: number }[] = [];
+  full = 0;
+  notModified = 0;
+  private timer?: NodeJS.Timeout;
+  private server?: Server;
+  private readonly title = titleMaker(11);
+
+  async listen(): Promise<string> {
+    this.server = createServer((req, res) => {
+      const etag = `"n-${this.items.length}"`;
+      if (req.headers['if-none-match'] === etag) {
+        this.notModified++;
+        res.writeHead(304, { etag });
+        res.end();
+        return;
+      }
+      this.full++;
+      const parts: string[] = [];
+      for (let i = this.items.length - 1; i >= Math.max(0, this.items.length - FEED_WINDOW); i--) {
+        const it = this.items[i];
+        parts.push(`<item><title>${xml(it.title)}</title><link>https://soak.invalid/${i}</link><guid isPermaLink="false">${guid(i)}</guid><pubDate>${new Date(it.at).toUTCString()}</pubDate><description>item ${i}</description></item>`);
+      }
+      res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8', etag });
+      res.end(`<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>soak</title><link>https://soak.invalid/</link><description>soak</description>${parts.join('')}</channel></rss>`);
+    });
+    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/feed.xml`;
+  }
+
+  /** Publishes at `rate`/s against the clock (catching up after a late timer, so the count stays rate x time). */
+  start(rate: number): void {
+    const t0 = Date.now();
+    this.timer = setInterval(() => {
+      const due = Math.floor(((Date.now() - t0) / 1000) * rate);
+      while (this.items.length < due) this.items.push({ title: this.title(this.items.length), at: Date.now() });
+    }, 100);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  close(): Promise<void> {
+    this.stop();
+    return new Promise((r) => (this.server ? this.server.close(() => r()) : r()));
+  }
+}
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address() as AddressInfo;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+function rssMB(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1000) : NaN;
+}
+
+/** Prometheus text: the sum of a metric's series (labels ignored). */
+function metric(text: string, name: string): number {
+  let sum = 0;
+  let found = false;
+  for (const line of text.split('\n')) {
+    if (line.startsWith(name) && (line[name.length] === ' ' || line[name.length] === '{')) {
+      sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+      found = true;
+    }
+  }
+  return found ? sum : NaN;
+}
+
+async function sqlCount(port: number, query: string): Promise<number> {
+  const res = await fetch(`http://127.0.0.1:${port}/sql?format=csv`, { method: 'POST', headers: { 'content-type': 'application/sql' }, body: query });
+  if (res.status !== 200) throw new Error(`sql ${res.status}: ${await res.text()}`);
+  return Number((await res.text()).trim().split('\n')[1]);
+}
+
+/** Least-squares slope in MB per minute. */
+function slope(points: { minute: number; value: number }[]): number {
+  const n = points.length;
+  if (n < 2) return NaN;
+  const mx = points.reduce((s, p) => s + p.minute, 0) / n;
+  const my = points.reduce((s, p) => s + p.value, 0) / n;
+  const num = points.reduce((s, p) => s + (p.minute - mx) * (p.value - my), 0);
+  const den = points.reduce((s, p) => s + (p.minute - mx) ** 2, 0);
+  return Math.round((num / den) * 100) / 100;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function runSoak(options: SoakOptions, log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<SoakResult> {
+  const root = mkdtempSync(join(tmpdir(), 'oilwire-soak-'));
+  const dataDir = join(root, 'data');
+  const feed = new SoakFeed();
+  let child: ChildProcess | undefined;
+  try {
+    const feedUrl = await feed.listen();
+    const configFile = join(root, 'oilwire.config.json');
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        log: { level: 'warn' },
+        ingestNews: {
+          feeds: [{ url: feedUrl, name: FEED }],
+          pollIntervalSec: 1,
+          maxItemsPerFeed: FEED_WINDOW,
+          http: { allowPrivate: ['127.0.0.1/32'] },
+          schedule: { minIntervalSec: 1, maxIntervalSec: 1, jitter: 0, backoffBaseSec: 0.5, backoffMaxSec: 2 },
+        },
+        // The price stand-in: the live simulator, a tick a second on the clock.
+        ingestPrices: { sources: [{ kind: 'simulator', live: true, intervalSec: 1, symbol: 'BRENT' }] },
+        correlator: { symbols: ['BRENT'], horizons: HORIZONS, calendar: { kind: 'always' }, indicators: null, volatilityWindows: 2, evaluateEveryMs: 1000 },
+      }),
+    );
+    const runtime = execFileSync(process.execPath, ['--input-type=module', '-e', `import { chooseRuntime } from ${JSON.stringify(pathToFileURL(join(ROOT, 'bin/dist.mjs')).href)}; console.log(chooseRuntime().kind)`], { encoding: 'utf8' }).trim();
+    const port = await freePort();
+    let out = '';
+    child = spawn(process.execPath, ['bin/oilwire.mjs', '--config', configFile, '--data', dataDir, 'start', '--port', String(port)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const keep = (d: Buffer) => {
+      out = (out + d.toString()).slice(-50_000);
+    };
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
+    const exited = new Promise<string>((r) => child!.on('exit', (code, signal) => r(String(code ?? signal))));
+    const pid = child.pid!;
+    for (let i = 0; !out.includes('oilwire running'); i++) {
+      if (child.exitCode !== null || i > 1200) throw new Error(`oilwire did not start:\n${out.slice(-3000)}`);
+      await sleep(100);
+    }
+    log(`soak: oilwire start (pid ${pid}, ${runtime}) on port ${port}, ${options.rate} headlines/s for ${options.minutes} min`);
+
+    const t0 = Date.now();
+    const samples: Sample[] = [];
+    const sample = async (): Promise<Sample> => {
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      const mb = (name: string) => Math.round(metric(text, name) / 1e5) / 10;
+      const s: Sample = {
+        minute: Math.round((Date.now() - t0) / 600) / 100,
+        rssMB: rssMB(pid),
+        heapUsedMB: mb('nodejs_heap_size_used_bytes'),
+        heapTotalMB: mb('nodejs_heap_size_total_bytes'),
+        externalMB: mb('nodejs_external_memory_bytes'),
+        busRetainedMessages: metric(text, 'oilwire_bus_retained_messages'),
+        busRetainedMB: mb('oilwire_bus_retained_bytes'),
+        loopLagP99Ms: Math.round(metric(text, 'nodejs_eventloop_lag_p99_seconds') * 1000),
+        fed: feed.items.length,
+        news: await sqlCount(port, 'SELECT count() FROM news'),
+        impacts: await sqlCount(port, 'SELECT count() FROM impact'),
+      };
+      log(`soak: ${JSON.stringify(s)}`);
+      return s;
+    };
+    samples.push(await sample());
+    feed.start(options.rate);
+    const end = t0 + options.minutes * 60_000;
+    for (let next = t0 + options.sampleSec * 1000; next <= end; next += options.sampleSec * 1000) {
+      await sleep(Math.max(0, next - Date.now()));
+      if (child.exitCode !== null) throw new Error(`oilwire exited during the soak:\n${out.slice(-3000)}`);
+      samples.push(await sample());
+    }
+    feed.stop();
+    const fed = feed.items.length;
+    const drainEnd = Date.now() + options.drainSec * 1000;
+    let drained = { news: 0, impacts: 0 };
+    while (Date.now() < drainEnd) {
+      drained = { news: await sqlCount(port, 'SELECT count() FROM news'), impacts: await sqlCount(port, 'SELECT count() FROM impact') };
+      if (drained.news >= fed && drained.impacts >= fed * HORIZONS.length) break;
+      await sleep(2000);
+    }
+    log(`soak: drained ${JSON.stringify(drained)} of ${fed} fed`);
+    child.kill('SIGTERM');
+    const exit = await exited;
+
+    // The process is gone: the store is read directly, duplicates merged, against the ids fed.
+    const store = await openStore({ path: dataDir, database: 'oilwire' });
+    let counts: Pick<SoakResult, 'storedNews' | 'distinctNews' | 'missing' | 'unexpected' | 'impactRows' | 'impactPairsOnce'>;
+    try {
+      const ids = (await store.query<{ id: string }>(`SELECT id FROM ${store.table('news_store')}`)).map((r) => r.id);
+      const expected = new Set(Array.from({ length: fed }, (_, i) => articleId({ guid: guid(i), source: FEED })));
+      const got = new Set(ids);
+      const impacts = await store.query<{ n: string }>(`SELECT count() AS n FROM ${store.table('impact')} GROUP BY article_id, horizon`);
+      const [rows] = await store.query<{ n: string }>(`SELECT count() AS n FROM ${store.table('impact')}`);
+      counts = {
+        storedNews: ids.length,
+        distinctNews: got.size,
+        missing: [...expected].filter((id) => !got.has(id)).length,
+        unexpected: [...got].filter((id) => !expected.has(id)).length,
+        impactRows: Number(rows.n),
+        impactPairsOnce: impacts.filter((r) => Number(r.n) === 1).length,
+      };
+    } finally {
+      await store.close();
+    }
+    const series = (key: 'rssMB' | 'heapUsedMB', from: number, to: number) => samples.filter((s) => s.minute >= from && s.minute <= to).map((s) => ({ minute: s.minute, value: s[key] }));
+    const last = samples[samples.length - 1].minute;
+    const window = Math.min(10, last / 3);
+    return {
+      options,
+      runtime,
+      fed,
+      ...counts,
+      exit,
+      feedAnswers: { full: feed.full, notModified: feed.notModified },
+      samples,
+      slopes: {
+        rssFirst10: slope(series('rssMB', 0, window)),
+        rssLast10: slope(series('rssMB', last - window, last)),
+        heapFirst10: slope(series('heapUsedMB', 0, window)),
+        heapLast10: slope(series('heapUsedMB', last - window, last)),
+        rssAfterWarmup: slope(series('rssMB', window, last)),
+      },
+    };
+  } finally {
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await feed.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+export function formatSoak(r: SoakResult): string {
+  const rss = r.samples.map((s) => s.rssMB);
+  const lines = [
+    `soak report: oilwire start (embedded default, ${r.runtime}), ${r.options.minutes} min, ${r.options.rate} headlines/s, live simulator ticks 1/s, horizons ${HORIZONS.join(',')}`,
+    `samples every ${r.options.sampleSec} s (RSS from /proc, the rest from /metrics):`,
+    `  minute   rssMB  heapUsedMB  heapTotalMB  externalMB  busRetained(msgs/MB)  loopLagP99ms     fed    news  impacts`,
+    ...r.samples.map((s) => `  ${s.minute.toFixed(2).padStart(6)} ${String(s.rssMB).padStart(7)} ${s.heapUsedMB.toFixed(1).padStart(11)} ${s.heapTotalMB.toFixed(1).padStart(12)} ${s.externalMB.toFixed(1).padStart(11)} ${`${s.busRetainedMessages}/${s.busRetainedMB}`.padStart(21)} ${String(s.loopLagP99Ms).padStart(13)} ${String(s.fed).padStart(7)} ${String(s.news).padStart(7)} ${String(s.impacts).padStart(8)}`),
+    `RSS MB: start ${rss[0]}, end ${rss[rss.length - 1]}, max ${Math.max(...rss)}, min ${Math.min(...rss)}`,
+    `slope MB/min: RSS first 10 min ${r.slopes.rssFirst10}, last 10 min ${r.slopes.rssLast10}, after the first 10 min ${r.slopes.rssAfterWarmup}; heapUsed first 10 min ${r.slopes.heapFirst10}, last 10 min ${r.slopes.heapLast10}`,
+    `counts: fed ${r.fed}, news rows ${r.storedNews} (distinct ids ${r.distinctNews}, missing ${r.missing}, unexpected ${r.unexpected}), impact rows ${r.impactRows} (expected ${r.fed * HORIZONS.length}; (article, horizon) pairs stored once: ${r.impactPairsOnce})`,
+    `feed answers: ${r.feedAnswers.full} full, ${r.feedAnswers.notModified} 304; SIGTERM exit ${r.exit}`,
+    `verdict: ${r.missing === 0 && r.unexpected === 0 && r.storedNews === r.fed && r.impactRows === r.fed * HORIZONS.length ? 'no loss, no duplicates' : 'COUNTS DIFFER'}`,
+  ];
+  return lines.join('\n') + '\n';
+}
+
+function flag(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+function optionsFromArgs(defaults: SoakOptions): SoakOptions {
+  return {
+    minutes: Number(flag('minutes') ?? defaults.minutes),
+    rate: Number(flag('rate') ?? defaults.rate),
+    sampleSec: Number(flag('sample-sec') ?? defaults.sampleSec),
+    drainSec: Number(flag('drain-sec') ?? defaults.drainSec),
+  };
+}
+
+/** `npm run bench -- --only soak [--minutes m] [--rate r]`: a short soak by default (a 30-minute one is for the script). */
+export async function benchSoak(report: Report): Promise<void> {
+  const r = await runSoak(optionsFromArgs({ minutes: 5, rate: 5, sampleSec: 30, drainSec: 180 }));
+  process.stderr.write(formatSoak(r));
+  const rss = r.samples.map((s) => s.rssMB);
+  report({ name: `soak ${r.options.minutes} min at ${r.options.rate}/s: RSS at start`, value: rss[0], unit: 'MB' });
+  report({ name: `soak: RSS at end`, value: rss[rss.length - 1], unit: 'MB' });
+  report({ name: `soak: RSS max`, value: Math.max(...rss), unit: 'MB' });
+  report({ name: `soak: RSS slope over the last 10 min`, value: r.slopes.rssLast10, unit: 'MB/min' });
+  report({ name: `soak: heapUsed slope over the last 10 min`, value: r.slopes.heapLast10, unit: 'MB/min' });
+  report({ name: `soak: items fed`, value: r.fed, unit: 'items' });
+  report({ name: `soak: items missing from the store`, value: r.missing, unit: 'items' });
+  report({ name: `soak: duplicate news rows`, value: r.storedNews - r.distinctNews, unit: 'rows' });
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const r = await runSoak(optionsFromArgs({ minutes: 30, rate: 5, sampleSec: 30, drainSec: 180 }));
+  const text = formatSoak(r);
+  process.stdout.write(text);
+  const file = flag('report');
+  if (file) writeFileSync(file, text);
+  process.exit(0);
+}
