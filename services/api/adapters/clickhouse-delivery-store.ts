@@ -1,7 +1,7 @@
 import type { Store } from '../../../shared/store/port.ts';
 import type { Alert } from '../domain/alert-rules.ts';
 import type { Delivery, DeliveryStatus } from '../domain/delivery-state.ts';
-import type { AttemptRecord, DeliveryStore } from '../alerts/ports.ts';
+import type { AttemptRecord, DeliveryStore } from '../ports.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

@@ -1,42 +1,30 @@
 /**
  * Webhook requests through an undici Agent: one pool of keep-alive connections per
- * receiver origin. Every address the target name resolves to is checked against the
- * AddressPolicy inside the connector's own lookup, so the address checked is the address
- * connected to (no window for DNS rebinding); literal IPs are checked before connecting.
+ * receiver origin, connected through the shared guarded connector (shared/net/guarded-fetch.ts):
+ * every address the target name resolves to is checked against the AddressPolicy inside the
+ * connector's own lookup, so the address checked is the address connected to (no window for
+ * DNS rebinding); literal IPs are checked before connecting.
  * Redirects are not followed: a 3xx is an answer like any other.
  */
 import { isIP } from 'node:net';
-import { Agent, buildConnector, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { AppError } from '../../../shared/errors.ts';
-import { AddressRefusedError, lookupThroughPolicy, type AddressPolicy } from '../../../shared/net/address-policy.ts';
-import type { WebhookRequest, WebhookResponse, WebhookSender } from '../alerts/ports.ts';
+import type { AddressPolicy } from '../../../shared/net/address-policy.ts';
+import { addressRefusal, guardedConnector } from '../../../shared/net/guarded-fetch.ts';
+import type { WebhookRequest, WebhookResponse, WebhookSender } from '../ports.ts';
 
 const MAX_RESPONSE_BYTES = 64 * 1024;
 
-function refusal(err: unknown): AddressRefusedError | undefined {
-  for (let e = err as { cause?: unknown } | undefined, i = 0; e && i < 5; e = e.cause as typeof e, i++) if (e instanceof AddressRefusedError) return e;
-  return undefined;
-}
+/** undici's own connect timeout: a receiver that does not accept the connection is a network failure like any other. */
+const CONNECT_TIMEOUT_MS = 10_000;
 
 export class HttpWebhookSender implements WebhookSender {
   private readonly agent: Agent;
 
   /** `connections` per receiver: the dispatcher's `concurrency`, so the pool never queues what the dispatcher let out. */
   constructor(private readonly policy: AddressPolicy, private readonly userAgent = 'oilwire-webhooks/1', connections = 16) {
-    const connect = buildConnector({ lookup: lookupThroughPolicy(policy) });
-    this.agent = new Agent({
-      connections,
-      // One request at a time per connection: a POST is not pipelined behind another.
-      pipelining: 1,
-      connect: (opts, callback) => {
-        const host = opts.hostname.startsWith('[') ? opts.hostname.slice(1, -1) : opts.hostname;
-        if (isIP(host)) {
-          const verdict = policy.check(host);
-          if (!verdict.ok) return callback(new AddressRefusedError(verdict.reason), null);
-        }
-        connect(opts, callback);
-      },
-    });
+    // One request at a time per connection: a POST is not pipelined behind another.
+    this.agent = new Agent({ connections, pipelining: 1, connect: guardedConnector(policy, CONNECT_TIMEOUT_MS) });
   }
 
   async send(request: WebhookRequest): Promise<WebhookResponse> {
@@ -64,7 +52,7 @@ export class HttpWebhookSender implements WebhookSender {
         bodyTimeout: request.timeoutMs,
       });
     } catch (err) {
-      const refused = refusal(err);
+      const refused = addressRefusal(err);
       if (refused) throw new AppError('WEBHOOK_ADDRESS_REFUSED', refused.message);
       throw new AppError('WEBHOOK_DELIVERY_FAILED', (err as Error).message, { cause: err });
     }

@@ -26,7 +26,7 @@ import type { Alert } from '../domain/alert-rules.ts';
 import { applyOutcome, cancel, type AttemptOutcome, type Delivery, type Transition } from '../domain/delivery-state.ts';
 import type { RetrySchedule } from '../domain/retry-schedule.ts';
 import type { ApiMetrics } from '../metrics.ts';
-import type { AttemptRecord, DeliveryStore, WebhookResponse, WebhookSender } from './ports.ts';
+import type { AttemptRecord, DeliveryStore, WebhookResponse, WebhookSender } from '../ports.ts';
 
 interface Endpoint {
   config: WebhookConfig;
