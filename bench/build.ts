@@ -15,7 +15,7 @@
  *   node bin/run-ts.mjs bench/build.ts [rounds] [group,group]      (alone, e.g. 3 correlator,scorer)
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -23,13 +23,15 @@ import type { Workload } from './build-workload.ts';
 import type { BenchRow, Report } from './report.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+// What the benches and the bin need of the package, copied so both sides run the same snapshot.
+const COPIED = ['package.json', 'tsconfig.json', 'bin', 'cli', 'shared', 'services', 'bench', 'infra/clickhouse', 'infra/build', 'test/fixtures'];
 
 interface Row extends BenchRow {
   bench: string;
 }
 
-function runGroups(command: string[], groups: string[], out: string, env: NodeJS.ProcessEnv): Row[] {
-  execFileSync(process.execPath, [...command, '--only', groups.join(','), '--json', out], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
+function runGroups(cwd: string, command: string[], groups: string[], out: string, env: NodeJS.ProcessEnv): Row[] {
+  execFileSync(process.execPath, [...command, '--only', groups.join(','), '--json', out], { cwd, env, stdio: ['ignore', 'ignore', 'inherit'] });
   return (JSON.parse(readFileSync(out, 'utf8')) as { rows: Row[] }).rows;
 }
 
@@ -39,8 +41,8 @@ function median(values: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-function runWorkloads(command: string[], env: NodeJS.ProcessEnv): Workload[] {
-  return JSON.parse(execFileSync(process.execPath, command, { cwd: ROOT, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })) as Workload[];
+function runWorkloads(cwd: string, command: string[], env: NodeJS.ProcessEnv): Workload[] {
+  return JSON.parse(execFileSync(process.execPath, command, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })) as Workload[];
 }
 
 export async function benchBuild(report: Report, options: { rounds?: number; groups?: string[] } = {}): Promise<void> {
@@ -48,32 +50,36 @@ export async function benchBuild(report: Report, options: { rounds?: number; gro
   const groups = options.groups ?? [];
   const dir = mkdtempSync(join(tmpdir(), 'oilwire-bench-build-'));
   try {
-    // The compiled tree finds its packages in a node_modules folder above it, as dist/ does in the package.
-    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
-    const dist = join(dir, 'dist');
+    // Both sides run one copy of the sources (with its dist/ and a link to node_modules): an edit in
+    // the working tree during the run neither changes one side only nor makes the build stale.
+    const src = join(dir, 'src');
+    for (const p of COPIED) cpSync(join(ROOT, p), join(src, p), { recursive: true, preserveTimestamps: true });
+    symlinkSync(join(ROOT, 'node_modules'), join(src, 'node_modules'), 'dir');
+    const dist = join(src, 'dist');
     const t0 = performance.now();
-    execFileSync(process.execPath, [join(ROOT, 'infra/build/build.mjs'), '--outdir', dist, '--with-bench', '--quiet'], { cwd: ROOT, stdio: 'inherit' });
+    execFileSync(process.execPath, [join(src, 'infra/build/build.mjs'), '--with-bench', '--quiet'], { cwd: src, stdio: 'inherit' });
     report({ name: 'build: infra/build/build.mjs --with-bench', value: performance.now() - t0, unit: 'ms' });
-    const env = { ...process.env };
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.OILWIRE_DIST;
     const tsx: Row[][] = [];
     const compiled: Row[][] = [];
     const tsxWork: Workload[][] = [];
     const compiledWork: Workload[][] = [];
     for (let r = 0; r < rounds; r++) {
       process.stderr.write(`bench build: round ${r + 1}/${rounds}\n`);
-      tsxWork.push(runWorkloads([join(ROOT, 'bin/run-ts.mjs'), join(ROOT, 'bench/build-workload.ts')], env));
-      compiledWork.push(runWorkloads([join(dist, 'bench/build-workload.js')], env));
+      tsxWork.push(runWorkloads(src, [join(src, 'bin/run-ts.mjs'), join(src, 'bench/build-workload.ts')], env));
+      compiledWork.push(runWorkloads(src, [join(dist, 'bench/build-workload.js')], env));
       if (groups.length === 0) continue;
-      tsx.push(runGroups([join(ROOT, 'bin/run-ts.mjs'), join(ROOT, 'bench/run.ts')], groups, join(dir, `tsx-${r}.json`), env));
-      compiled.push(runGroups([join(dist, 'bench/run.js')], groups, join(dir, `dist-${r}.json`), env));
+      tsx.push(runGroups(src, [join(src, 'bin/run-ts.mjs'), join(src, 'bench/run.ts')], groups, join(dir, `tsx-${r}.json`), env));
+      compiled.push(runGroups(src, [join(dist, 'bench/run.js')], groups, join(dir, `dist-${r}.json`), env));
     }
     // Start-up of the bin itself: what every short command (sql, --help) pays.
     const helpMs = (runtime: NodeJS.ProcessEnv) => {
       const t = performance.now();
-      execFileSync(process.execPath, [join(ROOT, 'bin/oilwire.mjs'), '--help'], { cwd: ROOT, env: { ...env, ...runtime }, stdio: 'ignore' });
+      execFileSync(process.execPath, [join(src, 'bin/oilwire.mjs'), '--help'], { cwd: src, env: { ...env, ...runtime }, stdio: 'ignore' });
       return performance.now() - t;
     };
-    const helps = Array.from({ length: Math.max(rounds, 5) }, () => [helpMs({ OILWIRE_RUNTIME: 'tsx' }), helpMs({ OILWIRE_RUNTIME: 'dist', OILWIRE_DIST: dist })]);
+    const helps = Array.from({ length: Math.max(rounds, 5) }, () => [helpMs({ OILWIRE_RUNTIME: 'tsx' }), helpMs({ OILWIRE_RUNTIME: 'dist' })]);
     report({ name: 'tsx: oilwire --help, wall', value: median(helps.map((h) => h[0])), unit: 'ms' });
     report({ name: 'compiled: oilwire --help, wall', value: median(helps.map((h) => h[1])), unit: 'ms', baseline: 'tsx (below 1: faster)', ratio: median(helps.map((h) => h[1] / h[0])) });
     const perCpuSecond = (w: Workload) => w.units / (w.cpuMs / 1000);

@@ -9,7 +9,7 @@
  *
  *   npm run bench -- --only start-memory                           (5,000 and 100,000)
  *   node bin/run-ts.mjs bench/start-memory.ts 5000,100000 [--spacing-ms 1000] [--heap-snapshot file]
- *   node bin/run-ts.mjs bench/start-memory.ts --child 100000       (one count, JSON on stdout)
+ *   node bin/run-ts.mjs bench/start-memory.ts --child 100000 [--replay-window 10000000]   (one count, JSON on stdout)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -66,11 +66,12 @@ async function memory(store: Runtime['store'], headlines: number, seconds: numbe
 }
 
 /** One count in this process. */
-export async function measureStart(n: number, options: { spacingMs?: number; lastWindow?: number; heapSnapshot?: string } = {}): Promise<StartMemoryResult> {
+export async function measureStart(n: number, options: { spacingMs?: number; lastWindow?: number; heapSnapshot?: string; replayWindow?: number } = {}): Promise<StartMemoryResult> {
   const spacingMs = options.spacingMs ?? 1000;
   const lastWindow = Math.min(Math.ceil((options.lastWindow ?? 5000) / CHUNK) * CHUNK, n);
   const dir = mkdtempSync(join(tmpdir(), 'oilwire-bench-start-'));
-  const config = rootConfigSchema.parse({ store: { path: dir, database: 'bench_start' }, log: { level: 'silent' }, api: { port: 0 } });
+  // replayWindow: the in-process bus's per-partition window (default 1000); 10,000,000 keeps every message, as the bus did before it had retention.
+  const config = rootConfigSchema.parse({ store: { path: dir, database: 'bench_start' }, log: { level: 'silent' }, api: { port: 0 }, ...(options.replayWindow === undefined ? {} : { bus: { replayWindow: options.replayWindow } }) });
   const rt = await openRuntime(config, { logger: silentLogger });
   const services = await startServices(['api', 'correlator', 'scorer'], rt);
   const retained = () => (rt.bus as { retainedCount?: () => number }).retainedCount?.();
@@ -158,7 +159,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const spacingMs = Number(flag('spacing-ms') ?? 1000);
   const child = flag('child');
   if (child) {
-    const result = await measureStart(Number(child), { spacingMs, heapSnapshot: flag('heap-snapshot') });
+    const replayWindow = flag('replay-window');
+    const result = await measureStart(Number(child), { spacingMs, heapSnapshot: flag('heap-snapshot'), replayWindow: replayWindow === undefined ? undefined : Number(replayWindow) });
     process.stdout.write(`${JSON.stringify(result)}\n`);
     process.exit(0);
   }
