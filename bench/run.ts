@@ -19,6 +19,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   scorer: async () => (await import('./scorer.ts')).benchScorer,
   prices: async () => (await import('./prices.ts')).benchPrices,
   statistics: async () => (await import('./statistics.ts')).benchStatistics,
+  'impact-tests': async () => (await import('./impact-tests.ts')).benchImpactTests,
   correlator: async () => (await import('./correlator.ts')).benchCorrelator,
   kafka: async () => (await import('./kafka.ts')).benchKafka,
   // The compiled tree against tsx (runs other groups in child processes; not part of a plain `npm run bench`).
