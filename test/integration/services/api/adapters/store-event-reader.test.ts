@@ -36,7 +36,7 @@ describe('store replay of alerts', () => {
   it('replays each stored alert with the kind it fired under, never relabelled', async () => {
     expect(KINDS.length).toBeGreaterThanOrEqual(3);
     const events = await readStoredEvents(store, T0, new Set(['alert']), 100);
-    expect(events.map((e) => e.event.kind)).toEqual(KINDS);
+    expect(events.map((e) => (e.event as Record<string, unknown>).kind)).toEqual(KINDS);
     expect(events.map((e) => JSON.parse(e.data).kind)).toEqual(KINDS);
     expect(events[1]!.event).toEqual({
       alert_id: 'alert-1',
