@@ -17,7 +17,7 @@ import type { Clock } from '../../shared/runtime/clock.ts';
 import type { Logger } from '../../shared/runtime/logger.ts';
 import type { IngestMetrics } from './adapters/prom-metrics.ts';
 import type { IngestNewsConfig } from './config.ts';
-import { initialFeedState, type FeedState } from './domain/feed-state.ts';
+import { initialFeedState, recordAbort, recordAnswer, recordFailure, recordFetchStart, recordSuccess, type FeedState } from './domain/feed-state.ts';
 import { selectNewItems, shouldCompact, shouldRewriteOnLoad } from './domain/item-selection.ts';
 import { deferral, failureLogLevel, hostKey, planNextPoll, readAnswer } from './domain/poll-schedule.ts';
 import { ttlSec, type PollOutcomeKind, type ScheduleDecision } from './domain/schedule.ts';
@@ -188,20 +188,17 @@ export class FeedPoller {
   private async pollNow(feed: ResolvedFeed, state: FeedState, target: string, host: string): Promise<PollResult> {
     const { clock, metrics, config } = this.deps;
     const result: PollResult = { feed: feed.name, outcome: 'error', status: 0, published: 0, duplicates: 0, sameContent: 0, dropped: {}, issues: {}, delayMs: 0, basis: 'interval' };
-    state.fetches++;
-    state.lastFetchAt = clock.now();
+    recordFetchStart(state, clock.now());
     let retryAfterSec: number | undefined;
     let maxAgeSec: number | undefined;
     try {
       const res = await this.deps.fetcher.fetch({ url: target, etag: state.etag, lastModified: state.lastModified, signal: this.stopping.signal });
       result.status = res.status;
-      state.lastStatus = res.status;
-      state.answered = (state.answered ?? 0) + 1;
+      recordAnswer(state, res.status);
       metrics.fetches.inc({ feed: feed.name, status: String(res.status) });
       const verdict = readAnswer(res.status, res.headers, { etag: state.etag, lastModified: state.lastModified }, config.schedule, clock);
       if (verdict.outcome === 'not-modified') {
         result.outcome = 'not-modified';
-        state.notModified++;
         state.etag = verdict.validators.etag;
         state.lastModified = verdict.validators.lastModified;
         maxAgeSec = verdict.maxAgeSec;
@@ -222,37 +219,24 @@ export class FeedPoller {
       } else {
         throw new AppError('FEED_FETCH_FAILED', `feed ${feed.name} answered HTTP ${res.status}`, { details: { reason: verdict.reason }, retryable: verdict.retryable });
       }
-      if (res.permanentRedirect && res.permanentRedirect !== state.location) {
-        this.log.info({ feed: feed.name, from: target, to: res.permanentRedirect }, 'feed moved permanently; polling the new address');
-        state.location = res.permanentRedirect;
-      }
-      if (state.consecutiveErrors > 0) this.log.info({ feed: feed.name, after: state.consecutiveErrors }, 'feed recovered');
-      state.consecutiveErrors = 0;
-      state.lastSuccessAt = clock.now();
-      state.lastError = undefined;
-      state.lastErrorReason = undefined;
-      state.maxAgeSec = maxAgeSec;
+      const change = recordSuccess(state, clock.now(), { maxAgeSec, permanentRedirect: res.permanentRedirect });
+      if (change.movedTo) this.log.info({ feed: feed.name, from: target, to: change.movedTo }, 'feed moved permanently; polling the new address');
+      if (change.recoveredAfter > 0) this.log.info({ feed: feed.name, after: change.recoveredAfter }, 'feed recovered');
     } catch (err) {
       const error = isAppError(err) ? err : new AppError('INTERNAL', `feed ${feed.name}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
       const reason = errorReason(error);
       if (reason === 'aborted') {
         // Stopped mid-fetch: not the feed's fault, and its schedule stays as it was.
-        state.fetches--;
+        recordAbort(state);
         result.error = error;
         return result;
       }
-      if (result.status === 0) {
-        state.lastStatus = 0;
-        metrics.fetches.inc({ feed: feed.name, status: reason });
-      }
+      if (result.status === 0) metrics.fetches.inc({ feed: feed.name, status: reason });
       if (result.outcome !== 'rate-limited') result.outcome = 'error';
       result.error = error;
-      state.errors++;
-      state.consecutiveErrors++;
-      state.lastError = error.message.slice(0, 500);
-      state.lastErrorReason = reason;
+      const consecutive = recordFailure(state, { message: error.message, reason, answered: result.status !== 0 });
       metrics.errors.inc({ feed: feed.name, reason });
-      this.log[failureLogLevel(state.consecutiveErrors)]({ feed: feed.name, reason, consecutive: state.consecutiveErrors, err: error.message }, 'feed poll failed');
+      this.log[failureLogLevel(consecutive)]({ feed: feed.name, reason, consecutive, err: error.message }, 'feed poll failed');
     }
     state.lastOutcome = result.outcome as FeedState['lastOutcome'];
     const planned = planNextPoll(

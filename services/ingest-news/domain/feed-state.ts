@@ -41,3 +41,57 @@ export function initialFeedState(url: string, name: string): FeedState {
 export function notModifiedRatio(s: Pick<FeedState, 'answered' | 'notModified'>): number | undefined {
   return s.answered > 0 ? s.notModified / s.answered : undefined;
 }
+
+/** Longest error message kept in the state (it is shown by `oilwire feeds` and saved on every poll). */
+export const MAX_ERROR_CHARS = 500;
+
+/** A fetch begins: counted now, so a fetch that never answers still shows in `fetches`. */
+export function recordFetchStart(s: FeedState, at: number): void {
+  s.fetches++;
+  s.lastFetchAt = at;
+}
+
+/** A stop cancelled the fetch: not the feed's doing, so it is not counted at all. */
+export function recordAbort(s: FeedState): void {
+  s.fetches--;
+}
+
+/** The server answered, whatever the status: the base of the 304 ratio. */
+export function recordAnswer(s: FeedState, status: number): void {
+  s.lastStatus = status;
+  // States written before `answered` existed lack it.
+  s.answered = (s.answered ?? 0) + 1;
+  if (status === 304) s.notModified++;
+}
+
+export interface SuccessChange {
+  /** Failures in a row this success ended (0 when the feed was healthy). */
+  recoveredAfter: number;
+  /** The new address when this answer moved the feed (every hop permanent, to somewhere new). */
+  movedTo?: string;
+}
+
+/** A 200 whose items are acked, or a 304: the error streak ends and a permanent move is followed. */
+export function recordSuccess(s: FeedState, at: number, answer: { maxAgeSec?: number; permanentRedirect?: string }): SuccessChange {
+  const change: SuccessChange = { recoveredAfter: s.consecutiveErrors };
+  if (answer.permanentRedirect && answer.permanentRedirect !== s.location) {
+    s.location = answer.permanentRedirect;
+    change.movedTo = answer.permanentRedirect;
+  }
+  s.consecutiveErrors = 0;
+  s.lastSuccessAt = at;
+  s.lastError = undefined;
+  s.lastErrorReason = undefined;
+  s.maxAgeSec = answer.maxAgeSec;
+  return change;
+}
+
+/** A failed poll; `answered` false when no HTTP answer came (network, timeout), which leaves status 0. Returns the failures in a row. */
+export function recordFailure(s: FeedState, failure: { message: string; reason: string; answered: boolean }): number {
+  if (!failure.answered) s.lastStatus = 0;
+  s.errors++;
+  s.consecutiveErrors++;
+  s.lastError = failure.message.slice(0, MAX_ERROR_CHARS);
+  s.lastErrorReason = failure.reason;
+  return s.consecutiveErrors;
+}
