@@ -153,9 +153,16 @@ FROM
             *,
             arrayConcat([rank_ar], est) AS all_ar,
             -- U = K / (M + 1) - 1/2, K the mid-rank (ties share the mean of their ranks) among the M = T + 1 windows.
-            if(length(est) >= 2,
-              arrayMap(x -> (arrayCount(y -> y < x, all_ar) + (arrayCount(y -> y = x, all_ar) + 1) / 2) / (length(all_ar) + 1) - 0.5, all_ar),
-              CAST([], 'Array(Float64)')) AS u
+            -- Ranked by one sort: a run of equal sorted values spans positions first..last and each gets their mean;
+            -- the ranks go back to window order by sorting on the original index (no lambda captures the array,
+            -- which would copy it once per element).
+            length(all_ar) AS m,
+            arraySort(all_ar) AS sorted_ar,
+            arrayEnumerate(sorted_ar) AS pos,
+            arrayFill((p, s) -> s, pos, arrayMap((v, w, p) -> p = 1 OR v != w, sorted_ar, arrayShiftRight(sorted_ar, 1), pos)) AS run_first,
+            arrayReverseFill((p, e) -> e, pos, arrayMap((v, w, p) -> p = m OR v != w, sorted_ar, arrayShiftLeft(sorted_ar, 1), pos)) AS run_last,
+            arraySort((k, i) -> i, arrayMap((f, l) -> (f + l) / 2, run_first, run_last), arraySort((i, v) -> v, arrayEnumerate(all_ar), all_ar)) AS mid_ranks,
+            if(length(est) >= 2, arrayMap(k -> k / (m + 1) - 0.5, mid_ranks), CAST([], 'Array(Float64)')) AS u
           FROM
           (
             SELECT
