@@ -52,7 +52,7 @@ export function refreshAfterMs(seenTtlMs: number): number {
 
 export function selectNewItems(items: readonly FeedItem[], ctx: SelectionContext): Selection {
   const { fetchedAt, seen, content } = ctx;
-  const out: Selection = { fresh: [], seenMarks: [], contentMarks: [], duplicates: 0, sameContent: 0, dropped: {}, issues: {} };
+  const out: Omit<Selection, 'seenMarks'> = { fresh: [], contentMarks: [], duplicates: 0, sameContent: 0, dropped: {}, issues: {} };
   let kept = items;
   if (kept.length > ctx.maxItems) {
     bump(out.dropped, 'over_item_limit', kept.length - ctx.maxItems);
@@ -97,8 +97,8 @@ export function selectNewItems(items: readonly FeedItem[], ctx: SelectionContext
       out.contentMarks.push(entry);
     }
   }
-  out.seenMarks = [...out.fresh.map((a) => [a.id, fetchedAt] as [string, number]), ...resighted.map((id) => [id, fetchedAt] as [string, number])];
-  return out;
+  const seenMarks = [...out.fresh.map((a) => [a.id, fetchedAt] as [string, number]), ...resighted.map((id) => [id, fetchedAt] as [string, number])];
+  return { ...out, seenMarks };
 }
 
 /** A persisted log is rewritten (compacted) once the lines appended since the last rewrite outnumber both 10,000 and the live set. */

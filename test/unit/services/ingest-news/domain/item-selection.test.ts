@@ -104,6 +104,14 @@ describe('selectNewItems', () => {
     expect(s.contentMarks).toHaveLength(1);
   });
 
+  it('publishes a story whose title leaves nothing to compare, with no content identity to record', () => {
+    const s = selectNewItems([item(1, { title: '…!?', contentSnippet: 'Output was cut at the terminal.' }), item(2)], context());
+    expect(s.fresh.map((a) => a.url)).toEqual(['https://example.com/news/1', 'https://example.com/news/2']);
+    expect(s.seenMarks).toHaveLength(2);
+    expect(s.contentMarks).toHaveLength(1);
+    expect(s.contentMarks[0]).toEqual(selectNewItems([item(2)], context()).contentMarks[0]);
+  });
+
   it('drops items normalisation refuses, by reason, and counts the notes of published ones', () => {
     const s = selectNewItems([{ guid: 'x' }, item(2, { guid: undefined }), { guid: 'y', title: '   ' }], context());
     expect(s.dropped).toEqual({ empty_item: 2 });
