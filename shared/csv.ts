@@ -22,14 +22,11 @@ export function parseCsv(text: string): string[][] {
   try {
     return parse(text, OPTIONS) as string[][];
   } catch (err) {
-    if (!(err instanceof CsvError)) throw err;
+    // With these options a quote left open is csv-parse's only complaint about a text.
+    if (!(err instanceof CsvError) || err.code !== 'CSV_QUOTE_NOT_CLOSED') throw err;
+    const line = openingLine(text, Number(err.records));
     // csv-parse puts its counters on the error (typed as unknown).
-    const lines = Number(err.lines);
-    if (err.code === 'CSV_QUOTE_NOT_CLOSED') {
-      const line = openingLine(text, Number(err.records));
-      throw new AppError('INPUT_INVALID', `CSV: the quote opened on line ${line} is never closed (the file ends at line ${lines})`, { cause: err, details: { line } });
-    }
-    throw new AppError('INPUT_INVALID', `CSV line ${lines}: ${err.message}`, { cause: err, details: { line: lines } });
+    throw new AppError('INPUT_INVALID', `CSV: the quote opened on line ${line} is never closed (the file ends at line ${Number(err.lines)})`, { cause: err, details: { line } });
   }
 }
 
@@ -41,9 +38,10 @@ export function parseCsvLine(line: string): string[] {
 
 /** The line on which the record after the first `complete` ones starts (only for the error message). */
 function openingLine(text: string, complete: number): number {
-  const after = complete === 0 ? 0 : ((parse(text, { ...OPTIONS, info: true, to: complete }) as unknown as { info: { lines: number } }[]).at(-1)?.info.lines ?? 0);
+  const after = complete === 0 ? 0 : (parse(text, { ...OPTIONS, info: true, to: complete }) as unknown as { info: { lines: number } }[])[complete - 1].info.lines;
   const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
   let n = after;
-  while (n < lines.length - 1 && lines[n] === '') n++;
+  // Empty lines are skipped records; the line with the open quote is not empty, so this stops there.
+  while (lines[n] === '') n++;
   return n + 1;
 }

@@ -37,9 +37,4 @@ export class RowOutbox<T> {
       }
     });
   }
-
-  /** Resolves once no write is in flight or queued. */
-  idle(): Promise<void> {
-    return this.writes.idle();
-  }
 }

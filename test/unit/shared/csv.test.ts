@@ -47,6 +47,9 @@ describe('parseCsv', () => {
     expect(failure('a,b\n"two\nlines",1\n\n\n3,"open').message).toBe('CSV: the quote opened on line 6 is never closed (the file ends at line 6)');
     expect(failure('"open\n1\n').details).toEqual({ line: 1 });
     expect(failure('\n\n"open').details).toEqual({ line: 3 });
+    expect(failure('a\nb\r\nc\rd\n\ne,"open\nf').details).toEqual({ line: 6 });
+    // A byte order mark is not a line's content: the empty line after it is still skipped.
+    expect(failure('\uFEFF\n"open').details).toEqual({ line: 2 });
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NewsImpact } from '../../../../shared/contracts/events.ts';
-import { ImpactOutbox, type Schedule } from '../../../../services/correlator/impact-outbox.ts';
+import { ImpactOutbox, timerSchedule, type Schedule } from '../../../../services/correlator/impact-outbox.ts';
 
 /** A timer that runs only when the test says so, and remembers the delays asked for. */
 function manualTimer() {
@@ -162,4 +162,28 @@ describe('ImpactOutbox', () => {
     await expect(box.stop()).rejects.toThrow('store down');
     expect(box.waiting).toBe(1);
   });
+
+  it('works without the report hooks, through a failed timed write and its retry', async () => {
+    const timer = manualTimer();
+    const store = fakeStore();
+    const box = new ImpactOutbox({ save: store.save, publish: store.publish, flushMs: 5, flushRows: 10, schedule: timer.schedule });
+    box.add([impact('a')]);
+    await box.offer();
+    store.failSaves(1);
+    await timer.fire();
+    await timer.fire();
+    expect(store.log).toEqual(['save av1', 'publish av1']);
+  });
 });
+
+describe('timerSchedule', () => {
+  it('runs a function after its delay, and not at all once cancelled', async () => {
+    const ran: string[] = [];
+    const cancel = timerSchedule(() => ran.push('cancelled'), 1);
+    cancel();
+    // Timers fire in order of their due time: once the later one ran, the cancelled one would have too.
+    await new Promise<void>((resolve) => timerSchedule(() => resolve(void ran.push('kept')), 5));
+    expect(ran).toEqual(['kept']);
+  });
+});
+
