@@ -19,6 +19,7 @@ import type { IngestMetrics } from './adapters/prom-metrics.ts';
 import type { IngestNewsConfig } from './config.ts';
 import { initialFeedState, recordAbort, recordAnswer, recordFailure, recordFetchStart, recordSuccess, type FeedState } from './domain/feed-state.ts';
 import { selectNewItems, shouldCompact, shouldRewriteOnLoad } from './domain/item-selection.ts';
+import { droppedTotal as countDropped, pollReport } from './domain/poll-report.ts';
 import { deferral, failureLogLevel, hostKey, planNextPoll, readAnswer } from './domain/poll-schedule.ts';
 import { ttlSec, type PollOutcomeKind, type ScheduleDecision } from './domain/schedule.ts';
 import { ContentSeenSet, type ContentEntry } from './domain/content-seen.ts';
@@ -302,19 +303,18 @@ export class FeedPoller {
     result.published = fresh.length;
     state.itemsPublished += fresh.length;
     state.itemsDuplicate += result.duplicates;
-    const droppedTotal = Object.values(result.dropped).reduce((a, b) => a + b, 0);
-    state.itemsSkipped += droppedTotal;
+    state.itemsSkipped += countDropped(result.dropped);
     metrics.items.inc({ feed: feed.name, outcome: 'published' }, fresh.length);
     if (result.duplicates - result.sameContent) metrics.items.inc({ feed: feed.name, outcome: 'duplicate' }, result.duplicates - result.sameContent);
     if (result.sameContent) metrics.items.inc({ feed: feed.name, outcome: 'same_content' }, result.sameContent);
     for (const [reason, n] of Object.entries(result.dropped)) metrics.items.inc({ feed: feed.name, outcome: reason }, n);
     for (const [reason, n] of Object.entries(result.issues)) metrics.issues.inc({ feed: feed.name, reason }, n);
     const hasIssues = Object.keys(result.issues).length > 0;
-    // Lost items and hostile markup deserve a warning; benign repairs (a missing guid, an HTML entity) ride on the poll's own line.
-    if (droppedTotal > 0 || result.issues.doctype_removed || result.issues.entity_declarations) {
+    const report = pollReport(fresh.length, result.dropped, result.issues);
+    if (report.warn) {
       this.log.warn({ feed: feed.name, dropped: result.dropped, issues: result.issues, encoding: parsed.encoding }, 'feed items dropped or repaired');
     }
-    this.log[fresh.length > 0 || hasIssues ? 'info' : 'debug'](
+    this.log[report.level](
       { feed: feed.name, published: fresh.length, duplicates: result.duplicates, ...(result.sameContent ? { sameContent: result.sameContent } : {}), items: parsed.items.length, ...(hasIssues ? { issues: result.issues } : {}) },
       'feed polled',
     );
