@@ -112,6 +112,12 @@ describe('selectNewItems', () => {
     expect(s.contentMarks[0]).toEqual(selectNewItems([item(2)], context()).contentMarks[0]);
   });
 
+  it('drops an article the news.raw/v1 schema refuses, marking nothing for it', () => {
+    const s = selectNewItems([item(1), item(2)], context({ feed: { name: 'wire', tags: ['t'.repeat(101)] } }));
+    expect(s).toMatchObject({ fresh: [], seenMarks: [], contentMarks: [], duplicates: 0, dropped: { schema_invalid: 2 } });
+    expect(selectNewItems([item(1)], context({ feed: { name: 'wire', tags: ['t'.repeat(100)] } })).fresh).toHaveLength(1);
+  });
+
   it('drops items normalisation refuses, by reason, and counts the notes of published ones', () => {
     const s = selectNewItems([{ guid: 'x' }, item(2, { guid: undefined }), { guid: 'y', title: '   ' }], context());
     expect(s.dropped).toEqual({ empty_item: 2 });
