@@ -43,6 +43,12 @@ export interface CorrelatorParts {
   schedule?: Schedule;
 }
 
+/** Waits for both to settle (not only the first failure), then rejects with the first one's error if either failed. */
+async function settleBoth(a: Promise<unknown>, b: Promise<unknown>): Promise<void> {
+  const results = await Promise.allSettled([a, b]);
+  for (const r of results) if (r.status === 'rejected') throw r.reason;
+}
+
 /** Marks a promise as handled (its rejection is awaited later by the caller) and returns it. */
 function awaitedLater<T>(p: Promise<T>): Promise<T> {
   p.catch(() => undefined);
@@ -168,8 +174,10 @@ export class Correlator {
         this.prune();
         return { batch, durable: this.evaluate() };
       });
+      // Both settle before the handler does: a batch redelivered while its tick write was still in flight would
+      // take those ticks for duplicates, and a failure of that write would then lose them.
       try {
-        await Promise.all([this.writeTicks(batch.toStore), durable]);
+        await settleBoth(this.writeTicks(batch.toStore), durable);
       } finally {
         // Counted once the writes settled: a count seen means its ticks were written (or their write failed).
         this.count(batch);
@@ -250,7 +258,7 @@ export class Correlator {
       const w = this.engine.watermark(s, now);
       if (Number.isFinite(w)) metrics.watermark.set({ symbol: s }, w / 1000);
     }
-    return awaitedLater(Promise.all([this.late.flush(), this.impacts.offer()]).then(() => undefined));
+    return awaitedLater(settleBoth(this.late.flush(), this.impacts.offer()));
   }
 
   private prune(): void {

@@ -51,7 +51,9 @@ class MemoryRepository implements ImpactRepository {
     await this.impactGate.pass();
     this.impacts.push(...impacts);
   }
+  failLateWrites = 0;
   async saveLateTicks(late: LateTick[]) {
+    if (this.failLateWrites-- > 0) throw new Error('late table down');
     this.late.push(...late);
   }
   async loadTicks(symbol: string, fromMs: number, toMs: number) {
@@ -176,4 +178,26 @@ describe('Correlator', () => {
     await Promise.all([inFlight, stopping]);
     expect([repo.ticks.length, repo.impacts.length, timers.length]).toEqual([3, 1, 1]);
   });
+
+  it('settles a tick batch only once its tick write is done, even when its too-late row failed first', async () => {
+    const { repo, correlator } = await setup(0);
+    await correlator.handleTicks([tick('10:10:00', 80)]);
+    repo.tickGate.close();
+    repo.failLateWrites = 1;
+    let outcome = 'pending';
+    const handling = correlator.handleTicks([tick('10:10:10', 81), tick('10:00:00', 70)]).then(
+      () => (outcome = 'resolved'),
+      (err: Error) => (outcome = err.message),
+    );
+    await settle();
+    // The late write failed already; rejecting now would let the batch be redelivered while its ticks are still being written.
+    expect([outcome, repo.late.length]).toEqual(['pending', 0]);
+    repo.tickGate.open();
+    await handling;
+    expect([outcome, repo.ticks.map((t) => t.ts)]).toEqual(['late table down', ['2026-06-01T10:10:00.000Z', '2026-06-01T10:10:10.000Z', '2026-06-01T10:00:00.000Z']]);
+    // The too-late row stayed in its outbox: the next flush writes it.
+    await correlator.flush();
+    expect(repo.late.map((l) => l.tick.ts)).toEqual(['2026-06-01T10:00:00.000Z']);
+  });
 });
+
