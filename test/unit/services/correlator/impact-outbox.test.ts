@@ -173,6 +173,7 @@ describe('ImpactOutbox', () => {
     await timer.fire();
     await timer.fire();
     expect(store.log).toEqual(['save av1', 'publish av1']);
+    expect([box.waiting, box.scheduled]).toEqual([0, false]);
   });
 });
 
