@@ -4,19 +4,21 @@
  * one file and not the other never reaches CI or the Docker build.
  */
 import { readFileSync } from 'node:fs';
+import semver from 'semver';
 import { describe, expect, it } from 'vitest';
 
 interface LockEntry {
   version?: string;
   dev?: boolean;
   optional?: boolean;
+  engines?: { node?: string } | string[];
   os?: string[];
   cpu?: string[];
   dependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
   optionalDependencies?: Record<string, string>;
 }
-const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { name: string; version: string; dependencies: Record<string, string>; devDependencies: Record<string, string> };
+const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { name: string; version: string; engines: { node: string }; dependencies: Record<string, string>; devDependencies: Record<string, string> };
 const lock = JSON.parse(readFileSync('package-lock.json', 'utf8')) as { name: string; version: string; lockfileVersion: number; packages: Record<string, LockEntry> };
 const root = lock.packages[''];
 
@@ -52,5 +54,15 @@ describe('package-lock.json', () => {
       return (e.os ?? []).includes(process.platform) && (e.cpu ?? []).includes(process.arch);
     });
     expect(here, `a @chdb/lib-* entry for ${process.platform}-${process.arch}`).toBeDefined();
+  });
+
+  // npm only warns (EBADENGINE) when a package declares a newer Node than ours; cookie@2 (under
+  // light-my-request, so under fastify) declared >= 22 and is ESM-only, which Node 20 before 20.19
+  // cannot require. package.json's `overrides` pins what satisfies our range; this keeps it so.
+  it('holds no package that declares a Node version this one is not, nor a runtime one that refuses our lowest supported Node', () => {
+    const lowest = semver.minVersion(pkg.engines.node)?.version ?? '';
+    const refuse = (node: string) => Object.entries(lock.packages).filter(([path, entry]) => path !== '' && !Array.isArray(entry.engines) && entry.engines?.node && !semver.satisfies(node, entry.engines.node));
+    expect(refuse(process.version).map(([path, e]) => `${path} wants ${(e.engines as { node: string }).node}`)).toEqual([]);
+    expect(refuse(lowest).filter(([, e]) => e.dev !== true).map(([path, e]) => `${path} wants ${(e.engines as { node: string }).node}`)).toEqual([]);
   });
 });
