@@ -21,6 +21,8 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   statistics: async () => (await import('./statistics.ts')).benchStatistics,
   'impact-tests': async () => (await import('./impact-tests.ts')).benchImpactTests,
   correlator: async () => (await import('./correlator.ts')).benchCorrelator,
+  // Horizon due -> impact on news.impact, p50/p95/p99 beside a bare insert + publish (`node bin/run-ts.mjs bench/correlator-latency.ts` takes sizes).
+  'correlator-latency': async () => (await import('./correlator-latency.ts')).benchCorrelatorLatency,
   kafka: async () => (await import('./kafka.ts')).benchKafka,
   // The compiled tree against tsx (runs other groups in child processes; not part of a plain `npm run bench`).
   build: async () => (await import('./build.ts')).benchBuild,

@@ -1,0 +1,229 @@
+/**
+ * Correlator latency (issue 16: "p99 from a horizon coming due to its impact on the stream < 100 ms"):
+ * the time from publishing the tick that makes an article's 1m horizon due to its impact arriving on
+ * `news.impact`, while batches of far-future news (never due) are being stored. The correlator runs
+ * alone on the in-process bus with chDB in memory. Baseline, measured in the same run and under the
+ * same background writes, one sample after each correlator sample: a bare chDB insert of the same
+ * impact row into impact_store followed by its publish on `news.impact`, to arrival.
+ *
+ * The correlator is given a repository that wraps the ClickHouse one (start()'s public second
+ * argument), so each sample is also split in hops: tick published -> impact write starts (tick
+ * intake, engine, flush delay), the write itself, write done -> arrival (publish and delivery).
+ *
+ * `npm run bench -- --only correlator-latency`, or alone with sizes:
+ * `node bin/run-ts.mjs bench/correlator-latency.ts [articles] [background batch] [background every ms] [impactFlushMs]`.
+ */
+import { pathToFileURL } from 'node:url';
+import { Registry } from 'prom-client';
+import { MemoryBus } from '../shared/bus/memory-bus.ts';
+import { publishEvents, subscribeEvents } from '../shared/bus/typed.ts';
+import { TOPICS, messageKey, newsImpactV1, type NewsImpact, type NewsScored, type PriceTick } from '../shared/contracts/events.ts';
+import { systemClock } from '../shared/runtime/clock.ts';
+import { silentLogger } from '../shared/runtime/logger.ts';
+import { openStore } from '../shared/store/clickhouse-store.ts';
+import { migrate } from '../shared/store/migrate.ts';
+import { ClickHouseImpactRepository, correlatorConfigSchema, start, type ImpactRepository } from '../services/correlator/index.ts';
+import { percentile, type Report } from './report.ts';
+
+export interface CorrelatorLatencyOptions {
+  /** Articles measured (one sample each, plus one baseline sample each). */
+  articles?: number;
+  /** Background news: this many articles per batch... */
+  backgroundBatch?: number;
+  /** ...one batch every this many ms. */
+  backgroundEveryMs?: number;
+  /** The correlator's impactFlushMs; its config default when absent. */
+  impactFlushMs?: number;
+}
+
+const BASE = Date.UTC(2026, 5, 1, 10);
+
+function scored(id: string, publishedMs: number): NewsScored {
+  const at = new Date(publishedMs).toISOString();
+  return {
+    schema: 'news.scored/v1',
+    id,
+    source: 'bench',
+    url: null,
+    title: `headline ${id}`,
+    summary: '',
+    published_at: at,
+    published_precision: 'time',
+    fetched_at: at,
+    tags: [],
+    sentiment: { label: 'neutral', score: 0, confidence: 0 },
+    oil_direction: { label: 'bullish', strength: 0.5 },
+    topics: [],
+    entities: [],
+    relevance: 50,
+    price_report: false,
+    novelty: 100,
+    cluster_id: id,
+    model: { name: 'bench', version: '0' },
+    scored_at: at,
+  };
+}
+
+const tick = (ms: number): PriceTick => ({ schema: 'prices.ticks/v1', symbol: 'LAT', ts: new Date(ms).toISOString(), price: 80 + (ms % 7) / 10, size: 1, source: 'bench', seq: 0 });
+
+async function until(done: () => boolean, what: string): Promise<void> {
+  const end = performance.now() + 30_000;
+  while (!done()) {
+    if (performance.now() > end) throw new Error(`bench correlator-latency: timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 1));
+  }
+}
+
+export async function benchCorrelatorLatency(report: Report, options: CorrelatorLatencyOptions = {}): Promise<void> {
+  const n = options.articles ?? 40;
+  const bgBatch = options.backgroundBatch ?? 20;
+  const bgEvery = options.backgroundEveryMs ?? 50;
+  const database = `bench_corr_latency_${process.pid}`;
+  const store = await openStore({ path: ':memory:', database });
+  const bus = new MemoryBus({ retryBackoffMs: 5, maxRetryBackoffMs: 20 });
+  try {
+    await migrate(store);
+    const arrived = new Map<string, { at: number; impact: NewsImpact }>();
+    await subscribeEvents(bus, {
+      groupId: 'bench-latency-impacts',
+      topic: TOPICS.newsImpact,
+      schema: newsImpactV1,
+      handler: async (events) => {
+        const at = performance.now();
+        for (const e of events) if (!arrived.has(e.event.article_id)) arrived.set(e.event.article_id, { at, impact: e.event });
+      },
+    });
+
+    // The correlator's own repository, with the time each impact write starts and ends noted per article.
+    const inner = new ClickHouseImpactRepository(store);
+    const writeStart = new Map<string, number>();
+    const writeEnd = new Map<string, number>();
+    // And when the news and tick inserts ran, to see whether an impact insert shared chDB with one.
+    const otherWrites: { kind: 'news' | 'ticks'; from: number; to: number }[] = [];
+    const timed = <A extends unknown[]>(kind: 'news' | 'ticks', fn: (...a: A) => Promise<void>) => async (...a: A) => {
+      const from = performance.now();
+      try {
+        await fn(...a);
+      } finally {
+        otherWrites.push({ kind, from, to: performance.now() });
+      }
+    };
+    const repo: ImpactRepository = Object.assign(Object.create(inner) as ImpactRepository, {
+      saveNews: timed('news', (a: NewsScored[]) => inner.saveNews(a)),
+      saveTicks: timed('ticks', (t: PriceTick[]) => inner.saveTicks(t)),
+      saveImpacts: async (impacts: NewsImpact[]) => {
+        const t = performance.now();
+        for (const i of impacts) if (!writeStart.has(i.article_id)) writeStart.set(i.article_id, t);
+        await inner.saveImpacts(impacts);
+        const e = performance.now();
+        for (const i of impacts) if (!writeEnd.has(i.article_id)) writeEnd.set(i.article_id, e);
+      },
+    });
+    const config = correlatorConfigSchema.parse({
+      groupId: 'bench-latency',
+      symbols: ['LAT'],
+      horizons: ['1m'],
+      volatilityWindows: 2,
+      calendar: { kind: 'always' },
+      watermark: { maxOutOfOrdernessMs: 0, idleTimeoutMs: 3_600_000 },
+      allowedLatenessMs: 120_000,
+      indicators: null,
+      // Only the tick makes the horizon due: the periodic evaluation stays out of the way.
+      evaluateEveryMs: 3_600_000,
+      ...(options.impactFlushMs === undefined ? {} : { impactFlushMs: options.impactFlushMs }),
+    });
+    const service = await start({ bus, store, config, logger: silentLogger, clock: systemClock, metrics: new Registry() }, repo);
+
+    // Background: news batches a month ahead (never due), stored while we measure.
+    let published = 0;
+    let running = true;
+    const background = (async () => {
+      for (let b = 0; running; b++) {
+        const batch = Array.from({ length: bgBatch }, (_, i) => scored(`bg${String(b * bgBatch + i).padStart(8, '0')}`, BASE + 30 * 86_400_000 + b * bgBatch + i));
+        published += batch.length;
+        await publishEvents(bus, TOPICS.newsScored, batch, messageKey.newsScored);
+        await new Promise((r) => setTimeout(r, bgEvery));
+      }
+    })();
+
+    const overlapped = { news: [] as number[], ticks: [] as number[], alone: [] as number[] };
+    const hops = { total: [] as number[], toWrite: [] as number[], write: [] as number[], toArrival: [] as number[], baseline: [] as number[], baseWrite: [] as number[] };
+    const t0 = performance.now();
+    const articles0 = service.stats().articles;
+    try {
+      for (let k = 0; k < n; k++) {
+        const pub = BASE + k * 120_000;
+        const id = `lat${String(k).padStart(5, '0')}`;
+        await publishEvents(bus, TOPICS.pricesTicks, [tick(pub - 1000)], messageKey.pricesTicks);
+        published += 1;
+        await publishEvents(bus, TOPICS.newsScored, [scored(id, pub)], messageKey.newsScored);
+        // Everything published so far is stored and in the engine (stats count after both).
+        const target = published;
+        await until(() => service.stats().articles - articles0 >= target, `article ${id}`);
+        await new Promise((r) => setTimeout(r, 20));
+
+        const sent = performance.now();
+        await publishEvents(bus, TOPICS.pricesTicks, [tick(pub + 60_001)], messageKey.pricesTicks);
+        await until(() => arrived.has(id), `the impact of ${id}`);
+        const got = arrived.get(id)!;
+        hops.total.push(got.at - sent);
+        hops.toWrite.push(writeStart.get(id)! - sent);
+        hops.write.push(writeEnd.get(id)! - writeStart.get(id)!);
+        hops.toArrival.push(got.at - writeEnd.get(id)!);
+        const [from, to] = [writeStart.get(id)!, writeEnd.get(id)!];
+        const during = otherWrites.filter((w) => w.from < to && w.to > from);
+        const bucket = during.some((w) => w.kind === 'news') ? overlapped.news : during.length > 0 ? overlapped.ticks : overlapped.alone;
+        bucket.push(to - from);
+
+        // Baseline: the same row, under another article id, straight into impact_store, then on news.impact.
+        const copy = { ...got.impact, article_id: `${id}-base` };
+        const b0 = performance.now();
+        await inner.saveImpacts([copy]);
+        const b1 = performance.now();
+        await publishEvents(bus, TOPICS.newsImpact, [copy], messageKey.newsImpact);
+        await until(() => arrived.has(copy.article_id), `the baseline impact of ${id}`);
+        hops.baseline.push(arrived.get(copy.article_id)!.at - b0);
+        hops.baseWrite.push(b1 - b0);
+      }
+    } finally {
+      running = false;
+      await background;
+    }
+    const wall = performance.now() - t0;
+    const bgPerS = ((service.stats().articles - articles0 - n) * 1000) / wall;
+    await service.stop();
+
+    const flush = options.impactFlushMs === undefined ? 'default flush' : `impactFlushMs ${options.impactFlushMs}`;
+    const setting = `${n} articles, ${flush}, news ${bgBatch}/${bgEvery}ms`;
+    for (const p of [50, 95, 99]) {
+      const base = percentile(hops.baseline, p);
+      report({ name: `baseline p${p}: bare impact_store insert + publish -> news.impact (${n} rows)`, value: base, unit: 'ms' });
+      const v = percentile(hops.total, p);
+      report({ name: `p${p}: horizon-due tick -> impact on news.impact (${setting})`, value: v, unit: 'ms', baseline: `bare insert + publish p${p}`, ratio: v / base });
+    }
+    for (const p of [50, 99]) {
+      report({ name: `hop p${p}: tick published -> impact write starts (intake, engine, flush delay)`, value: percentile(hops.toWrite, p), unit: 'ms' });
+      report({ name: `hop p${p}: the correlator's impact_store insert`, value: percentile(hops.write, p), unit: 'ms' });
+      report({ name: `hop p${p}: insert done -> arrival on news.impact (publish, delivery)`, value: percentile(hops.toArrival, p), unit: 'ms' });
+      report({ name: `hop p${p}: the baseline's impact_store insert`, value: percentile(hops.baseWrite, p), unit: 'ms' });
+    }
+    for (const [kind, values] of Object.entries(overlapped)) {
+      const what = kind === 'alone' ? 'no other insert in flight' : kind === 'news' ? 'a news insert in flight' : 'only a tick insert in flight';
+      report({ name: `impact inserts with ${what}: ${values.length} of ${n}, median`, value: values.length ? percentile(values, 50) : NaN, unit: 'ms' });
+    }
+    report({ name: 'background news stored during the run', value: bgPerS, unit: 'articles/s' });
+  } finally {
+    await bus.close();
+    await store.command(`DROP DATABASE IF EXISTS ${database}`).catch(() => undefined);
+    await store.close();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const num = (i: number) => (process.argv[i] === undefined ? undefined : Number(process.argv[i]));
+  await benchCorrelatorLatency(
+    (row) => console.log(`${row.name.padEnd(90)} ${row.value.toFixed(1).padStart(9)} ${row.unit}${row.ratio === undefined ? '' : `  (${row.ratio.toFixed(2)}x ${row.baseline})`}`),
+    { articles: num(2), backgroundBatch: num(3), backgroundEveryMs: num(4), impactFlushMs: num(5) },
+  );
+  process.exit(0);
+}
