@@ -1,5 +1,6 @@
 import type { Registry } from 'prom-client';
 import { AppError } from '../errors.ts';
+import { systemClock, type Clock } from '../runtime/clock.ts';
 import { silentLogger, type Logger } from '../runtime/logger.ts';
 import { busMetrics, type BusMetrics } from './bus-metrics.ts';
 import { deliverBatch, type DeliveryPolicy } from './delivery.ts';
@@ -79,6 +80,8 @@ export interface MemoryBusOptions {
    * for ever, while a service that restarts finds its group again well within it.
    */
   groupExpiryMs?: number;
+  /** Time for group expiry (the system clock unless a test drives it). */
+  clock?: Clock;
   metrics?: Registry;
   logger?: Logger;
 }
@@ -106,8 +109,10 @@ export class MemoryBus implements Bus {
   private readonly logger: Logger;
   private readonly metrics: BusMetrics;
   private readonly policy: DeliveryPolicy;
+  private readonly clock: Clock;
 
   constructor(private readonly options: MemoryBusOptions = {}) {
+    this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
     this.metrics = busMetrics(options.metrics);
     this.policy = {
@@ -165,7 +170,7 @@ export class MemoryBus implements Bus {
   private group(groupId: string): Group {
     let group = this.groups.get(groupId);
     if (!group) {
-      group = { committed: new Map(), members: [], generation: 0, rebalancing: Promise.resolve(), emptySince: Date.now() };
+      group = { committed: new Map(), members: [], generation: 0, rebalancing: Promise.resolve(), emptySince: this.clock.now() };
       this.groups.set(groupId, group);
     }
     return group;
@@ -291,7 +296,7 @@ export class MemoryBus implements Bus {
 
   private expireGroups(): void {
     const expiry = this.options.groupExpiryMs ?? 3_600_000;
-    const now = Date.now();
+    const now = this.clock.now();
     for (const [id, g] of this.groups) {
       if (g.members.length === 0 && g.emptySince !== undefined && now - g.emptySince > expiry) {
         this.groups.delete(id);
@@ -393,7 +398,7 @@ export class MemoryBus implements Bus {
     member.loops.clear();
     member.owned.clear();
     group.members = group.members.filter((m) => m !== member);
-    if (group.members.length === 0) group.emptySince = Date.now();
+    if (group.members.length === 0) group.emptySince = this.clock.now();
     if (!this.closed) await this.rebalance(group);
   }
 
