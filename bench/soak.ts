@@ -7,7 +7,14 @@
  * stops, the pipeline drains, is stopped with SIGTERM and the store is read directly: every item
  * fed must be stored once and measured once. Figures, not pass/fail, apart from the counts.
  *
- *   node bin/run-ts.mjs bench/soak.ts --minutes 30 --rate 5 [--sample-sec 30] [--report file]
+ *   node bin/run-ts.mjs bench/soak.ts --minutes 30 --rate 5 [--sample-sec 30] [--report file] [--gc]
+ *
+ * `--gc` loads a preload into the process (`--expose-gc`, a full collection on SIGUSR2) and collects
+ * before each sample, so that what the heap and Buffers really retain is told apart from garbage V8
+ * has not collected yet (without it a growing heap may only be a lazy collector).
+ * `--config '<json>'` is merged into the generated configuration (smaller bounds on the state a
+ * pipeline keeps on purpose, e.g. `{"scorer":{"novelty":{"maxClusters":2000}},"bus":{"replayWindow":100}}`,
+ * so a short soak reaches the steady state a long one would).
  *   npm run bench -- --only soak                  (5 minutes at 5 headlines/s)
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -35,6 +42,19 @@ export interface SoakOptions {
   sampleSec: number;
   /** How long to wait after the feed stops for every item to be stored and measured. */
   drainSec: number;
+  /** A full garbage collection in the process before each sample. */
+  gc?: boolean;
+  /** Merged into the generated configuration (objects key by key). */
+  config?: Record<string, unknown>;
+}
+
+function merge(base: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...base };
+  for (const [k, v] of Object.entries(extra)) {
+    const b = out[k];
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' && !Array.isArray(b) ? merge(b as Record<string, unknown>, v as Record<string, unknown>) : v;
+  }
+  return out;
 }
 
 interface Sample {
@@ -183,7 +203,7 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void 
     const configFile = join(root, 'oilwire.config.json');
     writeFileSync(
       configFile,
-      JSON.stringify({
+      JSON.stringify(merge({
         log: { level: 'warn' },
         ingestNews: {
           feeds: [{ url: feedUrl, name: FEED }],
@@ -195,12 +215,18 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void 
         // The price stand-in: the live simulator, a tick a second on the clock.
         ingestPrices: { sources: [{ kind: 'simulator', live: true, intervalSec: 1, symbol: 'BRENT' }] },
         correlator: { symbols: ['BRENT'], horizons: HORIZONS, calendar: { kind: 'always' }, indicators: null, volatilityWindows: 2, evaluateEveryMs: 1000 },
-      }),
+      }, options.config ?? {})),
     );
     const runtime = execFileSync(process.execPath, ['--input-type=module', '-e', `import { chooseRuntime } from ${JSON.stringify(pathToFileURL(join(ROOT, 'bin/dist.mjs')).href)}; console.log(chooseRuntime().kind)`], { encoding: 'utf8' }).trim();
     const port = await freePort();
     let out = '';
-    child = spawn(process.execPath, ['bin/oilwire.mjs', '--config', configFile, '--data', dataDir, 'start', '--port', String(port)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = { ...process.env };
+    if (options.gc) {
+      const preload = join(root, 'gc-on-signal.mjs');
+      writeFileSync(preload, "process.on('SIGUSR2', () => globalThis.gc());\n");
+      env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --expose-gc --import ${pathToFileURL(preload).href}`.trim();
+    }
+    child = spawn(process.execPath, ['bin/oilwire.mjs', '--config', configFile, '--data', dataDir, 'start', '--port', String(port)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env });
     const keep = (d: Buffer) => {
       out = (out + d.toString()).slice(-50_000);
     };
@@ -217,6 +243,10 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void 
     const t0 = Date.now();
     const samples: Sample[] = [];
     const sample = async (): Promise<Sample> => {
+      if (options.gc) {
+        child!.kill('SIGUSR2');
+        await sleep(1000);
+      }
       const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       const mb = (name: string) => Math.round(metric(text, name) / 1e5) / 10;
       const s: Sample = {
@@ -306,7 +336,8 @@ export function formatSoak(r: SoakResult): string {
   const rss = r.samples.map((s) => s.rssMB);
   const lines = [
     `soak report: oilwire start (embedded default, ${r.runtime}), ${r.options.minutes} min, ${r.options.rate} headlines/s, live simulator ticks 1/s, horizons ${HORIZONS.join(',')}`,
-    `samples every ${r.options.sampleSec} s (RSS from /proc, the rest from /metrics):`,
+    ...(r.options.config ? [`configuration merged in: ${JSON.stringify(r.options.config)}`] : []),
+    `samples every ${r.options.sampleSec} s (RSS from /proc, the rest from /metrics)${r.options.gc ? ', each after a full garbage collection in the process' : ''}:`,
     `  minute   rssMB  heapUsedMB  heapTotalMB  externalMB  busRetained(msgs/MB)  loopLagP99ms     fed    news  impacts`,
     ...r.samples.map((s) => `  ${s.minute.toFixed(2).padStart(6)} ${String(s.rssMB).padStart(7)} ${s.heapUsedMB.toFixed(1).padStart(11)} ${s.heapTotalMB.toFixed(1).padStart(12)} ${s.externalMB.toFixed(1).padStart(11)} ${`${s.busRetainedMessages}/${s.busRetainedMB}`.padStart(21)} ${String(s.loopLagP99Ms).padStart(13)} ${String(s.fed).padStart(7)} ${String(s.news).padStart(7)} ${String(s.impacts).padStart(8)}`),
     `RSS MB: start ${rss[0]}, end ${rss[rss.length - 1]}, max ${Math.max(...rss)}, min ${Math.min(...rss)}`,
@@ -329,6 +360,8 @@ function optionsFromArgs(defaults: SoakOptions): SoakOptions {
     rate: Number(flag('rate') ?? defaults.rate),
     sampleSec: Number(flag('sample-sec') ?? defaults.sampleSec),
     drainSec: Number(flag('drain-sec') ?? defaults.drainSec),
+    gc: process.argv.includes('--gc'),
+    config: flag('config') ? (JSON.parse(flag('config')!) as Record<string, unknown>) : undefined,
   };
 }
 
