@@ -11,7 +11,8 @@
  * intake, engine, flush delay), the write itself, write done -> arrival (publish and delivery).
  *
  * `npm run bench -- --only correlator-latency`, or alone with sizes:
- * `node bin/run-ts.mjs bench/correlator-latency.ts [articles] [background batch] [background every ms] [impactFlushMs]`.
+ * `node bin/run-ts.mjs bench/correlator-latency.ts [articles] [background batch] [background every ms] [impactFlushMs|default] [own]`
+ * (`own`: the experiment of `ownImpactConnection`).
  */
 import { pathToFileURL } from 'node:url';
 import { Registry } from 'prom-client';
@@ -34,6 +35,12 @@ export interface CorrelatorLatencyOptions {
   backgroundEveryMs?: number;
   /** The correlator's impactFlushMs; its config default when absent. */
   impactFlushMs?: number;
+  /**
+   * An experiment, not the correlator as shipped: its impact writes on a chDB connection of their own
+   * (`store.isolated()`). One connection runs one statement at a time, so on the shared one an impact
+   * insert waits for the tick insert of its own batch and any news insert in flight.
+   */
+  ownImpactConnection?: boolean;
 }
 
 const BASE = Date.UTC(2026, 5, 1, 10);
@@ -96,25 +103,32 @@ export async function benchCorrelatorLatency(report: Report, options: Correlator
 
     // The correlator's own repository, with the time each impact write starts and ends noted per article.
     const inner = new ClickHouseImpactRepository(store);
+    const impactStore = options.ownImpactConnection ? await store.isolated() : store;
+    const impactRepo = options.ownImpactConnection ? new ClickHouseImpactRepository(impactStore) : inner;
     const writeStart = new Map<string, number>();
     const writeEnd = new Map<string, number>();
     // And when the news and tick inserts ran, to see whether an impact insert shared chDB with one.
-    const otherWrites: { kind: 'news' | 'ticks'; from: number; to: number }[] = [];
-    const timed = <A extends unknown[]>(kind: 'news' | 'ticks', fn: (...a: A) => Promise<void>) => async (...a: A) => {
-      const from = performance.now();
+    const otherWrites: { kind: 'news' | 'ticks' | 'read'; from: number; to: number }[] = [];
+    const timed = <A extends unknown[], R>(kind: 'news' | 'ticks' | 'read', fn: (...a: A) => Promise<R>) => async (...a: A): Promise<R> => {
+      // Noted when it starts, so an insert still in flight when a sample is classified counts.
+      const w = { kind, from: performance.now(), to: Infinity };
+      otherWrites.push(w);
       try {
-        await fn(...a);
+        return await fn(...a);
       } finally {
-        otherWrites.push({ kind, from, to: performance.now() });
+        w.to = performance.now();
       }
     };
     const repo: ImpactRepository = Object.assign(Object.create(inner) as ImpactRepository, {
       saveNews: timed('news', (a: NewsScored[]) => inner.saveNews(a)),
       saveTicks: timed('ticks', (t: PriceTick[]) => inner.saveTicks(t)),
+      // The store reads the engine lane waits for (history for pending articles; stored tick keys).
+      loadTicks: timed('read', (symbol: string, fromMs: number, toMs: number) => inner.loadTicks(symbol, fromMs, toMs)),
+      storedTickKeys: timed('read', (t: PriceTick[]) => inner.storedTickKeys(t)),
       saveImpacts: async (impacts: NewsImpact[]) => {
         const t = performance.now();
         for (const i of impacts) if (!writeStart.has(i.article_id)) writeStart.set(i.article_id, t);
-        await inner.saveImpacts(impacts);
+        await impactRepo.saveImpacts(impacts);
         const e = performance.now();
         for (const i of impacts) if (!writeEnd.has(i.article_id)) writeEnd.set(i.article_id, e);
       },
@@ -146,6 +160,9 @@ export async function benchCorrelatorLatency(report: Report, options: Correlator
       }
     })();
 
+    const readsInFirstHop: number[] = [];
+    const behindTickWrite: number[] = [];
+    const notBehind: number[] = [];
     const overlapped = { news: [] as number[], ticks: [] as number[], alone: [] as number[] };
     const hops = { total: [] as number[], toWrite: [] as number[], write: [] as number[], toArrival: [] as number[], baseline: [] as number[], baseWrite: [] as number[] };
     const t0 = performance.now();
@@ -163,15 +180,19 @@ export async function benchCorrelatorLatency(report: Report, options: Correlator
         await new Promise((r) => setTimeout(r, 20));
 
         const sent = performance.now();
+        // The bus hands a partition its next batch once the previous one settled, which for ticks is once its insert landed.
+        const tickWriteInFlight = otherWrites.some((w) => w.kind === 'ticks' && w.to > sent);
         await publishEvents(bus, TOPICS.pricesTicks, [tick(pub + 60_001)], messageKey.pricesTicks);
         await until(() => arrived.has(id), `the impact of ${id}`);
         const got = arrived.get(id)!;
         hops.total.push(got.at - sent);
         hops.toWrite.push(writeStart.get(id)! - sent);
+        (tickWriteInFlight ? behindTickWrite : notBehind).push(writeStart.get(id)! - sent);
         hops.write.push(writeEnd.get(id)! - writeStart.get(id)!);
         hops.toArrival.push(got.at - writeEnd.get(id)!);
         const [from, to] = [writeStart.get(id)!, writeEnd.get(id)!];
-        const during = otherWrites.filter((w) => w.from < to && w.to > from);
+        if (otherWrites.some((w) => w.kind === 'read' && w.from < from && w.to > sent)) readsInFirstHop.push(from - sent);
+        const during = otherWrites.filter((w) => w.kind !== 'read' && w.from < to && w.to > from);
         const bucket = during.some((w) => w.kind === 'news') ? overlapped.news : during.length > 0 ? overlapped.ticks : overlapped.alone;
         bucket.push(to - from);
 
@@ -192,8 +213,9 @@ export async function benchCorrelatorLatency(report: Report, options: Correlator
     const wall = performance.now() - t0;
     const bgPerS = ((service.stats().articles - articles0 - n) * 1000) / wall;
     await service.stop();
+    if (impactStore !== store) await impactStore.close();
 
-    const flush = options.impactFlushMs === undefined ? 'default flush' : `impactFlushMs ${options.impactFlushMs}`;
+    const flush = `${options.impactFlushMs === undefined ? 'default flush' : `impactFlushMs ${options.impactFlushMs}`}${options.ownImpactConnection ? ', impacts on their own connection' : ''}`;
     const setting = `${n} articles, ${flush}, news ${bgBatch}/${bgEvery}ms`;
     for (const p of [50, 95, 99]) {
       const base = percentile(hops.baseline, p);
@@ -211,6 +233,17 @@ export async function benchCorrelatorLatency(report: Report, options: Correlator
       const what = kind === 'alone' ? 'no other insert in flight' : kind === 'news' ? 'a news insert in flight' : 'only a tick insert in flight';
       report({ name: `impact inserts with ${what}: ${values.length} of ${n}, median`, value: values.length ? percentile(values, 50) : NaN, unit: 'ms' });
     }
+    for (const [what, values] of [['the previous tick insert still in flight', behindTickWrite], ['no tick insert in flight', notBehind]] as const) {
+      report({ name: `tick -> impact write starts with ${what}: ${values.length} of ${n}, p50`, value: values.length ? percentile(values, 50) : NaN, unit: 'ms' });
+      report({ name: `tick -> impact write starts with ${what}: ${values.length} of ${n}, p99`, value: values.length ? percentile(values, 99) : NaN, unit: 'ms' });
+    }
+    report({ name: `tick -> impact write starts with an engine-lane store read in between: ${readsInFirstHop.length} of ${n}, p50`, value: readsInFirstHop.length ? percentile(readsInFirstHop, 50) : NaN, unit: 'ms' });
+    for (const kind of ['ticks', 'news', 'read'] as const) {
+      const took = otherWrites.filter((w) => w.kind === kind && w.to !== Infinity).map((w) => w.to - w.from);
+      const what = kind === 'read' ? 'loadTicks/storedTickKeys reads' : `${kind}_store inserts`;
+      report({ name: `the correlator's ${what} during the run: p50 of ${took.length}`, value: percentile(took, 50), unit: 'ms' });
+      report({ name: `the correlator's ${what} during the run: p99 of ${took.length}`, value: percentile(took, 99), unit: 'ms' });
+    }
     report({ name: 'background news stored during the run', value: bgPerS, unit: 'articles/s' });
   } finally {
     await bus.close();
@@ -220,10 +253,10 @@ export async function benchCorrelatorLatency(report: Report, options: Correlator
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const num = (i: number) => (process.argv[i] === undefined ? undefined : Number(process.argv[i]));
+  const num = (i: number) => (process.argv[i] === undefined || process.argv[i] === 'default' ? undefined : Number(process.argv[i]));
   await benchCorrelatorLatency(
     (row) => console.log(`${row.name.padEnd(90)} ${row.value.toFixed(1).padStart(9)} ${row.unit}${row.ratio === undefined ? '' : `  (${row.ratio.toFixed(2)}x ${row.baseline})`}`),
-    { articles: num(2), backgroundBatch: num(3), backgroundEveryMs: num(4), impactFlushMs: num(5) },
+    { articles: num(2), backgroundBatch: num(3), backgroundEveryMs: num(4), impactFlushMs: num(5), ownImpactConnection: process.argv[6] === 'own' },
   );
   process.exit(0);
 }
