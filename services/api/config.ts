@@ -127,6 +127,8 @@ const dashboardSchema = z.strictObject({
   symbol: z.string().min(1).default('BRENT'),
   /** Hours of prices the chart shows, ending at the latest tick. */
   windowHours: z.number().positive().default(6),
+  /** How long a /api/topics answer (it reads the whole `impact_tests` view) is reused; concurrent requests share one read. 0: no cache. */
+  topicsCacheMs: z.number().int().nonnegative().default(30_000),
 });
 
 export const apiConfigSchema = z.strictObject({

@@ -12,6 +12,7 @@ import type { Store } from '../../../shared/store/port.ts';
 import type { Clock } from '../../../shared/runtime/clock.ts';
 import { headlines, horizonsAvailable, priceSeries, recentAlerts, sourcesFromStore, topicAggregates } from '../adapters/dashboard-queries.ts';
 import type { ApiConfig } from '../config.ts';
+import { SingleFlightCache } from '../domain/single-flight-cache.ts';
 import { sendError, toAppError } from './errors.ts';
 import { PUBLIC } from './auth.ts';
 
@@ -106,6 +107,8 @@ export function registerDashboard(app: FastifyInstance, deps: { store: Store; co
   app.get('/favicon.ico', PUBLIC, async (_req, reply) => reply.code(204).send());
 
   const { store, config } = deps;
+  // Both of /api/topics' reads together, so the counts and the tests beside them come from one moment.
+  const topicsCache = new SingleFlightCache<Awaited<ReturnType<typeof topicAggregates>>>(deps.clock, config.dashboard.topicsCacheMs);
   const symbolOf = (q: { symbol?: string }) => {
     const s = q.symbol ?? config.dashboard.symbol;
     if (!/^[A-Za-z0-9_.:-]{1,32}$/.test(s)) throw new AppError('INPUT_INVALID', `bad symbol ${s}`);
@@ -164,7 +167,8 @@ export function registerDashboard(app: FastifyInstance, deps: { store: Store; co
     guard(async (q) => {
       const horizon = q.horizon ?? '15m';
       if (!/^[0-9]{1,3}[mhd]$/.test(horizon)) throw new AppError('INPUT_INVALID', `bad horizon ${horizon}`);
-      return { horizon, topics: await topicAggregates(store, symbolOf(q), horizon) };
+      const symbol = symbolOf(q);
+      return { horizon, topics: await topicsCache.get(`${symbol}|${horizon}`, () => topicAggregates(store, symbol, horizon)) };
     }),
   );
   app.get(
