@@ -11,8 +11,8 @@
  * intake, engine, flush delay), the write itself, write done -> arrival (publish and delivery).
  *
  * `npm run bench -- --only correlator-latency`, or alone with sizes:
- * `node bin/run-ts.mjs bench/correlator-latency.ts [articles] [background batch] [background every ms] [impactFlushMs|default] [own]`
- * (`own`: the experiment of `ownImpactConnection`).
+ * `node bin/run-ts.mjs bench/correlator-latency.ts [articles] [background batch] [background every ms] [impactFlushMs|default] [own|shared]`
+ * (`shared`: the impact writes on the one connection, as before they had their own; see `ownImpactConnection`).
  */
 import { pathToFileURL } from 'node:url';
 import { Registry } from 'prom-client';
@@ -36,9 +36,10 @@ export interface CorrelatorLatencyOptions {
   /** The correlator's impactFlushMs; its config default when absent. */
   impactFlushMs?: number;
   /**
-   * An experiment, not the correlator as shipped: its impact writes on a chDB connection of their own
-   * (`store.isolated()`). One connection runs one statement at a time, so on the shared one an impact
-   * insert waits for the tick insert of its own batch and any news insert in flight.
+   * Default true, as the correlator ships (services/correlator/main.ts): its impact writes on a chDB
+   * connection of their own (`store.isolated()`). One connection runs one statement at a time, so with
+   * false (the correlator before that) an impact insert waits on the shared one for the tick insert of
+   * its own batch and any news insert in flight.
    */
   ownImpactConnection?: boolean;
 }
@@ -102,9 +103,12 @@ export async function benchCorrelatorLatency(report: Report, options: Correlator
     });
 
     // The correlator's own repository, with the time each impact write starts and ends noted per article.
-    const inner = new ClickHouseImpactRepository(store);
-    const impactStore = options.ownImpactConnection ? await store.isolated() : store;
-    const impactRepo = options.ownImpactConnection ? new ClickHouseImpactRepository(impactStore) : inner;
+    // Wired as main.ts wires it; given a repository, start() opens no connection of its own.
+    const own = options.ownImpactConnection ?? true;
+    const impactStore = own ? await store.isolated() : store;
+    const inner = new ClickHouseImpactRepository(store, impactStore);
+    // The baseline's insert stays on the shared connection, as it always was.
+    const shared = new ClickHouseImpactRepository(store);
     const writeStart = new Map<string, number>();
     const writeEnd = new Map<string, number>();
     // And when the news and tick inserts ran, to see whether an impact insert shared chDB with one.
@@ -128,7 +132,7 @@ export async function benchCorrelatorLatency(report: Report, options: Correlator
       saveImpacts: async (impacts: NewsImpact[]) => {
         const t = performance.now();
         for (const i of impacts) if (!writeStart.has(i.article_id)) writeStart.set(i.article_id, t);
-        await impactRepo.saveImpacts(impacts);
+        await inner.saveImpacts(impacts);
         const e = performance.now();
         for (const i of impacts) if (!writeEnd.has(i.article_id)) writeEnd.set(i.article_id, e);
       },
@@ -199,7 +203,7 @@ export async function benchCorrelatorLatency(report: Report, options: Correlator
         // Baseline: the same row, under another article id, straight into impact_store, then on news.impact.
         const copy = { ...got.impact, article_id: `${id}-base` };
         const b0 = performance.now();
-        await inner.saveImpacts([copy]);
+        await shared.saveImpacts([copy]);
         const b1 = performance.now();
         await publishEvents(bus, TOPICS.newsImpact, [copy], messageKey.newsImpact);
         await until(() => arrived.has(copy.article_id), `the baseline impact of ${id}`);
@@ -215,7 +219,7 @@ export async function benchCorrelatorLatency(report: Report, options: Correlator
     await service.stop();
     if (impactStore !== store) await impactStore.close();
 
-    const flush = `${options.impactFlushMs === undefined ? 'default flush' : `impactFlushMs ${options.impactFlushMs}`}${options.ownImpactConnection ? ', impacts on their own connection' : ''}`;
+    const flush = `${options.impactFlushMs === undefined ? 'default flush' : `impactFlushMs ${options.impactFlushMs}`}${own ? '' : ', impacts on the shared connection'}`;
     const setting = `${n} articles, ${flush}, news ${bgBatch}/${bgEvery}ms`;
     for (const p of [50, 95, 99]) {
       const base = percentile(hops.baseline, p);
@@ -256,7 +260,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const num = (i: number) => (process.argv[i] === undefined || process.argv[i] === 'default' ? undefined : Number(process.argv[i]));
   await benchCorrelatorLatency(
     (row) => console.log(`${row.name.padEnd(90)} ${row.value.toFixed(1).padStart(9)} ${row.unit}${row.ratio === undefined ? '' : `  (${row.ratio.toFixed(2)}x ${row.baseline})`}`),
-    { articles: num(2), backgroundBatch: num(3), backgroundEveryMs: num(4), impactFlushMs: num(5), ownImpactConnection: process.argv[6] === 'own' },
+    { articles: num(2), backgroundBatch: num(3), backgroundEveryMs: num(4), impactFlushMs: num(5), ownImpactConnection: process.argv[6] !== 'shared' },
   );
   process.exit(0);
 }

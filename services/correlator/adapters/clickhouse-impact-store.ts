@@ -12,7 +12,15 @@ function token(prefix: string, ids: string[]): string {
 }
 
 export class ClickHouseImpactRepository implements ImpactRepository {
-  constructor(private readonly store: Store) {}
+  /**
+   * `impactStore` (default: `store`) takes the impact inserts. One chDB connection runs one statement at
+   * a time, so on the shared one an impact insert waits for the tick insert of its own batch and any news
+   * insert in flight; main.ts gives it a connection of its own (`store.isolated()`). Its owner closes it.
+   */
+  constructor(
+    private readonly store: Store,
+    private readonly impactStore: Store = store,
+  ) {}
 
   async saveNews(articles: NewsScored[]): Promise<void> {
     await this.store.insert(
@@ -42,7 +50,7 @@ export class ClickHouseImpactRepository implements ImpactRepository {
   }
 
   async saveImpacts(impacts: NewsImpact[]): Promise<void> {
-    await this.store.insert(
+    await this.impactStore.insert(
       'impact_store',
       impacts.map((i) => ({
         ...i,

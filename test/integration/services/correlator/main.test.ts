@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryBus } from '../../../../shared/bus/memory-bus.ts';
 import { publishEvents, subscribeEvents } from '../../../../shared/bus/typed.ts';
 import { TOPICS, messageKey, newsImpactV1, type NewsImpact, type NewsScored, type PriceTick } from '../../../../shared/contracts/events.ts';
+import { AppError } from '../../../../shared/errors.ts';
 import { systemClock } from '../../../../shared/runtime/clock.ts';
 import { silentLogger } from '../../../../shared/runtime/logger.ts';
 import type { Store } from '../../../../shared/store/port.ts';
@@ -135,5 +136,60 @@ describe('correlator service', () => {
     expect([row.version, row.post_price]).toEqual([1, 80.8]);
     await service.stop();
     await bus.close();
+  });
+
+  it('started without a repository, writes impacts on a store connection of its own and closes it once stopped', async () => {
+    // The real store, with each connection's inserts noted by table.
+    const inserts = { shared: [] as string[], own: [] as string[] };
+    let ownClosed = 0;
+    const noting = (inner: Store, into: string[], onClose: () => Promise<void>): Store => ({
+      kind: inner.kind,
+      database: inner.database,
+      table: (name) => inner.table(name),
+      insert: (table, rows, options) => (into.push(table), inner.insert(table, rows, options)),
+      query: (sql, options) => inner.query(sql, options),
+      queryText: (sql, format, options) => inner.queryText(sql, format, options),
+      command: (sql, options) => inner.command(sql, options),
+      ping: () => inner.ping(),
+      isolated: async (access) => {
+        const own = await inner.isolated(access);
+        return noting(own, inserts.own, async () => {
+          ownClosed++;
+          await own.close();
+        });
+      },
+      close: onClose,
+    });
+    const shared = noting(store, inserts.shared, async () => undefined);
+    const bus = new MemoryBus({ retryBackoffMs: 5, maxRetryBackoffMs: 20 });
+    const service = await start({ bus, store: shared, config: config('OWN'), logger: silentLogger, clock: systemClock, metrics: new Registry() });
+    await publishEvents(bus, TOPICS.pricesTicks, [tick('OWN', '2026-06-01T10:00:00.000Z', 80)], messageKey.pricesTicks);
+    await publishEvents(bus, TOPICS.newsScored, [scored('own00001', '2026-06-01T10:00:00.000Z')], messageKey.newsScored);
+    await waitFor(() => service.stats().articles === 1, { message: 'article handled' });
+    await publishEvents(bus, TOPICS.pricesTicks, [tick('OWN', '2026-06-01T10:01:00.000Z', 80.8), tick('OWN', '2026-06-01T10:01:00.001Z', 80.9)], messageKey.pricesTicks);
+    const row = await waitFor(() => impactRow('own00001'), { message: 'impact written' });
+    expect([row.version, row.post_price]).toEqual([1, 80.8]);
+    expect(inserts.own).toEqual(['impact_store']);
+    expect(inserts.shared).not.toContain('impact_store');
+    expect(inserts.shared).toEqual(expect.arrayContaining(['ticks_store', 'news_store']));
+    expect(ownClosed).toBe(0);
+    await service.stop();
+    expect(ownClosed).toBe(1);
+    await bus.close();
+  });
+
+  it('fails to start with an AppError naming the impact writes when their connection cannot be opened', async () => {
+    const broken = await openTestStore();
+    // Its database gone, a new connection cannot `USE` it: a real failure of `isolated()`.
+    await broken.command(`DROP DATABASE ${broken.database}`);
+    const bus = new MemoryBus({ retryBackoffMs: 5, maxRetryBackoffMs: 20 });
+    try {
+      const started = start({ bus, store: broken, config: config('BROKEN'), logger: silentLogger, clock: systemClock, metrics: new Registry() });
+      await expect(started).rejects.toBeInstanceOf(AppError);
+      await expect(started).rejects.toMatchObject({ code: 'STORE_QUERY_FAILED', retryable: false, message: expect.stringMatching(/^correlator: opening the store connection for impact writes failed: /) });
+    } finally {
+      await bus.close();
+      await broken.close();
+    }
   });
 });
