@@ -84,7 +84,8 @@ export interface SoakResult {
   exit: string;
   feedAnswers: { full: number; notModified: number };
   samples: Sample[];
-  slopes: { rssFirst10: number; rssLast10: number; heapFirst10: number; heapLast10: number; rssAfterWarmup: number };
+  /** MB/min over the first and the last `windowMin` minutes (10, or a third of a shorter run), and after the first. */
+  slopes: { windowMin: number; rssFirst10: number; rssLast10: number; heapFirst10: number; heapLast10: number; rssAfterWarmup: number };
 }
 
 /** Made-up words: unique titles unlike each other, so no content identity calls two of them one story. */
@@ -318,6 +319,7 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void 
       feedAnswers: { full: feed.full, notModified: feed.notModified },
       samples,
       slopes: {
+        windowMin: Math.round(window * 10) / 10,
         rssFirst10: slope(series('rssMB', 0, window)),
         rssLast10: slope(series('rssMB', last - window, last)),
         heapFirst10: slope(series('heapUsedMB', 0, window)),
@@ -341,7 +343,7 @@ export function formatSoak(r: SoakResult): string {
     `  minute   rssMB  heapUsedMB  heapTotalMB  externalMB  busRetained(msgs/MB)  loopLagP99ms     fed    news  impacts`,
     ...r.samples.map((s) => `  ${s.minute.toFixed(2).padStart(6)} ${String(s.rssMB).padStart(7)} ${s.heapUsedMB.toFixed(1).padStart(11)} ${s.heapTotalMB.toFixed(1).padStart(12)} ${s.externalMB.toFixed(1).padStart(11)} ${`${s.busRetainedMessages}/${s.busRetainedMB}`.padStart(21)} ${String(s.loopLagP99Ms).padStart(13)} ${String(s.fed).padStart(7)} ${String(s.news).padStart(7)} ${String(s.impacts).padStart(8)}`),
     `RSS MB: start ${rss[0]}, end ${rss[rss.length - 1]}, max ${Math.max(...rss)}, min ${Math.min(...rss)}`,
-    `slope MB/min: RSS first 10 min ${r.slopes.rssFirst10}, last 10 min ${r.slopes.rssLast10}, after the first 10 min ${r.slopes.rssAfterWarmup}; heapUsed first 10 min ${r.slopes.heapFirst10}, last 10 min ${r.slopes.heapLast10}`,
+    `slope MB/min: RSS first ${r.slopes.windowMin} min ${r.slopes.rssFirst10}, last ${r.slopes.windowMin} min ${r.slopes.rssLast10}, after the first ${r.slopes.windowMin} min ${r.slopes.rssAfterWarmup}; heapUsed first ${r.slopes.windowMin} min ${r.slopes.heapFirst10}, last ${r.slopes.windowMin} min ${r.slopes.heapLast10}`,
     `counts: fed ${r.fed}, news rows ${r.storedNews} (distinct ids ${r.distinctNews}, missing ${r.missing}, unexpected ${r.unexpected}), impact rows ${r.impactRows} (expected ${r.fed * HORIZONS.length}; (article, horizon) pairs stored once: ${r.impactPairsOnce})`,
     `feed answers: ${r.feedAnswers.full} full, ${r.feedAnswers.notModified} 304; SIGTERM exit ${r.exit}`,
     `verdict: ${r.missing === 0 && r.unexpected === 0 && r.storedNews === r.fed && r.impactRows === r.fed * HORIZONS.length ? 'no loss, no duplicates' : 'COUNTS DIFFER'}`,
