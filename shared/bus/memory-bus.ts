@@ -1,6 +1,7 @@
 import type { Registry } from 'prom-client';
 import { AppError } from '../errors.ts';
 import { systemClock, type Clock } from '../runtime/clock.ts';
+import { ownedBytes } from '../runtime/owned-bytes.ts';
 import { silentLogger, type Logger } from '../runtime/logger.ts';
 import { busMetrics, type BusMetrics } from './bus-metrics.ts';
 import { deliverBatch, type DeliveryPolicy } from './delivery.ts';
@@ -211,8 +212,8 @@ export class MemoryBus implements Bus {
         partition,
         offset: String(endOf(log)),
         key: m.key,
-        // A copy, as a broker would keep: the caller may reuse its buffer.
-        value: Buffer.from(m.value),
+        // A copy, as a broker would keep: the caller may reuse its buffer. Its own memory, not a slice of Node's pool (kept for the replay window).
+        value: ownedBytes(m.value),
         headers: { ...(m.headers ?? {}) },
         timestamp: now,
       };

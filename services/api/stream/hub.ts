@@ -5,6 +5,7 @@
  * once, into one SSE frame every client writes as is: the cost of an event does not grow
  * with the number of clients, and the bytes queued for slow clients are shared.
  */
+import { ownedBytes } from '../../../shared/runtime/owned-bytes.ts';
 import type { Alert } from '../domain/alert-rules.ts';
 import { ReplayBuffer, type StreamEvent } from '../domain/replay-buffer.ts';
 
@@ -43,7 +44,8 @@ export class StreamHub {
     }
     // One encoding of the whole batch. When it is all ASCII (bytes = characters) the frames' offsets are their lengths,
     // so no frame is measured on its own; otherwise each frame's byte length is counted.
-    const frames = Buffer.from(text, 'utf8');
+    // Its own memory: the replay buffer keeps frames for hours, and a small batch from Buffer.from would pin a pool block.
+    const frames = ownedBytes(text);
     const ascii = frames.length === text.length;
     let at = 0;
     for (let i = 0; i < events.length; i++) {
