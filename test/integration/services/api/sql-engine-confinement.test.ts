@@ -8,7 +8,6 @@
  * What this wall does not cover is pinned in sql-embedded-files.test.ts.
  */
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +16,7 @@ import { sqlSettings } from '../../../../services/api/routes/sql.ts';
 import { apiConfigSchema } from '../../../../services/api/config.ts';
 import type { Store } from '../../../../shared/store/port.ts';
 import { dropTestStore, openTestStore } from '../../../helpers/store.ts';
+import { CountingListener } from './counting-listener.ts';
 
 const SECRET = 'oilwire-confinement-secret-51c2';
 const dir = mkdtempSync(join(tmpdir(), 'oilwire-confine-'));
@@ -24,22 +24,13 @@ const secret = join(dir, 'secret.txt');
 const dataDir = join(dir, 'data');
 let store: Store;
 let analyst: Store;
-let listener: net.Server;
+let listener: CountingListener;
 let port = 0;
-let connections = 0;
-const sockets = new Set<net.Socket>();
 
 beforeAll(async () => {
   writeFileSync(secret, `${SECRET}\n`);
-  listener = net.createServer((socket) => {
-    connections++;
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => undefined);
-    socket.end('HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 2\r\nconnection: close\r\n\r\n1\n');
-  });
-  await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
-  port = (listener.address() as AddressInfo).port;
+  listener = await CountingListener.open();
+  port = listener.port;
   // On disk, as in production: the store starts the engine with its access configuration.
   store = await openTestStore(dataDir);
   await store.insert(store.table('ticks_store'), [{ symbol: 'BRENT', ts: '2026-01-05 10:00:00', price: 80.5, source: 'test' }]);
@@ -48,8 +39,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await analyst?.close();
-  for (const s of sockets) s.destroy();
-  await new Promise<void>((resolve) => listener?.close(() => resolve()));
+  await listener?.close();
   if (store) await dropTestStore(store);
   rmSync(dir, { recursive: true, force: true });
 });
@@ -76,9 +66,9 @@ const pwned = async () =>
 describe('the detectors see each effect on a pipeline connection', () => {
   it('reads the file, reaches the listener and writes a file there', async () => {
     expect(await text(store, `SELECT * FROM file('${secret}', 'LineAsString')`)).toContain(SECRET);
-    const before = connections;
+    const before = listener.connections;
     await text(store, `SELECT * FROM url('http://127.0.0.1:${port}/x', 'LineAsString')`);
-    expect(connections).toBeGreaterThan(before);
+    expect(listener.connections).toBeGreaterThan(before);
     const out = join(dir, 'pipeline-wrote.txt');
     await store.command(`INSERT INTO FUNCTION file('${out}', 'LineAsString') SELECT 'x'`);
     expect(existsSync(out)).toBe(true);
@@ -128,9 +118,9 @@ describe('an analyst connection, with no check of ours in front', () => {
   ];
 
   it.each(sources)('refuses %s, and nothing happened', async (_name, sql, expected) => {
-    const before = { connections, ticks: await ticks(), pwned: await pwned() };
+    const before = { connections: listener.connections, ticks: await ticks(), pwned: await pwned() };
     expect(await outcome(analyst, sql())).toBe(expected);
-    expect({ connections, ticks: await ticks(), pwned: await pwned() }).toEqual(before);
+    expect({ connections: listener.connections, ticks: await ticks(), pwned: await pwned() }).toEqual(before);
     expect(existsSync(join(dir, 'analyst-wrote.txt'))).toBe(false);
     expect(existsSync(join(dir, 'ran'))).toBe(false);
     expect(readFileSync(secret, 'utf8')).toBe(`${SECRET}\n`);

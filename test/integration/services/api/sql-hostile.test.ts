@@ -7,7 +7,6 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +16,7 @@ import { apiConfigSchema } from '../../../../services/api/config.ts';
 import { sqlSettings } from '../../../../services/api/routes/sql.ts';
 import { silentLogger } from '../../../../shared/runtime/logger.ts';
 import type { Store } from '../../../../shared/store/port.ts';
+import { CountingListener } from './counting-listener.ts';
 import { dropTestStore, openTestStore } from './helpers.ts';
 
 const SECRET = 'oilwire-hostile-secret-7f3a';
@@ -24,10 +24,8 @@ let store: Store;
 let app: FastifyInstance;
 let runner: SqlRunner;
 let dir: string;
-let listener: net.Server;
+let listener: CountingListener;
 let port = 0;
-let connections = 0;
-const sockets = new Set<net.Socket>();
 let filesBefore: string[];
 let secretMtime: number;
 
@@ -36,15 +34,8 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'secret.txt'), `${SECRET}\n`);
   secretMtime = statSync(join(dir, 'secret.txt')).mtimeMs;
   filesBefore = readdirSync(dir).sort();
-  listener = net.createServer((socket) => {
-    connections++;
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => undefined);
-    socket.end('HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 2\r\nconnection: close\r\n\r\n1\n');
-  });
-  await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
-  port = (listener.address() as AddressInfo).port;
+  listener = await CountingListener.open();
+  port = listener.port;
   store = await openTestStore();
   await store.insert(store.table('ticks_store'), [
     { symbol: 'BRENT', ts: '2026-01-05 10:00:00', price: 80.5, source: 'test' },
@@ -57,8 +48,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
   await runner?.close();
-  for (const s of sockets) s.destroy();
-  await new Promise<void>((resolve) => listener?.close(() => resolve()));
+  await listener?.close();
   if (store) await dropTestStore(store);
   rmSync(dir, { recursive: true, force: true });
 });
@@ -79,7 +69,7 @@ async function sideEffects(): Promise<string[]> {
   const files = readdirSync(dir).sort();
   if (JSON.stringify(files) !== JSON.stringify(filesBefore)) found.push(`files now ${files.join(', ')}`);
   if (readFileSync(join(dir, 'secret.txt'), 'utf8') !== `${SECRET}\n` || statSync(join(dir, 'secret.txt')).mtimeMs !== secretMtime) found.push('secret.txt changed');
-  if (connections > 0) found.push(`${connections} connection(s) reached the listener`);
+  if (listener.connections > 0) found.push(`${listener.connections} connection(s) reached the listener`);
   for (const name of await createdObjects()) found.push(`object ${name} exists`);
   return found;
 }
@@ -97,7 +87,7 @@ describe('the side-effect detectors', () => {
     } finally {
       rmSync(join(dir, 'probe.txt'));
       await store.command(`DROP TABLE ${store.table('pwn_probe')}`);
-      connections = 0;
+      listener.connections = 0;
     }
     expect(await sideEffects()).toEqual([]);
   });

@@ -1,49 +1,17 @@
-import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NewsImpact } from '../../../../shared/contracts/events.ts';
-import { openStore } from '../../../../shared/store/clickhouse-store.ts';
-import { MIGRATIONS_DIR, migrate } from '../../../../shared/store/migrate.ts';
+import { migrate } from '../../../../shared/store/migrate.ts';
 import type { Store } from '../../../../shared/store/port.ts';
-import { ClickHouseImpactRepository } from '../../../../services/correlator/adapters/clickhouse-impact-store.ts';
-import { randomName } from '../../../helpers/pipeline.ts';
+import type { ClickHouseImpactRepository } from '../../../../services/correlator/adapters/clickhouse-impact-store.ts';
+import { impactAt, openStoreBefore, type StoreBeforeMigration } from './store-before-migration.ts';
 
 // Migration 013 stores what the event-study tests need per impact row (T, the SAR, the estimation
 // windows' abnormal returns). The store starts at the schema before 013 so an old row is a real one.
+let before013: StoreBeforeMigration;
 let store: Store;
 let repo: ClickHouseImpactRepository;
-let before013: string;
 
-const EVENT = '2026-06-02T14:30:00.000Z';
-
-function impact(id: string, extra: Partial<NewsImpact> = {}): NewsImpact {
-  return {
-    schema: 'news.impact/v1',
-    article_id: id,
-    symbol: 'EST',
-    horizon: '5m',
-    horizon_seconds: 300,
-    published_at: EVENT,
-    event_ts: EVENT,
-    pre_ts: EVENT,
-    pre_price: 80,
-    post_ts: new Date(Date.parse(EVENT) + 300_000).toISOString(),
-    post_price: 80.4,
-    return_bps: 50,
-    abnormal_bps: 48,
-    z: 2.4,
-    pre_vol_bps: 20,
-    title: `headline ${id}`,
-    source: 'wire',
-    topics: ['opec'],
-    oil_direction: 'bullish',
-    relevance: 60,
-    computed_at: EVENT,
-    version: 1,
-    ...extra,
-  };
-}
+const impact = (id: string, extra: Partial<NewsImpact> = {}) => impactAt(id, 'EST', '5m', 300, extra);
 
 type Row = { estimation_windows: number | null; sar: number | null; estimation_ar_bps: number[]; version: number };
 const row = async (id: string) =>
@@ -52,18 +20,11 @@ const row = async (id: string) =>
   ).map((r) => ({ ...r, estimation_windows: r.estimation_windows === null ? null : Number(r.estimation_windows) }));
 
 beforeAll(async () => {
-  before013 = mkdtempSync(join(tmpdir(), 'oilwire-migrations-'));
-  for (const f of readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql') && Number(f.slice(0, 3)) < 13)) copyFileSync(join(MIGRATIONS_DIR, f), join(before013, f));
-  store = await openStore({ path: ':memory:', database: randomName('test') });
-  await migrate(store, { dir: before013 });
-  repo = new ClickHouseImpactRepository(store);
+  before013 = await openStoreBefore(13);
+  ({ store, repo } = before013);
 });
 
-afterAll(async () => {
-  await store.command(`DROP DATABASE IF EXISTS ${store.table('x').split('.')[0]}`);
-  await store.close();
-  rmSync(before013, { recursive: true, force: true });
-});
+afterAll(() => before013?.close());
 
 describe('impact_store estimation_windows, sar and estimation_ar_bps (migration 013)', () => {
   it('an old row reads as NULL / [] after the migration; a new impact round-trips; a second migrate changes nothing', async () => {
