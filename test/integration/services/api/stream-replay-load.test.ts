@@ -135,13 +135,20 @@ describe('30 store replays and a 200,000-item feed at once', () => {
       }
     })();
 
-    await ingest.idle!();
-    await waitFor(() => clients.every((c) => c.stored() === 2 * ROWS || c.dropped()), { timeoutMs: 50_000, message: () => `replays: ${clients.map((c) => c.stored()).join(',')}` });
+    // A timeout still stops the probes and the clients before the API is closed, so it fails alone, not as a stray fetch error.
+    let timedOut: unknown;
+    try {
+      await ingest.idle!();
+      await waitFor(() => clients.every((c) => c.stored() === 2 * ROWS || c.dropped()), { timeoutMs: 150_000, message: () => `replays: ${clients.map((c) => c.stored()).join(',')}` });
+    } catch (err) {
+      timedOut = err;
+    }
     stop = true;
     await pipelineWork;
     loop.disable();
     for (const c of clients) c.close();
     await ingest.stop();
+    if (timedOut) throw timedOut;
 
     if (process.env.OILWIRE_REPORT_LAG) {
       process.stderr.write(`replay load: loop max ${(loop.max / 1e6).toFixed(0)} ms, p99 ${(loop.percentile(99) / 1e6).toFixed(0)} ms; ${stored} tick inserts, worst ${worstInsertMs.toFixed(0)} ms; worst /healthz ${worstHealthzMs.toFixed(0)} ms\n`);
@@ -153,5 +160,6 @@ describe('30 store replays and a 200,000-item feed at once', () => {
     expect(stored).toBeGreaterThan(0);
     // Generous on purpose (a 2-core machine shared with other work): it tells "held for seconds" from "not".
     expect(loop.max / 1e6).toBeLessThan(1000);
-  });
+    // The whole replay and feed take 30 s on a quiet 2-core box; a loaded one needs longer, which is not what this test is about.
+  }, 180_000);
 });
