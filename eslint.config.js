@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import { boundaries } from './infra/lint/boundaries.js';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.cache/', 'data/', 'infra/dev-broker/build/', 'services/api/static/vendor/', '**/*.d.ts'] },
+  { ignores: ['node_modules/', 'dist/', '.stryker-tmp/', 'reports/', '.cache/', 'data/', 'infra/dev-broker/build/', 'services/api/static/vendor/', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

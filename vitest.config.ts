@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // The server store runs the same conformance suite as chDB wherever a server URL is given.
-    exclude: ['**/node_modules/**', ...(process.env.CLICKHOUSE_TEST_URL ? [] : ['test/integration/shared/store/server-store.test.ts'])],
+    exclude: ['**/node_modules/**', '.stryker-tmp/**', ...(process.env.CLICKHOUSE_TEST_URL ? [] : ['test/integration/shared/store/server-store.test.ts'])],
     // Each test file gets its own process: the embedded ClickHouse engine binds one data folder per process.
     pool: 'forks',
     testTimeout: 60_000,
