@@ -382,7 +382,17 @@ export async function benchSoak(report: Report): Promise<void> {
   report({ name: `soak: duplicate news rows`, value: r.storedNews - r.distinctNews, unit: 'rows' });
 }
 
+const KNOWN_FLAGS = new Set(['--minutes', '--rate', '--sample-sec', '--drain-sec', '--gc', '--config', '--report']);
+
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  // A flag it does not know (a typo, --help) must not start a 30-minute run.
+  const unknown = process.argv.slice(2).filter((a) => a.startsWith('-') && !KNOWN_FLAGS.has(a));
+  if (unknown.length > 0) {
+    process.stderr.write(
+      `unknown option ${unknown.join(' ')}\nusage: node bin/run-ts.mjs bench/soak.ts --minutes 30 --rate 5 [--sample-sec 30] [--drain-sec 180] [--gc] [--config '<json>'] [--report file]\n`,
+    );
+    process.exit(2);
+  }
   const r = await runSoak(optionsFromArgs({ minutes: 30, rate: 5, sampleSec: 30, drainSec: 180 }));
   const text = formatSoak(r);
   process.stdout.write(text);
