@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import type { NewsScored } from '../shared/contracts/events.ts';
 import { ImpactEngine } from '../services/correlator/index.ts';
 import { ArticleScorer, MemoryNoveltyStore, NoveltyTracker, analyzeText, parseCsv, type ScoreInput } from '../services/scorer/index.ts';
+import { benchArticle } from './scored-article.ts';
 
 export interface Workload {
   name: string;
@@ -23,29 +24,7 @@ export interface Workload {
 const T0 = Date.UTC(2026, 5, 2, 9, 0, 0);
 
 function article(i: number, publishedMs: number): NewsScored {
-  const at = new Date(publishedMs).toISOString();
-  return {
-    schema: 'news.scored/v1',
-    id: `a${String(i).padStart(7, '0')}`,
-    source: 'wire',
-    url: null,
-    title: `headline ${i}`,
-    summary: '',
-    published_at: at,
-    published_precision: 'time',
-    fetched_at: at,
-    tags: [],
-    sentiment: { label: 'neutral', score: 0, confidence: 0 },
-    oil_direction: { label: 'bullish', strength: 0.5 },
-    topics: ['opec'],
-    entities: [],
-    relevance: 50,
-    price_report: false,
-    novelty: 100,
-    cluster_id: `c${i}`,
-    model: { name: 'bench', version: '0' },
-    scored_at: at,
-  };
+  return benchArticle(`a${String(i).padStart(7, '0')}`, publishedMs, { source: 'wire', title: `headline ${i}`, cluster_id: `c${i}` });
 }
 
 /** Articles 1 s apart arriving with a tick a second, evaluated every 10 ticks, until every 1m..60m horizon is measured. */

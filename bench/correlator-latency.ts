@@ -25,6 +25,7 @@ import { openStore } from '../shared/store/clickhouse-store.ts';
 import { migrate } from '../shared/store/migrate.ts';
 import { ClickHouseImpactRepository, correlatorConfigSchema, start, type ImpactRepository } from '../services/correlator/index.ts';
 import { percentile, type Report } from './report.ts';
+import { benchArticle } from './scored-article.ts';
 
 export interface CorrelatorLatencyOptions {
   /** Articles measured (one sample each, plus one baseline sample each). */
@@ -47,29 +48,7 @@ export interface CorrelatorLatencyOptions {
 const BASE = Date.UTC(2026, 5, 1, 10);
 
 function scored(id: string, publishedMs: number): NewsScored {
-  const at = new Date(publishedMs).toISOString();
-  return {
-    schema: 'news.scored/v1',
-    id,
-    source: 'bench',
-    url: null,
-    title: `headline ${id}`,
-    summary: '',
-    published_at: at,
-    published_precision: 'time',
-    fetched_at: at,
-    tags: [],
-    sentiment: { label: 'neutral', score: 0, confidence: 0 },
-    oil_direction: { label: 'bullish', strength: 0.5 },
-    topics: [],
-    entities: [],
-    relevance: 50,
-    price_report: false,
-    novelty: 100,
-    cluster_id: id,
-    model: { name: 'bench', version: '0' },
-    scored_at: at,
-  };
+  return benchArticle(id, publishedMs, { topics: [] });
 }
 
 const tick = (ms: number): PriceTick => ({ schema: 'prices.ticks/v1', symbol: 'LAT', ts: new Date(ms).toISOString(), price: 80 + (ms % 7) / 10, size: 1, source: 'bench', seq: 0 });

@@ -7,6 +7,7 @@
 import type { NewsScored } from '../shared/contracts/events.ts';
 import { ImpactEngine } from '../services/correlator/index.ts';
 import type { Report } from './report.ts';
+import { benchArticle } from './scored-article.ts';
 
 // A Tuesday mid-session on the ICE Brent calendar.
 const T0 = Date.UTC(2026, 5, 2, 9, 0, 0);
@@ -15,29 +16,11 @@ const HOUR = 3_600_000;
 function article(i: number, measured: boolean): NewsScored {
   // Published an hour or two after T0, ahead of the ticks: no horizon (1d included) ends within what the run reaches.
   // `measured`: half an hour before T0 instead, so 1m and 5m are measured (and re-measurable for the hour of lateness) before the run.
-  const published = new Date((measured ? T0 - HOUR / 2 : T0 + HOUR) + Math.floor((i * HOUR) / 100_000 / (measured ? 4 : 1))).toISOString();
-  return {
-    schema: 'news.scored/v1',
-    id: `a${String(i).padStart(7, '0')}`,
+  return benchArticle(`a${String(i).padStart(7, '0')}`, (measured ? T0 - HOUR / 2 : T0 + HOUR) + Math.floor((i * HOUR) / 100_000 / (measured ? 4 : 1)), {
     source: 'wire',
-    url: null,
     title: `headline ${i}`,
-    summary: '',
-    published_at: published,
-    published_precision: 'time',
-    fetched_at: published,
-    tags: [],
-    sentiment: { label: 'neutral', score: 0, confidence: 0 },
-    oil_direction: { label: 'bullish', strength: 0.5 },
-    topics: ['opec'],
-    entities: [],
-    relevance: 50,
-    price_report: false,
-    novelty: 100,
     cluster_id: `c${i}`,
-    model: { name: 'bench', version: '0' },
-    scored_at: published,
-  };
+  });
 }
 
 /** Ticks/s with `pending` articles waiting, `perEvaluate` ticks between two evaluations. */

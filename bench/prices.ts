@@ -15,6 +15,7 @@ import { silentLogger } from '../shared/runtime/logger.ts';
 import { ImpactEngine, type CorrelatorService } from '../services/correlator/index.ts';
 import { simulateTicks, start as startIngestPrices, type ConfiguredSource } from '../services/ingest-prices/index.ts';
 import type { BenchRow } from './report.ts';
+import { benchArticle } from './scored-article.ts';
 
 type Report = (row: BenchRow) => void;
 
@@ -25,29 +26,7 @@ function tape(n: number) {
 }
 
 function article(i: number, publishedMs: number): NewsScored {
-  const at = new Date(publishedMs).toISOString();
-  return {
-    schema: 'news.scored/v1',
-    id: `bench-article-${i}`,
-    source: 'bench',
-    url: null,
-    title: `headline ${i}`,
-    summary: '',
-    published_at: at,
-    published_precision: 'time',
-    fetched_at: at,
-    tags: [],
-    sentiment: { label: 'neutral', score: 0, confidence: 0 },
-    oil_direction: { label: i % 2 ? 'bullish' : 'bearish', strength: 0.5 },
-    topics: ['opec'],
-    entities: [],
-    relevance: 50,
-    price_report: false,
-    novelty: 100,
-    cluster_id: `c${i}`,
-    model: { name: 'bench', version: '0' },
-    scored_at: at,
-  };
+  return benchArticle(`bench-article-${i}`, publishedMs, { title: `headline ${i}`, oil_direction: { label: i % 2 ? 'bullish' : 'bearish', strength: 0.5 }, cluster_id: `c${i}` });
 }
 
 async function benchStore(report: Report, n: number): Promise<void> {
