@@ -5,7 +5,7 @@
  * every rule of "when do we come back" is in one pure file.
  */
 import type { Clock } from '../../../shared/runtime/clock.ts';
-import { freshnessSec, nextPoll, parseRetryAfter, type PollOutcomeKind, type ScheduleDecision, type SchedulePolicy } from './schedule.ts';
+import { freshnessSec, nextPoll, parseRetryAfter, type ScheduleDecision, type ScheduleInput, type SchedulePolicy } from './schedule.ts';
 
 export interface AnswerHeaders {
   etag?: string;
@@ -57,15 +57,8 @@ export function readAnswer(status: number, headers: AnswerHeaders, sent: Validat
   return { outcome: 'error', reason: `http_${status}`, retryable: status >= 500 || status === 408 };
 }
 
-export interface NextPollInput {
-  outcome: PollOutcomeKind;
-  intervalSec: number;
-  ttlSec?: number;
-  maxAgeSec?: number;
-  retryAfterSec?: number;
-  /** Including the failure being scheduled for. */
-  consecutiveErrors: number;
-}
+/** What the next poll is planned from: the schedule's own input (`schedule.ts`). */
+export type NextPollInput = ScheduleInput;
 
 export interface PlannedPoll extends ScheduleDecision {
   /** Epoch ms of the next poll. */
