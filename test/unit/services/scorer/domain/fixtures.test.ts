@@ -29,11 +29,10 @@ describe('domain model on the labeled headline set (written for oilwire)', () =>
       analyses.map((a) => a.sentiment.label),
       ['negative', 'neutral', 'positive'],
     );
-    // This fixture predates docs/taxonomy.md and tones a price move by its direction and sanctions as
-    // bad news; the model follows the taxonomy (a move is the oil view, a policy fact is neutral), which
-    // costs about six points here (0.821 / 0.806 before issue 12's tone rules, 0.758 / 0.749 after).
-    expect(m.accuracy).toBeGreaterThanOrEqual(0.75);
-    expect(m.macroF1).toBeGreaterThanOrEqual(0.74);
+    // Labelled by docs/taxonomy.md (labeled-headlines.md: relabelled without looking at the model's
+    // answers); measured 0.824 / 0.819 after the relabelling.
+    expect(m.accuracy).toBeGreaterThanOrEqual(0.8);
+    expect(m.macroF1).toBeGreaterThanOrEqual(0.8);
   });
 
   it('gets oil direction right', () => {
@@ -45,7 +44,7 @@ describe('domain model on the labeled headline set (written for oilwire)', () =>
     expect(m.accuracy).toBeGreaterThanOrEqual(0.86);
     expect(m.macroF1).toBeGreaterThanOrEqual(0.84);
     // Opposite-sign mistakes are the costly ones.
-    expect(m.confusion.bullish.bearish + m.confusion.bearish.bullish).toBeLessThanOrEqual(15);
+    expect(m.confusion.bullish.bearish + m.confusion.bearish.bullish).toBeLessThanOrEqual(10);
   });
 
   it('finds topics', () => {
@@ -61,10 +60,9 @@ describe('domain model on the labeled headline set (written for oilwire)', () =>
       }
       for (const t of gold) if (!got.has(t)) fn++;
     });
-    // This older fixture reads "oil exports" as shipping and bare "tensions" as military; docs/taxonomy.md
-    // (and the corpus in services/scorer/data/corpus, measured in corpus.test.ts) does not, so recall here is looser.
-    expect(tp / (tp + fp)).toBeGreaterThanOrEqual(0.85);
-    expect(tp / (tp + fn)).toBeGreaterThanOrEqual(0.8);
+    // Measured 0.940 / 0.906 after the relabelling by docs/taxonomy.md.
+    expect(tp / (tp + fp)).toBeGreaterThanOrEqual(0.92);
+    expect(tp / (tp + fn)).toBeGreaterThanOrEqual(0.88);
   });
 });
 
