@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { seededRandom } from '../shared/runtime/seeded-random.ts';
 import { openStore } from '../shared/store/clickhouse-store.ts';
 import { MIGRATIONS_DIR, migrate, parseMigration } from '../shared/store/migrate.ts';
-import { msToClickHouseTime } from '../shared/store/news-rows.ts';
+import { msToClickHouseTime } from '../shared/contracts/time.ts';
 import { quoteIdent } from '../shared/store/port.ts';
 import type { Report } from './report.ts';
 
@@ -26,7 +26,7 @@ const HORIZONS = [
 const TOPICS = ['opec', 'sanctions', 'mediation', 'shipping', 'refining', 'inventories', 'military', 'ceasefire'];
 
 /** Articles spread over 300 days, 30% with a second topic, 20 estimation windows per row. */
-function rows(count: number): Record<string, unknown>[] {
+export function rows(count: number): Record<string, unknown>[] {
   const rnd = seededRandom(13);
   const t0 = Date.UTC(2025, 0, 1);
   const out: Record<string, unknown>[] = [];

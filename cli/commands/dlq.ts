@@ -23,6 +23,7 @@ import type { RootConfig } from '../config.ts';
 import { configFrom } from '../context.ts';
 import { formatTable } from '../format.ts';
 import { busJournalDir } from '../runtime.ts';
+import { toIso } from '../../shared/contracts/time.ts';
 
 const DLQ_SUFFIX = '.dlq';
 
@@ -62,7 +63,7 @@ export function toDeadLetter(m: IncomingMessage): DeadLetter {
     reason: h['x-dead-letter-reason'] ?? '',
     attempts: Number(h['x-attempts'] ?? 0),
     group: h['x-consumer-group'] ?? '',
-    at: new Date(m.timestamp).toISOString(),
+    at: toIso(m.timestamp),
     error: redactText(h['x-error'] ?? ''),
     message: m,
   };

@@ -5,6 +5,7 @@ import type { RootConfig } from '../config.ts';
 import { configFrom } from '../context.ts';
 import { formatTable, toCsv } from '../format.ts';
 import { runningApiBase, runningApiHeaders } from '../running-api.ts';
+import { toIso } from '../../shared/contracts/time.ts';
 
 export interface PricesStatus {
   state: PriceState | 'not running';
@@ -64,7 +65,7 @@ export function statusRows(status: PricesStatus): Record<string, unknown>[] {
     source: s.name ?? '',
     state: s.state ?? status.state,
     live: s.live ? 'yes' : 'no',
-    last_tick: s.lastTickTs ? new Date(s.lastTickTs).toISOString().replace('T', ' ').slice(0, 19) : '',
+    last_tick: s.lastTickTs ? toIso(s.lastTickTs).replace('T', ' ').slice(0, 19) : '',
     behind: ago(s.lastTickTs, status.now),
     last_error: s.lastError ?? '',
     note: s.note ?? '',

@@ -7,6 +7,7 @@ import type { RunningService, ServiceName } from '../../shared/runtime/service.t
 import type { RootConfig } from '../config.ts';
 import { openRuntime, startServices, stopServices, type Runtime, type RuntimeOptions } from '../runtime.ts';
 import { DEMO_HEADLINES, DEMO_HORIZONS, DEMO_SYMBOL, DEMO_TICKS, demoFeedXml, headlineTime } from './sample.ts';
+import { toIso, toMs } from '../../shared/contracts/time.ts';
 
 export const DEMO_FEED_NAME = 'demo-wire';
 
@@ -61,7 +62,7 @@ export function demoConfig(base: RootConfig, feedPath: string): RootConfig {
           count: DEMO_TICKS.count,
           startPrice: DEMO_TICKS.startPrice,
           volBps: DEMO_TICKS.volBps,
-          jumps: DEMO_HEADLINES.map((h) => ({ at: new Date(Date.parse(headlineTime(h)) + 20_000).toISOString(), bps: h.moveBps, overSec: 90 })),
+          jumps: DEMO_HEADLINES.map((h) => ({ at: toIso(toMs(headlineTime(h)) + 20_000), bps: h.moveBps, overSec: 90 })),
           speed: 0,
           source: 'demo-simulator',
         },

@@ -5,6 +5,7 @@ import type { NewsRaw } from '../../shared/contracts/events.ts';
 import { articleId } from '../../shared/contracts/ids.ts';
 import { AppError } from '../../shared/errors.ts';
 import { parseCsv } from '../../shared/csv.ts';
+import { isDateOnly, parseDateOrTime, toIso } from '../../shared/contracts/time.ts';
 
 export interface StudyHeadline {
   ts: number;
@@ -41,8 +42,8 @@ export function parseHeadlines(text: string, defaultSource: string): ParsedHeadl
       rejected.push({ line: i + 1, reason: 'empty_headline' });
       continue;
     }
-    const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(when);
-    const ts = dateOnly ? Date.parse(`${when}T00:00:00Z`) : Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(when) ? when : `${when.replace(' ', 'T')}Z`);
+    const dateOnly = isDateOnly(when);
+    const ts = parseDateOrTime(when);
     if (!Number.isFinite(ts)) {
       rejected.push({ line: i + 1, reason: 'bad_date' });
       continue;
@@ -65,7 +66,7 @@ export function readHeadlines(path: string): ParsedHeadlines {
 }
 
 export function toNewsRaw(h: StudyHeadline): NewsRaw {
-  const at = new Date(h.ts).toISOString();
+  const at = toIso(h.ts);
   const when = h.precision === 'date' ? at.slice(0, 10) : at;
   return {
     schema: 'news.raw/v1',

@@ -20,6 +20,7 @@ import { readHeadlines, toNewsRaw } from './headlines.ts';
 import { loadPrices } from './prices.ts';
 import { buildReport } from './report.ts';
 import { DAY, type StudyOptions, type StudyReport } from './types.ts';
+import { toIsoDay } from '../../shared/contracts/time.ts';
 
 /** Prices this far before the first headline feed the volatility windows and the indicator bars. */
 const LOOKBACK_DAYS = 150;
@@ -27,8 +28,6 @@ const LOOKBACK_DAYS = 150;
 const LOOKAHEAD_DAYS = 10;
 /** A replay that has not gone through the pipeline in this long is stuck (a batch retried for ever). */
 const DRAIN_TIMEOUT_MS = 10 * 60_000;
-
-const isoDay = (t: number) => new Date(t).toISOString().slice(0, 10);
 
 /** The root config the study runs on: never the user's store or broker, only its own symbol, horizons and calendar. */
 function studyConfig(base: RootConfig, dir: string, symbol: string, horizons: HorizonLabel[], holidays: string[]): RootConfig {
@@ -137,7 +136,7 @@ export async function runStudy(options: StudyOptions, base: RootConfig, io: { pr
       horizon,
       measure,
       priceFormat: prices.format,
-      period: { from: isoDay(first), to: isoDay(last) },
+      period: { from: toIsoDay(first), to: toIsoDay(last) },
       headlines: { read: parsed.headlines.length + parsed.rejected.length, rejected: parsed.rejected.length + (headlines.length - events.length), inPeriod: headlines.length },
       prices: { published: ingestStats.published, rejected: ingestStats.rejected, holidays: holidays.length },
       unmeasured: { no_pre_price: st.skipped.no_pre_price ?? 0, waiting: st.pending },

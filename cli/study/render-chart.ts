@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { AppError } from '../../shared/errors.ts';
 import { DAY, type StudyReport } from './types.ts';
+import { toIso, toIsoDay } from '../../shared/contracts/time.ts';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
@@ -48,7 +49,7 @@ export function renderChartSvg(r: Pick<StudyReport, 'series' | 'markers' | 'symb
   }
   const spanDays = (t1 - t0) / DAY;
   const tickMs = spanDays > 400 ? 90 * DAY : spanDays > 60 ? 30 * DAY : spanDays > 10 ? 7 * DAY : spanDays > 2 ? DAY : 3_600_000;
-  const label = (t: number) => (tickMs >= 30 * DAY ? new Date(t).toISOString().slice(0, 7) : tickMs >= DAY ? new Date(t).toISOString().slice(0, 10) : new Date(t).toISOString().slice(11, 16));
+  const label = (t: number) => (tickMs >= 30 * DAY ? toIso(t).slice(0, 7) : tickMs >= DAY ? toIsoDay(t) : toIso(t).slice(11, 16));
   const firstTick = tickMs >= 30 * DAY ? Date.UTC(new Date(t0).getUTCFullYear(), new Date(t0).getUTCMonth() + 1, 1) : Math.ceil(t0 / tickMs) * tickMs;
   for (let t = firstTick; t <= t1; ) {
     out.push(`<line x1="${x(t).toFixed(1)}" x2="${x(t).toFixed(1)}" y1="${m.t}" y2="${m.t + plotH}" stroke="#f0f0f0"/>`);

@@ -3,6 +3,7 @@ import { HORIZONS, type HorizonLabel } from '../../shared/contracts/events.ts';
 import type { Store } from '../../shared/store/port.ts';
 import { analyzeStudy, isPriceReport, type PricePoint, type StudyEvent, type StudyGroup, type StudyHeadlineRow } from '../../services/correlator/index.ts';
 import { DAY, type AggregateRow, type StudyReport, type TestCell, type TopRow } from './types.ts';
+import { toIso, toIsoDay } from '../../shared/contracts/time.ts';
 
 /** Estimation windows of the mean-adjusted model (the correlator's volatilityWindows default). */
 const ESTIMATION_WINDOWS = 20;
@@ -110,7 +111,7 @@ export async function buildReport(store: Store, o: ReportOptions): Promise<Store
   });
   const events = result.events.filter((e) => e.horizon === o.horizon);
   const attributed = events.filter((e) => e.cluster.cause);
-  const day = (h: StudyHeadlineRow) => (h.precision === 'date' ? new Date(h.ts).toISOString().slice(0, 10) : new Date(h.ts).toISOString().slice(0, 16).replace('T', ' '));
+  const day = (h: StudyHeadlineRow) => (h.precision === 'date' ? toIsoDay(h.ts) : toIso(h.ts).slice(0, 16).replace('T', ' '));
   const top = [...attributed]
     .filter((e) => e.z !== null)
     .sort((a, b) => Math.abs(b.z!) - Math.abs(a.z!) || a.obs.start - b.obs.start)

@@ -94,4 +94,4 @@ export interface StudyReport {
   elapsedMs: number;
 }
 
-export const DAY = 86_400_000;
+export { DAY_MS as DAY } from '../../shared/contracts/time.ts';

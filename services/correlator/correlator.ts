@@ -14,6 +14,7 @@ import { RowOutbox } from './outbox.ts';
 import type { ImpactRepository, LateTick } from './ports.ts';
 import { SerialQueue } from './serial-queue.ts';
 import { TickIntake, type AdmittedBatch } from './tick-intake.ts';
+import { parseDateOrTime, toIso } from '../../shared/contracts/time.ts';
 
 export interface CorrelatorStats {
   /** Tick events handled, by what became of them. */
@@ -111,7 +112,7 @@ export class Correlator {
     this.intake = new TickIntake({
       engine: this.engine,
       symbols: config.symbols,
-      rule: { futureToleranceMs: config.futureToleranceMs, oldestMs: Date.parse(`${config.oldestTick}T00:00:00Z`) },
+      rule: { futureToleranceMs: config.futureToleranceMs, oldestMs: parseDateOrTime(config.oldestTick) },
       now: () => clock.now(),
       storedUntil,
       storedTickKeys: repo.storedTickKeys ? (ticks) => repo.storedTickKeys!(ticks) : undefined,
@@ -141,7 +142,7 @@ export class Correlator {
     const restored = (await repo.latestTicksBySource?.(config.symbols)) ?? [];
     // A future tick stored before it was refused must not bring its watermark back at every restart.
     this.engine.restoreWatermarks(restored.filter((r) => tickTimeVerdict(r.maxTs, clock.now(), { futureToleranceMs: config.futureToleranceMs, oldestMs: -Infinity }) === 'ok'));
-    this.log.info({ pending: this.engine.pendingCount, watermarks: restored.map((r) => ({ symbol: r.symbol, source: r.source, maxTs: new Date(r.maxTs).toISOString() })) }, 'correlator recovered pending articles and watermarks');
+    this.log.info({ pending: this.engine.pendingCount, watermarks: restored.map((r) => ({ symbol: r.symbol, source: r.source, maxTs: toIso(r.maxTs) })) }, 'correlator recovered pending articles and watermarks');
     // One evaluation now: what became due while the correlator was down is measured from stored ticks at once.
     await this.evaluateNow().catch((err) => this.log.warn({ err }, 'evaluation at start failed; the next message or the periodic evaluation retries it'));
   }
@@ -267,7 +268,7 @@ export class Correlator {
     for (const [symbol, cutoff] of this.engine.prune(clock.now(), config.pruneAboveTicks, keepMs)) {
       this.history.pruned(symbol, cutoff);
       this.intake.forgotBefore(symbol, cutoff);
-      this.log.info({ symbol, cutoff: new Date(cutoff).toISOString() }, 'price series pruned');
+      this.log.info({ symbol, cutoff: toIso(cutoff) }, 'price series pruned');
     }
   }
 
@@ -283,7 +284,7 @@ export class Correlator {
     for (const { tick: t, outcome, watermarkMs } of batch.applied) {
       this.stats.ticks[outcome]++;
       metrics.ticks.inc({ outcome });
-      if (outcome === 'too_late') this.log.warn({ symbol: t.symbol, ts: t.ts, source: t.source, watermark: new Date(watermarkMs).toISOString() }, 'tick later than the allowed lateness: recorded in ticks_late');
+      if (outcome === 'too_late') this.log.warn({ symbol: t.symbol, ts: t.ts, source: t.source, watermark: toIso(watermarkMs) }, 'tick later than the allowed lateness: recorded in ticks_late');
     }
   }
 

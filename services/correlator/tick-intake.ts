@@ -2,6 +2,7 @@ import { priceTickIdentity, type PriceTick } from '../../shared/contracts/events
 import { tickTimeVerdict, type TickTimeRule, type TickTimeVerdict } from '../../shared/contracts/tick-time.ts';
 import type { ImpactEngine, TickOutcome } from './domain/impact-engine.ts';
 import type { LateTick } from './ports.ts';
+import { toMs } from '../../shared/contracts/time.ts';
 
 export interface TickIntakeOptions {
   engine: Pick<ImpactEngine, 'hasTick' | 'addTick' | 'watermark'>;
@@ -65,7 +66,7 @@ export class TickIntake {
     const candidates: { tick: PriceTick; identity: string; rewrite: boolean }[] = [];
     let duplicates = 0;
     for (const t of ticks) {
-      const verdict = tickTimeVerdict(Date.parse(t.ts), now(), rule);
+      const verdict = tickTimeVerdict(toMs(t.ts), now(), rule);
       if (verdict !== 'ok') {
         rejected.push({ tick: t, reason: verdict });
         continue;
@@ -83,7 +84,7 @@ export class TickIntake {
     }
     // Ticks the engine does not know may still be stored (a feed re-sending its history after a restart, in batches
     // cut differently): inserting them again would count their volume twice in the bars, so the store is asked.
-    const unsure = candidates.filter((c) => c.rewrite || !this.options.symbols.includes(c.tick.symbol) || Date.parse(c.tick.ts) <= (this.storedUntil.get(c.tick.symbol) ?? -Infinity));
+    const unsure = candidates.filter((c) => c.rewrite || !this.options.symbols.includes(c.tick.symbol) || toMs(c.tick.ts) <= (this.storedUntil.get(c.tick.symbol) ?? -Infinity));
     const known = unsure.length && this.options.storedTickKeys ? await this.options.storedTickKeys(unsure.map((c) => c.tick)) : new Set<string>();
 
     const toStore: PriceTick[] = [];
@@ -102,7 +103,7 @@ export class TickIntake {
       if (c.rewrite) continue;
       const t = c.tick;
       const watermarkMs = engine.watermark(t.symbol, at);
-      const outcome = engine.addTick({ symbol: t.symbol, ts: Date.parse(t.ts), price: t.price, identity: c.identity, source: t.source }, at);
+      const outcome = engine.addTick({ symbol: t.symbol, ts: toMs(t.ts), price: t.price, identity: c.identity, source: t.source }, at);
       applied.push({ tick: t, outcome, watermarkMs });
       if (outcome === 'too_late') late.push({ tick: t, watermarkMs, receivedMs: at });
     }

@@ -25,6 +25,7 @@ import { ttlSec, type PollOutcomeKind, type ScheduleDecision } from './domain/sc
 import { ContentSeenSet, type ContentEntry } from './domain/content-seen.ts';
 import { SeenSet } from './domain/seen-set.ts';
 import type { ContentLog, FeedFetcher, FeedParser, FeedStateStore, FetchResponse, SeenLog } from './ports.ts';
+import { DAY_MS } from '../../shared/contracts/time.ts';
 
 export interface ResolvedFeed {
   url: string;
@@ -93,8 +94,8 @@ export class FeedPoller {
   private readonly stopping = new AbortController();
 
   constructor(private readonly deps: PollerDeps) {
-    this.seen = new SeenSet(deps.config.seenTtlDays * 86_400_000);
-    this.content = new ContentSeenSet(deps.config.seenTtlDays * 86_400_000);
+    this.seen = new SeenSet(deps.config.seenTtlDays * DAY_MS);
+    this.content = new ContentSeenSet(deps.config.seenTtlDays * DAY_MS);
     this.log = deps.logger;
     this.slots = bulkhead(deps.config.http.concurrency, 100_000);
     // Publishing gets a couple of quick retries; beyond that the feed's own backoff takes over.
@@ -281,7 +282,7 @@ export class FeedPoller {
       feed: { name: feed.name, tags: feed.tags },
       fetchedAt,
       maxItems: config.maxItemsPerFeed,
-      seenTtlMs: config.seenTtlDays * 86_400_000,
+      seenTtlMs: config.seenTtlDays * DAY_MS,
       seen: this.seen,
       content: this.content,
     });

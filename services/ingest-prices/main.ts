@@ -12,6 +12,7 @@ import { createSource } from './sources/registry.ts';
 import type { IngestPricesConfig, PriceSourceConfig } from './config.ts';
 import type { ConfiguredSource, QuarantineSink, SourceHealth, SourceProgress, TickSource } from './ports.ts';
 import type { Logger } from '../../shared/runtime/logger.ts';
+import { parseDateOrTime, toIso } from '../../shared/contracts/time.ts';
 
 /** Builds one configured entry with its kind's component (`sources/registry.ts`). */
 export function buildSource(src: PriceSourceConfig, config: IngestPricesConfig, deps: { now: () => number; log: Logger }): ConfiguredSource {
@@ -135,7 +136,7 @@ export async function start(deps: ServiceDeps<IngestPricesConfig>, options: Inge
       countRejection(src, 'quarantine_write_failed', held.length);
       log.error({ source: src.name, err, ticks: rows }, 'quarantined ticks could not be stored');
     });
-    log.warn({ source: src.name, ticks: rows.map((r) => ({ ts: new Date(r.tick.ts).toISOString(), price: r.tick.price, anchor: r.anchor, reason: r.reason })) }, 'ticks quarantined');
+    log.warn({ source: src.name, ticks: rows.map((r) => ({ ts: toIso(r.tick.ts), price: r.tick.price, anchor: r.anchor, reason: r.reason })) }, 'ticks quarantined');
   }
 
   async function run(src: ConfiguredSource): Promise<void> {
@@ -143,7 +144,7 @@ export async function start(deps: ServiceDeps<IngestPricesConfig>, options: Inge
       maxJumpFraction: config.maxJumpFraction,
       revertShare: config.revertShare,
       now: () => clock.now(),
-      time: { futureToleranceMs: config.futureToleranceMs, oldestMs: Date.parse(`${config.oldestTick}T00:00:00Z`) },
+      time: { futureToleranceMs: config.futureToleranceMs, oldestMs: parseDateOrTime(config.oldestTick) },
     });
     src.onRejected = (reason) => countRejection(src, reason);
     let firstTs: number | undefined;

@@ -4,6 +4,7 @@
  * gets a new version string and both are accepted while producers migrate.
  */
 import { z } from 'zod';
+import { toMs } from './time.ts';
 
 const isoTime = z.iso.datetime({ offset: true }).describe('RFC 3339 timestamp, UTC');
 
@@ -73,7 +74,7 @@ export function tickIdentity(t: { symbol: string; source: string; ts: number; se
 
 /** The identity of a tick event (its time as RFC 3339 text). */
 export function priceTickIdentity(t: Pick<PriceTick, 'symbol' | 'source' | 'ts' | 'seq'>): string {
-  return tickIdentity({ symbol: t.symbol, source: t.source, ts: Date.parse(t.ts), seq: t.seq });
+  return tickIdentity({ symbol: t.symbol, source: t.source, ts: toMs(t.ts), seq: t.seq });
 }
 
 export const HORIZONS = {

@@ -3,6 +3,7 @@
  * correlator (which must never let one bad tick move a watermark) apply the same rule, so
  * it lives with the contracts.
  */
+import { parseDateOrTime } from './time.ts';
 
 /** No crude oil future traded before NYMEX listed WTI in March 1983 (EIA's Brent spot series starts 1987-05-20). */
 export const OLDEST_PLAUSIBLE_TICK = '1983-01-01';
@@ -16,7 +17,7 @@ export interface TickTimeRule {
   oldestMs: number;
 }
 
-export const DEFAULT_TICK_TIME_RULE: TickTimeRule = { futureToleranceMs: DEFAULT_FUTURE_TOLERANCE_MS, oldestMs: Date.parse(`${OLDEST_PLAUSIBLE_TICK}T00:00:00Z`) };
+export const DEFAULT_TICK_TIME_RULE: TickTimeRule = { futureToleranceMs: DEFAULT_FUTURE_TOLERANCE_MS, oldestMs: parseDateOrTime(OLDEST_PLAUSIBLE_TICK) };
 
 export type TickTimeVerdict = 'ok' | 'bad_timestamp' | 'future_timestamp' | 'too_old';
 

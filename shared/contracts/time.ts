@@ -29,12 +29,39 @@ export function isDateOnly(text: string): boolean {
   return DATE_ONLY.test(text);
 }
 
+/** `YYYY-MM-DD` of the UTC day holding `ms`. */
+export function toIsoDay(ms: number): string {
+  return toIso(ms).slice(0, 10);
+}
+
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/;
+const NAMES_ZONE = /(?:[zZ]|[+-]\d{2}:?\d{2})$/;
+
 /**
  * Epoch ms of a date or a time. A bare date is the start of that UTC day, or with `endOfDay`
- * its last millisecond (an inclusive `--to 2026-03-01` covers the whole day). NaN when neither.
+ * its last millisecond (an inclusive `--to 2026-03-01` covers the whole day). An ISO date-time
+ * that names no zone (`2026-03-01 10:30`) is UTC: price files and headline archives are kept in
+ * UTC, and `Date.parse` would read it in the machine's zone and shift every row. Any other text
+ * (RFC 822 dates of feeds) goes to `Date.parse`. NaN when it is not a time.
  */
 export function parseDateOrTime(text: string, options: { endOfDay?: boolean } = {}): number {
-  if (!isDateOnly(text)) return Date.parse(text);
-  const start = Date.parse(`${text}T00:00:00Z`);
-  return options.endOfDay ? start + DAY_MS - 1 : start;
+  if (isDateOnly(text)) {
+    const start = Date.parse(`${text}T00:00:00Z`);
+    return options.endOfDay ? start + DAY_MS - 1 : start;
+  }
+  if (ISO_DATE_TIME.test(text) && !NAMES_ZONE.test(text)) return Date.parse(`${text.replace(' ', 'T')}Z`);
+  return Date.parse(text);
+}
+
+/**
+ * ClickHouse `DateTime64` text (`2026-03-01 10:30:00.000`, UTC) of an RFC 3339 time: ClickHouse reads
+ * this form for DateTime64 in every input format, ISO text only with best-effort parsing.
+ */
+export function toClickHouseTime(iso: string): string {
+  return iso.replace('T', ' ').replace('Z', '');
+}
+
+/** ClickHouse `DateTime64` text of epoch ms. */
+export function msToClickHouseTime(ms: number): string {
+  return toClickHouseTime(toIso(ms));
 }

@@ -1,16 +1,10 @@
 import type { NewsScored } from '../contracts/events.ts';
-import { toIso } from '../contracts/time.ts';
+import { toClickHouseTime, toIso } from '../contracts/time.ts';
 
 /**
  * The mapping between a `news.scored/v1` event and a row of `news_store` (infra/clickhouse/001_core.sql),
  * kept in one place because several services write or read that table.
  */
-
-/** ClickHouse accepts `YYYY-MM-DD hh:mm:ss.sss` for DateTime64 in every input format; ISO strings need best_effort. */
-export const toClickHouseTime = (iso: string): string => iso.replace('T', ' ').replace('Z', '');
-
-/** The same for epoch milliseconds. */
-export const msToClickHouseTime = (ms: number): string => toClickHouseTime(toIso(ms));
 
 /** Select these next to `*` so times come back as epoch milliseconds, free of any session time zone. */
 export const NEWS_TIME_COLUMNS =
@@ -44,7 +38,7 @@ export function newsRowFromScored(a: NewsScored): Record<string, unknown> {
   };
 }
 
-const iso = (ms: unknown) => new Date(Number(ms)).toISOString();
+const iso = (ms: unknown) => toIso(Number(ms));
 /** Float32 columns come back with float noise (0.8 -> 0.800000011920929): six decimals are what was stored. */
 const num = (x: unknown) => Math.round(Number(x) * 1e6) / 1e6;
 

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { tickIdentity, type NewsImpact, type NewsScored, type PriceTick } from '../../../shared/contracts/events.ts';
 import { contentId, contentIdCandidates } from '../../../shared/contracts/content-id.ts';
 import type { Store } from '../../../shared/store/port.ts';
-import { NEWS_TIME_COLUMNS, newsRowFromScored, scoredFromNewsRow, toClickHouseTime as toCh } from '../../../shared/store/news-rows.ts';
+import { NEWS_TIME_COLUMNS, newsRowFromScored, scoredFromNewsRow } from '../../../shared/store/news-rows.ts';
+import { msToClickHouseTime, toClickHouseTime as toCh, toMs } from '../../../shared/contracts/time.ts';
 import type { StoredContent } from '../domain/content-dedupe.ts';
 import type { StoredSourceState } from '../domain/impact-engine.ts';
 import type { ImpactRepository, LateTick } from '../ports.ts';
@@ -25,13 +26,13 @@ export class ClickHouseImpactRepository implements ImpactRepository {
   async saveNews(articles: NewsScored[]): Promise<void> {
     await this.store.insert(
       'news_store',
-      articles.map((a) => ({ ...newsRowFromScored(a), content_id: contentId({ source: a.source, title: a.title, publishedMs: Date.parse(a.published_at) }) ?? '' })),
+      articles.map((a) => ({ ...newsRowFromScored(a), content_id: contentId({ source: a.source, title: a.title, publishedMs: toMs(a.published_at) }) ?? '' })),
       { dedupToken: token('news', articles.map((a) => `${a.id}@${a.scored_at}`)) },
     );
   }
 
   async storedContent(articles: NewsScored[]): Promise<StoredContent[]> {
-    const ids = [...new Set(articles.flatMap((a) => contentIdCandidates({ source: a.source, title: a.title, publishedMs: Date.parse(a.published_at) })))];
+    const ids = [...new Set(articles.flatMap((a) => contentIdCandidates({ source: a.source, title: a.title, publishedMs: toMs(a.published_at) })))];
     if (ids.length === 0) return [];
     const rows = await this.store.query<{ id: string; source: string; title: string; p: string }>(
       `SELECT id, any(source) AS source, any(title) AS title, toUnixTimestamp64Milli(any(published_at)) AS p
@@ -80,9 +81,9 @@ export class ClickHouseImpactRepository implements ImpactRepository {
         source: t.source,
         price: t.price,
         size: t.size,
-        watermark: toCh(new Date(watermarkMs).toISOString()),
-        lateness_ms: Math.round(watermarkMs - Date.parse(t.ts)),
-        received_at: toCh(new Date(receivedMs).toISOString()),
+        watermark: msToClickHouseTime(watermarkMs),
+        lateness_ms: Math.round(watermarkMs - toMs(t.ts)),
+        received_at: msToClickHouseTime(receivedMs),
       })),
       { dedupToken: token('late', late.map(({ tick: t }) => `${t.symbol}|${t.ts}|${t.source}|${t.seq}`)) },
     );
@@ -119,7 +120,7 @@ export class ClickHouseImpactRepository implements ImpactRepository {
 
   async storedTickKeys(ticks: PriceTick[]): Promise<Set<string>> {
     if (ticks.length === 0) return new Set();
-    const ms = ticks.map((t) => Date.parse(t.ts));
+    const ms = ticks.map((t) => toMs(t.ts));
     const rows = await this.store.query<{ symbol: string; source: string; t: string; seq: string }>(
       `SELECT symbol, source, toUnixTimestamp64Milli(ts) AS t, seq FROM ${this.store.table('ticks_store')}
        WHERE symbol IN {symbols:Array(String)} AND ts >= fromUnixTimestamp64Milli({from:Int64}, 'UTC') AND ts <= fromUnixTimestamp64Milli({to:Int64}, 'UTC')`,

@@ -4,6 +4,7 @@
  */
 import { normalizedTitle, sameContent } from '../../../shared/contracts/content-id.ts';
 import type { NewsScored } from '../../../shared/contracts/events.ts';
+import { toMs } from '../../../shared/contracts/time.ts';
 
 export interface StoredContent {
   id: string;
@@ -18,7 +19,7 @@ export interface ContentVerdict {
   duplicates: { article: NewsScored; of: string }[];
 }
 
-const input = (a: NewsScored) => ({ source: a.source, title: a.title, publishedMs: Date.parse(a.published_at) });
+const input = (a: NewsScored) => ({ source: a.source, title: a.title, publishedMs: toMs(a.published_at) });
 
 export function splitByContent(articles: NewsScored[], stored: StoredContent[]): ContentVerdict {
   const fresh: NewsScored[] = [];

@@ -1,5 +1,5 @@
 import { HORIZONS, type HorizonLabel, type NewsImpact, type NewsScored } from '../../../shared/contracts/events.ts';
-import { startOfUtcDay } from '../../../shared/contracts/time.ts';
+import { DAY_MS, MINUTE_MS, startOfUtcDay, toIso, toMs } from '../../../shared/contracts/time.ts';
 import { barsUntil, DEFAULT_INDICATORS, indicatorContext, type BarInterval, type IndicatorContext, type IndicatorSpec } from './indicators.ts';
 import { measureImpact, type ImpactMeasurement } from './measure-impact.ts';
 import { IndexedMinHeap, nextUp, slightlyBelow, type HeapEntry } from './due-index.ts';
@@ -81,7 +81,7 @@ export type TickOutcome = 'accepted' | 'late' | 'too_late' | 'duplicate' | 'unkn
 export type SkipReason = 'no_pre_price' | 'expired';
 
 const intervalFor = (h: HorizonLabel): BarInterval => (h === '1d' ? '1d' : '1m');
-const INTERVAL_MS: Record<BarInterval, number> = { '1m': 60_000, '1d': 86_400_000 };
+const INTERVAL_MS: Record<BarInterval, number> = { '1m': MINUTE_MS, '1d': DAY_MS };
 
 /**
  * The correlator's state machine, free of I/O. Articles wait until the watermark of each
@@ -137,7 +137,7 @@ export class ImpactEngine {
 
   /** Where an article sits on the clock: one known only by its date is placed at the start of that day (UTC). */
   static eventTime(article: Pick<NewsScored, 'published_at' | 'published_precision'>): number {
-    const t = Date.parse(article.published_at);
+    const t = toMs(article.published_at);
     return article.published_precision === 'date' ? startOfUtcDay(t) : t;
   }
 
@@ -251,7 +251,7 @@ export class ImpactEngine {
     if (!this.indicators) return null;
     const series = this.series.get(symbol)!;
     const interval = intervalFor(h);
-    const barStart = interval === '1m' ? Math.floor(publishedTs / 60_000) * 60_000 : sessionDay(publishedTs) * 86_400_000 - SESSION_DAY_SHIFT_MS;
+    const barStart = interval === '1m' ? Math.floor(publishedTs / MINUTE_MS) * MINUTE_MS : sessionDay(publishedTs) * DAY_MS - SESSION_DAY_SHIFT_MS;
     // A tick landing anywhere but at the end bumps the revision; ticks appended at the end are later than any completed bar here.
     const key = `${symbol}|${interval}|${barStart}|${series.revision}`;
     let ctx = this.contextCache.get(key);
@@ -271,10 +271,10 @@ export class ImpactEngine {
       horizon: h,
       horizon_seconds: HORIZONS[h],
       published_at: article.published_at,
-      event_ts: new Date(m.eventTs).toISOString(),
-      pre_ts: new Date(m.preTs).toISOString(),
+      event_ts: toIso(m.eventTs),
+      pre_ts: toIso(m.preTs),
       pre_price: m.prePrice,
-      post_ts: new Date(m.postTs).toISOString(),
+      post_ts: toIso(m.postTs),
       post_price: m.postPrice,
       return_bps: m.returnBps,
       abnormal_bps: m.abnormalBps,
@@ -289,7 +289,7 @@ export class ImpactEngine {
       topics: article.topics,
       oil_direction: article.oil_direction,
       relevance: article.relevance,
-      computed_at: new Date(nowMs).toISOString(),
+      computed_at: toIso(nowMs),
       version,
     };
     if (ctx) {

@@ -1,4 +1,4 @@
-import { DAY_MS as DAY } from '../../../shared/contracts/time.ts';
+import { DAY_MS as DAY, parseDateOrTime, toIso, toIsoDay } from '../../../shared/contracts/time.ts';
 
 export interface CalendarSpec {
   /** `always`: a market that never closes; `sessions`: weekday sessions like ICE Brent's. */
@@ -59,7 +59,7 @@ export class TradingCalendar {
     this.closeOffset = close;
     this.openOffset = open >= close ? open - DAY : open;
     this.weekdays = new Set(spec.weekdays);
-    this.holidays = new Set(spec.holidays.map((d) => Date.parse(`${d}T00:00:00Z`) / DAY));
+    this.holidays = new Set(spec.holidays.map((d) => parseDateOrTime(d) / DAY));
     if (!this.always && this.weekdays.size === 0) throw new Error('a session calendar needs at least one trading weekday');
   }
 
@@ -94,7 +94,7 @@ export class TradingCalendar {
       const s = this.session(day);
       if (s.start > t) return s;
     }
-    throw new Error(`no trading session within 400 days after ${new Date(t).toISOString()}`);
+    throw new Error(`no trading session within 400 days after ${toIso(t)}`);
   }
 
   /** The last session ending at or before t. */
@@ -104,7 +104,7 @@ export class TradingCalendar {
       const s = this.session(day);
       if (s.end <= t) return s;
     }
-    throw new Error(`no trading session within 400 days before ${new Date(t).toISOString()}`);
+    throw new Error(`no trading session within 400 days before ${toIso(t)}`);
   }
 
   /** t itself when the market is open, else the next open. */
@@ -186,7 +186,7 @@ export class TradingCalendar {
     const first = cal.sessionAt(sortedTicks[0])?.day ?? Math.floor(sortedTicks[0] / DAY);
     const last = cal.sessionAt(sortedTicks[sortedTicks.length - 1])?.day ?? Math.floor(sortedTicks[sortedTicks.length - 1] / DAY);
     const out: string[] = [];
-    for (let day = first; day <= last; day++) if (cal.isTradingDay(day) && !withTicks.has(day)) out.push(new Date(day * DAY).toISOString().slice(0, 10));
+    for (let day = first; day <= last; day++) if (cal.isTradingDay(day) && !withTicks.has(day)) out.push(toIsoDay(day * DAY));
     return out;
   }
 }

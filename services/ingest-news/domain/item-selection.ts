@@ -9,6 +9,7 @@ import { newsRawV1, type NewsRaw } from '../../../shared/contracts/events.ts';
 import { ContentSeenSet, type ContentEntry } from './content-seen.ts';
 import { normalizeItem, type FeedItem } from './normalize.ts';
 import type { SeenSet } from './seen-set.ts';
+import { toMs } from '../../../shared/contracts/time.ts';
 
 export interface SelectionContext {
   feed: { name: string; tags: string[] };
@@ -80,7 +81,7 @@ export function selectNewItems(items: readonly FeedItem[], ctx: SelectionContext
       bump(out.dropped, 'schema_invalid');
       continue;
     }
-    const story = { source: r.article.source, title: r.article.title, publishedMs: Date.parse(r.article.published_at) };
+    const story = { source: r.article.source, title: r.article.title, publishedMs: toMs(r.article.published_at) };
     const earlier = content.find(story, fetchedAt);
     if (earlier || freshContent.find(story, fetchedAt)) {
       out.duplicates++;

@@ -1,7 +1,7 @@
 import { Parser } from 'htmlparser2';
 import { articleId } from '../../../shared/contracts/ids.ts';
 import type { NewsRaw } from '../../../shared/contracts/events.ts';
-import { isDateOnly, parseDateOrTime } from '../../../shared/contracts/time.ts';
+import { isDateOnly, parseDateOrTime, toIso } from '../../../shared/contracts/time.ts';
 
 /** An item as rss-parser hands it over; any field may be missing or, on hostile input, not a string. */
 export interface FeedItem {
@@ -153,9 +153,9 @@ export function normalizeItem(item: FeedItem, feed: { name: string; tags: string
       url,
       title: title || summary.slice(0, 300),
       summary,
-      published_at: new Date(when.ts).toISOString(),
+      published_at: toIso(when.ts),
       published_precision: when.precision,
-      fetched_at: new Date(fetchedAt).toISOString(),
+      fetched_at: toIso(fetchedAt),
       tags: feed.tags.slice(0, 50),
     },
   };

@@ -1,4 +1,4 @@
-import { msToClickHouseTime } from '../../../shared/store/news-rows.ts';
+import { msToClickHouseTime } from '../../../shared/contracts/time.ts';
 import type { Store } from '../../../shared/store/port.ts';
 import type { QuarantinedTick, QuarantineSink } from '../ports.ts';
 

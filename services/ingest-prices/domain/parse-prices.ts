@@ -1,5 +1,6 @@
 import type { PriceTick } from '../../../shared/contracts/events.ts';
 import { parseCsvLine } from '../../../shared/csv.ts';
+import { parseDateOrTime, startOfUtcDay, toIso } from '../../../shared/contracts/time.ts';
 
 export interface RawTick {
   symbol: string;
@@ -36,9 +37,7 @@ export function parseTime(text: string | number): number {
     const n = Number(s);
     return n < 1e11 ? n * 1000 : n;
   }
-  if (/^\d{4}-\d{2}-\d{2}$/.test(s)) return Date.parse(`${s}T00:00:00Z`);
-  const hasZone = /[zZ]$|[+-]\d{2}:?\d{2}$/.test(s);
-  return Date.parse(hasZone ? s : `${s.replace(' ', 'T')}Z`);
+  return parseDateOrTime(s);
 }
 
 /**
@@ -122,7 +121,7 @@ export class PriceLineParser {
     if (this.format === 'daily') {
       const day = parseTime(cells[col('date')] ?? '');
       if (!Number.isFinite(day)) return { ok: false, reason: 'bad_timestamp' };
-      const ts = day - (((day % 86_400_000) + 86_400_000) % 86_400_000) + this.closeOffsetMs;
+      const ts = startOfUtcDay(day) + this.closeOffsetMs;
       return { ok: true, tick: { symbol: this.options.symbol, ts, price, size: null, seq: 0, line: lineNo } };
     }
     const ts = parseTime(cells[col('ts')] ?? '');
@@ -180,7 +179,7 @@ export function parsePriceCsv(text: string, options: PriceParseOptions): ParseOu
 }
 
 export function toTickEvent(t: RawTick, source: string): PriceTick {
-  return { schema: 'prices.ticks/v1', symbol: t.symbol, ts: new Date(t.ts).toISOString(), price: t.price, size: t.size, source, seq: t.seq };
+  return { schema: 'prices.ticks/v1', symbol: t.symbol, ts: toIso(t.ts), price: t.price, size: t.size, source, seq: t.seq };
 }
 
 /** Identity of a tick within its source: replaying it is a no-op. */

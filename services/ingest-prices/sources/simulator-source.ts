@@ -4,6 +4,7 @@ import { SimulatedMarket, simulateTicks } from '../domain/simulator.ts';
 import { LiveSimulatorSource } from '../adapters/live-simulator-source.ts';
 import type { SourceProgress, TickSource } from '../ports.ts';
 import { defineSource } from './define.ts';
+import { toMs } from '../../../shared/contracts/time.ts';
 
 const newsJumps = z.strictObject({
   /** The move of a headline of full strength and relevance, in bps. */
@@ -62,7 +63,7 @@ export const simulatorSource = defineSource({
       const live = new LiveSimulatorSource(new SimulatedMarket(market), { name: `simulator:${src.symbol}:${src.seed}:live`, intervalMs: src.intervalSec * 1000, now: deps.now, newsJumps: src.newsJumps ?? null });
       return Object.assign(live, { source: src.source, speed: 0 });
     }
-    const tape = simulateTicks({ ...market, startMs: Date.parse(src.start), intervalSec: src.intervalSec, count: src.count, jumps: src.jumps.map((j) => ({ atMs: Date.parse(j.at), bps: j.bps, overSec: j.overSec })) });
+    const tape = simulateTicks({ ...market, startMs: toMs(src.start), intervalSec: src.intervalSec, count: src.count, jumps: src.jumps.map((j) => ({ atMs: toMs(j.at), bps: j.bps, overSec: j.overSec })) });
     return Object.assign(new SimulatedTapeSource(`simulator:${src.symbol}:${src.seed}`, tape, deps.batchSize), { source: src.source, speed: src.speed });
   },
 });

@@ -4,6 +4,7 @@
  * the event), on daily closes or on one-minute bars. Pure: series in, numbers out.
  */
 import type { EventObservation } from './event-tests.ts';
+import { DAY_MS as DAY } from '../../../../shared/contracts/time.ts';
 
 export interface PricePoint {
   /** Time of the price (ms): a daily close's last tick, a bar's last tick. */
@@ -11,7 +12,6 @@ export interface PricePoint {
   close: number;
 }
 
-const DAY = 86_400_000;
 const bps = (a: number, b: number) => (b / a - 1) * 10_000;
 
 /** Index of the last point at or before t (-1: none). */

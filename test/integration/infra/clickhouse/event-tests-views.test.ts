@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { groupTests } from '../../../../services/correlator/index.ts';
-import { msToClickHouseTime } from '../../../../shared/store/news-rows.ts';
+import { msToClickHouseTime } from '../../../../shared/contracts/time.ts';
 import type { Store } from '../../../../shared/store/port.ts';
 import { dropTestStore, openTestStore } from '../../../helpers/store.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DAY_MS, isDateOnly, parseDateOrTime, startOfUtcDay, toIso, toMs } from '../../../../shared/contracts/time.ts';
+import { DAY_MS, isDateOnly, msToClickHouseTime, parseDateOrTime, startOfUtcDay, toClickHouseTime, toIso, toIsoDay, toMs } from '../../../../shared/contracts/time.ts';
 
 describe('time', () => {
   it('converts between event text and epoch ms', () => {
@@ -26,5 +26,31 @@ describe('time', () => {
     expect(parseDateOrTime('2026-03-01', { endOfDay: true })).toBe(Date.UTC(2026, 2, 2) - 1);
     expect(parseDateOrTime('2026-03-01T06:00:00Z', { endOfDay: true })).toBe(Date.UTC(2026, 2, 1, 6));
     expect(parseDateOrTime('nope')).toBeNaN();
+  });
+
+  it('reads an ISO date-time without a zone as UTC whatever the machine zone, and other text as Date.parse does', () => {
+    const saved = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    try {
+      // The environment really reads zone-less text locally, so the UTC reading below is the function's own.
+      expect(Date.parse('2026-03-01T10:30')).toBe(Date.UTC(2026, 2, 1, 15, 30));
+      expect(parseDateOrTime('2026-03-01T10:30')).toBe(Date.UTC(2026, 2, 1, 10, 30));
+      expect(parseDateOrTime('2026-03-01 10:30:15.5')).toBe(Date.UTC(2026, 2, 1, 10, 30, 15, 500));
+      expect(parseDateOrTime('2026-03-01 10:30', { endOfDay: true })).toBe(Date.UTC(2026, 2, 1, 10, 30));
+      expect(parseDateOrTime('2026-03-01T10:30:00+02:00')).toBe(Date.UTC(2026, 2, 1, 8, 30));
+      expect(parseDateOrTime('2026-03-01T10:30:00-0500')).toBe(Date.UTC(2026, 2, 1, 15, 30));
+      expect(parseDateOrTime('2026-03-01T10:30:00z')).toBe(Date.UTC(2026, 2, 1, 10, 30));
+      expect(parseDateOrTime('Sun, 01 Mar 2026 10:30:00 GMT')).toBe(Date.UTC(2026, 2, 1, 10, 30));
+      expect(parseDateOrTime('2026-03-01 10:30 Zulu')).toBeNaN();
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
+
+  it('writes UTC days and ClickHouse DateTime64 text', () => {
+    expect(toIsoDay(Date.UTC(2026, 2, 1, 23, 59))).toBe('2026-03-01');
+    expect(toClickHouseTime('2026-03-01T10:30:00.250Z')).toBe('2026-03-01 10:30:00.250');
+    expect(msToClickHouseTime(Date.UTC(2026, 2, 1, 10, 30, 0, 250))).toBe('2026-03-01 10:30:00.250');
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { msToClickHouseTime } from '../../../../../shared/store/news-rows.ts';
+import { msToClickHouseTime } from '../../../../../shared/contracts/time.ts';
 import type { Store } from '../../../../../shared/store/port.ts';
 import { topicAggregates } from '../../../../../services/api/adapters/dashboard-queries.ts';
 import { dropTestStore, openTestStore } from '../../../../helpers/store.ts';
