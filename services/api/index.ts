@@ -8,3 +8,5 @@ export type { WebhookSender } from './ports.ts';
 // Stable identities of stored alerts and deliveries (the webhook-id a receiver deduplicates on).
 export { alertId } from './domain/alert-rules.ts';
 export { deliveryId } from './alerts/dispatcher.ts';
+// JSON Schemas of the webhook body and the /stream events (`npm run schemas` writes them to infra/schemas/).
+export { payloadJsonSchemas } from './payload-schemas.ts';

@@ -1,7 +1,7 @@
 /**
  * An alert rule kind as one component: its `kind` in `api.alerts.rules`, the strict zod schema
- * of a rule of that kind, an example rule (docs and the conformance suite parse it), and how a
- * parsed rule becomes an evaluator. `registry.ts` lists the kinds; `config.ts` builds its union
+ * of a rule of that kind, an example rule (docs and the conformance suite parse it), the zod
+ * schema of what its alerts carry, and how a parsed rule becomes an evaluator. `registry.ts` lists the kinds; `config.ts` builds its union
  * from their schemas and `alerts/alert-service.ts` feeds each evaluator what it reads.
  */
 import { z } from 'zod';
@@ -39,6 +39,11 @@ export interface AlertKind<K extends string = string, S extends z.ZodType<{ id: 
   readonly schema: S;
   /** A complete rule of this kind, as a user would write it in `oilwire.config.json`. */
   readonly example: z.input<S>;
+  /**
+   * Every field of the `data` its alerts carry, as `create`'s evaluators build it, described in one line
+   * (`.describe()`): the webhook body and `/stream` JSON Schemas are generated from it (`npm run schemas`).
+   */
+  readonly payload: z.ZodObject;
   create(rule: z.output<S>): AlertEvaluator;
 }
 

@@ -3,7 +3,7 @@
  * enough move (|z| or bps) at a horizon within the rule's window.
  */
 import { z } from 'zod';
-import { topicName, type NewsImpact } from '../../../../shared/contracts/events.ts';
+import { newsImpactV1, topicName, type NewsImpact } from '../../../../shared/contracts/events.ts';
 import { alertId, round, type Alert } from '../alert-rules.ts';
 import { defineAlertKind, ruleId } from './define.ts';
 
@@ -67,6 +67,10 @@ export const headlineKind = defineAlertKind({
   kind: 'headline',
   schema,
   example: { id: 'mediation-move', kind: 'headline', topics: ['mediation', 'ceasefire'], minRelevance: 60, minAbsZ: 2, withinMinutes: 15 },
+  // The impact's own fields, so the published payload schema follows the news.impact contract.
+  payload: newsImpactV1
+    .pick({ article_id: true, title: true, source: true, topics: true, oil_direction: true, relevance: true, published_at: true, symbol: true, horizon: true, return_bps: true, abnormal_bps: true, z: true, pre_price: true, post_price: true, pre_ts: true, post_ts: true })
+    .describe('a headline whose measured move matched a rule'),
   create: (rule) => ({
     ruleId: rule.id,
     onImpact: (impact, nowMs) => {

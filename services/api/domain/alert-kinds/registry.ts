@@ -5,8 +5,9 @@ import { unexplainedMoveKind } from './unexplained-move.ts';
 
 /**
  * Every alert rule kind `api.alerts.rules` accepts. A new kind is one file in this folder
- * exporting `defineAlertKind({ kind, schema, example, create })`, listed here: `config.ts` builds
- * its union from these schemas, the alert service feeds each rule's evaluator, and
+ * exporting `defineAlertKind({ kind, schema, example, payload, create })`, listed here: `config.ts` builds
+ * its union from these schemas, the alert service feeds each rule's evaluator, `payload-schemas.ts`
+ * publishes each kind's payload in the webhook and stream JSON Schemas (`npm run schemas`), and
  * `test/unit/services/api/domain/alert-kinds/conformance.test.ts` runs every kind listed.
  */
 export const ALERT_KINDS = [headlineKind, unexplainedMoveKind] as const;

@@ -152,6 +152,18 @@ export const unexplainedMoveKind = defineAlertKind({
   kind: 'unexplained_move',
   schema,
   example: { id: 'unexplained-move', kind: 'unexplained_move', symbol: 'BRENT', minMoveBps: 50, windowSec: 60 },
+  payload: z
+    .object({
+      symbol: z.string(),
+      from_ts: z.iso.datetime(),
+      to_ts: z.iso.datetime(),
+      from_price: z.number(),
+      to_price: z.number(),
+      move_bps: z.number(),
+      window_sec: z.number(),
+      lookback_minutes: z.number(),
+    })
+    .describe('the price moved with no headline to explain it'),
   create: (rule) => {
     const detector = new UnexplainedMoveDetector(rule);
     return {

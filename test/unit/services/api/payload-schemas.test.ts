@@ -1,6 +1,6 @@
 /**
- * infra/schemas/webhook.alert.schema.json and stream.event.schema.json describe what the API
- * really sends: bodies built by the dispatcher and the stream hub validate (with ajv, the
+ * infra/schemas/webhook.alert.schema.json and stream.event.schema.json (generated from
+ * services/api/payload-schemas.ts by `npm run schemas`) describe what the API really sends: bodies built by the dispatcher and the stream hub validate (with ajv, the
  * formats included), and a body missing a required field does not.
  */
 import { readFileSync, readdirSync } from 'node:fs';
@@ -74,5 +74,12 @@ describe('payload JSON Schemas', () => {
     expect(stream({ event: 'alert', id: '3-abc', data: alertStreamPayload(move) }), JSON.stringify(stream.errors)).toBe(true);
     expect(stream({ event: 'news.scored', id: '4-abc', data: { ...scored, relevance: 'high' } })).toBe(false);
     expect(stream({ event: 'news.raw', id: '5-abc', data: scored })).toBe(false);
+    expect(stream({ event: 'alert', id: '6-abc', data: { ...alertStreamPayload(move), kind: 'astrology' } })).toBe(false);
+  });
+
+  it('stream.gap events (as routes/stream.ts writes them: no id) validate', () => {
+    expect(stream({ event: 'stream.gap', data: { reason: 'replay from the store failed; continuing live' } }), JSON.stringify(stream.errors)).toBe(true);
+    expect(stream({ event: 'stream.gap', data: { reason: 'more than 10 events since the requested id; query /sql for the rest', from: '2026-06-01T10:00:00.000Z' } })).toBe(true);
+    expect(stream({ event: 'stream.gap', data: { from: '2026-06-01T10:00:00.000Z' } })).toBe(false);
   });
 });

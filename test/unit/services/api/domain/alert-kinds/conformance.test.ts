@@ -2,11 +2,17 @@
  * Every alert rule kind in the registry passes the same suite: its example parses (through its own
  * schema and through the config's union), unknown keys and other kinds are refused, a matching
  * scenario fires alerts of its rule and kind, a near miss fires none, and both are deterministic
- * (a fresh evaluator given the same events gives the same alerts, ids included). A new kind gets
+ * (a fresh evaluator given the same events gives the same alerts, ids included), and its alerts carry
+ * exactly the payload it declares, which the generated webhook and stream schemas accept. A new kind gets
  * its scenario in `scenarios` below: the suite fails for a registered kind without one.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { alertPayload } from '../../../../../../services/api/alerts/dispatcher.ts';
+import { alertStreamPayload } from '../../../../../../services/api/stream/hub.ts';
 import { alertRuleSchema } from '../../../../../../services/api/config.ts';
 import type { AlertEvaluator, AlertTick } from '../../../../../../services/api/domain/alert-kinds/define.ts';
 import { ALERT_KINDS, createEvaluator } from '../../../../../../services/api/domain/alert-kinds/registry.ts';
@@ -41,6 +47,13 @@ function run(evaluator: AlertEvaluator, steps: Step[]): Alert[] {
   }
   return out;
 }
+
+/** The published payload schemas (infra/schemas/, generated from the registry by `npm run schemas`). */
+const ajv = new Ajv2020({ allErrors: true, strict: false });
+(addFormats as unknown as (a: Ajv2020) => void)(ajv);
+for (const f of readdirSync('infra/schemas').filter((f) => f.endsWith('.schema.json'))) ajv.addSchema(JSON.parse(readFileSync(`infra/schemas/${f}`, 'utf8')));
+const webhookSchema = ajv.getSchema('https://oilwire.dev/schemas/webhook.alert.json')!;
+const streamSchema = ajv.getSchema('https://oilwire.dev/schemas/stream.event.json')!;
 
 /** The example rules docs/alerts.md shows, read from its JSON block. */
 const docs = readFileSync('docs/alerts.md', 'utf8');
@@ -95,6 +108,16 @@ describe.each(ALERT_KINDS.map((k) => [k.kind, k] as const))('alert kind %s', (ki
     const other = run(createEvaluator({ ...rule, id: `${rule.id}-2` }), scenarios[kind].match);
     expect(other.map((a) => a.ruleId)).toEqual(alerts.map(() => `${rule.id}-2`));
     expect(other.map((a) => a.alertId).filter((id) => alerts.some((a) => a.alertId === id))).toEqual([]);
+  });
+
+  it('its alerts carry exactly the payload it declares, and the published schemas accept them', () => {
+    const alerts = run(createEvaluator(rule), scenarios[kind].match);
+    for (const a of alerts) {
+      // Strict: a field the evaluator adds without declaring it would be missing from the published schemas.
+      expect(z.strictObject(component.payload.shape).safeParse(a.data).error).toBeUndefined();
+      expect(webhookSchema(JSON.parse(alertPayload(a))), JSON.stringify(webhookSchema.errors)).toBe(true);
+      expect(streamSchema({ event: 'alert', id: '1-x', data: alertStreamPayload(a) }), JSON.stringify(streamSchema.errors)).toBe(true);
+    }
   });
 
   it('fires nothing on its near miss, every time', () => {
