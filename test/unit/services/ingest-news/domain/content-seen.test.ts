@@ -50,4 +50,21 @@ describe('published content identities', () => {
     expect(s.size).toBe(8);
     expect(s.entries().map((e) => e[1])).toEqual([2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000]);
   });
+
+  it('drops the time sighted longest ago, not the one recorded first', () => {
+    const s = new ContentSeenSet(Infinity);
+    const id = s.entryFor(story('Pipeline outage', 0), 0)![0];
+    // Recorded first but sighted last: it stays, and the stalest sighting goes.
+    s.mark([id, 0, 100]);
+    for (let i = 1; i <= 8; i++) s.mark([id, i * 1000, i]);
+    expect(s.size).toBe(8);
+    expect(s.entries().map((e) => e[1])).toEqual([0, 2000, 3000, 4000, 5000, 6000, 7000, 8000]);
+  });
+
+  it('keeps the copy just recorded when every sighting is as old (a log replayed at one instant)', () => {
+    const s = new ContentSeenSet(Infinity);
+    const id = s.entryFor(story('Pipeline outage', 0), 0)![0];
+    for (let i = 0; i < 9; i++) s.mark([id, i * 1000, 5]);
+    expect(s.entries().map((e) => e[1])).toEqual([1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000]);
+  });
 });
