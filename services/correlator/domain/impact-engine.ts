@@ -7,11 +7,24 @@ import { PriceSeries } from './price-series.ts';
 import { ICE_BRENT_CALENDAR, SESSION_DAY_SHIFT_MS, TradingCalendar, sessionDay, type CalendarSpec } from './trading-calendar.ts';
 import { Watermarks, type WatermarkOptions } from './watermarks.ts';
 
+/** What an impact row carries of its article: a pending article keeps only this, not the whole scored event (summary, entities, model), until its last horizon. */
+type ImpactSubject = Pick<NewsImpact, 'article_id' | 'published_at' | 'title' | 'source' | 'topics' | 'oil_direction' | 'relevance'>;
+
+const subjectOf = (a: NewsScored): ImpactSubject => ({
+  article_id: a.id,
+  published_at: a.published_at,
+  title: a.title,
+  source: a.source,
+  topics: a.topics,
+  oil_direction: a.oil_direction.label,
+  relevance: a.relevance,
+});
+
 interface PendingArticle {
-  article: NewsScored;
+  article: ImpactSubject;
   publishedTs: number;
-  /** `${symbol}|${horizon}` still to measure. */
-  open: Set<string>;
+  /** How many of its (symbol, horizon) entries are still to measure. */
+  open: number;
   /** Order of arrival in `pending`: results come out in that order, as when evaluate walked the map. */
   seq: number;
 }
@@ -97,6 +110,8 @@ export class ImpactEngine {
   private readonly pending = new Map<string, PendingArticle>();
   private readonly index = new Map<string, SymbolIndex>();
   private pendingSeq = 0;
+  /** Every (symbol, horizon) an article is measured at, with its `symbol|horizon` key made once: entries share these strings. */
+  private readonly slots: { key: string; symbol: string; h: HorizonLabel }[];
   private readonly retained = new Map<string, Retained>();
   /** Per symbol: retained results by target (final once the watermark is the lateness past it), and how many are in `retained`. */
   private readonly retainedBy = new Map<string, { byTarget: IndexedMinHeap<{ key: string; r: Retained }>; live: number }>();
@@ -112,6 +127,7 @@ export class ImpactEngine {
   revisions = 0;
 
   constructor(private readonly options: EngineOptions) {
+    this.slots = options.symbols.flatMap((symbol) => options.horizons.map((h) => ({ key: `${symbol}|${h}`, symbol, h })));
     for (const s of options.symbols) {
       this.series.set(s, new PriceSeries());
       this.index.set(s, { due: new IndexedMinHeap(), published: new IndexedMinHeap() });
@@ -144,24 +160,20 @@ export class ImpactEngine {
   addArticle(article: NewsScored, alreadyDone: Iterable<string> = []): void {
     const p = this.pending.get(article.id);
     if (p) {
-      p.article = article;
+      p.article = subjectOf(article);
       return;
     }
     if (this.finished.has(article.id)) return;
     const done = new Set(alreadyDone);
-    const open = new Set<string>();
-    for (const s of this.options.symbols) for (const h of this.options.horizons) if (!done.has(`${s}|${h}`)) open.add(`${s}|${h}`);
-    if (!open.size) {
+    const open = this.slots.filter((slot) => !done.has(slot.key));
+    if (!open.length) {
       this.markFinished(article.id);
       return;
     }
-    const pa: PendingArticle = { article, publishedTs: ImpactEngine.eventTime(article), open, seq: this.pendingSeq++ };
+    const pa: PendingArticle = { article: subjectOf(article), publishedTs: ImpactEngine.eventTime(article), open: open.length, seq: this.pendingSeq++ };
     this.pending.set(article.id, pa);
     let rank = 0;
-    for (const key of open) {
-      const sep = key.lastIndexOf('|');
-      const symbol = key.slice(0, sep);
-      const h = key.slice(sep + 1) as HorizonLabel;
+    for (const { key, symbol, h } of open) {
       // Below any watermark the outcome is 'pending' with the target: the same calendar arithmetic evaluate will use.
       const probe = measureImpact(this.series.get(symbol)!, pa.publishedTs, HORIZONS[h] * 1000, -Infinity, this.options.volatilityWindows, this.calendar);
       const targetTs = probe.status === 'pending' ? probe.targetTs : -Infinity;
@@ -263,7 +275,7 @@ export class ImpactEngine {
     return ctx;
   }
 
-  private build(article: Pick<NewsImpact, 'article_id' | 'published_at' | 'title' | 'source' | 'topics' | 'oil_direction' | 'relevance'>, symbol: string, h: HorizonLabel, m: ImpactMeasurement, ctx: IndicatorContext | null, version: number, nowMs: number): NewsImpact {
+  private build(article: ImpactSubject, symbol: string, h: HorizonLabel, m: ImpactMeasurement, ctx: IndicatorContext | null, version: number, nowMs: number): NewsImpact {
     const impact: NewsImpact = {
       schema: 'news.impact/v1',
       article_id: article.article_id,
@@ -322,7 +334,7 @@ export class ImpactEngine {
   /** Measures one open entry at watermark `wm`; true when it is closed (measured, expired or without a pre-event price). */
   private look(e: OpenEntry, wm: number, nowMs: number, out: NewsImpact[]): boolean {
     const { p, key, symbol, h } = e;
-    const id = p.article.id;
+    const id = p.article.article_id;
     // An intraday horizon counts trading time, which never runs ahead of wall time: until the watermark
     // passes publication + horizon the result cannot be due, and the calendar need not be consulted.
     if (h !== '1d' && wm < p.publishedTs + HORIZONS[h] * 1000 && wm - p.publishedTs <= this.options.maxPendingAgeMs) return false;
@@ -340,7 +352,7 @@ export class ImpactEngine {
       return true;
     }
     const impact = this.build(
-      { article_id: id, published_at: p.article.published_at, title: p.article.title, source: p.article.source, topics: p.article.topics, oil_direction: p.article.oil_direction.label, relevance: p.article.relevance },
+      p.article,
       symbol,
       h,
       outcome.result,
@@ -397,11 +409,11 @@ export class ImpactEngine {
         e.due = this.index.get(e.symbol)!.due.push(this.lookAt(e, wm), e);
         continue;
       }
-      e.p.open.delete(e.key);
+      e.p.open--;
       this.index.get(e.symbol)!.published.remove(e.byPublished!);
-      if (e.p.open.size === 0) {
-        this.pending.delete(e.p.article.id);
-        this.markFinished(e.p.article.id);
+      if (e.p.open === 0) {
+        this.pending.delete(e.p.article.article_id);
+        this.markFinished(e.p.article.article_id);
       }
     }
 
