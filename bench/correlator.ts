@@ -4,7 +4,9 @@
  * that has nothing to measure. It should not depend on the pending count; the 1k figure is the
  * baseline of the larger ones. `npm run bench -- --only correlator` runs it.
  */
-import type { NewsScored } from '../shared/contracts/events.ts';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { HORIZON_LABELS, type NewsScored } from '../shared/contracts/events.ts';
 import { ImpactEngine } from '../services/correlator/index.ts';
 import type { Report } from './report.ts';
 import { benchArticle } from './scored-article.ts';
@@ -70,5 +72,31 @@ export async function benchCorrelator(report: Report): Promise<void> {
         report({ name, value: r.ticksPerSecond, unit: 'ticks/s' });
       } else report({ name, value: r.ticksPerSecond, unit: 'ticks/s', baseline: `1k pending${measured ? ' (2 of 4 measured)' : ''}, ${perEvaluate} per evaluate`, ratio: r.ticksPerSecond / base });
     }
-  }
+  }  await benchPendingMemory(report);
 }
+
+/** A full collection, so heap figures count what is reachable and not what awaits the collector. */
+function collect(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+
+/**
+ * Heap held per pending article with every horizon open (the correlator keeps each one until its 1d
+ * horizon), beside the size of the `news.scored` JSON it came from as the baseline: what waiting costs
+ * relative to the message itself.
+ */
+export async function benchPendingMemory(report: Report): Promise<void> {
+  const n = 100_000;
+  const engine = new ImpactEngine({ symbols: ['BRENT'], horizons: [...HORIZON_LABELS], volatilityWindows: 20, maxPendingAgeMs: 14 * 86_400_000 });
+  const withSummary = (i: number): NewsScored => ({ ...article(i, false), summary: `summary of headline ${i} `.repeat(12) });
+  const jsonBytes = Buffer.byteLength(JSON.stringify(withSummary(0)));
+  collect();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < n; i++) engine.addArticle(JSON.parse(JSON.stringify(withSummary(i))) as NewsScored);
+  collect();
+  const perArticle = (process.memoryUsage().heapUsed - before) / n;
+  if (engine.pendingCount !== n) throw new Error(`bench setup: ${engine.pendingCount} of ${n} pending`);
+  report({ name: `heap per pending article, ${HORIZON_LABELS.length} horizons open, 100k pending`, value: perArticle, unit: 'bytes', baseline: `its news.scored JSON (${jsonBytes} bytes)`, ratio: perArticle / jsonBytes });
+}
+
