@@ -14,6 +14,7 @@ import { addressRefusal, guardedConnector } from '../../../shared/net/guarded-fe
 import type { WebhookRequest, WebhookResponse, WebhookSender } from '../ports.ts';
 
 const MAX_RESPONSE_BYTES = 64 * 1024;
+const RETRY_AFTER = 'retry-after';
 
 /** undici's own connect timeout: a receiver that does not accept the connection is a network failure like any other. */
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -40,35 +41,54 @@ export class HttpWebhookSender implements WebhookSender {
       const verdict = this.policy.check(host);
       if (!verdict.ok) throw new AppError('WEBHOOK_ADDRESS_REFUSED', verdict.reason);
     }
-    let res: Dispatcher.ResponseData;
-    try {
-      res = await this.agent.request({
-        origin: url.origin,
-        path: url.pathname + url.search,
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': this.userAgent, ...request.headers },
-        body: request.body,
-        headersTimeout: request.timeoutMs,
-        bodyTimeout: request.timeoutMs,
-      });
-    } catch (err) {
-      const refused = addressRefusal(err);
-      if (refused) throw new AppError('WEBHOOK_ADDRESS_REFUSED', refused.message);
-      throw new AppError('WEBHOOK_DELIVERY_FAILED', (err as Error).message, { cause: err });
-    }
     const chunks: Buffer[] = [];
     let size = 0;
-    try {
-      // Read to the end (the connection is reused only then), keeping the first 64 KiB.
-      for await (const chunk of res.body) {
-        if (size < MAX_RESPONSE_BYTES) chunks.push(chunk);
-        size += chunk.length;
-      }
-    } catch (err) {
-      throw new AppError('WEBHOOK_DELIVERY_FAILED', `response: ${(err as Error).message}`, { cause: err });
-    }
-    const retryAfter = res.headers['retry-after'];
-    return { status: res.statusCode, retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, body: size === 0 ? '' : Buffer.concat(chunks).toString('utf8').slice(0, 2000) };
+    let status = 0;
+    let retryAfter: string | undefined;
+    // The dispatcher's handler API, not `request()`: the answer is a status, one header and a short text, so no
+    // body stream, async iterator or header object is built per attempt (a burst's first requests run that code cold).
+    return new Promise<WebhookResponse>((resolve, reject) => {
+      const handler: Dispatcher.DispatchHandlers = {
+        onConnect: () => undefined,
+        onHeaders: (statusCode, rawHeaders) => {
+          // 1xx informational answers come first and are not the answer.
+          if (statusCode < 200) return true;
+          status = statusCode;
+          for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+            const name = rawHeaders[i];
+            if (name.length === RETRY_AFTER.length && name.toString('latin1').toLowerCase() === RETRY_AFTER) {
+              retryAfter = rawHeaders[i + 1].toString('latin1');
+              break;
+            }
+          }
+          return true;
+        },
+        // Read to the end (the connection is reused only then), keeping the first 64 KiB.
+        onData: (chunk) => {
+          if (size < MAX_RESPONSE_BYTES) chunks.push(chunk);
+          size += chunk.length;
+          return true;
+        },
+        onComplete: () => resolve({ status, retryAfter, body: size === 0 ? '' : Buffer.concat(chunks).toString('utf8').slice(0, 2000) }),
+        onError: (err) => {
+          const refused = addressRefusal(err);
+          if (refused) reject(new AppError('WEBHOOK_ADDRESS_REFUSED', refused.message));
+          else reject(new AppError('WEBHOOK_DELIVERY_FAILED', status === 0 ? err.message : `response: ${err.message}`, { cause: err }));
+        },
+      };
+      this.agent.dispatch(
+        {
+          origin: url.origin,
+          path: url.pathname + url.search,
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'user-agent': this.userAgent, ...request.headers },
+          body: request.body,
+          headersTimeout: request.timeoutMs,
+          bodyTimeout: request.timeoutMs,
+        },
+        handler,
+      );
+    });
   }
 
   close(): void {
