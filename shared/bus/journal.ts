@@ -10,6 +10,13 @@
  * (JSON), then the message value bytes. A torn or corrupt tail (a kill during a write) ends
  * the readable log and is cut off at open: what it held was never acknowledged.
  *
+ * A write or fsync that fails (ENOSPC, EIO, ...) takes one path whatever the errno: every publish
+ * in that group commit is rejected, and the file is cut back to the end of the last write that
+ * succeeded. After a failed fsync the kernel may already have dropped the dirty pages and a second
+ * fsync could report success without them reaching the disk, so those bytes are never fsync'd
+ * again: they are cut off and the producer's retry writes them anew. Until a write succeeds again
+ * `writeFailure()` says so (the bus's health, hence `/readyz`).
+ *
  * One process at a time: `journal.lock` holds the owner's pid, and another live process's lock
  * refuses the open (`oilwire dlq replay` must not append to the journal of a running `oilwire start`).
  * A lock left by a dead process (kill -9), or by this very process (a bus dropped without close), is taken over.
@@ -117,6 +124,32 @@ interface CompactJob {
   done: (err?: unknown) => void;
 }
 
+/** The current run of failed writes (cleared by the next write that succeeds). */
+export interface JournalWriteFailure {
+  /** Epoch ms of the first failure of the run. */
+  since: number;
+  failures: number;
+  errno?: string;
+  error: string;
+}
+
+/** What an operator can do about a failed journal write, by errno. */
+function remedy(errno: string | undefined): string {
+  switch (errno) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return 'retry once the disk has room';
+    case 'EIO':
+      return 'the disk reported an I/O error: check the device (kernel log) before trusting it; the bytes of this write were cut off again and a retry writes them anew';
+    case 'EROFS':
+    case 'EACCES':
+    case 'EPERM':
+      return 'the journal folder is not writable';
+    default:
+      return 'retry once the journal can be written';
+  }
+}
+
 export interface JournalOptions {
   /** fsync after each write that carries a publish (default true). Off only for throwaway data. */
   fsync?: boolean;
@@ -130,6 +163,7 @@ export class Journal {
   private dirtyTail = false;
   /** Bytes in the file up to the last write that succeeded. */
   size: number;
+  private failure?: JournalWriteFailure;
 
   private constructor(
     private fh: FileHandle,
@@ -235,19 +269,27 @@ export class Journal {
         }
         if (this.fsync && jobs.some((j) => j.durable)) await this.fh.datasync();
         this.size += buf.length;
+        // Only a write that went through fsync proves the disk takes writes again (a small commit record may fit where a publish does not, and skips fsync).
+        if (!this.fsync || jobs.some((j) => j.durable)) this.failure = undefined;
         for (const j of jobs) j.done();
       } catch (err) {
         const errno = (err as NodeJS.ErrnoException).code;
-        const wrapped = new AppError('BUS_UNAVAILABLE', `writing the bus journal in ${this.dir} failed (${errno ?? 'error'}: ${(err as Error).message}); nothing of this publish is acknowledged, retry once the disk has room`, {
+        const wrapped = new AppError('BUS_UNAVAILABLE', `writing the bus journal in ${this.dir} failed (${errno ?? 'error'}: ${(err as Error).message}); nothing of this publish is acknowledged, ${remedy(errno)}`, {
           cause: err,
           details: { reason: 'journal_write_failed', ...(errno ? { errno } : {}) },
         });
+        this.failure = { since: this.failure?.since ?? Date.now(), failures: (this.failure?.failures ?? 0) + 1, ...(errno ? { errno } : {}), error: wrapped.message };
         // Part of the write may be in the file: cut it off, or every later record would sit behind a torn frame and be lost at the next start.
         this.dirtyTail = true;
         await this.cutTail().catch(() => {});
         for (const j of jobs) j.done(wrapped);
       }
     }
+  }
+
+  /** Set while the last write failed (ENOSPC, EIO, ...): nothing is being acknowledged. */
+  writeFailure(): JournalWriteFailure | undefined {
+    return this.failure;
   }
 
   /** Truncates the file to the end of the last write that succeeded (fsync'd, when fsync is on). */

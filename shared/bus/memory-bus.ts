@@ -5,7 +5,7 @@ import { ownedBytes } from '../runtime/owned-bytes.ts';
 import { silentLogger, type Logger } from '../runtime/logger.ts';
 import { busMetrics, type BusMetrics } from './bus-metrics.ts';
 import { deliverBatch, type DeliveryPolicy } from './delivery.ts';
-import { Journal, type JournalRecord } from './journal.ts';
+import { Journal, type JournalRecord, type JournalWriteFailure } from './journal.ts';
 import { partitionForKey, type Bus, type IncomingMessage, type OutgoingMessage, type SubscribeOptions, type Subscription } from './port.ts';
 
 /**
@@ -194,6 +194,12 @@ export class MemoryBus implements Bus {
       }
     }
     return parts;
+  }
+
+  /** Not ok once closed, or while the journal's last write failed (a full or failing disk: publishes are refused). */
+  health(): { ok: boolean; journal?: { writeFailure: JournalWriteFailure } } {
+    const writeFailure = this.journal?.writeFailure();
+    return { ok: !this.closed && writeFailure === undefined, ...(writeFailure ? { journal: { writeFailure } } : {}) };
   }
 
   async publish(topic: string, messages: OutgoingMessage[]): Promise<void> {

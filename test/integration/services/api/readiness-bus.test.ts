@@ -12,7 +12,7 @@ import { dropTestStore, openTestStore } from './helpers.ts';
 /** A bus whose health the test decides, standing in for a Kafka subscription stopped by a fatal fault. */
 class SwitchableHealthBus extends MemoryBus {
   ok = true;
-  health(): { ok: boolean } {
+  override health(): { ok: boolean } {
     return { ok: this.ok };
   }
 }
