@@ -49,6 +49,9 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     forceCloseConnections: true,
     bodyLimit: 1_000_000,
   });
+  // Response schemas are documentation (routes/schemas.ts): bodies go out as JSON.stringify writes them, as
+  // with no schema, instead of through fast-json-stringify, which drops every field a schema does not list.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
   let runner: Promise<SqlRunner> | undefined = deps.sqlRunner ? Promise.resolve(deps.sqlRunner) : undefined;
   const ownsRunner = !deps.sqlRunner;

@@ -15,6 +15,7 @@ import type { ApiConfig } from '../config.ts';
 import { SingleFlightCache } from '../domain/single-flight-cache.ts';
 import { sendError, toAppError } from './errors.ts';
 import { PUBLIC } from './auth.ts';
+import { errors } from './schemas.ts';
 
 export const STATIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'static');
 
@@ -58,6 +59,22 @@ function doc(summary: string, params: Record<string, string> = {}) {
       summary,
       tags: ['dashboard'],
       querystring: { type: 'object', properties: Object.fromEntries(Object.entries(params).map(([k, description]) => [k, { type: 'string', description }])) },
+      // The fields are listed in docs/api.md ("Dashboard data"); the schema only documents (app.ts serializes with JSON.stringify).
+      response: { 200: { description: 'JSON, as docs/api.md "Dashboard data" lists it', type: 'object', additionalProperties: true }, ...errors() },
+    },
+  };
+}
+
+/** The page and its files: public, no parameters but a file name. */
+function staticDoc(summary: string, file = false) {
+  return {
+    ...PUBLIC,
+    schema: {
+      summary,
+      tags: ['dashboard'],
+      security: [],
+      ...(file ? { params: { type: 'object', properties: { name: { type: 'string', description: 'file name' } }, required: ['name'] } } : {}),
+      response: { 200: { description: 'the file', content: { '*/*': { schema: { type: 'string' } } } }, ...errors({ 404: 'NOT_FOUND: no such file' }) },
     },
   };
 }
@@ -100,11 +117,11 @@ export function registerDashboard(app: FastifyInstance, deps: { store: Store; co
     return reply.headers({ ...SECURITY_HEADERS, 'cache-control': 'no-cache' }).type(f.type).send(f.body);
   };
   // The page and its files are public (a browser cannot send a bearer token for them); the data below is not.
-  app.get('/', PUBLIC, serve('index.html'));
-  app.get('/index.html', PUBLIC, serve('index.html'));
-  app.get('/static/:name', PUBLIC, async (req, reply) => serve((req.params as { name: string }).name)(req, reply));
-  app.get('/static/vendor/:name', PUBLIC, async (req, reply) => serve(`vendor/${(req.params as { name: string }).name}`)(req, reply));
-  app.get('/favicon.ico', PUBLIC, async (_req, reply) => reply.code(204).send());
+  app.get('/', staticDoc('the dashboard page'), serve('index.html'));
+  app.get('/index.html', staticDoc('the dashboard page'), serve('index.html'));
+  app.get('/static/:name', staticDoc('a file of the dashboard (services/api/static/)', true), async (req, reply) => serve((req.params as { name: string }).name)(req, reply));
+  app.get('/static/vendor/:name', staticDoc("uPlot's browser build, from the installed package", true), async (req, reply) => serve(`vendor/${(req.params as { name: string }).name}`)(req, reply));
+  app.get('/favicon.ico', { ...PUBLIC, schema: { summary: 'no icon: 204, so a browser stops asking', tags: ['dashboard'], security: [], response: { 204: { description: 'no content', type: 'null' } } } }, async (_req, reply) => reply.code(204).send());
 
   const { store, config } = deps;
   // Both of /api/topics' reads together, so the counts and the tests beside them come from one moment.

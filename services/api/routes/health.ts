@@ -3,7 +3,9 @@ import { Gauge, type Registry } from 'prom-client';
 import { EventLoopMonitor } from '../../../shared/runtime/event-loop.ts';
 import { processWriteHealth, type WriteHealth } from '../../../shared/runtime/health.ts';
 import type { Store } from '../../../shared/store/port.ts';
+import { z } from 'zod';
 import { PUBLIC } from './auth.ts';
+import { errors, jsonSchema } from './schemas.ts';
 
 export type ReadinessCheck = () => Record<string, boolean>;
 
@@ -21,6 +23,35 @@ export interface HealthDeps {
   loopWindowMs?: number;
 }
 
+const readiness = jsonSchema(
+  z.looseObject({
+    status: z.enum(['ready', 'not ready']),
+    checks: z.record(z.string(), z.boolean()).describe('store, writes, eventLoop, and each part of the service that has to start (stream, alerts, webhooks)'),
+    eventLoopDelayMs: z.object({ max: z.number(), p99: z.number() }),
+    writeFailure: z.object({ since: z.iso.datetime(), failures: z.number(), error: z.string() }).optional().describe('while the last store insert failed'),
+  }),
+);
+
+const SCHEMAS = {
+  healthz: {
+    summary: 'liveness: the process answers',
+    tags: ['operations'],
+    security: [],
+    response: { 200: { description: 'alive', ...jsonSchema(z.object({ status: z.literal('ok') })) }, ...errors() },
+  },
+  readyz: {
+    summary: 'readiness: the store answers and takes writes, the event loop is not held up, and every part of the service has started',
+    tags: ['operations'],
+    security: [],
+    response: { 200: { description: 'ready', ...readiness }, 503: { description: 'not ready: the failing checks are false', ...readiness }, ...errors() },
+  },
+  metrics: {
+    summary: 'Prometheus metrics of every service in the process (infra/grafana/oilwire-dashboard.json charts them); public with api.publicMetrics',
+    tags: ['operations'],
+    response: { 200: { description: 'Prometheus text exposition format', content: { 'text/plain; version=0.0.4; charset=utf-8': { schema: { type: 'string' } } } }, ...errors() },
+  },
+};
+
 export function registerHealth(app: FastifyInstance, deps: HealthDeps): void {
   const writes = deps.writes ?? processWriteHealth;
   const maxLoopDelayMs = deps.maxLoopDelayMs ?? READY_MAX_LOOP_DELAY_MS;
@@ -31,10 +62,10 @@ export function registerHealth(app: FastifyInstance, deps: HealthDeps): void {
     new Gauge({ name: 'oilwire_store_writes_failing', help: '1 while the last store insert failed (full disk, read-only store, ...)', registers: [deps.registry] });
 
   /** Liveness: the process answers. */
-  app.get('/healthz', PUBLIC, async () => ({ status: 'ok' }));
+  app.get('/healthz', { ...PUBLIC, schema: SCHEMAS.healthz }, async () => ({ status: 'ok' }));
 
   /** Readiness: the store answers and takes writes, the event loop is not held up, and every part of the service has started. */
-  app.get('/readyz', PUBLIC, async (_req, reply) => {
+  app.get('/readyz', { ...PUBLIC, schema: SCHEMAS.readyz }, async (_req, reply) => {
     const failure = writes.failing();
     writesFailing.set(failure ? 1 : 0);
     const delay = loop.delay();
@@ -53,7 +84,7 @@ export function registerHealth(app: FastifyInstance, deps: HealthDeps): void {
     });
   });
 
-  app.get('/metrics', async (_req, reply) => {
+  app.get('/metrics', { schema: SCHEMAS.metrics }, async (_req, reply) => {
     writesFailing.set(writes.failing() ? 1 : 0);
     return reply.type(deps.registry.contentType).send(await deps.registry.metrics());
   });

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { AppError } from '../../../shared/errors.ts';
 import type { SqlRunner } from '../adapters/sql-runner.ts';
 import type { ApiConfig } from '../config.ts';
@@ -6,6 +7,7 @@ import { AnalystQueue } from '../domain/analyst-queue.ts';
 import { checkReadOnlySql } from '../domain/sql-guard.ts';
 import type { ApiMetrics } from '../metrics.ts';
 import { sendError, toAppError } from './errors.ts';
+import { DOCUMENTED_ONLY, errors, jsonSchema } from './schemas.ts';
 
 export const SQL_FORMATS = {
   json: { engine: 'JSON', contentType: 'application/json; charset=utf-8' },
@@ -33,6 +35,33 @@ function chooseFormat(req: FastifyRequest): SqlFormat | AppError {
   const accept = req.headers.accept ?? '';
   return ACCEPT_FORMATS.find(([re]) => re.test(accept))?.[1] ?? 'json';
 }
+
+const formatParam = z.string().describe('json (default), jsonl, csv or tsv, in any case; also from Accept (text/csv, text/tab-separated-values, application/x-ndjson) or the JSON body');
+
+/** The request as the handler reads it (DOCUMENTED_ONLY: it parses the body itself, a query in any body type but JSON). */
+const SQL_SCHEMA = {
+  summary: 'run a read-only SQL query (docs/sql-cookbook.md); the engine parses it, an allowlist of statement kinds and per-query limits apply',
+  tags: ['sql'],
+  querystring: jsonSchema(z.object({ format: formatParam.optional() })),
+  body: {
+    content: {
+      'application/sql': { schema: { type: 'string', description: 'the query itself (any body type but JSON is read as the query)' } },
+      'application/json': { schema: jsonSchema(z.object({ query: z.string(), format: formatParam.optional() })) },
+    },
+  },
+  response: {
+    200: {
+      description: 'the result in the asked format',
+      content: {
+        [SQL_FORMATS.json.contentType]: { schema: jsonSchema(z.looseObject({ meta: z.array(z.looseObject({ name: z.string(), type: z.string() })), data: z.array(z.unknown()), rows: z.number() }).describe("ClickHouse's JSON format")) },
+        [SQL_FORMATS.jsonl.contentType]: { schema: { type: 'string', description: 'one JSON object per row (JSONEachRow)' } },
+        [SQL_FORMATS.csv.contentType]: { schema: { type: 'string', description: 'CSV with a header row' } },
+        [SQL_FORMATS.tsv.contentType]: { schema: { type: 'string', description: 'tab-separated with a header row' } },
+      },
+    },
+    ...errors({ 400: 'INPUT_INVALID (no query, unknown format), SQL_REFUSED (not a read-only statement, or the engine refused it)', 413: 'INPUT_TOO_LARGE: longer than api.sql.maxQueryBytes', 422: 'SQL_LIMIT_EXCEEDED: a per-query limit (time, rows, bytes, memory) was reached', 429: 'RATE_LIMITED: the analyst queue is full (Retry-After)' }),
+  },
+};
 
 /** The limits every analyst query runs under; `readonly` comes last so it cannot refuse the others. */
 export function sqlSettings(config: ApiConfig['sql']): Record<string, string | number> {
@@ -65,7 +94,7 @@ export function registerSql(app: FastifyInstance, deps: { runner: () => Promise<
 
   const queue = analystQueue(deps.config.sql);
   const settings = sqlSettings(deps.config.sql);
-  app.post('/sql', { bodyLimit: deps.config.sql.maxQueryBytes + 1024 }, async (req, reply) => {
+  app.post('/sql', { bodyLimit: deps.config.sql.maxQueryBytes + 1024, schema: SQL_SCHEMA, ...DOCUMENTED_ONLY }, async (req, reply) => {
     const body = req.body as unknown;
     const query = typeof body === 'string' ? body : typeof (body as { query?: unknown })?.query === 'string' ? (body as { query: string }).query : undefined;
     const format = chooseFormat(req);

@@ -16,8 +16,30 @@ import type { StreamEvent } from '../domain/replay-buffer.ts';
 import type { ApiMetrics } from '../metrics.ts';
 import { sseFrame, type StreamHub } from '../stream/hub.ts';
 import { sendError } from './errors.ts';
+import { DOCUMENTED_ONLY, errors, streamEventSchema } from './schemas.ts';
 
 export const STREAM_TOPICS = ['news.scored', 'news.impact', 'alert'] as const;
+
+/** The request as the handler reads it (DOCUMENTED_ONLY: it parses the topics and the id itself); the answer is one stream of events. */
+const STREAM_SCHEMA = {
+  summary: 'Server-Sent Events of news.scored, news.impact and alert as the API receives them, resumable from an event id (docs/api.md, GET /stream)',
+  tags: ['stream'],
+  querystring: {
+    type: 'object',
+    properties: {
+      topics: { type: 'string', description: `comma-separated subset of ${STREAM_TOPICS.join(', ')} (default: all)` },
+      last_event_id: { type: 'string', description: 'resume after this event id (a first connection; the Last-Event-ID header wins)' },
+    },
+  },
+  headers: { type: 'object', properties: { 'Last-Event-ID': { type: 'string', description: 'resume after this event id (EventSource sends it on reconnect)' } } },
+  response: {
+    200: {
+      description: 'text/event-stream: `retry:`, then frames of `id:`, `event:` and one line of JSON `data:`, and `: keep-alive` comments; the schema is one event as {event, id, data} (infra/schemas/stream.event.schema.json)',
+      content: { 'text/event-stream': { schema: streamEventSchema } },
+    },
+    ...errors({ 400: 'INPUT_INVALID: an unknown topic', 429: 'RATE_LIMITED: this client already holds api.stream.maxPerClient streams (Retry-After)', 503: 'BUS_UNAVAILABLE: the live stream is not running in this process' }),
+  },
+};
 
 /**
  * A store replay writes until this much is waiting on the socket, then waits for it to drain:
@@ -60,7 +82,7 @@ export function registerStream(app: FastifyInstance, deps: { hub?: StreamHub; st
     await s?.then((store) => store.close()).catch(() => undefined);
   });
 
-  app.get('/stream', async (req, reply) => {
+  app.get('/stream', { schema: STREAM_SCHEMA, ...DOCUMENTED_ONLY }, async (req, reply) => {
     const hub = deps.hub;
     if (!hub) return sendError(reply, new AppError('BUS_UNAVAILABLE', 'the live stream is not running in this process'));
     const q = req.query as { topics?: string; last_event_id?: string };

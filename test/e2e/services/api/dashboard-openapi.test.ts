@@ -36,8 +36,8 @@ describe('GET /openapi.json', () => {
     const headlines = doc.paths['/api/headlines'].get;
     expect(headlines.summary).toMatch(/headlines/);
     expect(headlines.parameters?.filter((p) => p.in === 'query').map((p) => p.name).sort()).toEqual(['from', 'limit', 'symbol', 'to']);
-    expect(doc.paths['/openapi.json']).toBeUndefined();
-    // Routes that parse their own requests are described too, without a validating schema.
+    expect(doc.paths['/openapi.json'].get.summary).toMatch(/OpenAPI/);
+    // Routes that parse their own requests are described by their schemas too, which do not validate (routes/schemas.ts DOCUMENTED_ONLY).
     expect(doc.paths['/sql'].post.summary).toMatch(/read-only SQL/);
     expect(doc.paths['/sql'].post.parameters?.map((p) => p.name)).toEqual(['format']);
     expect(Object.keys((doc.paths['/sql'].post as { requestBody?: { content: object } }).requestBody?.content ?? {})).toEqual(['application/sql', 'application/json']);
