@@ -21,15 +21,16 @@ export class StreamHub {
   }
 
   publish(topic: string, key: string, payload: unknown): StreamEvent {
-    return this.publishAll([{ topic, key, payload }])[0];
+    return this.publishAll([{ topic, key, data: JSON.stringify(payload) }])[0];
   }
 
   /**
    * Publishes events together (one bus batch): their frames are encoded into one buffer, and
    * each event's `frame` is a view into it, so a client that takes all of them writes the
-   * whole buffer at once and one that filters writes views, with no copy either way.
+   * whole buffer at once and one that filters writes views, with no copy either way. `data` is the
+   * event's JSON as written by `JSON.stringify` (it holds no newline, so it is one `data:` line).
    */
-  publishAll(items: { topic: string; key: string; payload: unknown }[]): StreamEvent[] {
+  publishAll(items: { topic: string; key: string; data: string }[]): StreamEvent[] {
     if (items.length === 0) return [];
     const now = this.now();
     const events: StreamEvent[] = new Array(items.length);
@@ -37,7 +38,7 @@ export class StreamHub {
     let text = '';
     for (let i = 0; i < items.length; i++) {
       const item = items[i];
-      const e = this.buffer.append(item.topic, item.key, JSON.stringify(item.payload), now);
+      const e = this.buffer.append(item.topic, item.key, item.data, now);
       events[i] = e;
       texts[i] = sseFrame(e);
       text += texts[i];

@@ -7,15 +7,17 @@
  * uses the event: the topics the stream serves (`news.scored`, `news.impact`) are checked
  * against their full schema before any client sees them; `news.raw` is read only for its
  * `fetched_at`, and `prices.ticks` (the busiest topic) only counted, never parsed. Their full
- * schemas are their own consumers' job, which dead-letter what fails them.
+ * schemas are their own consumers' job, which dead-letter what fails them. The two served topics
+ * are decoded by `streamDecoder`: zod's verdict and zod's bytes, mostly without running zod, and
+ * the text it gives is what the hub frames (it serialises no event a second time).
  */
 import { TOPICS, newsImpactV1, newsScoredV1, type NewsImpact, type NewsScored } from '../../../shared/contracts/events.ts';
-import { decodeMessage } from '../../../shared/bus/typed.ts';
 import type { Bus, IncomingMessage, Subscription } from '../../../shared/bus/port.ts';
 import type { Clock } from '../../../shared/runtime/clock.ts';
 import type { Logger } from '../../../shared/runtime/logger.ts';
 import type { ApiMetrics } from '../metrics.ts';
 import { streamKey, type StreamHub } from './hub.ts';
+import { streamDecoder } from './stream-decoder.ts';
 
 const STAGE_OF: Record<string, string> = {
   [TOPICS.newsRaw]: 'ingest-news',
@@ -49,6 +51,8 @@ export async function startLiveFeed(deps: { bus: Bus; hub: StreamHub; clock: Clo
   const scoredToApi = latency('scored_to_api');
   const fetchToApi = latency('fetch_to_api');
   const impactToApi = latency('impact_to_api');
+  const decodeScored = streamDecoder(newsScoredV1);
+  const decodeImpact = streamDecoder(newsImpactV1);
   return deps.bus.subscribe({
     groupId,
     topics,
@@ -60,7 +64,7 @@ export async function startLiveFeed(deps: { bus: Bus; hub: StreamHub; clock: Clo
       const counted = new Map<string, number>();
       const count = (topic: string) => counted.set(topic, (counted.get(topic) ?? 0) + 1);
       const streamed = new Map<string, number>();
-      const publish: { topic: string; key: string; payload: unknown }[] = [];
+      const publish: { topic: string; key: string; data: string }[] = [];
       for (const message of batch) {
         const topic = message.topic;
         if (!(topic in STAGE_OF)) continue;
@@ -76,7 +80,7 @@ export async function startLiveFeed(deps: { bus: Bus; hub: StreamHub; clock: Clo
           count(topic);
           fetchToRaw.observe(seconds(message.timestamp - fetchedAt));
         } else if (topic === TOPICS.newsScored) {
-          const result = decodeMessage(newsScoredV1, message.value);
+          const result = decodeScored(message.value);
           if (!result.ok) {
             count(`${topic}:invalid`);
             continue;
@@ -88,10 +92,10 @@ export async function startLiveFeed(deps: { bus: Bus; hub: StreamHub; clock: Clo
           fetchToScored.observe(seconds(scored - fetched));
           scoredToApi.observe(seconds(now - scored));
           fetchToApi.observe(seconds(now - fetched));
-          publish.push({ topic, key: streamKey.scored(e), payload: e });
+          publish.push({ topic, key: streamKey.scored(e), data: result.data });
           streamed.set(topic, (streamed.get(topic) ?? 0) + 1);
         } else {
-          const result = decodeMessage(newsImpactV1, message.value);
+          const result = decodeImpact(message.value);
           if (!result.ok) {
             count(`${topic}:invalid`);
             continue;
@@ -99,7 +103,7 @@ export async function startLiveFeed(deps: { bus: Bus; hub: StreamHub; clock: Clo
           count(topic);
           const e: NewsImpact = result.event;
           impactToApi.observe(seconds(now - Date.parse(e.computed_at)));
-          publish.push({ topic, key: streamKey.impact(e), payload: e });
+          publish.push({ topic, key: streamKey.impact(e), data: result.data });
           streamed.set(topic, (streamed.get(topic) ?? 0) + 1);
         }
       }

@@ -2,7 +2,7 @@ import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryBus } from '../../../../shared/bus/memory-bus.ts';
 import { publishEvents } from '../../../../shared/bus/typed.ts';
-import { TOPICS, messageKey, type NewsImpact, type NewsScored } from '../../../../shared/contracts/events.ts';
+import { TOPICS, messageKey, newsImpactV1, newsScoredV1, type NewsImpact, type NewsScored } from '../../../../shared/contracts/events.ts';
 import { systemClock } from '../../../../shared/runtime/clock.ts';
 import { silentLogger } from '../../../../shared/runtime/logger.ts';
 import type { Store } from '../../../../shared/store/port.ts';
@@ -120,5 +120,33 @@ describe('GET /stream', () => {
   it('refuses unknown topics', async () => {
     const res = await fetch(`${api.url}/stream?topics=prices.secret`);
     expect(res.status).toBe(400);
+  });
+});
+
+describe('GET /stream: what the live feed lets through', () => {
+  it('streams zod\'s reading of each event (unknown keys dropped, keys in the schema order, no raw newline) and nothing that fails the contract', async () => {
+    const client = openSse(`${api.url}/stream?topics=news.scored,news.impact`);
+    expect(await client.status).toBe(200);
+    const valid = scoredEvent(40);
+    const reordered = Object.fromEntries(Object.entries(scoredEvent(41)).reverse());
+    const scored = [
+      JSON.stringify({ ...valid, extra: 'dropped', sentiment: { ...valid.sentiment, more: 1 } }).replace(/^\{/, '{"__proto__":{"polluted":true},'),
+      JSON.stringify(reordered, null, 2),
+      JSON.stringify({ ...scoredEvent(42), relevance: 101 }),
+      JSON.stringify(scoredEvent(43)).replace(/"novelty":[^,]+/, '"novelty":1e999'),
+      '{"schema":"news.scored/v1"',
+      JSON.stringify(scoredEvent(46)),
+    ];
+    const impacts = [JSON.stringify(impactEvent(44, { horizon: '2h' as never })), JSON.stringify(impactEvent(45))];
+    // One key per topic: one partition, so the last valid event comes after everything before it.
+    await bus.publish(TOPICS.newsScored, scored.map((v) => ({ key: 'k', value: Buffer.from(v) })));
+    await bus.publish(TOPICS.newsImpact, impacts.map((v) => ({ key: 'i', value: Buffer.from(v) })));
+    const last = (topic: string, id: string) => client.events.some((e) => e.event === topic && e.data.includes(id));
+    await waitFor(() => last('news.impact', impactEvent(45).article_id) && last('news.scored', scoredEvent(46).id), { message: () => `${client.events.length} events` });
+    client.close();
+    const data = (topic: string) => client.events.filter((e) => e.event === topic).map((e) => e.data);
+    expect(data('news.scored')).toEqual([valid, scoredEvent(41), scoredEvent(46)].map((e) => JSON.stringify(newsScoredV1.parse(e))));
+    expect(data('news.impact')).toEqual([JSON.stringify(newsImpactV1.parse(impactEvent(45)))]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });

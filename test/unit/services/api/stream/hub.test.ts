@@ -13,7 +13,7 @@ describe('StreamHub.publishAll', () => {
       { topic: 'news.scored', key: 'n:1', payload: { id: '1', title: 'Öl: Brent fällt — 油价' } },
       { topic: 'news.impact', key: 'i:1', payload: { id: '1', bps: -12.5 } },
       { topic: 'news.scored', key: 'n:2', payload: { id: '2', title: 'plain' } },
-    ]);
+    ].map(({ payload, ...rest }) => ({ ...rest, data: JSON.stringify(payload) })));
     expect(calls).toHaveLength(1);
     expect(calls[0].events).toBe(events);
     expect(events.map((e) => e.id)).toEqual(['1000-1-abc', '1000-2-abc', '1000-3-abc']);
@@ -27,7 +27,7 @@ describe('StreamHub.publishAll', () => {
   it('an all-ASCII batch gets the same exact frames (offsets taken from lengths), escapes included', () => {
     const hub = new StreamHub(10, 'abc', () => 7);
     const payloads = [{ t: 'a' }, { t: 'line\nbreak "quoted" \\ tab\t' }, { t: '' }, { n: 12345678901234, list: [1, 2, 3] }];
-    const events = hub.publishAll(payloads.map((payload, i) => ({ topic: i % 2 ? 'news.impact' : 'news.scored', key: `k${i}`, payload })));
+    const events = hub.publishAll(payloads.map((payload, i) => ({ topic: i % 2 ? 'news.impact' : 'news.scored', key: `k${i}`, data: JSON.stringify(payload) })));
     expect(events.map((e) => text(e.frame))).toEqual(events.map((e) => sseFrame(e)));
     expect(events.map((e) => e.data)).toEqual(payloads.map((p) => JSON.stringify(p)));
     for (const e of events) expect(text(e.frame).split('\n')).toHaveLength(5);
