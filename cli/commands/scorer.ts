@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { AppError } from '../../shared/errors.ts';
-import { LEARNED_FIELDS, formatEvalReport, formatGoldResult, formatTrainReport, runEval, runGoldEval, runGoldTrain, runScoreFile, runTrain, type LearnedField } from '../../services/scorer/index.ts';
+import { LEARNED_FIELDS, formatEvalReport, formatGoldResult, formatNoveltyReport, formatTrainReport, runEval, runGoldEval, runGoldTrain, runNoveltyEval, runScoreFile, runTrain, type LearnedField } from '../../services/scorer/index.ts';
 
 function learnedFields(value: string | undefined): LearnedField[] | undefined {
   if (value === undefined) return undefined;
@@ -37,10 +37,16 @@ export function registerScorer(program: Command): void {
     .option('--learned <file>', 'gold only: blend per-field models written by `oilwire train --format gold` with the rules')
     .option('--weight <w>', 'gold only: ensemble weight of the learned models, 0..1 (default 0.7)')
     .option('--learned-fields <list>', `gold only: the fields the learned models may change (default all: ${LEARNED_FIELDS.join(',')})`)
+    .option('--novelty', "gold only: measure novelty instead (rows of one story joined, rows of different stories joined; needs the 'story' column)")
     .option('--model <model>', "'domain' (default), a model folder (the transformer alone) or ensemble:<folder> (as the service serves it)", 'domain')
     .option('--json', 'print one JSON object {accuracy, macroF1, perClass, confusion, n}')
     .addHelpText('after', '\nLabels negative|neutral|positive score sentiment; bearish|neutral|bullish score oil direction.')
-    .action(async (opts: { input: string; format: 'csv' | 'fpb' | 'gold'; split: 'train' | 'test' | 'all'; model: string; json?: boolean; learned?: string; weight?: string; learnedFields?: string }) => {
+    .action(async (opts: { input: string; format: 'csv' | 'fpb' | 'gold'; split: 'train' | 'test' | 'all'; model: string; json?: boolean; learned?: string; weight?: string; learnedFields?: string; novelty?: boolean }) => {
+      if (opts.novelty) {
+        if (opts.format !== 'gold') throw new AppError('INPUT_INVALID', '--novelty measures a gold CSV; add --format gold');
+        console.log(formatNoveltyReport(await runNoveltyEval({ input: opts.input, split: opts.split }), Boolean(opts.json)));
+        return;
+      }
       if (opts.format === 'gold') {
         if (opts.model !== 'domain') throw new AppError('INPUT_INVALID', '--format gold measures the domain model; --model is not supported with it');
         const result = await runGoldEval({ input: opts.input, split: opts.split, learned: opts.learned, weight: unitInterval('weight', opts.weight), learnedFields: learnedFields(opts.learnedFields) });

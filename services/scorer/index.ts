@@ -8,6 +8,7 @@ export { runTrain, formatTrainReport, type TrainOptions, type TrainReport } from
 export { runEval, formatEvalReport, evalReportJson, type EvalOptions, type EvalReport } from './eval.ts';
 // `oilwire eval --format gold` and `oilwire score`.
 export { runGoldEval, runGoldTrain, formatGoldResult, type GoldEvalOptions, type GoldEvalResult, type GoldTrainOptions } from './gold.ts';
+export { runNoveltyEval, formatNoveltyReport, type NoveltyEvalOptions, type NoveltyReport } from './novelty-eval.ts';
 export { LEARNED_FIELDS, type LearnedField } from './domain/field-models.ts';
 export { runScoreFile, type ScoreFileOptions } from './score-file.ts';
 // The stages of scoring, named so bench/scorer.ts can time each beside a raw baseline.

@@ -52,11 +52,11 @@ export interface ClusterState {
   lastSeen: number;
   /** Articles seen in the cluster so far. */
   count: number;
-  /** The founding article's direction (1 up or positive, -1 down or negative, 0 neither); absent in older state. */
-  sign?: -1 | 0 | 1;
+  /** The founding article's direction, oil and tone apart (1 bullish or positive, -1 bearish or negative, 0 neither); absent in older state. */
+  reading?: { oil: -1 | 0 | 1; tone: -1 | 0 | 1 };
   /** The founding article's figures; absent in older state. */
   figures?: number[];
-  /** The founding article's event frame (entity and event-class hashes, each sorted and unique); absent in older state or when too small. */
+  /** The founding article's event frame (entity and event-class hashes, each sorted and unique); absent in older state or when empty. */
   frame?: { entities: number[]; events: number[] };
 }
 

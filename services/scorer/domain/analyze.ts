@@ -12,7 +12,7 @@ import { OIL_SPECIFIC_TOPICS, TOPIC_NAMES, type TopicName } from '../../../share
 import type { OilDirectionLabel, SentimentLabel } from '../ports.ts';
 import { fnv1a } from './hash.ts';
 import type { Compiled } from './lexicon-builder.ts';
-import type { EventFrame } from './novelty.ts';
+import type { EventFrame, StoryReading } from './novelty.ts';
 import { readPriceReport } from './price-report.ts';
 import { bindPairs } from './read-bindings.ts';
 import { compareFigures, titleFigures } from './read-figures.ts';
@@ -36,8 +36,8 @@ export interface Analysis {
   shingles: number[];
   /** The event frame: canonical entities and event classes (hashes, a subset of `shingles`), so a rewrite in other words stays in its story. */
   frame: EventFrame;
-  /** Which way the story goes (oil direction, else tone), so novelty splits an opposite development from its story. */
-  sign: -1 | 0 | 1;
+  /** Which way the story goes, oil direction and tone kept apart, so novelty splits an opposite development from its story. */
+  reading: StoryReading;
   /** The title's figures (at most four), so novelty splits a development with new numbers from its story. */
   figures: number[];
   /** Raw evidence totals, for the ensemble and for debugging. */
@@ -321,7 +321,7 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
       price_report: false,
       shingles: [],
       frame: { entities: [], events: [] },
-      sign: 0,
+      reading: { oil: 0, tone: 0 },
       figures: [],
       evidence: { sentiment: 0, oil: 0, cues: 0, threshold: 0.5 },
       empty: true,
@@ -371,7 +371,7 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
     price_report: price.report,
     shingles,
     frame,
-    sign: oil === 'bullish' ? 1 : oil === 'bearish' ? -1 : label === 'positive' ? 1 : label === 'negative' ? -1 : 0,
+    reading: { oil: oil === 'bullish' ? 1 : oil === 'bearish' ? -1 : 0, tone: label === 'positive' ? 1 : label === 'negative' ? -1 : 0 },
     figures: titleFigures(headTokens),
     evidence: { sentiment: round(S), oil: round(O), cues, threshold: round(T) },
     empty: false,

@@ -39,7 +39,7 @@ export class ArticleScorer implements Scorer {
 
   private result(article: ScoreInput, analysis: Analysis, probs: SentimentProbs | undefined): ScoreResult {
     const at = Date.parse(article.published_at);
-    const { novelty, clusterId } = this.novelty.assign(article.id, analysis.shingles, Number.isFinite(at) ? at : 0, analysis.sign, analysis.figures, analysis.frame);
+    const { novelty, clusterId } = this.novelty.assign(article.id, analysis.shingles, Number.isFinite(at) ? at : 0, analysis.reading, analysis.figures, analysis.frame);
     const { sentiment, oil_direction } = probs ? combine(analysis, probs, this.weight, analysis.evidence.threshold) : analysis;
     return {
       sentiment,

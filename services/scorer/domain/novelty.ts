@@ -9,6 +9,31 @@ export interface NoveltyOptions {
   frameEventOverlap?: number;
 }
 
+/**
+ * Which way an article's story goes, read on two axes: oil direction (1 bullish, -1 bearish)
+ * and tone (1 positive, -1 negative), 0 where the reader found none.
+ */
+export interface StoryReading {
+  oil: -1 | 0 | 1;
+  tone: -1 | 0 | 1;
+}
+
+const NO_READING: StoryReading = { oil: 0, tone: 0 };
+
+/**
+ * Whether two readings say the story went opposite ways: oil against oil, tone against tone
+ * only when neither has an oil read. An oil read against a tone read says nothing, because
+ * the axes disagree by design (an attack is bullish and negative, supply restored bearish and
+ * positive): comparing them as one sign kept apart "US and China agree to cut tariffs"
+ * (bullish) and its rewrite read only as positive. A side with no read never vetoes.
+ */
+export function readingsOppose(a: StoryReading, b: StoryReading | undefined): boolean {
+  if (!b) return false;
+  if (a.oil !== 0 && b.oil !== 0) return a.oil !== b.oil;
+  if (a.oil !== 0 || b.oil !== 0) return false;
+  return a.tone !== 0 && b.tone !== 0 && a.tone !== b.tone;
+}
+
 /** An article's event frame: hashes of its canonical entities and event classes ("TALKS", "ATTACK"); `assign` sorts and dedupes them. */
 export interface EventFrame {
   entities: number[];
@@ -81,6 +106,20 @@ export function figuresAgree(a: number[], b: number[] | undefined): boolean {
   return a.some((x) => b.some((y) => Math.abs(x - y) <= FIGURE_TOLERANCE * Math.max(Math.abs(x), Math.abs(y))));
 }
 
+/**
+ * Word similarity from which a figure both headlines state and an entity both name make them
+ * one story told in other words ("Iraq's Basra oil exports hit 3.4 million bpd" and "Iraq ships
+ * a record 3.4 million barrels a day from southern ports"). A figure alone is not enough: "$35
+ * billion" and "12,000 jobs" recur across unrelated company news.
+ */
+export const SHARED_FIGURE_SIMILARITY = 0.2;
+
+/** Whether a figure both state (within the figure tolerance) and a shared entity stand in for the missing word overlap; frames' entities are sorted. */
+export function figureCorroborates(words: number, a: number[], b: number[] | undefined, ea: number[], eb: number[] | undefined): boolean {
+  if (words < SHARED_FIGURE_SIMILARITY || a.length === 0 || !b || b.length === 0 || !eb || !figuresAgree(a, b)) return false;
+  return ea.some((e) => eb.includes(e));
+}
+
 /** Jaccard similarity of two sorted unique integer arrays. */
 export function jaccard(a: number[], b: number[]): number {
   if (a.length === 0 || b.length === 0) return 0;
@@ -143,10 +182,11 @@ export class NoveltyTracker {
   ) {}
 
   /**
-   * `sign` is the article's direction: a story that turns ("inventory build" after "inventory
-   * draw", "raises" after "cuts") is a new development, not a rewrite, however similar the words.
+   * `reading` is the article's direction: a story that turns ("inventory build" after "inventory
+   * draw", "raises" after "cuts") is a new development, not a rewrite, however similar the words
+   * (`readingsOppose`).
    */
-  assign(articleId: string, shingles: number[], at: number, sign: -1 | 0 | 1 = 0, figures: number[] = [], frame: EventFrame = NO_FRAME): NoveltyResult {
+  assign(articleId: string, shingles: number[], at: number, reading: StoryReading = NO_READING, figures: number[] = [], frame: EventFrame = NO_FRAME): NoveltyResult {
     const prior = this.store.seen(articleId);
     if (prior) return prior;
     const tokens = normalizeShingles(shingles);
@@ -159,11 +199,11 @@ export class NoveltyTracker {
     let bestSim = 0;
     for (const c of this.store.candidates(keys)) {
       if (Math.abs(at - c.firstSeen) > this.options.windowMs) continue;
-      if (sign !== 0 && c.sign !== undefined && c.sign !== 0 && c.sign !== sign) continue;
+      if (readingsOppose(reading, c.reading)) continue;
       if (!figuresAgree(figures, c.figures)) continue;
       const words = jaccard(tokens, c.tokens);
-      // A matching frame counts as reaching the word threshold: the same event told in other words.
-      const sim = words < this.options.threshold && framesMatch(f, c.frame, overlap) ? this.options.threshold : words;
+      // A matching frame, or a shared figure and entity, counts as reaching the word threshold: the same event told in other words.
+      const sim = words < this.options.threshold && (framesMatch(f, c.frame, overlap) || figureCorroborates(words, figures, c.figures, f.entities, c.frame?.entities)) ? this.options.threshold : words;
       // Ties go to the older cluster id so the answer does not depend on the store's iteration order.
       if (sim > bestSim || (sim === bestSim && best !== undefined && c.id < best.id)) {
         best = c;
@@ -179,7 +219,7 @@ export class NoveltyTracker {
       this.store.put(best, keys.length ? keys : []);
       result = { novelty: Math.round(novelty * 10) / 10, clusterId: best.id };
     } else {
-      const cluster: ClusterState = { id: `c${hash64Hex(articleId)}`, tokens, firstSeen: at, lastSeen: at, count: 1, sign, figures, ...(fKey !== undefined ? { frame: f } : {}) };
+      const cluster: ClusterState = { id: `c${hash64Hex(articleId)}`, tokens, firstSeen: at, lastSeen: at, count: 1, reading, figures, ...(f.entities.length + f.events.length > 0 ? { frame: f } : {}) };
       this.store.put(cluster, keys);
       result = { novelty: 100, clusterId: cluster.id };
     }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MemoryNoveltyStore } from '../../../../../services/scorer/adapters/memory-novelty-store.ts';
 import { analyzeText } from '../../../../../services/scorer/domain/analyze.ts';
-import { bandKeys, figuresAgree, frameKey, framesMatch, FRAME_EVENT_OVERLAP, jaccard, NoveltyTracker, type EventFrame } from '../../../../../services/scorer/domain/novelty.ts';
+import { bandKeys, figureCorroborates, figuresAgree, frameKey, framesMatch, FRAME_EVENT_OVERLAP, jaccard, NoveltyTracker, readingsOppose, SHARED_FIGURE_SIMILARITY, type EventFrame } from '../../../../../services/scorer/domain/novelty.ts';
 
 const H = 3_600_000;
 const t0 = Date.parse('2026-03-01T00:00:00Z');
@@ -114,8 +114,8 @@ function throughTracker(first: string, second: string): { joined: boolean; novel
   const n = new NoveltyTracker(new MemoryNoveltyStore(100), { windowMs: 24 * H, threshold: 0.4 });
   const x = analyzeText(first);
   const y = analyzeText(second);
-  const a = n.assign('a', x.shingles, t0, x.sign, x.figures, x.frame);
-  const b = n.assign('b', y.shingles, t0 + H, y.sign, y.figures, y.frame);
+  const a = n.assign('a', x.shingles, t0, x.reading, x.figures, x.frame);
+  const b = n.assign('b', y.shingles, t0 + H, y.reading, y.figures, y.frame);
   return { joined: b.clusterId === a.clusterId, novelty: b.novelty };
 }
 
@@ -187,13 +187,58 @@ describe('novelty on the labelled rewrite pairs (test/fixtures/scorer/novelty-pa
     for (const p of PAIRS) expect(p.first.length * p.second.length, JSON.stringify(p)).toBeGreaterThan(0);
   });
 
-  it('keeps at least 85% of the rewrites together (57.5% before the event frames and verb classes)', () => {
+  it('keeps at least 90% of the rewrites together (57.5% before the event frames and verb classes, 85% before oil and tone were compared apart)', () => {
     const r = joined('rewrite');
-    expect(r.joined / r.n).toBeGreaterThanOrEqual(0.85);
+    expect(r.joined / r.n).toBeGreaterThanOrEqual(0.9);
   });
 
   it('never merges an opposite development or a distinct story of the same actors', () => {
     expect(joined('opposite')).toEqual({ n: 20, joined: 0 });
     expect(joined('distinct')).toEqual({ n: 20, joined: 0 });
+  });
+});
+
+describe('novelty: which direction reads veto a merge', () => {
+  it('compares oil with oil, tone with tone only when neither has an oil read, and never one with the other', () => {
+    expect(readingsOppose({ oil: 1, tone: 0 }, { oil: -1, tone: 0 })).toBe(true);
+    expect(readingsOppose({ oil: 1, tone: 1 }, { oil: 1, tone: -1 })).toBe(false);
+    expect(readingsOppose({ oil: 0, tone: 1 }, { oil: 0, tone: -1 })).toBe(true);
+    // An oil read against a tone read: an attack is bullish and negative, so the two axes say nothing about each other.
+    expect(readingsOppose({ oil: 1, tone: -1 }, { oil: 0, tone: 1 })).toBe(false);
+    expect(readingsOppose({ oil: 0, tone: -1 }, { oil: -1, tone: 0 })).toBe(false);
+    // A side with no read never vetoes, nor does a cluster kept without one.
+    expect(readingsOppose({ oil: 0, tone: 0 }, { oil: 1, tone: 1 })).toBe(false);
+    expect(readingsOppose({ oil: 1, tone: 1 }, { oil: 0, tone: 0 })).toBe(false);
+    expect(readingsOppose({ oil: 1, tone: 1 }, undefined)).toBe(false);
+  });
+
+  it('joins a rewrite whose only read is its tone to a story read on oil (once split as bullish against positive)', () => {
+    const first = 'US and China agree to cut tariffs after Geneva talks';
+    const second = 'Washington and Beijing reach deal to lower tariffs following Geneva negotiations';
+    // The reads as the model gives them today; if they change, the pair below may stop showing the veto.
+    expect(analyzeText(first).reading.oil).not.toBe(0);
+    expect(analyzeText(second).reading).toEqual({ oil: 0, tone: 1 });
+    expect(throughTracker(first, second).joined).toBe(true);
+  });
+});
+
+describe('novelty: a shared figure and entity stand in for missing words', () => {
+  it('needs the word floor, figures on both sides that agree, and a common entity', () => {
+    expect(SHARED_FIGURE_SIMILARITY).toBe(0.2);
+    expect(figureCorroborates(0.2, [3.4], [3.4], [1, 2], [2])).toBe(true);
+    expect(figureCorroborates(0.19, [3.4], [3.4], [1, 2], [2])).toBe(false);
+    expect(figureCorroborates(0.3, [3.4], [3.1], [1, 2], [2])).toBe(true);
+    expect(figureCorroborates(0.3, [3.4], [2.9], [1, 2], [2])).toBe(false);
+    expect(figureCorroborates(0.3, [], [3.4], [1], [1])).toBe(false);
+    expect(figureCorroborates(0.3, [3.4], [], [1], [1])).toBe(false);
+    expect(figureCorroborates(0.3, [3.4], undefined, [1], [1])).toBe(false);
+    expect(figureCorroborates(0.3, [3.4], [3.4], [1], [2])).toBe(false);
+    expect(figureCorroborates(0.3, [3.4], [3.4], [1], undefined)).toBe(false);
+  });
+
+  it('joins a rewrite that shares the figure and the producer but few words, and not one with another figure or no common entity', () => {
+    expect(throughTracker("Iraq's Basra oil exports hit 3.4 million bpd", 'Iraq ships a record 3.4 million barrels a day from southern ports').joined).toBe(true);
+    expect(throughTracker("Iraq's Basra oil exports hit 3.4 million bpd", 'Iraq ships a record 2.6 million barrels a day from southern ports').joined).toBe(false);
+    expect(throughTracker('AMD to buy Xilinx for $35 billion', 'Capital One to buy Discover for $35 billion').joined).toBe(false);
   });
 });
