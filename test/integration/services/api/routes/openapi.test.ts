@@ -6,6 +6,7 @@
  * responses are not reshaped by fast-json-stringify, and a route whose handler parses its own request
  * does not get its input coerced by a validator.
  */
+import { Validator } from '@seriousme/openapi-schema-validator';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -71,9 +72,12 @@ const keys = (s: unknown) => Object.keys((s as Schema | undefined)?.properties ?
 const routes = () => registered.filter((r) => r.url !== '/probe' && !(methodsOf(r).join() === 'head' && registered.some((g) => g.url === r.url && methodsOf(g).includes('get'))));
 
 describe('GET /openapi.json', () => {
-  it('is OpenAPI 3.1 of this API', () => {
+  it('is a valid OpenAPI 3.1 document of this API', async () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.info.title).toBe('oilwire API');
+    const result = await new Validator().validate(structuredClone(doc) as unknown as object);
+    expect(result.errors).toBeUndefined();
+    expect(result.valid).toBe(true);
   });
 
   it('has every registered route with its method, and no path nobody registered', () => {
