@@ -14,6 +14,11 @@
  * (`--config-file`). An explicit file also keeps a stray `config.xml` in the working directory,
  * which clickhouse-local would otherwise load, out of the process.
  *
+ * Limits are not in this file: chDB applies no settings profile to a role (a `<settings>` or `<profile>` under
+ * `<roles>` is not read, and `SET profile` takes a profile's constraints but none of its values), so the API
+ * pins each analyst session instead (`pinAnalystSession` in services/api/adapters/sql-runner.ts): its limits
+ * as the session's settings, then `readonly = 1`, after which the engine refuses any change of any setting.
+ *
  * What these roles do not cover (clickhouse-local skips the checks for its own application
  * type, see docs/api.md): the scalar `file()` function, `INTO OUTFILE` (written by the client
  * side of the connection) and `user_files_path`. And a connection may widen its roles again

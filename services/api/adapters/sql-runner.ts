@@ -83,19 +83,55 @@ async function runInspected(store: Store, inspector: ClickHouseSqlInspector, que
 }
 
 /**
+ * Settings every embedded analyst session holds besides the API's own limits. Since ClickHouse 25.1
+ * `max_bytes_ratio_before_external_sort` (0.5 by default) replaces `max_bytes_before_external_sort` as the
+ * memory a query may use before a sort spills (half the machine's memory), so without a 0 here a sort never
+ * spills under `max_memory_usage` and fails instead (test/integration/services/api/sql-spill.test.ts);
+ * the GROUP BY one is zeroed too, so the configured threshold alone decides.
+ */
+export const EMBEDDED_SESSION_SETTINGS: Settings = { max_bytes_ratio_before_external_group_by: 0, max_bytes_ratio_before_external_sort: 0 };
+
+const settingValue = (v: string | number | boolean) => (typeof v === 'string' ? `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'` : String(Number(v)));
+
+/**
+ * Pins an embedded analyst session: the limits become the session's own settings and the session goes
+ * `readonly = 1`, after which the engine itself refuses any change of any setting on it (`SET`, a query's
+ * `SETTINGS`, `readonly` itself) with READONLY, whatever reaches it (sql-engine-confinement.test.ts).
+ * chDB does not apply a settings profile to a connection (docs/api.md, "Embedded mode"), so this is the
+ * engine's wall for limits there. `readonly` in `settings` is ignored: 1 always comes last.
+ */
+export async function pinAnalystSession(s: Pick<Store, 'command'>, settings: Settings): Promise<void> {
+  const { readonly: _readonly, ...limits } = { ...settings, ...EMBEDDED_SESSION_SETTINGS };
+  for (const [name, value] of Object.entries(limits)) {
+    if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new AppError('CONFIG_INVALID', `not a setting name: ${name}`);
+    await s.command(`SET ${name} = ${settingValue(value)}`);
+  }
+  await s.command('SET readonly = 1');
+}
+
+/**
  * On the embedded engine analyst queries run on connections of their own, a small pool of them, so an
  * analyst's long query or failure never sits in a service's session. Each connection narrows itself to
  * the engine role `oilwire_analyst` (shared/store/chdb-access.ts): the engine's RBAC then refuses file,
  * network and process sources, writes and DDL on it, behind the inspector's checks. The store itself
  * replaces a connection after an error (chDB would hand a failed query's partial output to the next
  * caller) and gives the replacement the same role, or refuses to run anything on it.
+ *
+ * The connections that run analyst statements are pinned (`pinAnalystSession`) before their first
+ * statement and again after any error (the store's replacement starts unpinned); a connection that
+ * cannot be pinned runs nothing. The inspector's `EXPLAIN` needs a temporary table, which `readonly = 1`
+ * refuses, so it reads on one more analyst connection of its own that never runs an analyst's statement.
+ * A pinned connection keeps the limits it was first given: a later run with other settings is refused
+ * by the engine.
  */
 export class PooledSqlRunner implements SqlRunner {
   private readonly free: Store[] = [];
   private readonly all: Store[] = [];
   private readonly waiting: ((store: Store) => void)[] = [];
+  private readonly pinned = new WeakSet<Store>();
   private closed = false;
   private readonly inspector: ClickHouseSqlInspector;
+  private inspection?: Store;
 
   private constructor(database: string) {
     this.inspector = new ClickHouseSqlInspector(database);
@@ -104,6 +140,7 @@ export class PooledSqlRunner implements SqlRunner {
   static async open(store: Store, size: number): Promise<PooledSqlRunner> {
     const runner = new PooledSqlRunner(store.database);
     try {
+      runner.inspection = await openAnalystConnection(store);
       for (let i = 0; i < size; i++) {
         const s = await openAnalystConnection(store);
         runner.all.push(s);
@@ -128,10 +165,25 @@ export class PooledSqlRunner implements SqlRunner {
   }
 
   async run(query: string, format: string, settings: Settings): Promise<string> {
-    if (this.closed) throw new AppError('STORE_UNAVAILABLE', 'the SQL runner is closed');
+    if (this.closed || !this.inspection) throw new AppError('STORE_UNAVAILABLE', 'the SQL runner is closed');
+    const statement = await this.inspector.inspect(this.inspection, query);
     const s = await this.acquire();
     try {
-      return await runInspected(s, this.inspector, query, format, settings);
+      if (!this.pinned.has(s)) {
+        try {
+          await pinAnalystSession(s, settings);
+        } catch (err) {
+          throw new AppError('STORE_UNAVAILABLE', 'an analyst connection could not take the analyst limits; the query did not run', { cause: err });
+        }
+        this.pinned.add(s);
+      }
+      try {
+        // The pinned session holds the limits: the statement runs bare.
+        return await s.queryText(statement.sql, format);
+      } catch (err) {
+        this.pinned.delete(s);
+        throw classifySqlError(err);
+      }
     } finally {
       this.release(s);
     }
@@ -139,7 +191,8 @@ export class PooledSqlRunner implements SqlRunner {
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all(this.all.map((s) => s.close().catch(() => undefined)));
+    await Promise.all([...this.all, ...(this.inspection ? [this.inspection] : [])].map((s) => s.close().catch(() => undefined)));
+    this.inspection = undefined;
     this.all.length = 0;
     this.free.length = 0;
   }

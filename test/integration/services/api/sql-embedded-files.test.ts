@@ -61,6 +61,14 @@ describe('chDB access control: what the analyst role does not confine', () => {
     expect(await text(analyst, 'SELECT currentRoles()')).toBe("['oilwire_analyst']\n");
   });
 
+  it('the role brings no settings: the limits come from the API pinning each session, not from a profile', async () => {
+    // chDB reads no settings profile for a role from users.xml (neither <settings><profile> nor <profile> under
+    // <roles>: currentProfiles() stays ['default']), and `SET profile` takes a profile's constraints but none of
+    // its values. So there is no engine-side profile to hold the analyst limits as constraints here;
+    // pinAnalystSession sets them on the session under readonly = 1 instead (sql-engine-confinement.test.ts).
+    expect(await text(analyst, "SELECT getSetting('max_memory_usage'), getSetting('readonly'), currentProfiles()")).toBe("0\t0\t['default']\n");
+  });
+
   it('system tables stay readable although the role revokes SELECT on system.*', async () => {
     expect(Number(await text(analyst, 'SELECT count() > 0 FROM system.server_settings'))).toBe(1);
   });

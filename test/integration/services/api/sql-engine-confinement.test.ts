@@ -5,15 +5,19 @@
  * one and leave no trace: no file read or written, no table or dictionary created, no row
  * inserted, no connection reaching a local listener, no command run. The same statements on
  * a pipeline connection show that each detector sees the effect when it happens.
- * What this wall does not cover is pinned in sql-embedded-files.test.ts.
+ * The limits have a wall of the engine's too: a pinned analyst session (`pinAnalystSession`) holds
+ * them as its own settings under `readonly = 1`, and the engine refuses every change of a setting on it.
+ * What these walls do not cover is pinned in sql-embedded-files.test.ts.
  */
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Session } from 'chdb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openAnalystConnection, openSqlRunner } from '../../../../services/api/adapters/sql-runner.ts';
+import { openAnalystConnection, openSqlRunner, pinAnalystSession } from '../../../../services/api/adapters/sql-runner.ts';
 import { sqlSettings } from '../../../../services/api/routes/sql.ts';
 import { apiConfigSchema } from '../../../../services/api/config.ts';
+import { ANALYST_ROLE } from '../../../../shared/store/chdb-access.ts';
 import type { Store } from '../../../../shared/store/port.ts';
 import { dropTestStore, openTestStore } from '../../../helpers/store.ts';
 import { CountingListener } from './counting-listener.ts';
@@ -158,6 +162,90 @@ describe('an analyst connection, with no check of ours in front', () => {
     try {
       const settings = sqlSettings(apiConfigSchema.parse({}).sql);
       expect(await runner.run('SELECT currentRoles()', 'TabSeparatedRaw', settings)).toBe("['oilwire_analyst']\n");
+    } finally {
+      await runner.close();
+    }
+  });
+});
+
+describe('a pinned analyst session, with no check of ours in front', () => {
+  const settings = sqlSettings(apiConfigSchema.parse({}).sql);
+  // A bare chDB session on the same engine: the store would replace its connection after each refusal,
+  // and the point here is that the very session the engine refused keeps its limits.
+  let session: Session;
+  const run = (sql: string) => session.query(sql, 'TabSeparatedRaw');
+  const engineOutcome = (sql: string) => {
+    try {
+      run(sql);
+      return 'ok';
+    } catch (err) {
+      return /\(([A-Z_]+)\)\s*$/.exec((err as Error).message)?.[1] ?? (err as Error).message;
+    }
+  };
+  const limits = () => run("SELECT getSetting('max_memory_usage'), getSetting('readonly'), getSetting('max_execution_time'), getSetting('max_bytes_ratio_before_external_sort')");
+  const inForce = `${settings.max_memory_usage}\t1\t${settings.max_execution_time}\t0\n`;
+
+  beforeAll(async () => {
+    session = new Session(dataDir);
+    run(`SET ROLE ${ANALYST_ROLE}`);
+    await pinAnalystSession({ command: async (sql) => void run(sql) }, settings);
+  });
+  afterAll(() => {
+    session?.close();
+  });
+
+  it('holds the API limits, under readonly = 1', () => {
+    expect(limits()).toBe(inForce);
+    expect(run('SELECT currentRoles()')).toBe("['oilwire_analyst']\n");
+  });
+
+  const raises: [string, string][] = [
+    ['SET max_memory_usage = 0', 'SET max_memory_usage = 0'],
+    ['a query SETTINGS max_memory_usage = 0', 'SELECT 1 SETTINGS max_memory_usage = 0'],
+    ['a query SETTINGS of a higher cap', 'SELECT 1 SETTINGS max_memory_usage = 100000000000'],
+    ['SET readonly = 0', 'SET readonly = 0'],
+    ['a query SETTINGS readonly = 0', 'SELECT 1 SETTINGS readonly = 0'],
+    ['a query SETTINGS readonly = 2 (which would allow SET)', 'SELECT 1 SETTINGS readonly = 2'],
+    ['SET max_execution_time = 0', 'SET max_execution_time = 0'],
+    ['SET max_threads = 64', 'SET max_threads = 64'],
+    ['SET of the spill ratio back to half the machine', 'SET max_bytes_ratio_before_external_sort = 0.5'],
+    ['SET max_memory_usage_for_user (the pipeline shares the engine user)', 'SET max_memory_usage_for_user = 1000000'],
+    ["SET result_overflow_mode = 'break'", "SET result_overflow_mode = 'break'"],
+  ];
+
+  it.each(raises)('the engine refuses %s, and the limits stay', (_name, sql) => {
+    expect(engineOutcome(sql)).toBe('READONLY');
+    expect(limits()).toBe(inForce);
+  });
+
+  it('a settings profile cannot lift them either: SET profile is taken but changes nothing', () => {
+    expect(engineOutcome("SET profile = 'default'")).toBe('ok');
+    expect(limits()).toBe(inForce);
+  });
+
+  it('widening its roles again (SET ROLE ALL) still leaves it unable to write', async () => {
+    run('SET ROLE ALL');
+    try {
+      const before = { ticks: await ticks(), pwned: await pwned() };
+      expect(engineOutcome(`INSERT INTO ${store.table('ticks_store')} (symbol, ts, price, source) VALUES ('BRENT', '2026-01-05 11:00:00', 1, 'pwn')`)).toBe('READONLY');
+      expect(engineOutcome(`CREATE TABLE ${store.database}.pwn_pinned (a UInt8) ENGINE = Memory`)).toBe('READONLY');
+      expect({ ticks: await ticks(), pwned: await pwned() }).toEqual(before);
+    } finally {
+      run(`SET ROLE ${ANALYST_ROLE}`);
+    }
+    expect(limits()).toBe(inForce);
+  });
+
+  it('the API pool runs every statement on a pinned session, again after an error replaced the connection', async () => {
+    const runner = await openSqlRunner(store, 1);
+    try {
+      const probe = "SELECT getSetting('readonly') AS r, getSetting('max_memory_usage') AS m";
+      const expected = `{"r":1,"m":${settings.max_memory_usage}}\n`;
+      // The pool runs the canonical statement bare: what it reads is the session's own settings.
+      expect(await runner.run(probe, 'JSONEachRow', settings)).toBe(expected);
+      await expect(runner.run('SELECT throwIf(1)', 'JSONEachRow', settings)).rejects.toMatchObject({ code: 'STORE_QUERY_FAILED' });
+      expect(await runner.run(probe, 'JSONEachRow', settings)).toBe(expected);
+      expect(await runner.run('SELECT currentRoles() AS r', 'JSONEachRow', settings)).toBe('{"r":["oilwire_analyst"]}\n');
     } finally {
       await runner.close();
     }
