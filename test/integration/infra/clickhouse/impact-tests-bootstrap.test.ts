@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootstrapMeanP } from '../../../../services/correlator/domain/statistics/bootstrap.ts';
+import { groupTests } from '../../../../services/correlator/index.ts';
 import { msToClickHouseTime } from '../../../../shared/contracts/time.ts';
 import type { Store } from '../../../../shared/store/port.ts';
 import { dropTestStore, openTestStore } from '../../../helpers/store.ts';
@@ -24,8 +24,21 @@ const sd = (xs: number[]) => {
   return Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1));
 };
 
-// One impact row per event, a day apart (no overlap), its SAR given; `day` orders the windows.
-function impact(topic: string, day: number, sar: number) {
+// The SAR the correlator stores and the study computes (AR over sigma sqrt(1 + 1/T)), here sigma 4 and T 20.
+const SIGMA = 4;
+const T = 20;
+const sarOf = (ar: number) => ar / (SIGMA * Math.sqrt(1 + 1 / T));
+const ESTIMATION = Array.from({ length: T }, (_, i) => (i % 2 ? 1 : -1) * (1 + i / 10));
+
+// The study's own bootstrap: groupTests (services/correlator) on the same events, its `bootstrap` cell.
+const studyBootstrap = (ars: number[], seed = 1) =>
+  groupTests(
+    ars.map((ar, i) => ({ ar, sigma: SIGMA, estimation: ESTIMATION, start: T0 + i * DAY, end: T0 + i * DAY + 3_600_000 })),
+    { resamples: B, seed, minEvents: 5 },
+  ).bootstrap.p!;
+
+// One impact row per event, a day apart (no overlap); `day` orders the windows.
+function impact(topic: string, day: number, ar: number) {
   const start = T0 + day * DAY;
   return {
     article_id: `${topic}-${day}`,
@@ -38,10 +51,10 @@ function impact(topic: string, day: number, sar: number) {
     pre_price: 80,
     post_ts: ch(start + 3_600_000),
     post_price: 80,
-    return_bps: sar * 4,
-    abnormal_bps: sar * 4,
-    z: sar * 1.02,
-    pre_vol_bps: 4,
+    return_bps: ar,
+    abnormal_bps: ar,
+    z: ar / SIGMA,
+    pre_vol_bps: SIGMA,
     title: `${topic} ${day}`,
     source: 'wire',
     topics: [topic],
@@ -49,9 +62,9 @@ function impact(topic: string, day: number, sar: number) {
     relevance: 60,
     computed_at: ch(T0),
     version: 1,
-    estimation_windows: 20,
-    sar,
-    estimation_ar_bps: [],
+    estimation_windows: T,
+    sar: sarOf(ar),
+    estimation_ar_bps: ESTIMATION,
   };
 }
 
@@ -97,7 +110,7 @@ function bh(ps: number[]): number[] {
 // A fixed, skewed, zero-mean-ish pattern and a deterministic spread of values (no Math.random in a test).
 const wave = (k: number) => Math.sin(k * 2.399) * 1.3 + Math.cos(k * 0.7) * 0.4;
 const GROUPS: Record<string, number[]> = {
-  // Every SAR well above zero: t about 11.7.
+  // Abnormal returns (bps). Every one well above zero: t about 11.7.
   shifted: [2.1, 1.4, 2.8, 1.9, 2.5, 1.1, 3.0, 2.2, 1.7, 2.6, 1.3, 2.0],
   // Nearly symmetric around a small positive mean: t about 0.35 (Student-t p 0.74).
   symmetric: [-2.0, -1.2, -0.5, 0.3, 1.1, 1.9, 2.4, -1.6, 0.9, -0.2, 1.4, -0.8],
@@ -118,9 +131,9 @@ describe('impact_tests bootstrap (migration 014)', () => {
   beforeAll(async () => {
     let day = 0;
     const rows: Record<string, unknown>[] = [];
-    for (const [topic, sars] of Object.entries(GROUPS)) {
-      sars.forEach((s, i) => rows.push(impact(topic, day + i, s)));
-      day += sars.length + 1;
+    for (const [topic, ars] of Object.entries(GROUPS)) {
+      ars.forEach((ar, i) => rows.push(impact(topic, day + i, ar)));
+      day += ars.length + 1;
     }
     // Inserted newest first: the view orders each group's events by window start, not by insertion.
     await store.insert('impact_store', rows.reverse());
@@ -130,7 +143,8 @@ describe('impact_tests bootstrap (migration 014)', () => {
 
   it('runs B = 999 resamples of min(N, 200) draws on every group, p in [1/(B+1), 1]', () => {
     expect([...got.keys()]).toEqual(['large', 'shifted', 'skewed', 'symmetric']);
-    for (const [topic, sars] of Object.entries(GROUPS)) {
+    for (const [topic, ars] of Object.entries(GROUPS)) {
+      const sars = ars.map(sarOf);
       expect(Number(g(topic).events)).toBe(sars.length);
       expect(Number(g(topic).boot_resamples)).toBe(B);
       expect(Number(g(topic).boot_draws)).toBe(Math.min(sars.length, 200));
@@ -157,19 +171,18 @@ describe('impact_tests bootstrap (migration 014)', () => {
     expect(Math.abs(p - g('symmetric').p_bmp)).toBeLessThan(0.1);
   });
 
-  it('is the study\'s bootstrapMeanP (999 resamples, seed 1) on the group\'s SARs in window order, up to 200 events', () => {
+  it('is the study\'s bootstrap (999 resamples, seed 1) on the group\'s events in window order, up to 200 events', () => {
     for (const topic of ['shifted', 'symmetric', 'skewed']) {
-      expect(g(topic).p_boot).toBeCloseTo(bootstrapMeanP(GROUPS[topic], { resamples: B, seed: 1 }).p!, 12);
+      expect(g(topic).p_boot).toBeCloseTo(studyBootstrap(GROUPS[topic]), 12);
     }
     // Another seed of the study's gives another p, within Monte Carlo error of the view's (sd about 0.015 at p 0.38).
-    const other = bootstrapMeanP(GROUPS.skewed, { resamples: B, seed: 7 }).p!;
+    const other = studyBootstrap(GROUPS.skewed, 7);
     expect(Math.abs(g('skewed').p_boot - other)).toBeLessThan(0.05);
   });
 
   it('above 200 events draws 200 per resample (m-out-of-n), close to the study\'s full bootstrap of the same data', () => {
-    const sars = GROUPS.large;
-    expect(g('large').p_boot).toBeCloseTo(mOutOfN(sars, 200), 12);
-    const study = bootstrapMeanP(sars, { resamples: B, seed: 1 }).p!;
+    expect(g('large').p_boot).toBeCloseTo(mOutOfN(GROUPS.large.map(sarOf), 200), 12);
+    const study = studyBootstrap(GROUPS.large);
     // Two Monte Carlo estimates (sd of the difference about 0.01 near p = 0.05) of nearly the same quantity.
     expect(study).toBeGreaterThan(0.02);
     expect(Math.abs(g('large').p_boot - study)).toBeLessThan(0.06);
