@@ -75,7 +75,7 @@ describe('GET /openapi.json', () => {
   it('is a valid OpenAPI 3.1 document of this API', async () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.info.title).toBe('oilwire API');
-    const result = await new Validator().validate(structuredClone(doc) as unknown as object);
+    const result = await new Validator().validate(structuredClone(doc) as unknown as Record<string, unknown>);
     expect(result.errors).toBeUndefined();
     expect(result.valid).toBe(true);
   });
