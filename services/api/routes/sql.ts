@@ -59,7 +59,7 @@ const SQL_SCHEMA = {
         [SQL_FORMATS.tsv.contentType]: { schema: { type: 'string', description: 'tab-separated with a header row' } },
       },
     },
-    ...errors({ 400: 'INPUT_INVALID (no query, unknown format), SQL_REFUSED (not a read-only statement, or the engine refused it)', 413: 'INPUT_TOO_LARGE: longer than api.sql.maxQueryBytes', 422: 'SQL_LIMIT_EXCEEDED: a per-query limit (time, rows, bytes, memory) was reached', 429: 'RATE_LIMITED: the analyst queue is full (Retry-After)' }),
+    ...errors({ 400: 'INPUT_INVALID (no query, unknown format), SQL_REFUSED (not a read-only statement, or the engine refused it), STORE_QUERY_FAILED (an engine error such as an unknown table)', 413: 'INPUT_TOO_LARGE: longer than api.sql.maxQueryBytes', 422: 'SQL_LIMIT_EXCEEDED: a per-query limit (time, rows, bytes, memory) was reached', 429: 'RATE_LIMITED: the analyst queue is full (Retry-After)' }),
   },
 };
 
