@@ -36,7 +36,10 @@ const sqlSchema = z.strictObject({
   connections: z.number().int().min(1).max(16).default(2),
   /** ClickHouse `max_memory_usage` of one analyst query: well under what the pipeline's inserts and merges need. */
   maxMemoryBytes: z.number().int().positive().default(512_000_000),
-  /** Past this much memory a GROUP BY / ORDER BY spills to disk instead of failing (`max_bytes_before_external_*`). */
+  /**
+   * Past this much memory a GROUP BY / ORDER BY spills to disk instead of failing (`max_bytes_before_external_*`;
+   * 0: never). Under `maxMemoryBytes`, about a quarter of it: merging the spilled parts needs memory too.
+   */
   externalGroupByBytes: z.number().int().nonnegative().default(128_000_000),
   externalSortBytes: z.number().int().nonnegative().default(128_000_000),
   /** `max_threads` of one analyst query, so a heavy one leaves cores to the pipeline. */
@@ -54,6 +57,11 @@ const sqlSchema = z.strictObject({
    */
   analystUser: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/).default('oilwire_analyst'),
   analystPassword: z.string().min(16, 'at least 16 characters').optional(),
+}).superRefine((sql, ctx) => {
+  // A threshold at or past the cap never spills: the query stops at the cap first.
+  for (const key of ['externalGroupByBytes', 'externalSortBytes'] as const) {
+    if (sql[key] >= sql.maxMemoryBytes) ctx.addIssue({ code: 'custom', path: [key], message: `must be under maxMemoryBytes (${sql.maxMemoryBytes}) to spill before the cap, or 0 for never` });
+  }
 });
 
 const streamSchema = z.strictObject({

@@ -8,7 +8,7 @@ import type { Store } from '../../../../shared/store/port.ts';
 import { dropTestStore, openTestStore } from './helpers.ts';
 
 let store: Store;
-const settings = sqlSettings(apiConfigSchema.parse({ sql: { maxMemoryBytes: 123_000_000, maxThreads: 3 } }).sql);
+const settings = sqlSettings(apiConfigSchema.parse({ sql: { maxMemoryBytes: 123_000_000, externalGroupByBytes: 30_000_000, externalSortBytes: 30_000_000, maxThreads: 3 } }).sql);
 const probe = "SELECT getSetting('readonly') AS r, getSetting('max_memory_usage') AS m, getSetting('max_threads') AS t, getSetting('result_overflow_mode') AS o";
 
 beforeAll(async () => {
@@ -37,9 +37,9 @@ describe('analyst runners', () => {
   it('sign in as the analyst user only once it has a password, ensuring it with the configured limits', () => {
     expect(runnerOptions(apiConfigSchema.parse({}).sql)).toEqual({});
     const password = 'a-long-analyst-password';
-    expect(runnerOptions(apiConfigSchema.parse({ sql: { analystPassword: password, maxMemoryBytes: 100_000_000 } }).sql)).toEqual({
+    expect(runnerOptions(apiConfigSchema.parse({ sql: { analystPassword: password, maxMemoryBytes: 100_000_000, externalGroupByBytes: 25_000_000, externalSortBytes: 26_000_000 } }).sql)).toEqual({
       analystUser: { username: 'oilwire_analyst', password },
-      ensureUser: { limits: { maxMemoryBytes: 100_000_000, maxExecutionTimeSec: 10, maxResultRows: 100_000, maxResultBytes: 50_000_000, externalGroupByBytes: 128_000_000, externalSortBytes: 128_000_000, maxThreads: 2 } },
+      ensureUser: { limits: { maxMemoryBytes: 100_000_000, maxExecutionTimeSec: 10, maxResultRows: 100_000, maxResultBytes: 50_000_000, externalGroupByBytes: 25_000_000, externalSortBytes: 26_000_000, maxThreads: 2 } },
     });
   });
 
