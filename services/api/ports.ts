@@ -19,8 +19,11 @@ export interface DeliveryStore {
   /** Which of these delivery ids exist already (whatever their state). */
   existing(deliveryIds: string[]): Promise<Set<string>>;
   save(deliveries: Delivery[]): Promise<void>;
-  /** An attempt's outcome: its attempt row and `next`, the delivery's state after it, both durable when this resolves. */
-  recordOutcome(attempt: AttemptRecord, next: Delivery): Promise<void>;
+  /**
+   * An attempt's outcome: its attempt row and `next`, the delivery's state after it, both durable when this resolves.
+   * `alone`: no other request is out, so a store that groups outcomes has nothing to wait for.
+   */
+  recordOutcome(attempt: AttemptRecord, next: Delivery, alone?: boolean): Promise<void>;
   deadLetter(delivery: Delivery, reason: string, atMs: number): Promise<void>;
   /** Deliveries still waiting for an attempt. */
   pending(): Promise<Delivery[]>;

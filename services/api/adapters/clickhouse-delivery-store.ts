@@ -9,7 +9,10 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * The rows written per attempt carry their DateTime64(3) columns as integer milliseconds, which ClickHouse
  * reads as ticks of the column's precision (1 ms here), instead of ISO text: no Date and string per column,
  * shorter JSON to encode and parse (test/integration/services/api/adapters/clickhouse-delivery-store.test.ts reads them back).
+ * Truncated as a Date would: a retry time is jittered to a fraction of a millisecond, and a number with a
+ * fraction is not a DateTime64(3) ClickHouse reads (the insert fails).
  */
+const ms = (at: number) => Math.trunc(at);
 function deliveryRow(d: Delivery): Record<string, unknown> {
   return {
     delivery_id: d.deliveryId,
@@ -19,12 +22,12 @@ function deliveryRow(d: Delivery): Record<string, unknown> {
     payload: d.payload,
     status: d.status,
     attempts: d.attempts,
-    next_attempt_at: d.nextAttemptAt,
+    next_attempt_at: ms(d.nextAttemptAt),
     last_status: d.lastStatus,
     last_error: d.lastError.length > 2000 ? d.lastError.slice(0, 2000) : d.lastError,
-    created_at: d.createdAt,
-    updated_at: d.updatedAt,
-    delivered_at: d.deliveredAt,
+    created_at: ms(d.createdAt),
+    updated_at: ms(d.updatedAt),
+    delivered_at: d.deliveredAt === null ? null : ms(d.deliveredAt),
     revision: d.revision,
   };
 }
@@ -53,12 +56,12 @@ function attemptRow(a: AttemptRecord): Record<string, unknown> {
     delivery_id: a.deliveryId,
     endpoint_id: a.endpointId,
     attempt: a.attempt,
-    started_at: a.startedAt,
+    started_at: ms(a.startedAt),
     duration_ms: a.durationMs,
     outcome: a.outcome,
     status: a.status,
     error: a.error.length > 2000 ? a.error.slice(0, 2000) : a.error,
-    next_attempt_at: a.nextAttemptAt,
+    next_attempt_at: a.nextAttemptAt === null ? null : ms(a.nextAttemptAt),
   };
 }
 
@@ -70,6 +73,8 @@ function attemptRow(a: AttemptRecord): Record<string, unknown> {
 export class GroupWriter<T> {
   private pending: { items: T[]; resolve: () => void; reject: (err: unknown) => void }[] = [];
   private count = 0;
+  /** An item that must not wait out the linger is waiting. */
+  private urgent = false;
   private flushing = false;
   /** What the scheduled flush is: soon (next turn) or after the linger; a newer schedule voids an older one. */
   private armed: 'soon' | 'later' | undefined;
@@ -84,17 +89,19 @@ export class GroupWriter<T> {
     this.schedule = options.schedule ?? defaultSchedule;
   }
 
-  add(items: T[]): Promise<void> {
+  /** `urgent`: write these (and whatever waits with them) without waiting out the linger. */
+  add(items: T[], urgent = false): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ items, resolve, reject });
       this.count += items.length;
+      if (urgent) this.urgent = true;
       this.arm();
     });
   }
 
   private arm(): void {
     if (this.flushing || this.pending.length === 0) return;
-    const soon = this.lingerMs <= 0 || this.count >= this.maxItems;
+    const soon = this.lingerMs <= 0 || this.count >= this.maxItems || this.urgent;
     if (this.armed === 'soon' || (this.armed === 'later' && !soon)) return;
     this.armed = soon ? 'soon' : 'later';
     const generation = ++this.generation;
@@ -110,6 +117,7 @@ export class GroupWriter<T> {
     const batch = this.pending;
     this.pending = [];
     this.count = 0;
+    this.urgent = false;
     try {
       await this.write(batch.flatMap((b) => b.items));
       for (const b of batch) b.resolve();
@@ -164,8 +172,9 @@ export class ClickHouseDeliveryStore implements DeliveryStore {
     await this.deliveries.add(deliveries.map(deliveryRow));
   }
 
-  async recordOutcome(a: AttemptRecord, next: Delivery): Promise<void> {
-    await this.outcomes.add([{ attempt: attemptRow(a), delivery: deliveryRow(next) }]);
+  /** `alone`: no other request is out, so no other answer would join this one's group: it is written at once. */
+  async recordOutcome(a: AttemptRecord, next: Delivery, alone = false): Promise<void> {
+    await this.outcomes.add([{ attempt: attemptRow(a), delivery: deliveryRow(next) }], alone);
   }
 
 

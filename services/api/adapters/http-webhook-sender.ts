@@ -19,8 +19,17 @@ const RETRY_AFTER = 'retry-after';
 /** undici's own connect timeout: a receiver that does not accept the connection is a network failure like any other. */
 const CONNECT_TIMEOUT_MS = 10_000;
 
+/** URLs whose checked target is kept; more are checked again (the endpoints are configured, so a handful). */
+const MAX_TARGETS = 256;
+
+interface Target {
+  origin: string;
+  path: string;
+}
+
 export class HttpWebhookSender implements WebhookSender {
   private readonly agent: Agent;
+  private readonly targets = new Map<string, Target>();
 
   /** `connections` per receiver: the dispatcher's `concurrency`, so the pool never queues what the dispatcher let out. */
   constructor(private readonly policy: AddressPolicy, private readonly userAgent = 'oilwire-webhooks/1', connections = 16) {
@@ -29,18 +38,7 @@ export class HttpWebhookSender implements WebhookSender {
   }
 
   async send(request: WebhookRequest): Promise<WebhookResponse> {
-    let url: URL;
-    try {
-      url = new URL(request.url);
-    } catch {
-      throw new AppError('WEBHOOK_ADDRESS_REFUSED', `not a URL: ${request.url}`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new AppError('WEBHOOK_ADDRESS_REFUSED', `only http and https targets are allowed, got ${url.protocol}`);
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    if (isIP(host)) {
-      const verdict = this.policy.check(host);
-      if (!verdict.ok) throw new AppError('WEBHOOK_ADDRESS_REFUSED', verdict.reason);
-    }
+    const target = this.target(request.url);
     const chunks: Buffer[] = [];
     let size = 0;
     let status = 0;
@@ -78,8 +76,8 @@ export class HttpWebhookSender implements WebhookSender {
       };
       this.agent.dispatch(
         {
-          origin: url.origin,
-          path: url.pathname + url.search,
+          origin: target.origin,
+          path: target.path,
           method: 'POST',
           headers: { 'content-type': 'application/json', 'user-agent': this.userAgent, ...request.headers },
           body: request.body,
@@ -89,6 +87,31 @@ export class HttpWebhookSender implements WebhookSender {
         handler,
       );
     });
+  }
+
+  /**
+   * Where a URL goes, checked once per URL: the endpoints are a handful of configured URLs, sent to again and
+   * again, and neither the URL nor the policy changes. A refusal is not kept (it throws before anything is stored).
+   */
+  private target(raw: string): Target {
+    const known = this.targets.get(raw);
+    if (known) return known;
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw new AppError('WEBHOOK_ADDRESS_REFUSED', `not a URL: ${raw}`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new AppError('WEBHOOK_ADDRESS_REFUSED', `only http and https targets are allowed, got ${url.protocol}`);
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    if (isIP(host)) {
+      const verdict = this.policy.check(host);
+      if (!verdict.ok) throw new AppError('WEBHOOK_ADDRESS_REFUSED', verdict.reason);
+    }
+    const target = { origin: url.origin, path: url.pathname + url.search };
+    if (this.targets.size >= MAX_TARGETS) this.targets.clear();
+    this.targets.set(raw, target);
+    return target;
   }
 
   close(): void {

@@ -14,7 +14,7 @@
  * delivery leaves the queue only once its outcome is durable, so a restart resends (same
  * webhook-id) at most what was sent but not yet recorded, and never a recorded one.
  */
-import { createHash, createHmac, randomUUID } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, randomUUID } from 'node:crypto';
 import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import { AppError, isAppError } from '../../../shared/errors.ts';
@@ -51,7 +51,8 @@ export type Signer = (msgId: string, timestampSec: number, payload: string) => s
  * request. `test/unit/services/api/alerts/signature.test.ts` holds it to the spec's test vector and to the library.
  */
 export function webhookSigner(secret: string): Signer {
-  const key = Buffer.from(secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret, 'base64');
+  // A KeyObject made once: a Buffer key is copied into a new one on every createHmac.
+  const key = createSecretKey(Buffer.from(secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret, 'base64'));
   return (msgId, timestampSec, payload) => 'v1,' + createHmac('sha256', key).update(`${msgId}.${timestampSec}.${payload}`).digest('base64');
 }
 
@@ -366,6 +367,11 @@ export class Dispatcher {
     if (this.queue.size === 0 && this.inFlight.size === 0) for (const w of this.idleWaiters.splice(0)) w();
   }
 
+  /** No request is out and none is ready to go: no answer is coming that an outcome written now could wait for. */
+  private nothingOut(): boolean {
+    return this.inFlight.size === 0 && this.readyHead >= this.readyIds.length;
+  }
+
   /** The request is answered (or was never sent): its slot goes to the next delivery while the outcome is written. */
   private release(id: string): void {
     if (!this.inFlight.delete(id)) return;
@@ -441,7 +447,7 @@ export class Dispatcher {
       nextAttemptAt: transition.next.status === 'pending' ? transition.next.nextAttemptAt : null,
     };
     if (transition.next.status === 'pending') {
-      await this.persist(() => this.deps.store.recordOutcome(attempt, transition.next));
+      await this.persist(() => this.deps.store.recordOutcome(attempt, transition.next, this.nothingOut()));
       this.requeue(transition.next);
       this.deps.logger.info({ delivery: d.deliveryId, endpoint: d.endpointId, attempt: transition.next.attempts, error: transition.next.lastError, retryInMs: transition.delayMs }, 'webhook attempt failed; will retry');
       return;
@@ -453,7 +459,7 @@ export class Dispatcher {
   /** Records how a delivery ended (with the attempt that ended it, if one did), then takes it off the queue. */
   private async finish(t: Transition, attempt?: AttemptRecord): Promise<void> {
     const d = t.next;
-    await this.persist(() => (attempt ? this.deps.store.recordOutcome(attempt, d) : this.deps.store.save([d])));
+    await this.persist(() => (attempt ? this.deps.store.recordOutcome(attempt, d, this.nothingOut()) : this.deps.store.save([d])));
     // After the state: whoever sees the dead letter finds the delivery dead (the outcome may wait for its group's insert).
     if (t.deadReason) await this.persist(() => this.deps.store.deadLetter(d, t.deadReason!, d.updatedAt));
     this.untrack(d);

@@ -269,6 +269,38 @@ describe('webhook delivery', () => {
     }
   });
 
+  it('an outcome is written without waiting for company only when no other request is out or ready to go', async () => {
+    const r = await receiver();
+    r.respond = (req, n) => ({ status: req.id === failing && n === 0 ? 503 : 204 });
+    // The real store, recording what the dispatcher tells it about each outcome.
+    const told: boolean[] = [];
+    class Recording extends ClickHouseDeliveryStore {
+      override recordOutcome(...args: Parameters<ClickHouseDeliveryStore['recordOutcome']>) {
+        told.push(args[2] ?? false);
+        return super.recordOutcome(...args);
+      }
+    }
+    const config = apiConfigSchema.parse({ alerts: { webhooks: [{ id: randomName('alone'), url: r.url, secret: TEST_SECRET }], delivery: { ...FAST, concurrency: 1 } } });
+    const d = new Dispatcher({
+      store: new Recording(store),
+      sender: new HttpWebhookSender(new AddressPolicy(config.alerts.delivery.allowPrivate)),
+      endpoints: config.alerts.webhooks,
+      config: config.alerts.delivery,
+      clock: systemClock,
+      logger: silentLogger,
+      metrics: apiMetrics(new Registry()),
+    });
+    dispatchers.push(d);
+    await d.start();
+    const alerts = [alert(), alert(), alert()];
+    const failing = deliveryId(alerts[2].alertId, config.alerts.webhooks[0].id);
+    await d.enqueue(alerts);
+    await d.idle();
+    // One at a time: the first two answers leave others ready; the third (a 503, retried later) and its retry leave none.
+    expect(told).toEqual([false, false, true, true]);
+    expect(r.accepted.size).toBe(3);
+  });
+
   it('enqueuing the same alert twice makes one delivery', async () => {
     const r = await receiver();
     const { d } = await dispatcher([{ url: r.url }]);

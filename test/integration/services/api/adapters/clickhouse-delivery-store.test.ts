@@ -42,8 +42,9 @@ describe('ClickHouseDeliveryStore', () => {
     await deliveries.save([waiting, done]);
     expect(await stored('d-wait')).toMatchObject({ status: 'pending', next_ms: T0 + 1, created_ms: T0 - 999, updated_ms: T0 + 3, delivered_ms: null });
 
-    const retry = { ...waiting, attempts: 1, revision: 1, lastStatus: 503, lastError: 'HTTP 503', nextAttemptAt: T0 + 60_011, updatedAt: T0 + 13 };
-    await deliveries.recordOutcome({ deliveryId: 'd-wait', endpointId: 'ep', attempt: 1, startedAt: T0 + 5, durationMs: 8.5, outcome: 'http', status: 503, error: 'HTTP 503', nextAttemptAt: T0 + 60_011 }, retry);
+    // A jittered retry time has a fraction of a millisecond: stored truncated, as a Date would read it.
+    const retry = { ...waiting, attempts: 1, revision: 1, lastStatus: 503, lastError: 'HTTP 503', nextAttemptAt: T0 + 60_011.75, updatedAt: T0 + 13 };
+    await deliveries.recordOutcome({ deliveryId: 'd-wait', endpointId: 'ep', attempt: 1, startedAt: T0 + 5.5, durationMs: 8.5, outcome: 'http', status: 503, error: 'HTTP 503', nextAttemptAt: T0 + 60_011.75 }, retry);
     const delivered = { ...done, attempts: 1, revision: 1, status: 'delivered' as const, lastStatus: 204, updatedAt: T0 + 21, deliveredAt: T0 + 21 };
     await deliveries.recordOutcome({ deliveryId: 'd-done', endpointId: 'ep', attempt: 1, startedAt: T0 + 17, durationMs: 4, outcome: 'success', status: 204, error: '', nextAttemptAt: null }, delivered);
 
@@ -58,7 +59,7 @@ describe('ClickHouseDeliveryStore', () => {
       { delivery_id: 'd-wait', started_ms: T0 + 5, next_ms: T0 + 60_011, duration_ms: 8.5, status: 503 },
     ]);
     // What a restart loads: the retried delivery as recorded, not the delivered one.
-    expect(await deliveries.pending()).toEqual([retry]);
+    expect(await deliveries.pending()).toEqual([{ ...retry, nextAttemptAt: T0 + 60_011 }]);
     expect(await deliveries.existing(['d-wait', 'd-done', 'd-never'])).toEqual(new Set(['d-wait', 'd-done']));
   });
 });

@@ -13,8 +13,8 @@ function harness(options: { lingerMs?: number; maxItems?: number } = {}) {
     { ...options, schedule: (fn, ms) => scheduled.push({ fn, ms }) },
   );
   const settled: string[] = [];
-  const add = (label: string, items: number[]) =>
-    writer.add(items).then(
+  const add = (label: string, items: number[], urgent = false) =>
+    writer.add(items, urgent).then(
       () => void settled.push(`${label} ok`),
       (err: Error) => void settled.push(`${label} ${err.message}`),
     );
@@ -67,6 +67,29 @@ describe('GroupWriter (group commit of delivery state)', () => {
     await h.flushPromises();
     expect(h.writes).toHaveLength(1);
     expect(h.settled).toEqual(['a ok', 'b ok']);
+  });
+
+  it('an urgent item is written on the next turn with what lingered before it, also when it came during a write', async () => {
+    const h = harness({ lingerMs: 20 });
+    void h.add('a', [1]);
+    void h.add('b', [2], true);
+    expect(h.scheduled.map((s) => s.ms)).toEqual([20, 0]);
+    h.tick();
+    expect(h.writes.map((w) => w.items)).toEqual([[1, 2]]);
+    void h.add('c', [3], true);
+    void h.add('d', [4]);
+    h.writes[0].done();
+    await h.flushPromises();
+    expect(h.settled).toEqual(['a ok', 'b ok']);
+    // The next group holds an urgent item: no linger for it.
+    expect(h.scheduled.map((s) => s.ms)).toEqual([0]);
+    h.tick();
+    expect(h.writes.map((w) => w.items)).toEqual([[1, 2], [3, 4]]);
+    h.writes[1].done();
+    await h.flushPromises();
+    // Written without one: the group after it lingers again.
+    void h.add('e', [5]);
+    expect(h.scheduled.map((s) => s.ms)).toEqual([20]);
   });
 
   it('items added while a write runs wait for it, then go together in the next write', async () => {
