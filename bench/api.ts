@@ -95,7 +95,8 @@ export async function benchApi(report: Report, options: { seconds?: number; part
       port: 0,
       rateLimit: { perMinute: 1e9, burst: 1e9 },
       // All ten clients come from one address: the cap per client must let them in.
-      stream: { bufferSize: 100_000, maxClientBufferBytes: 1e9, maxPerClient: 16 },
+      // No keep-alive comment inside the run: each client's byte count is checked against the frames it was sent.
+      stream: { bufferSize: 100_000, maxClientBufferBytes: 1e9, maxPerClient: 16, heartbeatSec: 3600 },
       sql: { connections: 4 },
       alerts: { rules: [], webhooks: [{ id: 'bench', url: hookUrl, secret: SECRET }], delivery: { allowPrivate: ['127.0.0.1'], concurrency: 16 } },
     });
@@ -148,28 +149,34 @@ export async function benchApi(report: Report, options: { seconds?: number; part
         await baseBus.close();
 
         const clients = 10;
-        const counts = new Array<number>(clients).fill(0);
+        const complete = new Array<boolean>(clients).fill(false);
+        const bytes = new Array<number>(clients).fill(0);
         let finished = 0;
         let allDone: () => void;
         const done = new Promise<void>((r) => (allDone = r));
         const requests = await Promise.all(
-          counts.map(
+          complete.map(
             (_, c) =>
               new Promise<http.ClientRequest>((resolve) => {
                 const req = http.get(`${api.url}/stream?topics=news.scored`, (res) => {
                 if (res.statusCode !== 200) throw new Error(`GET /stream answered ${res.statusCode}`);
-                  // Counts frame headers in the raw bytes, with no decoding to text and no splitting into frames: the
-                  // clients share the server's process, so what they spend is taken from the server's figure. A marker
-                  // cut between two chunks is found where the end of one meets the start of the next.
-                  const marker = Buffer.from('\nevent: news.scored\n');
+                  // The clients share the server's process, so what they spend is taken from the server's figure: each
+                  // counts bytes and looks, once per chunk, for the end of the last event's frame (its scored_at is
+                  // unique), with no decoding to text and no splitting into frames. One connection is in order, so
+                  // then every frame before it has come too; the byte count is checked against the frames sent, after
+                  // the run. A marker cut between two chunks is found where the end of one meets the start of the next.
+                  const marker = Buffer.from(`"scored_at":"${events[n - 1].scored_at}"}\n\n`);
                   let tail: Buffer = Buffer.alloc(0);
                   res.on('data', (chunk: Buffer) => {
-                    const before = counts[c];
-                    if (tail.length > 0 && Buffer.concat([tail, chunk.subarray(0, marker.length - 1)]).includes(marker)) counts[c]++;
-                    for (let at = chunk.indexOf(marker); at >= 0; at = chunk.indexOf(marker, at + marker.length)) counts[c]++;
+                    bytes[c] += chunk.length;
+                    if (complete[c]) return;
+                    const found = chunk.indexOf(marker) >= 0 || (tail.length > 0 && Buffer.concat([tail, chunk.subarray(0, marker.length - 1)]).includes(marker));
                     const seen = chunk.length >= marker.length - 1 ? chunk : Buffer.concat([tail, chunk]);
                     tail = seen.subarray(Math.max(0, seen.length - (marker.length - 1)));
-                    if (before < n && counts[c] >= n && ++finished === clients) allDone();
+                    if (found) {
+                      complete[c] = true;
+                      if (++finished === clients) allDone();
+                    }
                   });
                   resolve(req);
                 });
@@ -183,6 +190,10 @@ export async function benchApi(report: Report, options: { seconds?: number; part
         });
         const sseRate = (n * 1000) / (performance.now() - t0);
         for (const r of requests) r.destroy();
+        // Every client got every frame, once: its bytes are the retry line and the frames of the n events, no more, no less.
+        const frames = api.hub.buffer.all().filter((e) => e.topic === TOPICS.newsScored);
+        const expected = Buffer.byteLength(`retry: ${config.stream.retryMs}\n\n`) + frames.reduce((sum, e) => sum + (e.frame?.byteLength ?? 0), 0);
+        if (frames.length !== n || bytes.some((b) => b !== expected)) throw new Error(`GET /stream: ${frames.length} events framed, clients got ${bytes.join(', ')} bytes, expected ${expected} each`);
         report({ name: 'in-process bus alone, publish to consume', value: busRate, unit: 'events/s' });
         report({ name: `GET /stream, events/s reaching each of ${clients} clients`, value: sseRate, unit: 'events/s', baseline: 'in-process bus alone, publish to consume', ratio: sseRate / busRate });
         report({ name: 'process CPU per event, in-process bus alone', value: busCpu.cpuUs, unit: 'us' });
