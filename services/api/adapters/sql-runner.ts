@@ -121,8 +121,8 @@ export async function pinAnalystSession(s: Pick<Store, 'command'>, settings: Set
  * statement and again after any error (the store's replacement starts unpinned); a connection that
  * cannot be pinned runs nothing. The inspector's `EXPLAIN` needs a temporary table, which `readonly = 1`
  * refuses, so it reads on one more analyst connection of its own that never runs an analyst's statement.
- * A pinned connection keeps the limits it was first given: a later run with other settings is refused
- * by the engine.
+ * A pinned connection keeps the limits it was pinned with and runs statements bare, so every run of one
+ * runner must pass the same settings (routes/sql.ts computes them once from the config).
  */
 export class PooledSqlRunner implements SqlRunner {
   private readonly free: Store[] = [];

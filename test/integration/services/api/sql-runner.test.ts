@@ -1,6 +1,6 @@
 /** The analyst runners on chDB: which settings reach the engine, and the options the config asks for. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSqlRunner, runnerOptions, StoreSqlRunner } from '../../../../services/api/adapters/sql-runner.ts';
+import { openSqlRunner, pinAnalystSession, runnerOptions, StoreSqlRunner } from '../../../../services/api/adapters/sql-runner.ts';
 import { apiConfigSchema } from '../../../../services/api/config.ts';
 import { sqlSettings } from '../../../../services/api/routes/sql.ts';
 import { AppError } from '../../../../shared/errors.ts';
@@ -26,6 +26,37 @@ describe('analyst runners', () => {
     } finally {
       await runner.close();
     }
+  });
+
+  it('run nothing on a connection that cannot take the limits (fail closed)', async () => {
+    const runner = await openSqlRunner(store, 1);
+    try {
+      const before = await store.query<{ n: number }>(`SELECT count() AS n FROM ${store.table('ticks_store')}`);
+      // An unknown setting makes the engine refuse the pin; the statement must not run without it.
+      await expect(runner.run('SELECT 1 AS x', 'JSONEachRow', { ...settings, no_such_setting_oilwire: 1 })).rejects.toMatchObject({
+        code: 'STORE_UNAVAILABLE',
+        message: expect.stringMatching(/could not take the analyst limits; the query did not run/),
+      });
+      expect(await store.query(`SELECT count() AS n FROM ${store.table('ticks_store')}`)).toEqual(before);
+      // The next run pins the replacement connection and runs.
+      expect(await runner.run(probe, 'JSONEachRow', settings)).toBe('{"r":1,"m":123000000,"t":3,"o":"throw"}\n');
+    } finally {
+      await runner.close();
+    }
+  });
+
+  it('pin a session with SET statements: the limits, the spill ratios at 0, readonly = 1 last, names checked', async () => {
+    const sent: string[] = [];
+    await pinAnalystSession({ command: async (sql) => void sent.push(sql) }, { max_memory_usage: 5, result_overflow_mode: "th'row", readonly: 2, flag: true });
+    expect(sent).toEqual([
+      'SET max_memory_usage = 5',
+      "SET result_overflow_mode = 'th\\'row'",
+      'SET flag = 1',
+      'SET max_bytes_ratio_before_external_group_by = 0',
+      'SET max_bytes_ratio_before_external_sort = 0',
+      'SET readonly = 1',
+    ]);
+    await expect(pinAnalystSession({ command: async () => undefined }, { 'max_memory_usage = 0, readonly': 0 })).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
   });
 
   it('leave readonly and the overflow mode to a server profile that holds them as constants', async () => {
