@@ -26,7 +26,18 @@ export interface AnalystUserSpec {
   user: string;
   password: string;
   limits: AnalystLimits;
+  /**
+   * Settings the server knows, of those only some versions have. ClickHouse 25.1 added spill
+   * thresholds as a share of the machine's memory (`max_bytes_ratio_before_external_*`, default
+   * 0.5) that take precedence over the byte thresholds: left alone, a sort spills only at half the
+   * machine's memory and an analyst sort hits its memory cap instead. They are pinned to 0 where the
+   * server has them; an older server refuses a profile that names a setting it does not have.
+   */
+  knownSettings?: ReadonlySet<string>;
 }
+
+/** Version-dependent settings the profile pins when the server has them (see `knownSettings`). */
+export const SPILL_RATIO_SETTINGS = ['max_bytes_ratio_before_external_group_by', 'max_bytes_ratio_before_external_sort'] as const;
 
 const literal = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
@@ -58,6 +69,7 @@ export function analystUserStatements(spec: AnalystUserSpec): string[] {
     capped('max_bytes_before_external_group_by', l.externalGroupByBytes),
     capped('max_bytes_before_external_sort', l.externalSortBytes),
     capped('max_threads', l.maxThreads),
+    ...SPILL_RATIO_SETTINGS.filter((name) => spec.knownSettings?.has(name)).map((name) => `${name} = 0 CONST`),
   ];
   const identity = `IDENTIFIED WITH sha256_hash BY ${literal(hash)} DEFAULT DATABASE ${db} SETTINGS PROFILE ${literal(profile)}`;
   return [
@@ -80,9 +92,16 @@ export type AnalystUserResult = { applied: true } | { applied: false; reason: st
 
 const PRIVILEGE_TYPES = new Set(['ACCESS_DENIED', 'NOT_ENOUGH_PRIVILEGES', 'UNKNOWN_ROLE', 'SUPPORT_IS_DISABLED', 'ACCESS_STORAGE_READONLY']);
 
+/** Which of `names` the server has: the engine's own list decides, not a version number compared here. */
+export async function serverSettings(store: Store, names: readonly string[]): Promise<Set<string>> {
+  const rows = await store.query<{ name: string }>('SELECT name FROM system.settings WHERE has({names:Array(String)}, name)', { params: { names: [...names] } });
+  return new Set(rows.map((r) => r.name));
+}
+
 /** Applies the statements as the store's own user; when it lacks the rights, says so and hands back what to run. */
 export async function ensureAnalystUser(store: Store, spec: AnalystUserSpec): Promise<AnalystUserResult> {
   if (store.kind !== 'server') return { applied: false, reason: 'the embedded engine has no users to create (every connection signs in as default): analyst connections run under the engine role oilwire_analyst and the API checks (see docs/api.md)', statements: [] };
+  spec = { ...spec, knownSettings: spec.knownSettings ?? (await serverSettings(store, SPILL_RATIO_SETTINGS)) };
   for (const statement of analystUserStatements(spec)) {
     try {
       await store.command(statement);

@@ -87,6 +87,8 @@ describe('analyst runners', () => {
         // What the store makes of the engine's refusal: its AppError around the vendor error.
         if (refuse) throw new AppError('STORE_QUERY_FAILED', 'command: not enough privileges', { cause: Object.assign(new Error('denied'), { type: 'ACCESS_DENIED' }) });
       },
+      // A server as new as 25.1: the profile must pin its spill ratios.
+      query: async (sql: string, options: { params: { names: string[] } }) => (sql.includes('system.settings') ? options.params.names.map((name) => ({ name })) : []),
       isolated: async (access: unknown) => {
         signedInAs.push(access);
         return { ...server, close: async () => {} };
@@ -99,7 +101,7 @@ describe('analyst runners', () => {
     await runner.close();
     expect(sent.map((s) => s.split(' ').slice(0, 3).join(' '))).toEqual(['CREATE SETTINGS PROFILE', 'CREATE USER IF', 'ALTER USER `oilwire_analyst`', 'REVOKE ALL ON', 'GRANT SELECT ON']);
     expect(sent.at(-1)).toBe('GRANT SELECT ON `oil_db`.* TO `oilwire_analyst`');
-    expect(sent[0]).toMatch(/readonly = 2 CONST.*max_memory_usage = 512000000 MAX 512000000/);
+    expect(sent[0]).toMatch(/readonly = 2 CONST.*max_memory_usage = 512000000 MAX 512000000.*max_bytes_ratio_before_external_group_by = 0 CONST, max_bytes_ratio_before_external_sort = 0 CONST$/);
     expect(results).toEqual([{ applied: true }]);
     expect(signedInAs).toEqual([{ username: 'oilwire_analyst', password: 'a-long-analyst-password' }]);
 

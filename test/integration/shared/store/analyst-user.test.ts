@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analystUserStatements, ensureAnalystUser, printableStatements, type AnalystUserSpec } from '../../../../shared/store/analyst-user.ts';
+import { SPILL_RATIO_SETTINGS, analystUserStatements, ensureAnalystUser, printableStatements, serverSettings, type AnalystUserSpec } from '../../../../shared/store/analyst-user.ts';
 import { openStore } from '../../../../shared/store/clickhouse-store.ts';
 import type { Store } from '../../../../shared/store/port.ts';
 
@@ -37,10 +37,19 @@ describe('analystUserStatements', () => {
     expect(() => analystUserStatements({ ...spec, user: 'x; DROP' })).toThrow(/plain identifier/);
   });
 
+  it('pins the spill ratios to 0 only on a server that has them, and the engine tells which it has', async () => {
+    expect(analystUserStatements(spec)[0]).not.toContain('ratio');
+    const profile = analystUserStatements({ ...spec, knownSettings: new Set(SPILL_RATIO_SETTINGS) })[0];
+    expect(profile).toMatch(/max_threads = 2 MAX 2, max_bytes_ratio_before_external_group_by = 0 CONST, max_bytes_ratio_before_external_sort = 0 CONST$/);
+    expect(analystUserStatements({ ...spec, knownSettings: new Set(['max_bytes_ratio_before_external_sort']) })[0]).toMatch(/max_threads = 2 MAX 2, max_bytes_ratio_before_external_sort = 0 CONST$/);
+    // The engine here is newer than 25.1: it has both, and nothing it lacks is reported.
+    expect(await serverSettings(store, [...SPILL_RATIO_SETTINGS, 'no_such_setting_anywhere'])).toEqual(new Set(SPILL_RATIO_SETTINGS));
+  });
+
   it('is read by the engine as exactly one statement each, unchanged in meaning', async () => {
     // The engine may quote names differently; word for word the statement is the same.
     const words = (sql: string) => sql.replace(/[`']/g, '');
-    for (const statement of analystUserStatements(spec)) {
+    for (const statement of analystUserStatements({ ...spec, knownSettings: new Set(SPILL_RATIO_SETTINGS) })) {
       const [row] = await store.query<{ f: string }>('SELECT formatQuerySingleLine({q:String}) AS f', { params: { q: statement } });
       // ALTER USER ... SETTINGS PROFILE replaces what the user had: the engine spells that out.
       const meant = statement.startsWith('ALTER USER') ? statement.replace("SETTINGS PROFILE 'oilwire_analyst_profile'", 'DROP ALL SETTINGS, DROP ALL PROFILES, ADD PROFILE oilwire_analyst_profile') : statement;
