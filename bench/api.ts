@@ -161,19 +161,19 @@ export async function benchApi(report: Report, options: { seconds?: number; part
                 const req = http.get(`${api.url}/stream?topics=news.scored`, (res) => {
                 if (res.statusCode !== 200) throw new Error(`GET /stream answered ${res.statusCode}`);
                   // The clients share the server's process, so what they spend is taken from the server's figure: each
-                  // counts bytes and looks, once per chunk, for the end of the last event's frame (its scored_at is
-                  // unique), with no decoding to text and no splitting into frames. One connection is in order, so
-                  // then every frame before it has come too; the byte count is checked against the frames sent, after
-                  // the run. A marker cut between two chunks is found where the end of one meets the start of the next.
+                  // counts bytes and compares the end of each chunk with the end of the last event's frame (its
+                  // scored_at is unique, and nothing is sent after it), with no decoding to text, no splitting into
+                  // frames and no search. One connection is in order, so then every frame before it has come too; the
+                  // byte count is checked against the frames sent, after the run. A chunk shorter than the marker is
+                  // read with the end of the one before.
                   const marker = Buffer.from(`"scored_at":"${events[n - 1].scored_at}"}\n\n`);
                   let tail: Buffer = Buffer.alloc(0);
                   res.on('data', (chunk: Buffer) => {
                     bytes[c] += chunk.length;
                     if (complete[c]) return;
-                    const found = chunk.indexOf(marker) >= 0 || (tail.length > 0 && Buffer.concat([tail, chunk.subarray(0, marker.length - 1)]).includes(marker));
-                    const seen = chunk.length >= marker.length - 1 ? chunk : Buffer.concat([tail, chunk]);
-                    tail = seen.subarray(Math.max(0, seen.length - (marker.length - 1)));
-                    if (found) {
+                    const seen = chunk.length >= marker.length ? chunk : Buffer.concat([tail, chunk]);
+                    tail = seen.subarray(Math.max(0, seen.length - marker.length));
+                    if (tail.equals(marker)) {
                       complete[c] = true;
                       if (++finished === clients) allDone();
                     }
