@@ -1,8 +1,9 @@
 /**
- * The `impact_tests` view (infra/clickhouse/013_impact_event_tests.sql: t, BMP, Kolari-Pynnonen,
- * Corrado rank, generalized sign, Benjamini-Hochberg q of each, agreement) on a synthetic store,
- * beside 008's view (t, BMP, KP only) recreated on the same rows in the same run.
- * `node bin/run-ts.mjs bench/impact-tests.ts [rows]` runs it alone (default 20,000 impact rows; at
+ * The `impact_tests` view (infra/clickhouse/014_impact_tests_bootstrap.sql: 013's t, BMP, Kolari-Pynnonen,
+ * Corrado rank, generalized sign, Benjamini-Hochberg q of each, agreement, and 014's bootstrap) on a
+ * synthetic store, beside 013's view (the same without the bootstrap) and 008's (t, BMP, KP only), each
+ * recreated under another name on the same rows in the same run, and the bootstrap's view alone.
+ * `node bin/run-ts.mjs bench/impact-tests.ts [rows]` runs it alone (default 50,000 impact rows; at
  * 60,000 008's view runs out of memory, so it is left out above 30,000).
  */
 import { readFileSync } from 'node:fs';
@@ -26,7 +27,7 @@ const HORIZONS = [
 const TOPICS = ['opec', 'sanctions', 'mediation', 'shipping', 'refining', 'inventories', 'military', 'ceasefire'];
 
 /** Articles spread over 300 days, 30% with a second topic, 20 estimation windows per row. */
-export function rows(count: number): Record<string, unknown>[] {
+function rows(count: number): Record<string, unknown>[] {
   const rnd = seededRandom(13);
   const t0 = Date.UTC(2025, 0, 1);
   const out: Record<string, unknown>[] = [];
@@ -66,7 +67,7 @@ export function rows(count: number): Record<string, unknown>[] {
   return out;
 }
 
-async function medianMs(fn: () => Promise<unknown>, runs = 5): Promise<number> {
+async function medianMs(fn: () => Promise<unknown>, runs = 3): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
@@ -77,24 +78,36 @@ async function medianMs(fn: () => Promise<unknown>, runs = 5): Promise<number> {
 }
 
 export async function benchImpactTests(report: Report, options: { rows?: number } = {}): Promise<void> {
-  const count = options.rows ?? 20_000;
+  const count = options.rows ?? 50_000;
   const store = await openStore({ path: ':memory:', database: `bench_tests_${process.pid}` });
   try {
     await migrate(store);
     const db = quoteIdent(store.database);
-    // 008's view under another name: the baseline, on the same rows.
-    const old = parseMigration('008_event_tests.sql', readFileSync(join(MIGRATIONS_DIR, '008_event_tests.sql'), 'utf8'));
-    const view = old.statements.find((s) => s.includes('VIEW {db}.impact_tests'))!;
-    await store.command(view.replace('VIEW {db}.impact_tests', 'VIEW {db}.impact_tests_008').replaceAll('{db}', db));
+    // Earlier migrations' views under other names: the baselines, on the same rows.
+    for (const [file, name] of [
+      ['008_event_tests.sql', 'impact_tests_008'],
+      ['013_impact_event_tests.sql', 'impact_tests_013'],
+    ]) {
+      const old = parseMigration(file, readFileSync(join(MIGRATIONS_DIR, file), 'utf8'));
+      const view = old.statements.find((s) => s.includes('VIEW {db}.impact_tests AS'))!;
+      await store.command(view.replace('VIEW {db}.impact_tests AS', `VIEW {db}.${name} AS`).replaceAll('{db}', db));
+    }
     await store.insert('impact_store', rows(count));
     const read = (name: string) => () => store.query(`SELECT * FROM ${store.table(name)}`);
-    const groups = (await read('impact_tests')()).length;
-    const label = `${count} impact rows, ${groups} groups`;
-    const baseline = `baseline: 008 impact_tests (t, BMP, KP), ${label} (ms)`;
-    const base = count <= 30_000 ? await medianMs(read('impact_tests_008')) : undefined;
+    const groups = await store.query<{ events: string; boot_draws: string }>(`SELECT events, boot_draws FROM ${store.table('impact_tests')}`);
+    const draws = groups.reduce((s, g) => s + 999 * Number(g.boot_draws), 0);
+    const label = `${count} impact rows, ${groups.length} groups`;
+    if (count <= 30_000) {
+      const name = `baseline: 008 impact_tests (t, BMP, KP), ${label} (ms)`;
+      report({ name, value: await medianMs(read('impact_tests_008')), unit: 'ms' });
+    }
+    const baseline = `baseline: 013 impact_tests (all tests but the bootstrap, q-values, agreement), ${label} (ms)`;
+    const base = await medianMs(read('impact_tests_013'));
+    report({ name: baseline, value: base, unit: 'ms' });
     const full = await medianMs(read('impact_tests'));
-    if (base !== undefined) report({ name: baseline, value: base, unit: 'ms' });
-    report({ name: `013 impact_tests (all tests, q-values, agreement), ${label} (ms)`, value: full, unit: 'ms', ...(base !== undefined ? { baseline, ratio: full / base } : {}) });
+    report({ name: `014 impact_tests (013 and the bootstrap, ${draws} draws), ${label} (ms)`, value: full, unit: 'ms', baseline, ratio: full / base });
+    const boot = await medianMs(read('impact_bootstrap'));
+    report({ name: `014 impact_bootstrap alone (p_boot per group), ${label} (ms)`, value: boot, unit: 'ms', baseline, ratio: boot / base });
   } finally {
     await store.command(`DROP DATABASE IF EXISTS ${quoteIdent(store.database)}`);
     await store.close();

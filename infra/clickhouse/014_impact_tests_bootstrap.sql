@@ -20,30 +20,42 @@
 -- statistic, whose distribution at m approximates the one at N up to its O(1/sqrt(m)) skewness term.
 
 -- Per event of each group: its index j in window order (start, then end), the group's N and m, the SAR centred on
--- the group's mean (x), and the observed studentized mean SAR (bmp_t). The events are 013's: each measured move
--- (pre_ts, post_ts) of a group once, its SAR the mean over the headlines on it.
+-- the group's mean (x), the observed studentized mean SAR (bmp_t), and keys: gid names the group (a hash of symbol,
+-- horizon, dimension and value), gno numbers the groups 1, 2, ... in gid order, so (gno, j) is one UInt64 and the
+-- draws join and group on single numbers (strings or pairs copied per draw cost more than the draws). The events are
+-- 013's: each measured move (pre_ts, post_ts) of a group once, its SAR the mean over the headlines on it.
 CREATE OR REPLACE VIEW {db}.impact_bootstrap_events AS
-SELECT
-  symbol, horizon, dimension, value,
-  cityHash64(symbol, horizon, dimension, value) AS gid,
-  toUInt32(row_number() OVER g - 1) AS j,
-  toUInt32(count() OVER g) AS n,
-  toUInt32(least(n, 200)) AS m,
-  es - avg(es) OVER g AS x,
-  avg(es) OVER g / (stddevSamp(es) OVER g / sqrt(n)) AS observed
+SELECT gid, gno, toUInt32(j1 - 1) AS j, gno * 4294967296 + j AS event_key, n, m, es - mu AS x, observed
 FROM
 (
-  SELECT symbol, horizon, dim.1 AS dimension, dim.2 AS value, start_ms, end_ms, avg(sar) AS es
-  FROM {db}.impact_event_rows
-  ARRAY JOIN [('topic', topic), ('oil_direction', CAST(oil_direction, 'String')), ('source', CAST(source, 'String'))] AS dim
-  GROUP BY symbol, horizon, dimension, value, start_ms, end_ms
+  SELECT *, toUInt64(row_number() OVER (ORDER BY gid)) AS gno
+  FROM
+  (
+    SELECT
+      cityHash64(symbol, horizon, dimension, value) AS gid,
+      toUInt32(count()) AS n,
+      toUInt32(least(n, 200)) AS m,
+      avg(es) AS mu,
+      mu / (stddevSamp(es) / sqrt(n)) AS observed,
+      -- Moves are distinct (start, end) in a group: sorting the tuples orders by start, then end.
+      arraySort(groupArray((start_ms, end_ms, es))).3 AS sars
+    FROM
+    (
+      SELECT symbol, horizon, dim.1 AS dimension, dim.2 AS value, start_ms, end_ms, avg(sar) AS es
+      FROM {db}.impact_event_rows
+      ARRAY JOIN [('topic', topic), ('oil_direction', CAST(oil_direction, 'String')), ('source', CAST(source, 'String'))] AS dim
+      GROUP BY symbol, horizon, dimension, value, start_ms, end_ms
+    )
+    GROUP BY symbol, horizon, dimension, value
+    HAVING n >= 5 AND isFinite(observed)
+  )
 )
-WINDOW g AS (PARTITION BY symbol, horizon, dimension, value ORDER BY start_ms, end_ms ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING);
+ARRAY JOIN sars AS es, arrayEnumerate(sars) AS j1;
 
 -- Per group of at least 5 events with spread: B = 999 resamples of m draws each, and p_boot.
 CREATE OR REPLACE VIEW {db}.impact_bootstrap AS
 SELECT
-  any(s.1) AS symbol, any(s.2) AS horizon, any(s.3) AS dimension, any(s.4) AS value,
+  any(gid) AS gid,
   toUInt32(count()) AS boot_resamples,
   any(m) AS boot_draws,
   toNullable((countIf(abs(t) >= abs(observed)) + 1) / (count() + 1)) AS p_boot
@@ -51,7 +63,7 @@ FROM
 (
   -- A resample of no spread (one event drawn m times) has an infinite t unless its mean is 0, as in the study.
   SELECT
-    d.gid AS gid, any((d.symbol, d.horizon, d.dimension, d.value)) AS s, r, any(d.m) AS m, any(d.observed) AS observed,
+    d.resample_key AS resample_key, any(d.gid) AS gid, any(d.m) AS m, any(d.observed) AS observed,
     sum(e.x) / m AS bm,
     (sum(e.x * e.x) - m * bm * bm) / (m - 1) AS bv,
     if(bv > 0, bm / sqrt(bv / m), if(bm = 0, 0, inf)) AS t
@@ -60,19 +72,18 @@ FROM
     -- Draw i of every resample r is made on the row of the group's event i (i < m), k = r m + i + 1: mulberry32,
     -- each step written out on 32 bits (Math.imul is the low 32 bits of the product).
     SELECT
-      gid, symbol, horizon, dimension, value, n, m, observed, r,
+      gid, gno * 1000 + r AS resample_key, m, observed,
       bitAnd(1 + (toUInt64(r) * m + j + 1) * 1831565813, 4294967295) AS a,
       bitAnd(bitXor(a, bitShiftRight(a, 15)) * bitOr(a, 1), 4294967295) AS t1,
       bitXor(t1, bitAnd(t1 + bitAnd(bitXor(t1, bitShiftRight(t1, 7)) * bitOr(t1, 61), 4294967295), 4294967295)) AS t2,
-      toUInt32(intDiv(bitXor(t2, bitShiftRight(t2, 14)) * n, 4294967296)) AS drawn
-    FROM {db}.impact_bootstrap_events
+      gno * 4294967296 + intDiv(bitXor(t2, bitShiftRight(t2, 14)) * n, 4294967296) AS drawn_key
+    FROM (SELECT gid, gno, j, n, m, observed FROM {db}.impact_bootstrap_events WHERE j < m)
     ARRAY JOIN range(toUInt32(999)) AS r
-    WHERE j < m AND n >= 5 AND isFinite(observed)
   ) AS d
-  INNER JOIN (SELECT gid, j, x FROM {db}.impact_bootstrap_events) AS e ON d.gid = e.gid AND d.drawn = e.j
-  GROUP BY gid, r
+  INNER JOIN (SELECT event_key, x FROM {db}.impact_bootstrap_events) AS e ON d.drawn_key = e.event_key
+  GROUP BY resample_key
 )
-GROUP BY gid;
+GROUP BY intDiv(resample_key, 1000);
 
 -- 013's impact_tests with the bootstrap joined in before the q-values.
 CREATE OR REPLACE VIEW {db}.impact_tests AS
@@ -205,7 +216,7 @@ FROM
         )
         GROUP BY symbol, horizon, dimension, value, events, mean_car_bps, mean_z, mean_sar, t_stat, bmp_t, ranked_events, rank_t, sign_z
       ) AS g
-      LEFT JOIN {db}.impact_bootstrap AS b USING (symbol, horizon, dimension, value)
+      LEFT JOIN {db}.impact_bootstrap AS b ON cityHash64(g.symbol, g.horizon, g.dimension, g.value) = b.gid
     )
   )
 )
