@@ -66,7 +66,9 @@ function openChdbConnection(path: string): { connection: ReturnType<typeof creat
 function isTransient(err: unknown): boolean {
   const e = err as { code?: string; message?: string };
   if (e?.code && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EAI_AGAIN|UND_ERR_SOCKET)$/.test(e.code)) return true;
-  return /timeout|socket hang up|ECONNREFUSED|ECONNRESET|Too many simultaneous queries|MEMORY_LIMIT/i.test(e?.message ?? '');
+  // A full disk passes: chDB refuses the insert ("Cannot reserve 1.00 MiB, not enough space") and takes it once there is room.
+  // Final, it sent every batch in flight to the dead-letter topic (the chaos suite's full-disk moment lost them so).
+  return /timeout|socket hang up|ECONNREFUSED|ECONNRESET|Too many simultaneous queries|MEMORY_LIMIT|not enough space|NOT_ENOUGH_SPACE|No space left on device/i.test(e?.message ?? '');
 }
 
 /** Vendor errors become AppErrors here, at the edge: transient ones are retryable. */

@@ -12,22 +12,33 @@
  * `npm test` runs 2,000 items and 5 moments; `npm run chaos` runs 10,000 items and 10 moments
  * (OILWIRE_CHAOS_ITEMS, OILWIRE_CHAOS_MOMENTS). Each moment is printed as a line of the report.
  *
+ * A full disk: the data folder (chDB's store, the bus journal, ingest's seen log) lives on a small
+ * tmpfs the test mounts (the tests run as root). OILWIRE_CHAOS_DISK_FULL moments (1 in both) are
+ * placed among the others at a drawn position: the first the instant a new slice is marked seen
+ * (in the bus, not stored yet), any further one at a drawn trigger, the test fills the disk to a few
+ * kB and keeps it full for a drawn few seconds while ingest goes on (another slice is revealed), so
+ * chDB inserts and journal writes fail; `/readyz` must answer 503 meanwhile. Then the space is freed,
+ * and the same process must come back ready and store and measure everything the feed revealed,
+ * nothing dead-lettered, before it is stopped with a drawn signal. The draws come from
+ * OILWIRE_CHAOS_SEED (printed in the report; random when unset).
+ *
  * `OILWIRE_CHAOS_BUS=kafka npm run chaos` runs the same moments with the pipeline on Kafka: a dev
  * broker of 3 brokers started by the test outlives every kill (`oilwire start --kafka <bootstrap>`),
  * and every second run also has broker 1 down for a few seconds while it ingests.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevBroker, type DevBroker } from '../../../shared/bus/dev-broker.ts';
 import { articleId } from '../../../shared/contracts/ids.ts';
 import { seededRandom } from '../../../shared/runtime/seeded-random.ts';
 import { openStore } from '../../../shared/store/clickhouse-store.ts';
 import { freePort } from '../../integration/services/api/helpers.ts';
+import { mountSmallDisk, type SmallDisk } from '../../helpers/full-disk.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 
 const ITEMS = Number(process.env.OILWIRE_CHAOS_ITEMS ?? 2_000);
@@ -37,21 +48,43 @@ const BUS = process.env.OILWIRE_CHAOS_BUS === 'kafka' ? 'kafka' : 'memory';
 const BROKER_DOWN_MS = 4_000;
 const HORIZONS = ['1m', '5m'];
 const FEED = 'chaos-wire';
-/** Items revealed per run: more slices than moments, so that every run has a new slice to kill in, and the last run the rest. */
-const STEP = Math.ceil(ITEMS / (MOMENTS + 3));
+/** Full-disk moments, placed among the kill moments (0: the data folder is a plain folder, no tmpfs). */
+const DISK_FULL = Number(process.env.OILWIRE_CHAOS_DISK_FULL ?? 1);
+/** Seed of every draw (where a full disk goes, its trigger, how long it stays full, how the run then ends). */
+const SEED = Number(process.env.OILWIRE_CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
+/**
+ * The tmpfs under the data folder: a normal run of 2,000 items peaked at 15 MB (du of the data folder
+ * every 3 s); 24 kB an item, at least 64 MB, so that a run nobody fills never runs out.
+ */
+const DISK_MB = Number(process.env.OILWIRE_CHAOS_DISK_MB ?? Math.max(64, Math.ceil((ITEMS * 24) / 1024)));
+/** Room the filler leaves: a few kB, less than any chDB part or journal frame of a slice needs. */
+const LEAVE_BYTES = 4096;
+/** Items revealed per run: more slices than moments, so that every run has a new slice to kill in, and the last run the rest; a full-disk run takes two. */
+const STEP = Math.ceil(ITEMS / (MOMENTS + 2 * DISK_FULL + 3));
 const T0 = Date.parse('2026-06-01T10:00:00Z');
 const ITEM_SPACING_MS = 1_000;
 
 const root = mkdtempSync(join(tmpdir(), 'oilwire-faults-'));
-const dataDir = join(root, 'data');
+let disk: SmallDisk | undefined;
+let dataDir = join(root, 'data');
 const children: ChildProcess[] = [];
 let server: Server | undefined;
 let broker: DevBroker | undefined;
 
+beforeAll(() => {
+  if (DISK_FULL === 0) return;
+  disk = mountSmallDisk(DISK_MB, 'oilwire-faults-disk-');
+  dataDir = join(disk.dir, 'data');
+  mkdirSync(dataDir);
+});
+
 afterAll(async () => {
   await broker?.stop();
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  const running = children.filter((c) => c.exitCode === null && c.signalCode === null);
+  for (const c of running) c.kill('SIGKILL');
+  await Promise.all(running.map((c) => new Promise((resolve) => (c.exitCode !== null || c.signalCode !== null ? resolve(undefined) : c.once('exit', resolve)))));
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  disk?.remove();
   rmSync(root, { recursive: true, force: true });
 });
 
@@ -115,9 +148,14 @@ function ticksCsv(): string {
   return lines.join('\n') + '\n';
 }
 
+/** Log lines that name a full disk: the journal's ENOSPC and chDB's "Not enough space". */
+const DISK_ERROR = /ENOSPC|not enough space|no space left/i;
+
 interface Run {
   child: ChildProcess;
   out: () => string;
+  /** Log lines so far that name a full disk (counted line by line as they come, never trimmed). */
+  diskErrorLines: () => number;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
@@ -129,14 +167,20 @@ function launch(configFile: string, port: number): Run {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
-  const keep = (d: Buffer) => {
-    out += d.toString();
+  let diskErrors = 0;
+  const partial = { stdout: '', stderr: '' };
+  const keep = (stream: 'stdout' | 'stderr') => (d: Buffer) => {
+    const text = d.toString();
+    out += text;
     if (out.length > 200_000) out = out.slice(-100_000);
+    const lines = (partial[stream] + text).split('\n');
+    partial[stream] = lines.pop()!;
+    for (const line of lines) if (DISK_ERROR.test(line)) diskErrors++;
   };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
+  child.stdout!.on('data', keep('stdout'));
+  child.stderr!.on('data', keep('stderr'));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  return { child, out: () => out, exited };
+  return { child, out: () => out, diskErrorLines: () => diskErrors, exited };
 }
 
 async function sqlCount(port: number, query: string): Promise<number> {
@@ -160,6 +204,38 @@ function seenCount(): number {
 }
 const impactCount = (port: number) => sqlCount(port, 'SELECT count() AS n FROM impact');
 
+interface Readiness {
+  code: number;
+  checks: Record<string, boolean>;
+  writeFailure?: { since: string; failures: number; error: string };
+}
+async function readyz(port: number): Promise<Readiness> {
+  const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+  const body = (await res.json()) as Omit<Readiness, 'code'>;
+  return { code: res.status, checks: body.checks, writeFailure: body.writeFailure };
+}
+const failing = (r: Readiness) =>
+  Object.entries(r.checks)
+    .filter(([, ok]) => !ok)
+    .map(([name]) => name)
+    .join('+');
+
+/** Sums of the counters the report quotes, per label set where the label says what failed. */
+async function counters(port: number): Promise<Record<string, number>> {
+  const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+  if (res.status !== 200) throw new Error(`metrics ${res.status}`);
+  const out: Record<string, number> = {};
+  for (const line of (await res.text()).split('\n')) {
+    const m = /^(oilwire_(?:bus_handler_retries_total|bus_dead_letters_total|ingest_news_errors_total))(\{[^}]*\})? (\S+)$/.exec(line);
+    if (!m) continue;
+    const label = /(?:code|reason)="([^"]+)"/.exec(m[2] ?? '')?.[1];
+    const key = `${m[1].replace(/^oilwire_|_total$/g, '')}${label ? `{${label}}` : ''}`;
+    out[key] = (out[key] ?? 0) + Number(m[3]);
+  }
+  return out;
+}
+const sumOf = (c: Record<string, number>, prefix: string) => Object.entries(c).reduce((n, [k, v]) => (k.startsWith(prefix) ? n + v : n), 0);
+
 /** Progress as seen from outside: ids marked seen, news rows, impact rows, full feed answers so far. */
 interface Progress {
   seen: number;
@@ -179,6 +255,8 @@ interface Moment {
   signal: 'SIGKILL' | 'SIGTERM';
   seen?: true;
   when?: (p: Progress) => boolean;
+  /** A full disk: filled at `trigger`, kept full `holdMs` (the fault's length), freed; the run is stopped with `signal` once it has recovered. */
+  disk?: { trigger: 'seen' | 'start'; holdMs: number };
 }
 
 function moments(n: number): Moment[] {
@@ -197,7 +275,105 @@ function moments(n: number): Moment[] {
   return all.slice(0, n);
 }
 
-describe(`oilwire start killed and stopped at ${MOMENTS} moments of a ${ITEMS}-item ingest`, () => {
+/** The kill moments with the full-disk ones put in at drawn places, each with a drawn trigger, length and ending. */
+function drawPlan(): Moment[] {
+  const random = seededRandom(SEED);
+  const plan = moments(MOMENTS);
+  for (let d = 0; d < DISK_FULL; d++) {
+    // The first one strikes while a slice is in the bus and not stored yet, so chDB's inserts fail as well as the journal's writes.
+    const drawn = random() < 0.5 ? 'seen' : 'start';
+    const trigger = d === 0 ? 'seen' : drawn;
+    const holdMs = 3_000 + Math.floor(random() * 6) * 1_000;
+    const signal = random() < 0.5 ? 'SIGKILL' : 'SIGTERM';
+    const at = Math.floor(random() * (plan.length + 1));
+    const when = trigger === 'seen' ? 'the moment a new slice is marked seen' : 'at once after start';
+    plan.splice(at, 0, { name: `full disk ${when}, ${holdMs / 1000} s`, signal, disk: { trigger, holdMs } });
+  }
+  return plan;
+}
+
+/**
+ * The full-disk moment on a running pipeline: fill, see /readyz go red, keep it full while ingest
+ * goes on, free it, see the same process come back ready with everything the feed revealed stored
+ * and measured. Returns the report's account of what was injected and what was seen.
+ */
+async function fullDisk(run: Run, port: number, spec: NonNullable<Moment['disk']>, seenBefore: number, runStart: number): Promise<string> {
+  const alive = () => {
+    if (run.child.exitCode !== null || run.child.signalCode !== null) throw new Error(`oilwire exited during the full disk:\n${run.out().slice(-4000)}`);
+  };
+  if (spec.trigger === 'seen') {
+    await waitFor(() => (alive(), seenCount() > seenBefore), { timeoutMs: 60_000, intervalMs: 1, message: () => `full disk: seen log still at ${seenBefore}\n${run.out().slice(-3000)}` });
+  } else {
+    await waitFor(() => (alive(), run.out().includes('oilwire running')), { timeoutMs: 60_000, intervalMs: 1, message: () => `full disk: not running\n${run.out().slice(-3000)}` });
+  }
+  const seenAtFill = seenCount();
+  const errorLinesBefore = run.diskErrorLines();
+  const t1 = Date.now();
+  const filled = disk!.fill(LEAVE_BYTES);
+  // Ingest goes on: another slice is revealed into the full disk, so the bus journal refuses its publish.
+  feed.allowance = 1;
+  const red = await waitFor(
+    async () => {
+      alive();
+      disk!.fill(LEAVE_BYTES);
+      const r = await readyz(port);
+      return r.code === 503 ? r : false;
+    },
+    { timeoutMs: 120_000, intervalMs: 100, message: () => `full disk since ${new Date(t1).toISOString()}: /readyz still ready\n${run.out().slice(-3000)}` },
+  );
+  const redAfterMs = Date.now() - t1;
+  // The fault's length: probes while it lasts, each topping the filler up (the pipeline's deletes would give room back).
+  const probes = { red: 0, ready: 0, failing: new Set<string>() };
+  let last = red;
+  while (Date.now() - t1 < spec.holdMs) {
+    alive();
+    disk!.fill(LEAVE_BYTES);
+    last = await readyz(port);
+    if (last.code === 503) probes.red++;
+    else probes.ready++;
+    for (const name of failing(last).split('+')) if (name) probes.failing.add(name);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  const atFree = await counters(port);
+  const lastRed = await readyz(port);
+  const errorLines = run.diskErrorLines() - errorLinesBefore;
+  const t2 = Date.now();
+  disk!.free();
+
+  // The same process, with room again: ready, and everything revealed so far stored and measured, nothing dead-lettered.
+  const after = { seen: 0, news: 0, impacts: 0, deadLetters: 0 };
+  let readyAgainMs = -1;
+  await waitFor(
+    async () => {
+      alive();
+      if (readyAgainMs < 0 && (await readyz(port)).code === 200) readyAgainMs = Date.now() - t2;
+      after.deadLetters = sumOf(await counters(port), 'bus_dead_letters');
+      if (after.deadLetters > 0) return true;
+      after.seen = seenCount();
+      after.news = await newsCount(port);
+      after.impacts = await impactCount(port);
+      return readyAgainMs >= 0 && feed.allowance === 0 && after.seen === feed.revealed && after.news >= after.seen && after.impacts >= after.news * HORIZONS.length;
+    },
+    { timeoutMs: 180_000, intervalMs: 250, message: () => `after the full disk: ${JSON.stringify({ ...after, readyAgainMs, revealed: feed.revealed })}\n${run.out().slice(-3000)}` },
+  );
+  const iso = (t: number) => new Date(t).toISOString().slice(11, 23);
+  const failed = Object.entries(atFree)
+    .filter(([k]) => !k.startsWith('bus_dead_letters'))
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  const account =
+    `injected: disk full from ${iso(t1)} to ${iso(t2)} UTC (+${((t1 - runStart) / 1000).toFixed(1)} s to +${((t2 - runStart) / 1000).toFixed(1)} s of the run, ${((t2 - t1) / 1000).toFixed(1)} s; ` +
+    `filler ${(filled / 2 ** 20).toFixed(1)} MB of ${DISK_MB} MB, ${LEAVE_BYTES} B left; seen at fill ${seenAtFill}; another slice revealed while full). ` +
+    `checked: /readyz 503 ${(redAfterMs / 1000).toFixed(1)} s after the fill (${failing(red)} false${red.writeFailure ? `, "${red.writeFailure.error.slice(0, 120)}"` : ''}), ` +
+    `probes while full: ${probes.red} not ready, ${probes.ready} ready (failing: ${[...probes.failing].join(', ') || 'none'}); ` +
+    `failed while full: ${lastRed.writeFailure ? `${lastRed.writeFailure.failures} store inserts in a row, ` : ''}${failed || 'no counted failure'}, ${errorLines} log lines naming the full disk; ` +
+    `after: ready again ${(readyAgainMs / 1000).toFixed(1)} s after freeing, dead letters ${after.deadLetters}, seen ${after.seen} = revealed, news ${after.news}, impacts ${after.impacts}`;
+  expect(after.deadLetters, `nothing may be dead-lettered because the disk was full: ${account}\n${run.out().slice(-3000)}`).toBe(0);
+  expect(probes.ready, `/readyz answered ready while the disk was full: ${account}`).toBe(0);
+  return account;
+}
+
+describe(`oilwire start killed and stopped at ${MOMENTS} moments of a ${ITEMS}-item ingest, its disk full at ${DISK_FULL}`, () => {
   it('ends with exactly one news row per item and every impact row, none twice', async () => {
     const feedUrl = await startFeedServer();
     if (BUS === 'kafka') broker = await startDevBroker({ brokers: 3 });
@@ -230,10 +406,11 @@ describe(`oilwire start killed and stopped at ${MOMENTS} moments of a ${ITEMS}-i
     /** Moments whose window every slice passed between two probes, with no slice left to try again. */
     let missed = 0;
     try {
-      const plan = moments(MOMENTS);
+      const plan = drawPlan();
       for (const [index, moment] of plan.entries()) {
         const port = await freePort();
         feed.allowance = 1;
+        const runStart = Date.now();
         const run = launch(configFile, port);
         // Kafka: every second run loses broker 1 for a while, from the start of its run (its slice is fetched and published meanwhile).
         let outage = '';
@@ -252,7 +429,11 @@ describe(`oilwire start killed and stopped at ${MOMENTS} moments of a ${ITEMS}-i
         const failIfExited = () => {
           if (run.child.exitCode !== null) throw new Error(`oilwire exited early:\n${run.out().slice(-4000)}`);
         };
-        if (moment.seen) {
+        let diskAccount = '';
+        if (moment.disk) {
+          diskAccount = await fullDisk(run, port, moment.disk, seenBefore, runStart);
+          progress.seen = seenCount();
+        } else if (moment.seen) {
           await waitFor(
             () => {
               failIfExited();
@@ -296,7 +477,8 @@ describe(`oilwire start killed and stopped at ${MOMENTS} moments of a ${ITEMS}-i
         run.child.kill(moment.signal);
         const end = await run.exited;
         await brokerOutage;
-        report.push(`${moment.signal.padEnd(7)} ${moment.name}${missedThis ? ' (window missed, stopped after its slice)' : ''}: seen ${progress.seen}${moment.seen ? '' : `, news ${progress.news}, impacts ${progress.impacts}`}, feed answers ${feed.full} (304: ${feed.notModified})${outage}; exit ${end.code ?? end.signal}`);
+        const counts = moment.disk ? `; ${diskAccount}` : moment.seen ? '' : `, news ${progress.news}, impacts ${progress.impacts}`;
+        report.push(`${moment.signal.padEnd(7)} ${moment.name}${missedThis ? ' (window missed, stopped after its slice)' : ''}: seen ${progress.seen}${counts}, feed answers ${feed.full} (304: ${feed.notModified})${outage}; exit ${end.code ?? end.signal}`);
         if (moment.signal === 'SIGTERM') expect(end, `${moment.name}: a graceful stop exits 0\n${run.out().slice(-3000)}`).toEqual({ code: 0, signal: null });
       }
 
@@ -321,7 +503,8 @@ describe(`oilwire start killed and stopped at ${MOMENTS} moments of a ${ITEMS}-i
       report.push(`final run: news ${final.news}, impacts ${final.impacts}, feed answers ${feed.full} (304: ${feed.notModified}); extra slices for missed windows: ${retries}; windows missed with no slice to spare: ${missed}`);
     } finally {
       // The Jepsen-style record of what was injected and what was seen; `npm run chaos` keeps it in a file.
-      const text = `fault report, ${BUS === 'kafka' ? 'oilwire start on Kafka (dev broker, 3 brokers)' : 'embedded mode'} (${ITEMS} items, ${MOMENTS} moments):\n  ${report.join('\n  ')}\n`;
+      const disks = DISK_FULL > 0 ? ` + ${DISK_FULL} full disk, data folder on a ${DISK_MB} MB tmpfs` : '';
+      const text = `fault report, ${BUS === 'kafka' ? 'oilwire start on Kafka (dev broker, 3 brokers)' : 'embedded mode'} (${ITEMS} items, ${MOMENTS} moments${disks}; seed ${SEED}):\n  ${report.join('\n  ')}\n`;
       process.stdout.write(text);
       if (process.env.OILWIRE_CHAOS_REPORT) appendFileSync(process.env.OILWIRE_CHAOS_REPORT, text);
     }
@@ -348,5 +531,8 @@ describe(`oilwire start killed and stopped at ${MOMENTS} moments of a ${ITEMS}-i
     }
     // The feed was read to its end and then answered 304: nothing was lost behind a kept ETag.
     expect(feed.revealed).toBe(ITEMS);
+    const checked = `  checked on the raw tables after the last run (OPTIMIZE FINAL): the ${ITEMS} expected news ids, each once; ${ITEMS * HORIZONS.length} impact rows, one per (article, horizon); the feed revealed to its end and answered 304: ok\n`;
+    process.stdout.write(checked);
+    if (process.env.OILWIRE_CHAOS_REPORT) appendFileSync(process.env.OILWIRE_CHAOS_REPORT, checked);
   }, 1_800_000);
 });
