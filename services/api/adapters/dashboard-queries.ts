@@ -105,9 +105,10 @@ export async function topicAggregates(store: Store, symbol: string, horizon: str
      GROUP BY topic ORDER BY headlines DESC, topic`,
     { params: { symbol, horizon } },
   );
-  // The event-study tests of each topic (infra/clickhouse/013_impact_event_tests.sql): each measured move once; BMP with the
-  // Kolari-Pynnonen adjustment, Corrado's rank test and the generalized sign test, each with its Benjamini-Hochberg q across
-  // topics and horizons, and whether they agree at q <= 0.05; topics of fewer than 5 events have none.
+  // The event-study tests of each topic (infra/clickhouse/013_impact_event_tests.sql, 014_impact_tests_bootstrap.sql): each
+  // measured move once; BMP with the Kolari-Pynnonen adjustment, Corrado's rank test, the generalized sign test and the
+  // bootstrap of the mean SAR, each with its Benjamini-Hochberg q across topics and horizons, and whether KP, rank and sign
+  // agree at q <= 0.05; topics of fewer than 5 events have none.
   const tests = await store.query<Record<TestColumn, unknown> & { value: string; tests_agree: unknown }>(
     `SELECT value, ${TEST_COLUMNS.join(', ')}, tests_agree FROM ${store.table('impact_tests')} WHERE symbol = {symbol:String} AND horizon = {horizon:String} AND dimension = 'topic'`,
     { params: { symbol, horizon } },
@@ -131,8 +132,8 @@ export async function topicAggregates(store: Store, symbol: string, horizon: str
   });
 }
 
-/** What the by-topic table shows of each topic's tests: statistic, p and q of BMP-KP, rank and sign. */
-const TEST_COLUMNS = ['events', 'ranked_events', 'kp_t', 'p_kp', 'q_kp', 'rank_t', 'p_rank', 'q_rank', 'sign_z', 'p_sign', 'q_sign', 'significant_tests'] as const;
+/** What the by-topic table shows of each topic's tests: statistic, p and q of BMP-KP, rank and sign; p and q of the bootstrap, its resamples and draws. */
+const TEST_COLUMNS = ['events', 'ranked_events', 'kp_t', 'p_kp', 'q_kp', 'rank_t', 'p_rank', 'q_rank', 'sign_z', 'p_sign', 'q_sign', 'boot_resamples', 'boot_draws', 'p_boot', 'q_boot', 'significant_tests'] as const;
 type TestColumn = (typeof TEST_COLUMNS)[number];
 
 export async function horizonsAvailable(store: Store, symbol: string): Promise<string[]> {

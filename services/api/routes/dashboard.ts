@@ -180,7 +180,7 @@ export function registerDashboard(app: FastifyInstance, deps: { store: Store; co
   );
   app.get(
     '/api/topics',
-    doc('impact statistics by topic at one horizon', { ...SYMBOL, horizon: 'horizon label (default 15m)' }),
+    doc('impact statistics by topic at one horizon, with the event-study tests of impact_tests (BMP-KP, rank, sign, bootstrap: p and q)', { ...SYMBOL, horizon: 'horizon label (default 15m)' }),
     guard(async (q) => {
       const horizon = q.horizon ?? '15m';
       if (!/^[0-9]{1,3}[mhd]$/.test(horizon)) throw new AppError('INPUT_INVALID', `bad horizon ${horizon}`);

@@ -630,11 +630,12 @@ function renderTopics(topics) {
         qCell(t.q_kp, t.p_kp, t.kp_t, 't', 'fewer than 5 events: no test'),
         qCell(t.q_rank, t.p_rank, t.rank_t, 'rank t', 'fewer than 5 events with estimation windows: no rank test'),
         qCell(t.q_sign, t.p_sign, t.sign_z, 'z', 'fewer than 5 events with estimation windows: no sign test'),
+        bootCell(t),
         agreementCell(t),
       );
     }),
   );
-  if (!topics.length) body.replaceChildren(el('tr', {}, el('td', { colspan: 11, class: 'hint', text: `No impact rows at ${state.horizon} yet.` })));
+  if (!topics.length) body.replaceChildren(el('tr', {}, el('td', { colspan: 12, class: 'hint', text: `No impact rows at ${state.horizon} yet.` })));
 }
 
 const fmtQ = (q) => (q < 0.001 ? '<0.001' : q.toFixed(3));
@@ -643,6 +644,12 @@ const fmtQ = (q) => (q < 0.001 ? '<0.001' : q.toFixed(3));
 function qCell(q, p, stat, statName, none) {
   if (q === null || q === undefined) return el('td', { class: 'num', title: none, text: '–' });
   return el('td', { class: `num${q <= Q_ALPHA ? ' strong' : ''}`, title: `${statName} ${stat === null ? '–' : stat.toFixed(2)}, p ${fmtQ(p)}`, text: fmtQ(q) });
+}
+
+/** The bootstrap's q (bold at q <= 0.05); its p, resamples and draws per resample in the tooltip (impact_tests, migration 014). */
+function bootCell(t) {
+  if (t.q_boot === null || t.q_boot === undefined) return el('td', { class: 'num', title: 'fewer than 5 events: no bootstrap', text: '–' });
+  return el('td', { class: `num${t.q_boot <= Q_ALPHA ? ' strong' : ''}`, title: `p ${fmtQ(t.p_boot)} from ${t.boot_resamples} resamples of ${t.boot_draws} events`, text: fmtQ(t.q_boot) });
 }
 
 /** Whether BMP-KP, rank and sign give one verdict at q <= 0.05 (impact_tests.tests_agree): a check mark, or a split sign. */

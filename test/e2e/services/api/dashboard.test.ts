@@ -81,8 +81,8 @@ describe('dashboard', () => {
     await page.waitForFunction(() => document.querySelectorAll('#headlines tbody tr[data-id]').length >= 8);
     await page.waitForFunction(() => document.querySelectorAll('#topics tbody tr').length >= 3);
     // The by-topic table carries every test's q and whether they agree (a cell each, empty or '–' below five events).
-    expect(await page.locator('#topics thead th').allTextContents()).toEqual(expect.arrayContaining(['q', 'rank q', 'sign q', 'tests']));
-    expect(await page.locator('#topics tbody tr').first().locator('td').count()).toBe(11);
+    expect(await page.locator('#topics thead th').allTextContents()).toEqual(expect.arrayContaining(['q', 'rank q', 'sign q', 'boot q', 'tests']));
+    expect(await page.locator('#topics tbody tr').first().locator('td').count()).toBe(12);
     // The demo's tape is a simulation that has ended: not a live market, so no green "live".
     await page.waitForFunction(() => document.getElementById('live-status')?.textContent === 'replay');
     expect(await page.locator('#sources li').first().getAttribute('data-state')).toBe('finished');

@@ -51,8 +51,14 @@ describe('dashboard by-topic aggregates', () => {
     const sd = Math.sqrt(zs.reduce((s, x) => s + (x - m) ** 2, 0) / 5);
     expect(opec.kp_t).toBeCloseTo(m / (sd / Math.sqrt(6)), 9);
     expect(opec.q_kp).toBeCloseTo(view.q_kp, 12);
+    // The bootstrap (migration 014): its p and q, 999 resamples of all six events.
+    const [boot] = await store.query<{ p_boot: number; q_boot: number }>(`SELECT p_boot, q_boot FROM ${store.table('impact_tests')} WHERE symbol = 'DQ' AND dimension = 'topic' AND value = 'opec'`);
+    expect([opec.boot_resamples, opec.boot_draws]).toEqual([999, 6]);
+    expect(opec.p_boot).toBeGreaterThanOrEqual(1 / 1000);
+    expect(opec.p_boot).toBe(boot.p_boot);
+    expect(opec.q_boot).toBe(boot.q_boot);
     const military = topics.find((t) => t.topic === 'military')!;
-    expect([military.events, military.kp_t, military.q_kp]).toEqual([null, null, null]);
+    expect([military.events, military.kp_t, military.q_kp, military.p_boot, military.q_boot]).toEqual([null, null, null, null, null]);
     expect(topics.find((t) => t.topic === 'untagged')!.kp_t).toBeNull();
   });
 
