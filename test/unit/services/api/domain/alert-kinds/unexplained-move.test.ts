@@ -57,6 +57,100 @@ describe('unexplained move rule', () => {
     expect(Number(a.data.move_bps)).toBeLessThan(-50);
   });
 
+  it('measures from the latest tick at the extreme, and keeps a tick exactly one window old in the window', () => {
+    const d = new UnexplainedMoveDetector(moveRule);
+    tape(d, 0, [[0, 80], [10, 80], [30, 80.6]]);
+    const [up] = d.due(1e9);
+    expect(up.data).toMatchObject({ from_ts: new Date(T + 10_000).toISOString(), from_price: 80 });
+    expect(up.title).toBe('BRENT moved +75 bps in 20 s with no headline');
+    const e = new UnexplainedMoveDetector(moveRule);
+    tape(e, 0, [[0, 81], [20, 81], [30, 80.5]]);
+    expect(e.due(1e9)[0].data.from_ts).toBe(new Date(T + 20_000).toISOString());
+    const edge = new UnexplainedMoveDetector(moveRule);
+    tape(edge, 0, [[0, 80], [60, 80.6]]);
+    expect(edge.pending).toBe(1);
+    const down = new UnexplainedMoveDetector(moveRule);
+    tape(down, 0, [[0, 81], [60, 80.5]]);
+    expect(down.pending).toBe(1);
+    const out = new UnexplainedMoveDetector(moveRule);
+    tape(out, 0, [[0, 80], [61, 80.6]]);
+    expect(out.pending).toBe(0);
+    const outDown = new UnexplainedMoveDetector(moveRule);
+    tape(outDown, 0, [[0, 81], [61, 80.5]]);
+    expect(outDown.pending).toBe(0);
+  });
+
+  it('fires on a move of exactly minMoveBps, up or down, and not on one just below', () => {
+    const rule = { ...moveRule, minMoveBps: 2500 };
+    const up = new UnexplainedMoveDetector(rule);
+    tape(up, 0, [[0, 80], [30, 100]]);
+    expect(up.pending).toBe(1);
+    const down = new UnexplainedMoveDetector(rule);
+    tape(down, 0, [[0, 100], [30, 75]]);
+    expect(down.pending).toBe(1);
+    const below = new UnexplainedMoveDetector(rule);
+    tape(below, 0, [[0, 80], [30, 99.99]]);
+    expect(below.pending).toBe(0);
+  });
+
+  it('takes a second tick of the same instant, and ignores one older than the tape', () => {
+    const same = new UnexplainedMoveDetector(moveRule);
+    tape(same, 0, [[0, 80], [30, 80.3], [30, 80.5]]);
+    expect(same.pending).toBe(1);
+    const older = new UnexplainedMoveDetector(moveRule);
+    tape(older, 0, [[0, 80], [30, 80.1], [20, 81]]);
+    expect(older.pending).toBe(0);
+  });
+
+  it('allows the next alert once the cooldown has passed exactly', () => {
+    const d = new UnexplainedMoveDetector(moveRule);
+    tape(d, 0, [[0, 80], [30, 80.6], [300, 80.6], [329, 81.2]]);
+    expect(d.pending).toBe(1);
+    tape(d, 0, [[330, 81.3]]);
+    expect(d.pending).toBe(2);
+  });
+
+  it('counts headlines from lookback before the move starts to the grace after it ends, both ends included', () => {
+    const decide = (headline: number) => {
+      const d = new UnexplainedMoveDetector(moveRule);
+      tape(d, 0, [[0, 80], [30, 80.6]]);
+      d.onHeadline(headline);
+      return d.due(1e9).length;
+    };
+    expect(decide(T - 15 * 60_000)).toBe(0);
+    expect(decide(T - 15 * 60_000 - 1)).toBe(1);
+    expect(decide(T + 30_000 + 60_000)).toBe(0);
+    expect(decide(T + 30_000 + 60_001)).toBe(1);
+  });
+
+  it('keeps a waiting move until its wait is over or a headline explains it, and describes a fall in full', () => {
+    const d = new UnexplainedMoveDetector(moveRule);
+    tape(d, 1_000, [[0, 80], [30, 79.5]]);
+    expect(d.due(120_999)).toEqual([]);
+    expect(d.pending).toBe(1);
+    const [a] = d.due(121_000);
+    expect(a).toEqual({
+      alertId: a.alertId,
+      ruleId: 'unexplained',
+      kind: 'unexplained_move',
+      symbol: 'BRENT',
+      eventTs: T + 30_000,
+      firedAt: 121_000,
+      articleId: null,
+      title: 'BRENT moved -62.5 bps in 30 s with no headline',
+      data: {
+        symbol: 'BRENT',
+        from_ts: new Date(T).toISOString(),
+        to_ts: new Date(T + 30_000).toISOString(),
+        from_price: 80,
+        to_price: 79.5,
+        move_bps: -62.5,
+        window_sec: 60,
+        lookback_minutes: 15,
+      },
+    });
+  });
+
   it('gives the same id to the same move', () => {
     const run = () => {
       const d = new UnexplainedMoveDetector(moveRule);
