@@ -2,23 +2,33 @@
  * Soak of the embedded default: `oilwire start` (the bin, as a user runs it: in-process journaled
  * bus, embedded chDB, all five services in one process) fed for a long time by a local feed server
  * that publishes new unique headlines at a steady rate, with the live price simulator ticking on
- * the clock. Every `--sample-sec` the process's RSS (from /proc) and its JS heap, bus retention
- * and event-loop lag (from its /metrics) are sampled with the stored counts. At the end the feed
- * stops, the pipeline drains, is stopped with SIGTERM and the store is read directly: every item
- * fed must be stored once and measured once. Figures, not pass/fail, apart from the counts.
+ * the clock. Every `--sample-sec` (default 60: one row a minute) the process's RSS (from /proc), its
+ * own `process.memoryUsage()` (heapUsed, heapTotal, external, arrayBuffers: written by a preload on
+ * SIGUSR2), what lies outside V8 (RSS - heapTotal - external: chDB's engine, its caches and
+ * allocator, Node's own C++), bus retention and event-loop lag (from its /metrics) are sampled with
+ * the stored counts. At the end the feed stops, the pipeline drains, is stopped with SIGTERM and the
+ * store is read directly: every item fed must be stored once and measured once, and the engine's
+ * `system` tables are listed with their rows (a system log that fills would show there). The
+ * report ends with least-squares slopes over the last 10 minutes and a memory verdict.
  *
- *   node bin/run-ts.mjs bench/soak.ts --minutes 30 --rate 5 [--sample-sec 30] [--report file] [--gc]
+ *   node bin/run-ts.mjs bench/soak.ts --minutes 30 --rate 5 [--sample-sec 60] [--report file] [--gc] [--runtime dist|tsx]
  *
- * `--gc` loads a preload into the process (`--expose-gc`, a full collection on SIGUSR2) and collects
- * before each sample, so that what the heap and Buffers really retain is told apart from garbage V8
- * has not collected yet (without it a growing heap may only be a lazy collector).
+ * `--runtime dist` (the default) runs what `npm start` runs, the compiled tree, of the committed code:
+ * `git archive HEAD` unpacked in a folder of its own under .cache/ (inside the package, so its code
+ * resolves node_modules/; others' unfinished edits in a shared working tree are not measured, and a
+ * rebuild of dist/ by someone else does not swap the tree under it), built by infra/build/build.mjs
+ * and started with OILWIRE_RUNTIME=dist (which refuses a stale tree). `--runtime tsx` runs this
+ * working tree's TypeScript sources.
+ * `--gc` (`--expose-gc`) makes the preload run a full collection before it reports, so that what the
+ * heap and Buffers really retain is told apart from garbage V8 has not collected yet (without it a
+ * growing heap may only be a lazy collector).
  * `--config '<json>'` is merged into the generated configuration (smaller bounds on the state a
  * pipeline keeps on purpose, e.g. `{"scorer":{"novelty":{"maxClusters":2000}},"bus":{"replayWindow":100}}`,
  * so a short soak reaches the steady state a long one would).
  *   npm run bench -- --only soak                  (5 minutes at 5 headlines/s)
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -37,6 +47,8 @@ const ROOT = resolve(fileURLToPath(import.meta.url), '../..');
 
 export interface SoakOptions {
   minutes: number;
+  /** Which tree the bin runs: the compiled one `npm start` runs (built first), or the sources through tsx. */
+  runtime?: 'dist' | 'tsx';
   /** Headlines per second the feed publishes. */
   rate: number;
   sampleSec: number;
@@ -44,6 +56,8 @@ export interface SoakOptions {
   drainSec: number;
   /** A full garbage collection in the process before each sample. */
   gc?: boolean;
+  /** Read chDB's own memory figures in the process each sample (a session of the preload's on the data folder). */
+  engine?: boolean;
   /** Merged into the generated configuration (objects key by key). */
   config?: Record<string, unknown>;
 }
@@ -60,9 +74,21 @@ function merge(base: Record<string, unknown>, extra: Record<string, unknown>): R
 interface Sample {
   minute: number;
   rssMB: number;
+  /** Anonymous resident memory (what the heaps and chDB allocate; the part a leak grows). */
+  rssAnonMB: number;
+  /** File-backed resident memory: mostly the pages of libchdb's code touched so far. */
+  rssFileMB: number;
+  /** OS threads of the process (chDB's pools: each keeps a stack and allocator caches). */
+  threads: number;
   heapUsedMB: number;
   heapTotalMB: number;
   externalMB: number;
+  /** Part of external: ArrayBuffers and Buffers (the bus's retained messages, stream frames). */
+  arrayBuffersMB: number;
+  /** RSS - heapTotal - external: chDB's engine and caches, the allocators, Node's own C++. */
+  nativeMB: number;
+  /** With --engine: chDB's memory tracker, mark cache, active parts and their in-memory primary keys. */
+  engine?: { trackedMB: number; markCacheMB: number; conditionCacheMB: number; parts: number; primaryKeysMB: number } | { error: string };
   busRetainedMessages: number;
   busRetainedMB: number;
   loopLagP99Ms: number;
@@ -86,7 +112,24 @@ export interface SoakResult {
   samples: Sample[];
   /** MB/min over the first and the last `windowMin` minutes (10, or a third of a shorter run), and after the first. */
   slopes: { windowMin: number; rssFirst10: number; rssLast10: number; heapFirst10: number; heapLast10: number; rssAfterWarmup: number };
+  /** MB/min over the last `windowMin` minutes, each with its standard error, per memory kind. */
+  lastWindow: Record<MemoryKind, { slope: number; stderr: number }>;
+  /** The engine's `system` tables after the run: rows and bytes on disk (a system log that fills shows here). */
+  systemTables: { name: string; engine: string; rows: number; bytes: number }[];
+  /** What was run: the commit, or the working tree with how many tracked files modified (the tree is shared). */
+  source: { tree: string };
 }
+
+const MEMORY_KINDS = ['rssMB', 'rssAnonMB', 'rssFileMB', 'heapUsedMB', 'heapTotalMB', 'externalMB', 'arrayBuffersMB', 'nativeMB'] as const;
+type MemoryKind = (typeof MEMORY_KINDS)[number];
+
+/**
+ * The verdict's bound on the RSS slope over the last 10 minutes. At 5 headlines/s, 1 MB/min is
+ * 3.3 kB a headline (a leak of one news object each would be more); RSS sampled once a minute moves
+ * by +-5 MB between samples (GC, chDB merges), which over 10 points is a slope error of about
+ * 0.5 MB/min, so a bound much below 1 could not be told from noise in a 10-minute window.
+ */
+export const FLAT_MB_PER_MIN = 1;
 
 /** Made-up words: unique titles unlike each other, so no content identity calls two of them one story. */
 function titleMaker(seed: number): (i: number) => string {
@@ -157,9 +200,14 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function rssMB(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Math.round(Number(m[1]) / 1000) : NaN;
+/** RSS and its parts from /proc: anonymous (heaps, chDB's allocations) and file-backed (mostly libchdb's code pages). */
+function rssOf(pid: number): { rss: number; anon: number; file: number; threads: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kB = (name: string) => {
+    const m = new RegExp(`${name}:\\s+(\\d+) kB`).exec(status);
+    return m ? Math.round(Number(m[1]) / 1000) : NaN;
+  };
+  return { rss: kB('VmRSS'), anon: kB('RssAnon'), file: kB('RssFile'), threads: Number(/Threads:\s+(\d+)/.exec(status)?.[1]) };
 }
 
 /** Prometheus text: the sum of a metric's series (labels ignored). */
@@ -181,16 +229,70 @@ async function sqlCount(port: number, query: string): Promise<number> {
   return Number((await res.text()).trim().split('\n')[1]);
 }
 
-/** Least-squares slope in MB per minute. */
-function slope(points: { minute: number; value: number }[]): number {
+/** Least-squares slope in MB per minute, and its standard error (from the residuals). */
+function fit(points: { minute: number; value: number }[]): { slope: number; stderr: number } {
   const n = points.length;
-  if (n < 2) return NaN;
+  if (n < 2) return { slope: NaN, stderr: NaN };
   const mx = points.reduce((s, p) => s + p.minute, 0) / n;
   const my = points.reduce((s, p) => s + p.value, 0) / n;
   const num = points.reduce((s, p) => s + (p.minute - mx) * (p.value - my), 0);
   const den = points.reduce((s, p) => s + (p.minute - mx) ** 2, 0);
-  return Math.round((num / den) * 100) / 100;
+  const b = num / den;
+  const residual = points.reduce((s, p) => s + (p.value - my - b * (p.minute - mx)) ** 2, 0);
+  const stderr = n > 2 ? Math.sqrt(residual / (n - 2) / den) : NaN;
+  const r2 = (x: number) => Math.round(x * 100) / 100;
+  return { slope: r2(b), stderr: r2(stderr) };
 }
+
+const slope = (points: { minute: number; value: number }[]) => fit(points).slope;
+
+/**
+ * The committed tree (`git archive HEAD`, so others' unfinished edits in a shared working tree are not
+ * what is measured) unpacked inside the package, where its compiled code still resolves the packages
+ * in node_modules/, and built as `npm start` builds it.
+ */
+function checkoutAndBuild(): { dir: string; head: string } {
+  mkdirSync(join(ROOT, '.cache'), { recursive: true });
+  const dir = mkdtempSync(join(ROOT, '.cache', 'soak-tree-'));
+  const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+  execFileSync('sh', ['-c', `git archive ${head} | tar -x -C "$1"`, 'sh', dir], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync(process.execPath, [join(dir, 'infra/build/build.mjs'), '--quiet'], { cwd: dir, stdio: 'inherit' });
+  return { dir, head };
+}
+
+/**
+ * The engine's own accounting, read in the process by a session of the preload's on the same data folder
+ * (one engine per process; `/sql` refuses `system.*` to analysts): what chDB's memory tracker counts,
+ * its caches, and the active parts whose primary keys it keeps in memory.
+ */
+const ENGINE_QUERY = `SELECT
+  (SELECT value FROM system.metrics WHERE metric = 'MemoryTracking') AS tracked,
+  (SELECT value FROM system.metrics WHERE metric = 'MarkCacheBytes') AS markCache,
+  (SELECT value FROM system.metrics WHERE metric = 'QueryConditionCacheBytes') AS conditionCache,
+  (SELECT count() FROM system.parts WHERE active) AS parts,
+  (SELECT sum(primary_key_bytes_in_memory_allocated) FROM system.parts WHERE active) AS primaryKeys
+`;
+
+/** A preload that answers SIGUSR2 by writing process.memoryUsage() (after a full collection when asked) and the engine's figures to a file. */
+const MEMORY_PRELOAD = `import { writeFileSync, renameSync } from 'node:fs';
+import { createRequire } from 'node:module';
+const file = process.env.OILWIRE_SOAK_MEMORY_FILE;
+let session;
+const engine = () => {
+  try {
+    session ??= new (createRequire(process.env.OILWIRE_SOAK_CHDB_MODULE)('chdb').Session)(process.env.OILWIRE_SOAK_CHDB_DIR);
+    return JSON.parse(session.query(${JSON.stringify(ENGINE_QUERY)}, 'JSONEachRow'));
+  } catch (err) {
+    return { error: String(err) };
+  }
+};
+process.on('SIGUSR2', () => {
+  if (process.env.OILWIRE_SOAK_GC === '1') globalThis.gc();
+  const memory = process.memoryUsage();
+  writeFileSync(file + '.tmp', JSON.stringify({ at: Date.now(), ...memory, engine: process.env.OILWIRE_SOAK_CHDB_DIR ? engine() : undefined }));
+  renameSync(file + '.tmp', file);
+});
+`;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -199,7 +301,19 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void 
   const dataDir = join(root, 'data');
   const feed = new SoakFeed();
   let child: ChildProcess | undefined;
+  /** The package the bin is run from: a built copy of HEAD (dist runtime) or this one. */
+  let appRoot = ROOT;
   try {
+    const runtimeKind = options.runtime ?? 'dist';
+    let source: SoakResult['source'];
+    if (runtimeKind === 'dist') {
+      const tree = checkoutAndBuild();
+      appRoot = tree.dir;
+      source = { tree: `HEAD ${tree.head} (git archive, compiled)` };
+    } else {
+      const dirty = execFileSync('git', ['status', '--short', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(Boolean).length;
+      source = { tree: `working tree (${dirty} tracked files modified), TypeScript through tsx` };
+    }
     const feedUrl = await feed.listen();
     const configFile = join(root, 'oilwire.config.json');
     writeFileSync(
@@ -218,16 +332,22 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void 
         correlator: { symbols: ['BRENT'], horizons: HORIZONS, calendar: { kind: 'always' }, indicators: null, volatilityWindows: 2, evaluateEveryMs: 1000 },
       }, options.config ?? {})),
     );
-    const runtime = execFileSync(process.execPath, ['--input-type=module', '-e', `import { chooseRuntime } from ${JSON.stringify(pathToFileURL(join(ROOT, 'bin/dist.mjs')).href)}; console.log(chooseRuntime().kind)`], { encoding: 'utf8' }).trim();
+    const env: NodeJS.ProcessEnv = { ...process.env, OILWIRE_RUNTIME: runtimeKind };
+    delete env.OILWIRE_DIST;
+    const runtime = execFileSync(process.execPath, ['--input-type=module', '-e', `import { chooseRuntime } from ${JSON.stringify(pathToFileURL(join(appRoot, 'bin/dist.mjs')).href)}; console.log(chooseRuntime().kind)`], { encoding: 'utf8', env }).trim();
     const port = await freePort();
     let out = '';
-    const env = { ...process.env };
-    if (options.gc) {
-      const preload = join(root, 'gc-on-signal.mjs');
-      writeFileSync(preload, "process.on('SIGUSR2', () => globalThis.gc());\n");
-      env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --expose-gc --import ${pathToFileURL(preload).href}`.trim();
+    const preload = join(root, 'memory-on-signal.mjs');
+    const memoryFile = join(root, 'memory.json');
+    writeFileSync(preload, MEMORY_PRELOAD);
+    env.OILWIRE_SOAK_MEMORY_FILE = memoryFile;
+    env.OILWIRE_SOAK_GC = options.gc ? '1' : '0';
+    if (options.engine) {
+      env.OILWIRE_SOAK_CHDB_DIR = dataDir;
+      env.OILWIRE_SOAK_CHDB_MODULE = join(appRoot, 'package.json');
     }
-    child = spawn(process.execPath, ['bin/oilwire.mjs', '--config', configFile, '--data', dataDir, 'start', '--port', String(port)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env });
+    env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''}${options.gc ? ' --expose-gc' : ''} --import ${pathToFileURL(preload).href}`.trim();
+    child = spawn(process.execPath, ['bin/oilwire.mjs', '--config', configFile, '--data', dataDir, 'start', '--port', String(port)], { cwd: appRoot, stdio: ['ignore', 'pipe', 'pipe'], env });
     const keep = (d: Buffer) => {
       out = (out + d.toString()).slice(-50_000);
     };
@@ -243,19 +363,44 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void 
 
     const t0 = Date.now();
     const samples: Sample[] = [];
-    const sample = async (): Promise<Sample> => {
-      if (options.gc) {
-        child!.kill('SIGUSR2');
-        await sleep(1000);
+    /** process.memoryUsage() of the process, as the preload writes it on SIGUSR2 (newer than `since`). */
+    type Engine = { tracked: number; markCache: number; conditionCache: number; parts: number; primaryKeys: number } | { error: string };
+    const memoryUsage = async (since: number): Promise<NodeJS.MemoryUsage & { at: number; engine?: Engine }> => {
+      child!.kill('SIGUSR2');
+      for (let i = 0; i < 100; i++) {
+        await sleep(100);
+        try {
+          const m = JSON.parse(readFileSync(memoryFile, 'utf8')) as NodeJS.MemoryUsage & { at: number; engine?: Engine };
+          if (m.at >= since) return m;
+        } catch {
+          // Not written yet.
+        }
       }
+      throw new Error('the memory preload did not answer SIGUSR2 within 10 s');
+    };
+    const sample = async (): Promise<Sample> => {
+      const mem = await memoryUsage(Date.now());
+      const { rss, anon, file, threads } = rssOf(pid);
       const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       const mb = (name: string) => Math.round(metric(text, name) / 1e5) / 10;
+      const b = (n: number) => Math.round(n / 1e5) / 10;
       const s: Sample = {
         minute: Math.round((Date.now() - t0) / 600) / 100,
-        rssMB: rssMB(pid),
-        heapUsedMB: mb('nodejs_heap_size_used_bytes'),
-        heapTotalMB: mb('nodejs_heap_size_total_bytes'),
-        externalMB: mb('nodejs_external_memory_bytes'),
+        rssMB: rss,
+        rssAnonMB: anon,
+        rssFileMB: file,
+        threads,
+        heapUsedMB: b(mem.heapUsed),
+        heapTotalMB: b(mem.heapTotal),
+        externalMB: b(mem.external),
+        arrayBuffersMB: b(mem.arrayBuffers),
+        nativeMB: Math.round(rss - b(mem.heapTotal) - b(mem.external)),
+        engine:
+          mem.engine === undefined
+            ? undefined
+            : 'error' in mem.engine
+              ? mem.engine
+              : { trackedMB: b(Number(mem.engine.tracked)), markCacheMB: b(Number(mem.engine.markCache)), conditionCacheMB: b(Number(mem.engine.conditionCache)), parts: Number(mem.engine.parts), primaryKeysMB: b(Number(mem.engine.primaryKeys)) },
         busRetainedMessages: metric(text, 'oilwire_bus_retained_messages'),
         busRetainedMB: mb('oilwire_bus_retained_bytes'),
         loopLagP99Ms: Math.round(metric(text, 'nodejs_eventloop_lag_p99_seconds') * 1000),
@@ -290,7 +435,13 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void 
     // The process is gone: the store is read directly, duplicates merged, against the ids fed.
     const store = await openStore({ path: dataDir, database: 'oilwire' });
     let counts: Pick<SoakResult, 'storedNews' | 'distinctNews' | 'missing' | 'unexpected' | 'impactRows' | 'impactPairsOnce'>;
+    let systemTables: SoakResult['systemTables'] = [];
     try {
+      systemTables = (
+        await store.query<{ name: string; engine: string; rows: string | null; bytes: string | null }>(
+          "SELECT name, engine, total_rows AS rows, total_bytes AS bytes FROM system.tables WHERE database = 'system' AND engine NOT LIKE 'System%' ORDER BY name",
+        )
+      ).map((t) => ({ name: t.name, engine: t.engine, rows: Number(t.rows ?? 0), bytes: Number(t.bytes ?? 0) }));
       const ids = (await store.query<{ id: string }>(`SELECT id FROM ${store.table('news_store')}`)).map((r) => r.id);
       const expected = new Set(Array.from({ length: fed }, (_, i) => articleId({ guid: guid(i), source: FEED })));
       const got = new Set(ids);
@@ -307,12 +458,15 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void 
     } finally {
       await store.close();
     }
-    const series = (key: 'rssMB' | 'heapUsedMB', from: number, to: number) => samples.filter((s) => s.minute >= from && s.minute <= to).map((s) => ({ minute: s.minute, value: s[key] }));
+    const series = (key: MemoryKind, from: number, to: number) => samples.filter((s) => s.minute >= from && s.minute <= to).map((s) => ({ minute: s.minute, value: s[key] }));
     const last = samples[samples.length - 1].minute;
     const window = Math.min(10, last / 3);
     return {
       options,
       runtime,
+      source,
+      systemTables,
+      lastWindow: Object.fromEntries(MEMORY_KINDS.map((k) => [k, fit(series(k, last - window, last))])) as SoakResult['lastWindow'],
       fed,
       ...counts,
       exit,
@@ -331,19 +485,45 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void 
     if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await feed.close();
     rmSync(root, { recursive: true, force: true });
+    if (appRoot !== ROOT) rmSync(appRoot, { recursive: true, force: true });
   }
+}
+
+/** `flat` when the RSS slope over the last window is under FLAT_MB_PER_MIN, with the kinds that grow named either way. */
+export function memoryVerdict(r: Pick<SoakResult, 'lastWindow' | 'slopes'>): string {
+  const rss = r.lastWindow.rssMB;
+  const growing = MEMORY_KINDS.filter((k) => k !== 'rssMB' && r.lastWindow[k].slope >= FLAT_MB_PER_MIN / 2).map((k) => `${k} ${r.lastWindow[k].slope}`);
+  const flat = rss.slope < FLAT_MB_PER_MIN;
+  return (
+    `memory verdict: ${flat ? 'flat' : 'NOT FLAT'} (RSS ${rss.slope} +- ${rss.stderr} MB/min over the last ${r.slopes.windowMin} min; ` +
+    `threshold ${FLAT_MB_PER_MIN} MB/min: 3.3 kB a headline at 5/s, about twice the slope error of once-a-minute RSS samples over 10 min)` +
+    (growing.length ? `; growing by ${FLAT_MB_PER_MIN / 2} MB/min or more: ${growing.join(', ')}` : '')
+  );
 }
 
 export function formatSoak(r: SoakResult): string {
   const rss = r.samples.map((s) => s.rssMB);
   const lines = [
-    `soak report: oilwire start (embedded default, ${r.runtime}), ${r.options.minutes} min, ${r.options.rate} headlines/s, live simulator ticks 1/s, horizons ${HORIZONS.join(',')}`,
+    `soak report: oilwire start (embedded default, runtime ${r.runtime}), ${r.options.minutes} min, ${r.options.rate} headlines/s, live simulator ticks 1/s, horizons ${HORIZONS.join(',')}`,
+    `source: ${r.source.tree}`,
     ...(r.options.config ? [`configuration merged in: ${JSON.stringify(r.options.config)}`] : []),
-    `samples every ${r.options.sampleSec} s (RSS from /proc, the rest from /metrics)${r.options.gc ? ', each after a full garbage collection in the process' : ''}:`,
-    `  minute   rssMB  heapUsedMB  heapTotalMB  externalMB  busRetained(msgs/MB)  loopLagP99ms     fed    news  impacts`,
-    ...r.samples.map((s) => `  ${s.minute.toFixed(2).padStart(6)} ${String(s.rssMB).padStart(7)} ${s.heapUsedMB.toFixed(1).padStart(11)} ${s.heapTotalMB.toFixed(1).padStart(12)} ${s.externalMB.toFixed(1).padStart(11)} ${`${s.busRetainedMessages}/${s.busRetainedMB}`.padStart(21)} ${String(s.loopLagP99Ms).padStart(13)} ${String(s.fed).padStart(7)} ${String(s.news).padStart(7)} ${String(s.impacts).padStart(8)}`),
+    `samples every ${r.options.sampleSec} s (RSS and its anonymous and file-backed parts from /proc, heap/external/arrayBuffers from process.memoryUsage() in the process, native = RSS - heapTotal - external, the rest from /metrics)${r.options.gc ? ', each after a full garbage collection in the process' : ''}:`,
+    `  minute   rssMB  anonMB  fileMB  threads  heapUsedMB  heapTotalMB  externalMB  arrayBuffersMB  nativeMB  busRetained(msgs/MB)  loopLagP99ms     fed    news  impacts`,
+    ...r.samples.map((s) => `  ${s.minute.toFixed(2).padStart(6)} ${String(s.rssMB).padStart(7)} ${String(s.rssAnonMB).padStart(7)} ${String(s.rssFileMB).padStart(7)} ${String(s.threads).padStart(8)} ${s.heapUsedMB.toFixed(1).padStart(11)} ${s.heapTotalMB.toFixed(1).padStart(12)} ${s.externalMB.toFixed(1).padStart(11)} ${s.arrayBuffersMB.toFixed(1).padStart(15)} ${String(s.nativeMB).padStart(9)} ${`${s.busRetainedMessages}/${s.busRetainedMB}`.padStart(21)} ${String(s.loopLagP99Ms).padStart(13)} ${String(s.fed).padStart(7)} ${String(s.news).padStart(7)} ${String(s.impacts).padStart(8)}`),
+    ...(r.samples.some((s) => s.engine)
+      ? [
+          `chDB's own figures (--engine: system.metrics and system.parts read in the process):`,
+          `  minute  trackedMB  markCacheMB  conditionCacheMB  activeParts  primaryKeysMB`,
+          ...r.samples.map((s) =>
+            !s.engine ? `  ${s.minute.toFixed(2).padStart(6)}  -` : 'error' in s.engine ? `  ${s.minute.toFixed(2).padStart(6)}  ${s.engine.error}` : `  ${s.minute.toFixed(2).padStart(6)} ${s.engine.trackedMB.toFixed(1).padStart(10)} ${s.engine.markCacheMB.toFixed(1).padStart(12)} ${s.engine.conditionCacheMB.toFixed(1).padStart(17)} ${String(s.engine.parts).padStart(12)} ${s.engine.primaryKeysMB.toFixed(1).padStart(14)}`,
+          ),
+        ]
+      : []),
     `RSS MB: start ${rss[0]}, end ${rss[rss.length - 1]}, max ${Math.max(...rss)}, min ${Math.min(...rss)}`,
     `slope MB/min: RSS first ${r.slopes.windowMin} min ${r.slopes.rssFirst10}, last ${r.slopes.windowMin} min ${r.slopes.rssLast10}, after the first ${r.slopes.windowMin} min ${r.slopes.rssAfterWarmup}; heapUsed first ${r.slopes.windowMin} min ${r.slopes.heapFirst10}, last ${r.slopes.windowMin} min ${r.slopes.heapLast10}`,
+    `slope MB/min over the last ${r.slopes.windowMin} min (+- standard error): ${MEMORY_KINDS.map((k) => `${k} ${r.lastWindow[k].slope} +- ${r.lastWindow[k].stderr}`).join(', ')}`,
+    `engine system tables after the run: ${r.systemTables.length ? r.systemTables.map((t) => `${t.name} (${t.engine}) ${t.rows} rows ${Math.round(t.bytes / 1e3)} kB`).join(', ') : 'none (no system log is kept)'}`,
+    memoryVerdict(r),
     `counts: fed ${r.fed}, news rows ${r.storedNews} (distinct ids ${r.distinctNews}, missing ${r.missing}, unexpected ${r.unexpected}), impact rows ${r.impactRows} (expected ${r.fed * HORIZONS.length}; (article, horizon) pairs stored once: ${r.impactPairsOnce})`,
     `feed answers: ${r.feedAnswers.full} full, ${r.feedAnswers.notModified} 304; SIGTERM exit ${r.exit}`,
     `verdict: ${r.missing === 0 && r.unexpected === 0 && r.storedNews === r.fed && r.impactRows === r.fed * HORIZONS.length ? 'no loss, no duplicates' : 'COUNTS DIFFER'}`,
@@ -356,13 +536,20 @@ function flag(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
+function runtimeFlag(v: string): 'dist' | 'tsx' {
+  if (v !== 'dist' && v !== 'tsx') throw new Error(`--runtime must be dist or tsx (got ${v})`);
+  return v;
+}
+
 function optionsFromArgs(defaults: SoakOptions): SoakOptions {
   return {
     minutes: Number(flag('minutes') ?? defaults.minutes),
     rate: Number(flag('rate') ?? defaults.rate),
     sampleSec: Number(flag('sample-sec') ?? defaults.sampleSec),
+    runtime: runtimeFlag(flag('runtime') ?? 'dist'),
     drainSec: Number(flag('drain-sec') ?? defaults.drainSec),
     gc: process.argv.includes('--gc'),
+    engine: process.argv.includes('--engine'),
     config: flag('config') ? (JSON.parse(flag('config')!) as Record<string, unknown>) : undefined,
   };
 }
@@ -377,23 +564,25 @@ export async function benchSoak(report: Report): Promise<void> {
   report({ name: `soak: RSS max`, value: Math.max(...rss), unit: 'MB' });
   report({ name: `soak: RSS slope over the last 10 min`, value: r.slopes.rssLast10, unit: 'MB/min' });
   report({ name: `soak: heapUsed slope over the last 10 min`, value: r.slopes.heapLast10, unit: 'MB/min' });
+  report({ name: `soak: anonymous RSS slope over the last ${r.slopes.windowMin} min`, value: r.lastWindow.rssAnonMB.slope, unit: 'MB/min' });
+  report({ name: `soak: outside V8 (RSS - heapTotal - external) slope over the last ${r.slopes.windowMin} min`, value: r.lastWindow.nativeMB.slope, unit: 'MB/min' });
   report({ name: `soak: items fed`, value: r.fed, unit: 'items' });
   report({ name: `soak: items missing from the store`, value: r.missing, unit: 'items' });
   report({ name: `soak: duplicate news rows`, value: r.storedNews - r.distinctNews, unit: 'rows' });
 }
 
-const KNOWN_FLAGS = new Set(['--minutes', '--rate', '--sample-sec', '--drain-sec', '--gc', '--config', '--report']);
+const KNOWN_FLAGS = new Set(['--minutes', '--rate', '--sample-sec', '--drain-sec', '--gc', '--config', '--report', '--runtime', '--engine']);
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   // A flag it does not know (a typo, --help) must not start a 30-minute run.
   const unknown = process.argv.slice(2).filter((a) => a.startsWith('-') && !KNOWN_FLAGS.has(a));
   if (unknown.length > 0) {
     process.stderr.write(
-      `unknown option ${unknown.join(' ')}\nusage: node bin/run-ts.mjs bench/soak.ts --minutes 30 --rate 5 [--sample-sec 30] [--drain-sec 180] [--gc] [--config '<json>'] [--report file]\n`,
+      `unknown option ${unknown.join(' ')}\nusage: node bin/run-ts.mjs bench/soak.ts --minutes 30 --rate 5 [--sample-sec 60] [--drain-sec 180] [--gc] [--engine] [--config '<json>'] [--runtime dist|tsx] [--report file]\n`,
     );
     process.exit(2);
   }
-  const r = await runSoak(optionsFromArgs({ minutes: 30, rate: 5, sampleSec: 30, drainSec: 180 }));
+  const r = await runSoak(optionsFromArgs({ minutes: 30, rate: 5, sampleSec: 60, drainSec: 180 }));
   const text = formatSoak(r);
   process.stdout.write(text);
   const file = flag('report');
