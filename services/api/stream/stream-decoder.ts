@@ -66,7 +66,12 @@ export interface StreamDecoderStats {
   zod: number;
 }
 
-export function streamDecoder<S extends z.ZodType>(schema: S, stats: StreamDecoderStats = { fast: 0, zod: 0 }): (value: Buffer) => StreamDecodeResult<z.infer<S>> {
+/** Compiled once per schema and process: two compiles cost a few hundred ms of CPU, and tests start the API many times. */
+const compiled = new WeakMap<z.ZodType, { validate: (value: unknown) => boolean; inOrder: OrderCheck }>();
+
+function compile(schema: z.ZodType): { validate: (value: unknown) => boolean; inOrder: OrderCheck } {
+  const known = compiled.get(schema);
+  if (known) return known;
   const json = z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12' }) as JsonSchema;
   const ajv = new Ajv2020({
     strict: false,
@@ -79,8 +84,13 @@ export function streamDecoder<S extends z.ZodType>(schema: S, stats: StreamDecod
     removeAdditional: 'all',
     allErrors: false,
   });
-  const validate = ajv.compile(json);
-  const inOrder = orderCheck(json) ?? (() => true);
+  const entry = { validate: ajv.compile(json), inOrder: orderCheck(json) ?? (() => true) };
+  compiled.set(schema, entry);
+  return entry;
+}
+
+export function streamDecoder<S extends z.ZodType>(schema: S, stats: StreamDecoderStats = { fast: 0, zod: 0 }): (value: Buffer) => StreamDecodeResult<z.infer<S>> {
+  const { validate, inOrder } = compile(schema);
   return (value) => {
     let parsed: unknown;
     try {
