@@ -83,6 +83,9 @@ function compile(schema: z.ZodType): { validate: (value: unknown) => boolean; in
     useDefaults: true,
     removeAdditional: 'all',
     allErrors: false,
+    // ajv's optimising pass over the generated code made no measurable difference to validation here, and it doubles
+    // the compile time (0.14-0.67 s against 0.10-0.32 s for both schemas on the loaded box).
+    code: { optimize: false },
   });
   const entry = { validate: ajv.compile(json), inOrder: orderCheck(json) ?? (() => true) };
   compiled.set(schema, entry);
