@@ -144,8 +144,9 @@ export class ClickHouseDeliveryStore implements DeliveryStore {
    * `outcomeLingerMs`: how long the outcome of an answered request waits for others to share
    * its inserts. It holds no `concurrency` slot meanwhile (the dispatcher releases that when the
    * answer comes), and the delivery stays in the queue until its outcome is written, so the
-   * wait only delays when it counts as delivered. New deliveries (`save`) do not linger: their
-   * caller waits for them before acknowledging its input.
+   * wait only delays when it counts as delivered. An outcome recorded `alone` (no other request
+   * out) does not linger, nor do new deliveries (`save`): their caller waits for them before
+   * acknowledging its input.
    */
   constructor(private readonly store: Store, options: { outcomeLingerMs?: number; schedule?: GroupWriterOptions['schedule'] } = {}) {
     const deliveries = store.table('webhook_deliveries_store');
