@@ -527,6 +527,8 @@ describe(`oilwire start killed and stopped at ${MOMENTS} moments of a ${ITEMS}-i
           disk!.free();
           diskAccount += `; freed once it had exited, the next run starts on it`;
         }
+        // Whatever the ending: what the run's log says it dead-lettered (the counter dies with the process).
+        if (outcome?.stillFull && run.deadLetterErrors().length > 0) diskAccount += `; LOST to the dead-letter topic: ${run.deadLetterErrors().join(' | ')}`;
         await brokerOutage;
         const counts = moment.disk ? `; ${diskAccount}` : moment.seen ? '' : `, news ${progress.news}, impacts ${progress.impacts}`;
         report.push(`${moment.signal.padEnd(7)} ${moment.name}${missedThis ? ' (window missed, stopped after its slice)' : ''}: seen ${progress.seen}${counts}, feed answers ${feed.full} (304: ${feed.notModified})${outage}; exit ${end.code ?? end.signal}`);
@@ -534,6 +536,7 @@ describe(`oilwire start killed and stopped at ${MOMENTS} moments of a ${ITEMS}-i
         if (outcome) {
           expect(outcome.readyWhileFull, `/readyz answered ready while the disk was full: ${outcome.account}`).toBe(0);
           expect(outcome.deadLetters, `nothing may be dead-lettered because the disk was full: ${outcome.account}`).toBe(0);
+          expect(run.deadLetterErrors(), `nothing may be dead-lettered because the disk was full: ${diskAccount}`).toEqual([]);
         }
       }
 
