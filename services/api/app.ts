@@ -83,7 +83,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   // Before every route: the OpenAPI description is built from the routes as they are added.
   await registerOpenApi(app);
   registerAuth(app, { config, clock, metrics });
-  registerHealth(app, { store: deps.store, registry, checks: deps.readiness });
+  registerHealth(app, { store: deps.store, registry, checks: deps.readiness, publicMetrics: config.publicMetrics });
   registerSql(app, { runner: getRunner, config, metrics });
   registerStream(app, { hub: deps.hub, store: deps.store, config, metrics, logger: deps.logger });
   registerDashboard(app, { store: deps.store, config, clock, priceSources: deps.priceSources });

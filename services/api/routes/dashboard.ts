@@ -16,6 +16,7 @@ import { SingleFlightCache } from '../domain/single-flight-cache.ts';
 import { sendError, toAppError } from './errors.ts';
 import { PUBLIC } from './auth.ts';
 import { errors } from './schemas.ts';
+import { answerSchema, type DashboardUrl } from './dashboard-schemas.ts';
 
 export const STATIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'static');
 
@@ -53,14 +54,14 @@ export function overallPriceState(sources: Pick<PriceSourceView, 'live' | 'state
 }
 
 /** The OpenAPI description of a dashboard read (routes/openapi.ts collects it); every parameter stays a string, parsed below as before. */
-function doc(summary: string, params: Record<string, string> = {}) {
+function doc(url: DashboardUrl, summary: string, params: Record<string, string> = {}) {
   return {
     schema: {
       summary,
       tags: ['dashboard'],
       querystring: { type: 'object', properties: Object.fromEntries(Object.entries(params).map(([k, description]) => [k, { type: 'string', description }])) },
-      // The fields are listed in docs/api.md ("Dashboard data"); the schema only documents (app.ts serializes with JSON.stringify).
-      response: { 200: { description: 'JSON, as docs/api.md "Dashboard data" lists it', type: 'object', additionalProperties: true }, ...errors() },
+      // The answer's fields (routes/dashboard-schemas.ts); the schema only documents (app.ts serializes with JSON.stringify).
+      response: { 200: { description: 'JSON', ...answerSchema(url) }, ...errors() },
     },
   };
 }
@@ -151,7 +152,7 @@ export function registerDashboard(app: FastifyInstance, deps: { store: Store; co
 
   app.get(
     '/api/meta',
-    doc('the symbol, default window and measured horizons', SYMBOL),
+    doc('/api/meta', 'the symbol, default window and measured horizons', SYMBOL),
     guard(async (q) => {
       const symbol = symbolOf(q);
       return { symbol, windowHours: config.dashboard.windowHours, horizons: await horizonsAvailable(store, symbol), authRequired: config.tokens.length > 0 };
@@ -159,7 +160,7 @@ export function registerDashboard(app: FastifyInstance, deps: { store: Store; co
   );
   app.get(
     '/api/prices',
-    doc('a price series downsampled to at most `points` points (last price per bucket)', { ...SYMBOL, hours: 'window ending at the latest tick; 0: the whole tape', from: 'start (ms since epoch), overrides hours', to: 'end (ms since epoch)', points: 'most points (10-5000)' }),
+    doc('/api/prices', 'a price series downsampled to at most `points` points (last price per bucket)', { ...SYMBOL, hours: 'window ending at the latest tick; 0: the whole tape', from: 'start (ms since epoch), overrides hours', to: 'end (ms since epoch)', points: 'most points (10-5000)' }),
     guard(async (q) => {
       // hours=0 is the whole tape; from/to (a zoomed chart) override the window.
       const hours = q.hours === undefined ? config.dashboard.windowHours : Number(q.hours);
@@ -169,7 +170,7 @@ export function registerDashboard(app: FastifyInstance, deps: { store: Store; co
   );
   app.get(
     '/api/headlines',
-    doc('headlines, newest first, with their measured return and z at every horizon', { ...SYMBOL, from: 'published at or after (ms)', to: 'published at or before (ms)', limit: 'most rows (1-5000)' }),
+    doc('/api/headlines', 'headlines, newest first, with their measured return and z at every horizon', { ...SYMBOL, from: 'published at or after (ms)', to: 'published at or before (ms)', limit: 'most rows (1-5000)' }),
     guard(async (q) =>
       headlines(store, symbolOf(q), {
         fromMs: q.from ? int(q.from, 0, 0, 8.64e15) : undefined,
@@ -180,7 +181,7 @@ export function registerDashboard(app: FastifyInstance, deps: { store: Store; co
   );
   app.get(
     '/api/topics',
-    doc('impact statistics by topic at one horizon, with the event-study tests of impact_tests (BMP-KP, rank, sign, bootstrap: p and q)', { ...SYMBOL, horizon: 'horizon label (default 15m)' }),
+    doc('/api/topics', 'impact statistics by topic at one horizon, with the event-study tests of impact_tests (BMP-KP, rank, sign, bootstrap: p and q)', { ...SYMBOL, horizon: 'horizon label (default 15m)' }),
     guard(async (q) => {
       const horizon = q.horizon ?? '15m';
       if (!/^[0-9]{1,3}[mhd]$/.test(horizon)) throw new AppError('INPUT_INVALID', `bad horizon ${horizon}`);
@@ -190,7 +191,7 @@ export function registerDashboard(app: FastifyInstance, deps: { store: Store; co
   );
   app.get(
     '/api/sources',
-    doc('price sources: which is live, what it is (delay, terms), its last tick and errors; state live|replay|waiting|unreachable|none'),
+    doc('/api/sources', 'price sources: which is live, what it is (delay, terms), its last tick and errors; state live|replay|waiting|unreachable|none'),
     guard(async () => {
       const now = deps.clock.now();
       const running = deps.priceSources?.() ?? null;
@@ -215,5 +216,5 @@ export function registerDashboard(app: FastifyInstance, deps: { store: Store; co
       return { state: overallPriceState(sources), now, from: 'store', sources };
     }),
   );
-  app.get('/api/alerts', doc('alerts that fired, newest first', { limit: 'most rows (1-500)' }), guard(async (q) => recentAlerts(store, int(q.limit, 20, 1, 500))));
+  app.get('/api/alerts', doc('/api/alerts', 'alerts that fired, newest first', { limit: 'most rows (1-500)' }), guard(async (q) => recentAlerts(store, int(q.limit, 20, 1, 500))));
 }

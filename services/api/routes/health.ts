@@ -21,6 +21,8 @@ export interface HealthDeps {
   maxLoopDelayMs?: number;
   /** Window of the event-loop delay measurement (default 5 s). */
   loopWindowMs?: number;
+  /** api.publicMetrics: /metrics is documented as public (auth reads the same setting). */
+  publicMetrics?: boolean;
 }
 
 const readiness = jsonSchema(
@@ -45,11 +47,13 @@ const SCHEMAS = {
     security: [],
     response: { 200: { description: 'ready', ...readiness }, 503: { description: 'not ready: the failing checks are false', ...readiness }, ...errors() },
   },
-  metrics: {
-    summary: 'Prometheus metrics of every service in the process (infra/grafana/oilwire-dashboard.json charts them); public with api.publicMetrics',
+  /** The document is built per app: with api.publicMetrics the route is public (routes/auth.ts `isPublicRoute`), so it says `security: []`. */
+  metrics: (publicMetrics: boolean) => ({
+    summary: `Prometheus metrics of every service in the process (infra/grafana/oilwire-dashboard.json charts them); ${publicMetrics ? 'public (api.publicMetrics)' : 'a token unless api.publicMetrics'}`,
     tags: ['operations'],
+    ...(publicMetrics ? { security: [] } : {}),
     response: { 200: { description: 'Prometheus text exposition format', content: { 'text/plain; version=0.0.4; charset=utf-8': { schema: { type: 'string' } } } }, ...errors() },
-  },
+  }),
 };
 
 export function registerHealth(app: FastifyInstance, deps: HealthDeps): void {
@@ -84,7 +88,7 @@ export function registerHealth(app: FastifyInstance, deps: HealthDeps): void {
     });
   });
 
-  app.get('/metrics', { schema: SCHEMAS.metrics }, async (_req, reply) => {
+  app.get('/metrics', { schema: SCHEMAS.metrics(deps.publicMetrics ?? false) }, async (_req, reply) => {
     writesFailing.set(writes.failing() ? 1 : 0);
     return reply.type(deps.registry.contentType).send(await deps.registry.metrics());
   });

@@ -126,6 +126,37 @@ describe('GET /openapi.json', () => {
   });
 });
 
+describe('/metrics is documented as api.publicMetrics configures it', () => {
+  /** An app with a token configured; the routes it registers are left out of `registered` (the tests above are about the first app). */
+  async function withTokens(publicMetrics: boolean) {
+    const before = registered.length;
+    const other = await buildApp({ store, config: apiConfigSchema.parse({ alerts: { enabled: false }, tokens: ['t'.repeat(24)], publicMetrics }), logger: silentLogger, registry: new Registry() });
+    registered.splice(before);
+    try {
+      const document = (await other.inject({ method: 'GET', url: '/openapi.json', headers: { authorization: `Bearer ${'t'.repeat(24)}` } })).json() as Doc & { security: unknown };
+      const anonymous = await other.inject({ method: 'GET', url: '/metrics' });
+      return { metrics: document.paths['/metrics'].get, anonymous: anonymous.statusCode, global: document.security };
+    } finally {
+      await other.close();
+    }
+  }
+
+  it('without it: the bearer token the document asks of every route, and a request without one is refused', async () => {
+    const { metrics, anonymous, global } = await withTokens(false);
+    expect(metrics.security).toBeUndefined();
+    expect(global).toEqual([{ bearer: [] }]);
+    expect(metrics.summary).toMatch(/a token unless api\.publicMetrics/);
+    expect(anonymous).toBe(401);
+  });
+
+  it('with it: `security: []`, and a request without a token is answered', async () => {
+    const { metrics, anonymous } = await withTokens(true);
+    expect(metrics.security).toEqual([]);
+    expect(metrics.summary).toMatch(/public \(api\.publicMetrics\)/);
+    expect(anonymous).toBe(200);
+  });
+});
+
 describe('schemas describe, they do not change what a route does', () => {
   it('a response schema does not reshape the body (no fast-json-stringify)', async () => {
     const res = await app.inject({ method: 'GET', url: '/probe' });
