@@ -1,12 +1,15 @@
 /**
  * The delivery service's costs, each beside a baseline measured in the same run:
  *  - POST /sql requests/s over HTTP (guard, limits, dedicated connection, JSON) vs the same query straight on the store;
- *  - GET /stream: events/s each of 10 SSE clients receives vs events/s through the in-process bus alone;
+ *  - GET /stream: events/s each of 10 SSE clients receives, and the API process's CPU per event, vs the in-process bus alone
+ *    (the clients run in a child process, bench/sse-clients.ts; the old figure, clients inside the API's process, follows);
  *  - signed, persisted webhook deliveries/s to a local receiver vs bare HTTP POSTs/s to it (a first burst, then a second one).
  * `node bin/run-ts.mjs bench/api.ts` runs it alone.
  */
+import { fork } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { Registry } from 'prom-client';
 import { MemoryBus } from '../shared/bus/memory-bus.ts';
 import { publishEvents } from '../shared/bus/typed.ts';
@@ -18,6 +21,7 @@ import { migrate } from '../shared/store/migrate.ts';
 import type { Store } from '../shared/store/port.ts';
 import { apiConfigSchema, start } from '../services/api/index.ts';
 import type { BenchRow } from './report.ts';
+import type { SseClientsMessage } from './sse-clients.ts';
 
 type Report = (row: BenchRow) => void;
 
@@ -133,71 +137,133 @@ export async function benchApi(report: Report, options: { seconds?: number; part
       if (parts.has('stream')) {
 
         // 2. SSE fan-out: every event to 10 clients, against the bus alone carrying the same events.
+        // Two rounds of n events each, with the clients out of process first (the figure of record: real clients are
+        // remote, and the baseline is the bus with one consumer in its own process, so the server is charged for what it
+        // does per event and not for its clients' HTTP parsing), then, as before 2026-12-01, inside the API's process.
         const n = 20_000;
-        const events = Array.from({ length: n }, (_, i) => scored(i));
+        const clients = 10;
         const baseBus = new MemoryBus();
+        const baseEvents = Array.from({ length: n }, (_, i) => scored(i));
         let consumed = 0;
         let allConsumed: () => void;
         const consumedAll = new Promise<void>((r) => (allConsumed = r));
         await baseBus.subscribe({ groupId: 'bench', topics: [TOPICS.newsScored], fromBeginning: true, handler: async (b) => void ((consumed += b.length) >= n && allConsumed()) });
-        let t0 = performance.now();
+        const busT0 = performance.now();
         const busCpu = await cpuPerOp(n, async () => {
-          await publishEvents(baseBus, TOPICS.newsScored, events, messageKey.newsScored);
+          await publishEvents(baseBus, TOPICS.newsScored, baseEvents, messageKey.newsScored);
           await consumedAll;
         });
-        const busRate = (n * 1000) / (performance.now() - t0);
+        const busRate = (n * 1000) / (performance.now() - busT0);
         await baseBus.close();
 
-        const clients = 10;
-        const complete = new Array<boolean>(clients).fill(false);
-        const bytes = new Array<number>(clients).fill(0);
-        let finished = 0;
-        let allDone: () => void;
-        const done = new Promise<void>((r) => (allDone = r));
-        const requests = await Promise.all(
-          complete.map(
-            (_, c) =>
-              new Promise<http.ClientRequest>((resolve) => {
-                const req = http.get(`${api.url}/stream?topics=news.scored`, (res) => {
-                if (res.statusCode !== 200) throw new Error(`GET /stream answered ${res.statusCode}`);
-                  // The clients share the server's process, so what they spend is taken from the server's figure: each
-                  // counts bytes and compares the end of each chunk with the end of the last event's frame (its
-                  // scored_at is unique, and nothing is sent after it), with no decoding to text, no splitting into
-                  // frames and no search. One connection is in order, so then every frame before it has come too; the
-                  // byte count is checked against the frames sent, after the run. A chunk shorter than the marker is
-                  // read with the end of the one before.
-                  const marker = Buffer.from(`"scored_at":"${events[n - 1].scored_at}"}\n\n`);
-                  let tail: Buffer = Buffer.alloc(0);
-                  res.on('data', (chunk: Buffer) => {
-                    bytes[c] += chunk.length;
-                    if (complete[c]) return;
-                    const seen = chunk.length >= marker.length ? chunk : Buffer.concat([tail, chunk]);
-                    tail = seen.subarray(Math.max(0, seen.length - marker.length));
-                    if (tail.equals(marker)) {
-                      complete[c] = true;
-                      if (++finished === clients) allDone();
-                    }
-                  });
-                  resolve(req);
-                });
-              }),
-          ),
-        );
-        t0 = performance.now();
-        const sseCpu = await cpuPerOp(n, async () => {
-          await publishEvents(bus, TOPICS.newsScored, events, messageKey.newsScored);
-          await done;
+        const streamUrl = `${api.url}/stream?topics=news.scored`;
+        const untilClients = async (want: number) => {
+          while (api.hub.clients !== want) await new Promise((r) => setTimeout(r, 5));
+        };
+        /**
+         * Publishes `events` on the API's bus to `clients` connected by `connect`, until they have all seen the end frame;
+         * their byte counts are then checked against the frames the hub built.
+         */
+        const round = async (events: NewsScored[], connect: (marker: string) => Promise<{ done: Promise<number[]>; close: () => void }>) => {
+          // The bus delivers its partitions' batches in no set order, so the last event published need not be the last
+          // framed: once the hub has framed all n, the bench puts one more frame on the topic, which nothing follows.
+          const tag = `bench-end-${events[0].id}`;
+          const seq0 = api.hub.buffer.lastSeq;
+          let framed = 0;
+          const unsubscribe = api.hub.subscribe((published) => {
+            for (const e of published) if (e.topic === TOPICS.newsScored && e.seq > seq0) framed++;
+            if (framed === n) process.nextTick(() => api.hub.publish(TOPICS.newsScored, tag, { bench_end: tag }));
+          });
+          const { done, close } = await connect(`{"bench_end":"${tag}"}\n\n`);
+          // The bench's own listener is one of the hub's.
+          await untilClients(clients + 1);
+          const t0 = performance.now();
+          const { result: bytes, cpuUs } = await cpuPerOp(n, async () => {
+            await publishEvents(bus, TOPICS.newsScored, events, messageKey.newsScored);
+            return done;
+          });
+          const rate = (n * 1000) / (performance.now() - t0);
+          close();
+          unsubscribe();
+          await untilClients(0);
+          // Every client got every frame, once: its bytes are the retry line and the frames of the n events and the end, no more, no less.
+          const frames = api.hub.buffer.after(seq0).filter((e) => e.topic === TOPICS.newsScored);
+          const expected = Buffer.byteLength(`retry: ${config.stream.retryMs}\n\n`) + frames.reduce((sum, e) => sum + (e.frame?.byteLength ?? 0), 0);
+          if (frames.length !== n + 1 || bytes.length !== clients || bytes.some((b) => b !== expected)) throw new Error(`GET /stream: ${frames.length} events framed, clients got ${bytes.join(', ')} bytes, expected ${expected} each`);
+          return { rate, cpuUs };
+        };
+
+        // The clients in one child process (bench/sse-clients.ts), which reports over IPC. CPU is the API process's alone.
+        let clientCpuUs = 0;
+        const outside = await round(Array.from({ length: n }, (_, i) => scored(i)), async (marker) => {
+          const child = fork(fileURLToPath(new URL('../bin/run-ts.mjs', import.meta.url)), [fileURLToPath(new URL('./sse-clients.ts', import.meta.url)), streamUrl, String(clients), marker], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+          let ready: () => void;
+          let readyFail: (err: Error) => void;
+          const isReady = new Promise<void>((res, rej) => ((ready = res), (readyFail = rej)));
+          const done = new Promise<number[]>((resolve, reject) => {
+            child.on('message', (m: SseClientsMessage) => {
+              if (m.kind === 'ready') ready();
+              else if (m.kind === 'done') {
+                clientCpuUs = m.cpuUs;
+                resolve(m.bytes);
+              } else {
+                readyFail(new Error(`SSE clients: ${m.message}`));
+                reject(new Error(`SSE clients: ${m.message}`));
+              }
+            });
+            child.once('exit', (code) => {
+              const err = new Error(`SSE clients exited with ${code} before reporting`);
+              readyFail(err);
+              reject(err);
+            });
+          });
+          done.catch(() => undefined);
+          await isReady;
+          // It exits by itself once it has reported; a child still there is stopped.
+          return { done, close: () => void (child.exitCode === null && child.kill()) };
         });
-        const sseRate = (n * 1000) / (performance.now() - t0);
-        for (const r of requests) r.destroy();
-        // Every client got every frame, once: its bytes are the retry line and the frames of the n events, no more, no less.
-        const frames = api.hub.buffer.all().filter((e) => e.topic === TOPICS.newsScored);
-        const expected = Buffer.byteLength(`retry: ${config.stream.retryMs}\n\n`) + frames.reduce((sum, e) => sum + (e.frame?.byteLength ?? 0), 0);
-        if (frames.length !== n || bytes.some((b) => b !== expected)) throw new Error(`GET /stream: ${frames.length} events framed, clients got ${bytes.join(', ')} bytes, expected ${expected} each`);
+
+        // The same clients inside the API's process: what the figure was until 2026-12-01, kept so its history stays readable.
+        const inside = await round(Array.from({ length: n }, (_, i) => scored(n + i)), async (markerText) => {
+          const marker = Buffer.from(markerText);
+          const complete = new Array<boolean>(clients).fill(false);
+          const bytes = new Array<number>(clients).fill(0);
+          let finished = 0;
+          let allDone: () => void;
+          const done = new Promise<number[]>((r) => (allDone = () => r(bytes)));
+          const requests = await Promise.all(
+            complete.map(
+              (_, c) =>
+                new Promise<http.ClientRequest>((resolve) => {
+                  const req = http.get(streamUrl, (res) => {
+                    if (res.statusCode !== 200) throw new Error(`GET /stream answered ${res.statusCode}`);
+                    // Counted as in bench/sse-clients.ts: bytes, and the end of each chunk against the marker.
+                    let tail: Buffer = Buffer.alloc(0);
+                    res.on('data', (chunk: Buffer) => {
+                      bytes[c] += chunk.length;
+                      if (complete[c]) return;
+                      const seen = chunk.length >= marker.length ? chunk : Buffer.concat([tail, chunk]);
+                      tail = seen.subarray(Math.max(0, seen.length - marker.length));
+                      if (tail.equals(marker)) {
+                        complete[c] = true;
+                        if (++finished === clients) allDone();
+                      }
+                    });
+                    resolve(req);
+                  });
+                }),
+            ),
+          );
+          return { done, close: () => requests.forEach((r) => r.destroy()) };
+        });
+
         report({ name: 'in-process bus alone, publish to consume', value: busRate, unit: 'events/s' });
-        report({ name: `GET /stream, events/s reaching each of ${clients} clients`, value: sseRate, unit: 'events/s', baseline: 'in-process bus alone, publish to consume', ratio: sseRate / busRate });
+        report({ name: `GET /stream, events/s reaching each of ${clients} clients (clients out of process)`, value: outside.rate, unit: 'events/s', baseline: 'in-process bus alone, publish to consume', ratio: outside.rate / busRate });
         report({ name: 'process CPU per event, in-process bus alone', value: busCpu.cpuUs, unit: 'us' });
-        report({ name: `process CPU per event, GET /stream to ${clients} clients`, value: sseCpu.cpuUs, unit: 'us', baseline: 'process CPU per event, in-process bus alone', ratio: busCpu.cpuUs / sseCpu.cpuUs });
+        report({ name: `API process CPU per event, GET /stream to ${clients} clients (clients out of process)`, value: outside.cpuUs, unit: 'us', baseline: 'process CPU per event, in-process bus alone', ratio: busCpu.cpuUs / outside.cpuUs });
+        report({ name: `the client process's CPU per event, ${clients} clients`, value: clientCpuUs / n, unit: 'us' });
+        report({ name: `old method (clients in the API's process, run second): events/s to each of ${clients}`, value: inside.rate, unit: 'events/s', baseline: 'in-process bus alone, publish to consume', ratio: inside.rate / busRate });
+        report({ name: `old method (clients in the API's process, run second): process CPU per event`, value: inside.cpuUs, unit: 'us', baseline: 'process CPU per event, in-process bus alone', ratio: busCpu.cpuUs / inside.cpuUs });
       }
       if (parts.has('webhooks')) {
 
