@@ -10,7 +10,8 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import type { z } from 'zod';
 import { msToClickHouseTime } from '../../../../../shared/contracts/time.ts';
 import { ManualClock } from '../../../../../shared/runtime/clock.ts';
 import { silentLogger } from '../../../../../shared/runtime/logger.ts';
@@ -19,6 +20,8 @@ import { ClickHouseImpactRepository } from '../../../../../services/correlator/i
 import { buildApp } from '../../../../../services/api/app.ts';
 import { apiConfigSchema } from '../../../../../services/api/config.ts';
 import type { PriceSourceView } from '../../../../../services/api/routes/dashboard.ts';
+import type { HeadlineRow, PriceSeries, topicAggregates } from '../../../../../services/api/adapters/dashboard-queries.ts';
+import type { headlineRow, priceSource, pricesAnswer, topicRow } from '../../../../../services/api/routes/dashboard-schemas.ts';
 import { dropTestStore, openTestStore } from '../helpers.ts';
 import { impactEvent, scoredEvent } from '../fixtures.ts';
 
@@ -163,6 +166,13 @@ describe('the dashboard reads answer as /openapi.json documents them', () => {
     } finally {
       running = null;
     }
+  });
+
+  it('the types the handlers build are the schemas\' types (checked by tsc)', () => {
+    expectTypeOf<PriceSourceView>().toEqualTypeOf<z.infer<typeof priceSource>>();
+    expectTypeOf<HeadlineRow>().toEqualTypeOf<z.infer<typeof headlineRow>>();
+    expectTypeOf<PriceSeries>().toEqualTypeOf<z.infer<typeof pricesAnswer>>();
+    expectTypeOf<Awaited<ReturnType<typeof topicAggregates>>[number]>().toEqualTypeOf<z.infer<typeof topicRow>>();
   });
 
   it("the test's copy refuses a field the document does not list, at any depth", () => {
