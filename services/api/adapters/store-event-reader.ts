@@ -14,6 +14,7 @@ import type { NewsImpact, NewsScored } from '../../../shared/contracts/events.ts
 import type { Store } from '../../../shared/store/port.ts';
 import { NEWS_TIME_COLUMNS, scoredFromNewsRow } from '../../../shared/store/news-rows.ts';
 import { alertStreamPayload, streamKey } from '../stream/hub.ts';
+import { toIso } from '../../../shared/contracts/time.ts';
 
 export interface StoredEvent {
   t: number;
@@ -36,7 +37,7 @@ export interface ReplayOptions {
   signal?: AbortSignal;
 }
 
-const iso = (ms: number | string) => new Date(Number(ms)).toISOString();
+const iso = (ms: number | string) => toIso(Number(ms));
 const num = (x: unknown) => Math.round(Number(x) * 1e6) / 1e6;
 const nullableNum = (x: unknown) => (x === null || x === undefined ? null : num(x));
 /** `{ [key]: value }` when the stored column has a value, `{}` when it is NULL (or absent, before migration 012). */

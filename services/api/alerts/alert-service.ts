@@ -19,6 +19,7 @@ import { SameStoryFilter } from '../domain/same-story.ts';
 import type { ApiMetrics } from '../metrics.ts';
 import type { Dispatcher } from './dispatcher.ts';
 import type { DeliveryStore } from '../ports.ts';
+import { toMs } from '../../../shared/contracts/time.ts';
 
 export interface AlertServiceDeps {
   bus: Bus;
@@ -116,7 +117,7 @@ export class AlertService {
             this.exclusive(async () => {
               const now = clock.now();
               for (const { event } of events) {
-                const tick = { symbol: event.symbol, tsMs: Date.parse(event.ts), price: event.price };
+                const tick = { symbol: event.symbol, tsMs: toMs(event.ts), price: event.price };
                 for (const r of this.onTick) r.onTick(tick, now);
               }
               lag(tickGroup, TOPICS.pricesTicks, events[events.length - 1].message.timestamp);
@@ -135,7 +136,7 @@ export class AlertService {
           fromBeginning: config.fromBeginning,
           handler: (events) =>
             this.exclusive(async () => {
-              for (const { event } of events) for (const r of this.onHeadline) r.onHeadline(Date.parse(event.published_at));
+              for (const { event } of events) for (const r of this.onHeadline) r.onHeadline(toMs(event.published_at));
               lag(newsGroup, TOPICS.newsScored, events[events.length - 1].message.timestamp);
               await this.record(this.decide(clock.now()));
             }),

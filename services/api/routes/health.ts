@@ -6,6 +6,7 @@ import type { Store } from '../../../shared/store/port.ts';
 import { z } from 'zod';
 import { PUBLIC } from './auth.ts';
 import { errors, jsonSchema } from './schemas.ts';
+import { toIso } from '../../../shared/contracts/time.ts';
 
 export type ReadinessCheck = () => Record<string, boolean>;
 
@@ -84,7 +85,7 @@ export function registerHealth(app: FastifyInstance, deps: HealthDeps): void {
       status: ready ? 'ready' : 'not ready',
       checks,
       eventLoopDelayMs: { max: Math.round(delay.maxMs), p99: Math.round(delay.p99Ms) },
-      ...(failure ? { writeFailure: { since: new Date(failure.since).toISOString(), failures: failure.failures, error: failure.error } } : {}),
+      ...(failure ? { writeFailure: { since: toIso(failure.since), failures: failure.failures, error: failure.error } } : {}),
     });
   });
 

@@ -17,6 +17,7 @@ import type { ApiMetrics } from '../metrics.ts';
 import { sseFrame, type StreamHub } from '../stream/hub.ts';
 import { sendError } from './errors.ts';
 import { DOCUMENTED_ONLY, errors, streamEventSchema } from './schemas.ts';
+import { toIso } from '../../../shared/contracts/time.ts';
 
 export const STREAM_TOPICS = ['news.scored', 'news.impact', 'alert'] as const;
 
@@ -206,7 +207,7 @@ export function registerStream(app: FastifyInstance, deps: { hub?: StreamHub; st
             if (res.writableLength > REPLAY_HIGH_WATER_BYTES) await drained(res);
           }
           if (replayed >= cfg.storeReplayMaxEvents && !closed) {
-            res.write(`event: stream.gap\ndata: ${JSON.stringify({ reason: `more than ${cfg.storeReplayMaxEvents} events since the requested id; query /sql for the rest`, from: new Date(fromMs).toISOString() })}\n\n`);
+            res.write(`event: stream.gap\ndata: ${JSON.stringify({ reason: `more than ${cfg.storeReplayMaxEvents} events since the requested id; query /sql for the rest`, from: toIso(fromMs) })}\n\n`);
           }
         } else {
           res.write(`event: stream.gap\ndata: ${JSON.stringify({ reason: `unrecognised Last-Event-ID ${JSON.stringify(lastId)}; continuing live` })}\n\n`);

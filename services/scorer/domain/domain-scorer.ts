@@ -4,6 +4,7 @@ import { analyzeText, type Analysis } from './analyze.ts';
 import { combine } from './ensemble.ts';
 import type { NoveltyTracker } from './novelty.ts';
 import { MAX_TITLE_CHARS, sanitize } from './text.ts';
+import { toIso, toMs } from '../../../shared/contracts/time.ts';
 
 export const DOMAIN_MODEL = { name: 'oilwire-domain', version: '1.0.0' } as const;
 
@@ -38,7 +39,7 @@ export class ArticleScorer implements Scorer {
   }
 
   private result(article: ScoreInput, analysis: Analysis, probs: SentimentProbs | undefined): ScoreResult {
-    const at = Date.parse(article.published_at);
+    const at = toMs(article.published_at);
     const { novelty, clusterId } = this.novelty.assign(article.id, analysis.shingles, Number.isFinite(at) ? at : 0, analysis.reading, analysis.figures, analysis.frame);
     const { sentiment, oil_direction } = probs ? combine(analysis, probs, this.weight, analysis.evidence.threshold) : analysis;
     return {
@@ -79,6 +80,6 @@ export function toScoredEvent(raw: NewsRaw, result: ScoreResult, scoredAtMs: num
     novelty: result.novelty,
     cluster_id: result.cluster_id,
     model: result.model,
-    scored_at: new Date(scoredAtMs).toISOString(),
+    scored_at: toIso(scoredAtMs),
   };
 }

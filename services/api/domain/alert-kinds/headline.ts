@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { newsImpactV1, topicName, type NewsImpact } from '../../../../shared/contracts/events.ts';
 import { alertId, round, type Alert } from '../alert-rules.ts';
 import { defineAlertKind, ruleId } from './define.ts';
+import { toMs } from '../../../../shared/contracts/time.ts';
 
 const schema = z.strictObject({
   id: ruleId,
@@ -38,7 +39,7 @@ export function evaluateHeadlineRule(rule: HeadlineRule, impact: NewsImpact, now
     ruleId: rule.id,
     kind: 'headline',
     symbol: impact.symbol,
-    eventTs: Date.parse(impact.published_at),
+    eventTs: toMs(impact.published_at),
     firedAt: nowMs,
     articleId: impact.article_id,
     title: impact.title,

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { alertId, round, type Alert } from '../alert-rules.ts';
 import { defineAlertKind, ruleId } from './define.ts';
+import { toIso } from '../../../../shared/contracts/time.ts';
 
 const schema = z.strictObject({
   id: ruleId,
@@ -134,8 +135,8 @@ export class UnexplainedMoveDetector {
         title: `${this.rule.symbol} moved ${c.moveBps > 0 ? '+' : ''}${round(c.moveBps, 1)} bps in ${round((c.toTs - c.fromTs) / 1000, 0)} s with no headline`,
         data: {
           symbol: this.rule.symbol,
-          from_ts: new Date(c.fromTs).toISOString(),
-          to_ts: new Date(c.toTs).toISOString(),
+          from_ts: toIso(c.fromTs),
+          to_ts: toIso(c.toTs),
           from_price: c.fromPrice,
           to_price: c.toPrice,
           move_bps: round(c.moveBps),
