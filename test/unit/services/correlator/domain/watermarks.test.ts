@@ -27,6 +27,15 @@ describe('Watermarks', () => {
     expect(w.current('B', 16_000)).toBe(209_999);
   });
 
+  it('calls a source idle only once it has been silent for longer than the timeout, by its latest arrival', () => {
+    const w = new Watermarks({ maxOutOfOrdernessMs: 0, idleTimeoutMs: 10_000 });
+    w.observe('B', 'a', 100_000, 5_000);
+    // A batch that was stamped earlier (a replayed or delayed delivery) does not make the source older.
+    w.observe('B', 'a', 90_000, 1_000);
+    expect(w.bySource('B', 15_000)).toEqual([{ source: 'a', maxTs: 100_000, watermark: 99_999, idle: false }]);
+    expect(w.bySource('B', 15_001)[0].idle).toBe(true);
+  });
+
   it('takes the highest source when every source is idle', () => {
     const w = new Watermarks({ maxOutOfOrdernessMs: 0, idleTimeoutMs: 10_000 });
     w.observe('B', 'a', 300_000, 0);
