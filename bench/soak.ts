@@ -367,7 +367,8 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void 
     type Engine = { tracked: number; markCache: number; conditionCache: number; parts: number; primaryKeys: number } | { error: string };
     const memoryUsage = async (since: number): Promise<NodeJS.MemoryUsage & { at: number; engine?: Engine }> => {
       child!.kill('SIGUSR2');
-      for (let i = 0; i < 100; i++) {
+      // Up to a minute: a loaded box (or a heap snapshot being written) can hold the process's loop that long.
+      for (let i = 0; i < 600; i++) {
         await sleep(100);
         try {
           const m = JSON.parse(readFileSync(memoryFile, 'utf8')) as NodeJS.MemoryUsage & { at: number; engine?: Engine };
@@ -376,7 +377,7 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void 
           // Not written yet.
         }
       }
-      throw new Error('the memory preload did not answer SIGUSR2 within 10 s');
+      throw new Error('the memory preload did not answer SIGUSR2 within 60 s');
     };
     const sample = async (): Promise<Sample> => {
       const mem = await memoryUsage(Date.now());
