@@ -160,10 +160,10 @@ export async function benchCorrelatorLatency(report: Report, options: Correlator
         await publishEvents(bus, TOPICS.pricesTicks, [tick(pub - 1000)], messageKey.pricesTicks);
         await publishEvents(bus, TOPICS.newsScored, [scored(id, pub)], messageKey.newsScored);
         // This article stored, then in the engine: its engine step is queued on the engine lane as its store resolves,
-        // and flush() waits for that lane. A count of stored articles is not enough: news.scored has four partitions
-        // on this bus, handled side by side, so background batches handled after this one can make up the count while
-        // it still waits for its news insert. Then the tick found nothing due, and the sample timed that news insert
-        // and the next news batch's evaluation (22 of 80 samples of one probe run before this wait, most of the p99).
+        // and flush() waits for that lane. A count of the articles published so far is not enough: news.scored has four
+        // partitions on this bus, handled side by side, so background batches published after it can be handled first
+        // and make up the count while it still waits for its news insert. Then the tick found nothing due, and the sample
+        // timed that news insert and its batch's evaluation (22 of 80 samples of one probe run before this wait).
         await until(() => storedNews.has(id), `article ${id}`);
         await service.flush();
         await new Promise((r) => setTimeout(r, 20));
