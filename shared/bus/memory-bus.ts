@@ -286,7 +286,13 @@ export class MemoryBus implements Bus {
       }
       const target = Math.min(low, log.visible - window);
       if (target > log.first) {
-        for (const m of sliceOf(log, log.first, target)) if (m) log.bytes -= sizeOf(m);
+        // The trimmed slots are cleared, not only skipped: until the array is compacted below (past 1,024 skipped)
+        // they would still hold their messages, up to 1,024 a partition beyond what the retention metrics count.
+        for (let i = log.skip, end = log.skip + target - log.first; i < end; i++) {
+          const m = log.items[i];
+          if (m) log.bytes -= sizeOf(m);
+          log.items[i] = null;
+        }
         log.skip += target - log.first;
         log.first = target;
         if (log.skip > 1024 && log.skip * 2 > log.items.length) {
