@@ -49,18 +49,20 @@ export class ClickHouseSqlInspector {
   /** Returns the statement to run, or throws SQL_REFUSED with the reason. */
   async inspect(store: Store, text: string): Promise<Inspection> {
     let canonical: string;
+    let stable: boolean;
     try {
-      const [row] = await store.query<{ sql: string }>('SELECT formatQuery({q:String}) AS sql', { params: { q: text } });
+      // One round trip: the canonical text, and whether the engine reads its own output back as itself.
+      const [row] = await store.query<{ sql: string; same: number }>('SELECT formatQuery({q:String}) AS sql, formatQuery(sql) = sql AS same', { params: { q: text } });
       canonical = row.sql;
+      stable = Number(row.same) === 1;
     } catch (err) {
       if (isAppError(err) && err.code === 'STORE_UNAVAILABLE') throw err;
       const message = engineMessage(err);
       if (/Multi-statements are not allowed/i.test(message)) throw refused(`multiple statements are not allowed, as the engine reads this text: send one query per request (${message})`);
       throw refused(`the engine cannot parse this query: ${message}`);
     }
-    // The engine must read its own output back as itself: a canonical text that reformats differently is not trusted.
-    const [again] = await store.query<{ same: number }>('SELECT formatQuery({c:String}) = {c:String} AS same', { params: { c: canonical } });
-    if (Number(again.same) !== 1) throw refused('the engine does not format this statement stably; rewrite it more plainly');
+    // A canonical text that reformats differently is not trusted.
+    if (!stable) throw refused('the engine does not format this statement stably; rewrite it more plainly');
 
     const other = otherReadStatement(canonical, this.database);
     if (other) return { sql: canonical, kind: other };
