@@ -137,6 +137,8 @@ const dashboardSchema = z.strictObject({
   windowHours: z.number().positive().default(6),
   /** How long a /api/topics answer (it reads the whole `impact_tests` view) is reused; concurrent requests share one read. 0: no cache. */
   topicsCacheMs: z.number().int().nonnegative().default(30_000),
+  /** For this long past `topicsCacheMs` an old answer is still given at once while one fresh read runs behind it (the view takes seconds on a large store). 0: wait for the read. */
+  topicsStaleMs: z.number().int().nonnegative().default(300_000),
 });
 
 export const apiConfigSchema = z.strictObject({

@@ -125,16 +125,23 @@ export function registerDashboard(app: FastifyInstance, deps: { store: Store; co
   app.get('/favicon.ico', { ...PUBLIC, schema: { summary: 'no icon: 204, so a browser stops asking', tags: ['dashboard'], security: [], response: { 204: { description: 'no content', type: 'null' } } } }, async (_req, reply) => reply.code(204).send());
 
   const { store, config } = deps;
+  // Reads still running when the API closes (a page closed mid-request, then Ctrl-C) finish before the store is closed
+  // under them: the embedded engine crashes the process on a query whose connection is gone.
+  const inflight = new Set<Promise<unknown>>();
   // Both of /api/topics' reads together, so the counts and the tests beside them come from one moment.
-  const topicsCache = new SingleFlightCache<Awaited<ReturnType<typeof topicAggregates>>>(deps.clock, config.dashboard.topicsCacheMs);
+  const topicsCache = new SingleFlightCache<Awaited<ReturnType<typeof topicAggregates>>>(deps.clock, config.dashboard.topicsCacheMs, {
+    staleMs: config.dashboard.topicsStaleMs,
+    // A refresh behind a stale answer is a read like any other: the API waits for it before the store closes.
+    onBackground: (work) => {
+      inflight.add(work);
+      void work.finally(() => inflight.delete(work));
+    },
+  });
   const symbolOf = (q: { symbol?: string }) => {
     const s = q.symbol ?? config.dashboard.symbol;
     if (!/^[A-Za-z0-9_.:-]{1,32}$/.test(s)) throw new AppError('INPUT_INVALID', `bad symbol ${s}`);
     return s;
   };
-  // Reads still running when the API closes (a page closed mid-request, then Ctrl-C) finish before the store is closed
-  // under them: the embedded engine crashes the process on a query whose connection is gone.
-  const inflight = new Set<Promise<unknown>>();
   app.addHook('onClose', async () => {
     await Promise.allSettled([...inflight]);
   });

@@ -8,6 +8,7 @@ import { ClickHouseImpactRepository } from '../../../../../services/correlator/i
 import { buildApp } from '../../../../../services/api/app.ts';
 import { apiConfigSchema } from '../../../../../services/api/config.ts';
 import { spyOnQueries } from '../../../../helpers/query-spy.ts';
+import { waitFor } from '../../../../helpers/wait-for.ts';
 import { dropTestStore, openTestStore } from '../helpers.ts';
 import { impactEvent, scoredEvent } from '../fixtures.ts';
 
@@ -28,11 +29,11 @@ afterAll(async () => {
 });
 
 /** An API over the store whose queries are counted: `topics()` is how many read the `impact_tests` view, `all()` every one. */
-async function api(topicsCacheMs: number) {
+async function api(topicsCacheMs: number, topicsStaleMs = 0) {
   const clock = new ManualClock(1_000_000);
   const seen: string[] = [];
   const spied = spyOnQueries(store, (sql) => seen.push(sql));
-  const app = await buildApp({ store: spied, config: apiConfigSchema.parse({ dashboard: { topicsCacheMs } }), logger: silentLogger, clock, registry: new Registry() });
+  const app = await buildApp({ store: spied, config: apiConfigSchema.parse({ dashboard: { topicsCacheMs, topicsStaleMs } }), logger: silentLogger, clock, registry: new Registry() });
   apps.push(app);
   seen.length = 0;
   const get = (horizon = '5m') => app.inject({ method: 'GET', url: `/api/topics?horizon=${horizon}` });
@@ -70,6 +71,22 @@ describe('/api/topics cache', () => {
     expect(topics()).toBe(2);
     const other = (await get('15m')).json() as { horizon: string; topics: unknown[] };
     expect(other).toEqual({ horizon: '15m', topics: [] });
+    expect(topics()).toBe(2);
+  });
+
+  it('past the time but within topicsStaleMs, answers the old result at once and refreshes it behind', async () => {
+    const { clock, get, topics } = await api(30_000, 300_000);
+    const repo = new ClickHouseImpactRepository(store);
+    const at60m = (i: number) => impactEvent(i, { horizon: '60m', horizon_seconds: 3600 });
+    await repo.saveImpacts(Array.from({ length: 6 }, (_, i) => at60m(i)));
+    const headlinesOf = async () => ((await get('60m')).json() as { topics: { headlines: number }[] }).topics[0]?.headlines;
+    expect(await headlinesOf()).toBe(6);
+    await repo.saveImpacts([at60m(6), at60m(7)]);
+    clock.advance(30_000);
+    // The stale answer, while one read starts behind it (its impact_tests query follows the aggregate one).
+    expect(await headlinesOf()).toBe(6);
+    await waitFor(() => topics() === 2, { message: () => `the refresh's impact_tests read, seen ${topics()}` });
+    await waitFor(async () => (await headlinesOf()) === 8, { message: () => 'the refreshed answer' });
     expect(topics()).toBe(2);
   });
 

@@ -97,7 +97,7 @@ describe('SingleFlightCache', () => {
   });
 
   it('holds at most maxKeys results, dropping the oldest and never a running computation', async () => {
-    const cache = new SingleFlightCache<string>(new ManualClock(0), 30_000, 2);
+    const cache = new SingleFlightCache<string>(new ManualClock(0), 30_000, { maxKeys: 2 });
     const c = scripted<string>();
     const running = cache.get('a', c.compute);
     for (const k of ['b', 'c']) {
@@ -130,5 +130,92 @@ describe('SingleFlightCache', () => {
     expect(cache.size).toBe(1);
     c.calls[1].resolve('new');
     await q;
+  });
+
+  describe('with a stale window', () => {
+    async function cached(clock: ManualClock, staleMs: number) {
+      const background: Promise<unknown>[] = [];
+      const cache = new SingleFlightCache<string>(clock, 1_000, { staleMs, onBackground: (w) => background.push(w) });
+      const c = scripted<string>();
+      const first = cache.get('k', c.compute);
+      c.calls[0].resolve('v1');
+      expect(await first).toBe('v1');
+      return { cache, c, background };
+    }
+
+    it('answers an expired result at once while one refresh runs behind it, then the refreshed one', async () => {
+      const clock = new ManualClock(0);
+      const { cache, c, background } = await cached(clock, 5_000);
+      clock.advance(1_000);
+      expect(await cache.get('k', c.compute)).toBe('v1');
+      expect(await cache.get('k', c.compute)).toBe('v1');
+      expect(c.calls).toHaveLength(2);
+      expect(background).toHaveLength(1);
+      c.calls[1].resolve('v2');
+      await background[0];
+      expect(await cache.get('k', c.compute)).toBe('v2');
+      expect(c.calls).toHaveLength(2);
+      // Fresh again for the ttl counted from when the refresh started (at 1,000).
+      clock.advance(999);
+      expect(await cache.get('k', c.compute)).toBe('v2');
+      expect(c.calls).toHaveLength(2);
+    });
+
+    it('makes callers wait once the stale window has passed too', async () => {
+      const clock = new ManualClock(0);
+      const { cache, c, background } = await cached(clock, 5_000);
+      clock.advance(6_000);
+      const waiting = cache.get('k', c.compute);
+      expect(c.calls).toHaveLength(2);
+      expect(background).toHaveLength(0);
+      let settled = false;
+      void waiting.then(() => (settled = true));
+      await Promise.resolve();
+      expect(settled).toBe(false);
+      c.calls[1].resolve('v2');
+      expect(await waiting).toBe('v2');
+    });
+
+    it('keeps serving the stale result when its refresh fails, and tries again on the next call', async () => {
+      const clock = new ManualClock(0);
+      const { cache, c, background } = await cached(clock, 5_000);
+      clock.advance(2_000);
+      expect(await cache.get('k', c.compute)).toBe('v1');
+      c.calls[1].reject(new Error('store down'));
+      await background[0];
+      expect(await cache.get('k', c.compute)).toBe('v1');
+      expect(c.calls).toHaveLength(3);
+      c.calls[2].resolve('v3');
+      await background[1];
+      expect(await cache.get('k', c.compute)).toBe('v3');
+    });
+
+    it('without one (staleMs 0) waits for the refresh as before', async () => {
+      const clock = new ManualClock(0);
+      const { cache, c } = await cached(clock, 0);
+      clock.advance(1_000);
+      const waiting = cache.get('k', c.compute);
+      c.calls[1].resolve('v2');
+      expect(await waiting).toBe('v2');
+    });
+
+    it('never evicts a key whose refresh is running, and evicts one past its stale window', async () => {
+      const clock = new ManualClock(0);
+      const cache = new SingleFlightCache<string>(clock, 1_000, { staleMs: 1_000, maxKeys: 1 });
+      const c = scripted<string>();
+      const a = cache.get('a', c.compute);
+      c.calls[0].resolve('a');
+      await a;
+      clock.advance(1_500);
+      expect(await cache.get('a', c.compute)).toBe('a'); // stale, refresh running
+      const b = cache.get('b', c.compute); // over maxKeys: 'a' is running, so it stays
+      expect(cache.size).toBe(2);
+      c.calls[1].resolve('a2');
+      c.calls[2].resolve('b');
+      await b;
+      clock.advance(3_000);
+      void cache.get('c', c.compute);
+      expect(cache.size).toBe(1);
+    });
   });
 });
