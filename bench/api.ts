@@ -22,6 +22,7 @@ import type { Store } from '../shared/store/port.ts';
 import { apiConfigSchema, start } from '../services/api/index.ts';
 import type { BenchRow } from './report.ts';
 import type { SseClientsMessage } from './sse-clients.ts';
+import { endFrameWatcher } from './sse-end-marker.ts';
 
 type Report = (row: BenchRow) => void;
 
@@ -241,14 +242,12 @@ export async function benchApi(report: Report, options: { seconds?: number; part
                 new Promise<http.ClientRequest>((resolve) => {
                   const req = http.get(streamUrl, (res) => {
                     if (res.statusCode !== 200) throw new Error(`GET /stream answered ${res.statusCode}`);
-                    // Counted as in bench/sse-clients.ts: bytes, and the end of each chunk against the marker.
-                    let tail: Buffer = Buffer.alloc(0);
+                    // Counted as in bench/sse-clients.ts: bytes, and the end frame.
+                    const ended = endFrameWatcher(marker);
                     res.on('data', (chunk: Buffer) => {
                       bytes[c] += chunk.length;
                       if (complete[c]) return;
-                      const seen = chunk.length >= marker.length ? chunk : Buffer.concat([tail, chunk]);
-                      tail = seen.subarray(Math.max(0, seen.length - marker.length));
-                      if (tail.equals(marker)) {
+                      if (ended(chunk)) {
                         complete[c] = true;
                         if (++finished === clients) allDone();
                       }

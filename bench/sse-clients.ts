@@ -6,6 +6,7 @@
  * every client has seen the marker (the end of the frame the bench adds after the events), and exits.
  */
 import http from 'node:http';
+import { endFrameWatcher } from './sse-end-marker.ts';
 
 export type SseClientsMessage = { kind: 'ready' } | { kind: 'done'; bytes: number[]; cpuUs: number } | { kind: 'error'; message: string };
 
@@ -35,16 +36,12 @@ const cpu0 = process.cpuUsage();
 for (let c = 0; c < clients; c++) {
   const req = http.get(url, (res) => {
     if (res.statusCode !== 200) return fail(new Error(`GET /stream answered ${res.statusCode}`));
-    // Each client counts bytes and compares the end of each chunk with the marker: one connection is in order, so when
-    // the end frame has come every frame before it has too; the parent checks the byte counts against the
-    // frames the hub built. A chunk shorter than the marker is read with the end of the one before.
-    let tail: Buffer = Buffer.alloc(0);
+    // Each client counts bytes and watches for the end frame; the parent checks the byte counts against the frames the hub built.
+    const ended = endFrameWatcher(marker);
     res.on('data', (chunk: Buffer) => {
       bytes[c] += chunk.length;
       if (complete[c]) return;
-      const seen = chunk.length >= marker.length ? chunk : Buffer.concat([tail, chunk]);
-      tail = seen.subarray(Math.max(0, seen.length - marker.length));
-      if (tail.equals(marker)) {
+      if (ended(chunk)) {
         complete[c] = true;
         if (++finished === clients) {
           const used = process.cpuUsage(cpu0);

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { groupTests } from '../../../../services/correlator/index.ts';
-import { msToClickHouseTime } from '../../../../shared/contracts/time.ts';
+import { DAY_MS, msToClickHouseTime } from '../../../../shared/contracts/time.ts';
 import type { Store } from '../../../../shared/store/port.ts';
+import { seededRandom } from '../../../../shared/runtime/seeded-random.ts';
 import { dropTestStore, openTestStore } from '../../../helpers/store.ts';
 
 // Migration 014: p_boot / q_boot on impact_tests. The view draws with mulberry32 at seed 1, as the study does, so
@@ -16,7 +17,7 @@ afterAll(() => dropTestStore(store));
 
 const ch = msToClickHouseTime;
 const T0 = Date.parse('2026-03-02T10:00:00Z');
-const DAY = 86_400_000;
+const DAY = DAY_MS;
 const B = 999;
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const sd = (xs: number[]) => {
@@ -68,24 +69,13 @@ function impact(topic: string, day: number, ar: number) {
   };
 }
 
-// mulberry32 written here from its definition (not shared/runtime/seeded-random.ts): the view's generator.
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 // The m-out-of-n studentized bootstrap the docs define: B resamples of m draws from the n centred values.
 function mOutOfN(values: number[], m: number): number {
   const n = values.length;
   const mu = mean(values);
   const observed = mu / (sd(values) / Math.sqrt(n));
-  const rnd = mulberry32(1);
+  // The view's draws are the study's generator at seed 1 (docs/prices-and-impact.md).
+  const rnd = seededRandom(1);
   let extreme = 0;
   for (let r = 0; r < B; r++) {
     const xs = Array.from({ length: m }, () => values[Math.floor(rnd() * n)] - mu);
