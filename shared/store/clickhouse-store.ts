@@ -63,12 +63,19 @@ function openChdbConnection(path: string): { connection: ReturnType<typeof creat
   };
 }
 
+/**
+ * Engine error types (ClickHouseError.type, the engine's own name for its error code) that pass. A full disk passes:
+ * chDB refuses the insert ("Cannot reserve 1.00 MiB, not enough space") and takes it once there is room. Final, it
+ * sent every batch in flight to the dead-letter topic (the chaos suite's full-disk moment lost them so).
+ */
+const TRANSIENT_ENGINE_ERRORS = new Set(['NOT_ENOUGH_SPACE', 'TOO_MANY_SIMULTANEOUS_QUERIES']);
+
 function isTransient(err: unknown): boolean {
-  const e = err as { code?: string; message?: string };
-  if (e?.code && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EAI_AGAIN|UND_ERR_SOCKET)$/.test(e.code)) return true;
-  // A full disk passes: chDB refuses the insert ("Cannot reserve 1.00 MiB, not enough space") and takes it once there is room.
-  // Final, it sent every batch in flight to the dead-letter topic (the chaos suite's full-disk moment lost them so).
-  return /timeout|socket hang up|ECONNREFUSED|ECONNRESET|Too many simultaneous queries|MEMORY_LIMIT|not enough space|NOT_ENOUGH_SPACE|No space left on device/i.test(e?.message ?? '');
+  const e = err as { code?: string; message?: string; type?: string };
+  if (e?.type && TRANSIENT_ENGINE_ERRORS.has(e.type)) return true;
+  if (e?.code && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EAI_AGAIN|UND_ERR_SOCKET|ENOSPC)$/.test(e.code)) return true;
+  // Transport failures carry no engine type; an OS error text from below the engine neither.
+  return /timeout|socket hang up|ECONNREFUSED|ECONNRESET|Too many simultaneous queries|MEMORY_LIMIT|No space left on device/i.test(e?.message ?? '');
 }
 
 /** Vendor errors become AppErrors here, at the edge: transient ones are retryable. */
