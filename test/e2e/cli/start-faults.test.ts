@@ -30,8 +30,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,6 +39,7 @@ import { seededRandom } from '../../../shared/runtime/seeded-random.ts';
 import { openStore } from '../../../shared/store/clickhouse-store.ts';
 import { freePort } from '../../integration/services/api/helpers.ts';
 import { mountSmallDisk, type SmallDisk } from '../../helpers/full-disk.ts';
+import { serveRevealingFeed } from '../../helpers/revealing-feed.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 
 const ITEMS = Number(process.env.OILWIRE_CHAOS_ITEMS ?? 2_000);
@@ -75,7 +74,6 @@ const root = mkdtempSync(join(tmpdir(), 'oilwire-faults-'));
 let disk: SmallDisk | undefined;
 let dataDir = join(root, 'data');
 const children: ChildProcess[] = [];
-let server: Server | undefined;
 let broker: DevBroker | undefined;
 
 beforeAll(() => {
@@ -90,7 +88,7 @@ afterAll(async () => {
   const running = children.filter((c) => c.exitCode === null && c.signalCode === null);
   for (const c of running) c.kill('SIGKILL');
   await Promise.all(running.map((c) => new Promise((resolve) => (c.exitCode !== null || c.signalCode !== null ? resolve(undefined) : c.once('exit', resolve)))));
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await closeFeed?.();
   // A copy of the data folder (store, journal, seen log) to look at after the fact, e.g. the parts chDB wrote on the full disk.
   if (process.env.OILWIRE_CHAOS_KEEP) cpSync(dataDir, process.env.OILWIRE_CHAOS_KEEP, { recursive: true });
   disk?.remove();
@@ -127,25 +125,16 @@ function rss(count: number): string {
  * run, so that every run has fresh items in flight); a request with the current ETag is answered 304.
  */
 const feed = { revealed: 0, allowance: 0, full: 0, notModified: 0 };
+let closeFeed: (() => Promise<void>) | undefined;
 async function startFeedServer(): Promise<string> {
-  server = createServer((req, res) => {
-    if (feed.allowance > 0 && feed.revealed < ITEMS) {
-      feed.allowance--;
-      feed.revealed = Math.min(ITEMS, feed.revealed + STEP);
+  const served = await serveRevealingFeed(feed, rss, (f) => {
+    if (f.allowance > 0 && f.revealed < ITEMS) {
+      f.allowance--;
+      f.revealed = Math.min(ITEMS, f.revealed + STEP);
     }
-    const etag = `"rev-${feed.revealed}"`;
-    if (req.headers['if-none-match'] === etag) {
-      feed.notModified++;
-      res.writeHead(304, { etag });
-      res.end();
-      return;
-    }
-    feed.full++;
-    res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8', etag: `"rev-${feed.revealed}"` });
-    res.end(rss(feed.revealed));
   });
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server!.address() as AddressInfo).port}/feed.xml`;
+  closeFeed = served.close;
+  return served.url;
 }
 
 function ticksCsv(): string {

@@ -14,8 +14,6 @@
  * OILWIRE_CHAOS_REPORT (a file the report is appended to).
  */
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Admin } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -24,6 +22,7 @@ import { TOPICS } from '../../../shared/contracts/events.ts';
 import { articleId } from '../../../shared/contracts/ids.ts';
 import { seededRandom } from '../../../shared/runtime/seeded-random.ts';
 import { openStore } from '../../../shared/store/clickhouse-store.ts';
+import { serveRevealingFeed } from '../../helpers/revealing-feed.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 import { brokerAdmin, committedCount, drained, topicCount } from '../../integration/kafka/helpers.ts';
 import { kcatRead, killAll, startCli, tempDir, type CliProcess } from './helpers.ts';
@@ -60,7 +59,6 @@ const TITLES = (() => {
 })();
 
 const feed = { revealed: 0, full: 0, notModified: 0 };
-let server: Server | undefined;
 let broker: DevBroker | undefined;
 let admin: Admin | undefined;
 
@@ -68,28 +66,20 @@ afterAll(async () => {
   await killAll();
   await admin?.disconnect();
   await broker?.stop();
-  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+  await closeFeed?.();
 });
 
+let closeFeed: (() => Promise<void>) | undefined;
 async function startFeedServer(): Promise<string> {
-  server = createServer((req, res) => {
-    const etag = `"rev-${feed.revealed}"`;
-    if (req.headers['if-none-match'] === etag) {
-      feed.notModified++;
-      res.writeHead(304, { etag });
-      res.end();
-      return;
-    }
-    feed.full++;
+  const served = await serveRevealingFeed(feed, (revealed) => {
     const items: string[] = [];
-    for (let i = feed.revealed - 1; i >= 0; i--) {
+    for (let i = revealed - 1; i >= 0; i--) {
       items.push(`<item><title>${TITLES[i]}</title><link>https://chaos5.invalid/${i}</link><guid isPermaLink="false">${guid(i)}</guid><pubDate>${new Date(T0 + i * 1000).toUTCString()}</pubDate><description>item ${i}</description></item>`);
     }
-    res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8', etag });
-    res.end(`<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>chaos5</title><link>https://chaos5.invalid/</link><description>five processes</description>${items.join('')}</channel></rss>`);
+    return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>chaos5</title><link>https://chaos5.invalid/</link><description>five processes</description>${items.join('')}</channel></rss>`;
   });
-  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
-  return `http://127.0.0.1:${(server!.address() as AddressInfo).port}/feed.xml`;
+  closeFeed = served.close;
+  return served.url;
 }
 
 const TICK_TIMES: number[] = [];
