@@ -50,3 +50,80 @@ describe('ReplayBuffer', () => {
     expect(b.plan(undefined)).toEqual({ kind: 'live' });
   });
 });
+
+describe('event ids: the exact grammar', () => {
+  it('reads time, sequence and instance, trimming white space around the id', () => {
+    expect(parseEventId(' 5-7-a1 \n')).toEqual({ t: 5, seq: 7, instance: 'a1' });
+    expect(parseEventId(`${'9'.repeat(15)}-${'8'.repeat(15)}-${'z'.repeat(16)}`)).toEqual({ t: 999999999999999, seq: 888888888888888, instance: 'z'.repeat(16) });
+    expect(parseEventId(undefined)).toBeUndefined();
+  });
+
+  it('refuses anything before, after or beyond the three fields', () => {
+    for (const id of [`${'1'.repeat(16)}-1-a`, `1-${'1'.repeat(16)}-a`, `1-1-${'a'.repeat(17)}`, 'x1-2-ab', '1-2-ab-', '1-2-', '-2-ab', '1--ab', '1-2-a_b', '1.5-2-ab', '1-2', '1-2-ab x']) {
+      expect(parseEventId(id), id).toBeUndefined();
+    }
+  });
+});
+
+describe('ReplayBuffer: contents and plans at the edges', () => {
+  it('returns the whole event it appended and counts size and sequence', () => {
+    const b = new ReplayBuffer(2, 'i9');
+    expect(b.size).toBe(0);
+    expect(b.lastSeq).toBe(0);
+    const e = b.append('impact', 'k', '{"a":1}', 42);
+    expect(e).toEqual({ id: '42-1-i9', seq: 1, t: 42, topic: 'impact', key: 'k', data: '{"a":1}', frame: undefined });
+    b.append('impact', 'k2', '{}', 43);
+    b.append('impact', 'k3', '{}', 44);
+    expect(b.size).toBe(2);
+    expect(b.lastSeq).toBe(3);
+    expect(b.capacity).toBe(2);
+    expect(b.instance).toBe('i9');
+  });
+
+  it('keeps insertion order through every wrap of the ring', () => {
+    const b = new ReplayBuffer(3, 'x');
+    const seen: number[][] = [];
+    for (let i = 1; i <= 8; i++) {
+      b.append('t', `k${i}`, '{}', i);
+      seen.push(b.all().map((e) => e.seq));
+    }
+    expect(seen).toEqual([[1], [1, 2], [1, 2, 3], [2, 3, 4], [3, 4, 5], [4, 5, 6], [5, 6, 7], [6, 7, 8]]);
+  });
+
+  it('finds the events after any sequence, in a full and wrapped ring too', () => {
+    const b = new ReplayBuffer(5, 'x');
+    for (let i = 1; i <= 7; i++) b.append('t', `k${i}`, '{}', i);
+    const after = (s: number) => b.after(s).map((e) => e.seq);
+    expect(after(0)).toEqual([3, 4, 5, 6, 7]);
+    expect(after(2)).toEqual([3, 4, 5, 6, 7]);
+    expect(after(3)).toEqual([4, 5, 6, 7]);
+    expect(after(4)).toEqual([5, 6, 7]);
+    expect(after(5)).toEqual([6, 7]);
+    expect(after(6)).toEqual([7]);
+    expect(after(7)).toEqual([]);
+    expect(after(99)).toEqual([]);
+    expect(new ReplayBuffer(3, 'x').after(0)).toEqual([]);
+  });
+
+  it('resumes from the buffer only for its own ids between one before the oldest and the newest', () => {
+    const b = new ReplayBuffer(3, 'x1');
+    for (let i = 1; i <= 6; i++) b.append('t', `k${i}`, '{}', 100 + i);
+    // Holds 4, 5, 6.
+    expect(b.plan('103-3-x1')).toMatchObject({ kind: 'buffer', events: [{ seq: 4 }, { seq: 5 }, { seq: 6 }] });
+    expect(b.plan('106-6-x1')).toEqual({ kind: 'buffer', events: [] });
+    expect(b.plan('102-2-x1')).toMatchObject({ kind: 'store', fromMs: 102 });
+    // An id this process has not issued yet (its sequence is ahead) is not ours to replay.
+    const ahead = b.plan('107-7-x1');
+    expect(ahead).toMatchObject({ kind: 'store', fromMs: 107 });
+    expect(ahead.kind === 'store' && ahead.buffered.map((e) => e.seq)).toEqual([4, 5, 6]);
+    expect(b.plan('104-4-x2')).toMatchObject({ kind: 'store', fromMs: 104 });
+  });
+
+  it('an empty buffer resumes its own latest id live from the buffer and anything older from the store', () => {
+    const b = new ReplayBuffer(3, 'x1');
+    expect(b.plan('5-0-x1')).toEqual({ kind: 'buffer', events: [] });
+    expect(b.plan('5-1-x1')).toEqual({ kind: 'store', fromMs: 5, buffered: [] });
+    expect(b.plan('')).toEqual({ kind: 'live' });
+    expect(b.plan('not-an-id')).toEqual({ kind: 'unknown', buffered: [] });
+  });
+});

@@ -89,3 +89,171 @@ describe('checkTable and otherReadStatement', () => {
     expect(otherReadStatement('SHOW TABLES FROM system', 'oil')).toBeUndefined();
   });
 });
+
+describe('checkSelectAst: every line counts', () => {
+  const ok = (lines: string[]) => expect(checkSelectAst(lines, ctx)).toEqual({ ok: true });
+  const reason = (lines: string[]) => {
+    const v = checkSelectAst(lines, ctx);
+    expect(v.ok).toBe(false);
+    return v.ok ? '' : v.reason;
+  };
+
+  it('accepts each node type a read query is made of', () => {
+    const types = [
+      'SelectIntersectExceptQuery', 'SelectQuery', 'ExpressionList', 'Literal', 'Lambda', 'TablesInSelectQuery', 'TablesInSelectQueryElement',
+      'TableExpression', 'TableJoin', 'ArrayJoin', 'Subquery', 'WithElement', 'Asterisk', 'QualifiedAsterisk', 'ColumnsRegexpMatcher',
+      'ColumnsListMatcher', 'QualifiedColumnsRegexpMatcher', 'QualifiedColumnsListMatcher', 'ColumnsTransformerList', 'ColumnsApplyTransformer',
+      'ColumnsExceptTransformer', 'ColumnsReplaceTransformer', 'ColumnsReplaceTransformer::Replacement', 'OrderByElement', 'WindowDefinition',
+      'WindowListElement', 'Interpolate', 'InterpolateElement', 'SampleRatio', 'DataType',
+    ];
+    for (const t of types) ok(['SelectWithUnionQuery (children 1)', ` ${t} (children 1)`]);
+    ok(['SelectWithUnionQuery (children 1)', ' Identifier x', ' Function plus (children 1)', ' TableIdentifier news']);
+  });
+
+  it('refuses a dump that does not open with the union of selects', () => {
+    const only = 'only SELECT queries (with WITH, UNION, joins, subqueries) are allowed';
+    expect(reason([])).toBe(only);
+    expect(reason(['SelectQuery (children 1)'])).toBe(only);
+    expect(reason([' SelectWithUnionQuery (children 1)'])).toBe(only);
+    expect(reason(['SelectWithUnionQueryX'])).toBe(only);
+    ok(['SelectWithUnionQuery']);
+  });
+
+  it('refuses SETTINGS, parameters and unknown nodes at any depth, quoting at most 80 characters', () => {
+    expect(reason(['SelectWithUnionQuery', '      Set'])).toBe('query-level SETTINGS are not allowed: the API sets the limits');
+    expect(reason(['SelectWithUnionQuery', '  QueryParameter p:String'])).toBe('query parameters ({name:Type}) are not supported');
+    expect(reason(['SelectWithUnionQuery', '  InsertQuery (children 1)'])).toBe('unsupported construct in analyst SQL: "InsertQuery (children 1)"');
+    expect(reason(['SelectWithUnionQuery', ''])).toBe('unsupported construct in analyst SQL: ""');
+    const long = 'X'.repeat(100);
+    expect(reason(['SelectWithUnionQuery', ` ${long}`])).toBe(`unsupported construct in analyst SQL: "${'X'.repeat(80)}"`);
+    expect(reason(['SelectWithUnionQuery', ` Function a b ${long}`])).toBe(`unusual function name in "${`Function a b ${long}`.slice(0, 80)}": call functions by their plain name`);
+    expect(reason(['SelectWithUnionQuery', ` TableIdentifier a-b ${long}`])).toBe(`unusual table name in "${`TableIdentifier a-b ${long}`.slice(0, 80)}": quote-free names only`);
+  });
+
+  it('reads function lines with their alias and children, and nothing else after the name', () => {
+    ok(['SelectWithUnionQuery', ' Function plus (alias p) (children 1)']);
+    ok(['SelectWithUnionQuery', ' Function plus (alias p)']);
+    ok(['SelectWithUnionQuery', ' Function _to_Date32']);
+    expect(reason(['SelectWithUnionQuery', ' Function file (alias f) (children 1)'])).toMatch(/^function file\(\) reaches files/);
+    expect(reason(['SelectWithUnionQuery', ' Function 1plus'])).toMatch(/^unusual function name/);
+    expect(reason(['SelectWithUnionQuery', ' Function plus (children x)'])).toMatch(/^unusual function name/);
+    expect(reason(['SelectWithUnionQuery', ' Function plus extra'])).toMatch(/^unusual function name/);
+    expect(reason(['SelectWithUnionQuery', ' Function  plus'])).toMatch(/^unusual function name/);
+    expect(reason(['SelectWithUnionQuery', ' Function'])).toMatch(/^unusual function name/);
+  });
+
+  it('reads table lines with their alias and refuses any other text after the name', () => {
+    ok(['SelectWithUnionQuery', ' TableIdentifier oil.news (alias n)']);
+    expect(reason(['SelectWithUnionQuery', ' TableIdentifier system.processes (alias p)'])).toBe("table system.processes is outside oilwire's database oil: analysts read its tables and views only");
+    expect(reason(['SelectWithUnionQuery', ' TableIdentifier news x'])).toMatch(/^unusual table name/);
+    expect(reason(['SelectWithUnionQuery', ' TableIdentifier'])).toMatch(/^unusual table name/);
+    expect(reason(['SelectWithUnionQuery', ' TableIdentifier  news'])).toMatch(/^unusual table name/);
+  });
+
+  it('takes a function as a table function only right under TableExpression, one level deeper', () => {
+    const fromFn = (name: string, depth: number) => ['SelectWithUnionQuery', '     TableExpression (children 1)', `${' '.repeat(depth)}Function ${name} (children 1)`];
+    for (const g of ['numbers', 'NUMBERS_MT', 'zeros', 'zeros_mt', 'generate_series', 'generateSeries']) ok(fromFn(g, 6));
+    expect(reason(fromFn('remote', 6))).toBe("table function remote() reaches outside oilwire's database: only numbers, numbers_mt, zeros, zeros_mt and generate_series are available");
+    // At another depth it is no table of that TableExpression, so it is judged as a function (and `remote` is no scalar).
+    expect(reason(fromFn('remote', 7))).toBe("remote is a table function that reaches outside oilwire's database");
+    expect(reason(fromFn('remote', 5))).toBe("remote is a table function that reaches outside oilwire's database");
+    expect(reason(['SelectWithUnionQuery', '     TableJoin', '      Function remote'])).toBe("remote is a table function that reaches outside oilwire's database");
+    // The generators also as scalars: the engine's error if they are none, never a reach outside.
+    ok(['SelectWithUnionQuery', ' Function numbers']);
+  });
+
+  it('refuses identifiers naming another database, in any case, and the forbidden ones even when unlisted', () => {
+    for (const id of ['system.processes', 'SYSTEM.processes', 'other.t', 'Other.t.c', 'default.t', 'information_schema.tables', 'INFORMATION_SCHEMA.tables']) {
+      expect(reason(['SelectWithUnionQuery', ` Identifier ${id} (alias z)`]), id).toBe(`${id} is outside oilwire's database oil`);
+    }
+    const noDatabases = { ...ctx, databases: [] };
+    expect(checkSelectAst(['SelectWithUnionQuery', ' Identifier system.processes'], noDatabases)).toMatchObject({ ok: false });
+    expect(checkSelectAst(['SelectWithUnionQuery', ' Identifier information_schema.tables'], noDatabases)).toMatchObject({ ok: false });
+    // oilwire's own database, a table alias or a bare column are not another database.
+    ok(['SelectWithUnionQuery', ' Identifier oil.price']);
+    ok(['SelectWithUnionQuery', ' Identifier oil.news.title']);
+    ok(['SelectWithUnionQuery', ' Identifier system']);
+    ok(['SelectWithUnionQuery', ' Identifier t.system']);
+  });
+
+  it('checks every line, not only the first offending kind', () => {
+    expect(reason(['SelectWithUnionQuery', ' Identifier x', ' Identifier y', ' Function dictGet'])).toMatch(/^function dictGet\(\)/);
+    expect(reason(['SelectWithUnionQuery', ' TableIdentifier news', ' TableIdentifier other.t'])).toMatch(/^table other\.t is outside/);
+    expect(reason(['SelectWithUnionQuery', ' Function plus', ' Function my_udf'])).toMatch(/user-defined/);
+  });
+});
+
+describe('checkFunction: the reasons and the lists', () => {
+  const reasonOf = (name: string, cat: FunctionCatalogue = catalogue) => {
+    const v = checkFunction(name, cat);
+    return v.ok ? 'ok' : v.reason;
+  };
+
+  it('refuses every denied name and family by name, whatever the catalogue says', () => {
+    const empty: FunctionCatalogue = { functions: new Map(), tableFunctions: new Set() };
+    for (const name of [
+      'file', 'dictGet', 'dictHas', 'joinGet', 'joinGetOrNull', 'catboostEvaluate', 'modelEvaluate', 'naiveBayesClassifier', 'hasColumnInTable',
+      'showCertificate', 'reverseDNSQuery', 'getClientHTTPHeader', 'getServerSetting', 'getMergeTreeSetting', 'getHTTPHeader', 'getMacro',
+      'filesystemAvailable', 'filesystemCapacity', 'url', 'aiGenerateContent', 'llmQuery',
+    ]) {
+      expect(reasonOf(name, empty), name).toBe(`function ${name}() reaches files, the network, models or dictionaries: not available to analyst SQL`);
+    }
+    // Exact names are exact: a longer name is another function.
+    for (const name of ['fileX', 'urlX', 'getMacroX', 'URLHierarchy', 'filter']) expect(reasonOf(name, empty), name).toBe('ok');
+  });
+
+  it('names the origin of a user-defined function and the refused category', () => {
+    expect(reasonOf('my_udf')).toBe('function my_udf() is user-defined (SQLUserDefined): not available to analyst SQL');
+    expect(reasonOf('dictGet')).toMatch(/reaches files/);
+    expect(reasonOf('regionToName')).toBe('function regionToName() is in the Embedded Dictionary family: not available to analyst SQL');
+    expect(reasonOf('addressToLine')).toBe('function addressToLine() is in the Introspection family: not available to analyst SQL');
+    const cat = (categories: string, origin = 'System', aliasTo = ''): FunctionCatalogue => ({ functions: new Map([fn('f', categories, origin, aliasTo)]), tableFunctions: new Set() });
+    expect(reasonOf('f', cat('String, Machine Learning'))).toBe('function f() is in the Machine Learning family: not available to analyst SQL');
+    expect(reasonOf('f', cat('Arithmetic,AI'))).toBe('function f() is in the AI family: not available to analyst SQL');
+    expect(reasonOf('f', cat('Dictionary'))).toBe('function f() is in the Dictionary family: not available to analyst SQL');
+    expect(reasonOf('f', cat('Arithmetic, String'))).toBe('ok');
+    expect(reasonOf('f', cat('', 'ExecutableUserDefined'))).toBe('function f() is user-defined (ExecutableUserDefined): not available to analyst SQL');
+  });
+
+  it('judges an alias by the function it stands for', () => {
+    const cat: FunctionCatalogue = {
+      functions: new Map([fn('udf', '', 'SQLUserDefined'), fn('toUdf', '', 'System', 'udf'), fn('intro', 'Introspection'), fn('toIntro', 'Other', 'System', 'intro'), fn('toFile', 'Other', 'System', 'FILE'), fn('toGone', 'Other', 'System', 'gone')]),
+      tableFunctions: new Set(),
+    };
+    expect(reasonOf('toUdf', cat)).toBe('function toUdf() is user-defined (SQLUserDefined): not available to analyst SQL');
+    expect(reasonOf('TOUDF', cat)).toBe('function TOUDF() is user-defined (SQLUserDefined): not available to analyst SQL');
+    expect(reasonOf('toIntro', cat)).toBe('function toIntro() is in the Introspection family: not available to analyst SQL');
+    expect(reasonOf('toFile', cat)).toMatch(/^function toFile\(\) reaches files/);
+    // An alias whose target the catalogue does not list is judged on its own entry.
+    expect(reasonOf('toGone', cat)).toBe('ok');
+  });
+
+  it('refuses a table function name used as a scalar unless it is a generator or also a scalar', () => {
+    const cat: FunctionCatalogue = { functions: new Map([fn('format', 'String')]), tableFunctions: new Set(['remote', 'numbers', 'format', 'zeros']) };
+    expect(reasonOf('Remote', cat)).toBe("Remote is a table function that reaches outside oilwire's database");
+    expect(reasonOf('numbers', cat)).toBe('ok');
+    expect(reasonOf('zeros', cat)).toBe('ok');
+    expect(reasonOf('FORMAT', cat)).toBe('ok');
+    expect(reasonOf('plus', cat)).toBe('ok');
+  });
+});
+
+describe('checkTable: the exact verdicts', () => {
+  it('accepts the harmless system tables in any case, refuses the rest with the reason', () => {
+    for (const t of ['system.one', 'SYSTEM.ONE', 'system.numbers', 'system.numbers_mt', 'system.zeros', 'system.zeros_mt']) expect(checkTable(t, ctx), t).toEqual({ ok: true });
+    expect(checkTable('system.users', ctx)).toEqual({ ok: false, reason: "table system.users is outside oilwire's database oil: analysts read its tables and views only" });
+    expect(checkTable('OIL.news', ctx)).toMatchObject({ ok: false });
+    expect(checkTable('oil.news.x', ctx)).toMatchObject({ ok: false });
+    expect(checkTable('.news', ctx)).toMatchObject({ ok: false });
+  });
+});
+
+describe('otherReadStatement: the canonical shapes only', () => {
+  it('matches SHOW TABLES and DESCRIBE TABLE exactly', () => {
+    for (const s of ['SHOW TABLES ', ' SHOW TABLES', 'show tables', 'DESCRIBE TABLE news x', 'X DESCRIBE TABLE news', 'DESCRIBE TABLE 1news', 'DESCRIBE TABLE oil.news.x', 'DESCRIBE TABLE oil.', 'DESCRIBE TABLE other.news', 'DESCRIBE TABLE  news', 'DESCRIBE news']) {
+      expect(otherReadStatement(s, 'oil'), s).toBeUndefined();
+    }
+    expect(otherReadStatement('DESCRIBE TABLE _n9', 'oil')).toBe('describe');
+    expect(otherReadStatement('DESCRIBE TABLE oil._n9', 'oil')).toBe('describe');
+  });
+});
