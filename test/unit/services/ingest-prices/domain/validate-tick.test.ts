@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parsePriceCsv } from '../../../../../services/ingest-prices/domain/parse-prices.ts';
-import { createTickValidator, type CheckedTick, type Verdict } from '../../../../../services/ingest-prices/domain/validate-tick.ts';
+import { MAX_PLAUSIBLE_PRICE, createTickValidator, type CheckedTick, type Verdict } from '../../../../../services/ingest-prices/domain/validate-tick.ts';
 
 const T = Date.parse('2026-06-01T10:00:00Z');
 const NOW = () => T + 3_600_000;
@@ -114,5 +114,105 @@ describe('tick validation', () => {
     for (let s = 0; s < 3; s++) expect(v.push(tick(80, { seq: s })).rejected).toBeNull();
     expect(v.push(tick(80, { seq: 0 })).rejected).toBeNull();
     expect(v.push(tick(80, { seq: 2 })).rejected).toBe('duplicate');
+  });
+});
+
+describe('tick validation at its bounds', () => {
+  it('starts with every counter at zero and answers a rejection with nothing released', () => {
+    const v = validator();
+    expect(v.rejected).toEqual({ non_finite_price: 0, non_positive_price: 0, absurd_price: 0, bad_timestamp: 0, future_timestamp: 0, too_old: 0, bad_size: 0, duplicate: 0 });
+    expect(v.quarantined).toEqual({ reverted_spike: 0, unconfirmed_jump: 0 });
+    expect(v.push(tick(NaN))).toEqual({ accepted: [], quarantined: [], rejected: 'non_finite_price' });
+  });
+
+  it('takes prices up to MAX_PLAUSIBLE_PRICE and any size that is a finite count, 0 included', () => {
+    const v = validator({ maxJumpFraction: 1e9 });
+    expect(v.push(tick(MAX_PLAUSIBLE_PRICE)).rejected).toBeNull();
+    expect(v.push(tick(MAX_PLAUSIBLE_PRICE + 0.01, { seq: 1 })).rejected).toBe('absurd_price');
+    expect(v.push(tick(0.01, { seq: 2 })).rejected).toBeNull();
+    expect(v.push(tick(80, { seq: 3, size: 0 })).rejected).toBeNull();
+    expect(v.push(tick(80, { seq: 4, size: NaN })).rejected).toBe('bad_size');
+    expect(v.push(tick(80, { seq: 5, size: Infinity })).rejected).toBe('bad_size');
+    expect(v.rejected).toMatchObject({ absurd_price: 1, bad_size: 2 });
+  });
+
+  it('applies the default time rule (60 s ahead, 1983-01-01) without one', () => {
+    const v = validator();
+    expect(v.push(tick(80, { ts: NOW() + 60_000 })).rejected).toBeNull();
+    expect(v.push(tick(80, { ts: NOW() + 60_001 })).rejected).toBe('future_timestamp');
+    expect(v.push(tick(80, { ts: Date.UTC(1983, 0, 1) })).rejected).toBeNull();
+    expect(v.push(tick(80, { ts: Date.UTC(1983, 0, 1) - 1 })).rejected).toBe('too_old');
+  });
+
+  it('does not remember a rejected tick: a corrected copy of it is no duplicate', () => {
+    const v = validator();
+    expect(v.push(tick(NaN)).rejected).toBe('non_finite_price');
+    expect(prices(v.push(tick(80)))).toEqual([80]);
+  });
+
+  it('counts a tick without seq as seq 0', () => {
+    const v = createTickValidator<CheckedTick>({ maxJumpFraction: 0.5, now: NOW });
+    expect(v.push({ symbol: 'BRENT', ts: T, price: 80, size: null }).rejected).toBeNull();
+    expect(v.push({ symbol: 'BRENT', ts: T, price: 80, size: null, seq: 0 }).rejected).toBe('duplicate');
+  });
+
+  it('remembers exactly rememberIdentities identities, and 200,000 by default', () => {
+    const v = validator({ rememberIdentities: 2 });
+    v.push(tick(80, { seq: 0 }));
+    v.push(tick(80, { seq: 1 }));
+    expect(v.push(tick(80, { seq: 0 })).rejected).toBe('duplicate');
+    expect(v.push(tick(80, { seq: 1 })).rejected).toBe('duplicate');
+    const d = validator();
+    for (let s = 0; s < 200_000; s++) d.push(tick(80, { seq: s }));
+    expect(d.push(tick(80, { seq: 0 })).rejected).toBe('duplicate');
+    d.push(tick(80, { seq: 200_000 }));
+    expect(d.push(tick(80, { seq: 0 })).rejected).toBeNull();
+  });
+
+  it('holds a move only beyond maxJumpFraction: exactly the bound is an ordinary tick, both ways', () => {
+    const v = validator({ maxJumpFraction: 0.5 });
+    v.push(tick(80, { seq: 0 }));
+    expect(prices(v.push(tick(120, { seq: 1 })))).toEqual([120]);
+    expect(prices(v.push(tick(60, { seq: 2 })))).toEqual([60]);
+    expect(prices(v.push(tick(90.01, { seq: 3 })))).toEqual([]);
+  });
+
+  it('holds a fall as it holds a rise', () => {
+    const v = validator();
+    v.push(tick(80, { seq: 0 }));
+    expect(prices(v.push(tick(8, { seq: 1 })))).toEqual([]);
+    const after = v.push(tick(80.5, { seq: 2 }));
+    expect(after.quarantined.map((q) => [q.tick.price, q.reason, q.anchor])).toEqual([[8, 'reverted_spike', 80]]);
+  });
+
+  it('calls a jump reverted when the next tick is back within revertShare of it, the bound included', () => {
+    // ln 2 is exactly a quarter of ln 16.
+    const v = validator({ maxJumpFraction: 0.5 });
+    v.push(tick(1, { seq: 0 }));
+    v.push(tick(16, { seq: 1 }));
+    expect(v.push(tick(2, { seq: 2 })).quarantined.map((q) => q.reason)).toEqual(['reverted_spike']);
+    const w = validator({ maxJumpFraction: 0.5 });
+    w.push(tick(1, { seq: 0 }));
+    w.push(tick(16, { seq: 1 }));
+    expect(prices(w.push(tick(2.01, { seq: 2 })))).toEqual([16]);
+    // A wider share reverts more: back at 4 is half the jump.
+    const x = validator({ maxJumpFraction: 0.5, revertShare: 0.5 });
+    x.push(tick(1, { seq: 0 }));
+    x.push(tick(16, { seq: 1 }));
+    expect(x.push(tick(4, { seq: 2 })).quarantined.map((q) => q.reason)).toEqual(['reverted_spike']);
+  });
+
+  it('judges each symbol against its own last price and held tick', () => {
+    const v = validator();
+    v.push(tick(80, { seq: 0 }));
+    v.push(tick(70, { seq: 0, symbol: 'WTI' }));
+    expect(prices(v.push(tick(800, { seq: 1 })))).toEqual([]);
+    // WTI's tick neither confirms nor reverts Brent's spike.
+    expect(v.push(tick(70.1, { seq: 1, symbol: 'WTI' }))).toEqual({ accepted: [tick(70.1, { seq: 1, symbol: 'WTI' })], quarantined: [], rejected: null });
+    const end = v.end();
+    expect(end.quarantined.map((q) => [q.tick.symbol, q.tick.price, q.reason, q.anchor])).toEqual([['BRENT', 800, 'unconfirmed_jump', 80]]);
+    expect(end.accepted).toEqual([]);
+    expect(end.rejected).toBeNull();
+    expect(v.quarantined).toEqual({ reverted_spike: 0, unconfirmed_jump: 1 });
   });
 });
