@@ -41,8 +41,11 @@ export function redactUrl(text: string): string {
   return changed ? url.href : text;
 }
 
-/** Candidates only: each match is then parsed by `URL`, and left alone when it is not one. */
-const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi;
+/**
+ * Candidates only: each match is then parsed by `URL`, and left alone when it is not one. No word
+ * boundary before the scheme: it hid a URL glued to a word (`feed_https://u:pw@h/` was logged as is).
+ */
+const URL_IN_TEXT = /[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi;
 
 /** Logs repeat the same few URLs (feeds, the store): their masked forms are remembered, up to this many. */
 const CACHE_MAX = 512;
