@@ -56,6 +56,11 @@ export const correlatorConfigSchema = z.strictObject({
   /** Most ticks handled (and inserted) in one batch: bigger batches mean fewer, larger inserts. */
   tickBatchSize: z.number().int().positive().default(5_000),
   /**
+   * Most scored articles handled in one news batch. The bus hands over what is waiting up to this: one article at a
+   * time when they trickle in, a few large batches (one content lookup, one insert each) when a backlog has formed.
+   */
+  newsBatchSize: z.number().int().positive().default(5_000),
+  /**
    * Impact rows are written in groups: after this delay, or at once past `impactFlushRows`.
    * Safe because the article itself is stored before its batch is acknowledged, and a restart
    * measures again whatever has no impact row. Short, because the rows are published only once

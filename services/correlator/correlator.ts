@@ -5,7 +5,7 @@ import { tickTimeVerdict } from '../../shared/contracts/tick-time.ts';
 import type { Clock } from '../../shared/runtime/clock.ts';
 import type { Logger } from '../../shared/runtime/logger.ts';
 import type { CorrelatorConfig } from './config.ts';
-import { splitByContent } from './domain/content-dedupe.ts';
+import { splitByContent, type StoredContent } from './domain/content-dedupe.ts';
 import { ImpactEngine, type TickOutcome } from './domain/impact-engine.ts';
 import { HistoryLoader } from './history-loader.ts';
 import { ImpactOutbox, type Schedule } from './impact-outbox.ts';
@@ -14,7 +14,7 @@ import { RowOutbox } from './outbox.ts';
 import type { ImpactRepository, LateTick } from './ports.ts';
 import { SerialQueue } from './serial-queue.ts';
 import { TickIntake, type AdmittedBatch } from './tick-intake.ts';
-import { parseDateOrTime, toIso } from '../../shared/contracts/time.ts';
+import { parseDateOrTime, toIso, toMs } from '../../shared/contracts/time.ts';
 
 export interface CorrelatorStats {
   /** Tick events handled, by what became of them. */
@@ -50,6 +50,15 @@ async function settleBoth(a: Promise<unknown>, b: Promise<unknown>): Promise<voi
   for (const r of results) if (r.status === 'rejected') throw r.reason;
 }
 
+/**
+ * A news batch judged by content whose insert has not ended: the lookup of a batch after it may not see its rows
+ * yet, so its stories are counted as stored. `written` rejects if the insert failed.
+ */
+interface UnwrittenNews {
+  content: StoredContent[];
+  written: Promise<void>;
+}
+
 /** Marks a promise as handled (its rejection is awaited later by the caller) and returns it. */
 function awaitedLater<T>(p: Promise<T>): Promise<T> {
   p.catch(() => undefined);
@@ -72,8 +81,12 @@ export class Correlator {
   readonly engine: ImpactEngine;
   readonly stats: CorrelatorStats = { ticks: { accepted: 0, late: 0, too_late: 0, duplicate: 0, unknown_symbol: 0 }, articles: 0, duplicates: 0, impacts: 0, revisions: 0, pending: 0, skipped: {}, rejected: {} };
   private readonly engineLane = new SerialQueue();
-  // Content dedupe asks the store what the batches before wrote: news batches are stored in order.
+  // Content dedupe judges each news batch by what the batches before it wrote: verdicts are given in order, and
+  // news batches are stored in order. The two are lanes of their own, so a batch's lookup runs while the batch
+  // before it is written (on connections of their own, see main.ts); the batches between are in `unwritten`.
+  private readonly contentLane = new SerialQueue();
   private readonly newsLane = new SerialQueue();
+  private readonly unwritten = new Set<UnwrittenNews>();
   private readonly impacts: ImpactOutbox;
   private readonly late: RowOutbox<LateTick>;
   private readonly history: HistoryLoader;
@@ -151,7 +164,7 @@ export class Correlator {
   handleNews(incoming: NewsScored[]): Promise<void> {
     return this.track(async () => {
       const t0 = performance.now();
-      const articles = await this.newsLane.run(() => this.storeNews(incoming));
+      const articles = await this.storeNews(incoming);
       const { durable } = await this.engineLane.run(async () => {
         for (const a of articles) this.engine.addArticle(a);
         await this.history.ensure();
@@ -202,6 +215,7 @@ export class Correlator {
   async stop(): Promise<void> {
     await Promise.allSettled([...this.inFlight]);
     await this.engineLane.idle();
+    await this.contentLane.idle();
     await this.newsLane.idle();
     // What is still in the outbox is written now; if that fails, a restart measures those articles again.
     await this.impacts.stop().catch((err) => this.log.warn({ err, lost: this.impacts.waiting }, 'impact rows not written at stop; they will be measured again at the next start'));
@@ -217,16 +231,35 @@ export class Correlator {
     return p;
   }
 
+  /** Stores a batch of news but the copies of stories already stored (or in a batch ahead of it); resolves with what it stored, once written. */
   private async storeNews(incoming: NewsScored[]): Promise<NewsScored[]> {
     const { repo, metrics } = this.parts;
-    // The same story under a new guid is not news: stored, measured and alerted once, under the id it first came with.
-    const { fresh, duplicates } = repo.storedContent ? splitByContent(incoming, await repo.storedContent(incoming)) : { fresh: incoming, duplicates: [] };
-    if (duplicates.length > 0) {
-      this.stats.duplicates += duplicates.length;
-      metrics.duplicateArticles.inc(duplicates.length);
-      this.log.info({ duplicates: duplicates.length, first: { id: duplicates[0].article.id, of: duplicates[0].of, title: duplicates[0].article.title.slice(0, 100) } }, 'same story under another id: not stored or measured again');
-    }
-    await repo.saveNews(fresh);
+    const { fresh, write } = await this.contentLane.run(async () => {
+      // Taken before the lookup: a batch that leaves `unwritten` after this ended its insert before the lookup began.
+      const ahead = [...this.unwritten];
+      // The same story under a new guid is not news: stored, measured and alerted once, under the id it first came with.
+      const { fresh, duplicates } = repo.storedContent ? splitByContent(incoming, [...(await repo.storedContent(incoming)), ...ahead.flatMap((b) => b.content)]) : { fresh: incoming, duplicates: [] };
+      if (duplicates.length > 0) {
+        this.stats.duplicates += duplicates.length;
+        metrics.duplicateArticles.inc(duplicates.length);
+        this.log.info({ duplicates: duplicates.length, first: { id: duplicates[0].article.id, of: duplicates[0].of, title: duplicates[0].article.title.slice(0, 100) } }, 'same story under another id: not stored or measured again');
+      }
+      const write = awaitedLater(
+        this.newsLane.run(async () => {
+          // A batch ahead whose insert failed was counted as stored: this verdict may be wrong, so this batch is not
+          // written either; it fails with that error and is delivered again (judged then by what the store holds).
+          for (const b of ahead) await b.written;
+          await repo.saveNews(fresh);
+        }),
+      );
+      if (fresh.length > 0) {
+        const entry: UnwrittenNews = { content: fresh.map((a) => ({ id: a.id, source: a.source, title: a.title, publishedMs: toMs(a.published_at) })), written: write };
+        this.unwritten.add(entry);
+        void write.finally(() => this.unwritten.delete(entry)).catch(() => undefined);
+      }
+      return { fresh, write };
+    });
+    await write;
     metrics.stored.inc({ kind: 'news' }, fresh.length);
     return fresh;
   }

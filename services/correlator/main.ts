@@ -21,17 +21,18 @@ export type CorrelatorService = RunningService & {
 };
 
 /**
- * The impact inserts' own connection. One chDB connection runs one statement at a time: on the shared one an
+ * A connection of the correlator's own. One chDB connection runs one statement at a time: on the shared one an
  * impact insert waits for the tick insert of its own batch and the news inserts in flight (docs/performance.md,
- * "Horizon due to news.impact"). On a server `isolated()` shares the client, whose requests already run side by side.
+ * "Horizon due to news.impact"), and a news batch's content lookup for the insert of the batch before it
+ * (docs/performance.md, "Pipeline"). On a server `isolated()` shares the client, whose requests already run side by side.
  */
-async function impactConnection(store: Store): Promise<Store> {
+async function ownConnection(store: Store, what: string): Promise<Store> {
   try {
     return await store.isolated();
   } catch (err) {
     const text = err instanceof Error ? err.message : String(err);
     const code = err instanceof AppError ? err.code : 'STORE_UNAVAILABLE';
-    throw new AppError(code, `correlator: opening the store connection for impact writes failed: ${text}`, { cause: err, retryable: err instanceof AppError ? err.retryable : true });
+    throw new AppError(code, `correlator: opening the store connection for ${what} failed: ${text}`, { cause: err, retryable: err instanceof AppError ? err.retryable : true });
   }
 }
 
@@ -42,17 +43,22 @@ async function impactConnection(store: Store): Promise<Store> {
 export async function start(deps: ServiceDeps<CorrelatorConfig>, repo?: ImpactRepository): Promise<CorrelatorService> {
   const { bus, config, logger, clock, metrics } = deps;
   const log = logger.child({ service: 'correlator' });
-  const impactStore = repo ? undefined : await impactConnection(deps.store);
-  const closeImpactStore = () => impactStore?.close().catch((err: unknown) => log.warn({ err }, 'closing the impact writes\' store connection failed'));
+  const own: Store[] = [];
+  const closeOwn = () => Promise.all(own.splice(0).map((s) => s.close().catch((err: unknown) => log.warn({ err }, "closing one of the correlator's store connections failed"))));
   let correlator: Correlator;
   let newsSub: Subscription;
   let tickSub: Subscription;
   try {
-    correlator = await Correlator.open({ config, repo: repo ?? new ClickHouseImpactRepository(deps.store, impactStore), bus, clock, logger, metrics: correlatorMetrics(metrics) });
+    if (!repo) {
+      own.push(await ownConnection(deps.store, 'impact writes'));
+      own.push(await ownConnection(deps.store, 'content lookups'));
+    }
+    correlator = await Correlator.open({ config, repo: repo ?? new ClickHouseImpactRepository(deps.store, own[0], own[1]), bus, clock, logger, metrics: correlatorMetrics(metrics) });
     newsSub = await subscribeEvents(bus, {
       groupId: `${config.groupId}-news`,
       topic: TOPICS.newsScored,
       schema: newsScoredV1,
+      maxBatchSize: config.newsBatchSize,
       onInvalid: (m, error) => log.warn({ offset: m.offset, error }, 'invalid news.scored sent to DLQ'),
       onRetry: (err, attempt) => log.warn({ err, attempt }, 'news batch failed, retrying'),
       handler: (events) => correlator.handleNews(events.map((e) => e.event)),
@@ -67,7 +73,7 @@ export async function start(deps: ServiceDeps<CorrelatorConfig>, repo?: ImpactRe
       handler: (events) => correlator.handleTicks(events.map((e) => e.event)),
     });
   } catch (err) {
-    await closeImpactStore();
+    await closeOwn();
     throw err;
   }
 
@@ -85,9 +91,9 @@ export async function start(deps: ServiceDeps<CorrelatorConfig>, repo?: ImpactRe
       clearInterval(timer);
       await newsSub.close();
       await tickSub.close();
-      // The correlator writes what is left in its outbox on stop: its connection closes after that.
+      // The correlator writes what is left in its outbox on stop: its connections close after that.
       await correlator.stop();
-      await closeImpactStore();
+      await closeOwn();
     },
   };
 }

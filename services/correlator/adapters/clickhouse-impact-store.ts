@@ -14,13 +14,16 @@ function token(prefix: string, ids: string[]): string {
 
 export class ClickHouseImpactRepository implements ImpactRepository {
   /**
-   * `impactStore` (default: `store`) takes the impact inserts. One chDB connection runs one statement at
-   * a time, so on the shared one an impact insert waits for the tick insert of its own batch and any news
-   * insert in flight; main.ts gives it a connection of its own (`store.isolated()`). Its owner closes it.
+   * `impactStore` (default: `store`) takes the impact inserts, `contentStore` (default: `store`) the content
+   * lookups of news batches. One chDB connection runs one statement at a time, so on the shared one an impact
+   * insert waits for the tick insert of its own batch and any news insert in flight, and the lookup of the next
+   * news batch for the insert of the one before; main.ts gives each a connection of its own (`store.isolated()`).
+   * Their owner closes them.
    */
   constructor(
     private readonly store: Store,
     private readonly impactStore: Store = store,
+    private readonly contentStore: Store = store,
   ) {}
 
   async saveNews(articles: NewsScored[]): Promise<void> {
@@ -34,9 +37,9 @@ export class ClickHouseImpactRepository implements ImpactRepository {
   async storedContent(articles: NewsScored[]): Promise<StoredContent[]> {
     const ids = [...new Set(articles.flatMap((a) => contentIdCandidates({ source: a.source, title: a.title, publishedMs: toMs(a.published_at) })))];
     if (ids.length === 0) return [];
-    const rows = await this.store.query<{ id: string; source: string; title: string; p: string }>(
+    const rows = await this.contentStore.query<{ id: string; source: string; title: string; p: string }>(
       `SELECT id, any(source) AS source, any(title) AS title, toUnixTimestamp64Milli(any(published_at)) AS p
-       FROM ${this.store.table('news_store')} WHERE content_id IN {ids:Array(String)} GROUP BY id`,
+       FROM ${this.contentStore.table('news_store')} WHERE content_id IN {ids:Array(String)} GROUP BY id`,
       { params: { ids } },
     );
     return rows.map((r) => ({ id: r.id, source: r.source, title: r.title, publishedMs: Number(r.p) }));

@@ -138,25 +138,32 @@ describe('correlator service', () => {
     await bus.close();
   });
 
-  it('started without a repository, writes impacts on a store connection of its own and closes it once stopped', async () => {
-    // The real store, with each connection's inserts noted by table.
+  it('started without a repository, writes impacts and looks up content on store connections of their own and closes them once stopped', async () => {
+    // The real store, with each connection's inserts noted by table, and which connections looked up content.
     const inserts = { shared: [] as string[], own: [] as string[] };
+    const lookups: string[] = [];
     let ownClosed = 0;
-    const noting = (inner: Store, into: string[], onClose: () => Promise<void>): Store => ({
+    let opened = 0;
+    const noting = (inner: Store, into: string[], onClose: () => Promise<void>, name = 'shared'): Store => ({
       kind: inner.kind,
       database: inner.database,
       table: (name) => inner.table(name),
       insert: (table, rows, options) => (into.push(table), inner.insert(table, rows, options)),
-      query: (sql, options) => inner.query(sql, options),
+      query: (sql, options) => (/content_id IN/.test(sql) && lookups.push(name), inner.query(sql, options)),
       queryText: (sql, format, options) => inner.queryText(sql, format, options),
       command: (sql, options) => inner.command(sql, options),
       ping: () => inner.ping(),
       isolated: async (access) => {
         const own = await inner.isolated(access);
-        return noting(own, inserts.own, async () => {
-          ownClosed++;
-          await own.close();
-        });
+        return noting(
+          own,
+          inserts.own,
+          async () => {
+            ownClosed++;
+            await own.close();
+          },
+          `own${++opened}`,
+        );
       },
       close: onClose,
     });
@@ -172,9 +179,11 @@ describe('correlator service', () => {
     expect(inserts.own).toEqual(['impact_store']);
     expect(inserts.shared).not.toContain('impact_store');
     expect(inserts.shared).toEqual(expect.arrayContaining(['ticks_store', 'news_store']));
+    // The impact inserts' connection is the first opened, the lookups' the second: neither waits for the news inserts.
+    expect(lookups).toEqual(['own2']);
     expect(ownClosed).toBe(0);
     await service.stop();
-    expect(ownClosed).toBe(1);
+    expect(ownClosed).toBe(2);
     await bus.close();
   });
 

@@ -68,11 +68,28 @@ class MemoryRepository implements ImpactRepository {
   }
 }
 
+/** With content lookups, answered from what is written (as the store's content_id query is); a lookup can be held, a news write made to fail. */
+class ContentRepository extends MemoryRepository {
+  /** The ids of each lookup's batch, in the order they were asked. */
+  lookups: string[][] = [];
+  readonly lookupGate = new Gate();
+  failNewsWrites = 0;
+  override async saveNews(articles: NewsScored[]) {
+    await this.newsGate.pass();
+    if (this.failNewsWrites-- > 0) throw new Error('news table down');
+    this.news.push(...articles);
+  }
+  async storedContent(articles: NewsScored[]) {
+    this.lookups.push(articles.map((a) => a.id));
+    await this.lookupGate.pass();
+    return this.news.map((a) => ({ id: a.id, source: a.source, title: a.title, publishedMs: Date.parse(a.published_at) }));
+  }
+}
+
 const NOW = Date.parse('2026-06-01T12:00:00.000Z');
 const tick = (ts: string, price: number): PriceTick => ({ schema: 'prices.ticks/v1', symbol: 'SYM', ts: `2026-06-01T${ts}.000Z`, price, size: 1, source: 'feed', seq: 0 });
 
-async function setup(flushMs: number) {
-  const repo = new MemoryRepository();
+async function setup<R extends MemoryRepository = MemoryRepository>(flushMs: number, repo: R = new MemoryRepository() as R) {
   const published: OutgoingMessage[] = [];
   const bus: Bus = {
     kind: 'memory',
@@ -199,5 +216,67 @@ describe('Correlator', () => {
     await correlator.flush();
     expect(repo.late.map((l) => l.tick.ts)).toEqual(['2026-06-01T10:00:00.000Z']);
   });
-});
 
+  describe('news batches judged by content', () => {
+    const story = (id: string, title = `headline ${id}`) => scoredNews({ id, title, published_at: '2026-06-01T10:00:00.000Z' });
+
+    it("looks the next batch up while the one before is written, and counts a copy of that batch's story as a duplicate", async () => {
+      const { repo, correlator } = await setup(0, new ContentRepository());
+      repo.newsGate.close();
+      const first = correlator.handleNews([story('n1', 'Tanker seized')]);
+      const second = correlator.handleNews([story('n2', 'Tanker seized'), story('n3')]);
+      await settle();
+      // Both asked while the first insert is held: the second lookup could not see n1 in the store.
+      expect([repo.lookups, repo.news.length]).toEqual([[['n1'], ['n2', 'n3']], 0]);
+      repo.newsGate.open();
+      await Promise.all([first, second]);
+      expect([repo.news.map((a) => a.id), correlator.stats.articles, correlator.stats.duplicates]).toEqual([['n1', 'n3'], 2, 1]);
+    });
+
+    it('writes news batches in the order they came, and acknowledges each only once it is written', async () => {
+      const { repo, correlator } = await setup(0, new ContentRepository());
+      repo.lookupGate.close();
+      let firstDone = false;
+      const first = correlator.handleNews([story('n1')]).then(() => (firstDone = true));
+      await settle();
+      repo.newsGate.close();
+      repo.lookupGate.open();
+      await settle();
+      const second = correlator.handleNews([story('n2')]);
+      await settle();
+      expect([repo.lookups, repo.news.length, firstDone]).toEqual([[['n1'], ['n2']], 0, false]);
+      repo.newsGate.open();
+      await Promise.all([first, second]);
+      expect(repo.news.map((a) => a.id)).toEqual(['n1', 'n2']);
+    });
+
+    it('does not write a batch judged against one whose insert then failed; delivered again, each is judged by the store', async () => {
+      const { repo, correlator } = await setup(0, new ContentRepository());
+      repo.newsGate.close();
+      repo.failNewsWrites = 1;
+      const firstBatch = [story('n1', 'Tanker seized')];
+      const secondBatch = [story('n2', 'Tanker seized'), story('n3')];
+      const first = correlator.handleNews(firstBatch);
+      const second = correlator.handleNews(secondBatch);
+      await settle();
+      repo.newsGate.open();
+      await expect(first).rejects.toThrow('news table down');
+      // n2 was counted a copy of n1, which is not stored: the batch fails too, n3 with it, and nothing of it is written.
+      await expect(second).rejects.toThrow('news table down');
+      expect([repo.news.length, correlator.stats.articles]).toEqual([0, 0]);
+      await correlator.handleNews(secondBatch);
+      await correlator.handleNews(firstBatch);
+      // The story is stored once, under the id it was first stored with.
+      expect([repo.news.map((a) => a.id), correlator.stats.articles]).toEqual([['n2', 'n3'], 2]);
+    });
+
+    it('judges a batch by the store alone once the batches ahead of it are written', async () => {
+      const { repo, correlator } = await setup(0, new ContentRepository());
+      await correlator.handleNews([story('n1', 'Tanker seized')]);
+      await correlator.handleNews([story('n2', 'Tanker seized')]);
+      // Redelivered, n1 is itself, not a copy.
+      await correlator.handleNews([story('n1', 'Tanker seized')]);
+      expect([repo.news.map((a) => a.id), correlator.stats.duplicates]).toEqual([['n1', 'n1'], 1]);
+    });
+  });
+});
