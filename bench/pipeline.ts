@@ -24,6 +24,8 @@ export function syntheticHeadlines(n: number, startMs: number, spacingMs = 1000,
   });
 }
 
+const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
+
 /** Tables the pipeline writes (MergeTree tables, materialized views' targets included): emptied between the two runs. */
 async function writtenTables(store: Runtime['store']): Promise<string[]> {
   const rows = await store.query<{ name: string }>(`SELECT name FROM system.tables WHERE database = {db:String} AND engine LIKE '%MergeTree%' AND name != 'schema_migrations'`, { params: { db: store.database } });
@@ -62,6 +64,7 @@ export async function benchPipeline(report: Report, options: { headlines?: numbe
     const services = await startServices(['correlator', 'scorer'], rt);
     const correlator = services.find((s): s is CorrelatorService => s.name === 'correlator')!;
     const heapBefore = process.memoryUsage().rss;
+    const cpu1 = process.cpuUsage();
     const t1 = performance.now();
     await publishEvents(rt.bus, TOPICS.pricesTicks, ticks, messageKey.pricesTicks);
     await publishEvents(rt.bus, TOPICS.newsRaw, news, messageKey.newsRaw);
@@ -73,6 +76,7 @@ export async function benchPipeline(report: Report, options: { headlines?: numbe
       await new Promise((r) => setTimeout(r, 5));
     }
     const pipelineMs = performance.now() - t1;
+    const pipelineCpu = cpuMs(process.cpuUsage(cpu1));
     const rssDelta = (process.memoryUsage().rss - heapBefore) / 1e6;
     await stopServices(services);
 
@@ -84,11 +88,13 @@ export async function benchPipeline(report: Report, options: { headlines?: numbe
     }
     for (const t of await writtenTables(rt.store)) await rt.store.command(`TRUNCATE TABLE ${rt.store.table(t)}`);
     const ms: Record<string, number> = {};
+    const cpu0 = process.cpuUsage();
     for (const [table, rows] of Object.entries(written)) {
       const t0 = performance.now();
       for (let i = 0; i < rows.length; i += 256) await rt.store.insert(table, rows.slice(i, i + 256));
       ms[table] = performance.now() - t0;
     }
+    const baselineCpu = cpuMs(process.cpuUsage(cpu0));
     const baselineMs = ms.news_store + ms.impact_store + ms.ticks_store;
     const pipeline = (n * 1000) / pipelineMs;
     const baseline = (n * 1000) / baselineMs;
@@ -97,6 +103,8 @@ export async function benchPipeline(report: Report, options: { headlines?: numbe
     report({ name: 'baseline: its news rows alone (what this bench compared with before)', value: newsOnly, unit: 'rows/s' });
     report({ name: `pipeline: ${n} headlines bus -> scorer -> correlator -> chDB`, value: pipeline, unit: 'headlines/s', baseline: 'raw chDB insert', ratio: pipeline / baseline });
     report({ name: 'pipeline: against the news rows alone', value: pipeline, unit: 'headlines/s', baseline: 'news rows only', ratio: pipeline / newsOnly });
+    // The process's CPU (main thread, the engine's threads, its background merges): on a loaded machine the firmer figure.
+    report({ name: 'pipeline: process CPU per headline, vs the baseline (ratio: baseline CPU / pipeline CPU)', value: (pipelineCpu * 1000) / n, unit: 'us/headline', baseline: 'raw chDB insert', ratio: baselineCpu / pipelineCpu });
     report({ name: 'pipeline: RSS growth during the run', value: rssDelta, unit: 'MB' });
   } finally {
     await rt.close();
