@@ -53,6 +53,23 @@ export function sanitize(input: unknown, maxChars: number): string {
   return s;
 }
 
+const DIGIT = /^\p{Nd}$/u;
+
+/**
+ * The value of a decimal digit of any script. Fullwidth and mathematical digits fold to ASCII;
+ * the others ("٣٥", "३५") do not, but Unicode keeps each script's ten digits in one ascending
+ * run, so a digit's value is its distance from the start of its run.
+ */
+function digitValue(d: string): number {
+  const folded = d.normalize('NFKD');
+  const c = folded.charCodeAt(0);
+  if (folded.length === 1 && c >= 48 && c <= 57) return c - 48;
+  const cp = d.codePointAt(0) as number;
+  let n = 0;
+  while (n < 64 && DIGIT.test(String.fromCodePoint(cp - n - 1))) n++;
+  return n % 10;
+}
+
 function parseNumber(text: string): number {
   // A comma before exactly three digits groups thousands; otherwise it is a decimal comma.
   const t = /,\d{3}(?!\d)/.test(text) ? text.replace(/,/g, '') : text.replace(',', '.');
@@ -82,7 +99,7 @@ export function tokenize(text: string, maxTokens = MAX_TOKENS): Tokens {
       num = parseNumber(tok);
     } else if (c > 127 && /^\p{Nd}/u.test(tok)) {
       kind = Kind.Num;
-      num = parseNumber(tok.replace(/\p{Nd}/gu, (d) => String(d.normalize('NFKD').charCodeAt(0) - 48)));
+      num = parseNumber(tok.replace(/\p{Nd}/gu, (d) => String(digitValue(d))));
     } else if (tok === ',') kind = Kind.Comma;
     else if (tok === '(') kind = Kind.Open;
     else if (tok === ')') kind = Kind.Close;

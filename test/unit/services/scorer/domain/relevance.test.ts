@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeText } from '../../../../../services/scorer/domain/analyze.ts';
-import { relevanceBand } from '../../../../../services/scorer/domain/relevance.ts';
+import { BANDS, relevanceBand } from '../../../../../services/scorer/domain/relevance.ts';
 
 const base = { priceReport: false, titleOil: 0, oil: 0, topics: [] as const, channel: false, entityWeight: 0, strength: 0 };
 
@@ -28,5 +28,77 @@ describe('relevance bands (docs/taxonomy.md)', () => {
   it('keeps general business news under 30 and oil-price compounds in the oil band', () => {
     expect(analyzeText('Disney merger talks with Comcast collapse over price').relevance).toBeLessThan(30);
     expect(analyzeText('G7 agrees $60 price cap on Russian oil').relevance).toBeGreaterThanOrEqual(85);
+  });
+});
+
+describe('relevance bands, the place inside each band', () => {
+  const band = (x: Partial<Parameters<typeof relevanceBand>[0]>) => relevanceBand({ ...base, ...x });
+
+  it('names the band floors and spans of docs/taxonomy.md', () => {
+    expect(BANDS).toEqual({
+      priceReport: { floor: 90, span: 9 },
+      directOil: { floor: 85, span: 12 },
+      geopoliticsWithChannel: { floor: 65, span: 24 },
+      geopoliticsElsewhere: { floor: 35, span: 20 },
+      macroOrEnergy: { floor: 35, span: 22 },
+      channelOnly: { floor: 40, span: 20 },
+      unrelated: { floor: 0, span: 27 },
+    });
+  });
+
+  it('places a price report by strength and geopolitics, strength held to 0..1', () => {
+    expect(band({ priceReport: true })).toBe(94);
+    expect(band({ priceReport: true, strength: 1 })).toBe(96);
+    expect(band({ priceReport: true, strength: 5 })).toBe(96);
+    expect(band({ priceReport: true, strength: -1 })).toBe(94);
+    expect(band({ priceReport: true, topics: ['shipping'] })).toBe(96);
+    expect(band({ priceReport: true, strength: 1, topics: new Set(['ceasefire'] as const) })).toBe(99);
+  });
+
+  it('reads crude in the title with a move, geopolitics or macro, products with a producer and a move, or OPEC and inventories, as direct oil news', () => {
+    expect(band({ titleOil: 2, strength: 0.5 })).toBe(90);
+    expect(band({ titleOil: 2, topics: ['macro'] })).toBe(89);
+    expect(band({ titleOil: 2, topics: ['military'] })).toBe(93);
+    expect(band({ titleOil: 2, strength: 1, topics: ['opec', 'sanctions'] })).toBe(97);
+    expect(band({ titleOil: 1, strength: 0.5, producer: true })).toBe(87);
+    expect(band({ topics: ['inventories'] })).toBe(85);
+    expect(band({ topics: new Set(['opec'] as const) })).toBe(85);
+    // Not direct: crude named with nothing else, products without a producer or without a move.
+    expect(band({ titleOil: 2 })).toBe(0);
+    expect(band({ titleOil: 1.9, strength: 0.5 })).toBe(3);
+    expect(band({ titleOil: 1, strength: 0.5 })).toBe(3);
+    expect(band({ titleOil: 1, producer: true })).toBe(0);
+    expect(band({ titleOil: 0.9, strength: 0.5, producer: true })).toBe(3);
+  });
+
+  it('places geopolitics with an oil channel by strength, oil named, topics and entities, each part capped', () => {
+    expect(band({ topics: ['mediation'], channel: true })).toBe(65);
+    expect(band({ topics: ['mediation'], oil: 1 })).toBe(76);
+    expect(band({ topics: ['mediation', 'ceasefire'], oil: 0.5, entityWeight: 1, strength: 0.2 })).toBe(81);
+    expect(band({ topics: ['mediation', 'ceasefire', 'sanctions', 'military'], channel: true, entityWeight: 10 })).toBe(73);
+    expect(band({ topics: ['mediation', 'ceasefire', 'sanctions', 'military', 'shipping'], oil: 1, channel: true, entityWeight: 10, strength: 1 })).toBe(89);
+  });
+
+  it('places geopolitics elsewhere by strength and entities', () => {
+    expect(band({ topics: ['military'] })).toBe(35);
+    expect(band({ topics: ['military'], strength: 0.4, entityWeight: 2 })).toBe(43);
+    expect(band({ topics: ['military'], strength: 1, entityWeight: 10 })).toBe(55);
+    expect(band({ topics: ['military'], entityWeight: 10 })).toBe(45);
+  });
+
+  it('places macro, other energy and oil companies by oil named, strength and entities', () => {
+    expect(band({ topics: ['macro'] })).toBe(35);
+    expect(band({ oil: 0.5, strength: 1, entityWeight: 10 })).toBe(57);
+    expect(band({ oil: 0.5 })).toBe(46);
+    expect(band({ oilCompany: true, strength: 0.5, entityWeight: 1 })).toBe(39);
+    expect(band({ topics: ['macro'], entityWeight: 10 })).toBe(39);
+  });
+
+  it('places a named channel alone, and unrelated news, by entities and strength', () => {
+    expect(band({ channel: true })).toBe(40);
+    expect(band({ channel: true, entityWeight: 3, strength: 0.5 })).toBe(49);
+    expect(band({ channel: true, entityWeight: 20, strength: 1 })).toBe(60);
+    expect(band({ entityWeight: 2, strength: 0.5 })).toBe(11);
+    expect(band({ entityWeight: 10, strength: 1 })).toBe(27);
   });
 });

@@ -41,3 +41,89 @@ describe('tokenize', () => {
     expect(tokenize('oil '.repeat(5000)).low).toHaveLength(MAX_TOKENS);
   });
 });
+
+describe('sanitize, character by character', () => {
+  it('keeps a text at the limit whole, and empty stays empty', () => {
+    expect(sanitize('abc', 3)).toBe('abc');
+    expect(sanitize('abcd', 3)).toBe('abc');
+    expect(sanitize('', 3)).toBe('');
+  });
+
+  it('blanks each kind of junk and keeps tabs, newlines and emoji', () => {
+    for (const junk of ['\u0001', '\u0008', '\u000b', '\u000c', '\u000e', '\u001f', '\u007f', '\u0085', '\u009f', '\ufeff', '\u200b', '\u200f', '\u202a', '\u202e', '\u2066', '\u2069', '\ufffd', '\udc00', '\ud800'])
+      expect(sanitize(`a${junk}b`, 10), JSON.stringify(junk)).toBe('a b');
+    expect(sanitize('a\tb\nc\rd', 10)).toBe('a\tb\nc\rd');
+    expect(sanitize('oil 😀 up', 20)).toBe('oil 😀 up');
+    expect(sanitize('a\u2010b\u2015c\u2212d\u2011e', 20)).toBe('a-b-c-d-e');
+    expect(sanitize('\u2018a\u2019 \u201bb \u2032c', 20)).toBe("'a' 'b 'c");
+  });
+
+  it('leaves ASCII text as it is and folds only non-ASCII text', () => {
+    expect(sanitize('Brent at $80 - steady', 100)).toBe('Brent at $80 - steady');
+    expect(sanitize('ﬁrms ①', 100)).toBe('firms 1');
+  });
+});
+
+describe('tokenize, token by token', () => {
+  it('answers nothing for an empty text', () => {
+    expect(tokenize('')).toEqual({ low: [], raw: [], kind: [], num: [], letters: 0, question: false });
+  });
+
+  it('gives each punctuation mark its kind', () => {
+    const t = tokenize('a, ( b ) ! c ? d ; e : f ... $ % +');
+    expect(t.low).toEqual(['a', ',', '(', 'b', ')', '!', 'c', '?', 'd', ';', 'e', ':', 'f', '...', '$', '%', '+']);
+    expect(t.kind).toEqual([Kind.Word, Kind.Comma, Kind.Open, Kind.Word, Kind.Close, Kind.Stop, Kind.Word, Kind.Stop, Kind.Word, Kind.Stop, Kind.Word, Kind.Stop, Kind.Word, Kind.Stop, Kind.Symbol, Kind.Symbol, Kind.Symbol]);
+    expect(t.question).toBe(true);
+    expect(t.letters).toBe(6);
+    const u = tokenize('Öl steigt … € £ $');
+    expect(u.kind).toEqual([Kind.Word, Kind.Word, Kind.Stop, Kind.Symbol, Kind.Symbol, Kind.Symbol]);
+    expect(u.question).toBe(false);
+  });
+
+  it('reads thousands, decimal commas and repeated dots as one number each', () => {
+    const t = tokenize('1.234.567,89 1,5000 2.5.1 1,500 7');
+    expect(t.num).toEqual([1234567.89, 1.5, 25.1, 1500, 7]);
+    expect(t.kind).toEqual([Kind.Num, Kind.Num, Kind.Num, Kind.Num, Kind.Num]);
+    expect(t.num[0]).not.toBeNaN();
+    expect(tokenize('EUR0 .07').num).toEqual([NaN, 0.07]);
+    expect(tokenize('Öl １２,５').num).toEqual([NaN, 12.5]);
+  });
+
+  it('joins spaced and three-letter dotted acronyms', () => {
+    expect(tokenize('U . S . crude').low).toEqual(['us', 'crude']);
+    expect(tokenize('U.S.A. crude').low).toEqual(['usa', 'crude']);
+    expect(tokenize('U.K crude').low).toEqual(['u', '.', 'k', 'crude']);
+  });
+
+  it('keeps a word as written beside its lower case, straightens curly apostrophes and drops possessives', () => {
+    const t = tokenize("OPEC's don't");
+    expect(t.raw).toEqual(["OPEC's", "don't"]);
+    expect(t.low).toEqual(['opec', "don't"]);
+    expect(tokenize('Iran’s don’t Öl').low).toEqual(['iran', "don't", 'öl']);
+  });
+
+  it('flags a question mark cut off by the token bound, and stops at the bound', () => {
+    const t = tokenize('Will OPEC cut?', 2);
+    expect(t.low).toEqual(['will', 'opec']);
+    expect(t.question).toBe(true);
+    expect(tokenize('Will OPEC cut', 2).question).toBe(false);
+    expect(tokenize('Will OPEC cut ?  ').question).toBe(true);
+  });
+
+  it('counts letters of words only, in ASCII and in other scripts', () => {
+    expect(tokenize('Oil 80 $').letters).toBe(3);
+    expect(tokenize('Öl 80').letters).toBe(2);
+    expect(tokenize('石油').letters).toBe(2);
+    expect(tokenize('٣٥ !').letters).toBe(0);
+  });
+});
+
+describe('digits of other scripts', () => {
+  it('reads Arabic-Indic, Persian, Devanagari and fullwidth digits at their value', () => {
+    expect(tokenize('النفط ٣٥ دولار').num[1]).toBe(35);
+    expect(tokenize('نفت ۸۰ دلار').num[1]).toBe(80);
+    expect(tokenize('तेल ३५').num[1]).toBe(35);
+    expect(tokenize('Öl ３５').num[1]).toBe(35);
+    expect(tokenize('النفط ٠١٢٣٤٥٦٧٨٩').num[1]).toBe(123456789);
+  });
+});
