@@ -186,3 +186,51 @@ describe('Benjamini-Hochberg', () => {
     expect(q[1].kp!).toBeGreaterThan(q[0].kp!);
   });
 });
+
+describe('groupTests: small groups and events without a usable sigma', () => {
+  const ev = (ar: number, sigma: number | null, i: number): EventObservation => ({ ar, sigma, estimation: [1, -1, 2, -2], start: i * 100, end: i * 100 + 10 });
+
+  it('below minEvents (default 2) reports the means only, and no test', () => {
+    const one = groupTests([ev(6, 2, 0)]);
+    expect(one.events).toBe(1);
+    expect(one.mean_ar_bps).toBe(6);
+    expect(one.mean_sar).toBeCloseTo(6 / (2 * Math.sqrt(1.25)), 12);
+    for (const k of ['t', 'bmp', 'rank', 'sign', 'bootstrap'] as const) expect(one[k]).toEqual({ stat: null, p: null });
+    expect(one.kp).toEqual({ stat: null, p: null, r: 0 });
+    const none = groupTests([]);
+    expect([none.events, none.mean_ar_bps, none.mean_sar]).toEqual([0, null, null]);
+    // A sigma of null or 0 gives no standardized return.
+    expect(groupTests([ev(6, null, 0)]).mean_sar).toBeNull();
+    expect(groupTests([ev(6, 0, 0)]).mean_sar).toBeNull();
+    // minEvents raises the bar: two events are not enough for five.
+    const two = groupTests([ev(6, 2, 0), ev(4, 2, 1)], { minEvents: 5 });
+    expect(two.t).toEqual({ stat: null, p: null });
+    expect(two.mean_ar_bps).toBe(5);
+  });
+
+  it('at minEvents every test runs; events without a sigma count in the raw t and the means of AR only', () => {
+    const events = [ev(6, 2, 0), ev(4, 2, 1), ev(9, null, 2), ev(5, 2, 3), ev(1, 0, 4)];
+    const g = groupTests(events, { seed: 3, resamples: 99 });
+    expect(g.events).toBe(5);
+    expect(g.mean_ar_bps).toBe(5);
+    const sars = [6, 4, 5].map((a) => a / (2 * Math.sqrt(1.25)));
+    expect(g.mean_sar).toBeCloseTo(sars.reduce((a, b) => a + b, 0) / 3, 12);
+    expect(g.t).toEqual(plainT([6, 4, 9, 5, 1]));
+    expect(g.bmp).toEqual(bmp(sars));
+    expect(g.kp.r).toBe(0);
+    expect(g.bootstrap).toEqual(bootstrapMeanP(sars, { seed: 3, resamples: 99 }));
+    expect(g.rank).toEqual(corradoRank(events));
+    expect(g.sign).toEqual(generalizedSign(events));
+    // The overlap correlation uses the windows of the events with a standardized return only.
+    const overlapping = [ev(6, 2, 0), { ...ev(4, null, 0) }, { ...ev(5, 2, 0), start: 5, end: 15 }];
+    expect(groupTests(overlapping).kp.r).toBeCloseTo(overlapCorrelation([{ start: 0, end: 10 }, { start: 5, end: 15 }]), 12);
+  });
+
+  it('q-values of every test across the family, each test corrected on its own', () => {
+    const g = (shift: number) => groupTests(Array.from({ length: 8 }, (_, i) => ev(shift + (i % 4) - 1.5, 1, i)), { resamples: 99 });
+    const family = [g(2), g(0.2), g(-1)];
+    const q = familyQValues(family);
+    for (const k of ['t', 'bmp', 'kp', 'rank', 'sign', 'bootstrap'] as const) expect(q.map((x) => x[k])).toEqual(benjaminiHochberg(family.map((x) => x[k].p)));
+    expect(familyQValues([])).toEqual([]);
+  });
+});
