@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeText } from '../../../../../services/scorer/domain/analyze.ts';
-import { readPriceReport } from '../../../../../services/scorer/domain/price-report.ts';
+import { PRICE_WORDS, readPriceReport } from '../../../../../services/scorer/domain/price-report.ts';
 import { tokenize } from '../../../../../services/scorer/domain/text.ts';
 
 const read = (t: string) => readPriceReport(tokenize(t).low);
@@ -64,5 +64,128 @@ describe('tone and turns of price reports', () => {
 
   it('reads the move that stands after a contrast', () => {
     expect(read('Oil rose early, but ended lower after inventory build').direction).toBe(-1);
+  });
+});
+
+describe('price-report reading on a word table of its own', () => {
+  const LISTS = Object.keys(PRICE_WORDS).filter((k) => k !== '$comment');
+  // A small table (not the data file) so that tuning the word lists does not move these tests.
+  const TABLE: Record<string, string[]> = {
+    subjects: ['oil', 'crude'],
+    notAfter: ['palm'],
+    fillers: ['prices', 'futures', 'oil'],
+    up: ['rises', 'rally', 'firms'],
+    down: ['falls'],
+    flat: ['steady', 'holds'],
+    level: ['hits', 'is', 'near', 'below'],
+    reversers: ['pares'],
+    fades: ['fizzles'],
+    upAfter: ['gains', 'high'],
+    downAfter: ['losses', 'low'],
+    dollarUp: ['hits', 'above'],
+    dollarDown: ['below'],
+    scanStop: ['as'],
+    forecast: ['forecast', 'outlook'],
+    forecastUp: ['raises'],
+    forecastDown: ['cuts'],
+    prefixUp: ['rising'],
+    prefixDown: ['falling'],
+  };
+  const W = Object.fromEntries(LISTS.map((k) => [k, new Set(TABLE[k] ?? [])])) as typeof PRICE_WORDS;
+  const r = (text: string) => readPriceReport(text.split(' '), W);
+
+  it('covers every list of the data file', () => {
+    expect(Object.keys(TABLE).sort()).toEqual(LISTS.sort());
+  });
+
+  it('finds the subject anywhere but after a word that makes it another oil, and says where it is', () => {
+    expect(r('x y oil rises')).toEqual({ report: true, direction: 1, subject: 2 });
+    expect(r('palm oil rises')).toEqual({ report: false, direction: 0 });
+    expect(r('palm oil and crude falls')).toEqual({ report: true, direction: -1, subject: 3 });
+    expect(r('rises falls')).toEqual({ report: false, direction: 0 });
+  });
+
+  it('reads a move named before "prices" ("rising oil prices"), but not before the subject alone', () => {
+    expect(r('rising oil prices')).toEqual({ report: true, direction: 1 });
+    expect(r('falling crude prices')).toEqual({ report: true, direction: -1 });
+    expect(r('falling crude price')).toEqual({ report: true, direction: -1 });
+    expect(r('falling crude oil prices')).toEqual({ report: true, direction: -1 });
+    expect(r('falling crude oil futures')).toEqual({ report: false, direction: 0 });
+    expect(r('falling oil rises')).toEqual({ report: true, direction: 1, subject: 1 });
+  });
+
+  it('skips at most four fillers between the subject and its move', () => {
+    expect(r('oil prices futures prices futures rises')).toEqual({ report: true, direction: 1, subject: 0 });
+    expect(r('oil prices futures prices futures prices rises')).toEqual({ report: false, direction: 0 });
+  });
+
+  it('reads an analyst forecast by the verb up to three words before the subject', () => {
+    expect(r('bank raises oil forecast')).toEqual({ report: true, direction: 1 });
+    expect(r('bank cuts x y oil forecast')).toEqual({ report: true, direction: -1 });
+    expect(r('bank cuts x y z oil forecast')).toEqual({ report: true, direction: 0 });
+    expect(r('oil prices forecast')).toEqual({ report: true, direction: 0 });
+    // An outlook without a verb is not a price report.
+    expect(r('oil outlook')).toEqual({ report: false, direction: 0 });
+    expect(r('oil outlook crude falls')).toEqual({ report: true, direction: -1, subject: 2 });
+  });
+
+  it('reads "firms" as a move only before a clause or at the end', () => {
+    expect(r('oil firms on supply')).toEqual({ report: true, direction: 1, subject: 0 });
+    expect(r('oil firms')).toEqual({ report: true, direction: 1, subject: 0 });
+    expect(r('oil firms announce deal')).toEqual({ report: false, direction: 0 });
+  });
+
+  it('reads what a reverser gives back within three words, and a loss without one', () => {
+    expect(r('oil pares gains').direction).toBe(-1);
+    expect(r('oil pares x y losses').direction).toBe(1);
+    expect(r('oil pares x y z losses').direction).toBe(-1);
+    expect(r('oil pares')).toEqual({ report: true, direction: -1, subject: 0 });
+  });
+
+  it('reads a move noun that fades as a fall, unless a clause comes first', () => {
+    expect(r('oil rally fizzles').direction).toBe(-1);
+    expect(r('oil rally x y fizzles').direction).toBe(-1);
+    expect(r('oil rally x y z fizzles').direction).toBe(1);
+    expect(r('oil rally as fizzles').direction).toBe(1);
+    expect(r('oil rises fizzles').direction).toBe(1);
+  });
+
+  it('reads a hold by what it holds, other steady words as no move', () => {
+    expect(r('oil holds gains')).toEqual({ report: true, direction: 1, subject: 0 });
+    expect(r('oil holds losses')).toEqual({ report: true, direction: -1, subject: 0 });
+    expect(r('oil holds')).toEqual({ report: true, direction: 0, subject: 0 });
+    expect(r('oil steady gains')).toEqual({ report: true, direction: 0, subject: 0 });
+  });
+
+  it('reads a level by the dollar figure or the direction in the six words after it', () => {
+    expect(r('oil hits $ 80')).toEqual({ report: true, direction: 1, subject: 0 });
+    expect(r('oil below $ 80')).toEqual({ report: true, direction: -1, subject: 0 });
+    expect(r('oil near $ 80')).toEqual({ report: true, direction: 0, subject: 0 });
+    expect(r('oil hits three month high')).toEqual({ report: true, direction: 1, subject: 0 });
+    expect(r('oil near a b c d e low')).toEqual({ report: true, direction: -1, subject: 0 });
+    expect(r('oil near a b c d e f low')).toEqual({ report: true, direction: 0, subject: 0 });
+    expect(r('oil near as high')).toEqual({ report: true, direction: 1, subject: 0 });
+    expect(r('oil near x as high')).toEqual({ report: true, direction: 0, subject: 0 });
+    expect(r('oil near x above $ 80')).toEqual({ report: true, direction: 1, subject: 0 });
+    expect(r('oil near x below $ 80')).toEqual({ report: true, direction: -1, subject: 0 });
+    expect(r('oil near x $ 80 high')).toEqual({ report: true, direction: 1, subject: 0 });
+    expect(r('oil near x rises')).toEqual({ report: true, direction: 1, subject: 0 });
+    expect(r('oil near x falls')).toEqual({ report: true, direction: -1, subject: 0 });
+  });
+
+  it('reads a copula as a report only with a move or level after it', () => {
+    expect(r('oil is pricing in peace')).toEqual({ report: false, direction: 0 });
+    expect(r('oil is near low')).toEqual({ report: true, direction: -1, subject: 0 });
+  });
+
+  it('lets the first move with a direction within four words after a contrast stand', () => {
+    const turn = (t: string) => readPriceReport(t.split(' '), W);
+    expect(turn('oil rises early but falls')).toEqual({ report: true, direction: -1, subject: 0 });
+    expect(turn('oil rises but x x x falls')).toEqual({ report: true, direction: -1, subject: 0 });
+    expect(turn('oil rises but x x x x falls')).toEqual({ report: true, direction: 1, subject: 0 });
+    expect(turn('oil rises but steady x x x falls')).toEqual({ report: true, direction: 1, subject: 0 });
+    // Only the first contrast is read.
+    expect(turn('oil rises but x x x x then falls')).toEqual({ report: true, direction: 1, subject: 0 });
+    expect(turn('oil falls yet rises')).toEqual({ report: true, direction: 1, subject: 0 });
   });
 });

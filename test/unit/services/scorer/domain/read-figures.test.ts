@@ -27,3 +27,65 @@ describe('reading phase 4: figures', () => {
     expect(titleFigures(tokenize('1 2 3 4 5'))).toEqual([1, 2, 3, 4]);
   });
 });
+
+describe('reading phase 4: how far a comparison of figures reaches', () => {
+  const full = (text: string) => {
+    const t = tokenize(text);
+    return compareFigures(buildItems(t), t, 0);
+  };
+
+  it('finds the figure up to eight items after the quantity, the comparison six after it, the reference five after that', () => {
+    expect(compare('Net profit a b c d e f g 5 ( 4 )')).toBe(1);
+    expect(compare('Net profit a b c d e f g h 5 ( 4 )')).toBeUndefined();
+    expect(compare('Net profit 5 a b c d e ( 4 )')).toBe(1);
+    expect(compare('Net profit 5 a b c d e f ( 4 )')).toBeUndefined();
+    expect(compare('Net profit 5 ( a b c d 4 )')).toBe(1);
+    expect(compare('Net profit 5 ( a b c d e 4 )')).toBeUndefined();
+    expect(compare('Net profit 5 ( x )')).toBeUndefined();
+  });
+
+  it('stops at a sentence end, a predicate or another quantity', () => {
+    expect(compare('Net profit . 5 compared with 4')).toBeUndefined();
+    expect(compare('Net profit 5 . compared with 4')).toBeUndefined();
+    expect(compare('Net profit 5 ( . 4 )')).toBeUndefined();
+    expect(compare('Net profit rose 5 compared with 4')).toBeUndefined();
+    expect(compare('Net profit 5 rose ( 4 )')).toBeUndefined();
+    expect(compare('Net profit sales 5 ( 4 )')).toBeUndefined();
+  });
+
+  it('reads only quantities, and only the item it is given', () => {
+    expect(compare('Oil 5 compared with 4')).toBeUndefined();
+    const t = tokenize('Net profit 3 ( 4 )');
+    expect(compareFigures(buildItems(t), t, 1)).toBeUndefined();
+  });
+
+  it('scales each figure by the unit after it', () => {
+    expect(compare('Net profit 5 mn ( 4 bn )')).toBe(-1);
+    expect(compare('Net profit 5 ( 4 mn )')).toBe(-1);
+    expect(compare('Net profit 5 ( 5000 thousand )')).toBe(-1);
+    expect(compare('Net profit 5 bn ( 4000 mn )')).toBe(1);
+  });
+
+  it('counts a reference of the opposite kind as negative, whether the comparison or a word in the bracket names it', () => {
+    expect(compare('Net profit 3 compared with 4')).toBe(-1);
+    expect(compare('Net profit 3 compared with a loss of 4')).toBe(1);
+    expect(compare('Net profit 3 ( profit 4 )')).toBe(-1);
+    expect(full('Net profit 3 ( loss 4 )')).toEqual({ d: 1, consumed: [3] });
+    expect(full('Net profit 5 ( loss profit 4 )')).toEqual({ d: 1, consumed: [3, 4] });
+  });
+
+  it('takes a currency written before or one or two words after a figure, and reads two different ones as a conversion', () => {
+    expect(compare('Net profit 5 mn euro ( 4 mn usd )')).toBeUndefined();
+    expect(compare('Net profit 5 euro ( usd 4 )')).toBeUndefined();
+    expect(compare('Net profit usd 5 ( 4 usd )')).toBe(1);
+    expect(compare('Net profit usd 5 ( 4 )')).toBe(1);
+  });
+
+  it('leaves out years from 1900 to 2100 only, and keeps fractions', () => {
+    expect(titleFigures(tokenize('1899 1900 2100 2101'))).toEqual([1899, 2101]);
+    expect(titleFigures(tokenize('2025.5 oil'))).toEqual([2025.5]);
+    expect(titleFigures(tokenize('oil , ( ) $'))).toEqual([]);
+    expect(titleFigures(tokenize('النفط ٢٠٢٥ ٨٠'))).toEqual([80]);
+    expect(titleFigures(tokenize('2025 1 2 3 4 5'))).toEqual([1, 2, 3, 4]);
+  });
+});

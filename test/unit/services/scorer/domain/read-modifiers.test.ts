@@ -48,3 +48,61 @@ describe('reading phase 2: modifiers', () => {
     expect(read('Oil falls as ceasefire holds').map((x) => x.ws)).toEqual([1, 1, 1, 0.35, 0.35]);
   });
 });
+
+describe('reading phase 2: where each modifier stops', () => {
+  const flags = (text: string, pick: (x: ReturnType<typeof read>[number]) => unknown) => read(text).map((x) => [x.w, pick(x)]);
+
+  it('negates three positions after the negator, not four, and names the negator', () => {
+    expect(flags('Sales not xa xb rose', (x) => x.neg)).toEqual([['sales', false], ['not', false], ['xa', true], ['xb', true], ['rose', true]]);
+    expect(flags('Sales not xa xb xc rose', (x) => x.neg).at(-1)).toEqual(['rose', false]);
+    const t = tokenize('Sales not xa xb rose');
+    expect(readModifiers(buildItems(t), t).map((s) => s.negBy)).toEqual([-1, -1, 1, 1, 1]);
+  });
+
+  it('ends a negation at "but", at the sentence end, and at a barrier only after the first word', () => {
+    expect(flags('not xa but rise', (x) => x.neg)).toEqual([['not', false], ['xa', true], ['but', false], ['rise', false]]);
+    expect(flags('Profit did not rise . Sales rose', (x) => x.neg).slice(4)).toEqual([['.', false], ['sales', false], ['rose', false]]);
+    expect(flags('No as talks', (x) => x.neg)).toEqual([['no', false], ['as', true], ['talks', true]]);
+    expect(flags('No talks under threat', (x) => x.neg)).toEqual([['no', false], ['talks', true], ['under', false], ['threat', false]]);
+  });
+
+  it('cancels a double negation', () => {
+    expect(flags('not not rise', (x) => x.neg)).toEqual([['not', false], ['not', true], ['rise', false]]);
+  });
+
+  it('denies to the end of its sentence only', () => {
+    expect(flags('Iran denies attack . Oil rose', (x) => x.deny)).toEqual([['iran', false], ['denies', false], ['attack', true], ['.', false], ['oil', false], ['rose', false]]);
+  });
+
+  it('hedges four positions after the hedge word, within the sentence', () => {
+    expect(flags('Oil may xa xb xc rise', (x) => x.hedge).at(-1)).toEqual(['rise', 0.7]);
+    expect(flags('Oil may xa xb xc xd rise', (x) => x.hedge).at(-1)).toEqual(['rise', 1]);
+    expect(flags('may rise . sales rose', (x) => x.hedge)).toEqual([['may', 1], ['rise', 0.7], ['.', 1], ['sales', 1], ['rose', 1]]);
+  });
+
+  it('intensifies the nearest valence within two positions: an adverb looks back first, an adjective forward', () => {
+    expect(flags('Oil rose xa sharply', (x) => x.int)).toEqual([['oil', 1], ['rose', 1.5], ['xa', 1], ['sharply', 1]]);
+    expect(flags('Oil rose xa xb sharply', (x) => x.int).every(([, v]) => v === 1)).toBe(true);
+    expect(flags('Sharply higher oil', (x) => x.int)).toEqual([['sharply', 1], ['higher', 1.5], ['oil', 1]]);
+    expect(flags('very strong rise', (x) => x.int)).toEqual([['very', 1], ['strong', 1.5], ['rise', 1]]);
+    // Two intensifiers on one word multiply; an intensifier is not itself a target.
+    expect(flags('Oil fell very sharply', (x) => x.int)).toEqual([['oil', 1], ['fell', 2.25], ['very', 1], ['sharply', 1]]);
+  });
+
+  it('weighs around "but" inside its sentence only', () => {
+    expect(read('Costs rose . Profit rose but sales fell . Costs rose').map((x) => x.weight)).toEqual([1, 1, 0.5, 0.5, 0.5, 1, 1.3, 1.3, 1, 1, 1]);
+  });
+
+  it('weighs a concessive clause x0.4 to its comma, to "but", or to the sentence end; a comma-less opening "despite" covers two words', () => {
+    expect(read('Despite talks , oil fell').map((x) => x.weight)).toEqual([1, 0.4, 1, 1, 1]);
+    expect(read('Despite talks oil fell sharply').map((x) => x.weight)).toEqual([1, 0.4, 0.4, 1, 1]);
+    expect(read('Oil fell despite talks and hopes . Costs rose').map((x) => x.weight)).toEqual([1, 1, 1, 0.4, 0.4, 0.4, 1, 1, 1]);
+    expect(read('Oil , despite talks oil fell').map((x) => x.weight)).toEqual([1, 1, 1, 0.4, 0.4, 0.4]);
+    expect(read('Oil fell despite talks but hopes rose').map((x) => x.weight)).toEqual([0.5, 0.5, 0.5, 0.2, 1, 1.3, 1.3]);
+  });
+
+  it('weighs a sub-clause for tone only after a valence in the same sentence', () => {
+    expect(read('As ceasefire holds oil falls').map((x) => x.ws)).toEqual([1, 1, 1, 1, 1]);
+    expect(read('Oil falls as ceasefire holds . Sales rose').map((x) => x.ws)).toEqual([1, 1, 1, 0.35, 0.35, 1, 1, 1]);
+  });
+});

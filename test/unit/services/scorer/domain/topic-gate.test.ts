@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeText } from '../../../../../services/scorer/domain/analyze.ts';
-import { compileGateRules, gateTopics } from '../../../../../services/scorer/domain/topic-gate.ts';
+import { compileGateRules, gateTopics, hasOilChannel } from '../../../../../services/scorer/domain/topic-gate.ts';
 
 const topics = (t: string) => analyzeText(t).topics;
 
@@ -50,5 +50,92 @@ describe('topic gating (docs/taxonomy.md)', () => {
     expect(topics('Airline finds premium economy a tougher sell on new routes')).not.toContain('macro');
     expect(topics('Carmaker reviews investing in contract manufacturing')).not.toContain('macro');
     expect(topics('US economy grew at 3.3% rate in fourth quarter')).toContain('macro');
+  });
+});
+
+describe('topic gating on rules of its own', () => {
+  // Rules written here (not the data file), so tuning topic-context.json does not move these tests.
+  const rules = compileGateRules({
+    conflictEntities: ['Iran', 'Hamas'],
+    channelWords: ['gaza'],
+    promote: [{ topic: 'opec', entities: ['Saudi Arabia'], words: ['cut', 'output'], context: ['oil', 'output'] }],
+    topics: {
+      mediation: { strong: ['peace talks'], weak: ['talks', 'negotiations'], context: ['nuclear', 'envoy', 'talks'], block: ['merger'], entityContext: true },
+      military: { strong: ['airstrike'], hardBlock: ['satellite'], context: ['army', 'troops', 'border'], block: ['price'], entityContext: true, entities: ['Hezbollah'], minDistinct: 3 },
+      sanctions: { strong: [], context: ['treasury'], block: [], entityContext: false },
+      ceasefire: { strong: [], context: ['truce'], block: [], entityContext: true },
+    },
+  });
+  const gate = (evidence: [string, string][], words: string, entities: string[] = []) => [...gateTopics(evidence.map(([topic, key]) => ({ topic: topic as 'mediation', key })), words.split(' ').filter(Boolean), entities, rules)].sort();
+
+  it('fills the optional parts of a rule with their defaults', () => {
+    const s = rules.topics.get('sanctions');
+    expect(s).toMatchObject({ hardBlock: new Set(), weak: undefined, entities: undefined, minDistinct: 1 });
+    expect(compileGateRules({ conflictEntities: [], topics: {} })).toMatchObject({ conflictEntities: new Set(), promote: [], channelWords: new Set(), topics: new Map() });
+  });
+
+  it('finds an oil channel by a conflict entity or a channel word', () => {
+    expect(hasOilChannel([], ['Iran'], rules)).toBe(true);
+    expect(hasOilChannel(['gaza', 'truce'], [], rules)).toBe(true);
+    expect(hasOilChannel(['truce'], ['France'], rules)).toBe(false);
+    expect(hasOilChannel([], [], rules)).toBe(false);
+  });
+
+  it('passes a strong trigger and any trigger outside the weak list without context', () => {
+    expect(gate([['mediation', 'peace talks']], 'peace talks')).toEqual(['mediation']);
+    expect(gate([['mediation', 'mediator']], 'mediator')).toEqual(['mediation']);
+    expect(gate([['mediation', 'talks']], 'talks')).toEqual([]);
+    expect(gate([['mediation', 'talks']], 'envoy talks')).toEqual(['mediation']);
+  });
+
+  it('vetoes even a strong trigger on a hard block word, and any gated trigger on a block word', () => {
+    expect(gate([['military', 'airstrike']], 'airstrike')).toEqual(['military']);
+    expect(gate([['military', 'airstrike']], 'airstrike satellite')).toEqual([]);
+    expect(gate([['mediation', 'talks']], 'merger envoy talks')).toEqual([]);
+    // A block word does not stop a strong trigger.
+    expect(gate([['mediation', 'peace talks']], 'merger peace talks')).toEqual(['mediation']);
+  });
+
+  it('counts a party named beside a trigger word as context, from the rule\'s own list when it has one', () => {
+    expect(gate([['mediation', 'talks']], 'talks', ['Iran'])).toEqual(['mediation']);
+    expect(gate([['mediation', 'talks']], 'talks', ['France'])).toEqual([]);
+    expect(gate([['military', 'attack']], 'attack', ['Hezbollah'])).toEqual(['military']);
+    expect(gate([['military', 'attack']], 'attack', ['Iran'])).toEqual([]);
+    // Without entityContext a party is no context.
+    expect(gate([['sanctions', 'penalties']], 'penalties', ['Iran'])).toEqual([]);
+    expect(gate([['sanctions', 'penalties']], 'treasury penalties', ['Iran'])).toEqual(['sanctions']);
+  });
+
+  it('does not count an entity that triggered the topic as its own context', () => {
+    expect(gate([['ceasefire', 'ent:Iran']], 'iran', ['Iran'])).toEqual([]);
+    expect(gate([['ceasefire', 'ent:Iran']], 'iran truce', ['Iran'])).toEqual(['ceasefire']);
+    expect(gate([['ceasefire', 'ent:Iran'], ['ceasefire', 'halt']], 'iran halt', ['Iran'])).toEqual(['ceasefire']);
+  });
+
+  it('does not count a trigger word as context, and counts each context word once', () => {
+    expect(gate([['mediation', 'negotiations']], 'negotiations talks')).toEqual(['mediation']);
+    expect(gate([['mediation', 'talks']], 'talks talks')).toEqual([]);
+    expect(gate([['mediation', 'talks'], ['mediation', 'talks']], 'talks')).toEqual([]);
+  });
+
+  it('needs minDistinct context words and triggers together, with at least one context word', () => {
+    expect(gate([['military', 'attack']], 'attack army')).toEqual([]);
+    expect(gate([['military', 'attack']], 'attack army troops')).toEqual(['military']);
+    expect(gate([['military', 'attack']], 'attack army army troops')).toEqual(['military']);
+    expect(gate([['military', 'attack'], ['military', 'shelling']], 'attack shelling army')).toEqual(['military']);
+    expect(gate([['military', 'attack'], ['military', 'shelling'], ['military', 'raid']], 'attack shelling raid')).toEqual([]);
+  });
+
+  it('gates each topic by its own rule, and passes a topic without one', () => {
+    expect(gate([['mediation', 'talks'], ['military', 'airstrike'], ['macro', 'gdp']], 'talks airstrike gdp')).toEqual(['macro', 'military']);
+  });
+
+  it('promotes a topic on a named entity, a policy word and a different context word', () => {
+    expect(gate([], 'saudi arabia to cut oil', ['Saudi Arabia'])).toEqual(['opec']);
+    expect(gate([], 'saudi arabia to cut output', ['Saudi Arabia'])).toEqual(['opec']);
+    expect(gate([], 'saudi arabia to cut', ['Saudi Arabia'])).toEqual([]);
+    expect(gate([], 'saudi arabia output', ['Saudi Arabia'])).toEqual([]);
+    expect(gate([], 'saudi arabia oil', ['Saudi Arabia'])).toEqual([]);
+    expect(gate([], 'kuwait to cut oil', ['Kuwait'])).toEqual([]);
   });
 });
