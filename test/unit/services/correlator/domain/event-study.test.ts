@@ -116,3 +116,94 @@ describe('analyzeStudy', () => {
     expect(r.byTopic[0].q.kp).toBeNull();
   });
 });
+
+describe('analyzeStudy: the event measure (the correlator\'s own measurements) and the group figures', () => {
+  const MIN = 60_000;
+  const T0 = Date.UTC(2026, 5, 10, 10);
+  // One-minute closes from 09:00 to 11:00 on this day and the three before, each day with its own shape.
+  const minute: PricePoint[] = [];
+  for (let d = -3; d <= 0; d++) for (let m = -60; m <= 60; m++) minute.push({ t: T0 + d * DAY + m * MIN, close: 80 + 0.01 * (((m + 61) * (d + 5)) % 17) });
+  const timed = (id: string, ts: number, o: Partial<StudyHeadlineRow> = {}): StudyHeadlineRow => ({ id, ts, precision: 'time', title: id, relevance: 60, order: Number(id.slice(1)), topics: ['opec'], direction: 'bullish', ...o });
+  const horizon = { label: '5m', ms: 5 * MIN };
+  const base = { horizons: [horizon], measure: 'event' as const, minRelevance: 40, includeReports: false, estimationWindows: 4, minEvents: 2 };
+
+  it('measures from the engine\'s pre and post prices, with estimation windows, time-of-day z and the leakage return', () => {
+    const h1 = timed('h1', T0 + 2 * MIN);
+    const measured = new Map([['5m', new Map([['h1', { pre: T0 + MIN, post: T0 + 7 * MIN, r: 12 }]])]]);
+    const r = analyzeStudy({ ...base, headlines: [h1, timed('h2', T0 + 30 * MIN)], measured, minute, preEventMs: 10 * MIN, todSessions: 2 });
+    expect(r.unmeasured).toEqual({ '5m': 1 });
+    expect(r.events).toHaveLength(1);
+    const e = r.events[0];
+    const est = windowReturns(minute, T0 + MIN, 5 * MIN, 4);
+    expect(est).toHaveLength(4);
+    const mean = est.reduce((a, b) => a + b, 0) / 4;
+    expect(e.obs.r).toBe(12);
+    expect(e.obs.ar).toBeCloseTo(12 - mean, 12);
+    expect([e.obs.start, e.obs.end]).toEqual([T0 + MIN, T0 + 7 * MIN]);
+    const sigma = Math.sqrt(est.reduce((a, x) => a + (x - mean) ** 2, 0) / 3);
+    expect(e.z).toBeCloseTo((12 - mean) / sigma, 12);
+    const vol = timeOfDayVolatility(minute, h1.ts, 5 * MIN, 2)!;
+    expect(e.todZ).toBeCloseTo((12 - mean) / vol, 12);
+    expect(vol).not.toBeCloseTo(timeOfDayVolatility(minute, h1.ts, 5 * MIN, 20)!, 6);
+    const at = (t: number) => [...minute].reverse().find((p) => p.t <= t)!.close;
+    expect(e.preEventBps).toBeCloseTo(bps(at(h1.ts - 10 * MIN), at(h1.ts)), 12);
+    expect(e.sameDayBps).toBeNull();
+    // Defaults: 20 sessions and 15 minutes.
+    const d = analyzeStudy({ ...base, headlines: [h1], measured, minute }).events[0];
+    expect(d.todZ).toBeCloseTo((12 - mean) / timeOfDayVolatility(minute, h1.ts, 5 * MIN, 20)!, 12);
+    expect(d.preEventBps).toBeCloseTo(bps(at(h1.ts - 15 * MIN), at(h1.ts)), 12);
+    // Without minute closes: no estimation windows, no time-of-day z, no leakage return.
+    const bare = analyzeStudy({ ...base, headlines: [h1], measured }).events[0];
+    expect([bare.obs.ar, bare.obs.sigma, bare.todZ, bare.preEventBps, bare.z]).toEqual([12, null, null, null, null]);
+  });
+
+  it('gives a headline measured with no time after it a window of 1 ms, so one at the same instant joins its event', () => {
+    const measured = new Map([['5m', new Map([['h1', { pre: T0, post: T0, r: 5 }], ['h2', { pre: T0, post: T0 + 5 * MIN, r: 5 }]])]]);
+    const r = analyzeStudy({ ...base, headlines: [timed('h1', T0), timed('h2', T0, { relevance: 50 })], measured, minute });
+    expect(r.events).toHaveLength(1);
+    expect(r.events[0].cluster.cause!.id).toBe('h1');
+    expect(r.events[0].cluster.sameMove.map((h) => h.id)).toEqual(['h2']);
+  });
+
+  it('signs returns by the cause\'s direction for the hit rate, leaves neutral causes out of it, and groups causes without a topic as none', () => {
+    const dirs = ['bullish', 'bearish', 'bearish', 'neutral', 'bullish'];
+    const rs = [10, 8, -6, 3, -4];
+    const headlines = dirs.map((direction, i) => timed(`h${i + 1}`, T0 + i * 10 * MIN, { direction, topics: i === 4 ? [] : ['opec'] }));
+    const measured = new Map([['5m', new Map(headlines.map((h, i) => [h.id, { pre: h.ts, post: h.ts + 5 * MIN, r: rs[i] }]))]]);
+    const r = analyzeStudy({ ...base, headlines, measured, minute });
+    expect(r.events).toHaveLength(5);
+    const opec = r.byTopic.find((g) => g.key === 'opec')!;
+    // Signed by direction: +10, -8, +6 (the neutral one left out): two hits of three.
+    expect(opec.directional).toBe(3);
+    expect(opec.hitRate).toBeCloseTo(2 / 3, 12);
+    expect(opec.meanSignedBps).toBeCloseTo((10 - 8 + 6) / 3, 12);
+    expect(opec.headlines).toBe(4);
+    expect(opec.horizon).toBe('5m');
+    const none = r.byTopic.find((g) => g.key === 'none')!;
+    expect([none.headlines, none.directional, none.hitRate, none.meanSignedBps]).toEqual([1, 1, 0, -4]);
+    expect(r.byDirection.find((g) => g.key === 'bearish')!.hitRate).toBe(0.5);
+    expect(r.byDirection.find((g) => g.key === 'neutral')!.tests.events).toBe(1);
+  });
+
+  it('tests a group only from five events by default', () => {
+    const headlines = [0, 1, 2, 3].map((i) => timed(`h${i + 1}`, T0 + i * 10 * MIN));
+    const measured = new Map([['5m', new Map(headlines.map((h, i) => [h.id, { pre: h.ts, post: h.ts + 5 * MIN, r: 10 + i }]))]]);
+    const { minEvents: _m, ...noMin } = base;
+    const four = analyzeStudy({ ...noMin, headlines, measured, minute });
+    expect(four.byTopic[0].tests.t.p).toBeNull();
+    const five = [...headlines, timed('h5', T0 + 40 * MIN)];
+    measured.get('5m')!.set('h5', { pre: T0 + 40 * MIN, post: T0 + 45 * MIN, r: 9 });
+    expect(analyzeStudy({ ...noMin, headlines: five, measured, minute }).byTopic[0].tests.t.p).not.toBeNull();
+  });
+
+  it('same-day measure: a date-only headline from the close before its day; no separate same-day figure', () => {
+    const h = { id: 'h1', ts: Date.UTC(2026, 4, 4) + 24 * DAY, precision: 'date' as const, title: 'x', relevance: 60, order: 1, topics: ['opec'], direction: 'bullish' };
+    const r = analyzeStudy({ headlines: [h], daily: closes, horizons: [{ label: '1d', ms: DAY }], measure: 'same-day', minRelevance: 40, includeReports: false, estimationWindows: 20 });
+    expect(r.events[0].obs.r).toBeCloseTo(bps(prices[23], prices[24]), 12);
+    expect(r.events[0].sameDayBps).toBeNull();
+    // A headline on the first day has no earlier closes for its estimation windows: it is not measured.
+    const first = { ...h, ts: Date.UTC(2026, 4, 4) + 0 * DAY };
+    const r2 = analyzeStudy({ headlines: [first], daily: closes, horizons: [{ label: '1d', ms: DAY }], measure: 'next-session', minRelevance: 40, includeReports: false, estimationWindows: 20 });
+    expect(r2.unmeasured).toEqual({ '1d': 1 });
+  });
+});

@@ -73,3 +73,47 @@ describe('PriceSeries.merge', () => {
     expect(s.atOrBefore(35)).toEqual({ ts: 30, price: 3 });
   });
 });
+
+describe('barsUntil: bounds', () => {
+  const s = new PriceSeries();
+  [80, 81, 82, 83].forEach((p, i) => s.insert(at('2026-06-01T10:00:00Z') + i * 60_000, p, `m|${i}`));
+
+  it('includes a tick exactly at the cut-off, and keeps exactly maxBars bars', () => {
+    expect(barsUntil(s, at('2026-06-01T10:02:00Z'), '1m', 10).map((b) => b.close)).toEqual([80, 81, 82]);
+    expect(barsUntil(s, at('2026-06-01T10:03:00Z'), '1m', 4).map((b) => b.close)).toEqual([80, 81, 82, 83]);
+    expect(barsUntil(s, at('2026-06-01T10:03:00Z'), '1m', 3).map((b) => b.close)).toEqual([81, 82, 83]);
+    expect(barsUntil(s, at('2026-06-01T10:03:00Z'), '1m', 1).map((b) => [b.bucket, b.close, b.ticks])).toEqual([[at('2026-06-01T10:03:00Z') / 60_000, 83, 1]]);
+    expect(barsUntil(s, at('2026-06-01T09:59:59Z'), '1m', 5)).toEqual([]);
+  });
+
+  it('tracks the high and the low inside a bar', () => {
+    const b = new PriceSeries();
+    [81, 79, 83, 80].forEach((p, i) => b.insert(at('2026-06-01T10:00:00Z') + i * 10_000, p, `b|${i}`));
+    expect(barsUntil(b, at('2026-06-01T10:00:59Z'), '1m', 5)).toEqual([{ bucket: at('2026-06-01T10:00:00Z') / 60_000, open: 81, high: 83, low: 79, close: 80, ticks: 4 }]);
+  });
+});
+
+describe('indicatorContext: periods and values', () => {
+  const bar = (i: number, close: number) => ({ bucket: i, open: close, high: close + 0.5, low: close - 0.5, close, ticks: 1 });
+  const spec = { bars: 10, rsiPeriod: 3, emaPeriod: 4, bbPeriod: 4, bbStdDev: 2, atrPeriod: 3 };
+
+  it('EMA and the bands from exactly their period of bars, RSI and ATR from one more', () => {
+    const four = [10, 11, 12, 13].map((c, i) => bar(i, c));
+    const ctx = indicatorContext(four, '1m', spec);
+    // Four closes, period 4: the EMA is seeded with their mean; the bands are the mean +- 2 population sd.
+    expect(ctx.ema).toBeCloseTo(11.5, 9);
+    expect(ctx.bb_middle).toBeCloseTo(11.5, 9);
+    const sd = Math.sqrt((2.25 + 0.25 + 0.25 + 2.25) / 4);
+    expect(ctx.bb_upper).toBeCloseTo(11.5 + 2 * sd, 9);
+    expect(ctx.bb_lower).toBeCloseTo(11.5 - 2 * sd, 9);
+    expect(ctx.bb_pct_b).toBeCloseTo((13 - (11.5 - 2 * sd)) / (4 * sd), 9);
+    expect(ctx.rsi).not.toBeNull();
+    expect(ctx.atr).not.toBeNull();
+    const three = indicatorContext(four.slice(0, 3), '1m', spec);
+    expect([three.ema, three.bb_middle, three.rsi, three.atr]).toEqual([null, null, null, null]);
+    // Only rising closes: RSI 100; each bar's true range is its high over the previous close, 1.5: ATR 1.5.
+    expect(ctx.rsi).toBe(100);
+    expect(ctx.atr).toBeCloseTo(1.5, 9);
+    expect([ctx.interval, ctx.bars]).toEqual(['1m', 4]);
+  });
+});

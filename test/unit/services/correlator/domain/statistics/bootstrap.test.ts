@@ -1,6 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { bootstrapMeanP } from '../../../../../../services/correlator/domain/statistics/bootstrap.ts';
 
+/**
+ * The exact bootstrap p-value: every one of the n^n resamples of the centred values, weighted
+ * equally. A Monte Carlo bootstrap with many resamples must come close to it.
+ */
+function exactBootstrapP(xs: number[]): number {
+  const n = xs.length;
+  const m = xs.reduce((a, b) => a + b, 0) / n;
+  const sd = Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (n - 1));
+  const observed = Math.abs(m / (sd / Math.sqrt(n)));
+  const c = xs.map((x) => x - m);
+  let extreme = 0;
+  const total = n ** n;
+  for (let code = 0; code < total; code++) {
+    const sample: number[] = [];
+    for (let k = 0, r = code; k < n; k++, r = Math.floor(r / n)) sample.push(c[r % n]);
+    const bm = sample.reduce((a, b) => a + b, 0) / n;
+    const bv = sample.reduce((a, x) => a + (x - bm) ** 2, 0) / (n - 1);
+    // No spread: an infinite t unless the mean is 0 too.
+    const t = bv > 1e-12 ? Math.abs(bm / Math.sqrt(bv / n)) : bm === 0 ? 0 : Infinity;
+    if (t >= observed - 1e-9) extreme++;
+  }
+  return extreme / total;
+}
+
 const values = Array.from({ length: 12 }, (_, i) => 0.3 + Math.sin(i * 2.3));
 
 describe('bootstrapMeanP', () => {
@@ -40,5 +64,13 @@ describe('bootstrapMeanP', () => {
     const few = bootstrapMeanP([0, 1, 5], { resamples: 2000, seed: 9 });
     expect(few.p!).toBeGreaterThan(0);
     expect(few.p!).toBeLessThan(1);
+  });
+
+  it('comes close to the exact bootstrap distribution (all n^n resamples)', () => {
+    // [0, 3, 6]: the resample (3, 3, 3) centres to all zeros, a t of 0, not extreme. [0, 3, 6, 7] tests the variance.
+    for (const xs of [[0, 3, 6], [0, 3, 6, 7]]) {
+      const p = bootstrapMeanP(xs, { resamples: 20_000, seed: 11 }).p!;
+      expect(Math.abs(p - exactBootstrapP(xs))).toBeLessThan(0.012);
+    }
   });
 });
