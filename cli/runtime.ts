@@ -54,7 +54,18 @@ export async function openRuntime(config: RootConfig, options: RuntimeOptions = 
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   // Every service of the process writes through this store: its inserts' outcomes are what /readyz reports as `writes`.
-  const store = trackWrites(await openStore({ ...config.store, path: config.store.path }));
+  const store = trackWrites(
+    await openStore({
+      ...config.store,
+      path: config.store.path,
+      // A damaged part makes reads fail until the store has the engine move it aside (clickhouse-store.ts `repair`).
+      onDamage: ({ event, damage, movedAside }) => {
+        if (event === 'found') logger.error({ engineError: damage.engineError, err: damage.error, attempt: damage.attempts }, 'store: the engine reports a damaged data part; checking and repairing');
+        else if (event === 'repaired') logger.warn({ broken: damage.broken, movedAside }, 'store: damaged parts moved aside by the engine; reads work again');
+        else logger.error({ broken: damage.broken, note: damage.note }, 'store: damaged parts not repaired; /readyz stays not ready');
+      },
+    }),
+  );
   try {
     await migrate(store, { onApplied: (m) => logger.info({ migration: `${String(m.version).padStart(3, '0')}_${m.name}` }, 'migration applied') });
   } catch (err) {

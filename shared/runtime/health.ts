@@ -78,5 +78,6 @@ class WriteTrackingStore implements Store {
   command: Store['command'] = (sql, options) => this.inner.command(sql, options);
   ping = () => this.inner.ping();
   isolated: Store['isolated'] = async (...args) => trackWrites(await this.inner.isolated(...args), this.health);
+  damage = () => this.inner.damage?.();
   close = () => this.inner.close();
 }

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { AppError, wrapError } from '../errors.ts';
 import { redactUrl } from '../runtime/redact.ts';
 import { writeEngineConfig } from './chdb-access.ts';
-import { quoteIdent, type QueryOptions, type Settings, type Store } from './port.ts';
+import { quoteIdent, type QueryOptions, type Settings, type Store, type StoreDamage } from './port.ts';
 
 export interface StoreOptions {
   /** ClickHouse server URL; without it the embedded engine (chDB) is used. */
@@ -18,27 +18,54 @@ export interface StoreOptions {
   path?: string;
   database: string;
   requestTimeoutMs?: number;
+  /**
+   * Told when the engine reports a damaged part (`found`, awaited before the check and repair start) and when the
+   * repair ends (`repaired`, with the parts the engine moved aside, or `failed`): the store has no logger of its own.
+   */
+  onDamage?: (event: DamageEvent) => void | Promise<void>;
+}
+
+export interface DamageEvent {
+  event: 'found' | 'repaired' | 'failed';
+  damage: StoreDamage;
+  /** `repaired`: the parts the engine moved to `detached/` (`table/broken-on-start_<part>`). */
+  movedAside?: string[];
 }
 
 // libchdb binds one data directory per process: stores in a process may open several connections, all on one folder.
 // The first connection starts the engine with our access configuration (chdb-access.ts); an anchor session holds
 // it (and a ':memory:' store's throwaway folder) until the last connection closes.
-let openChdb: { path: string; dir: string; connections: number; anchor: Session; temporary: boolean } | undefined;
+interface ChdbEngine {
+  path: string;
+  dir: string;
+  connections: number;
+  anchor: Session;
+  temporary: boolean;
+  /** What the engine said of damaged parts, and the repair of them: one engine, one state, whichever store hit it. */
+  damage: DamageState;
+  /** Set while a repair has tables detached: every store operation waits for it instead of meeting UNKNOWN_TABLE (final). */
+  gate?: Promise<void>;
+  /** Store operations under way on the engine. */
+  running: number;
+  /** Tables a repair detached and could not attach again yet: the next repair attaches them first. */
+  detached: Set<string>;
+}
+let openChdb: ChdbEngine | undefined;
 
-function startChdb(wanted: string): NonNullable<typeof openChdb> {
+function startChdb(wanted: string): ChdbEngine {
   const temporary = wanted === ':memory:';
   const dir = temporary ? mkdtempSync(join(tmpdir(), 'oilwire-chdb-')) : wanted;
   try {
     mkdirSync(dir, { recursive: true });
     const args = writeEngineConfig(join(dir, 'oilwire-access'));
-    return { path: wanted, dir, connections: 0, anchor: new Session(dir, { connectionArgs: args }), temporary };
+    return { path: wanted, dir, connections: 0, anchor: new Session(dir, { connectionArgs: args }), temporary, damage: {}, running: 0, detached: new Set() };
   } catch (err) {
     if (temporary) rmSync(dir, { recursive: true, force: true });
     throw err;
   }
 }
 
-function openChdbConnection(path: string): { connection: ReturnType<typeof createChdbConnection>; release: () => Promise<void> } {
+function openChdbConnection(path: string): { connection: ReturnType<typeof createChdbConnection>; release: () => Promise<void>; engine: ChdbEngine } {
   const wanted = path === ':memory:' ? path : resolve(path);
   if (openChdb && openChdb.path !== wanted) {
     throw new AppError('CONFIG_INVALID', `the embedded store is already open at ${openChdb.path}; one process can use one chDB data folder (asked for ${wanted})`);
@@ -50,6 +77,7 @@ function openChdbConnection(path: string): { connection: ReturnType<typeof creat
   let released = false;
   return {
     connection,
+    engine,
     release: async () => {
       if (released) return;
       released = true;
@@ -70,6 +98,19 @@ function openChdbConnection(path: string): { connection: ReturnType<typeof creat
  */
 const TRANSIENT_ENGINE_ERRORS = new Set(['NOT_ENOUGH_SPACE', 'TOO_MANY_SIMULTANEOUS_QUERIES']);
 
+/**
+ * Engine error types that say a data part on disk is damaged: a part whose skip-index marks file a merge caught by a
+ * full disk left empty answers CORRUPTED_DATA to every read that uses the index, until the part is moved aside (the
+ * engine does that as it loads a table: at a restart, or at an ATTACH). Not the caller's fault and not final: the
+ * store repairs it (`repair` below) and a retried read goes through; final, it dead-lettered the article in hand.
+ */
+const DAMAGE_ENGINE_ERRORS = new Set(['CORRUPTED_DATA', 'CHECKSUM_DOESNT_MATCH', 'BAD_SIZE_OF_FILE_IN_DATA_PART']);
+
+function engineErrorType(err: unknown): string | undefined {
+  const type = (err as { type?: unknown } | undefined)?.type;
+  return typeof type === 'string' ? type : undefined;
+}
+
 function isTransient(err: unknown): boolean {
   const e = err as { code?: string; message?: string; type?: string };
   if (e?.type && TRANSIENT_ENGINE_ERRORS.has(e.type)) return true;
@@ -81,6 +122,10 @@ function isTransient(err: unknown): boolean {
 /** Vendor errors become AppErrors here, at the edge: transient ones are retryable. */
 function storeError(err: unknown, what: string): AppError {
   if (err instanceof AppError) return err;
+  const type = engineErrorType(err);
+  if (type && DAMAGE_ENGINE_ERRORS.has(type)) {
+    return new AppError('STORE_UNAVAILABLE', `${what}: ${err instanceof Error ? err.message : String(err)}`, { cause: err, details: { engineError: type } });
+  }
   return isTransient(err) ? wrapError('STORE_UNAVAILABLE', err, what) : wrapError('STORE_QUERY_FAILED', err, what);
 }
 
@@ -110,6 +155,91 @@ function withSettings(sql: string, settings: Settings | undefined): string {
   return clause ? `${sql}\n${clause.trimStart()}` : sql;
 }
 
+interface DamageState {
+  damage?: StoreDamage;
+  running?: Promise<void>;
+  lastAttemptAt?: number;
+}
+
+/** A server's damage state, per server and database: the stores of one process on it (isolated ones too) share it. */
+const serverDamage = new Map<string, DamageState>();
+
+/** A repair is tried again at most this often while the damage lasts (each damaged read, each readiness probe asks). */
+export const REPAIR_INTERVAL_MS = 5_000;
+
+interface BrokenPart {
+  table: string;
+  part: string;
+  message: string;
+}
+
+/** The engine's own check of every part of each MergeTree table of `database` (sizes and checksums of its files). */
+async function brokenParts(client: ClickHouseClient, database: string): Promise<BrokenPart[]> {
+  const tables = await mergeTreeTables(client, database);
+  const broken: BrokenPart[] = [];
+  for (const table of tables) {
+    const rs = await client.query({
+      query: `CHECK TABLE ${quoteIdent(database)}.${quoteIdent(table)} SETTINGS check_query_single_value_result = 0`,
+      format: 'JSONEachRow',
+    });
+    for (const row of (await rs.json()) as { part_path: string; is_passed: number | string; message: string }[]) {
+      if (Number(row.is_passed) !== 1) broken.push({ table, part: row.part_path, message: row.message.slice(0, 300) });
+    }
+  }
+  return broken;
+}
+
+async function mergeTreeTables(client: ClickHouseClient, database: string): Promise<string[]> {
+  const rs = await client.query({
+    query: `SELECT name FROM system.tables WHERE database = {db:String} AND engine LIKE '%MergeTree' ORDER BY name`,
+    format: 'JSONEachRow',
+    query_params: { db: database },
+  });
+  return ((await rs.json()) as { name: string }[]).map((r) => r.name);
+}
+
+/** How long a repair waits for the store operations under way to end, and keeps trying to attach a table again. */
+const RELOAD_WAIT_MS = 30_000;
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * DETACH TABLE + ATTACH TABLE of each table, the gate closed: the operations under way end first (up to
+ * RELOAD_WAIT_MS; the engine refuses the ATTACH of a table a query still holds, "detached but still used by some
+ * query"), then each table is detached and attached again, the ATTACH retried for as long; a table left detached
+ * is kept in `engine.detached` for the next repair to attach first.
+ */
+async function reloadTables(client: ClickHouseClient, engine: ChdbEngine, database: string, tables: string[]): Promise<void> {
+  let open!: () => void;
+  engine.gate = new Promise<void>((resolve) => (open = resolve));
+  try {
+    const deadline = Date.now() + RELOAD_WAIT_MS;
+    while (engine.running > 0 && Date.now() < deadline) await pause(10);
+    for (const table of tables) {
+      await client.command({ query: `DETACH TABLE ${quoteIdent(database)}.${quoteIdent(table)}` });
+      engine.detached.add(`${database}\u0000${table}`);
+    }
+    for (const key of [...engine.detached]) {
+      const [db, table] = key.split('\u0000');
+      const attachBy = Date.now() + RELOAD_WAIT_MS;
+      for (;;) {
+        try {
+          await client.command({ query: `ATTACH TABLE ${quoteIdent(db)}.${quoteIdent(table)}` });
+          break;
+        } catch (err) {
+          if (engineErrorType(err) === 'TABLE_ALREADY_EXISTS') break;
+          if (Date.now() >= attachBy) throw err;
+          await pause(50);
+        }
+      }
+      engine.detached.delete(key);
+    }
+  } finally {
+    engine.gate = undefined;
+    open();
+  }
+}
+
 export class ClickHouseStore implements Store {
   readonly kind: 'chdb' | 'server';
   readonly database: string;
@@ -122,6 +252,9 @@ export class ClickHouseStore implements Store {
   private role?: string;
   /** Set when a replacement connection could not take the role: the store then refuses all work. */
   private unconfined?: AppError;
+  private engine?: ChdbEngine;
+  private damageState: DamageState = {};
+  private onDamage?: StoreOptions['onDamage'];
 
   private constructor(client: ClickHouseClient, kind: 'chdb' | 'server', database: string) {
     this.client = client;
@@ -129,9 +262,143 @@ export class ClickHouseStore implements Store {
     this.database = database;
   }
 
-  private static chdbClient(path: string): { client: ClickHouseClient; release: () => Promise<void> } {
-    const { connection, release } = openChdbConnection(path);
-    return { client: createClient({ connection: connection as never, clickhouse_settings: { date_time_input_format: 'best_effort' } }), release };
+  private static chdbClient(path: string): { client: ClickHouseClient; release: () => Promise<void>; engine: ChdbEngine } {
+    const { connection, release, engine } = openChdbConnection(path);
+    return { client: createClient({ connection: connection as never, clickhouse_settings: { date_time_input_format: 'best_effort' } }), release, engine };
+  }
+
+  /** The embedded store's connection to the engine (`path`), with the engine's shared damage state. */
+  private attachChdb(path: string, opened: { client: ClickHouseClient; release: () => Promise<void>; engine: ChdbEngine }): void {
+    this.chdbPath = path;
+    this.releaseChdb = opened.release;
+    this.engine = opened.engine;
+    this.damageState = opened.engine.damage;
+  }
+
+  private attachServer(options: StoreOptions): void {
+    this.serverOptions = options;
+    const key = `${options.url ?? ''}|${options.database}`;
+    let state = serverDamage.get(key);
+    if (!state) serverDamage.set(key, (state = {}));
+    this.damageState = state;
+  }
+
+  /**
+   * Every operation: waits while a repair holds the gate, is counted while it runs (the repair detaches a table only
+   * once none runs: the engine refuses to attach a table again while a query still holds it), and turns a failure
+   * into an AppError.
+   */
+  private async run<T>(what: string, work: () => Promise<T>): Promise<T> {
+    while (this.engine?.gate) await this.engine.gate;
+    const engine = this.engine;
+    if (engine) engine.running++;
+    try {
+      return await work();
+    } catch (err) {
+      await this.afterError();
+      throw this.failed(err, what);
+    } finally {
+      if (engine) engine.running--;
+    }
+  }
+
+  private failed(err: unknown, what: string): AppError {
+    const error = storeError(err, what);
+    const type = engineErrorType(err);
+    if (type && DAMAGE_ENGINE_ERRORS.has(type)) {
+      const state = this.damageState;
+      const message = error.message.slice(0, 500);
+      if (state.damage) Object.assign(state.damage, { error: message, engineError: type });
+      else {
+        state.damage = { since: Date.now(), engineError: type, error: message, broken: [], repair: 'running', attempts: 0 };
+        // A new damage is repaired at once, however recently the last one was.
+        state.lastAttemptAt = undefined;
+      }
+      this.startRepair();
+    }
+    return error;
+  }
+
+  damage(): StoreDamage | undefined {
+    const d = this.damageState.damage;
+    if (d && !this.damageState.running) this.startRepair();
+    return d ? { ...d, broken: [...d.broken] } : undefined;
+  }
+
+  /** One repair at a time per engine, at most every REPAIR_INTERVAL_MS; in the background (the failed call stays retryable). */
+  private startRepair(): void {
+    const state = this.damageState;
+    if (this.closed || state.running || !state.damage) return;
+    if (state.lastAttemptAt !== undefined && Date.now() - state.lastAttemptAt < REPAIR_INTERVAL_MS) return;
+    state.lastAttemptAt = Date.now();
+    state.running = this.repair(state).finally(() => {
+      state.running = undefined;
+    });
+  }
+
+  /**
+   * Finds the damaged parts with the engine's own CHECK TABLE and, embedded, has the engine move them aside the way it
+   * does at a restart: DETACH TABLE + ATTACH TABLE, whose loading renames a part that fails its check to
+   * `detached/broken-on-start_<part>` and brings back the source parts a broken merge result covered while they are
+   * still on disk. Store operations wait at the gate meanwhile. On a server the tables are the operator's: the store
+   * reports the broken parts and checks again until they pass.
+   */
+  private async repair(state: DamageState): Promise<void> {
+    const damage = state.damage;
+    if (!damage) return;
+    damage.repair = 'running';
+    damage.attempts++;
+    const tell = async (event: DamageEvent['event'], movedAside?: string[]) => {
+      try {
+        await this.onDamage?.({ event, damage: { ...damage, broken: [...damage.broken] }, ...(movedAside ? { movedAside } : {}) });
+      } catch {
+        // A listener's failure must not stop or undo a repair.
+      }
+    };
+    await tell('found');
+    const runner = this.kind === 'chdb' && this.chdbPath ? ClickHouseStore.chdbClient(this.chdbPath) : undefined;
+    const client = runner?.client ?? this.client;
+    try {
+      if (this.engine && this.engine.detached.size > 0) await reloadTables(client, this.engine, this.database, []);
+      const broken = await brokenParts(client, this.database);
+      damage.broken = broken.map((b) => `${b.table}/${b.part}: ${b.message}`);
+      if (!runner || !this.engine) {
+        if (broken.length === 0) {
+          state.damage = undefined;
+          await tell('repaired', []);
+        } else {
+          Object.assign(damage, { repair: 'operator', note: 'CHECK TABLE finds broken parts on the server: detach them (ALTER TABLE ... DETACH PART) or restart it' });
+          await tell('failed');
+        }
+        return;
+      }
+      // A damage CHECK TABLE cannot see is still one the engine's load can: reload every table, as a restart would.
+      const tables = broken.length > 0 ? [...new Set(broken.map((b) => b.table))] : await mergeTreeTables(client, this.database);
+      await reloadTables(client, this.engine, this.database, tables);
+      const left = await brokenParts(client, this.database);
+      if (left.length === 0) {
+        const rs = await client.query({
+          query: `SELECT table, name FROM system.detached_parts WHERE database = {db:String} AND table IN {tables:Array(String)} AND reason = 'broken-on-start' ORDER BY table, name`,
+          format: 'JSONEachRow',
+          query_params: { db: this.database, tables },
+        });
+        const movedAside = ((await rs.json()) as { table: string; name: string }[]).map((r) => `${r.table}/${r.name}`);
+        state.damage = undefined;
+        await tell('repaired', movedAside);
+        return;
+      }
+      Object.assign(damage, {
+        repair: 'failed',
+        broken: left.map((b) => `${b.table}/${b.part}: ${b.message}`),
+        note: 'parts still fail CHECK TABLE after their tables were attached again: restart the process',
+      });
+      await tell('failed');
+    } catch (err) {
+      Object.assign(damage, { repair: 'failed', note: `the repair failed: ${(err instanceof Error ? err.message : String(err)).slice(0, 300)}` });
+      await tell('failed');
+    } finally {
+      await runner?.release().catch(() => undefined);
+    }
   }
 
   /**
@@ -146,6 +413,7 @@ export class ClickHouseStore implements Store {
     const previousRelease = this.releaseChdb;
     this.client = next.client;
     this.releaseChdb = next.release;
+    this.engine = next.engine;
     try {
       await this.client.command({ query: `USE ${quoteIdent(this.database)}` });
     } catch {
@@ -179,10 +447,11 @@ export class ClickHouseStore implements Store {
       throw new AppError('CONFIG_INVALID', `store.database must be a plain identifier, got ${JSON.stringify(options.database)}`);
     }
     let store: ClickHouseStore;
+    const onDamage = options.onDamage;
     if (options.url) {
       const client = ClickHouseStore.serverClient(options, options.username, options.password);
       store = new ClickHouseStore(client, 'server', options.database);
-      store.serverOptions = options;
+      store.attachServer(options);
       // The database must exist before the client can use it as its default.
       const admin = createClient({ url: options.url, username: options.username, password: options.password, request_timeout: options.requestTimeoutMs ?? 30_000 });
       try {
@@ -195,11 +464,11 @@ export class ClickHouseStore implements Store {
       }
     } else {
       const path = options.path ?? './data';
-      const { client, release } = ClickHouseStore.chdbClient(path);
-      store = new ClickHouseStore(client, 'chdb', options.database);
-      store.chdbPath = path;
-      store.releaseChdb = release;
+      const opened = ClickHouseStore.chdbClient(path);
+      store = new ClickHouseStore(opened.client, 'chdb', options.database);
+      store.attachChdb(path, opened);
     }
+    store.onDamage = onDamage;
     if (store.kind === 'chdb') {
       await store.command(`CREATE DATABASE IF NOT EXISTS ${quoteIdent(options.database)}`);
       // Analysts' unqualified table names resolve in oilwire's database (the server client gets it per request).
@@ -218,18 +487,15 @@ export class ClickHouseStore implements Store {
     const settings: Settings = { ...(options.settings ?? {}) };
     if (options.dedupToken) settings.insert_deduplication_token = options.dedupToken;
     const target = table.includes('.') ? table : this.table(table);
-    try {
+    await this.run(`insert into ${table}`, async () => {
       // `INSERT INTO t SETTINGS ... FORMAT JSONEachRow`: the client puts the table text right after INSERT INTO.
       await this.client.insert({ table: target + settingsClause(settings), values: rows, format: 'JSONEachRow' });
-    } catch (err) {
-      await this.afterError();
-      throw storeError(err, `insert into ${table}`);
-    }
+    });
   }
 
   async query<T = Record<string, unknown>>(sql: string, options: QueryOptions = {}): Promise<T[]> {
     if (this.unconfined) throw this.unconfined;
-    try {
+    return this.run('query', async () => {
       const rs = await this.client.query({
         query: withSettings(sql, options.settings),
         format: 'JSONEachRow',
@@ -237,15 +503,12 @@ export class ClickHouseStore implements Store {
         abort_signal: options.signal,
       });
       return (await rs.json()) as T[];
-    } catch (err) {
-      await this.afterError();
-      throw storeError(err, 'query');
-    }
+    });
   }
 
   async queryText(sql: string, format: string, options: QueryOptions = {}): Promise<string> {
     if (this.unconfined) throw this.unconfined;
-    try {
+    return this.run('query', async () => {
       const rs = await this.client.query({
         query: withSettings(sql, options.settings),
         format: format as never,
@@ -253,20 +516,14 @@ export class ClickHouseStore implements Store {
         abort_signal: options.signal,
       });
       return await rs.text();
-    } catch (err) {
-      await this.afterError();
-      throw storeError(err, 'query');
-    }
+    });
   }
 
   async command(sql: string, options: QueryOptions = {}): Promise<void> {
     if (this.unconfined) throw this.unconfined;
-    try {
+    await this.run('command', async () => {
       await this.client.command({ query: withSettings(sql, options.settings), query_params: options.params, abort_signal: options.signal });
-    } catch (err) {
-      await this.afterError();
-      throw storeError(err, 'command');
-    }
+    });
   }
 
   async isolated(access?: { username: string; password: string } | { role: string }): Promise<Store> {
@@ -276,14 +533,15 @@ export class ClickHouseStore implements Store {
       const o = this.serverOptions;
       const client = ClickHouseStore.serverClient(o, credentials.username, credentials.password);
       const store = new ClickHouseStore(client, 'server', this.database);
-      store.serverOptions = { ...o, username: credentials.username, password: credentials.password };
+      store.attachServer({ ...o, username: credentials.username, password: credentials.password });
+      store.onDamage = this.onDamage;
       return store;
     }
     if (this.kind !== 'chdb' || !this.chdbPath) return new IsolatedView(this);
-    const { client, release } = ClickHouseStore.chdbClient(this.chdbPath);
-    const store = new ClickHouseStore(client, 'chdb', this.database);
-    store.chdbPath = this.chdbPath;
-    store.releaseChdb = release;
+    const opened = ClickHouseStore.chdbClient(this.chdbPath);
+    const store = new ClickHouseStore(opened.client, 'chdb', this.database);
+    store.attachChdb(this.chdbPath, opened);
+    store.onDamage = this.onDamage;
     if (access && 'role' in access) store.role = access.role;
     try {
       await store.command(`USE ${quoteIdent(this.database)}`);
@@ -307,6 +565,8 @@ export class ClickHouseStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // A repair holds a connection of its own and may have tables detached: let it finish first.
+    await this.damageState.running;
     if (this.kind === 'chdb') await this.releaseChdb?.();
     else await this.client.close();
   }
@@ -332,5 +592,6 @@ class IsolatedView implements Store {
   command: Store['command'] = (sql, options) => this.inner.command(sql, options);
   ping = () => this.inner.ping();
   isolated: Store['isolated'] = (access) => this.inner.isolated(access);
+  damage = () => this.inner.damage?.();
   async close(): Promise<void> {}
 }

@@ -34,7 +34,31 @@ export interface Store {
    * connection after an error, runs `SET ROLE` first (chdb-access.ts); a server ignores it.
    */
   isolated(access?: { username: string; password: string } | { role: string }): Promise<Store>;
+  /**
+   * Set while the engine has said a data part is damaged (CORRUPTED_DATA and kin): reads of that part fail
+   * whatever a ping says, so readiness reports it. Stores that cannot tell leave it out.
+   */
+  damage?(): StoreDamage | undefined;
   close(): Promise<void>;
+}
+
+export interface StoreDamage {
+  /** Epoch ms of the first error of this damage. */
+  since: number;
+  /** The engine's error type (ClickHouse's name for its error code), e.g. CORRUPTED_DATA. */
+  engineError: string;
+  /** The last such error. */
+  error: string;
+  /** Failing parts as CHECK TABLE names them (`table/part: why`), once a check ran. */
+  broken: string[];
+  /**
+   * `running`: a check (and on the embedded engine the repair) is under way; `failed`: it could not run or did not
+   * repair (`note` says why); `operator`: a server, where the store does not detach the operator's tables.
+   */
+  repair: 'running' | 'failed' | 'operator';
+  note?: string;
+  /** Repairs tried for this damage. */
+  attempts: number;
 }
 
 export function quoteIdent(name: string): string {

@@ -29,9 +29,21 @@ export interface HealthDeps {
 const readiness = jsonSchema(
   z.looseObject({
     status: z.enum(['ready', 'not ready']),
-    checks: z.record(z.string(), z.boolean()).describe('store, writes, eventLoop, and each part of the service that has to start (stream, alerts, webhooks)'),
+    checks: z.record(z.string(), z.boolean()).describe('store, writes, storeIntact, eventLoop, and each part of the service that has to start (stream, alerts, webhooks)'),
     eventLoopDelayMs: z.object({ max: z.number(), p99: z.number() }),
     writeFailure: z.object({ since: z.iso.datetime(), failures: z.number(), error: z.string() }).optional().describe('while the last store insert failed'),
+    storeDamage: z
+      .object({
+        since: z.iso.datetime(),
+        engineError: z.string(),
+        error: z.string(),
+        broken: z.array(z.string()),
+        repair: z.enum(['running', 'failed', 'operator']),
+        note: z.string().optional(),
+        attempts: z.number(),
+      })
+      .optional()
+      .describe('while the engine says a data part is damaged (CORRUPTED_DATA and kin): what it said, the parts CHECK TABLE fails, and the repair (docs/reliability.md)'),
   }),
 );
 
@@ -73,10 +85,12 @@ export function registerHealth(app: FastifyInstance, deps: HealthDeps): void {
   app.get('/readyz', { ...PUBLIC, schema: SCHEMAS.readyz }, async (_req, reply) => {
     const failure = writes.failing();
     writesFailing.set(failure ? 1 : 0);
+    const damage = deps.store.damage?.();
     const delay = loop.delay();
     const checks = {
       store: await deps.store.ping(),
       writes: failure === undefined,
+      storeIntact: damage === undefined,
       eventLoop: delay.maxMs <= maxLoopDelayMs,
       ...(deps.checks?.() ?? {}),
     };
@@ -86,6 +100,7 @@ export function registerHealth(app: FastifyInstance, deps: HealthDeps): void {
       checks,
       eventLoopDelayMs: { max: Math.round(delay.maxMs), p99: Math.round(delay.p99Ms) },
       ...(failure ? { writeFailure: { since: toIso(failure.since), failures: failure.failures, error: failure.error } } : {}),
+      ...(damage ? { storeDamage: { ...damage, since: toIso(damage.since) } } : {}),
     });
   });
 

@@ -50,7 +50,7 @@ describe('probes and metrics', () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({
       status: 'ready',
-      checks: { store: true, writes: true, eventLoop: true, stream: true, alerts: true, webhooks: true },
+      checks: { store: true, writes: true, storeIntact: true, eventLoop: true, stream: true, alerts: true, webhooks: true },
       eventLoopDelayMs: { max: expect.any(Number), p99: expect.any(Number) },
     });
   });
