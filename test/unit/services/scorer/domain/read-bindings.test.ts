@@ -45,3 +45,46 @@ describe('reading phase 3: bindings', () => {
     ]);
   });
 });
+
+describe('reading phase 3: how far and where a predicate binds', () => {
+  it('binds within four positions, not five', () => {
+    expect(bound('Losses xa xb xc narrowed')).toEqual([['narrowed', 'losses', -1]]);
+    expect(bound('Losses xa xb xc xd narrowed')).toEqual([]);
+    expect(bound('Ceasefire xa xb xc collapses')).toEqual([['collapses', 'ceasefire', -1]]);
+    expect(bound('Ceasefire xa xb xc xd collapses')).toEqual([]);
+  });
+
+  it('binds on the other side when the preferred one has nothing, and prefers a near concept there to a far one on the preferred side', () => {
+    expect(bound('narrowed losses')).toEqual([['narrowed', 'losses', -1]]);
+    expect(bound('OPEC cuts output')).toEqual([['cuts', 'output', -1]]);
+    expect(bound('OPEC cuts xa xb output')).toEqual([['cuts', 'opec', -1]]);
+    expect(bound('OPEC xa xb cuts output')).toEqual([['cuts', 'output', -1]]);
+  });
+
+  it('stops at a sentence end and a clause connector, not at a comma, and forward at "into"', () => {
+    expect(bound('Ceasefire . collapses')).toEqual([]);
+    expect(bound('Ceasefire as collapses')).toEqual([]);
+    expect(bound('Ceasefire , collapses')).toEqual([['collapses', 'ceasefire', -1]]);
+    expect(bound('Slips recession')).toEqual([['slips', 'recession', -1]]);
+    expect(bound('Slips into recession')).toEqual([]);
+  });
+
+  it('looks past a concept inside a prepositional phrase to the head noun before it', () => {
+    expect(bound('Talks in Gaza collapse')).toEqual([['collapse', 'talks', -1]]);
+    expect(bound('Talks xa on program end')).toEqual([['end', 'talks', -1]]);
+  });
+
+  it('after "to", binds the object that follows', () => {
+    expect(bound('Ceasefire end standoff')).toEqual([['end', 'ceasefire', -1]]);
+    expect(bound('Ceasefire to end standoff')).toEqual([['end', 'standoff', -1]]);
+  });
+
+  it('binds a concept once: a second predicate does not take it again', () => {
+    expect(bound('Ceasefire collapses ends')).toEqual([['collapses', 'ceasefire', -1]]);
+  });
+
+  it('lets a dual word bind as a predicate only when no predicate took it', () => {
+    expect(bound('Oil rally')).toEqual([['rally', 'oil', 1]]);
+    expect(bound('rally collapses')).toEqual([]);
+  });
+});

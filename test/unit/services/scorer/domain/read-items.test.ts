@@ -40,3 +40,56 @@ describe('reading phase 1: items', () => {
     expect(buildItems(tokenize('tell us more')).some((it) => it.ent >= 0)).toBe(false);
   });
 });
+
+describe('reading phase 1: items, match by match', () => {
+  const spans = (text: string) => {
+    const t = tokenize(text);
+    return { t, items: buildItems(t) };
+  };
+
+  it('reads a level verb as a function word only with a level word in the four tokens after it', () => {
+    const near = spans('Brent hits xa xb xc record');
+    expect(near.items[1].e).toEqual({ mod: 'skip' });
+    expect(near.items.map((it) => it.pos)).toEqual([1, 1, 2, 3, 4, 5]);
+    const far = spans('Brent hits xa xb xc xd record');
+    expect(far.items[1].e?.mod).not.toBe('skip');
+    expect(hasValence(far.items[1])).toBe(true);
+    expect(far.items.map((it) => it.pos)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('matches a multi-word alias as one entity item, and a word that only starts an alias as a plain word', () => {
+    const { t, items } = spans('islamic republic talks');
+    expect(items.map((it) => [it.start, it.end])).toEqual([
+      [0, 2],
+      [2, 3],
+    ]);
+    expect(entityEntry(items[0].ent).name).toBe('Iran');
+    expect(items[0].e).toBeUndefined();
+    // An entity without a concept of its own has none.
+    expect(conceptOf(items[0])).toBeUndefined();
+    expect(joinLow(t, 0, 3)).toBe('islamic republic talks');
+    expect(joinLow(t, 1, 1)).toBe('republic');
+    for (const text of ['Islamic xq', 'Islamic']) {
+      const one = spans(text).items[0];
+      expect([one.start, one.end, one.ent, one.e], text).toEqual([0, 1, -1, undefined]);
+    }
+  });
+
+  it('counts commas as positions, restarts at a sentence end, and numbers sentences', () => {
+    const { items } = spans('Iran , Iraq . Qatar');
+    expect(items.map((it) => [it.kind, it.pos, it.sentence])).toEqual([
+      [Kind.Word, 1, 0],
+      [Kind.Comma, 2, 0],
+      [Kind.Word, 3, 0],
+      [Kind.Stop, 0, 1],
+      [Kind.Word, 1, 1],
+    ]);
+    expect(items.map((it) => it.ent >= 0)).toEqual([true, false, true, false, true]);
+  });
+
+  it('says which items carry valence: a subject tone, a concept class, a predicate; not numbers or punctuation', () => {
+    const { items } = spans('Oil denies involvement , truce proposal rejected 5 .');
+    expect(items.map((it) => hasValence(it))).toEqual([true, true, false, true, true, false, false]);
+    expect(conceptOf(items[3])).toBe(items[3].e);
+  });
+});
