@@ -21,7 +21,7 @@ import { readModifiers, type Scope } from './read-modifiers.ts';
 import { CAUSE, PREP } from './reading-words.ts';
 import { relevanceBand } from './relevance.ts';
 import { EVENT_SHINGLE, shingleHash, STOP_SHINGLE } from './shingles.ts';
-import { gateTopics, hasOilChannel, type TopicEvidence } from './topic-gate.ts';
+import { gateTopics, hasOilChannel, namesDemandChannel, type TopicEvidence } from './topic-gate.ts';
 import { Kind, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, sanitize, tokenize, type Tokens } from './text.ts';
 
 export interface Analysis {
@@ -75,10 +75,14 @@ const DENY_S = -0.4;
 const DENY_O = -0.75;
 
 const QUESTION = 0.4;
+/** Topics of conflict and its channels: with one of them, talks and deals are conflict diplomacy. */
+const GEOPOLITICS: readonly TopicName[] = ['mediation', 'ceasefire', 'sanctions', 'military', 'shipping'];
 
 interface Totals {
   s: number;
   o: number;
+  /** The part of `o` read from diplomacy concepts (talks, deals, envoys). */
+  oDiplomacy: number;
   cues: number;
   topics: Set<TopicName>;
   entities: string[];
@@ -124,6 +128,8 @@ function analyzeTokens(t: Tokens): Totals {
   }
   let s = 0;
   let o = 0;
+  /** The part of `o` read from diplomacy concepts (talks, deals, envoys): a conflict's de-escalation, not a trade dispute's. */
+  let oDiplomacy = 0;
   let cues = 0;
   for (const { pred, concept, sense } of pairs) {
     const p = items[pred];
@@ -171,6 +177,7 @@ function analyzeTokens(t: Tokens): Totals {
     const fo = factorO(sp, pNeg) * (cNeg ? NEG_O : 1) * (sc.int !== 1 ? Math.min(sc.int, 2) : 1);
     s += ps * fs;
     o += po * fo;
+    if (ce.cls === 'ev') oDiplomacy += po * fo;
     cues++;
   }
   for (let k = 0; k < items.length; k++) {
@@ -245,6 +252,7 @@ function analyzeTokens(t: Tokens): Totals {
     if (es !== 0 || eo !== 0) {
       s += es * factorS(scopes[k]);
       o += eo * factorO(scopes[k]);
+      if (e.cls === 'ev') oDiplomacy += eo * factorO(scopes[k]);
       cues++;
     }
   }
@@ -264,7 +272,7 @@ function analyzeTokens(t: Tokens): Totals {
   }
   let words = 0;
   for (const k of t.kind) if (k === Kind.Word) words++;
-  return { s, o, cues, topics, entities, entityWeight, maxEntityWeight, oilCompany, oilWeight, shingles, frame, letters: t.letters, geo, words };
+  return { s, o, oDiplomacy, cues, topics, entities, entityWeight, maxEntityWeight, oilCompany, oilWeight, shingles, frame, letters: t.letters, geo, words };
 }
 
 /** The tokens after the first cause connector (not the first word), or undefined without one. */
@@ -296,7 +304,8 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
   const headTokens = tokenize(sanitize(title, MAX_TITLE_CHARS));
   const head = analyzeTokens(headTokens);
   const price = readPriceReport(headTokens.low);
-  const sum = typeof summary === 'string' && summary.length > 0 ? analyzeTokens(tokenize(sanitize(summary, MAX_SUMMARY_CHARS))) : undefined;
+  const sumTokens = typeof summary === 'string' && summary.length > 0 ? tokenize(sanitize(summary, MAX_SUMMARY_CHARS)) : undefined;
+  const sum = sumTokens ? analyzeTokens(sumTokens) : undefined;
   const sw = opts.summaryWeight;
   let S = head.s + (sum ? sum.s * sw : 0);
   // A price report's move is the oil view; its tone is the cause's ("Oil jumps after attack" is bad news), neutral without one.
@@ -329,9 +338,13 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
   }
   // OPEC's own talks and meetings are supply management, not conflict diplomacy.
   if (topics.has('opec') && topics.has('mediation') && !topics.has('military') && !topics.has('ceasefire') && !topics.has('sanctions')) topics.delete('mediation');
-  // Macro news without an oil-specific story moves crude with the economy's tone.
+  // Macro news without an oil-specific story moves crude with the economy's tone, when it names a demand channel.
   const oilSpecific = OIL_SPECIFIC_TOPICS.some((t) => topics.has(t));
-  if (topics.has('macro') && !oilSpecific) O += 0.4 * S;
+  const channel = head.maxEntityWeight >= 2 || (sum?.maxEntityWeight ?? 0) >= 2 || hasOilChannel(headTokens.low, entities);
+  const oilWeight = head.oilWeight + (sum?.oilWeight ?? 0) * 0.5;
+  // Trade talks and deals are macro, not conflict diplomacy: the de-escalation reading of talks and deals does not apply.
+  if (topics.has('macro') && !oilSpecific && !channel && oilWeight === 0 && !GEOPOLITICS.some((t) => topics.has(t))) O -= head.oDiplomacy + (sum ? sum.oDiplomacy * sw : 0);
+  if (topics.has('macro') && !oilSpecific && (namesDemandChannel(headTokens.low) || (sumTokens !== undefined && namesDemandChannel(sumTokens.low)))) O += 0.4 * S;
   S = Math.max(-50, Math.min(50, S));
   O = Math.max(-50, Math.min(50, O));
 
@@ -345,8 +358,6 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
   let oil: OilDirectionLabel = O >= OT ? 'bullish' : O <= -OT ? 'bearish' : 'neutral';
   let strength = Math.min(1, Math.abs(O) / 3);
   // No topic, no oil word and no producer or party to a conflict: there is no oil implication to read.
-  const channel = head.maxEntityWeight >= 2 || (sum?.maxEntityWeight ?? 0) >= 2 || hasOilChannel(headTokens.low, entities);
-  const oilWeight = head.oilWeight + (sum?.oilWeight ?? 0) * 0.5;
   if (topics.size === 0 && oilWeight === 0 && !channel) {
     oil = 'neutral';
     strength = 0;

@@ -32,6 +32,8 @@ function scan(items: readonly Item[], roles: Roles, t: Tokens, k: number, dir: 1
     if (dist > (sense.win ?? WINDOW) + (found ? 2 : 0)) break;
     if (x.kind === Kind.Word && x.end - x.start === 1 && x.ent < 0 && (BARRIER.has(t.low[x.start]) || (dir === 1 && INTO.has(t.low[x.start])))) break;
     const c = conceptOf(x);
+    // A verb chain ("agree to cut tariffs", "vows to lift sanctions"): the last verb is the one that acts on the object.
+    if (dir === 1 && !c && x.e?.senses && x.start > 0 && t.low[x.start - 1] === 'to') break;
     if (!c || !allowed(sense, c.cls) || roles.used[j] || roles.asPred[j] || (x.e?.senses && !dualOk)) continue;
     if (found) return [j, found[1]];
     if (dir === 1) return [j, dist];

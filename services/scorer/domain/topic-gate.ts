@@ -42,6 +42,8 @@ export interface GateRules {
   promote: PromoteRule[];
   /** Words that name a producer or a party to a Middle-East or producer conflict even inside a phrase ("Gaza ceasefire"). */
   channelWords: Set<string>;
+  /** Words that name an economy-wide demand channel (growth, jobs, spending, markets, the dollar). */
+  demandChannel: Set<string>;
   topics: Map<TopicName, GateRule>;
 }
 
@@ -58,20 +60,29 @@ interface RawRule {
 
 type RawPromote = { topic: string; entities: string[]; words: string[]; context: string[] };
 
-export function compileGateRules(raw: { conflictEntities: string[]; channelWords?: string[]; promote?: RawPromote[]; topics: Record<string, RawRule> }): GateRules {
+export function compileGateRules(raw: { conflictEntities: string[]; channelWords?: string[]; demandChannel?: string[]; promote?: RawPromote[]; topics: Record<string, RawRule> }): GateRules {
   const topics = new Map<TopicName, GateRule>();
   for (const [t, r] of Object.entries(raw.topics)) {
     topics.set(t as TopicName, { strong: new Set(r.strong), hardBlock: new Set(r.hardBlock ?? []), weak: r.weak ? new Set(r.weak) : undefined, context: new Set(r.context), block: new Set(r.block), entityContext: r.entityContext, entities: r.entities ? new Set(r.entities) : undefined, minDistinct: r.minDistinct ?? 1 });
   }
   const promote = (raw.promote ?? []).map((p) => ({ topic: p.topic as TopicName, entities: new Set(p.entities), words: new Set(p.words), context: new Set(p.context) }));
-  return { conflictEntities: new Set(raw.conflictEntities), promote, channelWords: new Set(raw.channelWords ?? []), topics };
+  return { conflictEntities: new Set(raw.conflictEntities), promote, channelWords: new Set(raw.channelWords ?? []), demandChannel: new Set(raw.demandChannel ?? []), topics };
 }
 
-export const GATE_RULES = compileGateRules(RULES as { conflictEntities: string[]; channelWords: string[]; promote: RawPromote[]; topics: Record<string, RawRule> });
+export const GATE_RULES = compileGateRules(RULES as { conflictEntities: string[]; channelWords: string[]; demandChannel: string[]; promote: RawPromote[]; topics: Record<string, RawRule> });
 
 /** An oil channel: a producer, chokepoint or party to a Middle-East or producer conflict is named. */
 export function hasOilChannel(words: readonly string[], entities: readonly string[], rules: GateRules = GATE_RULES): boolean {
   return entities.some((e) => rules.conflictEntities.has(e)) || words.some((w) => rules.channelWords.has(w));
+}
+
+/**
+ * Macro news reaches crude through demand: only a headline that names an economy-wide demand
+ * channel (growth, jobs, spending, markets, the dollar) moves crude with its tone; a statement
+ * about a trade dispute ("says tariffs are a mistake") has no oil implication of its own.
+ */
+export function namesDemandChannel(words: readonly string[], rules: GateRules = GATE_RULES): boolean {
+  return words.some((w) => rules.demandChannel.has(w));
 }
 
 /**

@@ -26,3 +26,34 @@ describe('tone of general business news', () => {
     expect(tone('Engineering group launches hostile bid for rival')).not.toBe('negative');
   });
 });
+
+describe('oil direction of macro news', () => {
+  const dir = (t: string) => analyzeText(t).oil_direction.label;
+
+  it('moves crude with the tone of macro news that names a demand channel', () => {
+    expect(dir('Global growth fears deepen as factory output slumps')).toBe('bearish');
+    expect(dir('US consumer spending surges, jobs market robust')).toBe('bullish');
+  });
+
+  it('gives no direction to statements about a trade dispute that name no demand channel', () => {
+    for (const t of ['Minister says new tariffs are a mistake', 'Carmaker warns trade war could hit its results']) expect(dir(t), t).toBe('neutral');
+  });
+});
+
+describe('trade diplomacy', () => {
+  const read = (t: string) => {
+    const a = analyzeText(t);
+    return [a.oil_direction.label, a.sentiment.label];
+  };
+
+  it('does not read trade talks and deals as the de-escalation of a conflict', () => {
+    expect(analyzeText('Canada says trade talks with Washington remain constructive').oil_direction.label).toBe('neutral');
+    expect(read('Brussels and Tokyo reach deal to lower tariffs on cars')).toEqual(['bullish', 'positive']);
+    // With a party to a conflict the same words are conflict diplomacy.
+    expect(analyzeText('Iran and US hold constructive talks in Oman').oil_direction.label).toBe('bearish');
+  });
+
+  it('lets the last verb of a chain act on the object ("agree to cut tariffs")', () => {
+    expect(read('Brussels and Tokyo agree to cut tariffs after talks')).toEqual(['bullish', 'positive']);
+  });
+});

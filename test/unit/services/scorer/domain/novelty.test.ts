@@ -212,9 +212,10 @@ describe('novelty: which direction reads veto a merge', () => {
     expect(readingsOppose({ oil: 1, tone: 1 }, undefined)).toBe(false);
   });
 
-  it('joins a rewrite whose only read is its tone to a story read on oil (once split as bullish against positive)', () => {
-    const first = 'US and China agree to cut tariffs after Geneva talks';
-    const second = 'Washington and Beijing reach deal to lower tariffs following Geneva negotiations';
+  it('joins a rewrite whose only read is its tone to a story read on oil (once split as bearish against positive)', () => {
+    // The tariff pair used here before now reads bullish on both sides (trade deals are macro, not conflict diplomacy).
+    const first = 'Iran says nuclear talks with Europe to continue';
+    const second = 'Tehran and European powers to keep up nuclear negotiations';
     // The reads as the model gives them today; if they change, the pair below may stop showing the veto.
     expect(analyzeText(first).reading.oil).not.toBe(0);
     expect(analyzeText(second).reading).toEqual({ oil: 0, tone: 1 });
