@@ -1,12 +1,26 @@
 /**
+ * Fewest new ids between two sweeps of expired ones. A sweep walks the whole map, so it runs
+ * once the ids added since the last one outnumber what that sweep left (and this minimum): a
+ * constant cost a mark, and the map never holds more than its live ids plus as many again.
+ */
+export const SWEEP_MIN_MARKS = 1024;
+
+/**
  * Article ids already published, each with the last time any feed still carried it. An id
  * expires `ttlMs` after it was last seen, so an article that stays in a feed for weeks is never
- * re-published, and the set does not grow forever.
+ * re-published, and the set does not grow forever. Expired ids are swept as new ones come in,
+ * not only when the seen log is compacted (every 10,000 appends or more): a soak with a short
+ * ttl found the map holding every id since the last compaction.
  */
 export class SeenSet {
   private readonly lastSeen = new Map<string, number>();
+  private addedSinceSweep = 0;
+  private liveAfterSweep = 0;
 
-  constructor(private readonly ttlMs: number) {}
+  constructor(
+    private readonly ttlMs: number,
+    private readonly sweepMinMarks = SWEEP_MIN_MARKS,
+  ) {}
 
   get size(): number {
     return this.lastSeen.size;
@@ -21,6 +35,8 @@ export class SeenSet {
   mark(id: string, at: number): void {
     const prev = this.lastSeen.get(id);
     if (prev === undefined || at > prev) this.lastSeen.set(id, at);
+    // The sighting's time stands for now: during a log replay it is older, which only sweeps less.
+    if (prev === undefined && ++this.addedSinceSweep > Math.max(this.sweepMinMarks, this.liveAfterSweep)) this.prune(at);
   }
 
   /** Drops expired ids and returns how many went. */
@@ -32,6 +48,8 @@ export class SeenSet {
         n++;
       }
     }
+    this.addedSinceSweep = 0;
+    this.liveAfterSweep = this.lastSeen.size;
     return n;
   }
 

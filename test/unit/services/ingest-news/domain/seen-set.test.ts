@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SeenSet } from '../../../../../services/ingest-news/domain/seen-set.ts';
+import { SeenSet, SWEEP_MIN_MARKS } from '../../../../../services/ingest-news/domain/seen-set.ts';
 
 describe('seen-set with expiry', () => {
   it('remembers ids until ttl after they were last seen', () => {
@@ -24,5 +24,49 @@ describe('seen-set with expiry', () => {
       ['a', 200],
       ['b', 50],
     ]);
+  });
+
+  it('sweeps expired ids once more new ids came in than the last sweep left (at least the minimum), without waiting for a compaction', () => {
+    const s = new SeenSet(10, 4);
+    for (let i = 0; i < 4; i++) s.mark(`old${i}`, i);
+    // Four new ids since the (initial, empty) sweep: not yet more than the minimum.
+    expect(s.size).toBe(4);
+    // A re-sighting adds no id and sweeps nothing.
+    s.mark('old3', 5);
+    expect(s.size).toBe(4);
+    // The fifth new id sweeps, with its sighting time as now: old0-old2 are 10 or more behind it, old3 (seen at 5) is not.
+    s.mark('new', 14);
+    expect(s.entries()).toEqual([
+      ['old3', 5],
+      ['new', 14],
+    ]);
+    // That sweep left 2 (under the minimum): the next runs after 4 more new ids, at the fifth.
+    for (let i = 0; i < 4; i++) s.mark(`n${i}`, 30);
+    expect(s.size).toBe(6);
+    s.mark('n4', 30);
+    expect(s.entries().map(([id]) => id)).toEqual(['n0', 'n1', 'n2', 'n3', 'n4']);
+  });
+
+  it('waits for as many new ids as the last sweep left when that is above the minimum', () => {
+    const s = new SeenSet(1000, 2);
+    for (let i = 0; i < 3; i++) s.mark(`a${i}`, 0);
+    // The third new id swept (3 > 2) and left all three live: the next sweep waits for more than 3.
+    for (let i = 0; i < 3; i++) s.mark(`b${i}`, 2000);
+    expect(s.size).toBe(6);
+    s.mark('b3', 2000);
+    expect(s.entries().map(([id]) => id)).toEqual(['b0', 'b1', 'b2', 'b3']);
+  });
+
+  it('holds at most its live ids plus as many again (or the minimum) over a long run, however rarely the log is compacted', () => {
+    // 200,000 ids one unit apart with a ttl of 100: about 100 live at any time.
+    const s = new SeenSet(100);
+    let max = 0;
+    for (let i = 0; i < 200_000; i++) {
+      s.mark(`id${i}`, i);
+      max = Math.max(max, s.size);
+    }
+    expect(max).toBeLessThanOrEqual(100 + SWEEP_MIN_MARKS + 1);
+    expect(s.has('id199999', 199_999)).toBe(true);
+    expect(s.has('id199900', 199_999)).toBe(true);
   });
 });
