@@ -25,6 +25,10 @@
  * `--config '<json>'` is merged into the generated configuration (smaller bounds on the state a
  * pipeline keeps on purpose, e.g. `{"scorer":{"novelty":{"maxClusters":2000}},"bus":{"replayWindow":100}}`,
  * so a short soak reaches the steady state a long one would).
+ * `--heap-snapshot-at 6,13 [--heap-snapshot-dir dir]` has the process write a V8 heap snapshot
+ * (`v8.writeHeapSnapshot`, which collects garbage first) at the first sample at or after each of those
+ * minutes, to `soak-<m>min.heapsnapshot`: two of them, diffed by constructor and retainer, tell what
+ * the heap keeps that a slope only says grows.
  *   npm run bench -- --only soak                  (5 minutes at 5 headlines/s)
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -58,6 +62,9 @@ export interface SoakOptions {
   gc?: boolean;
   /** Read chDB's own memory figures in the process each sample (a session of the preload's on the data folder). */
   engine?: boolean;
+  /** Minutes after the start at which the process writes a V8 heap snapshot (after a full collection), into `heapSnapshotDir`. */
+  heapSnapshotAt?: number[];
+  heapSnapshotDir?: string;
   /** Merged into the generated configuration (objects key by key). */
   config?: Record<string, unknown>;
 }
@@ -274,8 +281,9 @@ const ENGINE_QUERY = `SELECT
 `;
 
 /** A preload that answers SIGUSR2 by writing process.memoryUsage() (after a full collection when asked) and the engine's figures to a file. */
-const MEMORY_PRELOAD = `import { writeFileSync, renameSync } from 'node:fs';
+const MEMORY_PRELOAD = `import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { writeHeapSnapshot } from 'node:v8';
 const file = process.env.OILWIRE_SOAK_MEMORY_FILE;
 let session;
 const engine = () => {
@@ -288,6 +296,12 @@ const engine = () => {
 };
 process.on('SIGUSR2', () => {
   if (process.env.OILWIRE_SOAK_GC === '1') globalThis.gc();
+  // A heap snapshot when the soak asked for one (the file names where): the snapshot collects garbage first.
+  if (existsSync(file + '.snapshot')) {
+    const to = readFileSync(file + '.snapshot', 'utf8');
+    rmSync(file + '.snapshot');
+    writeHeapSnapshot(to);
+  }
   const memory = process.memoryUsage();
   writeFileSync(file + '.tmp', JSON.stringify({ at: Date.now(), ...memory, engine: process.env.OILWIRE_SOAK_CHDB_DIR ? engine() : undefined }));
   renameSync(file + '.tmp', file);
@@ -379,7 +393,14 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void 
       }
       throw new Error('the memory preload did not answer SIGUSR2 within 60 s');
     };
+    const snapshotsDue = [...(options.heapSnapshotAt ?? [])].sort((a, b) => a - b);
     const sample = async (): Promise<Sample> => {
+      const minute = (Date.now() - t0) / 60_000;
+      if (snapshotsDue.length > 0 && minute >= snapshotsDue[0] - 0.01) {
+        const to = join(resolve(options.heapSnapshotDir ?? '.'), `soak-${snapshotsDue.shift()}min.heapsnapshot`);
+        writeFileSync(`${memoryFile}.snapshot`, to);
+        log(`soak: heap snapshot at minute ${minute.toFixed(2)} -> ${to}`);
+      }
       const mem = await memoryUsage(Date.now());
       const { rss, anon, file, threads } = rssOf(pid);
       const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
@@ -551,6 +572,8 @@ function optionsFromArgs(defaults: SoakOptions): SoakOptions {
     drainSec: Number(flag('drain-sec') ?? defaults.drainSec),
     gc: process.argv.includes('--gc'),
     engine: process.argv.includes('--engine'),
+    heapSnapshotAt: flag('heap-snapshot-at') ? flag('heap-snapshot-at')!.split(',').map(Number) : undefined,
+    heapSnapshotDir: flag('heap-snapshot-dir'),
     config: flag('config') ? (JSON.parse(flag('config')!) as Record<string, unknown>) : undefined,
   };
 }
@@ -572,14 +595,14 @@ export async function benchSoak(report: Report): Promise<void> {
   report({ name: `soak: duplicate news rows`, value: r.storedNews - r.distinctNews, unit: 'rows' });
 }
 
-const KNOWN_FLAGS = new Set(['--minutes', '--rate', '--sample-sec', '--drain-sec', '--gc', '--config', '--report', '--runtime', '--engine']);
+const KNOWN_FLAGS = new Set(['--minutes', '--rate', '--sample-sec', '--drain-sec', '--gc', '--config', '--report', '--runtime', '--engine', '--heap-snapshot-at', '--heap-snapshot-dir']);
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   // A flag it does not know (a typo, --help) must not start a 30-minute run.
   const unknown = process.argv.slice(2).filter((a) => a.startsWith('-') && !KNOWN_FLAGS.has(a));
   if (unknown.length > 0) {
     process.stderr.write(
-      `unknown option ${unknown.join(' ')}\nusage: node bin/run-ts.mjs bench/soak.ts --minutes 30 --rate 5 [--sample-sec 60] [--drain-sec 180] [--gc] [--engine] [--config '<json>'] [--runtime dist|tsx] [--report file]\n`,
+      `unknown option ${unknown.join(' ')}\nusage: node bin/run-ts.mjs bench/soak.ts --minutes 30 --rate 5 [--sample-sec 60] [--drain-sec 180] [--gc] [--engine] [--config '<json>'] [--runtime dist|tsx] [--heap-snapshot-at m1,m2 [--heap-snapshot-dir dir]] [--report file]\n`,
     );
     process.exit(2);
   }
