@@ -64,3 +64,66 @@ describe('clustering and attribution', () => {
     expect(e.irrelevant.map((x) => x.id)).toEqual(['h1']);
   });
 });
+
+describe('price reports: reading the title', () => {
+  it('skips the filler words price, prices and futures between the subject and the move', () => {
+    expect(isPriceReport({ title: 'Oil price falls' })).toBe(true);
+    expect(isPriceReport({ title: 'WTI futures fall' })).toBe(true);
+    expect(isPriceReport({ title: 'WTI prices fall' })).toBe(true);
+    expect(isPriceReport({ title: 'WTI futures prices rise' })).toBe(true);
+    // Fillers only, or a filler then another word: not a report.
+    expect(isPriceReport({ title: 'WTI futures' })).toBe(false);
+    expect(isPriceReport({ title: 'WTI futures traders rise early' })).toBe(false);
+  });
+
+  it('is not fooled by spacing: leading, repeated, or punctuation between the words', () => {
+    expect(isPriceReport({ title: '  Brent falls' })).toBe(true);
+    expect(isPriceReport({ title: 'Brent   falls on demand' })).toBe(true);
+    expect(isPriceReport({ title: 'Brent prices,  falls' })).toBe(true);
+    expect(isPriceReport({ title: 'Brent: falls' })).toBe(false);
+  });
+
+  it('needs the subject as a whole word', () => {
+    expect(isPriceReport({ title: 'Brent-rises' })).toBe(false);
+    expect(isPriceReport({ title: 'Crudely, falls' })).toBe(false);
+  });
+});
+
+describe('clustering: order and ties', () => {
+  it('groups by window start whatever order the headlines come in', () => {
+    const hs = [h('h1', 100, 'A', 50), h('h2', 0, 'B', 50), h('h3', 150, 'C', 50)];
+    const windows: Record<string, { start: number; end: number }> = { h1: { start: 100, end: 200 }, h2: { start: 0, end: 50 }, h3: { start: 150, end: 300 } };
+    const events = clusterEvents(hs, (x) => windows[x.id], { minRelevance: 40 });
+    expect(events.map((e) => [e.start, e.end, e.cause!.id, e.sameMove.map((x) => x.id)])).toEqual([
+      [0, 50, 'h2', []],
+      [100, 200, 'h1', ['h3']],
+    ]);
+  });
+
+  it('of windows starting together, the earliest headline\'s window is the event\'s', () => {
+    // h2 is earlier than h1 and its window longer: h3 falls inside h2's window only.
+    const hs = [h('h1', 10, 'A', 50), h('h2', 5, 'B', 50), h('h3', 70, 'C', 50)];
+    const windows: Record<string, { start: number; end: number }> = { h1: { start: 0, end: 50 }, h2: { start: 0, end: 100 }, h3: { start: 70, end: 170 } };
+    const events = clusterEvents(hs, (x) => windows[x.id], { minRelevance: 40 });
+    expect(events).toHaveLength(1);
+    expect(events[0].end).toBe(100);
+    expect(events[0].cause!.id).toBe('h2');
+  });
+
+  it('the cause is the earliest headline, not the one whose window starts first', () => {
+    const hs = [h('h1', 10, 'A', 50), h('h2', 20, 'B', 50)];
+    const windows: Record<string, { start: number; end: number }> = { h1: { start: 100, end: 200 }, h2: { start: 90, end: 200 } };
+    const [e] = clusterEvents(hs, (x) => windows[x.id], { minRelevance: 40 });
+    expect(e.start).toBe(90);
+    expect(e.cause!.id).toBe('h1');
+    expect(e.sameMove.map((x) => x.id)).toEqual(['h2']);
+  });
+
+  it('breaks a tie of time and relevance by file order, whatever the input order; the minimum relevance itself counts', () => {
+    const hs = [h('h2', 0, 'B', 40), h('h1', 0, 'A', 40), h('h3', 0, 'C', 39)];
+    const [e] = clusterEvents(hs, () => ({ start: 0, end: 1 }), { minRelevance: 40 });
+    expect(e.cause!.id).toBe('h1');
+    expect(e.sameMove.map((x) => x.id)).toEqual(['h2']);
+    expect(e.irrelevant.map((x) => x.id)).toEqual(['h3']);
+  });
+});

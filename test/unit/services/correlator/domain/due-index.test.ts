@@ -79,3 +79,21 @@ describe('nextUp and slightlyBelow', () => {
     expect(slightlyBelow(-Infinity)).toBe(-Infinity);
   });
 });
+
+describe('IndexedMinHeap: foreign entries', () => {
+  it('removing an entry of another heap changes nothing', () => {
+    const one = new IndexedMinHeap<string>();
+    const two = new IndexedMinHeap<string>();
+    one.push(1, 'a');
+    one.push(2, 'b');
+    two.push(5, 'x');
+    const foreign = two.push(6, 'y');
+    one.remove(foreign);
+    expect(one.size).toBe(2);
+    expect(one.popUntil(Infinity)).toEqual(['a', 'b']);
+    // The entry still knows its place in its own heap.
+    two.remove(foreign);
+    expect(two.size).toBe(1);
+    expect(two.popUntil(Infinity)).toEqual(['x']);
+  });
+});

@@ -90,3 +90,88 @@ describe('TradingCalendar (always open)', () => {
     expect(cal.retreat(t, HOUR)).toBe(t - HOUR);
   });
 });
+
+describe('TradingCalendar: other session shapes and edges', () => {
+  it('a session opening and closing the same day (open before close)', () => {
+    const day = new TradingCalendar({ kind: 'sessions', open: '08:00', close: '16:30', weekdays: [1, 2, 3, 4, 5], holidays: [] });
+    expect(day.isOpen(at('2026-06-01T07:59:59.999Z'))).toBe(false);
+    expect(day.isOpen(at('2026-06-01T08:00:00Z'))).toBe(true);
+    expect(day.isOpen(at('2026-06-01T16:29:59.999Z'))).toBe(true);
+    expect(day.isOpen(at('2026-06-01T16:30:00Z'))).toBe(false);
+    expect(day.sessionAt(at('2026-06-01T12:00:00Z'))).toEqual({ day: at('2026-06-01T00:00:00Z') / 86_400_000, start: at('2026-06-01T08:00:00Z'), end: at('2026-06-01T16:30:00Z') });
+    expect(iso(day.nextOpen(at('2026-06-01T17:00:00Z')))).toBe('2026-06-02T08:00:00.000Z');
+    expect(iso(day.advance(at('2026-06-01T16:00:00Z'), HOUR))).toBe('2026-06-02T08:30:00.000Z');
+    expect(iso(day.retreat(at('2026-06-02T08:30:00Z'), HOUR))).toBe('2026-06-01T16:00:00.000Z');
+    // Retreating exactly to an open stops there; from the open, further back is the previous close.
+    expect(iso(day.retreat(at('2026-06-02T09:00:00Z'), HOUR))).toBe('2026-06-02T08:00:00.000Z');
+    expect(iso(day.retreat(at('2026-06-02T08:00:00Z'), MIN))).toBe('2026-06-01T16:29:00.000Z');
+    // From inside the night: back to the close first.
+    expect(iso(day.retreat(at('2026-06-01T20:00:00Z'), HOUR))).toBe('2026-06-01T15:30:00.000Z');
+  });
+
+  it('an open equal to the close makes a session of a whole day starting the day before', () => {
+    const full = new TradingCalendar({ kind: 'sessions', open: '22:00', close: '22:00', weekdays: [1, 2, 3, 4, 5], holidays: [] });
+    // Monday's session: Sunday 22:00 to Monday 22:00.
+    expect(full.isOpen(at('2026-06-07T22:00:00Z'))).toBe(true);
+    expect(full.isOpen(at('2026-06-07T21:59:59.999Z'))).toBe(false);
+    expect(full.isOpen(at('2026-06-08T12:00:00Z'))).toBe(true);
+    expect(full.isOpen(at('2026-06-08T22:00:00Z'))).toBe(true);
+    expect(full.isOpen(at('2026-06-12T22:00:00Z'))).toBe(false);
+  });
+
+  it('needs a trading weekday unless always open', () => {
+    expect(() => new TradingCalendar({ ...ICE_BRENT_CALENDAR, weekdays: [] })).toThrow(/at least one trading weekday/);
+    expect(new TradingCalendar({ ...ALWAYS_OPEN, weekdays: [] }).isOpen(0)).toBe(true);
+    expect(new TradingCalendar().spec).toBe(ICE_BRENT_CALENDAR);
+    expect(new TradingCalendar(ICE_BRENT_CALENDAR).always).toBe(false);
+    expect(new TradingCalendar(ALWAYS_OPEN).always).toBe(true);
+  });
+
+  it('knows weekdays before 1970', () => {
+    // 1969-12-29 was a Monday, 1969-12-28 a Sunday.
+    expect(cal().isTradingDay(Date.UTC(1969, 11, 29) / 86_400_000)).toBe(true);
+    expect(cal().isTradingDay(Date.UTC(1969, 11, 28) / 86_400_000)).toBe(false);
+    expect(cal().isTradingDay(Date.UTC(1969, 11, 27) / 86_400_000)).toBe(false);
+    expect(cal().isTradingDay(Date.UTC(1969, 11, 26) / 86_400_000)).toBe(true);
+  });
+
+  it('gives up beyond 400 days without a session', () => {
+    const days = Array.from({ length: 420 }, (_, i) => new Date(Date.UTC(2026, 5, 1) + i * 86_400_000).toISOString().slice(0, 10));
+    const none = new TradingCalendar({ ...ICE_BRENT_CALENDAR, holidays: days });
+    expect(() => none.nextOpen(at('2026-06-01T10:00:00Z'))).toThrow(/no trading session within 400 days after 2026-06-01T10:00:00/);
+    const noneBefore = new TradingCalendar({ ...ICE_BRENT_CALENDAR, holidays: Array.from({ length: 420 }, (_, i) => new Date(Date.UTC(2026, 5, 1) - i * 86_400_000).toISOString().slice(0, 10)) });
+    expect(() => noneBefore.retreat(at('2026-06-01T10:00:00Z'), HOUR)).toThrow(/no trading session within 400 days before 2026-06-01T10:00:00/);
+  });
+
+  it('counts sessions on the always-open clock as whole days', () => {
+    const always = new TradingCalendar(ALWAYS_OPEN);
+    const t = at('2026-06-06T12:00:00Z');
+    expect(always.advanceSessions(t, 2)).toBe(t + 2 * 86_400_000);
+    expect(always.retreatSessions(t, 3)).toBe(t - 3 * 86_400_000);
+    expect(always.isOpen(t)).toBe(true);
+  });
+
+  it('retreats sessions from inside a session to the same point of earlier ones, across a holiday', () => {
+    const hol = new TradingCalendar({ ...ICE_BRENT_CALENDAR, holidays: ['2026-06-03'] });
+    // Thursday 10:00, one session back: Wednesday is a holiday, so Tuesday 10:00.
+    expect(iso(hol.retreatSessions(at('2026-06-04T10:00:00Z'), 1))).toBe('2026-06-02T10:00:00.000Z');
+    expect(iso(hol.advanceSessions(at('2026-06-02T10:00:00Z'), 1))).toBe('2026-06-04T10:00:00.000Z');
+    // Zero sessions: the same point.
+    expect(iso(hol.retreatSessions(at('2026-06-04T10:00:00Z'), 0))).toBe('2026-06-04T10:00:00.000Z');
+  });
+
+  it('infers no holidays from no ticks, and starts and ends at the sessions of the first and last ticks', () => {
+    expect(TradingCalendar.inferHolidays(ICE_BRENT_CALENDAR, [])).toEqual([]);
+    // The first tick on a Saturday (outside any session) still opens the span on its day; Monday to Wednesday have no tick.
+    const ticks = [at('2026-05-30T12:00:00Z'), at('2026-06-04T10:00:00Z')];
+    expect(TradingCalendar.inferHolidays(ICE_BRENT_CALENDAR, ticks)).toEqual(['2026-06-01', '2026-06-02', '2026-06-03']);
+    // A last tick after Friday's close ends the span on its own day: the Monday after is not counted.
+    expect(TradingCalendar.inferHolidays(ICE_BRENT_CALENDAR, [at('2026-06-01T10:00:00Z'), at('2026-06-05T22:30:00Z')])).toEqual(['2026-06-02', '2026-06-03', '2026-06-04', '2026-06-05']);
+    // A tick after 23:00 belongs to the next day's session.
+    expect(TradingCalendar.inferHolidays(ICE_BRENT_CALENDAR, [at('2026-06-01T10:00:00Z'), at('2026-06-01T23:30:00Z'), at('2026-06-03T10:00:00Z')])).toEqual([]);
+  });
+});
+
+function cal(): TradingCalendar {
+  return new TradingCalendar(ICE_BRENT_CALENDAR);
+}
