@@ -22,6 +22,12 @@ describe('tone of general business news', () => {
     expect(tone("Founder's health worsens, company says")).toBe('negative');
   });
 
+  it('reads an appointment as a plain fact and a hiring drive by the workforce it hires', () => {
+    expect(tone('Airline hires former banker as chief executive')).toBe('neutral');
+    expect(tone('Retailer to hire 20,000 seasonal workers')).toBe('positive');
+    expect(tone('Insurer cuts 300 staff')).toBe('negative');
+  });
+
   it('does not read the form of a takeover bid as a threat', () => {
     expect(tone('Engineering group launches hostile bid for rival')).not.toBe('negative');
   });
