@@ -141,6 +141,9 @@ describe('measureImpact (always-open clock)', () => {
     // Days more than 40 back are not looked at.
     const far = seriesOf([[T - 41 * DAY, 80], [T - 41 * DAY + MIN, 81], [T - 42 * DAY, 80], [T - 42 * DAY + MIN, 82], [T, 80], [T + h, 80.5]]);
     expect(done(measureImpact(far, T, h, Infinity, 0)).todVolBps).toBeNull();
+    // Day 40 is the last one looked at.
+    const last = seriesOf([[T - 40 * DAY, 80], [T - 40 * DAY + MIN, 81], [T - 39 * DAY, 80], [T - 39 * DAY + MIN, 82], [T, 80], [T + h, 80.5]]);
+    expect(done(measureImpact(last, T, h, Infinity, 0)).todVolBps).not.toBeNull();
   });
 });
 
