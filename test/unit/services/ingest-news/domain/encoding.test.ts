@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { declaredEncoding, decodeFeed, headerCharset, rewriteDeclaration } from '../../../../../services/ingest-news/domain/encoding.ts';
+import { cp1252, declaredEncoding, decodeFeed, headerCharset, normalizeLabel, rewriteDeclaration } from '../../../../../services/ingest-news/domain/encoding.ts';
 
 const latin1 = (s: string) => Uint8Array.from([...s].map((c) => c.charCodeAt(0)));
 const utf8 = (s: string) => new Uint8Array(Buffer.from(s, 'utf8'));
@@ -75,5 +75,102 @@ describe('feed decoding', () => {
   it('rewrites the declaration to UTF-8 so the parser does not decode again', () => {
     expect(rewriteDeclaration(`\ufeff<?xml version="1.0" encoding="ISO-8859-1"?><rss/>`)).toBe('<?xml version="1.0" encoding="UTF-8"?><rss/>');
     expect(rewriteDeclaration('<?xml version="1.0"?><rss/>')).toBe('<?xml version="1.0"?><rss/>');
+  });
+});
+
+describe('feed decoding: each source of truth at its edges', () => {
+  it('reads a charset parameter with or without quotes and spaces, and nothing half-quoted', () => {
+    expect(headerCharset('text/xml;charset=UTF-8')).toBe('utf-8');
+    expect(headerCharset('text/xml ;  Charset = KOI8-R ; q=1')).toBe('koi8-r');
+    expect(headerCharset("text/xml; charset='x'")).toBe("'x'");
+    expect(headerCharset('text/xml; charset="utf-8')).toBeUndefined();
+    expect(headerCharset('text/xml charset=utf-8')).toBeUndefined();
+    expect(headerCharset('text/xml; mycharset=utf-8')).toBeUndefined();
+    expect(headerCharset(null)).toBeUndefined();
+    expect(headerCharset('')).toBeUndefined();
+  });
+
+  it('reads the declaration only at the start, in the first 512 bytes, with either quote', () => {
+    expect(declaredEncoding(utf8(`  \n<?xml version="1.0" encoding = 'KOI8-R' ?><rss/>`))).toBe('koi8-r');
+    expect(declaredEncoding(utf8('<?xml encoding="x_y.z:1-2"?>'))).toBe('x_y.z:1-2');
+    expect(declaredEncoding(utf8('<rss/><?xml version="1.0" encoding="koi8-r"?>'))).toBeUndefined();
+    expect(declaredEncoding(utf8('<?xmlx version="1.0" encoding="koi8-r"?>'))).toBeUndefined();
+    expect(declaredEncoding(utf8('<?xml version="1.0" myencoding="koi8-r"?>'))).toBeUndefined();
+    expect(declaredEncoding(utf8('<?xml version="1.0" encoding="koi8-r\'?>'))).toBeUndefined();
+    expect(declaredEncoding(utf8('<?xml version="1.0"?><t encoding="koi8-r"/>'))).toBeUndefined();
+    // The closing quote as byte 512, then as byte 513.
+    expect(declaredEncoding(utf8(`<?xml version="1.0"${' '.repeat(475)} encoding="koi8-r"?>`))).toBe('koi8-r');
+    expect(declaredEncoding(utf8(`<?xml version="1.0"${' '.repeat(476)} encoding="koi8-r"?>`))).toBeUndefined();
+  });
+
+  it('maps windows-1252 0x80-0x9F and leaves every other code as it is', () => {
+    expect(cp1252(0x80)).toBe(0x20ac);
+    expect(cp1252(0x9f)).toBe(0x178);
+    expect(cp1252(0x93)).toBe(0x201c);
+    expect(cp1252(0x81)).toBe(0x81);
+    expect(cp1252(0x7f)).toBe(0x7f);
+    expect(cp1252(0xa0)).toBe(0xa0);
+    expect(normalizeLabel('latin1')).toBe('windows-1252');
+    expect(normalizeLabel('x-bogus')).toBeUndefined();
+  });
+
+  it('needs all three bytes of a UTF-8 BOM, and four bytes to sniff UTF-16', () => {
+    const notBom = decodeFeed(Uint8Array.from([0xef, 0xbb, 0x41]));
+    expect(notBom.source).not.toBe('bom');
+    expect(decodeFeed(Uint8Array.from([0xef, 0xbb, 0xbf, 0x41]))).toEqual({ text: 'A', encoding: 'utf-8', source: 'bom', notes: [] });
+    expect(decodeFeed(Uint8Array.from([0xff, 0xfe, 0x41, 0x00]))).toEqual({ text: 'A', encoding: 'utf-16le', source: 'bom', notes: [] });
+    expect(decodeFeed(Uint8Array.from([0xfe, 0xff, 0x00, 0x41]))).toEqual({ text: 'A', encoding: 'utf-16be', source: 'bom', notes: [] });
+    const be = Buffer.from('<rss/>', 'utf16le');
+    be.swap16();
+    expect(decodeFeed(be)).toEqual({ text: '<rss/>', encoding: 'utf-16be', source: 'sniffed', notes: [] });
+    expect(decodeFeed(Uint8Array.from([0x3c, 0x00, 0x3f]))).toMatchObject({ encoding: 'utf-8', source: 'default' });
+    // "<" then NUL then NUL is no UTF-16 text.
+    expect(decodeFeed(Uint8Array.from([0x3c, 0x00, 0x00, 0x00])).source).not.toBe('sniffed');
+    expect(decodeFeed(Uint8Array.from([0x00, 0x3c, 0x00, 0x00])).source).not.toBe('sniffed');
+  });
+
+  it('labels ASCII with what was declared, the header first, and UTF-16 labels never', () => {
+    const ascii = utf8('<?xml version="1.0" encoding="koi8-r"?><t>x</t>');
+    expect(decodeFeed(utf8('<t>x</t>'))).toEqual({ text: '<t>x</t>', encoding: 'utf-8', source: 'default', notes: [] });
+    expect(decodeFeed(ascii)).toMatchObject({ encoding: 'koi8-r', source: 'declaration', notes: [] });
+    expect(decodeFeed(ascii, 'text/xml; charset=windows-1251')).toMatchObject({ encoding: 'windows-1251', source: 'header', notes: ['charset_mismatch'] });
+    expect(decodeFeed(ascii, 'text/xml; charset=utf-16')).toMatchObject({ encoding: 'koi8-r', source: 'declaration', notes: ['charset_mismatch'] });
+    expect(decodeFeed(utf8('<t>x</t>'), 'text/xml; charset=utf-16')).toMatchObject({ encoding: 'utf-8', source: 'default' });
+    expect(decodeFeed(ascii, 'text/xml; charset=KOI8-R')).toMatchObject({ encoding: 'koi8-r', source: 'header', notes: [] });
+  });
+
+  it('counts an unknown label once for each place it appears', () => {
+    const bytes = utf8('<?xml version="1.0" encoding="x-nope"?><t>x</t>');
+    expect(decodeFeed(bytes, 'text/xml; charset=x-bogus').notes).toEqual(['unknown_charset', 'unknown_charset']);
+    expect(decodeFeed(bytes).notes).toEqual(['unknown_charset']);
+  });
+
+  it('decodes with a declared multi-byte or single-byte charset when UTF-8 does not fit or the charset is not single-byte', () => {
+    // "Привет" in windows-1251: not valid UTF-8.
+    const cp1251 = Uint8Array.from([0xcf, 0xf0, 0xe8, 0xe2, 0xe5, 0xf2]);
+    expect(decodeFeed(cp1251, 'text/xml; charset=windows-1251')).toEqual({ text: 'Привет', encoding: 'windows-1251', source: 'header', notes: [] });
+    // Valid UTF-8 under a single-byte label of each family is read as UTF-8.
+    for (const label of ['windows-1250', 'iso-8859-15', 'koi8-u', 'ibm866', 'macintosh', 'x-mac-cyrillic']) {
+      expect(decodeFeed(utf8('é'), `text/xml; charset=${label}`), label).toEqual({ text: 'é', encoding: 'utf-8', source: 'sniffed', notes: ['charset_mismatch'] });
+    }
+    // A multi-byte label is not second-guessed: "é" in UTF-8 is two Shift_JIS bytes.
+    const sjis = decodeFeed(utf8('é'), 'text/xml; charset=shift_jis');
+    expect(sjis).toMatchObject({ encoding: 'shift_jis', source: 'header', notes: [] });
+    expect(sjis.text).not.toBe('é');
+    expect(decodeFeed(utf8('é'), 'text/xml; charset=utf-8')).toEqual({ text: 'é', encoding: 'utf-8', source: 'header', notes: [] });
+  });
+
+  it('maps C1 bytes only under windows-1252', () => {
+    const bytes = Uint8Array.from([0x93, 0x41, 0x94]);
+    expect(decodeFeed(bytes).text).toBe('“A”');
+    expect(decodeFeed(bytes, 'text/xml; charset=windows-1252').text).toBe('“A”');
+    expect(decodeFeed(bytes, 'text/xml; charset=iso-8859-2').text).toBe('\u0093A\u0094');
+  });
+
+  it('rewrites a declaration with either quote, after white space, and leaves the rest alone', () => {
+    expect(rewriteDeclaration(`  <?xml version='1.0' encoding = 'koi8-r'?><rss encoding="x"/>`)).toBe(`  <?xml version='1.0' encoding = 'UTF-8'?><rss encoding="x"/>`);
+    expect(rewriteDeclaration('<rss/><?xml encoding="koi8-r"?>')).toBe('<rss/><?xml encoding="koi8-r"?>');
+    expect(rewriteDeclaration('<?xml encoding=""?>')).toBe('<?xml encoding="UTF-8"?>');
+    expect(rewriteDeclaration('x\ufeff')).toBe('x\ufeff');
   });
 });
