@@ -62,5 +62,7 @@ describe('generalizedSign', () => {
   it('one event is enough', () => {
     // p = 1/2, w = 1, N = 1: Z = 0.5 / 0.5 = 1.
     expect(generalizedSign([{ ar: 3, estimation: [1, -1] }]).stat).toBeCloseTo(1, 12);
+    // One estimation window each is enough too: p = (1 + 0) / 2, w = 1, N = 2: Z = 0.
+    expect(generalizedSign([{ ar: 3, estimation: [1] }, { ar: -1, estimation: [-1] }]).stat).toBeCloseTo(0, 12);
   });
 });
