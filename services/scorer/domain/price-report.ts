@@ -107,6 +107,8 @@ export function readPriceReport(low: readonly string[], W: Sets = PRICE_WORDS): 
     if (!W.subjects.has(low[i]) || (i > 0 && W.notAfter.has(low[i - 1]))) continue;
     // "rising oil prices", "falling crude prices": the move is named before the subject.
     if (i > 0 && (low[i + 1] === 'prices' || low[i + 1] === 'price' || (low[i + 1] === 'oil' && low[i + 2] === 'prices'))) {
+      // "Profit tops estimates on rising oil prices": the prefixed price is another subject's cause, not the report.
+      if (i > 1 && (W.prefixUp.has(low[i - 1]) || W.prefixDown.has(low[i - 1])) && W.prefixGoverned.has(low[i - 2])) continue;
       if (W.prefixUp.has(low[i - 1])) return { report: true, direction: 1 };
       if (W.prefixDown.has(low[i - 1])) return { report: true, direction: -1 };
     }

@@ -63,3 +63,10 @@ describe('trade diplomacy', () => {
     expect(read('Brussels and Tokyo agree to cut tariffs after talks')).toEqual(['bullish', 'positive']);
   });
 });
+
+describe('price reports', () => {
+  it('does not read an oil price that is another subject\'s cause as a price report', () => {
+    for (const t of ['Refiner profit beats estimates on rising oil prices', 'Airline shares slide on surging crude prices']) expect(analyzeText(t).price_report, t).toBe(false);
+    expect(analyzeText('Rising oil prices lift energy shares').price_report).toBe(true);
+  });
+});

@@ -90,6 +90,7 @@ describe('price-report reading on a word table of its own', () => {
     forecastDown: ['cuts'],
     prefixUp: ['rising'],
     prefixDown: ['falling'],
+    prefixGoverned: ['on'],
   };
   const W = Object.fromEntries(LISTS.map((k) => [k, new Set(TABLE[k] ?? [])])) as typeof PRICE_WORDS;
   const r = (text: string) => readPriceReport(text.split(' '), W);
