@@ -290,3 +290,103 @@ describe('ImpactEngine: pending articles indexed by due time', () => {
     expect(e.earliestNeeded('NOPE')).toBeUndefined();
   });
 });
+
+describe('ImpactEngine: articles and ticks it already knows, restarts, pruning', () => {
+  it('refuses ticks of an unknown symbol and knows the ticks it holds', () => {
+    const e = engine();
+    const t = tick('2026-06-01T10:00:00Z', 80);
+    expect(e.hasTick(t)).toBe(false);
+    expect(e.addTick(t, 0)).toBe('accepted');
+    expect(e.hasTick(t)).toBe(true);
+    expect(e.addTick({ ...t, symbol: 'WTI' }, 0)).toBe('unknown_symbol');
+    expect(e.hasTick({ symbol: 'WTI', identity: t.identity })).toBe(false);
+    // A tick without a source counts for the source 'default'.
+    e.addTick({ symbol: 'BRENT', ts: at('2026-06-01T10:00:10Z'), price: 80, identity: 'nosrc' }, 0);
+    expect(e.watermarks.bySource('BRENT', 0).map((s) => s.source).sort()).toEqual(['default', 'feed']);
+  });
+
+  it('measures only the horizons not already done, and an article with all of them done is finished', () => {
+    const e = engine({ horizons: ['1m', '5m'] });
+    e.addTick(tick('2026-06-01T09:59:00Z', 80), 0);
+    e.addArticle(article('p', '2026-06-01T10:00:00Z'), ['BRENT|1m']);
+    e.addArticle(article('q', '2026-06-01T10:00:00Z'), ['BRENT|1m', 'BRENT|5m']);
+    expect(e.pendingCount).toBe(1);
+    e.addTick(tick('2026-06-01T10:06:00Z', 81), 0);
+    expect(e.evaluate(0).map((i) => `${i.article_id.slice(0, 1)}|${i.horizon}`)).toEqual(['p|5m']);
+    expect(e.pendingCount).toBe(0);
+    // A finished article coming again (a redelivery) is not measured again.
+    e.addArticle(article('p', '2026-06-01T10:00:00Z'));
+    e.addArticle(article('q', '2026-06-01T10:00:00Z'));
+    expect(e.pendingCount).toBe(0);
+    e.addTick(tick('2026-06-01T10:20:00Z', 82), 0);
+    expect(e.evaluate(0)).toEqual([]);
+  });
+
+  it('an article delivered again while pending keeps its place and takes the new delivery\'s fields', () => {
+    const e = engine();
+    e.addTick(tick('2026-06-01T09:59:00Z', 80), 0);
+    e.addArticle(article('u', '2026-06-01T10:00:00Z'));
+    e.addArticle({ ...article('u', '2026-06-01T10:00:00Z'), title: 'corrected title', relevance: 77 });
+    expect(e.pendingCount).toBe(1);
+    e.addTick(tick('2026-06-01T10:02:00Z', 81), 0);
+    const out = e.evaluate(5_000);
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatchObject({ title: 'corrected title', relevance: 77, computed_at: '1970-01-01T00:00:05.000Z', horizon_seconds: 60, schema: 'news.impact/v1', symbol: 'BRENT' });
+  });
+
+  it('restores watermarks from the store for known symbols only; a loaded history moves none', () => {
+    const e = engine();
+    e.restoreWatermarks([
+      { symbol: 'BRENT', source: 'feed', maxTs: at('2026-06-01T10:00:00Z'), lastSeenMs: 0 },
+      { symbol: 'WTI', source: 'feed', maxTs: at('2026-06-01T11:00:00Z'), lastSeenMs: 0 },
+    ]);
+    expect(e.watermark('BRENT', 0)).toBe(at('2026-06-01T10:00:00Z') - 30_000 - 1);
+    expect(e.watermark('WTI', 0)).toBe(-Infinity);
+    // A tick behind the restored watermark is late, as before the restart.
+    expect(e.addTick(tick('2026-06-01T09:59:00Z', 80), 0)).toBe('late');
+    e.loadHistory('BRENT', [{ ts: at('2026-06-01T12:00:00Z'), price: 90, identity: 'h1' }]);
+    e.loadHistory('WTI', [{ ts: at('2026-06-01T12:00:00Z'), price: 90, identity: 'h2' }]);
+    expect(e.series.get('BRENT')!.length).toBe(2);
+    expect(e.watermark('BRENT', 0)).toBe(at('2026-06-01T10:00:00Z') - 30_000 - 1);
+  });
+
+  it('prunes a series only past maxTicks and only what no open or re-measurable result needs', () => {
+    const e = engine({ horizons: ['1m'], volatilityWindows: 2, allowedLatenessMs: 3_600_000 });
+    const prices = Array.from({ length: 30 }, (_, i) => tick(new Date(at('2026-06-01T10:00:00Z') + i * 60_000).toISOString(), 80 + i / 10));
+    for (const t of prices) e.addTick(t, 0);
+    // No watermark-worthy need yet: at or under maxTicks nothing is pruned.
+    expect(e.prune(0, 30, 5 * 60_000).size).toBe(0);
+    const wm = e.watermark('BRENT', 0);
+    // Keep 5 minutes behind the watermark.
+    const cut = e.prune(0, 10, 5 * 60_000);
+    expect(cut.get('BRENT')).toBe(wm - 5 * 60_000);
+    expect(e.series.get('BRENT')!.first).toBe(at('2026-06-01T10:23:00Z'));
+    // An open article needs its volatility windows: the cut-off goes back to them.
+    e.addArticle(article('o', '2026-06-01T10:27:00Z'));
+    const need = e.earliestNeeded('BRENT')!;
+    for (let i = 30; i < 40; i++) e.addTick(tick(new Date(at('2026-06-01T10:00:00Z') + i * 60_000 + 30_000).toISOString(), 90), 0);
+    const before = e.evaluate(0);
+    expect(before).toHaveLength(1);
+    // Retained for re-measurement: its publication less keepMs bounds the cut-off.
+    const cut2 = e.prune(0, 5, 60_000);
+    expect(cut2.get('BRENT')).toBe(at('2026-06-01T10:27:00Z') - 60_000);
+    expect(need).toBeLessThan(at('2026-06-01T10:27:00Z'));
+  });
+
+  it('does not prune a symbol without a watermark', () => {
+    const e = engine();
+    e.loadHistory('BRENT', Array.from({ length: 20 }, (_, i) => ({ ts: i * 1000, price: 80, identity: `h${i}` })));
+    expect(e.prune(0, 5, 1000).size).toBe(0);
+    expect(e.series.get('BRENT')!.length).toBe(20);
+  });
+
+  it('keeps the last 1000 skips, and counts all of them', () => {
+    const e = engine();
+    for (let i = 0; i < 1001; i++) e.addArticle(article(`s${String(i).padStart(4, '0')}`, '2026-06-01T09:00:00Z'));
+    e.addTick(tick('2026-06-01T10:00:00Z', 80), 0);
+    expect(e.evaluate(0)).toEqual([]);
+    expect(e.skippedCounts.no_pre_price).toBe(1001);
+    expect(e.skipped).toHaveLength(1000);
+    expect(e.skipped[0].article_id).toBe('s0001000');
+  });
+});
