@@ -107,3 +107,113 @@ describe('item normalization', () => {
     expect(newsRawV1.safeParse(r.article).success).toBe(true);
   });
 });
+
+describe('item normalization: the edges of each rule', () => {
+  it('keeps a date from 1990-01-01 and up to five minutes ahead, the latter as the fetch time', () => {
+    expect(publicationTime({ isoDate: '1990-01-01T00:00:00Z' }, NOW)).toEqual({ ts: Date.UTC(1990, 0, 1), precision: 'time' });
+    expect(publicationTime({ isoDate: '1989-12-31T23:59:59.999Z' }, NOW)).toEqual({ ts: NOW, precision: 'time', note: 'date_too_old' });
+    expect(publicationTime({ isoDate: new Date(NOW + 300_000).toISOString() }, NOW)).toEqual({ ts: NOW, precision: 'time' });
+    expect(publicationTime({ isoDate: new Date(NOW + 300_001).toISOString() }, NOW)).toEqual({ ts: NOW, precision: 'time', note: 'date_future' });
+    expect(publicationTime({ isoDate: new Date(NOW - 1).toISOString() }, NOW)).toEqual({ ts: NOW - 1, precision: 'time' });
+  });
+
+  it('prefers isoDate to pubDate, reads numbers and trims, and takes blanks as missing', () => {
+    expect(publicationTime({ isoDate: '2026-05-01T00:00:00Z', pubDate: 'Fri, 01 May 2026 10:00:00 GMT' }, NOW).ts).toBe(Date.UTC(2026, 4, 1));
+    expect(publicationTime({ isoDate: 2026, pubDate: 'Fri, 01 May 2026 10:00:00 GMT' }, NOW)).toEqual({ ts: Date.UTC(2026, 0, 1), precision: 'time' });
+    expect(publicationTime({ isoDate: { x: 1 }, pubDate: 'Fri, 01 May 2026 10:00:00 GMT' }, NOW).ts).toBe(Date.UTC(2026, 4, 1, 10));
+    expect(publicationTime({ pubDate: '  2026-05-31  ' }, NOW)).toEqual({ ts: Date.UTC(2026, 4, 31), precision: 'date' });
+    expect(publicationTime({ pubDate: '   ' }, NOW)).toEqual({ ts: NOW, precision: 'time', note: 'date_missing' });
+    expect(publicationTime({ pubDate: '' }, NOW)).toEqual({ ts: NOW, precision: 'time', note: 'date_missing' });
+  });
+
+  it('reads RFC 822 dates with localized month names, with or without weekday, seconds and zone', () => {
+    const t = (pubDate: string) => publicationTime({ pubDate }, NOW).ts;
+    expect(t('Seg, 24 Set 2018 19:42:40 -0300')).toBe(Date.UTC(2018, 8, 24, 22, 42, 40));
+    expect(t('24 Dez 2018 19:42 +0000')).toBe(Date.UTC(2018, 11, 24, 19, 42));
+    expect(t('Mo., 3 Mär. 2025 10:00:00 +0100')).toBe(Date.UTC(2025, 2, 3, 9));
+    expect(t('lun., 5 janv. 2025 08:00:00')).toBe(Date.UTC(2025, 0, 5, 8));
+    expect(t('5 févr 2025 08:00:00 GMT')).toBe(Date.UTC(2025, 1, 5, 8));
+    expect(t('5 août 2025 08:00:00 GMT')).toBe(Date.UTC(2025, 7, 5, 8));
+    expect(t('5 Juil 2025 08:00:00 GMT')).toBe(Date.UTC(2025, 6, 5, 8));
+    expect(t('5 Giu 2025 08:00:00 GMT')).toBe(Date.UTC(2025, 5, 5, 8));
+    expect(t('5 Ene 2025 08:00:00 GMT')).toBe(Date.UTC(2025, 0, 5, 8));
+    expect(t('5 Okt 2025 08:00:00 GMT')).toBe(Date.UTC(2025, 9, 5, 8));
+    // A longer name whose first three letters are a month (German "Dezember", "Oktober").
+    expect(t('5 Dezember 2025 08:00:00 GMT')).toBe(Date.UTC(2025, 11, 5, 8));
+    expect(t('5 Oktober 2025 08:00:00 GMT')).toBe(Date.UTC(2025, 9, 5, 8));
+    expect(publicationTime({ pubDate: '5 Xyz 2025 08:00:00 GMT' }, NOW).note).toBe('date_invalid');
+    expect(publicationTime({ pubDate: '5 ÿÿ 2025 08:00:00 GMT' }, NOW).note).toBe('date_invalid');
+    expect(publicationTime({ pubDate: '1 2 Set 2025 08:00:00 GMT' }, NOW).note).toBe('date_invalid');
+    expect(publicationTime({ pubDate: '5 Set 2025 08:00:00 GMT trailing' }, NOW).note).toBe('date_invalid');
+  });
+
+  it('cuts plain text to its length without leaving half a surrogate pair, after dropping control characters', () => {
+    expect(toPlainText('ab😀cd', 3)).toBe('ab');
+    expect(toPlainText('ab😀cd', 4)).toBe('ab😀');
+    expect(toPlainText('a\u0000b\u0008c\u000bd\u000ce\u001ff\u007fg\ufffeh\uffffi\tj\nk\rl', 100)).toBe('abcdefghi j k l');
+    expect(toPlainText('<\u0000img src=x onerror=alert(1)>ok', 100)).toBe('ok');
+    expect(toPlainText('  a \n\t b  ', 100)).toBe('a b');
+    // A field 20 times the length is cut before parsing: markup past that point never counts.
+    expect(toPlainText('a'.repeat(40) + '<b>x</b>', 2)).toBe('aa');
+  });
+
+  it('runs the parser on entities only in the first pass and drops whatever still opens a tag after three', () => {
+    expect(toPlainText('AT&amp;T', 100)).toBe('AT&T');
+    expect(toPlainText('AT&amp;amp;T', 100)).toBe('AT&amp;T');
+    // Entities are decoded again only while the text still holds markup: what is left is text, not a tag.
+    expect(toPlainText('&amp;lt;b&amp;gt;x', 100)).toBe('&lt;b&gt;x');
+    expect(toPlainText('&lt;b&gt;x', 100)).toBe('x');
+    expect(toPlainText('<i>&lt;i&gt;&amp;lt;b&amp;gt;x</i>', 100)).toBe('x');
+    expect(toPlainText('&lt;&lt;b&gt;x', 100)).toBe('< x');
+    expect(toPlainText('<p>&lt;p&gt;&amp;lt;p&amp;gt;&amp;amp;lt;b&amp;amp;gt;x', 100)).toBe('b>x');
+  });
+
+  it('notes markup in the title, written or escaped, and not a comparison', () => {
+    const notes = (title: string) => (normalizeItem({ guid: 'g', title }, feed, NOW) as { notes: string[] }).notes;
+    expect(notes('a <b>c</b>')).toContain('markup_stripped');
+    expect(notes('a </b>')).toContain('markup_stripped');
+    expect(notes('a <!-- x -->b')).toContain('markup_stripped');
+    expect(notes('a &LT;b&gt; c')).toContain('markup_stripped');
+    expect(notes('a &lt;/b&gt; c')).toContain('markup_stripped');
+    expect(notes('a < b')).not.toContain('markup_stripped');
+    expect(notes('a &lt; b')).not.toContain('markup_stripped');
+  });
+
+  it('takes the summary from the snippet, else the summary, else the content, and a title from the summary when it has none', () => {
+    const summary = (item: object) => (normalizeItem({ guid: 'g', title: 't', ...item }, feed, NOW) as { article: { summary: string } }).article.summary;
+    expect(summary({ contentSnippet: 's1', summary: 's2', content: 's3' })).toBe('s1');
+    expect(summary({ summary: 's2', content: 's3' })).toBe('s2');
+    expect(summary({ content: '<p>s3</p>' })).toBe('s3');
+    expect(summary({})).toBe('');
+    const r = normalizeItem({ guid: 'g', summary: 'w'.repeat(500) }, feed, NOW);
+    expect(r.ok && r.article.title).toBe('w'.repeat(300));
+  });
+
+  it('keeps only http(s) links up to 4096 characters, trimmed', () => {
+    const url = (link: unknown) => (normalizeItem({ guid: 'g', title: 't', link }, feed, NOW) as { article: { url: string | null } }).article.url;
+    expect(url('  HTTPS://x.example/a  ')).toBe('HTTPS://x.example/a');
+    expect(url('http://x.example/a')).toBe('http://x.example/a');
+    expect(url('ftp://x.example/a')).toBeNull();
+    expect(url('x https://x.example/a')).toBeNull();
+    expect(url('   ')).toBeNull();
+    const base = 'https://x.example/';
+    expect(url(base + 'a'.repeat(4096 - base.length))).toHaveLength(4096);
+    expect(url(base + 'a'.repeat(4097 - base.length))).toBeNull();
+  });
+
+  it('trims the guid and keeps 2000 characters of it, bounds source and tags, and stamps the fetch time', () => {
+    const long = 'g'.repeat(2500);
+    const a = normalizeItem({ guid: `  ${long}  `, title: 't' }, feed, NOW);
+    const b = normalizeItem({ guid: long.slice(0, 2000), title: 'other' }, feed, NOW);
+    expect(a.ok && b.ok && a.article.id === b.article.id).toBe(true);
+    expect(a.ok && a.notes).toEqual(['date_missing']);
+    const blank = normalizeItem({ guid: '   ', title: 't' }, feed, NOW);
+    expect(blank.ok && blank.notes).toEqual(['no_guid_link', 'date_missing']);
+    const big = normalizeItem({ guid: 'g', title: 't', isoDate: '2026-05-31' }, { name: 'n'.repeat(300), tags: Array.from({ length: 60 }, (_, i) => `t${i}`) }, NOW);
+    expect(big).toMatchObject({
+      ok: true,
+      article: { schema: 'news.raw/v1', source: 'n'.repeat(200), published_at: '2026-05-31T00:00:00.000Z', published_precision: 'date', fetched_at: new Date(NOW).toISOString() },
+    });
+    expect(big.ok && big.article.tags).toEqual(Array.from({ length: 50 }, (_, i) => `t${i}`));
+  });
+});
