@@ -21,7 +21,7 @@ import { readModifiers, type Scope } from './read-modifiers.ts';
 import { CAUSE, PREP } from './reading-words.ts';
 import { relevanceBand } from './relevance.ts';
 import { EVENT_SHINGLE, shingleHash, STOP_SHINGLE } from './shingles.ts';
-import { gateTopics, hasOilChannel, namesDemandChannel, type TopicEvidence } from './topic-gate.ts';
+import { gateTopics, hasOilChannel, namesCompanyNews, namesDemandChannel, type TopicEvidence } from './topic-gate.ts';
 import { Kind, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, sanitize, tokenize, type Tokens } from './text.ts';
 
 export interface Analysis {
@@ -369,7 +369,7 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
   }
 
   const entityWeight = head.entityWeight + (sum?.entityWeight ?? 0) * 0.5;
-  const relevance = relevanceBand({ priceReport: price.report, titleOil: head.oilWeight, oil: oilWeight, topics, channel, entityWeight, strength, producer: head.maxEntityWeight >= 2, oilCompany: head.oilCompany });
+  const relevance = relevanceBand({ companyNews: namesCompanyNews(headTokens.low), priceReport: price.report, titleOil: head.oilWeight, oil: oilWeight, topics, channel, entityWeight, strength, producer: head.maxEntityWeight >= 2, oilCompany: head.oilCompany });
 
   const shingles = head.shingles.length > 0 ? head.shingles : (sum?.shingles ?? []);
   const frame = head.shingles.length > 0 ? head.frame : (sum?.frame ?? { entities: [], events: [] });

@@ -23,6 +23,8 @@ export interface RelevanceInput {
   oilCompany?: boolean;
   /** Oil-direction strength, 0..1. */
   strength: number;
+  /** The headline is a company's own news (shares, profit, a recall): a producer named in it alone is no geopolitics. */
+  companyNews?: boolean;
 }
 
 /** Band floors and spans, named so the bands in docs/taxonomy.md can be read off the code. */
@@ -61,7 +63,7 @@ export function relevanceBand(x: RelevanceInput): number {
   } else if (has(x.topics, 'macro') || x.oil > 0 || x.oilCompany === true) {
     band = BANDS.macroOrEnergy;
     within = (x.oil > 0 ? 0.5 : 0) + 0.3 * s + Math.min(0.2, 0.05 * x.entityWeight);
-  } else if (x.channel) {
+  } else if (x.channel && x.companyNews !== true) {
     band = BANDS.channelOnly;
     within = Math.min(1, 0.1 * x.entityWeight + 0.3 * s);
   } else {

@@ -70,3 +70,10 @@ describe('price reports', () => {
     expect(analyzeText('Rising oil prices lift energy shares').price_report).toBe(true);
   });
 });
+
+describe('relevance of company news that names a producer', () => {
+  it('keeps a producer named in a company\'s own news in the unrelated band, and the producer alone above it', () => {
+    expect(analyzeText("Russia's consumer agency announces recall of 2,000 German cars").relevance).toBeLessThan(30);
+    expect(analyzeText('Saudi crown prince meets French president in Paris').relevance).toBeGreaterThanOrEqual(40);
+  });
+});
