@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { NewsScored } from '../../../../../shared/contracts/events.ts';
 import { ImpactEngine, type EngineOptions } from '../../../../../services/correlator/domain/impact-engine.ts';
+import { DEFAULT_INDICATORS } from '../../../../../services/correlator/domain/indicators.ts';
 import { ALWAYS_OPEN, ICE_BRENT_CALENDAR } from '../../../../../services/correlator/domain/trading-calendar.ts';
 import { scoredNews } from '../../../../helpers/events.ts';
 
@@ -388,5 +389,108 @@ describe('ImpactEngine: articles and ticks it already knows, restarts, pruning',
     expect(e.skippedCounts.no_pre_price).toBe(1001);
     expect(e.skipped).toHaveLength(1000);
     expect(e.skipped[0].article_id).toBe('s0001000');
+  });
+});
+
+describe('ImpactEngine: defaults, bar boundaries of the indicator context, and bounds', () => {
+  const small = { bars: 5, rsiPeriod: 2, emaPeriod: 2, bbPeriod: 2, bbStdDev: 2, atrPeriod: 2 };
+
+  it('uses the default indicators, a 5 s out-of-orderness and 60 s idle timeout unless told otherwise', () => {
+    const e = new ImpactEngine({ symbols: ['BRENT'], horizons: ['1m'], volatilityWindows: 2, maxPendingAgeMs: 86_400_000, calendar: ALWAYS_OPEN });
+    e.addTick(tick('2026-06-01T10:00:00Z', 80), 0);
+    expect(e.watermark('BRENT', 0)).toBe(at('2026-06-01T10:00:00Z') - 5_001);
+    // A second source seen 61 s later: the first is idle after 60 s, so the newcomer alone holds the watermark (which never goes back).
+    e.addTick(tick('2026-06-01T10:00:20Z', 80, 'other'), 61_000);
+    expect(e.watermark('BRENT', 61_000)).toBe(at('2026-06-01T10:00:20Z') - 5_001);
+    expect(e.watermark('BRENT', 60_000)).toBe(at('2026-06-01T10:00:20Z') - 5_001);
+    e.addArticle(article('dflt', '2026-06-01T10:00:00Z'));
+    e.addTick(tick('2026-06-01T10:02:00Z', 81, 'other'), 61_000);
+    const [i] = e.evaluate(61_000);
+    expect(i.indicator_interval).toBe('1m');
+    expect(e.earliestNeeded('BRENT')).toBeUndefined();
+    e.addArticle(article('dflt2', '2026-06-01T11:00:00Z'));
+    // 60 default bars of one minute, two more, and a fifth of that again for holidays; beyond the three volatility windows.
+    const span = 60_000 * (DEFAULT_INDICATORS.bars + 2);
+    expect(e.earliestNeeded('BRENT')).toBe(at('2026-06-01T11:00:00Z') - span - span / 5);
+  });
+
+  it('earliestNeeded takes the longest horizon for the windows and the longest bar for the indicators', () => {
+    const e = engine({ horizons: ['1m', '5m'], volatilityWindows: 2 });
+    e.addArticle(article('w', '2026-06-01T10:00:00Z'));
+    expect(e.earliestNeeded('BRENT')).toBe(at('2026-06-01T10:00:00Z') - 3 * 5 * 60_000);
+    const d = engine({ horizons: ['1m', '1d'], volatilityWindows: 2, indicators: small });
+    d.addArticle(article('w', '2026-06-01T10:00:00Z'));
+    const span = 86_400_000 * (small.bars + 2);
+    expect(d.earliestNeeded('BRENT')).toBe(Math.min(at('2026-06-01T10:00:00Z') - 3 * 86_400_000, at('2026-06-01T10:00:00Z') - span - span / 5));
+  });
+
+  it('1m context: the bars of the minutes completed before the event\'s own minute, a tick at its first instant excluded', () => {
+    const e = engine({ horizons: ['1m'], indicators: small });
+    const closes = [80, 82, 81, 85, 84, 86];
+    closes.forEach((p, k) => e.addTick(tick(new Date(at('2026-06-01T10:00:30Z') + k * 60_000).toISOString(), p), 0));
+    // In the event's minute (10:06): at its first instant and before publication; neither is in a completed bar.
+    e.addTick(tick('2026-06-01T10:06:00Z', 99), 0);
+    e.addTick(tick('2026-06-01T10:06:10Z', 98), 0);
+    e.addArticle(article('m', '2026-06-01T10:06:20Z'));
+    e.addTick(tick('2026-06-01T10:08:00Z', 90), 0);
+    const [i] = e.evaluate(0);
+    // EMA(2) of the last five closes 82, 81, 85, 84, 86, seeded with the mean of the first two.
+    let ema = (82 + 81) / 2;
+    for (const c of [85, 84, 86]) ema = (c - ema) * (2 / 3) + ema;
+    expect(i.indicator_interval).toBe('1m');
+    expect(i.ema).toBeCloseTo(ema, 10);
+    expect(i.bb_middle).toBeCloseTo(85, 10);
+  });
+
+  it('1d context: session days before the event\'s session, which opens at 23:00 the evening before', () => {
+    const e = engine({ horizons: ['1d'], indicators: small, calendar: ALWAYS_OPEN });
+    // Closes at 19:30 on 1-4 June; a tick at 23:30 on 4 June belongs to 5 June's session.
+    [70, 72, 71, 75].forEach((p, k) => e.addTick(tick(new Date(at('2026-06-01T19:30:00Z') + k * 86_400_000).toISOString(), p), 0));
+    e.addTick(tick('2026-06-04T23:30:00Z', 99), 0);
+    e.addArticle(article('d', '2026-06-05T10:00:00Z'));
+    e.addTick(tick('2026-06-06T10:01:00Z', 76), 0);
+    const [i] = e.evaluate(0);
+    let ema = (70 + 72) / 2;
+    for (const c of [71, 75]) ema = (c - ema) * (2 / 3) + ema;
+    expect(i.indicator_interval).toBe('1d');
+    expect(i.ema).toBeCloseTo(ema, 10);
+    expect(i.bb_middle).toBeCloseTo(73, 10);
+  });
+
+  it('a late tick in the past changes the context of a result measured again', () => {
+    const e = engine({ horizons: ['1m'], indicators: small, allowedLatenessMs: 3_600_000 });
+    [80, 82, 81, 85].forEach((p, k) => e.addTick(tick(new Date(at('2026-06-01T10:00:30Z') + k * 60_000).toISOString(), p), 0));
+    e.addArticle(article('c', '2026-06-01T10:04:20Z'));
+    e.addTick(tick('2026-06-01T10:06:00Z', 86), 0);
+    const [first] = e.evaluate(0);
+    expect(first.bb_middle).toBeCloseTo(83, 10);
+    // A late tick in the last completed minute, also inside the measured window's pre-event part: the bars change.
+    expect(e.addTick(tick('2026-06-01T10:03:50Z', 95), 0)).toBe('late');
+    const [second] = e.evaluate(0);
+    expect(second.version).toBe(2);
+    expect(second.bb_middle).toBeCloseTo((81 + 95) / 2, 10);
+  });
+
+  it('calls a tick at the watermark late and one the allowed lateness behind it too late', () => {
+    const e = engine({ allowedLatenessMs: 120_000 });
+    e.addTick(tick('2026-06-01T10:00:00Z', 80), 0);
+    const wm = e.watermark('BRENT', 0);
+    const t = (ts: number) => ({ symbol: 'BRENT', ts, price: 80, identity: `x|${ts}`, source: 'feed' });
+    expect(e.addTick(t(wm + 1), 0)).toBe('accepted');
+    expect(e.addTick(t(wm), 0)).toBe('late');
+    expect(e.addTick(t(wm - 120_000), 0)).toBe('too_late');
+    expect(e.addTick(t(wm - 119_999), 0)).toBe('late');
+  });
+
+  it('forgets the oldest finished article past 200,000 of them', () => {
+    const e = engine();
+    const id = (k: number) => `f${String(k).padStart(7, '0')}`;
+    for (let k = 0; k <= 200_000; k++) e.addArticle({ ...article('f', '2026-06-01T10:00:00Z'), id: id(k) }, ['BRENT|1m']);
+    // The newest are still known as finished; the very first is not any more and is measured again.
+    e.addArticle({ ...article('f', '2026-06-01T10:00:00Z'), id: id(200_000) });
+    e.addArticle({ ...article('f', '2026-06-01T10:00:00Z'), id: id(1) });
+    expect(e.pendingCount).toBe(0);
+    e.addArticle({ ...article('f', '2026-06-01T10:00:00Z'), id: id(0) });
+    expect(e.pendingCount).toBe(1);
   });
 });
