@@ -1,5 +1,6 @@
 import type { ClusterState, NoveltyStore } from '../ports.ts';
-import { hash64Hex } from './hash.ts';
+import GAZETTEER from '../data/gazetteer.json' with { type: 'json' };
+import { fnv1a, hash64Hex } from './hash.ts';
 
 export interface NoveltyOptions {
   windowMs: number;
@@ -143,26 +144,53 @@ export function jaccard(a: number[], b: number[]): number {
   return inter / (a.length + b.length - inter);
 }
 
-function isSignature(frame: EventFrame): boolean {
-  return frame.entities.length > 0 && frame.events.length > 0 && frame.entities.length + frame.events.length >= MIN_FRAME;
+/**
+ * Entities that say where, not who (the gazetteer's `place` kind: chokepoints, seas, facilities):
+ * outlets name the place of one event differently ("attack on Saudi oil facility" and "Abqaiq
+ * attack", "in the Strait of Hormuz" and "in the Gulf"), so frames compare their actors only.
+ */
+const PLACE = new Set<number>(GAZETTEER.entities.filter((g) => g.kind === 'place').map((g) => fnv1a(g.name)));
+
+function actorCount(entities: number[]): number {
+  let n = 0;
+  for (const e of entities) if (!PLACE.has(e)) n++;
+  return n;
 }
 
-/** Candidate key of an event frame: the hash of its entity set, so texts naming the same entities meet even when their MinHash bands do not. */
+function isSignature(frame: EventFrame): boolean {
+  const actors = actorCount(frame.entities);
+  return actors > 0 && frame.events.length > 0 && actors + frame.events.length >= MIN_FRAME;
+}
+
+/** Candidate key of an event frame: the hash of its actors (entities but places), so texts naming the same actors meet even when their MinHash bands do not. */
 export function frameKey(frame: EventFrame): number | undefined {
   if (!isSignature(frame)) return undefined;
   let h = 0x51ed27b;
-  for (const e of frame.entities) h = hashWith(e, h);
+  for (const e of frame.entities) if (!PLACE.has(e)) h = hashWith(e, h);
   return h;
 }
 
+/** Whether two sorted entity lists name the same actors, places skipped (walked in place: this runs for every candidate). */
+function sameActors(a: number[], b: number[]): boolean {
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    while (i < a.length && PLACE.has(a[i])) i++;
+    while (j < b.length && PLACE.has(b[j])) j++;
+    if (i === a.length || j === b.length) return i === a.length && j === b.length;
+    if (a[i] !== b[j]) return false;
+    i++;
+    j++;
+  }
+}
+
 /**
- * Whether two frames tell one story: the same entities and enough event classes in common.
- * A superset of entities is not enough: "Houthis attack ship" and "US strikes Houthis in
+ * Whether two frames tell one story: the same actors and enough event classes in common.
+ * A superset of actors is not enough: "Houthis attack ship" and "US strikes Houthis in
  * Yemen" share an entity and an event class, and are two stories.
  */
 export function framesMatch(a: EventFrame, b: EventFrame | undefined, overlap = FRAME_EVENT_OVERLAP): boolean {
-  if (!b || !isSignature(a) || !isSignature(b) || a.entities.length !== b.entities.length) return false;
-  for (let i = 0; i < a.entities.length; i++) if (a.entities[i] !== b.entities[i]) return false;
+  if (!b || !isSignature(a) || !isSignature(b) || !sameActors(a.entities, b.entities)) return false;
   return jaccard(a.events, b.events) >= overlap;
 }
 

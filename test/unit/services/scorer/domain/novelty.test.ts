@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MemoryNoveltyStore } from '../../../../../services/scorer/adapters/memory-novelty-store.ts';
 import { analyzeText } from '../../../../../services/scorer/domain/analyze.ts';
+import { fnv1a } from '../../../../../services/scorer/domain/hash.ts';
 import { bandKeys, figureCorroborates, figuresAgree, frameKey, framesMatch, FRAME_EVENT_OVERLAP, jaccard, NoveltyTracker, readingsOppose, SHARED_FIGURE_SIMILARITY, type EventFrame } from '../../../../../services/scorer/domain/novelty.ts';
 
 const H = 3_600_000;
@@ -135,6 +136,33 @@ describe('novelty by event frame: entities and event classes', () => {
     expect(frameKey(frame([1, 2], []))).toBeUndefined();
     expect(frameKey(frame([1, 2], [10]))).toBe(frameKey(frame([1, 2], [11, 12])));
     expect(frameKey(frame([1, 2], [10]))).not.toBe(frameKey(frame([1, 3], [10])));
+  });
+
+  it('compares and keys frames on their actors: a place of the gazetteer (kind place) is where, not who', () => {
+    const hormuz = fnv1a('Strait of Hormuz');
+    const gulf = fnv1a('Persian Gulf');
+    const iran = fnv1a('Iran');
+    const sort = (xs: number[]) => [...xs].sort((a, b) => a - b);
+    expect(framesMatch(frame(sort([iran, hormuz]), [10, 11]), frame(sort([iran, gulf]), [10, 11]))).toBe(true);
+    expect(framesMatch(frame(sort([iran, hormuz]), [10, 11]), frame([iran], [10, 11]))).toBe(true);
+    expect(framesMatch(frame([iran], [10, 11]), frame(sort([iran, gulf]), [10, 11]))).toBe(true);
+    expect(frameKey(frame(sort([iran, hormuz]), [10, 11]))).toBe(frameKey(frame([iran], [10, 12])));
+    // Places alone are no actors: no signature, no key.
+    expect(framesMatch(frame(sort([hormuz, gulf]), [10, 11]), frame(sort([hormuz, gulf]), [10, 11]))).toBe(false);
+    expect(frameKey(frame(sort([hormuz, gulf]), [10, 11]))).toBeUndefined();
+    // One actor and one event, with a place: still too little.
+    expect(frameKey(frame(sort([iran, hormuz]), [10]))).toBeUndefined();
+    // Another actor is another frame, wherever it sits in the sorted list.
+    const saudi = fnv1a('Saudi Arabia');
+    expect(framesMatch(frame(sort([iran, hormuz]), [10, 11]), frame(sort([iran, saudi]), [10, 11]))).toBe(false);
+    expect(framesMatch(frame(sort([iran, saudi, gulf]), [10, 11]), frame(sort([iran, hormuz]), [10, 11]))).toBe(false);
+    expect(framesMatch(frame([1, 2], [10]), frame([1, 2], [10]))).toBe(true);
+    expect(framesMatch(frame([1, 2], [10]), frame([1, 3], [10]))).toBe(false);
+  });
+
+  it('keeps a rewrite that names the place of the event otherwise', () => {
+    expect(pair('Iran seizes foreign tanker in Strait of Hormuz', 'Iranian navy captures oil tanker in Persian Gulf').joined).toBe(true);
+    expect(pair('Iran seizes foreign tanker in Strait of Hormuz', 'Iran releases foreign tanker in Persian Gulf').joined).toBe(false);
   });
 
   it('reads the frame of a headline: canonical entities (capitals, adjectives) and event classes', () => {
