@@ -207,3 +207,63 @@ describe('analyzeStudy: the event measure (the correlator\'s own measurements) a
     expect(r2.unmeasured).toEqual({ '1d': 1 });
   });
 });
+
+describe('analyzeStudy: the move of an event, events without a cause, and edge values', () => {
+  const MIN = 60_000;
+  const T0 = Date.UTC(2026, 5, 10, 10);
+  const flat: PricePoint[] = [];
+  for (let d = -3; d <= 0; d++) for (let m = -60; m <= 60; m++) flat.push({ t: T0 + d * DAY + m * MIN, close: 80 });
+  const timed = (id: string, ts: number, o: Partial<StudyHeadlineRow> = {}): StudyHeadlineRow => ({ id, ts, precision: 'time', title: id, relevance: 60, order: Number(id.slice(1)), topics: ['opec'], direction: 'bullish', ...o });
+  const base = { horizons: [{ label: '5m', ms: 5 * MIN }], measure: 'event' as const, minRelevance: 40, includeReports: false, estimationWindows: 4, minEvents: 2 };
+  const m = (rows: [string, number, number][]) => new Map([['5m', new Map(rows.map(([id, ts, r]) => [id, { pre: ts, post: ts + 5 * MIN, r }]))]]);
+
+  it('an event\'s move is its first window, whichever headline is its cause', () => {
+    // h1 and h2 share one move; h1 is the cause, h2 same move: the event is measured on h1's window.
+    const r = analyzeStudy({ ...base, headlines: [timed('h1', T0), timed('h2', T0 + 2 * MIN)], measured: m([['h1', T0, 5], ['h2', T0 + 2 * MIN, 9]]), minute: flat });
+    expect(r.events).toHaveLength(1);
+    expect(r.events[0].cluster.cause!.id).toBe('h1');
+    expect(r.events[0].obs.r).toBe(5);
+    // Here the report comes first: the move is still its window, the cause a later headline.
+    const rep = analyzeStudy({ ...base, headlines: [timed('h1', T0, { priceReport: true }), timed('h2', T0 + 2 * MIN)], measured: m([['h1', T0, 5], ['h2', T0 + 2 * MIN, 9]]), minute: flat });
+    expect(rep.events[0].cluster.cause!.id).toBe('h2');
+    expect(rep.events[0].obs.r).toBe(5);
+  });
+
+  it('keeps an event without a cause among the events but out of every group', () => {
+    const r = analyzeStudy({ ...base, headlines: [timed('h1', T0, { priceReport: true }), timed('h2', T0 + 30 * MIN)], measured: m([['h1', T0, 5], ['h2', T0 + 30 * MIN, 9]]), minute: flat });
+    expect(r.events.map((e) => e.cluster.cause?.id ?? null)).toEqual([null, 'h2']);
+    expect(r.byTopic.map((g) => g.tests.events)).toEqual([1]);
+    expect(r.bySource.map((g) => g.tests.events)).toEqual([1]);
+  });
+
+  it('a flat market gives no z and no time-of-day z (no division by zero); a zero signed return is no hit', () => {
+    const r = analyzeStudy({ ...base, headlines: [timed('h1', T0), timed('h2', T0 + 30 * MIN)], measured: m([['h1', T0, 0], ['h2', T0 + 30 * MIN, 3]]), minute: flat });
+    expect(r.events.map((e) => [e.obs.sigma, e.z, e.todZ])).toEqual([[0, null, null], [0, null, null]]);
+    expect(r.byTopic[0].hitRate).toBe(0.5);
+  });
+
+  it('the minimum relevance itself is relevant', () => {
+    const r = analyzeStudy({ ...base, headlines: [timed('h1', T0, { relevance: 40 })], measured: m([['h1', T0, 5]]), minute: flat });
+    expect(r.events[0].cluster.cause!.id).toBe('h1');
+  });
+
+  it('without measurements for a horizon every headline is unmeasured', () => {
+    expect(analyzeStudy({ ...base, headlines: [timed('h1', T0)] }).unmeasured).toEqual({ '5m': 1 });
+    expect(analyzeStudy({ ...base, headlines: [timed('h1', T0)], measured: new Map([['1m', new Map()]]) }).unmeasured).toEqual({ '5m': 1 });
+  });
+
+  it('next-session: the same-day move only for a date-only cause, from the close before its day to the close of it; no intraday figures', () => {
+    const day = (d: number) => Date.UTC(2026, 4, 4) + d * DAY;
+    const cs: PricePoint[] = [80, 81, 83, 86, 90, 95, 101].map((c, d) => ({ t: day(d) + 19.5 * 3_600_000, close: c }));
+    const input = { daily: cs, minute: flat, horizons: [{ label: '1d', ms: DAY }], measure: 'next-session' as const, minRelevance: 40, includeReports: false, estimationWindows: 2 };
+    const dated = analyzeStudy({ ...input, headlines: [{ ...timed('h1', day(4)), precision: 'date' }] }).events[0];
+    expect(dated.sameDayBps).toBeCloseTo(bps(86, 90), 12);
+    expect(dated.obs.r).toBeCloseTo(bps(90, 95), 12);
+    expect([dated.todZ, dated.preEventBps]).toEqual([null, null]);
+    const timedEvent = analyzeStudy({ ...input, headlines: [timed('h1', day(4) + 10 * 3_600_000)] }).events[0];
+    expect(timedEvent.sameDayBps).toBeNull();
+    // A move with only a report has no cause and no same-day figure.
+    const noCause = analyzeStudy({ ...input, headlines: [{ ...timed('h1', day(4), { priceReport: true }), precision: 'date' }] }).events[0];
+    expect([noCause.cluster.cause, noCause.sameDayBps]).toEqual([null, null]);
+  });
+});
