@@ -118,3 +118,38 @@ describe('observation', () => {
     expect(o.estimation).toEqual([-2, 2]);
   });
 });
+
+describe('windows: boundaries', () => {
+  it('a date-only headline placed late in its day still starts from that day\'s closes; closes at midnight belong to the day they end', () => {
+    const d = Date.UTC(2026, 5, 2);
+    const cs = pts([[d - DAY + 19.5 * 3_600_000, 80], [d + 19.5 * 3_600_000, 81], [d + DAY + 19.5 * 3_600_000, 82], [d + 2 * DAY + 19.5 * 3_600_000, 83]]);
+    const late = { ts: d + 20 * 3_600_000, precision: 'date' as const };
+    expect(dailyStartIndex(cs, late, 'next-session')).toBe(1);
+    expect(dailyStartIndex(cs, late, 'same-day')).toBe(0);
+    // A close exactly at midnight: the one ending the day before is the same-day start; the one at the next midnight is not the day's own.
+    const mid = pts([[d, 80], [d + DAY, 81], [d + 2 * DAY, 82]]);
+    const h = { ts: d + DAY, precision: 'date' as const };
+    expect(dailyStartIndex(mid, h, 'next-session')).toBe(1);
+    expect(dailyStartIndex(mid, h, 'same-day')).toBe(0);
+  });
+
+  it('a window whose both ends fall on the first point is a return of 0, not a missing one', () => {
+    const s = pts([[0, 100], [10, 101]]);
+    expect(windowReturns(s, 5, 3, 1)).toEqual([0]);
+    expect(returnOver(s, 0, 5)).toBe(0);
+  });
+
+  it('time of day: a day whose only prices are inside the window (none before it) does not count', () => {
+    const T = Date.UTC(2026, 5, 10, 10);
+    const series = pts([
+      [T - 3 * DAY + 5 * MIN, 79],
+      [T - 2 * DAY, 80],
+      [T - 2 * DAY + 5 * MIN, 81],
+      [T - DAY, 80],
+      [T - DAY + 5 * MIN, 80.4],
+    ]);
+    const rs = [bps(80, 80.4), bps(80, 81)];
+    const m = (rs[0] + rs[1]) / 2;
+    expect(timeOfDayVolatility(series, T, 30 * MIN, 20)).toBeCloseTo(Math.sqrt((rs[0] - m) ** 2 + (rs[1] - m) ** 2), 12);
+  });
+});
