@@ -2,6 +2,7 @@ import type { Bus } from '../../shared/bus/port.ts';
 import { publishEvents } from '../../shared/bus/typed.ts';
 import { TOPICS, messageKey, type NewsImpact, type NewsScored, type PriceTick } from '../../shared/contracts/events.ts';
 import { tickTimeVerdict } from '../../shared/contracts/tick-time.ts';
+import { AppError } from '../../shared/errors.ts';
 import type { Clock } from '../../shared/runtime/clock.ts';
 import type { Logger } from '../../shared/runtime/logger.ts';
 import type { CorrelatorConfig } from './config.ts';
@@ -247,8 +248,13 @@ export class Correlator {
       const write = awaitedLater(
         this.newsLane.run(async () => {
           // A batch ahead whose insert failed was counted as stored: this verdict may be wrong, so this batch is not
-          // written either; it fails with that error and is delivered again (judged then by what the store holds).
-          for (const b of ahead) await b.written;
+          // written either. It fails retryable whatever that insert's error was (a final one would send this
+          // batch's own articles to the dead-letter topic) and is judged again, by what the store holds, when redelivered.
+          for (const b of ahead) {
+            await b.written.catch((err: unknown) => {
+              throw new AppError('STORE_UNAVAILABLE', `correlator: a news batch ahead of this one was not written, so this one is judged again: ${err instanceof Error ? err.message : String(err)}`, { cause: err, retryable: true });
+            });
+          }
           await repo.saveNews(fresh);
         }),
       );

@@ -262,7 +262,8 @@ describe('Correlator', () => {
       repo.newsGate.open();
       await expect(first).rejects.toThrow('news table down');
       // n2 was counted a copy of n1, which is not stored: the batch fails too, n3 with it, and nothing of it is written.
-      await expect(second).rejects.toThrow('news table down');
+      // Retryable, whatever the first one's error: its own articles must be delivered again, not dead-lettered.
+      await expect(second).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', retryable: true, message: expect.stringContaining('news table down') });
       expect([repo.news.length, correlator.stats.articles]).toEqual([0, 0]);
       await correlator.handleNews(secondBatch);
       await correlator.handleNews(firstBatch);
