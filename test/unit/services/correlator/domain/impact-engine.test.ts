@@ -494,3 +494,101 @@ describe('ImpactEngine: defaults, bar boundaries of the indicator context, and b
     expect(e.pendingCount).toBe(1);
   });
 });
+
+describe('ImpactEngine: re-measurement, result fields and the order of results', () => {
+  it('emits a re-measurement only when the measurement changed, and for the late tick\'s symbol only', () => {
+    const e = new ImpactEngine({ symbols: ['BRENT', 'WTI'], horizons: ['1m'], volatilityWindows: 2, maxPendingAgeMs: 86_400_000, calendar: ALWAYS_OPEN, watermark: { maxOutOfOrdernessMs: 30_000, idleTimeoutMs: 1e12 }, allowedLatenessMs: 3_600_000, indicators: null });
+    const tk = (symbol: string, iso: string, price: number) => ({ symbol, ts: at(iso), price, identity: `${symbol}|${iso}|${price}`, source: 'feed' });
+    for (const s of ['BRENT', 'WTI']) {
+      e.addTick(tk(s, '2026-06-01T09:57:00Z', 79), 0);
+      e.addTick(tk(s, '2026-06-01T09:58:00Z', 79.5), 0);
+      e.addTick(tk(s, '2026-06-01T09:59:00Z', 80), 0);
+      e.addTick(tk(s, '2026-06-01T10:00:40Z', 81), 0);
+    }
+    e.addArticle(article('rm', '2026-06-01T10:00:00Z'));
+    for (const s of ['BRENT', 'WTI']) e.addTick(tk(s, '2026-06-01T10:02:00Z', 82), 0);
+    expect(e.evaluate(0).map((i) => i.symbol)).toEqual(['BRENT', 'WTI']);
+    expect(e.retainedCount).toBe(2);
+    // A late tick long before the windows: nothing changes, nothing is emitted.
+    expect(e.addTick(tk('BRENT', '2026-06-01T09:30:00Z', 50), 0)).toBe('late');
+    expect(e.evaluate(0)).toEqual([]);
+    // A late tick with the pre-event price, later than the old pre tick: only pre_ts changes, and that is a new version.
+    e.addTick(tk('BRENT', '2026-06-01T09:59:30Z', 80), 0);
+    const [pre] = e.evaluate(0);
+    expect(pre).toMatchObject({ symbol: 'BRENT', pre_ts: '2026-06-01T09:59:30.000Z', pre_price: 80, version: 2 });
+    // The same for the post price on WTI: only post_ts changes.
+    e.addTick(tk('WTI', '2026-06-01T10:00:50Z', 81), 0);
+    const out = e.evaluate(0);
+    expect(out.map((i) => [i.symbol, i.post_ts, i.version])).toEqual([['WTI', '2026-06-01T10:00:50.000Z', 2]]);
+    expect(e.revisions).toBe(2);
+  });
+
+  it('carries sar with two windows, a time-of-day z and leakage return on intraday horizons only, and the move in ATRs', () => {
+    const e = engine({ horizons: ['1m', '1d'], volatilityWindows: 2, indicators: { bars: 5, rsiPeriod: 2, emaPeriod: 2, bbPeriod: 2, bbStdDev: 2, atrPeriod: 2 } });
+    ['09:55', '09:56', '09:57', '09:58', '09:59'].forEach((hm, k) => e.addTick(tick(`2026-06-01T${hm}:00Z`, [80, 82, 81, 84, 83][k]), 0));
+    e.addArticle(article('f', '2026-06-01T10:00:00Z'));
+    e.addTick(tick('2026-06-01T10:00:30Z', 85), 0);
+    e.addTick(tick('2026-06-02T10:01:00Z', 86), 0);
+    const [m1, d1] = e.evaluate(0);
+    expect([m1.horizon, d1.horizon]).toEqual(['1m', '1d']);
+    expect(m1.estimation_windows).toBe(2);
+    expect(m1.sar).toBeCloseTo(m1.abnormal_bps! / (m1.pre_vol_bps! * Math.sqrt(1 + 1 / 2)), 12);
+    expect('tod_z' in m1 && 'pre_event_bps' in m1).toBe(true);
+    expect(m1.tod_z).toBeNull();
+    expect('tod_z' in d1 || 'pre_event_bps' in d1).toBe(false);
+    expect(m1.atr).toBeGreaterThan(1);
+    expect(m1.atr_move).toBeCloseTo((m1.post_price - m1.pre_price) / m1.atr!, 12);
+  });
+
+  it('gives no sar or ATR move on a flat market', () => {
+    const e = engine({ horizons: ['1m'], volatilityWindows: 2, indicators: { bars: 5, rsiPeriod: 2, emaPeriod: 2, bbPeriod: 2, bbStdDev: 2, atrPeriod: 2 } });
+    ['09:55', '09:56', '09:57', '09:58', '09:59'].forEach((hm) => e.addTick(tick(`2026-06-01T${hm}:00Z`, 80), 0));
+    e.addArticle(article('z', '2026-06-01T10:00:00Z'));
+    e.addTick(tick('2026-06-01T10:02:00Z', 81), 0);
+    const [i] = e.evaluate(0);
+    expect([i.pre_vol_bps, i.sar, i.z, i.atr, i.atr_move]).toEqual([0, null, null, 0, null]);
+  });
+
+  it('gives results of one article in the order of its horizons, and keeps it pending until its last', () => {
+    const e = engine({ horizons: ['5m', '1m'] });
+    e.addTick(tick('2026-06-01T09:59:00Z', 80), 0);
+    e.addArticle(article('o', '2026-06-01T10:00:00Z'));
+    e.addTick(tick('2026-06-01T10:02:00Z', 81), 0);
+    expect(e.evaluate(0).map((i) => i.horizon)).toEqual(['1m']);
+    expect(e.pendingCount).toBe(1);
+    e.addTick(tick('2026-06-01T10:06:00Z', 82), 0);
+    expect(e.evaluate(0).map((i) => i.horizon)).toEqual(['5m']);
+    expect(e.pendingCount).toBe(0);
+    const both = engine({ horizons: ['5m', '1m'] });
+    both.addTick(tick('2026-06-01T09:59:00Z', 80), 0);
+    both.addArticle(article('o', '2026-06-01T10:00:00Z'));
+    both.addTick(tick('2026-06-01T10:06:00Z', 82), 0);
+    expect(both.evaluate(0).map((i) => i.horizon)).toEqual(['5m', '1m']);
+  });
+
+  it('an article without an earlier price is skipped once, not at every evaluation', () => {
+    const e = engine();
+    e.addTick(tick('2026-06-01T10:00:00Z', 80), 0);
+    e.addArticle(article('n', '2026-06-01T09:00:00Z'));
+    e.evaluate(0);
+    e.addTick(tick('2026-06-01T10:05:00Z', 80), 0);
+    e.evaluate(0);
+    expect(e.skippedCounts.no_pre_price).toBe(1);
+    expect(e.pendingCount).toBe(0);
+  });
+
+  it('an intraday horizon over the weekend waits for Monday\'s trading without expiring', () => {
+    const e = engine({ horizons: ['60m'], calendar: ICE_BRENT_CALENDAR, maxPendingAgeMs: 14 * 86_400_000 });
+    e.addTick(tick('2026-06-05T21:00:00Z', 80), 0); // a Friday, the close at 22:00
+    e.addArticle(article('wk', '2026-06-05T21:30:00Z'));
+    // Saturday: more than an hour after publication, but only 30 minutes of trading time have passed.
+    e.addTick(tick('2026-06-06T12:00:00Z', 80.5), 0);
+    expect(e.evaluate(0)).toEqual([]);
+    expect([e.pendingCount, e.skippedCounts.expired]).toEqual([1, 0]);
+    e.addTick(tick('2026-06-07T23:20:00Z', 81), 0);
+    e.addTick(tick('2026-06-08T00:10:00Z', 82), 0);
+    const [i] = e.evaluate(0);
+    // Target: Sunday 23:30 (30 minutes on Friday, 30 after Sunday's open).
+    expect(i).toMatchObject({ pre_price: 80, post_price: 81, post_ts: '2026-06-07T23:20:00.000Z' });
+  });
+});
