@@ -81,6 +81,10 @@ describe('Yahoo chart responses at their edges', () => {
     });
   });
 
+  it('reads a quote that carries closes only', () => {
+    expect(parseChartResponse({ chart: { result: [{ timestamp: [t0], indicators: { quote: [{ close: [80] }] } }] } })).toEqual({ ok: true, yahooSymbol: null, bars: [{ start: t0 * 1000, open: null, high: null, low: null, close: 80, volume: null }] });
+  });
+
   it('knows the bar lengths of the intervals it polls', () => {
     expect(BAR_MS).toEqual({ '1m': 60_000, '2m': 120_000, '5m': 300_000, '15m': 900_000, '30m': 1_800_000, '60m': 3_600_000 });
   });
