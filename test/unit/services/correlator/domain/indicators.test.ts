@@ -57,6 +57,8 @@ describe('indicatorContext', () => {
     const bars = Array.from({ length: 30 }, (_, i) => ({ bucket: i, open: 70, high: 70, low: 70, close: 70, ticks: 1 }));
     const ctx = indicatorContext(bars, '1d');
     expect(ctx).toMatchObject({ ema: 70, bb_upper: 70, bb_middle: 70, bb_lower: 70, atr: 0 });
+    // %b is 0 / 0 between flat bands: the library's NaN is reported as no value.
+    expect(ctx.bb_pct_b).toBeNull();
   });
 });
 
