@@ -245,6 +245,8 @@ describe('analyzeStudy: the move of an event, events without a cause, and edge v
   it('the minimum relevance itself is relevant', () => {
     const r = analyzeStudy({ ...base, headlines: [timed('h1', T0, { relevance: 40 })], measured: m([['h1', T0, 5]]), minute: flat });
     expect(r.events[0].cluster.cause!.id).toBe('h1');
+    const below = analyzeStudy({ ...base, headlines: [timed('h1', T0, { relevance: 39 })], measured: m([['h1', T0, 5]]), minute: flat });
+    expect(below.events[0].cluster.cause).toBeNull();
   });
 
   it('without measurements for a horizon every headline is unmeasured', () => {
@@ -255,7 +257,9 @@ describe('analyzeStudy: the move of an event, events without a cause, and edge v
   it('next-session: the same-day move only for a date-only cause, from the close before its day to the close of it; no intraday figures', () => {
     const day = (d: number) => Date.UTC(2026, 4, 4) + d * DAY;
     const cs: PricePoint[] = [80, 81, 83, 86, 90, 95, 101].map((c, d) => ({ t: day(d) + 19.5 * 3_600_000, close: c }));
-    const input = { daily: cs, minute: flat, horizons: [{ label: '1d', ms: DAY }], measure: 'next-session' as const, minRelevance: 40, includeReports: false, estimationWindows: 2 };
+    // Minute closes around the event's close: the daily measures still give no intraday figures.
+    const around: PricePoint[] = [{ t: day(4) + 19.5 * 3_600_000 - 20 * MIN, close: 80 }, { t: day(4) + 19.5 * 3_600_000, close: 81 }];
+    const input = { daily: cs, minute: around, horizons: [{ label: '1d', ms: DAY }], measure: 'next-session' as const, minRelevance: 40, includeReports: false, estimationWindows: 2 };
     const dated = analyzeStudy({ ...input, headlines: [{ ...timed('h1', day(4)), precision: 'date' }] }).events[0];
     expect(dated.sameDayBps).toBeCloseTo(bps(86, 90), 12);
     expect(dated.obs.r).toBeCloseTo(bps(90, 95), 12);
