@@ -574,6 +574,7 @@ describe('ImpactEngine: re-measurement, result fields and the order of results',
     e.addTick(tick('2026-06-01T10:05:00Z', 80), 0);
     e.evaluate(0);
     expect(e.skippedCounts.no_pre_price).toBe(1);
+    expect(e.skipped).toEqual([{ article_id: 'n0000000', symbol: 'BRENT', horizon: '1m', reason: 'no_pre_price' }]);
     expect(e.pendingCount).toBe(0);
   });
 
