@@ -184,6 +184,17 @@ function sameActors(a: number[], b: number[]): boolean {
   }
 }
 
+/** A cluster's frame with its key, computed once at founding so a candidate with other actors is passed over by one comparison. */
+interface StoredFrame extends EventFrame {
+  key?: number;
+}
+
+/** The frame key of a stored frame; computed again for state kept without it. */
+function storedKey(frame: StoredFrame | undefined): number | undefined {
+  if (!frame) return undefined;
+  return 'key' in frame ? frame.key : frameKey(frame);
+}
+
 /**
  * Whether two frames tell one story: the same actors and enough event classes in common.
  * A superset of actors is not enough: "Houthis attack ship" and "US strikes Houthis in
@@ -257,7 +268,7 @@ export class NoveltyTracker {
       if (!figuresAgree(figures, c.figures)) continue;
       const words = jaccard(tokens, c.tokens);
       // A matching frame, or a shared figure and entity, counts as reaching the word threshold: the same event told in other words.
-      const sim = words < this.options.threshold && (framesMatch(f, c.frame, overlap) || figureCorroborates(words, figures, c.figures, f.entities, c.frame?.entities)) ? this.options.threshold : words;
+      const sim = words < this.options.threshold && ((fKey !== undefined && storedKey(c.frame) === fKey && framesMatch(f, c.frame, overlap)) || figureCorroborates(words, figures, c.figures, f.entities, c.frame?.entities)) ? this.options.threshold : words;
       // Ties go to the older cluster id so the answer does not depend on the store's iteration order.
       if (sim > bestSim || (sim === bestSim && best !== undefined && c.id < best.id)) {
         best = c;
@@ -273,7 +284,7 @@ export class NoveltyTracker {
       this.store.put(best, keys.length ? keys : []);
       result = { novelty: Math.round(novelty * 10) / 10, clusterId: best.id };
     } else {
-      const cluster: ClusterState = { id: `c${hash64Hex(articleId)}`, tokens, firstSeen: at, lastSeen: at, count: 1, reading, figures, ...(f.entities.length + f.events.length > 0 ? { frame: f } : {}) };
+      const cluster: ClusterState = { id: `c${hash64Hex(articleId)}`, tokens, firstSeen: at, lastSeen: at, count: 1, reading, figures, ...(f.entities.length + f.events.length > 0 ? { frame: { ...f, key: fKey } as StoredFrame } : {}) };
       this.store.put(cluster, keys);
       result = { novelty: 100, clusterId: cluster.id };
     }
