@@ -379,10 +379,10 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void 
     const samples: Sample[] = [];
     /** process.memoryUsage() of the process, as the preload writes it on SIGUSR2 (newer than `since`). */
     type Engine = { tracked: number; markCache: number; conditionCache: number; parts: number; primaryKeys: number } | { error: string };
-    const memoryUsage = async (since: number): Promise<NodeJS.MemoryUsage & { at: number; engine?: Engine }> => {
+    const memoryUsage = async (since: number, waitSec: number): Promise<NodeJS.MemoryUsage & { at: number; engine?: Engine }> => {
       child!.kill('SIGUSR2');
-      // Up to a minute: a loaded box (or a heap snapshot being written) can hold the process's loop that long.
-      for (let i = 0; i < 600; i++) {
+      // Up to a minute (a loaded box can hold the process's loop that long), ten with a heap snapshot to write first.
+      for (let i = 0; i < waitSec * 10; i++) {
         await sleep(100);
         try {
           const m = JSON.parse(readFileSync(memoryFile, 'utf8')) as NodeJS.MemoryUsage & { at: number; engine?: Engine };
@@ -391,17 +391,18 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void 
           // Not written yet.
         }
       }
-      throw new Error('the memory preload did not answer SIGUSR2 within 60 s');
+      throw new Error(`the memory preload did not answer SIGUSR2 within ${waitSec} s`);
     };
     const snapshotsDue = [...(options.heapSnapshotAt ?? [])].sort((a, b) => a - b);
     const sample = async (): Promise<Sample> => {
       const minute = (Date.now() - t0) / 60_000;
-      if (snapshotsDue.length > 0 && minute >= snapshotsDue[0] - 0.01) {
+      const snapshot = snapshotsDue.length > 0 && minute >= snapshotsDue[0] - 0.01;
+      if (snapshot) {
         const to = join(resolve(options.heapSnapshotDir ?? '.'), `soak-${snapshotsDue.shift()}min.heapsnapshot`);
         writeFileSync(`${memoryFile}.snapshot`, to);
         log(`soak: heap snapshot at minute ${minute.toFixed(2)} -> ${to}`);
       }
-      const mem = await memoryUsage(Date.now());
+      const mem = await memoryUsage(Date.now(), snapshot ? 600 : 60);
       const { rss, anon, file, threads } = rssOf(pid);
       const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       const mb = (name: string) => Math.round(metric(text, name) / 1e5) / 10;
