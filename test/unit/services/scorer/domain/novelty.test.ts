@@ -3,9 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { MemoryNoveltyStore } from '../../../../../services/scorer/adapters/memory-novelty-store.ts';
 import { analyzeText } from '../../../../../services/scorer/domain/analyze.ts';
 import { fnv1a } from '../../../../../services/scorer/domain/hash.ts';
-import { bandKeys, figureCorroborates, figuresAgree, frameKey, framesMatch, FRAME_EVENT_OVERLAP, jaccard, NoveltyTracker, readingsOppose, SHARED_FIGURE_SIMILARITY, type EventFrame } from '../../../../../services/scorer/domain/novelty.ts';
+import { bandKeys, normalizeShingles, figureCorroborates, figuresAgree, frameKey, framesMatch, FRAME_EVENT_OVERLAP, jaccard, NoveltyTracker, readingsOppose, SHARED_FIGURE_SIMILARITY, type EventFrame } from '../../../../../services/scorer/domain/novelty.ts';
 
 const H = 3_600_000;
+/** bandKeys([1, 2, 3]) and frameKey({[1, 2], [10]}) as every process computes them (the MinHash seeds are fixed). */
+const PINNED_BAND_KEYS = [2370051268, 3534558048, 778372243, 3901607429, 2092942247, 4025115606, 2609108800, 1995903987, 382284946, 1105675885, 27516576, 578958285];
+const PINNED_FRAME_KEY = 755286125;
 const t0 = Date.parse('2026-03-01T00:00:00Z');
 const tracker = (maxClusters = 1000) => new NoveltyTracker(new MemoryNoveltyStore(maxClusters), { windowMs: 24 * H, threshold: 0.5 });
 const sh = (text: string) => analyzeText(text).shingles;
@@ -269,5 +272,66 @@ describe('novelty: a shared figure and entity stand in for missing words', () =>
     expect(throughTracker("Iraq's Basra oil exports hit 3.4 million bpd", 'Iraq ships a record 3.4 million barrels a day from southern ports').joined).toBe(true);
     expect(throughTracker("Iraq's Basra oil exports hit 3.4 million bpd", 'Iraq ships a record 2.6 million barrels a day from southern ports').joined).toBe(false);
     expect(throughTracker('AMD to buy Xilinx for $35 billion', 'Capital One to buy Discover for $35 billion').joined).toBe(false);
+  });
+});
+
+describe('novelty: exact values the tracker is built on', () => {
+  it('gives the same band keys in every process (fixed seeds): the keys of a known set are pinned', () => {
+    const keys = bandKeys([1, 2, 3]);
+    expect(keys).toEqual(PINNED_BAND_KEYS);
+    expect(new Set(keys).size).toBe(12);
+    expect(bandKeys([])).toEqual([]);
+    expect(bandKeys([1, 2, 4])).not.toEqual(keys);
+    expect(frameKey({ entities: [1, 2], events: [10] })).toBe(PINNED_FRAME_KEY);
+  });
+
+  it('normalizes shingles to sorted unique unsigned values, the 64 smallest, on both sort paths', () => {
+    expect(normalizeShingles([])).toEqual([]);
+    expect(normalizeShingles([3, 1, 2, 3, 1])).toEqual([1, 2, 3]);
+    expect(normalizeShingles([-1, 5])).toEqual([5, 4294967295]);
+    const many = Array.from({ length: 100 }, (_, i) => 1000 - i * 3);
+    const out = normalizeShingles([...many, ...many]);
+    expect(out).toHaveLength(64);
+    expect(out).toEqual([...many].sort((a, b) => a - b).slice(0, 64));
+    const small = Array.from({ length: 32 }, (_, i) => (i * 7919) % 101);
+    expect(normalizeShingles(small)).toEqual([...new Set(small)].sort((a, b) => a - b));
+    const justOver = Array.from({ length: 33 }, (_, i) => 99 - i);
+    expect(normalizeShingles(justOver)).toEqual([...justOver].sort((a, b) => a - b));
+  });
+
+  it('decays novelty by 50 * 0.5^(n-1) * (2 - similarity) and keeps the cluster of the first article', () => {
+    const n = tracker();
+    const s = [5, 6, 7];
+    expect(n.assign('a', s, t0)).toEqual({ novelty: 100, clusterId: expect.stringMatching(/^c[0-9a-f]{16}$/) });
+    const first = n.assign('a', s, t0).clusterId;
+    expect(n.assign('b', s, t0 + 1)).toEqual({ novelty: 50, clusterId: first });
+    expect(n.assign('c', s, t0 + 2)).toEqual({ novelty: 25, clusterId: first });
+    expect(n.assign('d', [5, 6, 7, 8], t0 + 3)).toEqual({ novelty: 15.6, clusterId: first });
+    // An article before the founder stretches the window back; one past the window from it founds anew.
+    expect(n.assign('g', s, t0 + 24 * H).clusterId).toBe(first);
+    expect(n.assign('f', s, t0 + 24 * H + 1).clusterId).not.toBe(first);
+    expect(n.assign('e', s, t0 - 23 * H).clusterId).toBe(first);
+  });
+
+  it('joins the most similar candidate, and on a tie the older cluster id', () => {
+    const n = tracker();
+    const a = n.assign('a', [1, 2, 3, 4], t0);
+    const b = n.assign('b', [5, 6, 7, 8], t0);
+    expect(n.assign('c', [1, 2, 3, 4, 5], t0).clusterId).toBe(a.clusterId);
+    expect(n.assign('d', [2, 3, 4, 5, 6, 7, 8], t0).clusterId).toBe(b.clusterId);
+    const tie = n.assign('e', [1, 2, 3, 4, 5, 6, 7, 8], t0);
+    expect(tie.clusterId).toBe([a.clusterId, b.clusterId].sort()[0]);
+  });
+
+  it('treats figures within 10 % as one', () => {
+    expect(figuresAgree([100], [110])).toBe(true);
+    expect(figuresAgree([100], [111.2])).toBe(false);
+    expect(figuresAgree([-100], [-110])).toBe(true);
+    expect(figuresAgree([1, 100], [300, 109])).toBe(true);
+    expect(figuresAgree([], [3])).toBe(true);
+    expect(figuresAgree([3], [])).toBe(true);
+    expect(jaccard([1, 2], [1, 2])).toBe(1);
+    expect(jaccard([1, 3, 5], [2, 3, 4, 5])).toBeCloseTo(0.4);
+    expect(jaccard([1], [])).toBe(0);
   });
 });
