@@ -158,6 +158,8 @@ describe('TradingCalendar: other session shapes and edges', () => {
     expect(iso(hol.advanceSessions(at('2026-06-02T10:00:00Z'), 1))).toBe('2026-06-04T10:00:00.000Z');
     // Zero sessions: the same point.
     expect(iso(hol.retreatSessions(at('2026-06-04T10:00:00Z'), 0))).toBe('2026-06-04T10:00:00.000Z');
+    // Exactly at a close the session that just ended is the last one: one session back is the close before it.
+    expect(iso(cal().retreatSessions(at('2026-06-05T22:00:00Z'), 1))).toBe('2026-06-04T22:00:00.000Z');
   });
 
   it('infers no holidays from no ticks, and starts and ends at the sessions of the first and last ticks', () => {
