@@ -593,3 +593,41 @@ describe('ImpactEngine: re-measurement, result fields and the order of results',
     expect(i).toMatchObject({ pre_price: 80, post_price: 81, post_ts: '2026-06-07T23:20:00.000Z' });
   });
 });
+
+describe('ImpactEngine: expiry of a daily horizon, a time-of-day z without an abnormal return, pruning for an open article', () => {
+  it('expires a daily horizon only once the watermark is past publication + the maximum age, not at it', () => {
+    const e = engine({ horizons: ['1d'], maxPendingAgeMs: 60_000 });
+    e.addTick(tick('2026-06-01T09:59:00Z', 80), 0);
+    e.addArticle(article('x', '2026-06-01T10:00:00Z'));
+    // Watermark = newest tick - 30 s - 1 ms: exactly publication + 60 s, far from the next day.
+    e.addTick(tick('2026-06-01T10:01:30.001Z', 80.1), 0);
+    expect(e.evaluate(0)).toEqual([]);
+    expect([e.pendingCount, e.skippedCounts.expired]).toEqual([1, 0]);
+    e.addTick(tick('2026-06-01T10:01:30.002Z', 80.2), 0);
+    expect(e.evaluate(0)).toEqual([]);
+    expect([e.pendingCount, e.skippedCounts.expired]).toEqual([0, 1]);
+  });
+
+  it('has no time-of-day z without an abnormal return, even with a time-of-day volatility', () => {
+    const e = engine({ horizons: ['1m'], volatilityWindows: 0, maxPendingAgeMs: 14 * 86_400_000 });
+    for (const d of ['2026-05-30', '2026-05-31']) {
+      e.addTick(tick(`${d}T10:00:00Z`, 80), 0);
+      e.addTick(tick(`${d}T10:00:30Z`, d.endsWith('30') ? 80.4 : 79.9), 0);
+    }
+    e.addTick(tick('2026-06-01T09:59:00Z', 80), 0);
+    e.addArticle(article('t', '2026-06-01T10:00:00Z'));
+    e.addTick(tick('2026-06-01T10:02:00Z', 81), 0);
+    const [i] = e.evaluate(0);
+    expect([i.estimation_windows, i.abnormal_bps, i.tod_z]).toEqual([0, null, null]);
+  });
+
+  it('prunes no further back than an open article needs', () => {
+    const e = engine({ horizons: ['60m'], volatilityWindows: 2 });
+    for (let k = 0; k < 30; k++) e.addTick(tick(new Date(at('2026-06-01T10:00:00Z') + k * 60_000).toISOString(), 80), 0);
+    e.addArticle(article('open', '2026-06-01T10:27:00Z'));
+    const need = e.earliestNeeded('BRENT')!;
+    expect(need).toBe(at('2026-06-01T07:27:00Z'));
+    expect(e.prune(0, 10, 60_000).get('BRENT')).toBe(need);
+    expect(e.series.get('BRENT')!.length).toBe(30);
+  });
+});
