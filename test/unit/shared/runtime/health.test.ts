@@ -115,3 +115,14 @@ describe('trackWrites', () => {
     expect(log).toEqual(['query SELECT 1', 'queryText SELECT 2 CSV', 'command OPTIMIZE', 'ping', 'close', 'insert t 1']);
   });
 });
+
+describe('trackWrites: damage', () => {
+  it("forwards the inner store's damage report, and none when the store cannot tell", () => {
+    const damage = { since: 1, engineError: 'CORRUPTED_DATA', error: 'bad part', broken: [], repair: 'running' as const, attempts: 0 };
+    const base = { kind: 'chdb', database: 'd', table: (n: string) => n, close: async () => undefined };
+    const withDamage = trackWrites({ ...base, damage: () => damage } as unknown as Store, new WriteHealth(() => 0));
+    expect(withDamage.damage?.()).toBe(damage);
+    const without = trackWrites(base as unknown as Store, new WriteHealth(() => 0));
+    expect(without.damage?.()).toBeUndefined();
+  });
+});
