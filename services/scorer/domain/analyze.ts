@@ -21,7 +21,7 @@ import { readModifiers, type Scope } from './read-modifiers.ts';
 import { CAUSE, PREP } from './reading-words.ts';
 import { relevanceBand } from './relevance.ts';
 import { EVENT_SHINGLE, shingleHash, STOP_SHINGLE } from './shingles.ts';
-import { gateTopics, hasOilChannel, namesCompanyNews, namesDemandChannel, type TopicEvidence } from './topic-gate.ts';
+import { gateTopics, hasOilChannel, namesCompanyNews, namesCompanyResults, namesDemandChannel, type TopicEvidence } from './topic-gate.ts';
 import { Kind, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, sanitize, tokenize, type Tokens } from './text.ts';
 
 export interface Analysis {
@@ -92,6 +92,8 @@ interface Totals {
   /** An oil or national oil company is named (its corporate news is energy-adjacent). */
   oilCompany: boolean;
   oilWeight: number;
+  /** Crude itself is named (an oil-relevance 2 word: oil, crude, Brent), not only an oil-market word (a glut, a storm, a price war). */
+  crude: boolean;
   shingles: number[];
   frame: EventFrame;
   letters: number;
@@ -202,6 +204,7 @@ function analyzeTokens(t: Tokens): Totals {
   let maxEntityWeight = 0;
   let oilCompany = false;
   let oilWeight = 0;
+  let crude = false;
   let geo = false;
   const shingles: number[] = [];
   const frame: EventFrame = { entities: [], events: [] };
@@ -241,6 +244,7 @@ function analyzeTokens(t: Tokens): Totals {
     if (!e) continue;
     if (e.geo) geo = true;
     if (e.oil) oilWeight += e.oil;
+    if ((e.oil ?? 0) >= 2) crude = true;
     if (e.t) {
       const key = joinLow(t, it.start, it.end - it.start);
       for (const tp of e.t) (e.weakT ? weakEvidence : topicEvidence).push({ topic: tp, key });
@@ -272,7 +276,7 @@ function analyzeTokens(t: Tokens): Totals {
   }
   let words = 0;
   for (const k of t.kind) if (k === Kind.Word) words++;
-  return { s, o, oDiplomacy, cues, topics, entities, entityWeight, maxEntityWeight, oilCompany, oilWeight, shingles, frame, letters: t.letters, geo, words };
+  return { s, o, oDiplomacy, cues, topics, entities, entityWeight, maxEntityWeight, oilCompany, oilWeight, crude, shingles, frame, letters: t.letters, geo, words };
 }
 
 /** The tokens after the first cause connector (not the first word), or undefined without one. */
@@ -357,8 +361,17 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
   const OT = opts.oilThreshold;
   let oil: OilDirectionLabel = O >= OT ? 'bullish' : O <= -OT ? 'bearish' : 'neutral';
   let strength = Math.min(1, Math.abs(O) / 3);
-  // No topic, no oil word and no producer or party to a conflict: there is no oil implication to read.
-  if (topics.size === 0 && oilWeight === 0 && !channel) {
+  // No topic and no oil word: there is no oil implication to read unless a producer is named (a
+  // party to a conflict alone is none: "earthquake in Turkey"). An oil-market word alone (a storm,
+  // supply worries, a price war) reads another market: without a topic it needs crude or a producer.
+  const producer = head.maxEntityWeight >= 2 || (sum?.maxEntityWeight ?? 0) >= 2;
+  if (topics.size === 0 && ((oilWeight === 0 && !producer) || (oilWeight < 2 && !channel))) {
+    oil = 'neutral';
+    strength = 0;
+  }
+  // A company's own results and ownership never move crude; only a topic other than macro gives them an oil channel.
+  const macroOnly = [...topics].every((tp) => tp === 'macro');
+  if (macroOnly && namesCompanyResults(headTokens.low)) {
     oil = 'neutral';
     strength = 0;
   }

@@ -46,6 +46,8 @@ export interface GateRules {
   demandChannel: Set<string>;
   /** Words of a company's own news (shares, profit, a recall, a contract). */
   companyWords: Set<string>;
+  /** Words of a company's results and ownership (profit, earnings, a merger, a stake). */
+  companyResults: Set<string>;
   topics: Map<TopicName, GateRule>;
 }
 
@@ -62,16 +64,16 @@ interface RawRule {
 
 type RawPromote = { topic: string; entities: string[]; words: string[]; context: string[] };
 
-export function compileGateRules(raw: { conflictEntities: string[]; channelWords?: string[]; demandChannel?: string[]; companyWords?: string[]; promote?: RawPromote[]; topics: Record<string, RawRule> }): GateRules {
+export function compileGateRules(raw: { conflictEntities: string[]; channelWords?: string[]; demandChannel?: string[]; companyWords?: string[]; companyResults?: string[]; promote?: RawPromote[]; topics: Record<string, RawRule> }): GateRules {
   const topics = new Map<TopicName, GateRule>();
   for (const [t, r] of Object.entries(raw.topics)) {
     topics.set(t as TopicName, { strong: new Set(r.strong), hardBlock: new Set(r.hardBlock ?? []), weak: r.weak ? new Set(r.weak) : undefined, context: new Set(r.context), block: new Set(r.block), entityContext: r.entityContext, entities: r.entities ? new Set(r.entities) : undefined, minDistinct: r.minDistinct ?? 1 });
   }
   const promote = (raw.promote ?? []).map((p) => ({ topic: p.topic as TopicName, entities: new Set(p.entities), words: new Set(p.words), context: new Set(p.context) }));
-  return { conflictEntities: new Set(raw.conflictEntities), promote, channelWords: new Set(raw.channelWords ?? []), demandChannel: new Set(raw.demandChannel ?? []), companyWords: new Set(raw.companyWords ?? []), topics };
+  return { conflictEntities: new Set(raw.conflictEntities), promote, channelWords: new Set(raw.channelWords ?? []), demandChannel: new Set(raw.demandChannel ?? []), companyWords: new Set(raw.companyWords ?? []), companyResults: new Set(raw.companyResults ?? []), topics };
 }
 
-export const GATE_RULES = compileGateRules(RULES as { conflictEntities: string[]; channelWords: string[]; demandChannel: string[]; companyWords: string[]; promote: RawPromote[]; topics: Record<string, RawRule> });
+export const GATE_RULES = compileGateRules(RULES as { conflictEntities: string[]; channelWords: string[]; demandChannel: string[]; companyWords: string[]; companyResults: string[]; promote: RawPromote[]; topics: Record<string, RawRule> });
 
 /** An oil channel: a producer, chokepoint or party to a Middle-East or producer conflict is named. */
 export function hasOilChannel(words: readonly string[], entities: readonly string[], rules: GateRules = GATE_RULES): boolean {
@@ -90,6 +92,11 @@ export function namesDemandChannel(words: readonly string[], rules: GateRules = 
 /** A company's own news: a producer named in it ("Russia's regulator recalls cars") is no geopolitics. */
 export function namesCompanyNews(words: readonly string[], rules: GateRules = GATE_RULES): boolean {
   return words.some((w) => rules.companyWords.has(w));
+}
+
+/** A company's results or ownership ("profit tops estimates", "agrees a merger"): a company's own results never move crude. */
+export function namesCompanyResults(words: readonly string[], rules: GateRules = GATE_RULES): boolean {
+  return words.some((w) => rules.companyResults.has(w));
 }
 
 /**

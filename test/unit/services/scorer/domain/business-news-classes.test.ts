@@ -77,3 +77,24 @@ describe('relevance of company news that names a producer', () => {
     expect(analyzeText('Saudi crown prince meets French president in Paris').relevance).toBeGreaterThanOrEqual(40);
   });
 });
+
+describe('an oil direction needs an oil channel', () => {
+  const dir = (t: string) => analyzeText(t).oil_direction.label;
+
+  it('gives no direction to an oil-market word that reads another market, without crude, a producer or a topic', () => {
+    for (const t of ['Supermarket chains start price war in Texas cities', 'Copper hits record on supply worries', 'Hurricane heads for Florida coast', 'Protesters storm parliament in Nairobi']) expect(dir(t), t).toBe('neutral');
+    // With a producer or crude itself the same words are oil news.
+    expect(dir('Russia and Saudi Arabia start price war')).toBe('bearish');
+    expect(dir('Hurricane shuts Gulf of Mexico oil platforms')).toBe('bullish');
+  });
+
+  it('gives no direction to a producer named without a topic or an oil word', () => {
+    expect(dir('Flood kills hundreds in northern Syria')).toBe('neutral');
+  });
+
+  it('never moves crude with a company\'s own results, unless a topic other than macro gives them a channel', () => {
+    expect(dir('Bank earnings slump as economy cools')).toBe('neutral');
+    expect(dir('Global recession fears deepen as factory output slumps')).toBe('bearish');
+    expect(dir('Refiner posts record profit as OPEC cuts bite')).toBe('bullish');
+  });
+});
