@@ -248,3 +248,19 @@ describe('tick identity and replay pacing', () => {
     expect(replayDueMs(1_000, 1_000, 1)).toBe(0);
   });
 });
+
+describe('parse-prices survivors of the Stryker run', () => {
+  it('takes a seq of 0, a padded seq text, and refuses a seq that is neither number nor text; a null last size alias is no size', () => {
+    const p = new PriceLineParser(opts);
+    p.start('{"ts":1}');
+    expect(p.line('{"ts":1780308000,"price":80,"seq":0}', 1)).toMatchObject({ ok: true, tick: { seq: 0 } });
+    expect(p.line('{"ts":1780308000,"price":80,"seq":" 12 "}', 2)).toMatchObject({ ok: true, tick: { seq: 12 } });
+    expect(p.line('{"ts":1780308000,"price":80,"seq":true}', 3)).toEqual({ ok: false, reason: 'bad_seq' });
+    expect(p.line('{"ts":1780308001,"price":80,"qty":null}', 4)).toMatchObject({ ok: true, tick: { size: null } });
+  });
+
+  it('reads fractions of more than one digit in epochs and decimals', () => {
+    expect(parseTime('1780308000.25')).toBe(1780308000250);
+    expect(parseDecimal('.25')).toBe(0.25);
+  });
+});
