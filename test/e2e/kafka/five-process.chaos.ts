@@ -9,28 +9,45 @@
  * correlator's store: no id may be missing at any stage, duplicates on the topics are counted
  * (at-least-once) and the store must hold each news row and each (article, horizon) once.
  *
+ * Store faults, put among the kills at drawn places: the correlator's data folder (its chDB store) lives on a
+ * small tmpfs the test mounts (root), and
+ * - a full disk (OILWIRE_CHAOS_DISK_FULL moments): filled to 4 kB left for a drawn 3-8 s, topped up while the
+ *   correlator keeps writing, then freed; its inserts fail with NOT_ENOUGH_SPACE and must be retried, never
+ *   dead-lettered;
+ * - a damaged part (OILWIRE_CHAOS_STORE_DAMAGE moments): the skip-index marks file of a merged `news_store` part
+ *   whose source parts are still on disk is cut to 0 bytes under the running correlator (what a merge caught by a
+ *   full disk leaves, docs/reliability.md); its content lookups fail with CORRUPTED_DATA until the store has the
+ *   engine move the part aside. The report gives the correlator's own log of it (found, moved aside).
+ * Every dead-letter topic is read at the end: none may hold a record.
+ *
  * OILWIRE_CHAOS_ITEMS (600), OILWIRE_CHAOS_KILLS (5: each service once, in drawn order, then drawn
- * victims), OILWIRE_CHAOS_SEED (printed), OILWIRE_CHAOS_BROKER_DOWN_MS (4000),
- * OILWIRE_CHAOS_REPORT (a file the report is appended to).
+ * victims), OILWIRE_CHAOS_SEED (printed), OILWIRE_CHAOS_BROKER_DOWN_MS (4000), OILWIRE_CHAOS_DISK_FULL (1),
+ * OILWIRE_CHAOS_STORE_DAMAGE (1), OILWIRE_CHAOS_REPORT (a file the report is appended to).
  */
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Admin } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startDevBroker, type DevBroker } from '../../../shared/bus/dev-broker.ts';
-import { TOPICS } from '../../../shared/contracts/events.ts';
+import { TOPICS, dlqTopic } from '../../../shared/contracts/events.ts';
 import { articleId } from '../../../shared/contracts/ids.ts';
 import { seededRandom } from '../../../shared/runtime/seeded-random.ts';
 import { openStore } from '../../../shared/store/clickhouse-store.ts';
+import { mountSmallDisk, type SmallDisk } from '../../helpers/full-disk.ts';
 import { serveRevealingFeed } from '../../helpers/revealing-feed.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 import { brokerAdmin, committedCount, drained, topicCount } from '../../integration/kafka/helpers.ts';
-import { kcatRead, killAll, startCli, tempDir, type CliProcess } from './helpers.ts';
+import { kcatRead, killAll, startCli, tempDir, type CliProcess, type LogLine } from './helpers.ts';
 
 const ITEMS = Number(process.env.OILWIRE_CHAOS_ITEMS ?? 600);
 const KILLS = Number(process.env.OILWIRE_CHAOS_KILLS ?? 5);
 const SEED = Number(process.env.OILWIRE_CHAOS_SEED ?? Math.floor(Math.random() * 1e9));
 const BROKER_DOWN_MS = Number(process.env.OILWIRE_CHAOS_BROKER_DOWN_MS ?? 4_000);
+const DISK_FULL = Number(process.env.OILWIRE_CHAOS_DISK_FULL ?? 1);
+const STORE_DAMAGE = Number(process.env.OILWIRE_CHAOS_STORE_DAMAGE ?? 1);
+/** The correlator's data folder peaks at a few MB for 600 items; the tmpfs leaves it room to merge, and the filler the rest. */
+const DISK_MB = Math.max(64, Math.ceil(ITEMS * 0.024));
+const LEAVE_BYTES = 4096;
 const SERVICES = ['ingest-news', 'ingest-prices', 'scorer', 'correlator', 'api'] as const;
 type Service = (typeof SERVICES)[number];
 const HORIZONS = ['1m', '5m'];
@@ -42,6 +59,11 @@ const FEED = 'chaos5-wire';
 const REVEAL_MS = 1_000;
 const REVEAL_SPAN_MS = Math.max(40_000, KILLS * 15_000);
 const STEP = Math.max(1, Math.ceil(ITEMS / (REVEAL_SPAN_MS / REVEAL_MS)));
+/**
+ * Items each store fault keeps back from the timer and reveals itself once the fault is in place: restarts on a
+ * loaded box can take the timer's reveal past its end before a later fault, which would then find no work in flight.
+ */
+const STORE_SLICE = Math.max(5, Math.ceil(ITEMS * 0.05));
 const T0 = Date.parse('2026-06-01T10:00:00Z');
 
 const random = seededRandom(SEED);
@@ -61,12 +83,14 @@ const TITLES = (() => {
 const feed = { revealed: 0, full: 0, notModified: 0 };
 let broker: DevBroker | undefined;
 let admin: Admin | undefined;
+let disk: SmallDisk | undefined;
 
 afterAll(async () => {
   await killAll();
   await admin?.disconnect();
   await broker?.stop();
   await closeFeed?.();
+  disk?.remove();
 });
 
 let closeFeed: (() => Promise<void>) | undefined;
@@ -91,7 +115,8 @@ function ticksCsv(): string {
   return `${lines.join('\n')}\n`;
 }
 
-interface Fault {
+interface Kill {
+  kind: 'kill';
   victim: Service;
   signal: 'SIGKILL' | 'SIGTERM';
   /** Drawn: after the previous fault's restart, how long to wait before striking. */
@@ -99,14 +124,71 @@ interface Fault {
   /** Drawn: how long the victim stays down. */
   downMs: number;
 }
+/** The correlator's disk full for `holdMs`, or one of its store's merged parts damaged. */
+interface StoreFault {
+  kind: 'disk-full' | 'store-damage';
+  afterMs: number;
+  holdMs: number;
+}
+type Fault = Kill | StoreFault;
 
 function plan(): { faults: Fault[]; brokerAtMs: number; brokerId: number } {
   const order = [...SERVICES].sort(() => random() - 0.5);
   const victims: Service[] = Array.from({ length: KILLS }, (_, i) => (i < order.length ? order[i] : SERVICES[Math.floor(random() * SERVICES.length)]));
-  const faults: Fault[] = victims.map((victim) => ({ victim, signal: random() < 0.3 ? 'SIGTERM' : 'SIGKILL', afterMs: Math.round(500 + random() * 4_000), downMs: Math.round(random() * 2_000) }));
+  const kills: Kill[] = victims.map((victim) => ({ kind: 'kill', victim, signal: random() < 0.3 ? 'SIGTERM' : 'SIGKILL', afterMs: Math.round(500 + random() * 4_000), downMs: Math.round(random() * 2_000) }));
   // At least one graceful stop among the faults (it must exit 0 and hand over cleanly), the last one if none was drawn.
-  if (faults.length > 1 && faults.every((f) => f.signal === 'SIGKILL')) faults[faults.length - 1].signal = 'SIGTERM';
+  if (kills.length > 1 && kills.every((f) => f.signal === 'SIGKILL')) kills[kills.length - 1].signal = 'SIGTERM';
+  const faults: Fault[] = [...kills];
+  // Store faults at drawn places among the kills, never first: the store needs merged parts to damage.
+  const store: StoreFault['kind'][] = [...Array<'disk-full'>(DISK_FULL).fill('disk-full'), ...Array<'store-damage'>(STORE_DAMAGE).fill('store-damage')];
+  for (const kind of store) faults.splice(1 + Math.floor(random() * faults.length), 0, { kind, afterMs: Math.round(500 + random() * 3_000), holdMs: Math.round(3_000 + random() * 5_000) });
   return { faults, brokerAtMs: Math.round(3_000 + random() * REVEAL_SPAN_MS * 0.6), brokerId: 1 + Math.floor(random() * 3) };
+}
+
+const describeFault = (f: Fault) =>
+  f.kind === 'kill' ? `${f.signal === 'SIGKILL' ? 'kill -9' : 'SIGTERM'} ${f.victim} +${f.afterMs} ms, down ${f.downMs} ms` : f.kind === 'disk-full' ? `correlator disk full +${f.afterMs} ms for ${f.holdMs} ms` : `correlator store part damaged +${f.afterMs} ms`;
+
+/** A part folder's name: partition, block range, merge level (MergeTree's own naming). */
+function partRange(name: string): { min: number; max: number; level: number } | undefined {
+  const m = /^all_(\d+)_(\d+)_(\d+)(?:_\d+)?$/.exec(name);
+  return m ? { min: Number(m[1]), max: Number(m[2]), level: Number(m[3]) } : undefined;
+}
+
+/**
+ * The largest merged part of `news_store` (the table with the content skip index) whose source parts are still on disk
+ * (outdated, kept a few minutes by the engine) and that no part on disk covers: damaging it loses no row once the
+ * engine moves it aside, as in the merge a full disk caught. Its sources: the widest parts inside its block range,
+ * from its first block to its last (a block number a deduplicated insert took leaves a gap), with at least its rows.
+ */
+function mergedPartWithSources(dataDir: string): string | undefined {
+  const store = join(dataDir, 'store');
+  if (!existsSync(store)) return undefined;
+  const dirs = (dir: string) => readdirSync(dir).filter((n) => statSync(join(dir, n)).isDirectory());
+  for (const prefix of dirs(store)) {
+    for (const uuid of dirs(join(store, prefix))) {
+      const table = join(store, prefix, uuid);
+      const parts = readdirSync(table).flatMap((name) => {
+        const r = partRange(name);
+        const count = join(table, name, 'count.txt');
+        return r && existsSync(join(table, name, 'skp_idx_content_id_idx.cmrk4')) && existsSync(count) ? [{ name, ...r, rows: Number(readFileSync(count, 'utf8')) }] : [];
+      });
+      if (parts.length === 0) continue;
+      const covers = (o: (typeof parts)[number], p: (typeof parts)[number]) => o !== p && o.min <= p.min && o.max >= p.max && (o.max - o.min > p.max - p.min || o.level > p.level);
+      const candidates = parts
+        .filter((p) => p.max > p.min && !parts.some((o) => covers(o, p)))
+        .filter((p) => {
+          const inside = parts.filter((o) => o !== p && o.min >= p.min && o.max <= p.max && covers(p, o));
+          const widest = inside.filter((o) => !inside.some((w) => covers(w, o))).sort((a, b) => a.min - b.min);
+          if (widest.length < 2 || widest[0].min !== p.min || widest[widest.length - 1].max !== p.max) return false;
+          for (let i = 1; i < widest.length; i++) if (widest[i].min <= widest[i - 1].max) return false;
+          return widest.reduce((n, o) => n + o.rows, 0) >= p.rows;
+        })
+        // The largest: the engine merges parts of like sizes, so it is the one least likely to be merged away before it is read.
+        .sort((a, b) => b.rows - a.rows);
+      if (candidates.length > 0) return join(table, candidates[0].name);
+    }
+  }
+  return undefined;
 }
 
 const ids = (records: { payload: string | null }[], key: (v: Record<string, unknown>) => string) => records.map((r) => key(JSON.parse(r.payload ?? '{}') as Record<string, unknown>));
@@ -117,7 +199,7 @@ function stage(name: string, keys: string[], expected: string[]): { line: string
   return { line: `${name.padEnd(22)} records ${String(keys.length).padStart(6)}, distinct ${String(got.size).padStart(6)}, duplicates ${String(keys.length - got.size).padStart(5)}, missing ${missing.length}${missing.length ? ` (first: ${missing.slice(0, 5).join(', ')})` : ''}`, missing, distinct: got.size };
 }
 
-describe(`five processes on Kafka, ${KILLS} kills and a broker outage during a ${ITEMS}-item ingest (seed ${SEED})`, () => {
+describe(`five processes on Kafka, ${KILLS} kills, ${DISK_FULL} full disk, ${STORE_DAMAGE} damaged store part and a broker outage during a ${ITEMS}-item ingest (seed ${SEED})`, () => {
   it('every stage carries every id, the store holds each news row and each measurement once', { timeout: 1_200_000 }, async () => {
     const feedUrl = await startFeedServer();
     broker = await startDevBroker({ brokers: 3 });
@@ -144,10 +226,20 @@ describe(`five processes on Kafka, ${KILLS} kills and a broker outage during a $
       }),
     );
     const dataDirs = Object.fromEntries(SERVICES.map((s) => [s, tempDir(s)])) as Record<Service, string>;
+    if (DISK_FULL + STORE_DAMAGE > 0) {
+      disk = mountSmallDisk(DISK_MB, 'oilwire-chaos5-disk-');
+      dataDirs.correlator = join(disk.dir, 'correlator');
+      mkdirSync(dataDirs.correlator);
+    }
     const procs = {} as Record<Service, CliProcess>;
+    /** Log lines of every run of a service, its earlier processes' too. */
+    const pastLogs = Object.fromEntries(SERVICES.map((s) => [s, [] as LogLine[]])) as Record<Service, LogLine[]>;
+    const logsOf = (s: Service) => [...pastLogs[s], ...(procs[s]?.logs ?? [])];
     const start = async (s: Service) => {
+      if (procs[s]) pastLogs[s].push(...procs[s].logs);
       procs[s] = startCli(['--config', configFile, 'run', s, '--kafka', broker!.bootstrap], { name: s, dataDir: dataDirs[s] });
-      await procs[s].line(/^oilwire running: /, 120_000);
+      // A deadline, not a timing: five processes starting at once on a shared 2-core box took up to 112 s, a restart 55 s.
+      await procs[s].line(/^oilwire running: /, 300_000);
     };
     const tails = () => SERVICES.map((s) => procs[s]?.tail() ?? '').join('\n');
     const seen = () => {
@@ -176,15 +268,125 @@ describe(`five processes on Kafka, ${KILLS} kills and a broker outage during a $
     };
     const { faults, brokerAtMs, brokerId } = plan();
     const report: string[] = [
-      `seed ${SEED}; plan: ${faults.map((f) => `${f.signal === 'SIGKILL' ? 'kill -9' : 'SIGTERM'} ${f.victim} +${f.afterMs} ms, down ${f.downMs} ms`).join('; ')}; broker ${brokerId} down ${BROKER_DOWN_MS} ms at +${brokerAtMs} ms`,
+      `seed ${SEED}; plan: ${faults.map(describeFault).join('; ')}; broker ${brokerId} down ${BROKER_DOWN_MS} ms at +${brokerAtMs} ms${disk ? `; the correlator's data folder on a ${DISK_MB} MB tmpfs` : ''}`,
     ];
     const t0 = Date.now();
     const at = () => `${((Date.now() - t0) / 1000).toFixed(1).padStart(6)} s`;
+    /** What the correlator logged from `from` on: store retries by code, lines naming the full disk, the store's damage lines. */
+    const correlatorSince = (from: number) => {
+      const lines = logsOf('correlator').slice(from);
+      const text = (l: LogLine) => JSON.stringify(l);
+      const retries = lines.filter((l) => l.msg === 'batch failed, retrying');
+      const byCode = new Map<string, number>();
+      for (const l of retries) {
+        const code = String((l.err as { code?: string } | undefined)?.code ?? 'unknown');
+        byCode.set(code, (byCode.get(code) ?? 0) + 1);
+      }
+      return {
+        retries: [...byCode].map(([c, n]) => `${c} ${n}`).join(', ') || 'none logged',
+        fullDisk: lines.filter((l) => /not enough space|NOT_ENOUGH_SPACE|ENOSPC/i.test(text(l))).length,
+        found: lines.filter((l) => /damaged data part/.test(String(l.msg))),
+        repaired: lines.filter((l) => /damaged parts moved aside/.test(String(l.msg))),
+        failedRepair: lines.filter((l) => /damaged parts not repaired/.test(String(l.msg))),
+        deadLetters: lines.filter((l) => l.msg === 'messages moved to the dead-letter topic').length,
+      };
+    };
+    const storeTotals = { diskFull: 0, damaged: 0, damageRepaired: 0 };
+    /** What the timer may reveal: all but the store faults' slices until each has revealed its own. */
+    let revealCap = ITEMS - (DISK_FULL + STORE_DAMAGE) * STORE_SLICE;
+    const revealSlice = (n = STORE_SLICE) => {
+      revealCap += n;
+      feed.revealed = Math.min(revealCap, feed.revealed + n);
+    };
+
+    /** The correlator's disk full for `holdMs` (the filler topped up as it writes), then freed. */
+    const diskFull = async (holdMs: number): Promise<string> => {
+      const from = logsOf('correlator').length;
+      const before = await wire();
+      const t1 = Date.now();
+      let filled = disk!.fill(LEAVE_BYTES);
+      revealSlice();
+      // Full for the drawn time and at least until the correlator has met it (a logged retry), at most 90 s.
+      const met = () => {
+        const s = correlatorSince(from);
+        return s.retries !== 'none logged' || s.fullDisk > 0;
+      };
+      while (Date.now() - t1 < holdMs || (!met() && Date.now() - t1 < 90_000)) {
+        await new Promise((r) => setTimeout(r, 250));
+        filled += disk!.fill(LEAVE_BYTES);
+      }
+      const left = disk!.available();
+      disk!.free();
+      const held = (Date.now() - t1) / 1000;
+      storeTotals.diskFull++;
+      // The correlator logs its retries as they happen; a moment for the last ones to arrive.
+      await new Promise((r) => setTimeout(r, 1_000));
+      const seenBy = correlatorSince(from);
+      return `correlator disk full ${held.toFixed(1)} s (filler ${(filled / 2 ** 20).toFixed(1)} MB of ${DISK_MB} MB, ${left} B left at the end; ${before}): correlator retries ${seenBy.retries}, ${seenBy.fullDisk} log lines naming the full disk, ${seenBy.found.length} damage reports, ${seenBy.deadLetters} dead-letter lines; freed`;
+    };
+
+    /**
+     * Cuts the content skip index's marks of a merged news_store part to 0 bytes and follows the correlator's repair.
+     * The engine merges small parts away within seconds (a merge rebuilds the index, so the damage would vanish
+     * unread): up to three tries, each revealing a third of the slice, waiting until ingest has it, and then cutting
+     * the largest merged part, so that the correlator's next content lookup comes within seconds.
+     */
+    const storeDamage = async (): Promise<string> => {
+      const from = logsOf('correlator').length;
+      const tries = 3;
+      const piece = Math.ceil(STORE_SLICE / tries);
+      let revealed = 0;
+      const cuts: string[] = [];
+      let t1 = Date.now();
+      let outcome = correlatorSince(from);
+      for (let i = 0; i < tries; i++) {
+        const seenBefore = seen();
+        const n = Math.min(piece, STORE_SLICE - revealed);
+        revealSlice(n);
+        revealed += n;
+        await waitFor(() => seen() > seenBefore, { timeoutMs: 60_000, intervalMs: 50, message: 'ingest to take the slice' }).catch(() => undefined);
+        const part = await waitFor(() => mergedPartWithSources(dataDirs.correlator), { timeoutMs: 30_000, intervalMs: 100, message: 'a merged news_store part whose sources are on disk' }).catch(() => undefined);
+        if (!part) continue;
+        const marks = join(part, 'skp_idx_content_id_idx.cmrk4');
+        const size = statSync(marks).size;
+        truncateSync(marks, 0);
+        t1 = Date.now();
+        cuts.push(`${part.split('/').slice(-1)[0]} (${size} to 0 B)`);
+        outcome = await waitFor(
+          () => {
+            const seenBy = correlatorSince(from);
+            return (seenBy.found.length > 0 || !procs.correlator.running) && seenBy;
+          },
+          { timeoutMs: 30_000, intervalMs: 100, message: 'the correlator to meet the damaged part' },
+        ).catch(() => correlatorSince(from));
+        if (outcome.found.length > 0) break;
+      }
+      if (revealed < STORE_SLICE) revealSlice(STORE_SLICE - revealed);
+      if (cuts.length === 0) return 'store damage: no merged news_store part with its sources on disk; nothing damaged';
+      if (outcome.found.length > 0) {
+        storeTotals.damaged++;
+        outcome = await waitFor(
+          () => {
+            const seenBy = correlatorSince(from);
+            return (seenBy.repaired.length > 0 || seenBy.failedRepair.length > 0 || !procs.correlator.running) && seenBy;
+          },
+          { timeoutMs: 120_000, intervalMs: 100, message: 'the correlator to repair the damaged part' },
+        ).catch(() => correlatorSince(from));
+      }
+      if (outcome.repaired.length > 0) storeTotals.damageRepaired++;
+      const moved = outcome.repaired.flatMap((l) => (l.movedAside as string[] | undefined) ?? []);
+      return (
+        `store damage: skp_idx_content_id_idx.cmrk4 of ${cuts.join(', then ')} cut under the running correlator; ` +
+        `${outcome.found.length ? `found ${((Number(outcome.found[0].time) - t1) / 1000).toFixed(1)} s after the last cut (${String(outcome.found[0].engineError)})` : 'never read before a merge replaced it (not counted)'}, ` +
+        `${outcome.repaired.length ? `repaired ${((Number(outcome.repaired[0].time) - t1) / 1000).toFixed(1)} s after it, moved aside: ${moved.join(', ') || 'none'}` : outcome.failedRepair.length ? `NOT repaired: ${JSON.stringify(outcome.failedRepair[0].note)}` : 'no repair logged'}; ` +
+        `correlator retries ${outcome.retries}, ${outcome.deadLetters} dead-letter lines`
+      );
+    };
     try {
       await Promise.all(SERVICES.map(start));
       report.push(`${at()} five processes running`);
       const reveal = setInterval(() => {
-        feed.revealed = Math.min(ITEMS, feed.revealed + STEP);
+        feed.revealed = Math.min(revealCap, feed.revealed + STEP);
         if (feed.revealed === ITEMS) clearInterval(reveal);
       }, REVEAL_MS);
       const outage = (async () => {
@@ -197,6 +399,10 @@ describe(`five processes on Kafka, ${KILLS} kills and a broker outage during a $
       })();
       for (const f of faults) {
         await new Promise((r) => setTimeout(r, f.afterMs));
+        if (f.kind !== 'kill') {
+          report.push(`${at()} ${f.kind === 'disk-full' ? await diskFull(f.holdMs) : await storeDamage()}`);
+          continue;
+        }
         const p = procs[f.victim];
         const before = await wire();
         await p.kill(f.signal);
@@ -238,6 +444,9 @@ describe(`five processes on Kafka, ${KILLS} kills and a broker outage during a $
       const tickKeys = ids(await kcatRead(broker.bootstrap, TOPICS.pricesTicks), (v) => `${String(v.symbol)}|${Date.parse(String(v.ts))}`);
       const ticks = stage('prices.ticks', tickKeys, expectedTicks);
       report.push(raw.line, scored.line, impact.line, ticks.line);
+      const dlqs = [TOPICS.newsRaw, TOPICS.newsScored, TOPICS.pricesTicks, TOPICS.newsImpact].map(dlqTopic);
+      const dead = Object.fromEntries(await Promise.all(dlqs.map(async (t) => [t, (await kcatRead(broker!.bootstrap, t)).length] as const)));
+      report.push(`dead letters: ${Object.entries(dead).map(([t, n]) => `${t} ${n}`).join(', ')}; store faults: ${storeTotals.diskFull} full disk, ${storeTotals.damaged} damaged parts (${storeTotals.damageRepaired} repaired by the running store)`);
       for (const s of SERVICES) {
         await procs[s].kill('SIGTERM');
         expect(await procs[s].exited, `${s}: the final graceful stop exits 0\n${procs[s].tail()}`).toEqual({ code: 0, signal: null });
@@ -266,12 +475,14 @@ describe(`five processes on Kafka, ${KILLS} kills and a broker outage during a $
         expect(impacts.distinct).toBe(ITEMS * HORIZONS.length);
         expect(ticks.missing).toEqual([]);
         expect(storedTicks.missing).toEqual([]);
+        expect(dead, 'nothing may be dead-lettered: every fault here is one the pipeline must ride out').toEqual(Object.fromEntries(dlqs.map((t) => [t, 0])));
+        expect(storeTotals.damageRepaired, 'each damaged part is moved aside by the running store').toBe(storeTotals.damaged);
         expect(storedTicks.distinct).toBe(expectedTicks.length);
       } finally {
         await store.close();
       }
     } finally {
-      const text = `five-process Kafka chaos report (${ITEMS} items, ${KILLS} faults, dev broker of 3):\n  ${report.join('\n  ')}\n`;
+      const text = `five-process Kafka chaos report (${ITEMS} items, ${KILLS} kills, ${DISK_FULL} full disk, ${STORE_DAMAGE} damaged part, dev broker of 3):\n  ${report.join('\n  ')}\n`;
       process.stdout.write(text);
       if (process.env.OILWIRE_CHAOS_REPORT) appendFileSync(process.env.OILWIRE_CHAOS_REPORT, text);
     }
