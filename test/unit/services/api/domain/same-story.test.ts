@@ -116,3 +116,23 @@ describe('SameStoryFilter: what makes two alerts one story', () => {
     expect(ids(f.admit([alert('a3', 'one')]))).toEqual(['a3']);
   });
 });
+
+describe('SameStoryFilter: later stories under one title', () => {
+  const DAY = 86_400_000;
+  const ids = (r: { kept: Alert[] }) => r.kept.map((a) => a.articleId);
+
+  it('remembers a second story of the same title outside the window, and drops copies of it', () => {
+    const f = new SameStoryFilter();
+    f.admit([alert('a', 'Port strike')]);
+    expect(ids(f.admit([alert('e', 'Port strike', { eventTs: T + 3 * DAY })]))).toEqual(['e']);
+    expect(ids(f.admit([alert('f', 'Port strike', { eventTs: T + 3 * DAY + 1000 })]))).toEqual([]);
+  });
+
+  it('counts only remembered articles when evicting: a new story of its own counts one', () => {
+    const f = new SameStoryFilter(DAY, 2);
+    f.admit([alert('a', 'one'), alert('b', 'two'), alert('c', 'three')]);
+    // "one" went; "four" makes three again, so "two" goes too.
+    f.admit([alert('d', 'four')]);
+    expect(ids(f.admit([alert('b2', 'two')]))).toEqual(['b2']);
+  });
+});
