@@ -144,6 +144,14 @@ describe('tick validation at its bounds', () => {
     expect(v.push(tick(80, { ts: Date.UTC(1983, 0, 1) - 1 })).rejected).toBe('too_old');
   });
 
+  it("applies the caller's own time rule, not the default, when one is given", () => {
+    const v = validator({ time: { futureToleranceMs: 5_000, oldestMs: Date.UTC(2020, 0, 1) } });
+    // Both would pass the default rule (60 s ahead, 1983-01-01).
+    expect(v.push(tick(80, { ts: NOW() + 10_000 })).rejected).toBe('future_timestamp');
+    expect(v.push(tick(80, { ts: Date.UTC(2019, 11, 31) })).rejected).toBe('too_old');
+    expect(v.push(tick(80, { ts: NOW() + 5_000 })).rejected).toBeNull();
+  });
+
   it('does not remember a rejected tick: a corrected copy of it is no duplicate', () => {
     const v = validator();
     expect(v.push(tick(NaN)).rejected).toBe('non_finite_price');
