@@ -47,6 +47,8 @@ interface ChdbEngine {
   gate?: Promise<void>;
   /** Store operations under way on the engine. */
   running: number;
+  /** Told when `running` falls to 0: a repair waiting for the operations under way to end. */
+  idle: (() => void)[];
   /** Tables a repair detached and could not attach again yet: the next repair attaches them first. */
   detached: Set<string>;
 }
@@ -58,7 +60,7 @@ function startChdb(wanted: string): ChdbEngine {
   try {
     mkdirSync(dir, { recursive: true });
     const args = writeEngineConfig(join(dir, 'oilwire-access'));
-    return { path: wanted, dir, connections: 0, anchor: new Session(dir, { connectionArgs: args }), temporary, damage: {}, running: 0, detached: new Set() };
+    return { path: wanted, dir, connections: 0, anchor: new Session(dir, { connectionArgs: args }), temporary, damage: {}, running: 0, idle: [], detached: new Set() };
   } catch (err) {
     if (temporary) rmSync(dir, { recursive: true, force: true });
     throw err;
@@ -213,8 +215,11 @@ async function reloadTables(client: ClickHouseClient, engine: ChdbEngine, databa
   let open!: () => void;
   engine.gate = new Promise<void>((resolve) => (open = resolve));
   try {
-    const deadline = Date.now() + RELOAD_WAIT_MS;
-    while (engine.running > 0 && Date.now() < deadline) await pause(10);
+    if (engine.running > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([new Promise<void>((resolve) => engine.idle.push(resolve)), new Promise<void>((resolve) => (timer = setTimeout(resolve, RELOAD_WAIT_MS)))]);
+      clearTimeout(timer);
+    }
     for (const table of tables) {
       await client.command({ query: `DETACH TABLE ${quoteIdent(database)}.${quoteIdent(table)}` });
       engine.detached.add(`${database}\u0000${table}`);
@@ -298,7 +303,7 @@ export class ClickHouseStore implements Store {
       await this.afterError();
       throw this.failed(err, what);
     } finally {
-      if (engine) engine.running--;
+      if (engine && --engine.running === 0) for (const done of engine.idle.splice(0)) done();
     }
   }
 
