@@ -4,6 +4,7 @@ import { createChdbConnection } from 'chdb/connection';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError, wrapError } from '../errors.ts';
 import { redactUrl } from '../runtime/redact.ts';
 import { writeEngineConfig } from './chdb-access.ts';
@@ -203,8 +204,6 @@ async function mergeTreeTables(client: ClickHouseClient, database: string): Prom
 /** How long a repair waits for the store operations under way to end, and keeps trying to attach a table again. */
 const RELOAD_WAIT_MS = 30_000;
 
-const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /**
  * DETACH TABLE + ATTACH TABLE of each table, the gate closed: the operations under way end first (up to
  * RELOAD_WAIT_MS; the engine refuses the ATTACH of a table a query still holds, "detached but still used by some
@@ -234,7 +233,7 @@ async function reloadTables(client: ClickHouseClient, engine: ChdbEngine, databa
         } catch (err) {
           if (engineErrorType(err) === 'TABLE_ALREADY_EXISTS') break;
           if (Date.now() >= attachBy) throw err;
-          await pause(50);
+          await sleep(50);
         }
       }
       engine.detached.delete(key);
