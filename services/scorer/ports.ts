@@ -3,15 +3,19 @@ import type { NewsRaw, TopicName } from '../../shared/contracts/events.ts';
 export type SentimentLabel = 'negative' | 'neutral' | 'positive';
 export type OilDirectionLabel = 'bearish' | 'neutral' | 'bullish';
 
-/** Everything the scorer adds to a `news.raw/v1` event to make it `news.scored/v1` (besides `scored_at`). */
-export interface ScoreResult {
+/** The fields a reading of one text gives: the domain model's analysis and every scorer's result share them. */
+export interface ScoredFields {
   sentiment: { label: SentimentLabel; score: number; confidence: number };
   oil_direction: { label: OilDirectionLabel; strength: number };
   topics: TopicName[];
   entities: string[];
   relevance: number;
-  /** The headline reports a move or level of oil prices themselves. */
+  /** The headline reports a move or level of oil prices themselves (docs/taxonomy.md). */
   price_report: boolean;
+}
+
+/** Everything the scorer adds to a `news.raw/v1` event to make it `news.scored/v1` (besides `scored_at`). */
+export interface ScoreResult extends ScoredFields {
   novelty: number;
   cluster_id: string;
   model: { name: string; version: string };

@@ -9,7 +9,7 @@
  * tone, thresholds, the oil gate, relevance).
  */
 import { OIL_SPECIFIC_TOPICS, TOPIC_NAMES, type TopicName } from '../../../shared/contracts/events.ts';
-import type { OilDirectionLabel, SentimentLabel } from '../ports.ts';
+import type { OilDirectionLabel, ScoredFields, SentimentLabel } from '../ports.ts';
 import { fnv1a } from './hash.ts';
 import type { Compiled } from './lexicon-builder.ts';
 import type { EventFrame, StoryReading } from './novelty.ts';
@@ -21,17 +21,10 @@ import { readModifiers, type Scope } from './read-modifiers.ts';
 import { CAUSE, PREP } from './reading-words.ts';
 import { relevanceBand } from './relevance.ts';
 import { EVENT_SHINGLE, shingleHash, STOP_SHINGLE } from './shingles.ts';
-import { gateTopics, hasOilChannel, namesCompanyNews, namesCompanyResults, namesDemandChannel, type TopicEvidence } from './topic-gate.ts';
+import { gateTopics, hasOilChannel, namesCompanyNews, namesCompanyResults, namesDemandChannel, namesTrade, tradeAtWorldScale, type TopicEvidence } from './topic-gate.ts';
 import { Kind, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, sanitize, tokenize, type Tokens } from './text.ts';
 
-export interface Analysis {
-  sentiment: { label: SentimentLabel; score: number; confidence: number };
-  oil_direction: { label: OilDirectionLabel; strength: number };
-  topics: TopicName[];
-  entities: string[];
-  relevance: number;
-  /** The headline reports a move or level of oil prices themselves (docs/taxonomy.md). */
-  price_report: boolean;
+export interface Analysis extends ScoredFields {
   /** Content-word hashes (entities by canonical name) for near-duplicate detection. */
   shingles: number[];
   /** The event frame: canonical entities and event classes (hashes, a subset of `shingles`), so a rewrite in other words stays in its story. */
@@ -372,6 +365,12 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
   // A company's own results and ownership never move crude; only a topic other than macro gives them an oil channel.
   const macroOnly = [...topics].every((tp) => tp === 'macro');
   if (macroOnly && namesCompanyResults(headTokens.low)) {
+    oil = 'neutral';
+    strength = 0;
+  }
+  // A trade dispute reaches crude only as a world demand shock: tariffs between the US and a
+  // smaller partner, or on one product, with no oil word or channel, have no oil direction.
+  if (macroOnly && oilWeight === 0 && !channel && namesTrade(headTokens.low) && !tradeAtWorldScale(headTokens.low, head.entities)) {
     oil = 'neutral';
     strength = 0;
   }
