@@ -21,7 +21,7 @@ import { readModifiers, type Scope } from './read-modifiers.ts';
 import { CAUSE, PREP } from './reading-words.ts';
 import { relevanceBand } from './relevance.ts';
 import { EVENT_SHINGLE, shingleHash, STOP_SHINGLE } from './shingles.ts';
-import { gateTopics, hasOilChannel, namesCompanyNews, namesCompanyResults, namesDemandChannel, namesTrade, tradeAtWorldScale, type TopicEvidence } from './topic-gate.ts';
+import { gateTopics, hasOilChannel, namesCompanyNews, namesCompanyResults, namesDemandChannel, type TopicEvidence } from './topic-gate.ts';
 import { Kind, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, sanitize, tokenize, type Tokens } from './text.ts';
 
 export interface Analysis extends ScoredFields {
@@ -365,12 +365,6 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
   // A company's own results and ownership never move crude; only a topic other than macro gives them an oil channel.
   const macroOnly = [...topics].every((tp) => tp === 'macro');
   if (macroOnly && namesCompanyResults(headTokens.low)) {
-    oil = 'neutral';
-    strength = 0;
-  }
-  // A trade dispute reaches crude only as a world demand shock: tariffs between the US and a
-  // smaller partner, or on one product, with no oil word or channel, have no oil direction.
-  if (macroOnly && oilWeight === 0 && !channel && namesTrade(headTokens.low) && !tradeAtWorldScale(headTokens.low, head.entities)) {
     oil = 'neutral';
     strength = 0;
   }
