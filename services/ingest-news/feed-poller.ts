@@ -19,6 +19,7 @@ import type { IngestMetrics } from './adapters/prom-metrics.ts';
 import type { IngestNewsConfig } from './config.ts';
 import { initialFeedState, recordAbort, recordAnswer, recordFailure, recordFetchStart, recordSuccess, type FeedState } from './domain/feed-state.ts';
 import { selectNewItems, shouldCompact, shouldRewriteOnLoad } from './domain/item-selection.ts';
+import { windowOverrun } from './domain/feed-gap.ts';
 import { droppedTotal as countDropped, pollReport } from './domain/poll-report.ts';
 import { deferral, failureLogLevel, hostKey, planNextPoll, readAnswer } from './domain/poll-schedule.ts';
 import { ttlSec, type PollOutcomeKind, type ScheduleDecision } from './domain/schedule.ts';
@@ -51,6 +52,8 @@ export interface PollResult {
   delayMs: number;
   basis: ScheduleDecision['basis'];
   error?: AppError;
+  /** Nothing in the answer was published before from a feed that had published: items between the polls may have left its window unfetched (domain/feed-gap.ts). */
+  windowOverrun?: true;
 }
 
 export interface PollerDeps {
@@ -302,6 +305,15 @@ export class FeedPoller {
     metrics.seenIds.set(this.seen.size);
 
     result.published = fresh.length;
+    if (windowOverrun({ fresh: fresh.length, duplicates: picked.duplicates, publishedBefore: state.itemsPublished })) {
+      result.windowOverrun = true;
+      metrics.gaps.inc({ feed: feed.name });
+      // Those items never reached oilwire: no later stage can count them missing, so this line is the only trace.
+      this.log.warn(
+        { feed: feed.name, items: fresh.length, sinceLastSuccessSec: state.lastSuccessAt === undefined ? undefined : Math.round((fetchedAt - state.lastSuccessAt) / 1000) },
+        'feed window overrun: no item of this answer was published before, so items published between the two polls may have left the feed unfetched (poll it more often, or check why polls were late)',
+      );
+    }
     state.itemsPublished += fresh.length;
     state.itemsDuplicate += result.duplicates;
     state.itemsSkipped += countDropped(result.dropped);

@@ -22,6 +22,7 @@ export class IngestMetrics {
   private readonly nextPoll: Gauge<string>;
   private readonly lastItems: Gauge<string>;
   readonly seenIds: Gauge<string>;
+  readonly gaps: Counter<string>;
 
   constructor(registry: Registry) {
     this.items = counter(registry, 'oilwire_ingest_news_items_total', 'Feed items by outcome: published, duplicate, or the reason they were dropped', ['feed', 'outcome']);
@@ -35,6 +36,12 @@ export class IngestMetrics {
     this.nextPoll = gauge(registry, 'oilwire_ingest_news_feed_next_poll_seconds', 'Unix time of the next scheduled poll', ['feed']);
     this.lastItems = gauge(registry, 'oilwire_ingest_news_feed_items', 'Items in the last feed body parsed', ['feed']);
     this.seenIds = gauge(registry, 'oilwire_ingest_news_seen_ids', 'Article ids remembered as already published', []);
+    this.gaps = counter(
+      registry,
+      'oilwire_ingest_news_feed_gaps_total',
+      'Answers of a feed already ingested in which no item was published before: the feed window may have moved past items between two polls (never fetched)',
+      ['feed'],
+    );
   }
 
   /** Gauges mirror the persisted state, so a restart shows the same picture as before it. */
