@@ -257,3 +257,38 @@ describe('otherReadStatement: the canonical shapes only', () => {
     expect(otherReadStatement('DESCRIBE TABLE oil._n9', 'oil')).toBe('describe');
   });
 });
+
+describe('checkSelectAst: a line is read whole, from its start (mutation survivors of issue 11)', () => {
+  const ok = (lines: string[]) => expect(checkSelectAst(lines, ctx)).toEqual({ ok: true });
+  const reason = (lines: string[]) => {
+    const v = checkSelectAst(lines, ctx);
+    expect(v.ok).toBe(false);
+    return v.ok ? '' : v.reason;
+  };
+
+  it('does not read a plain name further along a function or table line that does not parse from its start', () => {
+    // If the line grammar were searched instead of anchored, the allowed name at the end would be judged and the denied one skipped.
+    expect(reason(['SelectWithUnionQuery', ' Function file Function plus'])).toMatch(/^unusual function name in "Function file Function plus"/);
+    expect(reason(['SelectWithUnionQuery', ' TableIdentifier system.users TableIdentifier news'])).toMatch(/^unusual table name in "TableIdentifier system\.users TableIdentifier news"/);
+    // The allowed forms themselves still pass.
+    ok(['SelectWithUnionQuery', ' Function plus', ' TableIdentifier news']);
+  });
+
+  it('reads aliases of any length and child counts of several digits', () => {
+    ok(['SelectWithUnionQuery', ' Function plus (alias price_in_bps) (children 12)']);
+    ok(['SelectWithUnionQuery', ' Function plus (children 100)']);
+    ok(['SelectWithUnionQuery', ' TableIdentifier oil.news (alias headlines)']);
+    // The same lines keep their refusals: the name is what is judged, not the alias.
+    expect(reason(['SelectWithUnionQuery', ' Function file (alias harmless) (children 12)'])).toMatch(/^function file\(\) reaches files/);
+    expect(reason(['SelectWithUnionQuery', ' TableIdentifier system.users (alias harmless)'])).toBe("table system.users is outside oilwire's database oil: analysts read its tables and views only");
+  });
+
+  it('names the identifier without its alias, whatever the alias length', () => {
+    expect(reason(['SelectWithUnionQuery', ' Identifier system.processes (alias running_queries)'])).toBe("system.processes is outside oilwire's database oil");
+    ok(['SelectWithUnionQuery', ' Identifier price (alias other.t)']);
+  });
+
+  it('an Identifier line with no name references nothing: a verdict, not a crash', () => {
+    ok(['SelectWithUnionQuery', ' Identifier']);
+  });
+});
