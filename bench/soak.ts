@@ -29,10 +29,14 @@
  * (`v8.writeHeapSnapshot`, which collects garbage first) at the first sample at or after each of those
  * minutes, to `soak-<m>min.heapsnapshot`: two of them, diffed by constructor and retainer, tell what
  * the heap keeps that a slope only says grows.
+ * `--freeze-at 2:150[,4:120]` holds the process with SIGSTOP at minute 2 for 150 s (then SIGCONT): what a
+ * long heap snapshot or a stalled VM does. Each item is followed through the stages (served by the
+ * feed in some answer, acknowledged on the bus = in ingest-news's seen log, stored, measured), so items
+ * the feed's window moved past during a hold are told apart from items lost inside oilwire.
  *   npm run bench -- --only soak                  (5 minutes at 5 headlines/s)
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -67,6 +71,8 @@ export interface SoakOptions {
   heapSnapshotDir?: string;
   /** Merged into the generated configuration (objects key by key). */
   config?: Record<string, unknown>;
+  /** Holds the process with SIGSTOP at `atMin` minutes for `forSec` seconds, then SIGCONT (what a long heap snapshot or a stalled VM does to it). */
+  freezes?: { atMin: number; forSec: number }[];
 }
 
 function merge(base: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
@@ -116,6 +122,18 @@ export interface SoakResult {
   impactPairsOnce: number;
   exit: string;
   feedAnswers: { full: number; notModified: number };
+  /**
+   * Every item fed, by the furthest stage it reached: never carried by any feed answer (the window
+   * moved past it: not oilwire's loss, but one it cannot see), served but not acknowledged on the bus
+   * (`ingested` = its id in ingest-news's seen log, written after the bus ack), acknowledged but not
+   * stored, stored but not measured. The middle three are losses inside oilwire.
+   */
+  stages: { fed: number; served: number; ingested: number | null; stored: number; measured: number; neverServed: number; servedNotIngested: number | null; ingestedNotStored: number | null; servedNotStored: number; storedNotMeasured: number };
+  /** 200 answers whose oldest item came after the newest of the answer before (the feed side's truth of a window overrun), with the items skipped. */
+  windowOverruns: { minute: number; skipped: number; from: number; previousTo: number }[];
+  /** What oilwire's own gap detector counted (`oilwire_ingest_news_feed_gaps_total` before the stop); null when the metric is absent. */
+  gapsReported: number | null;
+  freezes: { atMin: number; forSec: number }[];
   samples: Sample[];
   /** MB/min over the first and the last `windowMin` minutes (10, or a third of a shorter run), and after the first. */
   slopes: { windowMin: number; rssFirst10: number; rssLast10: number; heapFirst10: number; heapLast10: number; rssAfterWarmup: number };
@@ -154,6 +172,10 @@ class SoakFeed {
   readonly items: { title: string; at: number }[] = [];
   full = 0;
   notModified = 0;
+  /** Per item index: carried by at least one 200 answer (the feed knows what each answer held). */
+  readonly served: boolean[] = [];
+  /** The item range [from, to) of each 200 answer, in order: a `from` past the previous `to` is a window the client overran. */
+  readonly answers: { from: number; to: number; at: number }[] = [];
   private timer?: NodeJS.Timeout;
   private server?: Server;
   private readonly title = titleMaker(11);
@@ -169,8 +191,11 @@ class SoakFeed {
       }
       this.full++;
       const parts: string[] = [];
-      for (let i = this.items.length - 1; i >= Math.max(0, this.items.length - FEED_WINDOW); i--) {
+      const from = Math.max(0, this.items.length - FEED_WINDOW);
+      this.answers.push({ from, to: this.items.length, at: Date.now() });
+      for (let i = this.items.length - 1; i >= from; i--) {
         const it = this.items[i];
+        this.served[i] = true;
         parts.push(`<item><title>${xml(it.title)}</title><link>https://soak.invalid/${i}</link><guid isPermaLink="false">${guid(i)}</guid><pubDate>${new Date(it.at).toUTCString()}</pubDate><description>item ${i}</description></item>`);
       }
       res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8', etag });
@@ -315,6 +340,7 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void 
   const dataDir = join(root, 'data');
   const feed = new SoakFeed();
   let child: ChildProcess | undefined;
+  const freezeTimers: NodeJS.Timeout[] = [];
   /** The package the bin is run from: a built copy of HEAD (dist runtime) or this one. */
   let appRoot = ROOT;
   try {
@@ -377,6 +403,25 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void 
 
     const t0 = Date.now();
     const samples: Sample[] = [];
+    // A held process answers neither SIGUSR2 nor /metrics: a sample waits for the thaw.
+    let thawed: Promise<void> = Promise.resolve();
+    for (const f of options.freezes ?? []) {
+      freezeTimers.push(
+        setTimeout(() => {
+          let done!: () => void;
+          thawed = new Promise((r) => (done = r));
+          child!.kill('SIGSTOP');
+          log(`soak: SIGSTOP at minute ${((Date.now() - t0) / 60_000).toFixed(2)} for ${f.forSec} s (fed ${feed.items.length})`);
+          freezeTimers.push(
+            setTimeout(() => {
+              child!.kill('SIGCONT');
+              log(`soak: SIGCONT at minute ${((Date.now() - t0) / 60_000).toFixed(2)} (fed ${feed.items.length})`);
+              done();
+            }, f.forSec * 1000),
+          );
+        }, f.atMin * 60_000),
+      );
+    }
     /** process.memoryUsage() of the process, as the preload writes it on SIGUSR2 (newer than `since`). */
     type Engine = { tracked: number; markCache: number; conditionCache: number; parts: number; primaryKeys: number } | { error: string };
     const memoryUsage = async (since: number, waitSec: number): Promise<NodeJS.MemoryUsage & { at: number; engine?: Engine }> => {
@@ -395,6 +440,7 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void 
     };
     const snapshotsDue = [...(options.heapSnapshotAt ?? [])].sort((a, b) => a - b);
     const sample = async (): Promise<Sample> => {
+      await thawed;
       const minute = (Date.now() - t0) / 60_000;
       const snapshot = snapshotsDue.length > 0 && minute >= snapshotsDue[0] - 0.01;
       if (snapshot) {
@@ -443,21 +489,25 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void 
       samples.push(await sample());
     }
     feed.stop();
+    await thawed;
     const fed = feed.items.length;
+    // What oilwire can store is what the feed served: items the window moved past are waited for in vain.
+    const served = () => feed.served.filter(Boolean).length;
     const drainEnd = Date.now() + options.drainSec * 1000;
     let drained = { news: 0, impacts: 0 };
     while (Date.now() < drainEnd) {
       drained = { news: await sqlCount(port, 'SELECT count() FROM news'), impacts: await sqlCount(port, 'SELECT count() FROM impact') };
-      if (drained.news >= fed && drained.impacts >= fed * HORIZONS.length) break;
+      if (drained.news >= served() && drained.impacts >= served() * HORIZONS.length) break;
       await sleep(2000);
     }
-    log(`soak: drained ${JSON.stringify(drained)} of ${fed} fed`);
+    log(`soak: drained ${JSON.stringify(drained)} of ${served()} served, ${fed} fed`);
+    const gaps = metric(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(), 'oilwire_ingest_news_feed_gaps_total');
     child.kill('SIGTERM');
     const exit = await exited;
 
     // The process is gone: the store is read directly, duplicates merged, against the ids fed.
     const store = await openStore({ path: dataDir, database: 'oilwire' });
-    let counts: Pick<SoakResult, 'storedNews' | 'distinctNews' | 'missing' | 'unexpected' | 'impactRows' | 'impactPairsOnce'>;
+    let counts: Pick<SoakResult, 'storedNews' | 'distinctNews' | 'missing' | 'unexpected' | 'impactRows' | 'impactPairsOnce' | 'stages'>;
     let systemTables: SoakResult['systemTables'] = [];
     try {
       systemTables = (
@@ -470,7 +520,35 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void 
       const got = new Set(ids);
       const impacts = await store.query<{ n: string }>(`SELECT count() AS n FROM ${store.table('impact')} GROUP BY article_id, horizon`);
       const [rows] = await store.query<{ n: string }>(`SELECT count() AS n FROM ${store.table('impact')}`);
+      const measuredIds = new Set((await store.query<{ id: string }>(`SELECT DISTINCT article_id AS id FROM ${store.table('impact')}`)).map((r) => r.id));
+      // The seen log gets an id once the bus acknowledged its publish: the hand-off out of ingest-news.
+      const seenLog = join(dataDir, 'ingest-news', 'seen.log');
+      const ingestedIds = existsSync(seenLog)
+        ? new Set(
+            readFileSync(seenLog, 'utf8')
+              .split('\n')
+              .filter(Boolean)
+              .map((l) => l.slice(0, l.indexOf('\t'))),
+          )
+        : null;
+      const perItem = Array.from({ length: fed }, (_, i) => {
+        const id = articleId({ guid: guid(i), source: FEED });
+        return { served: feed.served[i] === true, ingested: ingestedIds?.has(id) ?? false, stored: got.has(id), measured: measuredIds.has(id) };
+      });
+      const n = (f: (x: (typeof perItem)[number]) => boolean) => perItem.filter(f).length;
       counts = {
+        stages: {
+          fed,
+          served: n((x) => x.served),
+          ingested: ingestedIds ? n((x) => x.ingested) : null,
+          stored: n((x) => x.stored),
+          measured: n((x) => x.measured),
+          neverServed: n((x) => !x.served),
+          servedNotIngested: ingestedIds ? n((x) => x.served && !x.ingested) : null,
+          ingestedNotStored: ingestedIds ? n((x) => x.ingested && !x.stored) : null,
+          servedNotStored: n((x) => x.served && !x.stored),
+          storedNotMeasured: n((x) => x.stored && !x.measured),
+        },
         storedNews: ids.length,
         distinctNews: got.size,
         missing: [...expected].filter((id) => !got.has(id)).length,
@@ -494,6 +572,12 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void 
       ...counts,
       exit,
       feedAnswers: { full: feed.full, notModified: feed.notModified },
+      windowOverruns: feed.answers.flatMap((a, k) => {
+        const previousTo = k > 0 ? feed.answers[k - 1].to : 0;
+        return a.from > previousTo ? [{ minute: Math.round((a.at - t0) / 600) / 100, skipped: a.from - previousTo, from: a.from, previousTo }] : [];
+      }),
+      gapsReported: Number.isNaN(gaps) ? null : gaps,
+      freezes: options.freezes ?? [],
       samples,
       slopes: {
         windowMin: Math.round(window * 10) / 10,
@@ -505,6 +589,7 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void 
       },
     };
   } finally {
+    for (const t of freezeTimers) clearTimeout(t);
     if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await feed.close();
     rmSync(root, { recursive: true, force: true });
@@ -522,6 +607,15 @@ export function memoryVerdict(r: Pick<SoakResult, 'lastWindow' | 'slopes'>): str
     `threshold ${FLAT_MB_PER_MIN} MB/min: 3.3 kB a headline at 5/s, about twice the slope error of once-a-minute RSS samples over 10 min)` +
     (growing.length ? `; growing by ${FLAT_MB_PER_MIN / 2} MB/min or more: ${growing.join(', ')}` : '')
   );
+}
+
+/** Loss inside oilwire (an item served and not stored and measured once) is told apart from items the feed's window moved past. */
+export function soakVerdict(r: Pick<SoakResult, 'stages' | 'unexpected' | 'storedNews' | 'distinctNews' | 'impactRows' | 'impactPairsOnce'>): string {
+  const st = r.stages;
+  const exact = st.servedNotStored === 0 && st.storedNotMeasured === 0 && r.unexpected === 0 && r.storedNews === r.distinctNews && r.impactRows === st.stored * HORIZONS.length && r.impactPairsOnce === r.impactRows;
+  if (!exact) return `LOSS OR DUPLICATES INSIDE OILWIRE (served but not stored ${st.servedNotStored}, stored but not measured ${st.storedNotMeasured}, duplicate news rows ${r.storedNews - r.distinctNews}, impact rows ${r.impactRows} for ${st.stored} stored)`;
+  if (st.neverServed > 0) return `no loss inside oilwire, no duplicates (every item served was stored and measured once); WARNING: ${st.neverServed} of ${st.fed} items fed were never served (window overrun)`;
+  return 'no loss, no duplicates';
 }
 
 export function formatSoak(r: SoakResult): string {
@@ -549,7 +643,12 @@ export function formatSoak(r: SoakResult): string {
     memoryVerdict(r),
     `counts: fed ${r.fed}, news rows ${r.storedNews} (distinct ids ${r.distinctNews}, missing ${r.missing}, unexpected ${r.unexpected}), impact rows ${r.impactRows} (expected ${r.fed * HORIZONS.length}; (article, horizon) pairs stored once: ${r.impactPairsOnce})`,
     `feed answers: ${r.feedAnswers.full} full, ${r.feedAnswers.notModified} 304; SIGTERM exit ${r.exit}`,
-    `verdict: ${r.missing === 0 && r.unexpected === 0 && r.storedNews === r.fed && r.impactRows === r.fed * HORIZONS.length ? 'no loss, no duplicates' : 'COUNTS DIFFER'}`,
+    ...(r.freezes.length ? [`freezes (SIGSTOP then SIGCONT): ${r.freezes.map((f) => `minute ${f.atMin} for ${f.forSec} s`).join(', ')}`] : []),
+    `per item (furthest stage reached): fed ${r.stages.fed}, served by the feed ${r.stages.served}, acknowledged on the bus (seen log) ${r.stages.ingested ?? 'n/a'}, stored ${r.stages.stored}, measured ${r.stages.measured}`,
+    `  never served (the feed's ${FEED_WINDOW}-item window moved past them between two answers): ${r.stages.neverServed}`,
+    `  served but never stored (lost inside oilwire): ${r.stages.servedNotStored} (not acknowledged on the bus ${r.stages.servedNotIngested ?? 'n/a'}, acknowledged but not stored ${r.stages.ingestedNotStored ?? 'n/a'}); stored but not measured: ${r.stages.storedNotMeasured}`,
+    `window overruns seen by the feed (a 200 answer starting past the previous one's newest item): ${r.windowOverruns.length}${r.windowOverruns.length ? ` (${r.windowOverruns.map((o) => `minute ${o.minute}: ${o.skipped} items skipped`).join('; ')})` : ''}; reported by oilwire (oilwire_ingest_news_feed_gaps_total): ${r.gapsReported ?? 'n/a (no such metric)'}`,
+    `verdict: ${soakVerdict(r)}`,
   ];
   return lines.join('\n') + '\n';
 }
@@ -564,6 +663,13 @@ function runtimeFlag(v: string): 'dist' | 'tsx' {
   return v;
 }
 
+/** `<minute>:<seconds>`: SIGSTOP at that minute (fractions allowed), SIGCONT that many seconds later. */
+function freezeFlag(v: string): { atMin: number; forSec: number } {
+  const m = /^(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)$/.exec(v);
+  if (!m) throw new Error(`--freeze-at takes <minute>:<seconds>[,...] (got ${v})`);
+  return { atMin: Number(m[1]), forSec: Number(m[2]) };
+}
+
 function optionsFromArgs(defaults: SoakOptions): SoakOptions {
   return {
     minutes: Number(flag('minutes') ?? defaults.minutes),
@@ -576,6 +682,7 @@ function optionsFromArgs(defaults: SoakOptions): SoakOptions {
     heapSnapshotAt: flag('heap-snapshot-at') ? flag('heap-snapshot-at')!.split(',').map(Number) : undefined,
     heapSnapshotDir: flag('heap-snapshot-dir'),
     config: flag('config') ? (JSON.parse(flag('config')!) as Record<string, unknown>) : undefined,
+    freezes: flag('freeze-at') ? flag('freeze-at')!.split(',').map(freezeFlag) : undefined,
   };
 }
 
@@ -593,17 +700,19 @@ export async function benchSoak(report: Report): Promise<void> {
   report({ name: `soak: outside V8 (RSS - heapTotal - external) slope over the last ${r.slopes.windowMin} min`, value: r.lastWindow.nativeMB.slope, unit: 'MB/min' });
   report({ name: `soak: items fed`, value: r.fed, unit: 'items' });
   report({ name: `soak: items missing from the store`, value: r.missing, unit: 'items' });
+  report({ name: `soak: items served by the feed and not stored (loss inside oilwire)`, value: r.stages.servedNotStored, unit: 'items' });
+  report({ name: `soak: items never served (the feed's window moved past them)`, value: r.stages.neverServed, unit: 'items' });
   report({ name: `soak: duplicate news rows`, value: r.storedNews - r.distinctNews, unit: 'rows' });
 }
 
-const KNOWN_FLAGS = new Set(['--minutes', '--rate', '--sample-sec', '--drain-sec', '--gc', '--config', '--report', '--runtime', '--engine', '--heap-snapshot-at', '--heap-snapshot-dir']);
+const KNOWN_FLAGS = new Set(['--minutes', '--rate', '--sample-sec', '--drain-sec', '--gc', '--config', '--report', '--runtime', '--engine', '--heap-snapshot-at', '--heap-snapshot-dir', '--freeze-at']);
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   // A flag it does not know (a typo, --help) must not start a 30-minute run.
   const unknown = process.argv.slice(2).filter((a) => a.startsWith('-') && !KNOWN_FLAGS.has(a));
   if (unknown.length > 0) {
     process.stderr.write(
-      `unknown option ${unknown.join(' ')}\nusage: node bin/run-ts.mjs bench/soak.ts --minutes 30 --rate 5 [--sample-sec 60] [--drain-sec 180] [--gc] [--engine] [--config '<json>'] [--runtime dist|tsx] [--heap-snapshot-at m1,m2 [--heap-snapshot-dir dir]] [--report file]\n`,
+      `unknown option ${unknown.join(' ')}\nusage: node bin/run-ts.mjs bench/soak.ts --minutes 30 --rate 5 [--sample-sec 60] [--drain-sec 180] [--gc] [--engine] [--config '<json>'] [--runtime dist|tsx] [--heap-snapshot-at m1,m2 [--heap-snapshot-dir dir]] [--freeze-at minute:seconds[,...]] [--report file]\n`,
     );
     process.exit(2);
   }
