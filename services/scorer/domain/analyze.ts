@@ -21,7 +21,7 @@ import { readModifiers, type Scope } from './read-modifiers.ts';
 import { CAUSE, PREP } from './reading-words.ts';
 import { relevanceBand } from './relevance.ts';
 import { EVENT_SHINGLE, shingleHash, STOP_SHINGLE } from './shingles.ts';
-import { gateTopics, hasOilChannel, namesCompanyNews, namesCompanyResults, namesDemandChannel, type TopicEvidence } from './topic-gate.ts';
+import { gateTopics, hasOilChannel, namesCompanyNews, namesCompanyResults, namesDemandChannel, namesTrade, tradeAtWorldScale, type TopicEvidence } from './topic-gate.ts';
 import { Kind, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, sanitize, tokenize, type Tokens } from './text.ts';
 
 export interface Analysis extends ScoredFields {
@@ -365,6 +365,13 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
   // A company's own results and ownership never move crude; only a topic other than macro gives them an oil channel.
   const macroOnly = [...topics].every((tp) => tp === 'macro');
   if (macroOnly && namesCompanyResults(headTokens.low)) {
+    oil = 'neutral';
+    strength = 0;
+  }
+  // A trade dispute reaches crude only as a world demand shock (docs/taxonomy.md): tariffs
+  // between one of the largest economies and a smaller partner, without crude, a producer or
+  // an oil-channel word (a party to a conflict such as Turkey is none here), have no direction.
+  if (macroOnly && !head.crude && head.oilWeight < 2 && !producer && !hasOilChannel(headTokens.low, []) && namesTrade(headTokens.low) && !tradeAtWorldScale(headTokens.low, head.entities)) {
     oil = 'neutral';
     strength = 0;
   }

@@ -48,6 +48,12 @@ export interface GateRules {
   companyWords: Set<string>;
   /** Words of a company's results and ownership (profit, earnings, a merger, a stake). */
   companyResults: Set<string>;
+  /** Words of trade policy (tariffs, duties, trade): a trade dispute's oil direction is a world demand shock or none. */
+  tradeWords: Set<string>;
+  /** Words that give a trade story world scale (global, sweeping, stocks, growth, consumers). */
+  tradeScale: Set<string>;
+  /** The largest economies, each a group of gazetteer names: a trade dispute between two of them is a world demand shock. */
+  tradePowers: Set<string>[];
   topics: Map<TopicName, GateRule>;
 }
 
@@ -64,16 +70,16 @@ interface RawRule {
 
 type RawPromote = { topic: string; entities: string[]; words: string[]; context: string[] };
 
-export function compileGateRules(raw: { conflictEntities: string[]; channelWords?: string[]; demandChannel?: string[]; companyWords?: string[]; companyResults?: string[]; promote?: RawPromote[]; topics: Record<string, RawRule> }): GateRules {
+export function compileGateRules(raw: { conflictEntities: string[]; channelWords?: string[]; demandChannel?: string[]; companyWords?: string[]; companyResults?: string[]; tradeWords?: string[]; tradeScale?: string[]; tradePowers?: string[][]; promote?: RawPromote[]; topics: Record<string, RawRule> }): GateRules {
   const topics = new Map<TopicName, GateRule>();
   for (const [t, r] of Object.entries(raw.topics)) {
     topics.set(t as TopicName, { strong: new Set(r.strong), hardBlock: new Set(r.hardBlock ?? []), weak: r.weak ? new Set(r.weak) : undefined, context: new Set(r.context), block: new Set(r.block), entityContext: r.entityContext, entities: r.entities ? new Set(r.entities) : undefined, minDistinct: r.minDistinct ?? 1 });
   }
   const promote = (raw.promote ?? []).map((p) => ({ topic: p.topic as TopicName, entities: new Set(p.entities), words: new Set(p.words), context: new Set(p.context) }));
-  return { conflictEntities: new Set(raw.conflictEntities), promote, channelWords: new Set(raw.channelWords ?? []), demandChannel: new Set(raw.demandChannel ?? []), companyWords: new Set(raw.companyWords ?? []), companyResults: new Set(raw.companyResults ?? []), topics };
+  return { conflictEntities: new Set(raw.conflictEntities), promote, channelWords: new Set(raw.channelWords ?? []), demandChannel: new Set(raw.demandChannel ?? []), companyWords: new Set(raw.companyWords ?? []), companyResults: new Set(raw.companyResults ?? []), tradeWords: new Set(raw.tradeWords ?? []), tradeScale: new Set(raw.tradeScale ?? []), tradePowers: (raw.tradePowers ?? []).map((g) => new Set(g)), topics };
 }
 
-export const GATE_RULES = compileGateRules(RULES as { conflictEntities: string[]; channelWords: string[]; demandChannel: string[]; companyWords: string[]; companyResults: string[]; promote: RawPromote[]; topics: Record<string, RawRule> });
+export const GATE_RULES = compileGateRules(RULES as { conflictEntities: string[]; channelWords: string[]; demandChannel: string[]; companyWords: string[]; companyResults: string[]; tradeWords: string[]; tradeScale: string[]; tradePowers: string[][]; promote: RawPromote[]; topics: Record<string, RawRule> });
 
 /** An oil channel: a producer, chokepoint or party to a Middle-East or producer conflict is named. */
 export function hasOilChannel(words: readonly string[], entities: readonly string[], rules: GateRules = GATE_RULES): boolean {
@@ -97,6 +103,23 @@ export function namesCompanyNews(words: readonly string[], rules: GateRules = GA
 /** A company's results or ownership ("profit tops estimates", "agrees a merger"): a company's own results never move crude. */
 export function namesCompanyResults(words: readonly string[], rules: GateRules = GATE_RULES): boolean {
   return words.some((w) => rules.companyResults.has(w));
+}
+
+/** A headline about trade policy: tariffs, duties, trade talks or deals. */
+export function namesTrade(words: readonly string[], rules: GateRules = GATE_RULES): boolean {
+  return words.some((w) => rules.tradeWords.has(w));
+}
+
+/**
+ * A trade story big enough to be a world demand shock: it names a world scale (global tariffs,
+ * stocks, growth, consumers) or two of the largest economies (the US, China, the EU, Japan).
+ * Tariffs between the US and a smaller partner ("Mexico's tariff on US pork") are not.
+ */
+export function tradeAtWorldScale(words: readonly string[], entities: readonly string[], rules: GateRules = GATE_RULES): boolean {
+  if (words.some((w) => rules.tradeScale.has(w))) return true;
+  let powers = 0;
+  for (const group of rules.tradePowers) if (entities.some((e) => group.has(e))) powers++;
+  return powers >= 2;
 }
 
 /**

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeText } from '../../../../../services/scorer/domain/analyze.ts';
+import { namesTrade, tradeAtWorldScale } from '../../../../../services/scorer/domain/topic-gate.ts';
+
+// Classes of error found on real business news (docs/scorer.md, the direction and tone rule
+// tables); every headline here is written for the test, none is taken from a data set.
+const dir = (t: string) => analyzeText(t).oil_direction.label;
+
+describe('a trade dispute moves crude only as a world demand shock (docs/taxonomy.md)', () => {
+  it('gives no direction to tariffs between one of the largest economies and a smaller partner', () => {
+    for (const t of ['Canada slaps tariffs on US-made boats and whiskey', 'India cuts import duties on American almonds', 'South Korea wins tariff exemption from Washington on washing machines']) expect(dir(t), t).toBe('neutral');
+  });
+
+  it('keeps the direction of a trade war between two of the largest economies, and of a world-scale one', () => {
+    expect(dir('Washington raises tariffs on $200 billion of Chinese goods')).toBe('bearish');
+    expect(dir('Beijing and Washington agree to roll back tariffs')).toBe('bullish');
+    expect(dir('EU and Washington agree to scrap tariffs on industrial goods')).toBe('bullish');
+    expect(dir('Global stocks tumble as tariff war widens')).toBe('bearish');
+  });
+
+  it('tells a trade headline and its scale from the words and the named powers', () => {
+    expect(namesTrade(['canada', 'slaps', 'tariffs', 'on', 'boats'])).toBe(true);
+    expect(namesTrade(['canada', 'wins', 'hockey', 'final'])).toBe(false);
+    expect(tradeAtWorldScale(['tariffs', 'on', 'boats'], ['Canada', 'United States'])).toBe(false);
+    expect(tradeAtWorldScale(['tariffs', 'on', 'soybeans'], ['Donald Trump', 'China'])).toBe(true);
+    expect(tradeAtWorldScale(['tariffs', 'on', 'soybeans'], ['China'])).toBe(false);
+    expect(tradeAtWorldScale(['tariffs', 'on', 'soybeans'], ['China', 'Xi Jinping'])).toBe(false);
+    expect(tradeAtWorldScale(['tariffs', 'on', 'cheese'], ['Japan', 'European Union'])).toBe(true);
+    expect(tradeAtWorldScale(['sweeping', 'tariffs'], [])).toBe(true);
+  });
+});
