@@ -11,25 +11,38 @@ import { describeDemoStore, runDemo } from '../demo/run-demo.ts';
 import { chooseBus } from '../kafka-option.ts';
 import { embeddedStoreHolder, queryRunningApi } from '../running-api.ts';
 import type { RootConfig } from '../config.ts';
+import { buildOpsApp, listenOps } from '../ops-server.ts';
 
 function portOverride(config: RootConfig, port?: string): RootConfig {
   if (port === undefined) return config;
-  const n = Number(port);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new AppError('INPUT_INVALID', `--port must be an integer 0-65535, got ${port}`);
-  return { ...config, api: { ...config.api, port: n } };
+  return { ...config, api: { ...config.api, port: parsePort('--port', port) } };
 }
 
 const kafkaOption = () => new Option('--kafka <where>', "bus: 'embedded' (start a dev broker for this run) or host:port[,host:port] of a Kafka cluster; default in-process");
 
-async function runUntilSignal(base: RootConfig, kafka: string | undefined, names: ServiceName[]): Promise<void> {
+function parsePort(option: string, port: string): number {
+  const n = Number(port);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new AppError('INPUT_INVALID', `${option} must be an integer 0-65535, got ${port}`);
+  return n;
+}
+
+interface OpsOption {
+  port: number;
+  host: string;
+}
+
+async function runUntilSignal(base: RootConfig, kafka: string | undefined, names: ServiceName[], ops?: OpsOption): Promise<void> {
   const { config, runtime, devBroker } = await chooseBus(base, kafka);
   if (devBroker) console.log(`embedded Kafka dev broker at ${devBroker.bootstrap}`);
   const rt = await openRuntime(config, runtime);
   const services = await startServices(names, rt, { progress: process.stderr });
+  const opsApp = ops ? buildOpsApp({ store: rt.store, bus: rt.bus, registry: rt.metrics }) : undefined;
+  if (opsApp && ops) console.log(`ops endpoints (/healthz, /readyz, /metrics) at ${await listenOps(opsApp, ops.port, ops.host)}`);
   const api = services.find((s) => s.name === 'api') as { url?: string } | undefined;
   console.log(`oilwire running: ${services.map((s) => s.name).join(', ')}${api?.url ? ` — dashboard and API at ${api.url}` : ''} (Ctrl-C to stop)`);
   const sig = await untilSignal();
   rt.logger.info({ signal: sig }, 'stopping');
+  await opsApp?.close();
   await stopServices(services);
   await rt.close();
 }
@@ -50,8 +63,10 @@ export function registerCore(program: Command): void {
     .description('run one service alone (scale out by running several against Kafka)')
     .argument('<service>', `one of ${SERVICE_NAMES.join(', ')}`)
     .option('--port <n>', 'HTTP port (api only)')
+    .option('--ops-port <n>', 'serve /healthz, /readyz and /metrics of this process on this port (0: any free one), for probes and Prometheus; the api serves its own')
+    .option('--ops-host <host>', 'interface of the ops port; it has no tokens, so keep it private', '127.0.0.1')
     .addOption(kafkaOption())
-    .action(async (service: string, opts: { port?: string; kafka?: string }, cmd: Command) => {
+    .action(async (service: string, opts: { port?: string; kafka?: string; opsPort?: string; opsHost: string }, cmd: Command) => {
       if (!SERVICE_NAMES.includes(service as ServiceName)) throw new AppError('INPUT_INVALID', `unknown service "${service}": expected one of ${SERVICE_NAMES.join(', ')}`);
       const config = portOverride(configFrom(cmd), opts.port);
       // Alone, a service reaches the others only through Kafka: on the in-process bus it would wait for ever for input nobody sends.
@@ -61,7 +76,8 @@ export function registerCore(program: Command): void {
           `oilwire run ${service} runs one service alone, which talks to the others only over Kafka, and no Kafka is configured: pass --kafka host:port (or --kafka embedded), set KAFKA_BROKERS or bus.kind "kafka" with bus.brokers; or run every service in one process with oilwire start`,
         );
       }
-      await runUntilSignal(config, opts.kafka, [service as ServiceName]);
+      const ops = opts.opsPort === undefined ? undefined : { port: parsePort('--ops-port', opts.opsPort), host: opts.opsHost };
+      await runUntilSignal(config, opts.kafka, [service as ServiceName], ops);
     });
 
   program

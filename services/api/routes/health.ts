@@ -1,17 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import { Gauge, type Registry } from 'prom-client';
-import { EventLoopMonitor } from '../../../shared/runtime/event-loop.ts';
-import { processWriteHealth, type WriteHealth } from '../../../shared/runtime/health.ts';
+import type { Registry } from 'prom-client';
+import { ReadinessProbe, type ReadinessCheck } from '../../../shared/runtime/readiness.ts';
+import type { WriteHealth } from '../../../shared/runtime/health.ts';
 import type { Store } from '../../../shared/store/port.ts';
 import { z } from 'zod';
 import { PUBLIC } from './auth.ts';
 import { errors, jsonSchema } from './schemas.ts';
-import { toIso } from '../../../shared/contracts/time.ts';
 
-export type ReadinessCheck = () => Record<string, boolean>;
-
-/** A loop held this long within the last window is not ready: every request and every consumer waits behind it. */
-export const READY_MAX_LOOP_DELAY_MS = 1000;
+export type { ReadinessCheck } from '../../../shared/runtime/readiness.ts';
 
 export interface HealthDeps {
   store: Store;
@@ -70,42 +66,20 @@ const SCHEMAS = {
 };
 
 export function registerHealth(app: FastifyInstance, deps: HealthDeps): void {
-  const writes = deps.writes ?? processWriteHealth;
-  const maxLoopDelayMs = deps.maxLoopDelayMs ?? READY_MAX_LOOP_DELAY_MS;
-  const loop = new EventLoopMonitor({ registry: deps.registry, windowMs: deps.loopWindowMs });
-  app.addHook('onClose', async () => loop.stop());
-  const writesFailing =
-    (deps.registry.getSingleMetric('oilwire_store_writes_failing') as Gauge | undefined) ??
-    new Gauge({ name: 'oilwire_store_writes_failing', help: '1 while the last store insert failed (full disk, read-only store, ...)', registers: [deps.registry] });
+  const probe = new ReadinessProbe({ store: deps.store, registry: deps.registry, checks: deps.checks, writes: deps.writes, maxLoopDelayMs: deps.maxLoopDelayMs, loopWindowMs: deps.loopWindowMs });
+  app.addHook('onClose', async () => probe.stop());
 
   /** Liveness: the process answers. */
   app.get('/healthz', { ...PUBLIC, schema: SCHEMAS.healthz }, async () => ({ status: 'ok' }));
 
   /** Readiness: the store answers and takes writes, the event loop is not held up, and every part of the service has started. */
   app.get('/readyz', { ...PUBLIC, schema: SCHEMAS.readyz }, async (_req, reply) => {
-    const failure = writes.failing();
-    writesFailing.set(failure ? 1 : 0);
-    const damage = deps.store.damage?.();
-    const delay = loop.delay();
-    const checks = {
-      store: await deps.store.ping(),
-      writes: failure === undefined,
-      storeIntact: damage === undefined,
-      eventLoop: delay.maxMs <= maxLoopDelayMs,
-      ...(deps.checks?.() ?? {}),
-    };
-    const ready = Object.values(checks).every(Boolean);
-    return reply.code(ready ? 200 : 503).send({
-      status: ready ? 'ready' : 'not ready',
-      checks,
-      eventLoopDelayMs: { max: Math.round(delay.maxMs), p99: Math.round(delay.p99Ms) },
-      ...(failure ? { writeFailure: { since: toIso(failure.since), failures: failure.failures, error: failure.error } } : {}),
-      ...(damage ? { storeDamage: { ...damage, since: toIso(damage.since) } } : {}),
-    });
+    const { ready, body } = await probe.check();
+    return reply.code(ready ? 200 : 503).send(body);
   });
 
   app.get('/metrics', { schema: SCHEMAS.metrics(deps.publicMetrics ?? false) }, async (_req, reply) => {
-    writesFailing.set(writes.failing() ? 1 : 0);
+    probe.refreshMetrics();
     return reply.type(deps.registry.contentType).send(await deps.registry.metrics());
   });
 }

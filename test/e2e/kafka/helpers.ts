@@ -152,8 +152,8 @@ export async function killAll(): Promise<void> {
 }
 
 /** Starts a long-running service (`run <service> --kafka ...`) and resolves once it says it is running. */
-export async function startService(service: string, bootstrap: string, options: CliOptions = {}): Promise<CliProcess> {
-  const proc = startCli(['run', service, '--kafka', bootstrap], { name: options.name ?? service, ...options });
+export async function startService(service: string, bootstrap: string, options: CliOptions & { args?: string[] } = {}): Promise<CliProcess> {
+  const proc = startCli(['run', service, '--kafka', bootstrap, ...(options.args ?? [])], { name: options.name ?? service, ...options });
   await proc.line(/^oilwire running: /, 90_000);
   return proc;
 }

@@ -40,7 +40,7 @@ describe('each service runs alone against Kafka', () => {
     const bootstrap = broker.bootstrap;
     const [api, correlator, scorer, prices, newsIngest] = await Promise.all([
       startService('api', bootstrap, { name: 'api', env: { OILWIRE_API__PORT: '0' } }),
-      startService('correlator', bootstrap, { env: { OILWIRE_CORRELATOR__SYMBOLS: '["BRENT"]', OILWIRE_CORRELATOR__HORIZONS: '["1m","5m","15m","60m"]' } }),
+      startService('correlator', bootstrap, { args: ['--ops-port', '0'], env: { OILWIRE_CORRELATOR__SYMBOLS: '["BRENT"]', OILWIRE_CORRELATOR__HORIZONS: '["1m","5m","15m","60m"]' } }),
       startService('scorer', bootstrap),
       startService('ingest-prices', bootstrap, { env: { OILWIRE_INGEST_PRICES__SOURCES: JSON.stringify([{ kind: 'csv', path: fixture('ticks.csv'), symbol: 'BRENT' }]) } }),
       startService('ingest-news', bootstrap, { env: { OILWIRE_INGEST_NEWS__FEEDS: JSON.stringify([{ url: fixture('feed.xml'), name: FEED }]), OILWIRE_INGEST_NEWS__ONCE: 'true' } }),
@@ -72,6 +72,17 @@ describe('each service runs alone against Kafka', () => {
     expect(url).toBeDefined();
     expect((await fetch(new URL('/healthz', url))).status).toBe(200);
     await waitFor(async () => (await fetch(new URL('/readyz', url))).status === 200, { timeoutMs: 30_000, intervalMs: 200, message: () => `the api to be ready\n${api.tail()}` });
+
+    // The correlator, alone in its process, answers probes and scrapes on its ops port.
+    const ops = /ops endpoints \(\/healthz, \/readyz, \/metrics\) at (\S+)/.exec(correlator.stdout.join('\n'))?.[1];
+    expect(ops).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(await (await fetch(new URL('/healthz', ops))).json()).toEqual({ status: 'ok' });
+    const readyz = await waitFor(async () => {
+      const res = await fetch(new URL('/readyz', ops));
+      return res.status === 200 ? ((await res.json()) as { checks: Record<string, boolean> }) : undefined;
+    }, { timeoutMs: 30_000, intervalMs: 200, message: () => `the correlator's ops port to say ready\n${correlator.tail()}` });
+    expect(readyz.checks).toMatchObject({ store: true, writes: true, storeIntact: true, eventLoop: true, bus: true });
+    expect(await (await fetch(new URL('/metrics', ops))).text()).toMatch(/^oilwire_correlator_\w+/m);
 
     await waitFor(() => drained(admin, 'oilwire-correlator-news', TOPICS.newsScored), { timeoutMs: 30_000, intervalMs: 100, message: 'the correlator to commit news.scored' });
     await waitFor(() => drained(admin, 'oilwire-correlator-ticks', TOPICS.pricesTicks), { timeoutMs: 30_000, intervalMs: 100, message: 'the correlator to commit prices.ticks' });
