@@ -29,3 +29,26 @@ describe('a trade dispute moves crude only as a world demand shock (docs/taxonom
     expect(tradeAtWorldScale(['sweeping', 'tariffs'], [])).toBe(true);
   });
 });
+
+describe('tone words the core lexicon lacked', () => {
+  const tone = (t: string) => analyzeText(t).sentiment.label;
+
+  it('reads sagging, skidding and lagging as a fall of the subject before them', () => {
+    for (const t of ['Car sales sag in the euro zone', 'Retailer shares skid after weak holiday season', 'Shipbuilder lagging behind on orders', 'Factory orders slacken in November']) expect(tone(t), t).toBe('negative');
+    // Bound to something bad, a fall is good news.
+    expect(tone('Unemployment claims sag to four-month low')).not.toBe('negative');
+  });
+
+  it('reads a sizzling economy or market as a strong rise', () => {
+    expect(tone('Housing market sizzles as buyers return')).toBe('positive');
+  });
+
+  it('reads retrenching, wrecks, fretting investors, hurdles, ousters and sentences as bad news', () => {
+    for (const t of ['Telecom group retrenches in Europe', 'Freight train collision halts coal deliveries', 'Investors fret over carmaker debt pile', 'Merger faces regulatory hurdles', 'Bank chairman ousted after audit', 'Former fund manager sentenced to eight years', 'Bulk carrier runs aground off Chile']) expect(tone(t), t).toBe('negative');
+  });
+
+  it('reads "not out of the woods" as bad news and "out of the woods" as relief', () => {
+    expect(tone('Airline not out of the woods yet, analysts say')).toBe('negative');
+    expect(tone('Carmaker out of the woods after bond sale')).toBe('positive');
+  });
+});
