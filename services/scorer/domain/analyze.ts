@@ -382,7 +382,7 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
   }
 
   const entityWeight = head.entityWeight + (sum?.entityWeight ?? 0) * 0.5;
-  const relevance = relevanceBand({ companyNews: namesCompanyNews(headTokens.low), priceReport: price.report, titleOil: head.oilWeight, oil: oilWeight, topics, channel, entityWeight, strength, producer: head.maxEntityWeight >= 2, oilCompany: head.oilCompany });
+  const relevance = relevanceBand({ companyNews: namesCompanyNews(headTokens.low), priceReport: price.report, titleOil: head.oilWeight, oil: oilWeight, topics, channel, entityWeight, strength, producer: head.maxEntityWeight >= 2, oilCompany: head.oilCompany, crude: head.crude, words: headTokens.low, entities: head.entities });
 
   const shingles = head.shingles.length > 0 ? head.shingles : (sum?.shingles ?? []);
   const frame = head.shingles.length > 0 ? head.frame : (sum?.frame ?? { entities: [], events: [] });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeText } from '../../../../../services/scorer/domain/analyze.ts';
-import { BANDS, relevanceBand } from '../../../../../services/scorer/domain/relevance.ts';
+import { BANDS, compileRelevanceWords, MARKET_LEAD, RELEVANCE_CLASS, relevanceBand, relevanceClasses } from '../../../../../services/scorer/domain/relevance.ts';
 
 const base = { priceReport: false, titleOil: 0, oil: 0, topics: [] as const, channel: false, entityWeight: 0, strength: 0 };
 
@@ -82,6 +82,7 @@ describe('relevance bands, the place inside each band', () => {
 
   it('places geopolitics with an oil channel by strength, oil named, topics and entities, each part capped', () => {
     expect(band({ topics: ['mediation'], channel: true })).toBe(65);
+    expect(band({ topics: ['mediation'], channel: true, producer: true })).toBe(72);
     expect(band({ topics: ['mediation'], oil: 1 })).toBe(76);
     expect(band({ topics: ['mediation', 'ceasefire'], oil: 0.5, entityWeight: 1, strength: 0.2 })).toBe(81);
     expect(band({ topics: ['mediation', 'ceasefire', 'sanctions', 'military'], channel: true, entityWeight: 10 })).toBe(73);
@@ -95,19 +96,120 @@ describe('relevance bands, the place inside each band', () => {
     expect(band({ topics: ['military'], entityWeight: 10 })).toBe(45);
   });
 
-  it('places macro, other energy and oil companies by oil named, strength and entities', () => {
-    expect(band({ topics: ['macro'] })).toBe(35);
-    expect(band({ oil: 0.5, strength: 1, entityWeight: 10 })).toBe(57);
-    expect(band({ oil: 0.5 })).toBe(46);
-    expect(band({ oilCompany: true, strength: 0.5, entityWeight: 1 })).toBe(39);
-    expect(band({ topics: ['macro'], entityWeight: 10 })).toBe(39);
+  it('places macro, other energy and oil companies by what they are, oil words only in an oil story', () => {
+    expect(band({ topics: ['macro'] })).toBe(34);
+    expect(band({ topics: ['macro'], entityWeight: 10 })).toBe(34);
+    // An oil-market word with a producer or party named is an oil word; alone it reads another market.
+    expect(band({ oil: 0.5, channel: true })).toBe(39);
+    expect(band({ oil: 0.5, strength: 1, entityWeight: 10, producer: true, titleOil: 0.5 })).toBe(46);
+    expect(band({ oil: 0.5 })).toBe(0);
+    expect(band({ oil: 0.5, strength: 1, entityWeight: 10 })).toBe(5);
+    expect(band({ oilCompany: true, strength: 0.5, entityWeight: 1 })).toBe(50);
   });
 
   it('places a named channel alone, and unrelated news, by entities and strength', () => {
     expect(band({ channel: true })).toBe(40);
     expect(band({ channel: true, entityWeight: 3, strength: 0.5 })).toBe(49);
     expect(band({ channel: true, entityWeight: 20, strength: 1 })).toBe(60);
-    expect(band({ entityWeight: 2, strength: 0.5 })).toBe(11);
-    expect(band({ entityWeight: 10, strength: 1 })).toBe(27);
+    // Unrelated news without a class of data/relevance.json: strength only, entities do not lift one company's news.
+    expect(band({ entityWeight: 2, strength: 0.5 })).toBe(3);
+    expect(band({ entityWeight: 10, strength: 1 })).toBe(5);
+  });
+});
+
+// Headlines written for these tests (none taken from a data set). Each class of data/relevance.json
+// is checked by its band and by its order against a neighbour class, with positive controls.
+const rel = (t: string) => analyzeText(t).relevance;
+const within = (t: string, lo: number, hi: number) => {
+  const r = rel(t);
+  expect(r, t).toBeGreaterThanOrEqual(lo);
+  expect(r, t).toBeLessThanOrEqual(hi);
+};
+
+describe('relevance classes (services/scorer/data/relevance.json)', () => {
+  it('reads the word classes of a title in one pass, phrases whole and at the end of the title too', () => {
+    const mask = relevanceClasses(['european', 'stocks', 'slip', 'as', 'dollar', 'firms']);
+    expect(mask & RELEVANCE_CLASS.marketWide).not.toBe(0);
+    expect(mask & MARKET_LEAD).not.toBe(0);
+    expect(mask & RELEVANCE_CLASS.currencies).not.toBe(0);
+    expect(mask & RELEVANCE_CLASS.energy).toBe(0);
+    expect(relevanceClasses(['prices', 'of', 'palm', 'oil']) & RELEVANCE_CLASS.notOil).not.toBe(0);
+    expect(relevanceClasses(['palm', 'trees']) & RELEVANCE_CLASS.notOil).toBe(0);
+    expect(relevanceClasses(['palm']) & RELEVANCE_CLASS.notOil).toBe(0);
+    // A market named late in the title is not its subject.
+    expect(relevanceClasses(['chipmaker', 'shares', 'beat', 'wall', 'street']) & MARKET_LEAD).toBe(0);
+    const rules = compileRelevanceWords({ notOil: ['Snake Oil'], oilCompanies: [], energy: [], marketWide: [], transport: [], currencies: [], worldScale: [], publicAffairs: [], company: [], trade: [], economy: [], fuelBuyers: [], commodities: [], majorEconomies: [], publicAffairsEntities: [] });
+    expect(relevanceClasses(['snake', 'oil', 'sellers'], rules)).toBe(RELEVANCE_CLASS.notOil);
+  });
+
+  it('another commodity or sense of "oil" and "crude" names no crude, while crude itself stays direct oil news', () => {
+    within('Soybean oil futures climb on strong Chinese buying', 0, 29);
+    within('Critics slam senator for crude remarks about farmers', 0, 29);
+    within('Oil futures climb on strong Chinese buying', 90, 100);
+  });
+
+  it('an oil-market word with no crude, producer, topic or energy market named reads another market', () => {
+    within('Shoe retailer clears inventory glut with deep discounts', 0, 29);
+    within('Warehouse operator sees storage demand surge', 0, 29);
+    // Positive control: the same kind of word beside a producer is oil news.
+    expect(rel('Kuwait says crude exports unaffected by storm')).toBeGreaterThanOrEqual(85);
+  });
+
+  it('an oil company\'s corporate news is energy-adjacent, above the same news of another company', () => {
+    within('Halliburton to cut 500 jobs in restructuring', 40, 59);
+    within('Chevron shareholders approve takeover of oil producer', 40, 59);
+    within('Kellogg to cut 500 jobs in restructuring', 0, 29);
+  });
+
+  it('energy markets other than crude (power, wind, refining) are energy-adjacent', () => {
+    within('Offshore wind auction draws record bids in Denmark', 30, 59);
+    within('Electricity prices spike in Texas heat wave', 30, 59);
+    within('Refinery workers walk out at French plant', 30, 59);
+    within('Sneaker brand opens flagship store in Milan', 0, 29);
+  });
+
+  it('macro news of the largest economies or the world sits above a smaller economy\'s, and a company\'s own results under a macro word at the bottom', () => {
+    const fed = rel('Fed signals two more rate hikes this year');
+    const world = rel('Global recession fears grow as China exports slump');
+    const small = rel("Iceland's central bank raises rates");
+    const company = rel('Toolmaker says tariffs will dent quarterly profit');
+    for (const r of [fed, world, small, company]) {
+      expect(r).toBeGreaterThanOrEqual(30);
+      expect(r).toBeLessThan(60);
+    }
+    expect(fed).toBeGreaterThan(small);
+    expect(world).toBeGreaterThan(small);
+    expect(small).toBeGreaterThan(company);
+  });
+
+  it('a currency\'s move is macro even when no macro topic was gated', () => {
+    within('Hungarian forint slides to record low', 30, 59);
+    within('Sneaker brand says strong dollar hurt quarterly profit', 0, 29);
+  });
+
+  it('inside the unrelated band: whole markets, freight and other commodities above public affairs, those above one company\'s news', () => {
+    const market = rel('European stocks close higher as banks rally');
+    const freight = rel('Container shipping rates slide as port congestion eases');
+    const copper = rel('Copper climbs to record as mine supply tightens');
+    const politics = rel('Prime minister calls snap election after budget defeat');
+    const airline = rel('Budget airline adds routes to Spain');
+    const company = rel('Sneaker brand opens flagship store in Milan');
+    for (const r of [market, freight, copper, politics, airline, company]) expect(r).toBeLessThan(30);
+    expect(market).toBeGreaterThan(politics);
+    expect(freight).toBeGreaterThan(politics);
+    expect(copper).toBeGreaterThan(politics);
+    expect(politics).toBeGreaterThan(company);
+    expect(airline).toBeGreaterThan(company);
+    // A company beating the market's estimates is its own news, not the market's.
+    expect(rel('Chipmaker beats Wall Street estimates as AI demand booms')).toBeLessThan(market);
+  });
+
+  it('a producer itself in a conflict sits above a conflict with only a party named, both in 60-89', () => {
+    const producer = rel("Israel strikes Iran's missile sites");
+    const party = rel('Israel strikes Hezbollah targets in southern Lebanon');
+    expect(producer).toBeGreaterThanOrEqual(60);
+    expect(producer).toBeLessThan(90);
+    expect(party).toBeGreaterThanOrEqual(60);
+    expect(producer).toBeGreaterThan(party);
   });
 });
