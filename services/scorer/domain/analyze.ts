@@ -339,8 +339,10 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
   const oilSpecific = OIL_SPECIFIC_TOPICS.some((t) => topics.has(t));
   const channel = head.maxEntityWeight >= 2 || (sum?.maxEntityWeight ?? 0) >= 2 || hasOilChannel(headTokens.low, entities);
   const oilWeight = head.oilWeight + (sum?.oilWeight ?? 0) * 0.5;
-  // Trade talks and deals are macro, not conflict diplomacy: the de-escalation reading of talks and deals does not apply.
-  if (topics.has('macro') && !oilSpecific && !channel && oilWeight === 0 && !GEOPOLITICS.some((t) => topics.has(t))) O -= head.oDiplomacy + (sum ? sum.oDiplomacy * sw : 0);
+  // Trade talks and deals are macro, not conflict diplomacy, and an oil company's deals, bids and
+  // their talks are corporate: the de-escalation reading of talks and deals does not apply.
+  const geopolitics = GEOPOLITICS.some((t) => topics.has(t));
+  if (!geopolitics && ((topics.has('macro') && !oilSpecific && !channel && oilWeight === 0) || head.oilCompany)) O -= head.oDiplomacy + (sum ? sum.oDiplomacy * sw : 0);
   if (topics.has('macro') && !oilSpecific && (namesDemandChannel(headTokens.low) || (sumTokens !== undefined && namesDemandChannel(sumTokens.low)))) O += 0.4 * S;
   S = Math.max(-50, Math.min(50, S));
   O = Math.max(-50, Math.min(50, O));

@@ -52,3 +52,14 @@ describe('tone words the core lexicon lacked', () => {
     expect(tone('Carmaker out of the woods after bond sale')).toBe('positive');
   });
 });
+
+describe("an oil company's deals are corporate, not conflict diplomacy", () => {
+  it('gives no de-escalation reading to the deals, bids and contract talks of a national oil company', () => {
+    for (const t of ['ADNOC to sign nine deals worth $20 billion', 'Aramco signs partnership deals with Korean firms', 'NIOC and foreign partners hold talks on new contracts']) expect(dir(t), t).toBe('neutral');
+  });
+
+  it('keeps the reading of a deal with a conflict topic, with or without a company', () => {
+    expect(dir('Aramco welcomes Gaza ceasefire deal')).toBe('bearish');
+    expect(dir('Iran and US hold constructive talks in Oman')).toBe('bearish');
+  });
+});
