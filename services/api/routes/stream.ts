@@ -144,13 +144,14 @@ export function registerStream(app: FastifyInstance, deps: { hub?: StreamHub; st
         res.destroy();
       }
     };
-    const listener = (events: StreamEvent[], frames: Uint8Array) => {
+    const listener = (events: StreamEvent[], frames: Uint8Array, topic: string | undefined) => {
       if (replaying) {
         for (const e of events) queued.push(e);
         return;
       }
-      // A client that takes the whole batch writes the hub's one buffer of it (seqs grow within a batch).
-      if (!closed && events[0].seq > lastSeq && events.every((e) => topics.has(e.topic))) {
+      // A client that takes the whole batch writes the hub's one buffer of it (seqs grow within a batch). A batch of one
+      // topic (a bus batch) is looked up once, not once per event and client.
+      if (!closed && events[0].seq > lastSeq && (topic !== undefined ? topics.has(topic) : events.every((e) => topics.has(e.topic)))) {
         lastSeq = events[events.length - 1].seq;
         write(frames);
         return;

@@ -9,8 +9,11 @@ import { ownedBytes } from '../../../shared/runtime/owned-bytes.ts';
 import type { Alert } from '../domain/alert-rules.ts';
 import { ReplayBuffer, type StreamEvent } from '../domain/replay-buffer.ts';
 
-/** Called with the events of one publish, in order, and `frames`: all their frames, back to back, in one buffer. */
-export type StreamListener = (events: StreamEvent[], frames: Uint8Array) => void;
+/**
+ * Called with the events of one publish, in order, `frames`: all their frames, back to back, in one buffer, and `topic`:
+ * the topic of every one of them when they share one (a bus batch is one topic's), else undefined.
+ */
+export type StreamListener = (events: StreamEvent[], frames: Uint8Array, topic: string | undefined) => void;
 
 export class StreamHub {
   readonly buffer: ReplayBuffer;
@@ -34,14 +37,17 @@ export class StreamHub {
     if (items.length === 0) return [];
     const now = this.now();
     const events: StreamEvent[] = new Array(items.length);
-    const texts: string[] = new Array(items.length);
+    // Where each frame ends in the batch's text, in characters.
+    const ends: number[] = new Array(items.length);
     let text = '';
+    let topic: string | undefined = items[0].topic;
     for (let i = 0; i < items.length; i++) {
       const item = items[i];
       const e = this.buffer.append(item.topic, item.key, item.data, now);
       events[i] = e;
-      texts[i] = sseFrame(e);
-      text += texts[i];
+      text += sseFrame(e);
+      ends[i] = text.length;
+      if (item.topic !== topic) topic = undefined;
     }
     // One encoding of the whole batch. When it is all ASCII (bytes = characters) the frames' offsets are their lengths,
     // so no frame is measured on its own; otherwise each frame's byte length is counted.
@@ -49,12 +55,20 @@ export class StreamHub {
     const frames = ownedBytes(text);
     const ascii = frames.length === text.length;
     let at = 0;
+    let from = 0;
     for (let i = 0; i < events.length; i++) {
-      const length = ascii ? texts[i].length : Buffer.byteLength(texts[i]);
-      events[i].frame = frames.subarray(at, at + length);
+      const e = events[i];
+      const end = ends[i];
+      const length = ascii ? end - from : Buffer.byteLength(text.slice(from, end));
+      e.frame = frames.subarray(at, at + length);
+      // The same text, as a slice of the batch's (which ends with the data and a blank line): the buffer keeps every
+      // event for a while, and each one's own copy of its JSON was most of what the young generation's collections had
+      // to copy when it survived them (a batch's text of 128 KiB or more lives in the large-object space, never copied).
+      e.data = text.slice(end - 2 - e.data.length, end - 2);
       at += length;
+      from = end;
     }
-    for (const listener of this.listeners) listener(events, frames);
+    for (const listener of this.listeners) listener(events, frames, topic);
     return events;
   }
 
