@@ -26,15 +26,18 @@ export class ArticleScorer implements Scorer {
   }
 
   async score(batch: ScoreInput[]): Promise<ScoreResult[]> {
-    const analyses = batch.map((a) => analyzeText(a.title, a.summary));
-    let probs: (SentimentProbs | undefined)[] = [];
-    if (this.classifier) {
-      const want = analyses.map((an, i) => (an.empty ? -1 : i)).filter((i) => i >= 0);
-      const texts = want.map((i) => classifierText(batch[i]));
-      const got = want.length > 0 ? await this.classifier.classify(texts) : [];
-      probs = new Array(batch.length);
-      want.forEach((i, k) => (probs[i] = got[k]));
+    if (!this.classifier) {
+      // Without a classifier each article is read and assigned in turn (the same order, so the same clusters), no arrays in between.
+      const out = new Array<ScoreResult>(batch.length);
+      for (let i = 0; i < batch.length; i++) out[i] = this.result(batch[i], analyzeText(batch[i].title, batch[i].summary), undefined);
+      return out;
     }
+    const analyses = batch.map((a) => analyzeText(a.title, a.summary));
+    const want = analyses.map((an, i) => (an.empty ? -1 : i)).filter((i) => i >= 0);
+    const texts = want.map((i) => classifierText(batch[i]));
+    const got = want.length > 0 ? await this.classifier.classify(texts) : [];
+    const probs: (SentimentProbs | undefined)[] = new Array(batch.length);
+    want.forEach((i, k) => (probs[i] = got[k]));
     return batch.map((article, i) => this.result(article, analyses[i], probs[i]));
   }
 

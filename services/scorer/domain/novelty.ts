@@ -62,8 +62,10 @@ const ROWS = 2;
 const MAX_TOKENS = 64;
 /** Up to this many shingles are sorted by insertion (see `normalizeShingles`). */
 const SMALL_SORT = 32;
-// Fixed seeds: the same text gives the same band keys in every process.
-const SEEDS = Array.from({ length: BANDS * ROWS }, (_, i) => Math.imul(i + 1, 0x9e3779b1) >>> 0);
+// Fixed seeds: the same text gives the same band keys in every process. (An Int32Array: `^` reads the same 32 bits either way.)
+const SEEDS = Int32Array.from({ length: BANDS * ROWS }, (_, i) => Math.imul(i + 1, 0x9e3779b1));
+/** Row minima of the MinHash, reused: a 96-byte typed array per headline is allocated off the V8 heap, a cost of its own. */
+const MINS = new Uint32Array(BANDS * ROWS);
 
 function hashWith(t: number, seed: number): number {
   let x = Math.imul(t ^ seed, 0x85ebca6b);
@@ -78,8 +80,20 @@ function hashWith(t: number, seed: number): number {
  */
 export function bandKeys(tokens: number[]): number[] {
   if (tokens.length === 0) return [];
+  const keys = new Array<number>(BANDS);
+  minHashInto(tokens, keys);
+  for (let b = 0; b < BANDS; b++) keys[b] = keys[b] >>> 0;
+  return keys;
+}
+
+/**
+ * The band keys of `tokens` (not empty) as signed 32-bit values into `keys[0..BANDS)`. Signed, so a
+ * key is a small integer to the engine: a Map looks it up without boxing it as a heap number, which
+ * half the unsigned keys (those from 2^31) were. The same 32 bits, so the same buckets.
+ */
+function minHashInto(tokens: number[], keys: number[]): void {
+  const mins = MINS.fill(0xffffffff);
   // One pass over the tokens for all 24 rows (the same minima as a pass per row, fewer loads).
-  const mins = new Uint32Array(BANDS * ROWS).fill(0xffffffff);
   for (let k = 0; k < tokens.length; k++) {
     const t = tokens[k];
     for (let s = 0; s < BANDS * ROWS; s++) {
@@ -87,12 +101,22 @@ export function bandKeys(tokens: number[]): number[] {
       if (h < mins[s]) mins[s] = h;
     }
   }
-  const keys = new Array<number>(BANDS);
   for (let b = 0; b < BANDS; b++) {
     let key = Math.imul(b + 1, 0x27d4eb2d) >>> 0;
     for (let r = 0; r < ROWS; r++) key = hashWith(mins[b * ROWS + r], key);
-    keys[b] = key;
+    keys[b] = key | 0;
   }
+}
+
+/**
+ * The keys a headline is looked up and filed under: its band keys and, when it has a signature
+ * frame, its frame key, all signed 32-bit (see `minHashInto`); none without tokens.
+ */
+export function candidateKeys(tokens: number[], fKey: number | undefined): number[] {
+  if (tokens.length === 0) return [];
+  const keys = new Array<number>(fKey === undefined ? BANDS : BANDS + 1);
+  minHashInto(tokens, keys);
+  if (fKey !== undefined) keys[BANDS] = fKey | 0;
   return keys;
 }
 
@@ -149,11 +173,16 @@ export function jaccard(a: number[], b: number[]): number {
  * outlets name the place of one event differently ("attack on Saudi oil facility" and "Abqaiq
  * attack", "in the Strait of Hormuz" and "in the Gulf"), so frames compare their actors only.
  */
-const PLACE = new Set<number>(GAZETTEER.entities.filter((g) => g.kind === 'place').map((g) => fnv1a(g.name)));
+// Held signed and looked up as `e | 0` (the same 32 bits): small integers to the engine, not heap numbers.
+const PLACE = new Set<number>(GAZETTEER.entities.filter((g) => g.kind === 'place').map((g) => fnv1a(g.name) | 0));
+
+function isPlace(e: number): boolean {
+  return PLACE.has(e | 0);
+}
 
 function actorCount(entities: number[]): number {
   let n = 0;
-  for (const e of entities) if (!PLACE.has(e)) n++;
+  for (let i = 0; i < entities.length; i++) if (!isPlace(entities[i])) n++;
   return n;
 }
 
@@ -166,7 +195,7 @@ function isSignature(frame: EventFrame): boolean {
 export function frameKey(frame: EventFrame): number | undefined {
   if (!isSignature(frame)) return undefined;
   let h = 0x51ed27b;
-  for (const e of frame.entities) if (!PLACE.has(e)) h = hashWith(e, h);
+  for (const e of frame.entities) if (!isPlace(e)) h = hashWith(e, h);
   return h;
 }
 
@@ -175,8 +204,8 @@ function sameActors(a: number[], b: number[]): boolean {
   let i = 0;
   let j = 0;
   for (;;) {
-    while (i < a.length && PLACE.has(a[i])) i++;
-    while (j < b.length && PLACE.has(b[j])) j++;
+    while (i < a.length && isPlace(a[i])) i++;
+    while (j < b.length && isPlace(b[j])) j++;
     if (i === a.length || j === b.length) return i === a.length && j === b.length;
     if (a[i] !== b[j]) return false;
     i++;
@@ -257,18 +286,20 @@ export class NoveltyTracker {
     const tokens = normalizeShingles(shingles);
     const f: EventFrame = frame.entities.length + frame.events.length === 0 ? NO_FRAME : { entities: normalizeShingles(frame.entities), events: normalizeShingles(frame.events) };
     const fKey = frameKey(f);
-    const keys = bandKeys(tokens);
-    if (fKey !== undefined && keys.length > 0) keys.push(fKey);
+    const keys = candidateKeys(tokens, fKey);
     const overlap = this.options.frameEventOverlap ?? FRAME_EVENT_OVERLAP;
+    const { windowMs, threshold } = this.options;
     let best: ClusterState | undefined;
     let bestSim = 0;
-    for (const c of this.store.candidates(keys)) {
-      if (Math.abs(at - c.firstSeen) > this.options.windowMs) continue;
+    const candidates = this.store.candidates(keys);
+    for (let i = 0; i < candidates.length; i++) {
+      const c = candidates[i];
+      if (Math.abs(at - c.firstSeen) > windowMs) continue;
       if (readingsOppose(reading, c.reading)) continue;
       if (!figuresAgree(figures, c.figures)) continue;
       const words = jaccard(tokens, c.tokens);
       // A matching frame, or a shared figure and entity, counts as reaching the word threshold: the same event told in other words.
-      const sim = words < this.options.threshold && ((fKey !== undefined && storedKey(c.frame) === fKey && framesMatch(f, c.frame, overlap)) || figureCorroborates(words, figures, c.figures, f.entities, c.frame?.entities)) ? this.options.threshold : words;
+      const sim = words < threshold && ((fKey !== undefined && storedKey(c.frame) === fKey && framesMatch(f, c.frame, overlap)) || figureCorroborates(words, figures, c.figures, f.entities, c.frame?.entities)) ? threshold : words;
       // Ties go to the older cluster id so the answer does not depend on the store's iteration order.
       if (sim > bestSim || (sim === bestSim && best !== undefined && c.id < best.id)) {
         best = c;
@@ -276,7 +307,7 @@ export class NoveltyTracker {
       }
     }
     let result: NoveltyResult;
-    if (best && bestSim >= this.options.threshold) {
+    if (best && bestSim >= threshold) {
       const novelty = Math.min(99, 50 * 0.5 ** (best.count - 1) * (2 - bestSim));
       best.count += 1;
       best.lastSeen = Math.max(best.lastSeen, at);

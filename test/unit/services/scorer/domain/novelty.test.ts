@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryNoveltyStore } from '../../../../../services/scorer/adapters/memory-novelty-store.ts';
 import { analyzeText } from '../../../../../services/scorer/domain/analyze.ts';
 import { fnv1a } from '../../../../../services/scorer/domain/hash.ts';
-import { bandKeys, normalizeShingles, figureCorroborates, figuresAgree, frameKey, framesMatch, FRAME_EVENT_OVERLAP, jaccard, NoveltyTracker, readingsOppose, SHARED_FIGURE_SIMILARITY, type EventFrame } from '../../../../../services/scorer/domain/novelty.ts';
+import { bandKeys, candidateKeys, normalizeShingles, figureCorroborates, figuresAgree, frameKey, framesMatch, FRAME_EVENT_OVERLAP, jaccard, NoveltyTracker, readingsOppose, SHARED_FIGURE_SIMILARITY, type EventFrame } from '../../../../../services/scorer/domain/novelty.ts';
 
 const H = 3_600_000;
 /** bandKeys([1, 2, 3]) and frameKey({[1, 2], [10]}) as every process computes them (the MinHash seeds are fixed). */
@@ -283,6 +283,26 @@ describe('novelty: exact values the tracker is built on', () => {
     expect(bandKeys([])).toEqual([]);
     expect(bandKeys([1, 2, 4])).not.toEqual(keys);
     expect(frameKey({ entities: [1, 2], events: [10] })).toBe(PINNED_FRAME_KEY);
+  });
+
+  it('files a headline under its band keys and its frame key as signed 32-bit values: the same 32 bits as the pinned keys', () => {
+    const signed = PINNED_BAND_KEYS.map((k) => k | 0);
+    expect(candidateKeys([1, 2, 3], undefined)).toEqual(signed);
+    expect(candidateKeys([1, 2, 3], PINNED_FRAME_KEY)).toEqual([...signed, PINNED_FRAME_KEY | 0]);
+    expect(candidateKeys([1, 2, 3], 0xfffffffe)).toEqual([...signed, -2]);
+    // Keys from 2^31 come out negative, the rest as they were; no tokens, no keys, whatever the frame.
+    expect(signed.some((k) => k < 0) && signed.some((k) => k > 0)).toBe(true);
+    expect(candidateKeys([], PINNED_FRAME_KEY)).toEqual([]);
+    expect(candidateKeys([], undefined)).toEqual([]);
+  });
+
+  it('starts each MinHash afresh: a long token list between two calls does not leak its minima into the next', () => {
+    const first = bandKeys([1, 2, 3]);
+    const many = Array.from({ length: 64 }, (_, i) => i * 97 + 5);
+    expect(bandKeys(many)).not.toEqual(first);
+    expect(candidateKeys(many, undefined)).toEqual(bandKeys(many).map((k) => k | 0));
+    expect(bandKeys([1, 2, 3])).toEqual(first);
+    expect(bandKeys([7])).toEqual(bandKeys([7, 7]));
   });
 
   it('normalizes shingles to sorted unique unsigned values, the 64 smallest, on both sort paths', () => {
