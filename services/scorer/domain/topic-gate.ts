@@ -31,9 +31,12 @@ interface GateRule {
 
 interface PromoteRule {
   topic: TopicName;
+  /** Any of these named; an empty set needs no entity (a currency is its own subject). */
   entities: Set<string>;
   words: Set<string>;
   context: Set<string>;
+  /** Words that rule the promotion out ("Dollar General shares"). */
+  block: Set<string>;
 }
 
 export interface GateRules {
@@ -68,14 +71,14 @@ interface RawRule {
   minDistinct?: number;
 }
 
-type RawPromote = { topic: string; entities: string[]; words: string[]; context: string[] };
+type RawPromote = { topic: string; entities: string[]; words: string[]; context: string[]; block?: string[] };
 
 export function compileGateRules(raw: { conflictEntities: string[]; channelWords?: string[]; demandChannel?: string[]; companyWords?: string[]; companyResults?: string[]; tradeWords?: string[]; tradeScale?: string[]; tradePowers?: string[][]; promote?: RawPromote[]; topics: Record<string, RawRule> }): GateRules {
   const topics = new Map<TopicName, GateRule>();
   for (const [t, r] of Object.entries(raw.topics)) {
     topics.set(t as TopicName, { strong: new Set(r.strong), hardBlock: new Set(r.hardBlock ?? []), weak: r.weak ? new Set(r.weak) : undefined, context: new Set(r.context), block: new Set(r.block), entityContext: r.entityContext, entities: r.entities ? new Set(r.entities) : undefined, minDistinct: r.minDistinct ?? 1 });
   }
-  const promote = (raw.promote ?? []).map((p) => ({ topic: p.topic as TopicName, entities: new Set(p.entities), words: new Set(p.words), context: new Set(p.context) }));
+  const promote = (raw.promote ?? []).map((p) => ({ topic: p.topic as TopicName, entities: new Set(p.entities), words: new Set(p.words), context: new Set(p.context), block: new Set(p.block ?? []) }));
   return { conflictEntities: new Set(raw.conflictEntities), promote, channelWords: new Set(raw.channelWords ?? []), demandChannel: new Set(raw.demandChannel ?? []), companyWords: new Set(raw.companyWords ?? []), companyResults: new Set(raw.companyResults ?? []), tradeWords: new Set(raw.tradeWords ?? []), tradeScale: new Set(raw.tradeScale ?? []), tradePowers: (raw.tradePowers ?? []).map((g) => new Set(g)), topics };
 }
 
@@ -166,7 +169,8 @@ export function gateTopics(evidence: TopicEvidence[], words: readonly string[], 
     if (context) out.add(topic);
   }
   for (const p of rules.promote) {
-    if (out.has(p.topic) || !entities.some((e) => p.entities.has(e))) continue;
+    if (out.has(p.topic) || (p.entities.size > 0 && !entities.some((e) => p.entities.has(e)))) continue;
+    if (p.block.size > 0 && words.some((w) => p.block.has(w))) continue;
     const policy = words.find((w) => p.words.has(w));
     if (policy !== undefined && words.some((w) => w !== policy && p.context.has(w))) out.add(p.topic);
   }

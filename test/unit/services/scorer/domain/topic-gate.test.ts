@@ -139,3 +139,34 @@ describe('topic gating on rules of its own', () => {
     expect(gate([], 'kuwait to cut oil', ['Kuwait'])).toEqual([]);
   });
 });
+
+// Headlines written for this test (none taken from a data set).
+describe('macro: a currency move is the dollar story (topic-context.json promote, no entity needed)', () => {
+  it('reads a currency with a word of its move, level or policy as macro', () => {
+    for (const t of ['Swiss franc climbs as investors seek safety', "Indonesia's rupiah slides to weakest since 1998", 'Canadian dollar firms as jobs data beats forecasts', "Japan's finance ministry warns against sharp yen moves"]) {
+      expect(topics(t), t).toContain('macro');
+    }
+  });
+
+  it('a single currency word without its move, or inside a company\'s own news, is not enough', () => {
+    for (const t of ['Dollar Tree shares sink on weak holiday sales', 'Billion-dollar chip plant gets green light', 'Crypto exchange launches euro stablecoin', 'Bakery chain prices its new loaf at one pound']) {
+      expect(topics(t), t).not.toContain('macro');
+    }
+  });
+
+  it('an empty entity list needs no entity, a block word rules the promotion out, and a named list still needs its entity', () => {
+    const rules = compileGateRules({
+      conflictEntities: [],
+      topics: {},
+      promote: [
+        { topic: 'macro', entities: [], words: ['zorkmid'], context: ['slides'], block: ['shares'] },
+        { topic: 'opec', entities: ['Kuwait'], words: ['quota'], context: ['oil'] },
+      ],
+    });
+    expect([...gateTopics([], ['zorkmid', 'slides'], [], rules)]).toEqual(['macro']);
+    expect([...gateTopics([], ['zorkmid', 'shares', 'slides'], [], rules)]).toEqual([]);
+    expect([...gateTopics([], ['zorkmid'], [], rules)]).toEqual([]);
+    expect([...gateTopics([], ['oil', 'quota'], [], rules)]).toEqual([]);
+    expect([...gateTopics([], ['oil', 'quota'], ['Kuwait'], rules)]).toEqual(['opec']);
+  });
+});
