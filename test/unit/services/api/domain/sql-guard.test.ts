@@ -259,3 +259,46 @@ describe('checkReadOnlySql: the exact verdicts', () => {
     expect(check('SELECT insert FROM t')).toMatchObject({ ok: true });
   });
 });
+
+describe('sql-guard: the edges its mutation run found untested (issue 11)', () => {
+  const lex = (sql: string) => {
+    const r = tokenize(sql);
+    if ('error' in r) throw new Error(r.error);
+    return r.tokens.map((t) => [t.kind, t.text, t.pos]);
+  };
+
+  it('a minus glued to a number or word is an operator, so a statement after it is still seen', () => {
+    expect(lex('1-2')).toEqual([
+      ['literal', '1', 0],
+      ['punct', '-', 1],
+      ['literal', '2', 2],
+    ]);
+    expect(check('SELECT 1-1; DROP TABLE news')).toEqual({ ok: false, reason: 'multiple statements are not allowed: send one query per request' });
+    expect(check('SELECT price-1 FROM ticks')).toMatchObject({ ok: true, sql: 'SELECT price-1 FROM ticks' });
+  });
+
+  it('inside a block comment a lone / opens nothing and a lone * closes nothing', () => {
+    expect(lex('/* a/b */ x')).toEqual([['word', 'x', 10]]);
+    expect(lex('/* a * b */ x')).toEqual([['word', 'x', 12]]);
+    // A lone * must not end the comment early and leave its text to be read as SQL (or hide a real end).
+    expect(check('SELECT 1 /* 2 * 3 ; DROP TABLE news */')).toEqual({ ok: true, sql: 'SELECT 1 /* 2 * 3 ; DROP TABLE news */', statement: 'SELECT' });
+    expect(check('/* see a/b */ SELECT 1')).toMatchObject({ ok: true, statement: 'SELECT' });
+    expect(check('/* a/b */ SELECT 1; DROP TABLE news')).toEqual({ ok: false, reason: 'multiple statements are not allowed: send one query per request' });
+  });
+
+  it('a $ that opens no heredoc where it stands is punctuation, even with a heredoc further on', () => {
+    expect(lex('$1 $$x$$')).toEqual([
+      ['punct', '$', 0],
+      ['literal', '1', 1],
+      ['literal', "''", 3],
+    ]);
+  });
+
+  it('OUTFILE, INTO and INSERT are clauses only in their pair; alone or last they are names for the engine', () => {
+    expect(check('SELECT 1 AS outfile')).toMatchObject({ ok: true });
+    expect(check('SELECT into')).toMatchObject({ ok: true, statement: 'SELECT' });
+    expect(check('SELECT insert')).toMatchObject({ ok: true, statement: 'SELECT' });
+    // and the pairs themselves stay refused
+    expect(check("SELECT 1 INTO OUTFILE 'x'")).toMatchObject({ ok: false, reason: expect.stringMatching(/^INTO OUTFILE/) });
+  });
+});
