@@ -237,10 +237,27 @@ describe(`five processes on Kafka, ${KILLS} kills, ${DISK_FULL} full disk, ${STO
     const logsOf = (s: Service) => [...pastLogs[s], ...(procs[s]?.logs ?? [])];
     const start = async (s: Service) => {
       if (procs[s]) pastLogs[s].push(...procs[s].logs);
-      procs[s] = startCli(['--config', configFile, 'run', s, '--kafka', broker!.bootstrap], { name: s, dataDir: dataDirs[s] });
+      // The correlator serves its /readyz on an ops port (a new free one each run), so the store faults can be probed.
+      const ops = s === 'correlator' ? ['--ops-port', '0'] : [];
+      procs[s] = startCli(['--config', configFile, 'run', s, '--kafka', broker!.bootstrap, ...ops], { name: s, dataDir: dataDirs[s] });
       // A deadline, not a timing: five processes starting at once on a shared 2-core box took up to 112 s, a restart 55 s.
       await procs[s].line(/^oilwire running: /, 300_000);
     };
+    /** The running correlator's /readyz: its status and failing checks, or why it did not answer. */
+    const correlatorReadiness = async (): Promise<{ status: number; failing: string[] } | string> => {
+      const url = [...procs.correlator.stdout].reverse().map((l) => /ops endpoints \(.*\) at (\S+)/.exec(l)?.[1]).find(Boolean);
+      if (!url) return 'no ops port printed';
+      try {
+        const res = await fetch(new URL('/readyz', url), { signal: AbortSignal.timeout(3_000) });
+        const body = (await res.json()) as { checks: Record<string, boolean> };
+        return { status: res.status, failing: Object.entries(body.checks).filter(([, ok]) => !ok).map(([name]) => name) };
+      } catch (err) {
+        return `unreachable (${(err as Error).message})`;
+      }
+    };
+    const readinessText = (r: Awaited<ReturnType<typeof correlatorReadiness>>) => (typeof r === 'string' ? r : r.status === 200 ? '200 ready' : `${r.status} not ready (${r.failing.join(', ')})`);
+    /** /readyz of the correlator while its disk was full (after it met the fault) and after the space came back. */
+    const readinessWhileFull: { full: string; after: string; fullOk: boolean }[] = [];
     const tails = () => SERVICES.map((s) => procs[s]?.tail() ?? '').join('\n');
     const seen = () => {
       try {
@@ -315,6 +332,8 @@ describe(`five processes on Kafka, ${KILLS} kills, ${DISK_FULL} full disk, ${STO
         await new Promise((r) => setTimeout(r, 250));
         filled += disk!.fill(LEAVE_BYTES);
       }
+      // Still full, and the correlator has met it: its readiness must say so (unless it met it by dying).
+      const full = met() && procs.correlator.running ? await correlatorReadiness() : 'not probed (fault not met by a running correlator)';
       const left = disk!.available();
       disk!.free();
       const held = (Date.now() - t1) / 1000;
@@ -322,7 +341,15 @@ describe(`five processes on Kafka, ${KILLS} kills, ${DISK_FULL} full disk, ${STO
       // The correlator logs its retries as they happen; a moment for the last ones to arrive.
       await new Promise((r) => setTimeout(r, 1_000));
       const seenBy = correlatorSince(from);
-      return `correlator disk full ${held.toFixed(1)} s (filler ${(filled / 2 ** 20).toFixed(1)} MB of ${DISK_MB} MB, ${left} B left at the end; ${before}): correlator retries ${seenBy.retries}, ${seenBy.fullDisk} log lines naming the full disk, ${seenBy.found.length} damage reports, ${seenBy.deadLetters} dead-letter lines; freed`;
+      const freedAt = Date.now();
+      const after = procs.correlator.running
+        ? await waitFor(async () => { const r = await correlatorReadiness(); return typeof r !== 'string' && r.status === 200 && r; }, { timeoutMs: 60_000, intervalMs: 250, message: 'ready' })
+            .then(() => `200 ready ${((Date.now() - freedAt) / 1000).toFixed(1)} s after the space came back`)
+            .catch(async () => `still ${readinessText(await correlatorReadiness())} 60 s after`)
+        : 'not probed (correlator not running)';
+      const fullOk = typeof full === 'string' ? full.startsWith('not probed') : full.status === 503 && full.failing.includes('writes');
+      readinessWhileFull.push({ full: readinessText(full), after, fullOk });
+      return `correlator disk full ${held.toFixed(1)} s (filler ${(filled / 2 ** 20).toFixed(1)} MB of ${DISK_MB} MB, ${left} B left at the end; ${before}): correlator retries ${seenBy.retries}, ${seenBy.fullDisk} log lines naming the full disk, ${seenBy.found.length} damage reports, ${seenBy.deadLetters} dead-letter lines; /readyz while full: ${readinessText(full)}; freed, then /readyz ${after}`;
     };
 
     /**
@@ -363,8 +390,19 @@ describe(`five processes on Kafka, ${KILLS} kills, ${DISK_FULL} full disk, ${STO
       }
       if (revealed < STORE_SLICE) revealSlice(STORE_SLICE - revealed);
       if (cuts.length === 0) return 'store damage: no merged news_store part with its sources on disk; nothing damaged';
+      let readiness = 'not probed';
       if (outcome.found.length > 0) {
         storeTotals.damaged++;
+        // Probed meanwhile: the repair takes about a second, so a 503 with storeIntact false is seen only when a probe falls in it.
+        const probes = new Map<string, number>();
+        let probing = true;
+        const prober = (async () => {
+          while (probing && procs.correlator.running) {
+            const r = readinessText(await correlatorReadiness());
+            probes.set(r, (probes.get(r) ?? 0) + 1);
+            await new Promise((res) => setTimeout(res, 100));
+          }
+        })();
         outcome = await waitFor(
           () => {
             const seenBy = correlatorSince(from);
@@ -372,6 +410,9 @@ describe(`five processes on Kafka, ${KILLS} kills, ${DISK_FULL} full disk, ${STO
           },
           { timeoutMs: 120_000, intervalMs: 100, message: 'the correlator to repair the damaged part' },
         ).catch(() => correlatorSince(from));
+        probing = false;
+        await prober;
+        readiness = [...probes].map(([r, n]) => `${n} x ${r}`).join(', ') || 'no probe answered';
       }
       if (outcome.repaired.length > 0) storeTotals.damageRepaired++;
       const moved = outcome.repaired.flatMap((l) => (l.movedAside as string[] | undefined) ?? []);
@@ -379,7 +420,7 @@ describe(`five processes on Kafka, ${KILLS} kills, ${DISK_FULL} full disk, ${STO
         `store damage: skp_idx_content_id_idx.cmrk4 of ${cuts.join(', then ')} cut under the running correlator; ` +
         `${outcome.found.length ? `found ${((Number(outcome.found[0].time) - t1) / 1000).toFixed(1)} s after the last cut (${String(outcome.found[0].engineError)})` : 'never read before a merge replaced it (not counted)'}, ` +
         `${outcome.repaired.length ? `repaired ${((Number(outcome.repaired[0].time) - t1) / 1000).toFixed(1)} s after it, moved aside: ${moved.join(', ') || 'none'}` : outcome.failedRepair.length ? `NOT repaired: ${JSON.stringify(outcome.failedRepair[0].note)}` : 'no repair logged'}; ` +
-        `correlator retries ${outcome.retries}, ${outcome.deadLetters} dead-letter lines`
+        `correlator retries ${outcome.retries}, ${outcome.deadLetters} dead-letter lines; /readyz probes until the repair: ${readiness}`
       );
     };
     try {
@@ -477,6 +518,7 @@ describe(`five processes on Kafka, ${KILLS} kills, ${DISK_FULL} full disk, ${STO
         expect(storedTicks.missing).toEqual([]);
         expect(dead, 'nothing may be dead-lettered: every fault here is one the pipeline must ride out').toEqual(Object.fromEntries(dlqs.map((t) => [t, 0])));
         expect(storeTotals.damageRepaired, 'each damaged part is moved aside by the running store').toBe(storeTotals.damaged);
+        expect(readinessWhileFull.filter((r) => !r.fullOk), "the correlator's /readyz is 503 with writes false while its disk is full").toEqual([]);
         expect(storedTicks.distinct).toBe(expectedTicks.length);
       } finally {
         await store.close();
