@@ -138,8 +138,9 @@ export function decodeFeed(bytes: Uint8Array, contentType?: string | null): Deco
   return { text: decodeWith(declared, bytes), encoding: declared, source: declaredSource!, notes };
 }
 
+/** Every single-byte encoding the WHATWG names (Thai windows-874 and Hebrew iso-8859-8-i too). */
 function isSingleByte(encoding: string): boolean {
-  return /^(windows-125\d|iso-8859-\d+|koi8-[ru]|ibm866|macintosh|x-mac-cyrillic)$/.test(encoding);
+  return /^(windows-125\d|windows-874|iso-8859-\d+|iso-8859-8-i|koi8-[ru]|ibm866|macintosh|x-mac-cyrillic)$/.test(encoding);
 }
 
 /**

@@ -174,3 +174,61 @@ describe('feed decoding: each source of truth at its edges', () => {
     expect(rewriteDeclaration('x\ufeff')).toBe('x\ufeff');
   });
 });
+
+describe('feed decoding: what each byte test looks at', () => {
+  it('takes a BOM only when every one of its bytes is there, at the start, and nothing but the first BOM', () => {
+    // "a¿" in UTF-8 ends in 0xBF, as a UTF-8 BOM does; "A»¿" in windows-1252 carries 0xBB 0xBF.
+    expect(decodeFeed(utf8('a¿'))).toEqual({ text: 'a¿', encoding: 'utf-8', source: 'default', notes: [] });
+    expect(decodeFeed(Uint8Array.from([0x41, 0xbb, 0xbf]))).toEqual({ text: 'A»¿', encoding: 'windows-1252', source: 'fallback', notes: ['invalid_utf8_fallback'] });
+    expect(decodeFeed(Uint8Array.from([0xef, 0x41, 0xbf])).source).toBe('fallback');
+    // A BOM alone is a document with no text; the bytes after it are decoded as they are, a second BOM included.
+    expect(decodeFeed(Uint8Array.from([0xef, 0xbb, 0xbf]))).toEqual({ text: '', encoding: 'utf-8', source: 'bom', notes: [] });
+    expect(decodeFeed(Uint8Array.from([0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf, 0x41])).text).toBe('\ufeffA');
+    expect(decodeFeed(Uint8Array.from([0xff, 0xfe, 0xff, 0xfe, 0x41, 0x00])).text).toBe('\ufeffA');
+    expect(decodeFeed(Uint8Array.from([0xff, 0xfe]))).toEqual({ text: '', encoding: 'utf-16le', source: 'bom', notes: [] });
+    expect(decodeFeed(Uint8Array.from([0xfe, 0xff]))).toEqual({ text: '', encoding: 'utf-16be', source: 'bom', notes: [] });
+    // Half a UTF-16 BOM, either byte, next to another byte: windows-1252 text, no BOM.
+    for (const bytes of [[0x41, 0xfe], [0xff, 0x41], [0x41, 0xff], [0xfe, 0x41]]) {
+      const d = decodeFeed(Uint8Array.from(bytes));
+      expect(d, String(bytes)).toMatchObject({ encoding: 'windows-1252', source: 'fallback' });
+      expect(d.text, String(bytes)).toHaveLength(2);
+    }
+  });
+
+  it('sniffs UTF-16 only from "<" and a NUL in the right order, in four bytes or more', () => {
+    expect(decodeFeed(Uint8Array.from([0x3c, 0x00, 0x3f, 0x00]))).toEqual({ text: '<?', encoding: 'utf-16le', source: 'sniffed', notes: [] });
+    expect(decodeFeed(Uint8Array.from([0x00, 0x3c, 0x00, 0x3f]))).toEqual({ text: '<?', encoding: 'utf-16be', source: 'sniffed', notes: [] });
+    // Three bytes are not enough, even where the fourth would be missing as a NUL.
+    expect(decodeFeed(Uint8Array.from([0x00, 0x3c, 0x00]))).toEqual({ text: '\u0000<\u0000', encoding: 'utf-8', source: 'default', notes: [] });
+    // NULs in ASCII text that does not start with "<" in UTF-16, or does not have the NULs where UTF-16 puts them.
+    for (const bytes of [
+      [0x41, 0x00, 0x41, 0x00],
+      [0x41, 0x42, 0x43, 0x00],
+      [0x3c, 0x41, 0x42, 0x00],
+      [0x3c, 0x00, 0x41, 0x42],
+      [0x00, 0x41, 0x00, 0x42],
+      [0x41, 0x42, 0x00, 0x43],
+      [0x00, 0x3c, 0x41, 0x42],
+    ]) {
+      expect(decodeFeed(Uint8Array.from(bytes)), String(bytes)).toEqual({ text: String.fromCharCode(...bytes), encoding: 'utf-8', source: 'default', notes: [] });
+    }
+  });
+
+  it('counts DEL (0x7F) as ASCII: a single-byte label on it is kept', () => {
+    const d = decodeFeed(utf8('<?xml version="1.0" encoding="koi8-r"?><t>\u007f</t>'));
+    expect(d).toEqual({ text: '<?xml version="1.0" encoding="koi8-r"?><t>\u007f</t>', encoding: 'koi8-r', source: 'declaration', notes: [] });
+  });
+
+  it('says the UTF-8 of a feed with no label was the default', () => {
+    expect(decodeFeed(utf8('<t>é</t>'))).toEqual({ text: '<t>é</t>', encoding: 'utf-8', source: 'default', notes: [] });
+  });
+
+  it('reads valid UTF-8 as UTF-8 under every single-byte label, windows-874 and iso-8859-8-i included', () => {
+    for (const label of ['windows-874', 'iso-8859-8-i', 'iso-8859-8', 'windows-1258', 'koi8-r']) {
+      expect(decodeFeed(utf8('é'), `text/xml; charset=${label}`), label).toEqual({ text: 'é', encoding: 'utf-8', source: 'sniffed', notes: ['charset_mismatch'] });
+    }
+    // Bytes that are not UTF-8 under those labels are read with them.
+    expect(decodeFeed(Uint8Array.from([0xa1]), 'text/xml; charset=windows-874').text).toBe('\u0e01');
+    expect(decodeFeed(Uint8Array.from([0xe0]), 'text/xml; charset=iso-8859-8-i').text).toBe('\u05d0');
+  });
+});
