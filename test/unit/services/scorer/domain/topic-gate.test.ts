@@ -170,3 +170,14 @@ describe('macro: a currency move is the dollar story (topic-context.json promote
     expect([...gateTopics([], ['oil', 'quota'], ['Kuwait'], rules)]).toEqual(['opec']);
   });
 });
+
+describe('macro: the WTO in a dispute and a state relief package (topic-context.json promote)', () => {
+  it('reads them as macro, with positive and negative controls', () => {
+    for (const t of ['WTO rules against EU subsidies for planemaker', 'US moves to curb WTO appeals body', 'Senate approves $900 billion pandemic relief package', 'Germany unveils 130 billion euro stimulus package']) {
+      expect(topics(t), t).toContain('macro');
+    }
+    for (const t of ['WTO chief resigns a year early', 'Company unveils new benefits package for staff', 'Lawmakers unveil farm bill', 'Insurer posts profit on pandemic relief package sales']) {
+      expect(topics(t), t).not.toContain('macro');
+    }
+  });
+});
