@@ -63,3 +63,19 @@ describe("an oil company's deals are corporate, not conflict diplomacy", () => {
     expect(dir('Iran and US hold constructive talks in Oman')).toBe('bearish');
   });
 });
+
+describe('remedies and forecasts in company and market news', () => {
+  const tone = (t: string) => analyzeText(t).sentiment.label;
+
+  it('reads a step taken against a problem as a plain fact, and the problem alone as bad news', () => {
+    for (const t of ['Airline seeks to counter pilot shortages', 'Central bank moves to soothe bond market nerves', 'Retailer names new boss to steer it through slump', 'City launches scheme to tackle housing shortage']) expect(tone(t), t).toBe('neutral');
+    expect(tone('Airline hit by pilot shortages')).toBe('negative');
+    expect(tone('Insurer faces fraud probe')).toBe('negative');
+  });
+
+  it('damps an outcome only forecast as likely', () => {
+    const s = (t: string) => Math.abs(analyzeText(t).evidence.sentiment);
+    expect(s('Quarterly figures likely to reveal tariff fallout')).toBeLessThan(s('Quarterly figures to reveal tariff fallout'));
+    expect(s('Court seen likely to reject appeal')).toBeLessThan(s('Court to reject appeal'));
+  });
+});
