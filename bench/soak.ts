@@ -33,6 +33,9 @@
  * long heap snapshot or a stalled VM does. Each item is followed through the stages (served by the
  * feed in some answer, acknowledged on the bus = in ingest-news's seen log, stored, measured), so items
  * the feed's window moved past during a hold are told apart from items lost inside oilwire.
+ * `--feed-window 1500` makes each answer carry the newest 1,500 items instead of 300 (5 minutes at
+ * 5/s instead of 1): a run with heap snapshots, each holding the process 1-3 minutes, then keeps
+ * exact counts.
  *   npm run bench -- --only soak                  (5 minutes at 5 headlines/s)
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -48,7 +51,7 @@ import { openStore } from '../shared/store/clickhouse-store.ts';
 import type { Report } from './report.ts';
 
 const FEED = 'soak-wire';
-/** Items a feed answer carries (the newest): a real feed is a window, not the whole history. */
+/** Items a feed answer carries (the newest) by default: a real feed is a window, not the whole history. */
 const FEED_WINDOW = 300;
 const HORIZONS = ['1m'];
 const ROOT = resolve(fileURLToPath(import.meta.url), '../..');
@@ -71,6 +74,8 @@ export interface SoakOptions {
   heapSnapshotDir?: string;
   /** Merged into the generated configuration (objects key by key). */
   config?: Record<string, unknown>;
+  /** Items per feed answer (default FEED_WINDOW, 60 s at 5/s); larger keeps a run whose process is held (heap snapshots) exact, at a parsing cost each poll. */
+  feedWindow?: number;
   /** Holds the process with SIGSTOP at `atMin` minutes for `forSec` seconds, then SIGCONT (what a long heap snapshot or a stalled VM does to it). */
   freezes?: { atMin: number; forSec: number }[];
 }
@@ -180,6 +185,8 @@ class SoakFeed {
   private server?: Server;
   private readonly title = titleMaker(11);
 
+  constructor(private readonly window: number) {}
+
   async listen(): Promise<string> {
     this.server = createServer((req, res) => {
       const etag = `"n-${this.items.length}"`;
@@ -191,7 +198,7 @@ class SoakFeed {
       }
       this.full++;
       const parts: string[] = [];
-      const from = Math.max(0, this.items.length - FEED_WINDOW);
+      const from = Math.max(0, this.items.length - this.window);
       this.answers.push({ from, to: this.items.length, at: Date.now() });
       for (let i = this.items.length - 1; i >= from; i--) {
         const it = this.items[i];
@@ -338,7 +345,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function runSoak(options: SoakOptions, log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<SoakResult> {
   const root = mkdtempSync(join(tmpdir(), 'oilwire-soak-'));
   const dataDir = join(root, 'data');
-  const feed = new SoakFeed();
+  const feed = new SoakFeed(options.feedWindow ?? FEED_WINDOW);
   let child: ChildProcess | undefined;
   const freezeTimers: NodeJS.Timeout[] = [];
   /** The package the bin is run from: a built copy of HEAD (dist runtime) or this one. */
@@ -363,7 +370,7 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void 
         ingestNews: {
           feeds: [{ url: feedUrl, name: FEED }],
           pollIntervalSec: 1,
-          maxItemsPerFeed: FEED_WINDOW,
+          maxItemsPerFeed: options.feedWindow ?? FEED_WINDOW,
           http: { allowPrivate: ['127.0.0.1/32'] },
           schedule: { minIntervalSec: 1, maxIntervalSec: 1, jitter: 0, backoffBaseSec: 0.5, backoffMaxSec: 2 },
         },
@@ -405,16 +412,19 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void 
     const samples: Sample[] = [];
     // A held process answers neither SIGUSR2 nor /metrics: a sample waits for the thaw.
     let thawed: Promise<void> = Promise.resolve();
+    let frozen = false;
     for (const f of options.freezes ?? []) {
       freezeTimers.push(
         setTimeout(() => {
           let done!: () => void;
           thawed = new Promise((r) => (done = r));
+          frozen = true;
           child!.kill('SIGSTOP');
           log(`soak: SIGSTOP at minute ${((Date.now() - t0) / 60_000).toFixed(2)} for ${f.forSec} s (fed ${feed.items.length})`);
           freezeTimers.push(
             setTimeout(() => {
               child!.kill('SIGCONT');
+              frozen = false;
               log(`soak: SIGCONT at minute ${((Date.now() - t0) / 60_000).toFixed(2)} (fed ${feed.items.length})`);
               done();
             }, f.forSec * 1000),
@@ -427,8 +437,10 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void 
     const memoryUsage = async (since: number, waitSec: number): Promise<NodeJS.MemoryUsage & { at: number; engine?: Engine }> => {
       child!.kill('SIGUSR2');
       // Up to a minute (a loaded box can hold the process's loop that long), ten with a heap snapshot to write first.
-      for (let i = 0; i < waitSec * 10; i++) {
+      // Time the process spends held by --freeze-at does not count (a freeze may begin after the signal was sent).
+      for (let waited = 0; waited < waitSec * 1000; ) {
         await sleep(100);
+        if (!frozen) waited += 100;
         try {
           const m = JSON.parse(readFileSync(memoryFile, 'utf8')) as NodeJS.MemoryUsage & { at: number; engine?: Engine };
           if (m.at >= since) return m;
@@ -501,7 +513,9 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void 
       await sleep(2000);
     }
     log(`soak: drained ${JSON.stringify(drained)} of ${served()} served, ${fed} fed`);
-    const gaps = metric(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(), 'oilwire_ingest_news_feed_gaps_total');
+    const metricsText = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    // A labelled counter never incremented has its HELP line and no series: 0, not absent.
+    const gaps = metricsText.includes('# HELP oilwire_ingest_news_feed_gaps_total ') ? metric(metricsText, 'oilwire_ingest_news_feed_gaps_total') || 0 : NaN;
     child.kill('SIGTERM');
     const exit = await exited;
 
@@ -645,7 +659,7 @@ export function formatSoak(r: SoakResult): string {
     `feed answers: ${r.feedAnswers.full} full, ${r.feedAnswers.notModified} 304; SIGTERM exit ${r.exit}`,
     ...(r.freezes.length ? [`freezes (SIGSTOP then SIGCONT): ${r.freezes.map((f) => `minute ${f.atMin} for ${f.forSec} s`).join(', ')}`] : []),
     `per item (furthest stage reached): fed ${r.stages.fed}, served by the feed ${r.stages.served}, acknowledged on the bus (seen log) ${r.stages.ingested ?? 'n/a'}, stored ${r.stages.stored}, measured ${r.stages.measured}`,
-    `  never served (the feed's ${FEED_WINDOW}-item window moved past them between two answers): ${r.stages.neverServed}`,
+    `  never served (the feed's ${r.options.feedWindow ?? FEED_WINDOW}-item window moved past them between two answers): ${r.stages.neverServed}`,
     `  served but never stored (lost inside oilwire): ${r.stages.servedNotStored} (not acknowledged on the bus ${r.stages.servedNotIngested ?? 'n/a'}, acknowledged but not stored ${r.stages.ingestedNotStored ?? 'n/a'}); stored but not measured: ${r.stages.storedNotMeasured}`,
     `window overruns seen by the feed (a 200 answer starting past the previous one's newest item): ${r.windowOverruns.length}${r.windowOverruns.length ? ` (${r.windowOverruns.map((o) => `minute ${o.minute}: ${o.skipped} items skipped`).join('; ')})` : ''}; reported by oilwire (oilwire_ingest_news_feed_gaps_total): ${r.gapsReported ?? 'n/a (no such metric)'}`,
     `verdict: ${soakVerdict(r)}`,
@@ -682,6 +696,7 @@ function optionsFromArgs(defaults: SoakOptions): SoakOptions {
     heapSnapshotAt: flag('heap-snapshot-at') ? flag('heap-snapshot-at')!.split(',').map(Number) : undefined,
     heapSnapshotDir: flag('heap-snapshot-dir'),
     config: flag('config') ? (JSON.parse(flag('config')!) as Record<string, unknown>) : undefined,
+    feedWindow: flag('feed-window') ? Number(flag('feed-window')) : undefined,
     freezes: flag('freeze-at') ? flag('freeze-at')!.split(',').map(freezeFlag) : undefined,
   };
 }
@@ -705,14 +720,14 @@ export async function benchSoak(report: Report): Promise<void> {
   report({ name: `soak: duplicate news rows`, value: r.storedNews - r.distinctNews, unit: 'rows' });
 }
 
-const KNOWN_FLAGS = new Set(['--minutes', '--rate', '--sample-sec', '--drain-sec', '--gc', '--config', '--report', '--runtime', '--engine', '--heap-snapshot-at', '--heap-snapshot-dir', '--freeze-at']);
+const KNOWN_FLAGS = new Set(['--minutes', '--rate', '--sample-sec', '--drain-sec', '--gc', '--config', '--report', '--runtime', '--engine', '--heap-snapshot-at', '--heap-snapshot-dir', '--freeze-at', '--feed-window']);
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   // A flag it does not know (a typo, --help) must not start a 30-minute run.
   const unknown = process.argv.slice(2).filter((a) => a.startsWith('-') && !KNOWN_FLAGS.has(a));
   if (unknown.length > 0) {
     process.stderr.write(
-      `unknown option ${unknown.join(' ')}\nusage: node bin/run-ts.mjs bench/soak.ts --minutes 30 --rate 5 [--sample-sec 60] [--drain-sec 180] [--gc] [--engine] [--config '<json>'] [--runtime dist|tsx] [--heap-snapshot-at m1,m2 [--heap-snapshot-dir dir]] [--freeze-at minute:seconds[,...]] [--report file]\n`,
+      `unknown option ${unknown.join(' ')}\nusage: node bin/run-ts.mjs bench/soak.ts --minutes 30 --rate 5 [--sample-sec 60] [--drain-sec 180] [--gc] [--engine] [--config '<json>'] [--runtime dist|tsx] [--heap-snapshot-at m1,m2 [--heap-snapshot-dir dir]] [--freeze-at minute:seconds[,...]] [--feed-window items] [--report file]\n`,
     );
     process.exit(2);
   }
