@@ -217,3 +217,61 @@ describe('item normalization: the edges of each rule', () => {
     expect(big.ok && big.article.tags).toEqual(Array.from({ length: 50 }, (_, i) => `t${i}`));
   });
 });
+
+describe('item normalization: each word list entry and each separator', () => {
+  const NOW2 = Date.UTC(2026, 5, 1, 12);
+  const ts = (pubDate: string) => publicationTime({ pubDate }, NOW2);
+
+  it('reads every localized month name the table lists as its month', () => {
+    const months: [string, number][] = [
+      ['fev', 1], ['abr', 3], ['mai', 4], ['ago', 7], ['set', 8], ['out', 9], ['dez', 11],
+      ['ene', 0], ['dic', 11], ['mrz', 2], ['mär', 2], ['okt', 9],
+      ['févr', 1], ['fevr', 1], ['avr', 3], ['juin', 5], ['juil', 6], ['août', 7], ['aout', 7], ['déc', 11],
+      ['gen', 0], ['mag', 4], ['giu', 5], ['lug', 6], ['ott', 9],
+      // Read by Date.parse itself before the table is consulted.
+      ['janv', 0], ['mars', 2], ['sept', 8],
+    ];
+    for (const [name, month] of months) {
+      const title = name[0].toUpperCase() + name.slice(1);
+      expect(ts(`5 ${title} 2025 08:00:00 GMT`), name).toEqual({ ts: Date.UTC(2025, month, 5, 8), precision: 'time' });
+    }
+  });
+
+  it('takes any run of white space between the parts, a weekday without its comma, and a zone with or without a space', () => {
+    expect(ts('Lun 5 Ene 2025 08:00:00 GMT').ts).toBe(Date.UTC(2025, 0, 5, 8));
+    expect(ts('Seg,  24 Set 2018 19:42:40 -0300').ts).toBe(Date.UTC(2018, 8, 24, 22, 42, 40));
+    expect(ts('5  Ene 2025 08:00:00 GMT').ts).toBe(Date.UTC(2025, 0, 5, 8));
+    expect(ts('5 Ene  2025 08:00:00 GMT').ts).toBe(Date.UTC(2025, 0, 5, 8));
+    expect(ts('5 Ene 2025  08:00:00 GMT').ts).toBe(Date.UTC(2025, 0, 5, 8));
+    expect(ts('5 Ene 2025 08:00:00+0100').ts).toBe(Date.UTC(2025, 0, 5, 7));
+    // No zone: UTC.
+    expect(ts('5 Ene 2025 08:00')).toEqual({ ts: Date.UTC(2025, 0, 5, 8), precision: 'time' });
+  });
+
+  it('takes a number only when it is finite', () => {
+    for (const isoDate of [NaN, Infinity, -Infinity]) {
+      expect(publicationTime({ isoDate, pubDate: 'Fri, 01 May 2026 10:00:00 GMT' }, NOW2), String(isoDate)).toEqual({ ts: Date.UTC(2026, 4, 1, 10), precision: 'time' });
+    }
+    expect(normalizeItem({ guid: NaN, title: 't', link: 'https://x.example/n' }, feed, NOW2)).toMatchObject({ ok: true, notes: ['no_guid', 'date_missing'] });
+  });
+
+  it('drops the content of every element whose content is never text, and keeps what follows it', () => {
+    for (const name of ['script', 'style', 'iframe', 'noscript', 'template', 'textarea', 'title', 'xmp', 'noembed', 'noframes', 'plaintext', 'svg', 'math', 'object']) {
+      expect(toPlainText(`a<${name}>hidden</${name}>b`, 100), name).toBe('a b');
+    }
+    expect(toPlainText('a<span>shown</span>b', 100)).toBe('a shown b');
+  });
+
+  it('separates the words on either side of a closing tag', () => {
+    expect(toPlainText('Brent<b>up</b>today', 100)).toBe('Brent up today');
+    expect(toPlainText('<p>OPEC</p>cuts', 100)).toBe('OPEC cuts');
+  });
+
+  it('never reads past 20 times the length: a script the cut leaves open hides the rest', () => {
+    const field = `<script>${'x'.repeat(40)}</script>ok`;
+    expect(field.length).toBeGreaterThan(40);
+    expect(toPlainText(field, 2)).toBe('');
+    // The same field under a length that lets it all be read.
+    expect(toPlainText(field, 3)).toBe('ok');
+  });
+});
