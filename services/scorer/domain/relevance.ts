@@ -49,6 +49,9 @@ export const RELEVANCE_CLASS = {
   economy: 1024,
   fuelBuyers: 4096,
   commodities: 8192,
+  fuelSupply: 16384,
+  supplyEvent: 32768,
+  notEnergy: 65536,
 } as const;
 /** Set when a marketWide phrase leads the title ("Wall Street ends lower ..."): the market is the subject, not a company's benchmark. */
 export const MARKET_LEAD = 2048;
@@ -106,6 +109,7 @@ export const BANDS = {
   priceReport: { floor: 90, span: 9 },
   directOil: { floor: 85, span: 12 },
   geopoliticsWithChannel: { floor: 65, span: 24 },
+  fuelSupply: { floor: 60, span: 20 },
   geopoliticsElsewhere: { floor: 35, span: 20 },
   macroOrEnergy: { floor: 30, span: 27 },
   channelOnly: { floor: 40, span: 20 },
@@ -151,7 +155,9 @@ export function relevanceBand(x: RelevanceInput, rules: RelevanceWords = RELEVAN
   const crude = !notOil && (x.crude ?? x.titleOil >= 2);
   const titleOil = notOil ? 0 : x.titleOil;
   const oilCompany = x.oilCompany === true || bit(cls, 'oilCompanies');
-  const energy = bit(cls, 'energy');
+  // "Drug pipeline", "pricing power": a metaphor of an energy word names no energy market.
+  const notEnergy = bit(cls, 'notEnergy');
+  const energy = !notEnergy && bit(cls, 'energy');
   const company = bit(cls, 'company');
   const publicAffairs = bit(cls, 'publicAffairs') || (x.entities ?? []).some((e) => rules.publicAffairsEntities.has(e));
   // An oil-market word short of crude (storage, shipping, a glut, a price war) is an oil word only in an
@@ -169,6 +175,10 @@ export function relevanceBand(x: RelevanceInput, rules: RelevanceWords = RELEVAN
   } else if (geo > 0 && (x.channel || oil > 0)) {
     band = BANDS.geopoliticsWithChannel;
     within = 0.35 * s + (oil > 0 ? 0.45 : 0) + Math.min(0.2, 0.1 * (geo - 1)) + Math.min(0.15, 0.05 * x.entityWeight) + (x.producer === true ? PRODUCER_IN_CONFLICT : 0);
+  } else if (!company && !notEnergy && bit(cls, 'fuelSupply') && (s > 0 || bit(cls, 'supplyEvent'))) {
+    // Refined fuels, refineries, pipelines and shale supply moving or disrupted: supply news next to crude.
+    band = BANDS.fuelSupply;
+    within = 0.25 + 0.35 * s + (x.producer === true ? 0.25 : 0) + (geo > 0 ? 0.15 : 0);
   } else if (geo > 0) {
     band = BANDS.geopoliticsElsewhere;
     within = 0.5 * s + Math.min(0.5, 0.1 * x.entityWeight);

@@ -36,11 +36,12 @@ describe('relevance bands, the place inside each band', () => {
 
   it('keeps every band inside the range docs/taxonomy.md gives it', () => {
     // The taxonomy's ranges (90-100 price reports, 85-100 direct oil news, 60-89 geopolitics with an oil
-    // channel, 30-59 macro and energy-adjacent, 0-29 unrelated); a channel alone may reach the alert line, 60.
+    // channel and refined-fuel or pipeline supply news, 30-59 macro and energy-adjacent, 0-29 unrelated); a channel alone may reach the alert line, 60.
     const ranges: Record<keyof typeof BANDS, [number, number]> = {
       priceReport: [90, 100],
       directOil: [85, 100],
       geopoliticsWithChannel: [60, 89],
+      fuelSupply: [60, 89],
       geopoliticsElsewhere: [30, 59],
       macroOrEnergy: [30, 59],
       channelOnly: [30, 60],
@@ -138,7 +139,7 @@ describe('relevance classes (services/scorer/data/relevance.json)', () => {
     expect(relevanceClasses(['palm']) & RELEVANCE_CLASS.notOil).toBe(0);
     // A market named late in the title is not its subject.
     expect(relevanceClasses(['chipmaker', 'shares', 'beat', 'wall', 'street']) & MARKET_LEAD).toBe(0);
-    const rules = compileRelevanceWords({ notOil: ['Snake Oil'], oilCompanies: [], energy: [], marketWide: [], transport: [], currencies: [], worldScale: [], publicAffairs: [], company: [], trade: [], economy: [], fuelBuyers: [], commodities: [], majorEconomies: [], publicAffairsEntities: [] });
+    const rules = compileRelevanceWords({ notOil: ['Snake Oil'], oilCompanies: [], energy: [], marketWide: [], transport: [], currencies: [], worldScale: [], publicAffairs: [], company: [], trade: [], economy: [], fuelBuyers: [], commodities: [], fuelSupply: [], supplyEvent: [], notEnergy: [], majorEconomies: [], publicAffairsEntities: [] });
     expect(relevanceClasses(['snake', 'oil', 'sellers'], rules)).toBe(RELEVANCE_CLASS.notOil);
   });
 
@@ -211,5 +212,15 @@ describe('relevance classes (services/scorer/data/relevance.json)', () => {
     expect(producer).toBeLessThan(90);
     expect(party).toBeGreaterThanOrEqual(60);
     expect(producer).toBeGreaterThan(party);
+  });
+
+  it('refined fuels, refineries and pipelines moving or disrupted are supply news (60-89), above other energy; a company\'s pipeline is not', () => {
+    const fuel = ['Gasoline futures spike as Gulf Coast refinery goes offline after fire', 'Hackers force shutdown of major fuel pipeline in Midwest', 'Diesel prices surge as refinery strike drags on'];
+    for (const t of fuel) within(t, 60, 89);
+    expect(rel('Hackers force shutdown of major fuel pipeline in Midwest')).toBeGreaterThan(rel('Offshore wind auction draws record bids in Denmark'));
+    within('Drugmaker shares jump as drug pipeline impresses analysts', 0, 29);
+    within('Luxury brand flexes pricing power as sales jump', 0, 29);
+    // A fuel word with no move or disruption stays energy-adjacent.
+    within('Refiner names new chief financial officer', 30, 59);
   });
 });
