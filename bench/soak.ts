@@ -7,7 +7,8 @@
  * SIGUSR2), what lies outside V8 (RSS - heapTotal - external: chDB's engine, its caches and
  * allocator, Node's own C++), bus retention and event-loop lag (from its /metrics) are sampled with
  * the stored counts. At the end the feed stops, the pipeline drains, is stopped with SIGTERM and the
- * store is read directly: every item fed must be stored once and measured once, and the engine's
+ * store is read directly: every item the feed served must be stored once and measured once (items
+ * its window moved past before any answer carried them are counted apart), and the engine's
  * `system` tables are listed with their rows (a system log that fills would show there). The
  * report ends with least-squares slopes over the last 10 minutes and a memory verdict.
  *
