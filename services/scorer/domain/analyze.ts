@@ -21,7 +21,7 @@ import { readModifiers, type Scope } from './read-modifiers.ts';
 import { CAUSE, PREP } from './reading-words.ts';
 import { relevanceBand } from './relevance.ts';
 import { EVENT_SHINGLE, shingleHash, STOP_SHINGLE } from './shingles.ts';
-import { gateTopics, hasOilChannel, namesCompanyNews, namesCompanyResults, namesDemandChannel, namesTrade, tradeAtWorldScale, type TopicEvidence } from './topic-gate.ts';
+import { gateTopics, hasOilChannel, namesCompanyNews, namesCompanyResults, namesCompanyShares, namesDemandChannel, namesTrade, tradeAtWorldScale, type TopicEvidence } from './topic-gate.ts';
 import { Kind, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, sanitize, tokenize, type Tokens } from './text.ts';
 
 export interface Analysis extends ScoredFields {
@@ -374,6 +374,11 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
   // between one of the largest economies and a smaller partner, without crude, a producer or
   // an oil-channel word (a party to a conflict such as Turkey is none here), have no direction.
   if (macroOnly && !head.crude && head.oilWeight < 2 && !producer && !hasOilChannel(headTokens.low, []) && namesTrade(headTokens.low) && !tradeAtWorldScale(headTokens.low, head.entities)) {
+    oil = 'neutral';
+    strength = 0;
+  }
+  // A company's or a sector's shares are company news: only the market's stocks carry the macro reading.
+  if (macroOnly && !head.crude && head.oilWeight < 2 && namesCompanyShares(headTokens.low)) {
     oil = 'neutral';
     strength = 0;
   }

@@ -57,6 +57,10 @@ export interface GateRules {
   tradeScale: Set<string>;
   /** The largest economies, each a group of gazetteer names: a trade dispute between two of them is a world demand shock. */
   tradePowers: Set<string>[];
+  /** Words for shares and stocks. */
+  stockWords: Set<string>;
+  /** Words before "stocks" that make them the market's, not a company's or a sector's ("global stocks"). */
+  marketScope: Set<string>;
   topics: Map<TopicName, GateRule>;
 }
 
@@ -73,16 +77,16 @@ interface RawRule {
 
 type RawPromote = { topic: string; entities: string[]; words: string[]; context: string[]; block?: string[] };
 
-export function compileGateRules(raw: { conflictEntities: string[]; channelWords?: string[]; demandChannel?: string[]; companyWords?: string[]; companyResults?: string[]; tradeWords?: string[]; tradeScale?: string[]; tradePowers?: string[][]; promote?: RawPromote[]; topics: Record<string, RawRule> }): GateRules {
+export function compileGateRules(raw: { conflictEntities: string[]; channelWords?: string[]; demandChannel?: string[]; companyWords?: string[]; companyResults?: string[]; tradeWords?: string[]; tradeScale?: string[]; tradePowers?: string[][]; stockWords?: string[]; marketScope?: string[]; promote?: RawPromote[]; topics: Record<string, RawRule> }): GateRules {
   const topics = new Map<TopicName, GateRule>();
   for (const [t, r] of Object.entries(raw.topics)) {
     topics.set(t as TopicName, { strong: new Set(r.strong), hardBlock: new Set(r.hardBlock ?? []), weak: r.weak ? new Set(r.weak) : undefined, context: new Set(r.context), block: new Set(r.block), entityContext: r.entityContext, entities: r.entities ? new Set(r.entities) : undefined, minDistinct: r.minDistinct ?? 1 });
   }
   const promote = (raw.promote ?? []).map((p) => ({ topic: p.topic as TopicName, entities: new Set(p.entities), words: new Set(p.words), context: new Set(p.context), block: new Set(p.block ?? []) }));
-  return { conflictEntities: new Set(raw.conflictEntities), promote, channelWords: new Set(raw.channelWords ?? []), demandChannel: new Set(raw.demandChannel ?? []), companyWords: new Set(raw.companyWords ?? []), companyResults: new Set(raw.companyResults ?? []), tradeWords: new Set(raw.tradeWords ?? []), tradeScale: new Set(raw.tradeScale ?? []), tradePowers: (raw.tradePowers ?? []).map((g) => new Set(g)), topics };
+  return { conflictEntities: new Set(raw.conflictEntities), promote, channelWords: new Set(raw.channelWords ?? []), demandChannel: new Set(raw.demandChannel ?? []), companyWords: new Set(raw.companyWords ?? []), companyResults: new Set(raw.companyResults ?? []), tradeWords: new Set(raw.tradeWords ?? []), tradeScale: new Set(raw.tradeScale ?? []), tradePowers: (raw.tradePowers ?? []).map((g) => new Set(g)), stockWords: new Set(raw.stockWords ?? []), marketScope: new Set(raw.marketScope ?? []), topics };
 }
 
-export const GATE_RULES = compileGateRules(RULES as { conflictEntities: string[]; channelWords: string[]; demandChannel: string[]; companyWords: string[]; companyResults: string[]; tradeWords: string[]; tradeScale: string[]; tradePowers: string[][]; promote: RawPromote[]; topics: Record<string, RawRule> });
+export const GATE_RULES = compileGateRules(RULES as { conflictEntities: string[]; channelWords: string[]; demandChannel: string[]; companyWords: string[]; companyResults: string[]; tradeWords: string[]; tradeScale: string[]; tradePowers: string[][]; stockWords: string[]; marketScope: string[]; promote: RawPromote[]; topics: Record<string, RawRule> });
 
 /** An oil channel: a producer, chokepoint or party to a Middle-East or producer conflict is named. */
 export function hasOilChannel(words: readonly string[], entities: readonly string[], rules: GateRules = GATE_RULES): boolean {
@@ -123,6 +127,22 @@ export function tradeAtWorldScale(words: readonly string[], entities: readonly s
   let powers = 0;
   for (const group of rules.tradePowers) if (entities.some((e) => group.has(e))) powers++;
   return powers >= 2;
+}
+
+/**
+ * A company's or a sector's shares ("Halliburton shares plunge", "shipping stocks rally"): the
+ * word before the stock word is a name, not the market's scope ("global stocks", "Asian
+ * shares") and not punctuation or the start ("; stocks surge", "Stocks slide"). Company news.
+ */
+export function namesCompanyShares(words: readonly string[], rules: GateRules = GATE_RULES): boolean {
+  for (let i = 1; i < words.length; i++) {
+    if (!rules.stockWords.has(words[i])) continue;
+    const before = words[i - 1];
+    const c = before.charCodeAt(0);
+    const word = (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+    if (word && !rules.marketScope.has(before) && !rules.stockWords.has(before)) return true;
+  }
+  return false;
 }
 
 /**

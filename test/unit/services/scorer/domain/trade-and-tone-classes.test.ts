@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeText } from '../../../../../services/scorer/domain/analyze.ts';
-import { namesTrade, tradeAtWorldScale } from '../../../../../services/scorer/domain/topic-gate.ts';
+import { namesCompanyShares, namesTrade, tradeAtWorldScale } from '../../../../../services/scorer/domain/topic-gate.ts';
 
 // Classes of error found on real business news (docs/scorer.md, the direction and tone rule
 // tables); every headline here is written for the test, none is taken from a data set.
@@ -77,5 +77,24 @@ describe('remedies and forecasts in company and market news', () => {
     const s = (t: string) => Math.abs(analyzeText(t).evidence.sentiment);
     expect(s('Quarterly figures likely to reveal tariff fallout')).toBeLessThan(s('Quarterly figures to reveal tariff fallout'));
     expect(s('Court seen likely to reject appeal')).toBeLessThan(s('Court to reject appeal'));
+  });
+});
+
+describe("a company's or a sector's shares are company news", () => {
+  it('gives no oil direction to one company or sector moving on macro news', () => {
+    for (const t of ['Chipmaker shares slide as recession fears grow', 'Steel stocks rally as Fed signals rate cuts']) expect(dir(t), t).toBe('neutral');
+  });
+
+  it("keeps the macro reading of the market's stocks", () => {
+    expect(dir('Global stocks slide as recession fears grow')).toBe('bearish');
+    expect(dir('Asian shares tumble on growth worries')).toBe('bearish');
+    expect(dir('Fed signals rate cuts; stocks rally')).toBe('bullish');
+  });
+
+  it('tells a named holding from the market by the word before the stock word', () => {
+    expect(namesCompanyShares(['chipmaker', 'shares', 'slide'])).toBe(true);
+    expect(namesCompanyShares(['global', 'stocks', 'slide'])).toBe(false);
+    expect(namesCompanyShares(['stocks', 'slide'])).toBe(false);
+    expect(namesCompanyShares(['cuts', ';', 'stocks', 'rally'])).toBe(false);
   });
 });
