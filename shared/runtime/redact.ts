@@ -7,8 +7,8 @@
 
 export const MASK = '***';
 
-/** Query parameter names whose values are credentials (a substring match: `api_key`, `x-amz-signature`, `access_token`...). */
-const SECRET_PARAM = /key|token|secret|pass|pwd|auth|sig|session|credential|jwt|bearer|^code$|^sid$/i;
+/** Query parameter names whose values are credentials (a substring match: `api_key`, `x-amz-signature`, `access_token`, PHP's `PHPSESSID`...). */
+const SECRET_PARAM = /key|token|secret|pass|pwd|auth|sig|session|sessid|credential|jwt|bearer|^code$|^sid$/i;
 
 /**
  * The URL with its password (or a lone user name, often a token) and the values of

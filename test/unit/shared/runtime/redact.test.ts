@@ -186,3 +186,12 @@ describe('redactDeep: what it walks into', () => {
     expect(redactDeep({ n: null, list: [1, dirty] })).toEqual({ n: null, list: [1, clean] });
   });
 });
+
+describe('redactUrl: session ids by the names servers give them', () => {
+  it("masks PHP's PHPSESSID and any other sessid, and still no name that only ends in sid", () => {
+    for (const name of ['PHPSESSID', 'phpsessid', 'sessid', 'JSESSIONID', 'ASPSESSIONID']) {
+      expect(redactUrl(`https://x.test/rss?${name}=S3CRET&page=2`), name).toBe(`https://x.test/rss?${name}=***&page=2`);
+    }
+    for (const name of ['ssid', 'xsid']) expect(redactUrl(`https://x.test/rss?${name}=v`), name).toBe(`https://x.test/rss?${name}=v`);
+  });
+});
