@@ -164,7 +164,7 @@ export function relevanceBand(x: RelevanceInput, rules: RelevanceWords = RELEVAN
   // oil story: with crude, a producer or party, a topic, an oil company or another energy market named.
   const oilStory = crude || x.producer === true || x.channel || anyTopic || oilCompany || energy;
   // Dry-bulk and container freight is another market: its rates are no oil words without crude or a channel.
-  const otherFreight = bit(cls, 'transport') && !crude && !x.channel;
+  const otherFreight = bit(cls, 'transport') && !bit(cls, 'fuelSupply') && !crude && !x.channel;
   const oil = notOil || otherFreight || !oilStory ? 0 : x.oil;
   if (x.priceReport) {
     band = BANDS.priceReport;
@@ -182,6 +182,10 @@ export function relevanceBand(x: RelevanceInput, rules: RelevanceWords = RELEVAN
   } else if (geo > 0) {
     band = BANDS.geopoliticsElsewhere;
     within = 0.5 * s + Math.min(0.5, 0.1 * x.entityWeight);
+  } else if (x.channel && !company && x.companyNews !== true && !macro && oil === 0 && !oilCompany) {
+    // A producer or party named with another energy word ("Iran expands uranium enrichment") is still that state's news.
+    band = BANDS.channelOnly;
+    within = Math.min(1, 0.1 * x.entityWeight + 0.3 * s);
   } else if (macro || oil > 0 || oilCompany || energy || (!company && bit(cls, 'currencies'))) {
     band = BANDS.macroOrEnergy;
     // The largest consumers, their central banks or the world economy move demand for crude; a smaller economy's rates less so.

@@ -223,4 +223,16 @@ describe('relevance classes (services/scorer/data/relevance.json)', () => {
     // A fuel word with no move or disruption stays energy-adjacent.
     within('Refiner names new chief financial officer', 30, 59);
   });
+
+  it('tanker freight is oil shipping, dry-bulk and container freight another market', () => {
+    within('Supertanker rates climb to two-year high on Gulf demand', 60, 89);
+    within('Dry bulk freight rates hit two-year high', 30, 59);
+    expect(rel('Supertanker rates climb to two-year high on Gulf demand')).toBeGreaterThan(rel('Dry bulk freight rates hit two-year high'));
+  });
+
+  it('a producer or party named with another energy word is that state\'s news (30-60), a company\'s port or a steelworks is not', () => {
+    within('Iran says it will enrich uranium to higher purity', 40, 60);
+    within('Smartphone maker adds faster charging port to new model', 0, 29);
+  });
 });
+
