@@ -52,6 +52,7 @@ export const RELEVANCE_CLASS = {
   fuelSupply: 16384,
   supplyEvent: 32768,
   notEnergy: 65536,
+  sanctionTargets: 131072,
 } as const;
 /** Set when a marketWide phrase leads the title ("Wall Street ends lower ..."): the market is the subject, not a company's benchmark. */
 export const MARKET_LEAD = 2048;
@@ -174,7 +175,9 @@ export function relevanceBand(x: RelevanceInput, rules: RelevanceWords = RELEVAN
     within = 0.3 * s + (geo > 0 ? 0.4 : 0) + (crude ? 0.3 : 0);
   } else if (geo > 0 && (x.channel || oil > 0)) {
     band = BANDS.geopoliticsWithChannel;
-    within = 0.35 * s + (oil > 0 ? 0.45 : 0) + Math.min(0.2, 0.1 * (geo - 1)) + Math.min(0.15, 0.05 * x.entityWeight) + (x.producer === true ? PRODUCER_IN_CONFLICT : 0);
+    // Sanctions on people, banks or firms with no oil named reach crude less than sanctions on a producer's oil.
+    const targeted = geo === 1 && has(x.topics, 'sanctions') && oil === 0 && bit(cls, 'sanctionTargets');
+    within = targeted ? Math.min(0.15, 0.05 * x.entityWeight) : 0.35 * s + (oil > 0 ? 0.45 : 0) + Math.min(0.2, 0.1 * (geo - 1)) + Math.min(0.15, 0.05 * x.entityWeight) + (x.producer === true ? PRODUCER_IN_CONFLICT : 0);
   } else if (!company && !notEnergy && bit(cls, 'fuelSupply') && (s > 0 || bit(cls, 'supplyEvent'))) {
     // Refined fuels, refineries, pipelines and shale supply moving or disrupted: supply news next to crude.
     band = BANDS.fuelSupply;

@@ -234,5 +234,18 @@ describe('relevance classes (services/scorer/data/relevance.json)', () => {
     within('Iran says it will enrich uranium to higher purity', 40, 60);
     within('Smartphone maker adds faster charging port to new model', 0, 29);
   });
+
+  it('sanctions on people, banks or firms with no oil named sit under a sanctions package on the same producer, both in 60-89', () => {
+    const targeted = rel('Treasury sanctions Iranian officials over crackdown on protesters');
+    const tycoons = rel('Britain sanctions Russian tycoons tied to Kremlin');
+    const iranPackage = rel('EU adopts new sanctions package on Iran');
+    const russiaPackage = rel('EU adopts new sanctions package against Russia');
+    for (const r of [targeted, tycoons, iranPackage, russiaPackage]) {
+      expect(r).toBeGreaterThanOrEqual(60);
+      expect(r).toBeLessThan(90);
+    }
+    expect(iranPackage).toBeGreaterThan(targeted);
+    expect(russiaPackage).toBeGreaterThan(tycoons);
+  });
 });
 
