@@ -139,7 +139,7 @@ describe('relevance classes (services/scorer/data/relevance.json)', () => {
     expect(relevanceClasses(['palm']) & RELEVANCE_CLASS.notOil).toBe(0);
     // A market named late in the title is not its subject.
     expect(relevanceClasses(['chipmaker', 'shares', 'beat', 'wall', 'street']) & MARKET_LEAD).toBe(0);
-    const rules = compileRelevanceWords({ notOil: ['Snake Oil'], oilCompanies: [], energy: [], marketWide: [], transport: [], currencies: [], worldScale: [], publicAffairs: [], company: [], trade: [], economy: [], fuelBuyers: [], commodities: [], fuelSupply: [], supplyEvent: [], notEnergy: [], majorEconomies: [], publicAffairsEntities: [] });
+    const rules = compileRelevanceWords({ notOil: ['Snake Oil'], oilCompanies: [], energy: [], marketWide: [], transport: [], currencies: [], worldScale: [], publicAffairs: [], company: [], trade: [], economy: [], fuelBuyers: [], commodities: [], fuelSupply: [], supplyEvent: [], notEnergy: [], sanctionTargets: [], majorEconomies: [], publicAffairsEntities: [] });
     expect(relevanceClasses(['snake', 'oil', 'sellers'], rules)).toBe(RELEVANCE_CLASS.notOil);
   });
 
