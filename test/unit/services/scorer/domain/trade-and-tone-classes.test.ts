@@ -98,3 +98,16 @@ describe("a company's or a sector's shares are company news", () => {
     expect(namesCompanyShares(['cuts', ';', 'stocks', 'rally'])).toBe(false);
   });
 });
+
+describe('diplomacy under way is neutral in tone', () => {
+  const tone = (t: string) => analyzeText(t).sentiment.label;
+
+  it('reads a mediator or negotiators named or on the way as a plain fact', () => {
+    for (const t of ['Norway mediates between rival Sudanese factions', 'Kenya hosts rebel and government negotiators', 'Swiss mediator arrives in Caracas']) expect(tone(t), t).toBe('neutral');
+  });
+
+  it('keeps the tone of an agreement or a breakdown', () => {
+    expect(tone('Rebels and army agree ceasefire after mediation')).toBe('positive');
+    expect(tone('Mediated talks between rebels and army collapse')).toBe('negative');
+  });
+});
