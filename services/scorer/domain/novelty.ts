@@ -241,21 +241,22 @@ export function framesMatch(a: EventFrame, b: EventFrame | undefined, overlap = 
 export function normalizeShingles(tokens: number[]): number[] {
   const n = tokens.length;
   if (n === 0) return [];
-  let sorted: ArrayLike<number>;
   if (n <= SMALL_SORT) {
-    // A headline has a dozen shingles: an insertion sort of a plain array allocates less than a typed array and its sort.
-    const a = new Array<number>(n);
+    // A headline has a dozen shingles: an insertion sort into the one array returned, a repeat dropped where it would go
+    // (fewer than MAX_TOKENS by construction), allocates less than a typed array and its sort, or a sorted copy and a deduped one.
+    const a: number[] = [];
     for (let i = 0; i < n; i++) {
       const v = tokens[i] >>> 0;
-      let j = i - 1;
-      while (j >= 0 && a[j] > v) {
-        a[j + 1] = a[j];
-        j--;
-      }
+      let j = a.length - 1;
+      while (j >= 0 && a[j] > v) j--;
+      if (j >= 0 && a[j] === v) continue;
+      a.push(v);
+      for (let k = a.length - 1; k > j + 1; k--) a[k] = a[k - 1];
       a[j + 1] = v;
     }
-    sorted = a;
-  } else sorted = Uint32Array.from(tokens).sort();
+    return a;
+  }
+  const sorted = Uint32Array.from(tokens).sort();
   const out: number[] = [];
   for (let i = 0; i < sorted.length && out.length < MAX_TOKENS; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) out.push(sorted[i]);
   return out;

@@ -319,6 +319,19 @@ describe('novelty: exact values the tracker is built on', () => {
     expect(normalizeShingles(justOver)).toEqual([...justOver].sort((a, b) => a - b));
   });
 
+  it('normalizes like sorting the unsigned values and dropping repeats, on 2,000 seeded lists with repeats, negatives and values from 2^31', () => {
+    let seed = 12345;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+    for (let round = 0; round < 2000; round++) {
+      const n = next() % 41;
+      // Values from a small pool so repeats are common, spread over the whole signed and unsigned range.
+      const pool = Array.from({ length: 1 + (next() % 12) }, () => (next() % 3 === 0 ? -(next() % 1000) : next()));
+      const list = Array.from({ length: n }, () => pool[next() % pool.length]);
+      const reference = [...new Set(list.map((v) => v >>> 0))].sort((a, b) => a - b).slice(0, 64);
+      expect(normalizeShingles(list)).toEqual(reference);
+    }
+  });
+
   it('decays novelty by 50 * 0.5^(n-1) * (2 - similarity) and keeps the cluster of the first article', () => {
     const n = tracker();
     const s = [5, 6, 7];
