@@ -1,8 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { AddressPolicy, AddressRefusedError, lookupThroughPolicy } from '../../../../shared/net/address-policy.ts';
 
 describe('AddressPolicy', () => {
-  const policy = new AddressPolicy();
+  // Built in each test rather than once while the file is collected, so every test runs the constructor it checks.
+  let policy: AddressPolicy;
+  beforeEach(() => {
+    policy = new AddressPolicy();
+  });
 
   it('refuses loopback, private, link-local and other non-public addresses', () => {
     for (const ip of ['127.0.0.1', '127.8.9.10', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '224.0.0.1', '255.255.255.255', '::1', '::', 'fe80::1', 'fc00::1', 'fd12:3456::1', 'ff02::1', '::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:10.0.0.1', '64:ff9b::10.0.0.1']) {
@@ -38,7 +42,11 @@ describe('AddressPolicy', () => {
 });
 
 describe('AddressPolicy on IPv6 forms that carry an IPv4 address', () => {
-  const policy = new AddressPolicy();
+  // Built in each test rather than once while the file is collected, so every test runs the constructor it checks.
+  let policy: AddressPolicy;
+  beforeEach(() => {
+    policy = new AddressPolicy();
+  });
   const refused: [string, RegExp][] = [
     ['::ffff:127.0.0.1', /loopback/],
     ['0:0:0:0:0:ffff:7f00:0001', /loopback/],
@@ -91,7 +99,11 @@ describe('AddressPolicy on IPv6 forms that carry an IPv4 address', () => {
 });
 
 describe('AddressPolicy: each refused range, its edges and its reason', () => {
-  const policy = new AddressPolicy();
+  // Built in each test rather than once while the file is collected, so every test runs the constructor it checks.
+  let policy: AddressPolicy;
+  beforeEach(() => {
+    policy = new AddressPolicy();
+  });
   const reason = (ip: string) => {
     const v = policy.check(ip);
     return v.ok ? 'ok' : v.reason;
