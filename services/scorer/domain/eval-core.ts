@@ -35,7 +35,10 @@ export function decodeText(bytes: Uint8Array): string {
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    text = new TextDecoder('latin1').decode(bytes);
+    // A UTF-8 byte order mark before bytes that are not UTF-8 (a file saved in two encodings) is still a mark, not "ï»¿"
+    // at the start of the first header cell.
+    const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+    text = new TextDecoder('latin1').decode(bytes.subarray(bom));
   }
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
