@@ -68,6 +68,9 @@ const DENY_S = -0.4;
 const DENY_O = -0.75;
 
 const QUESTION = 0.4;
+
+/** Weight of the tone of an OPEC output-policy headline (supply management is the oil view, not a tone). */
+const OPEC_TONE = 0.5;
 /** Topics of conflict and its channels: with one of them, talks and deals are conflict diplomacy. */
 const GEOPOLITICS: readonly TopicName[] = ['mediation', 'ceasefire', 'sanctions', 'military', 'shipping'];
 
@@ -344,6 +347,9 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
   const geopolitics = GEOPOLITICS.some((t) => topics.has(t));
   if (!geopolitics && ((topics.has('macro') && !oilSpecific && !channel && oilWeight === 0) || head.oilCompany)) O -= head.oDiplomacy + (sum ? sum.oDiplomacy * sw : 0);
   if (topics.has('macro') && !oilSpecific && (namesDemandChannel(headTokens.low) || (sumTokens !== undefined && namesDemandChannel(sumTokens.low)))) O += 0.4 * S;
+  // OPEC's output policy (cuts, hikes, their extension, the deals that set them) is supply
+  // management, the oil view: it has no tone of its own beyond a weak one (docs/taxonomy.md).
+  if (topics.has('opec') && !geopolitics && !topics.has('macro')) S *= OPEC_TONE;
   S = Math.max(-50, Math.min(50, S));
   O = Math.max(-50, Math.min(50, O));
 

@@ -111,3 +111,17 @@ describe('diplomacy under way is neutral in tone', () => {
     expect(tone('Mediated talks between rebels and army collapse')).toBe('negative');
   });
 });
+
+describe("OPEC's output policy is the oil view, not a tone", () => {
+  const tone = (t: string) => analyzeText(t).sentiment.label;
+
+  it('reads an agreed output change as a plain fact', () => {
+    expect(tone('OPEC+ agrees to lift output by 300,000 bpd')).toBe('neutral');
+    expect(tone('OPEC+ extends output cuts to end of next year')).toBe('neutral');
+  });
+
+  it('keeps the tone of talks that collapse and of an attack on a member', () => {
+    expect(tone('OPEC+ talks collapse in acrimony')).toBe('negative');
+    expect(tone("Drone attack hits OPEC member's oil field")).toBe('negative');
+  });
+});
