@@ -6,6 +6,7 @@
  */
 import type { TopicName } from '../../../shared/contracts/events.ts';
 import WORDS from '../data/relevance.json' with { type: 'json' };
+import { GATE_RULES } from './topic-gate.ts';
 
 export interface RelevanceInput {
   priceReport: boolean;
@@ -68,9 +69,10 @@ export interface RelevanceWords {
   phrases: ReadonlyMap<string, readonly Phrase[]>;
   majorEconomies: ReadonlySet<string>;
   publicAffairsEntities: ReadonlySet<string>;
+  remoteParties: ReadonlySet<string>;
 }
 
-type RawRelevanceWords = Record<RelevanceClassName, string[]> & { majorEconomies: string[]; publicAffairsEntities: string[] };
+type RawRelevanceWords = Record<RelevanceClassName, string[]> & { majorEconomies: string[]; publicAffairsEntities: string[]; remoteParties?: string[] };
 
 export function compileRelevanceWords(raw: RawRelevanceWords): RelevanceWords {
   const phrases = new Map<string, Phrase[]>();
@@ -83,7 +85,7 @@ export function compileRelevanceWords(raw: RawRelevanceWords): RelevanceWords {
       phrases.set(first, list);
     }
   }
-  return { phrases, majorEconomies: new Set(raw.majorEconomies), publicAffairsEntities: new Set(raw.publicAffairsEntities) };
+  return { phrases, majorEconomies: new Set(raw.majorEconomies), publicAffairsEntities: new Set(raw.publicAffairsEntities), remoteParties: new Set(raw.remoteParties ?? []) };
 }
 
 export const RELEVANCE_WORDS = compileRelevanceWords(WORDS as RawRelevanceWords);
@@ -143,6 +145,14 @@ export const UNRELATED_PLACES = { market: 0.85, publicAffairs: 0.5, other: 0 } a
 
 const bit = (mask: number, name: RelevanceClassName): boolean => (mask & RELEVANCE_CLASS[name]) !== 0;
 
+/** The only channel is a party to a conflict far from oil supply (North Korea, Sudan), with no producer or oil named. */
+function remoteOnly(x: RelevanceInput, oil: number, rules: RelevanceWords): boolean {
+  const ents = x.entities ?? [];
+  if (x.producer === true || oil > 0 || !ents.some((e) => rules.remoteParties.has(e))) return false;
+  if (ents.some((e) => GATE_RULES.conflictEntities.has(e) && !rules.remoteParties.has(e))) return false;
+  return !(x.words ?? []).some((w) => GATE_RULES.channelWords.has(w));
+}
+
 export function relevanceBand(x: RelevanceInput, rules: RelevanceWords = RELEVANCE_WORDS): number {
   const s = Math.max(0, Math.min(1, x.strength));
   let band: { floor: number; span: number };
@@ -173,7 +183,7 @@ export function relevanceBand(x: RelevanceInput, rules: RelevanceWords = RELEVAN
   } else if ((crude && (geo > 0 || (!company && (s > 0 || macro || x.producer === true)))) || (titleOil >= 1 && s > 0 && x.producer === true) || DIRECT.some((t) => has(x.topics, t))) {
     band = BANDS.directOil;
     within = 0.3 * s + (geo > 0 ? 0.4 : 0) + (crude ? 0.3 : 0);
-  } else if (geo > 0 && (x.channel || oil > 0)) {
+  } else if (geo > 0 && (x.channel || oil > 0) && !remoteOnly(x, oil, rules)) {
     band = BANDS.geopoliticsWithChannel;
     // Sanctions on people, banks or firms with no oil named reach crude less than sanctions on a producer's oil.
     const targeted = geo === 1 && has(x.topics, 'sanctions') && oil === 0 && bit(cls, 'sanctionTargets');

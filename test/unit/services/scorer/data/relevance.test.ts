@@ -21,7 +21,7 @@ describe('relevance data (services/scorer/data/relevance.json)', () => {
 
   it('names only gazetteer entities in its entity lists', () => {
     const names = new Set(GAZETTEER.map((e) => e.name));
-    for (const key of ['majorEconomies', 'publicAffairsEntities']) {
+    for (const key of ['majorEconomies', 'publicAffairsEntities', 'remoteParties']) {
       const list = raw[key] as string[];
       expect(list.length, key).toBeGreaterThan(0);
       for (const n of list) expect(names.has(n), `${key}: ${n}`).toBe(true);

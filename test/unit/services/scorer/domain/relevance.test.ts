@@ -247,5 +247,12 @@ describe('relevance classes (services/scorer/data/relevance.json)', () => {
     expect(iranPackage).toBeGreaterThan(targeted);
     expect(russiaPackage).toBeGreaterThan(tycoons);
   });
+
+  it('a conflict far from oil supply with no producer named is geopolitics elsewhere (30-59); a producer beside it keeps the channel', () => {
+    within('North Korea test-fires new missile into sea off its coast', 30, 59);
+    within('Sudan army and rivals agree week-long truce in talks', 30, 59);
+    within('Iran and Sudan restore diplomatic ties', 60, 89);
+    within('Israel strikes Hezbollah targets in southern Lebanon', 60, 89);
+  });
 });
 
