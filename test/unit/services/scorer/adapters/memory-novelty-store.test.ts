@@ -52,4 +52,41 @@ describe('MemoryNoveltyStore', () => {
     expect(s.seen('id-1')).toEqual({ novelty: 100, clusterId: 'c1' });
     expect(s.seen('id-4')).toEqual({ novelty: 100, clusterId: 'c4' });
   });
+
+  it('evicts in the same order as a Map-ordered reference over 20,000 seeded puts, touches and answers, past both bounds many times', () => {
+    // The reference: recency read from Maps' insertion order (a touch deletes and re-inserts), as the store did before its queues.
+    const maxClusters = 50;
+    const store = new MemoryNoveltyStore(maxClusters, 100_000);
+    const refClusters = new Map<string, number[]>();
+    const refAnswers = new Map<string, { novelty: number; clusterId: string }>();
+    let seed = 7;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+    for (let step = 0; step < 20_000; step++) {
+      const id = `c${next() % 400}`;
+      const known = refClusters.get(id);
+      if (known) {
+        store.put(cluster(id), [999]);
+        refClusters.delete(id);
+        refClusters.set(id, known);
+      } else {
+        const keys = [next() % 60, next() % 60];
+        store.put(cluster(id), keys);
+        refClusters.set(id, keys);
+        while (refClusters.size > maxClusters) refClusters.delete(refClusters.keys().next().value as string);
+      }
+      // Answers: new ids, and now and then one remembered again (it keeps its place).
+      const article = next() % 5 === 0 ? `a${next() % 300}` : `a${step + 1000}`;
+      const answer = { novelty: step % 100, clusterId: id };
+      store.remember(article, answer);
+      refAnswers.set(article, answer);
+      while (refAnswers.size > maxClusters * 4) refAnswers.delete(refAnswers.keys().next().value as string);
+      if (step % 250 === 0) {
+        expect(store.size()).toBe(refClusters.size);
+        // Buckets are uncapped here, so the live clusters are exactly those found through every key.
+        expect(ids(store.candidates(Array.from({ length: 60 }, (_, k) => k)))).toEqual([...refClusters.keys()].sort());
+        const probe = [...Array.from({ length: 300 }, (_, k) => `a${k}`), ...Array.from({ length: 400 }, (_, k) => `a${step + 1000 - k}`)];
+        expect(probe.map((a) => store.seen(a))).toEqual(probe.map((a) => refAnswers.get(a)));
+      }
+    }
+  });
 });
