@@ -183,6 +183,9 @@ describe('AddressPolicy: each refused range, its edges and its reason', () => {
     expect(reason('[::1')).toBe('not an IP address: [::1');
     expect(reason('::1]')).toBe('not an IP address: ::1]');
     expect(reason('[8.8.8.8]')).toBe('ok');
+    // Only a bracket pair is taken off: another first character before a "]" is still part of the text.
+    expect(reason('x8.8.8.8]')).toBe('not an IP address: x8.8.8.8]');
+    expect(reason('18.8.8.8]')).toBe('not an IP address: 18.8.8.8]');
     expect(reason('[::1]')).toBe(says('::1', 'loopback'));
     // A zone is refused even where the address is allowed: only a scoped address can carry one.
     expect(new AddressPolicy(['fe80::/10']).check('fe80::1%eth0')).toMatchObject({ ok: false });
