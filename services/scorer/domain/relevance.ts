@@ -168,7 +168,8 @@ export function relevanceBand(x: RelevanceInput, rules: RelevanceWords = RELEVAN
   const oilCompany = x.oilCompany === true || bit(cls, 'oilCompanies');
   // "Drug pipeline", "pricing power": a metaphor of an energy word names no energy market.
   const notEnergy = bit(cls, 'notEnergy');
-  const energy = !notEnergy && bit(cls, 'energy');
+  // A market leading the title ("S&P 500 dips as utilities tumble") is the market's news, not the energy sector's.
+  const energy = !notEnergy && bit(cls, 'energy') && (cls & MARKET_LEAD) === 0;
   const company = bit(cls, 'company');
   const publicAffairs = bit(cls, 'publicAffairs') || (x.entities ?? []).some((e) => rules.publicAffairsEntities.has(e));
   // An oil-market word short of crude (storage, shipping, a glut, a price war) is an oil word only in an

@@ -254,5 +254,13 @@ describe('relevance classes (services/scorer/data/relevance.json)', () => {
     within('Iran and Sudan restore diplomatic ties', 60, 89);
     within('Israel strikes Hezbollah targets in southern Lebanon', 60, 89);
   });
+
+  it('fuel costs, fuel protests and power cuts are energy-adjacent; a market leading the title stays the market\'s news', () => {
+    within('Truckers protest as fuel price hike takes effect', 30, 59);
+    within('Ice storm leaves half a million without power', 30, 59);
+    const market = rel('Nasdaq slides as utilities and banks weigh');
+    expect(market).toBeLessThan(30);
+    expect(market).toBeGreaterThan(rel('Sneaker brand opens flagship store in Milan'));
+  });
 });
 
