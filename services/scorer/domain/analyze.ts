@@ -379,12 +379,13 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
   // A trade dispute reaches crude only as a world demand shock (docs/taxonomy.md): tariffs
   // between one of the largest economies and a smaller partner, without crude, a producer or
   // an oil-channel word (a party to a conflict such as Turkey is none here), have no direction.
-  if (macroOnly && !head.crude && head.oilWeight < 2 && !producer && !hasOilChannel(headTokens.low, []) && namesTrade(headTokens.low) && !tradeAtWorldScale(headTokens.low, head.entities)) {
+  const macroStory = macroOnly && topics.size > 0;
+  if (macroStory && !head.crude && head.oilWeight < 2 && !producer && !hasOilChannel(headTokens.low, []) && namesTrade(headTokens.low) && !tradeAtWorldScale(headTokens.low, head.entities)) {
     oil = 'neutral';
     strength = 0;
   }
   // A company's or a sector's shares are company news: only the market's stocks carry the macro reading.
-  if (macroOnly && !head.crude && head.oilWeight < 2 && namesCompanyShares(headTokens.low)) {
+  if (macroStory && !head.crude && head.oilWeight < 2 && namesCompanyShares(headTokens.low)) {
     oil = 'neutral';
     strength = 0;
   }
