@@ -131,8 +131,14 @@ const FIGURE_TOLERANCE = 0.1;
  */
 export function figuresAgree(a: number[], b: number[] | undefined): boolean {
   if (a.length === 0 || !b || b.length === 0) return true;
-  // Loops, not nested some(): this runs for every candidate of every headline.
-  for (const x of a) for (const y of b) if (Math.abs(x - y) <= FIGURE_TOLERANCE * Math.max(Math.abs(x), Math.abs(y))) return true;
+  // Indexed loops, not nested some() or for-of: this runs for every candidate of every headline.
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    for (let j = 0; j < b.length; j++) {
+      const y = b[j];
+      if (Math.abs(x - y) <= FIGURE_TOLERANCE * Math.max(Math.abs(x), Math.abs(y))) return true;
+    }
+  }
   return false;
 }
 
