@@ -4,6 +4,7 @@
  * backend on a generated tiny model, beside the transformers.js tokenizer alone on the same
  * headlines, measured in the same run. Target: the domain model at >= 50,000 headlines/s on
  * one core (the `cpu` rows divide by CPU time, so a busy machine does not hide the figure).
+ * Last, the novelty store past its bounds beside the same below them (`benchStoreBounds`).
  * Run alone: `node bin/run-ts.mjs bench/scorer.ts`.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -112,10 +113,46 @@ export async function benchScorer(report: Report, options: { minMs?: number } = 
       const name = 'domain scorer with novelty, batch 32, store already holding what the batch-1 run scored (64 near-copies of each headline)';
       report({ name: `${name}: headlines/s`, value: m.wall, unit: 'headlines/s', baseline: 'tokenizer alone (transformers.js), batch 32: headlines/s', ratio: m.wall / base.wall });
     }
+    benchStoreBounds(report);
     await classifier.close();
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The novelty store in steady state: an answer remembered and a cluster founded once the store is
+ * past its bounds (200,000 answers, 50,000 clusters), each beside the same before the bound in the
+ * same run. Eviction must not cost more as the store fills (it did: a Map's oldest key is found by
+ * stepping over every slot deleted since its last rehash). Microseconds of CPU per operation.
+ */
+function benchStoreBounds(report: Report): void {
+  const perOp = (n: number, op: (i: number) => void, from: number): number => {
+    const c0 = process.cpuUsage();
+    for (let i = from; i < from + n; i++) op(i);
+    const c = process.cpuUsage(c0);
+    return (c.user + c.system) / n;
+  };
+  const answers = new MemoryNoveltyStore(50_000);
+  const answer = { novelty: 100, clusterId: 'c0' };
+  const remember = (i: number) => {
+    answers.seen(`a-${i}`);
+    answers.remember(`a-${i}`, answer);
+  };
+  const below = perOp(100_000, remember, 0);
+  perOp(100_000, remember, 100_000);
+  const past = perOp(200_000, remember, 200_000);
+  report({ name: 'novelty store, seen + remember of an answer past its 200,000-answer bound: CPU per answer', value: past, unit: 'us', baseline: 'the same below the bound', ratio: past / below });
+  const clusters = new MemoryNoveltyStore(50_000);
+  const found = (i: number) => {
+    const keys = [i * 13, i * 13 + 1, i * 13 + 2];
+    clusters.candidates(keys);
+    clusters.put({ id: `c${i}`, tokens: [i], firstSeen: 0, lastSeen: 0, count: 1 }, keys);
+  };
+  const fewer = perOp(40_000, found, 0);
+  perOp(20_000, found, 40_000);
+  const more = perOp(60_000, found, 60_000);
+  report({ name: 'novelty store, founding a cluster past its 50,000-cluster bound: CPU per cluster', value: more, unit: 'us', baseline: 'the same below the bound', ratio: more / fewer });
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
