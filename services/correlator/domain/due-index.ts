@@ -88,6 +88,132 @@ export class IndexedMinHeap<T> {
   }
 }
 
+/**
+ * A binary min-heap whose entries carry their own place (in the field named at construction),
+ * and whose keys live in a Float64Array beside the entries rather than in an object per entry:
+ * the correlator holds one open entry per pending (article, symbol, horizon), tens of thousands
+ * a day, and a wrapper object with a boxed key for each, in each of two heaps, was most of their
+ * weight. One object can sit in several such heaps at once if each uses a field of its own.
+ * Ties come out in no particular order.
+ */
+export class IntrusiveMinHeap<E extends Record<F, number>, F extends string> {
+  private readonly items: E[] = [];
+  private keys = new Float64Array(16);
+
+  /** `field`: the entry's field that holds its position here (-1 once out); the heap owns it. */
+  constructor(private readonly field: F) {}
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  private at(e: E): number {
+    return e[this.field];
+  }
+
+  private place(e: E, i: number): void {
+    (e as Record<F, number>)[this.field] = i;
+  }
+
+  /** True while `e` is in this heap. */
+  has(e: E): boolean {
+    const i = this.at(e);
+    return i >= 0 && this.items[i] === e;
+  }
+
+  /** The key `e` sits at here; undefined for an entry not in this heap. */
+  keyOf(e: E): number | undefined {
+    return this.has(e) ? this.keys[this.at(e)] : undefined;
+  }
+
+  /** Adds `e` (which must not be in this heap already) at `key`. */
+  push(e: E, key: number): void {
+    const i = this.items.length;
+    if (i === this.keys.length) {
+      const grown = new Float64Array(i * 2);
+      grown.set(this.keys);
+      this.keys = grown;
+    }
+    this.items.push(e);
+    this.keys[i] = key;
+    this.place(e, i);
+    this.up(i);
+  }
+
+  peek(): E | undefined {
+    return this.items[0];
+  }
+
+  /** The smallest key; undefined when empty. */
+  peekKey(): number | undefined {
+    return this.items.length ? this.keys[0] : undefined;
+  }
+
+  pop(): E | undefined {
+    const top = this.items[0];
+    if (top) this.remove(top);
+    return top;
+  }
+
+  /** Takes every entry with key <= bound out, smallest first. */
+  popUntil(bound: number): E[] {
+    const out: E[] = [];
+    while (this.items.length && this.keys[0] <= bound) out.push(this.pop()!);
+    return out;
+  }
+
+  /** Takes `e` out wherever it is; a no-op (false) for one not in this heap. */
+  remove(e: E): boolean {
+    if (!this.has(e)) return false;
+    const i = this.at(e);
+    const last = this.items.pop()!;
+    const n = this.items.length;
+    this.place(e, -1);
+    if (last === e) return true;
+    this.items[i] = last;
+    this.keys[i] = this.keys[n];
+    this.place(last, i);
+    this.down(i);
+    this.up(this.at(last));
+    return true;
+  }
+
+  private swap(a: number, b: number): void {
+    const x = this.items[a];
+    const y = this.items[b];
+    this.items[a] = y;
+    this.items[b] = x;
+    const k = this.keys[a];
+    this.keys[a] = this.keys[b];
+    this.keys[b] = k;
+    this.place(x, b);
+    this.place(y, a);
+  }
+
+  private up(i: number): void {
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (this.keys[parent] <= this.keys[i]) return;
+      this.swap(i, parent);
+      i = parent;
+    }
+  }
+
+  private down(i: number): void {
+    const n = this.items.length;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < n && this.keys[l] < this.keys[m]) m = l;
+      if (r < n && this.keys[r] < this.keys[m]) m = r;
+      if (m === i) return;
+      this.swap(i, m);
+      i = m;
+    }
+  }
+}
+
 const f64 = new Float64Array(1);
 const u64 = new BigUint64Array(f64.buffer);
 

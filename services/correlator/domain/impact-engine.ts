@@ -2,7 +2,7 @@ import { HORIZONS, type HorizonLabel, type NewsImpact, type NewsScored } from '.
 import { DAY_MS, MINUTE_MS, startOfUtcDay, toIso, toMs } from '../../../shared/contracts/time.ts';
 import { barsUntil, DEFAULT_INDICATORS, indicatorContext, type BarInterval, type IndicatorContext, type IndicatorSpec } from './indicators.ts';
 import { measureImpact, type ImpactMeasurement } from './measure-impact.ts';
-import { IndexedMinHeap, nextUp, slightlyBelow, type HeapEntry } from './due-index.ts';
+import { IndexedMinHeap, IntrusiveMinHeap, nextUp, slightlyBelow } from './due-index.ts';
 import { PriceSeries } from './price-series.ts';
 import { ICE_BRENT_CALENDAR, SESSION_DAY_SHIFT_MS, TradingCalendar, sessionDay, type CalendarSpec } from './trading-calendar.ts';
 import { Watermarks, type WatermarkOptions } from './watermarks.ts';
@@ -29,24 +29,34 @@ interface PendingArticle {
   seq: number;
 }
 
-/** One (article, symbol, horizon) still open, in its symbol's two heaps. */
-interface OpenEntry {
+/** An article's open entries of one symbol: in the symbol's heap by publication while any of them is open. */
+interface ArticleInSymbol {
   p: PendingArticle;
-  key: string;
-  symbol: string;
-  h: HorizonLabel;
-  /** Place among the article's keys (the order of `open`). */
-  rank: number;
-  /** Where the horizon ends on the trading clock: due once the watermark is at or past it. */
-  targetTs: number;
-  due: HeapEntry<OpenEntry> | null;
-  byPublished: HeapEntry<OpenEntry> | null;
+  /** How many of its entries of this symbol are still open. */
+  open: number;
+  /** Its place in the symbol's heap by publication (the heap keeps it). */
+  publishedAt: number;
 }
 
-/** Per symbol: open entries by the watermark at which they need a look (due or expired), and by publication. */
+/**
+ * One (article, symbol, horizon) still open, in its symbol's heap of due entries. Kept small (one
+ * is held per pending article and horizon): the key, symbol and horizon are a shared slot of the
+ * engine, named by its index; the heap keeps the key and this object only its place.
+ */
+interface OpenEntry {
+  of: ArticleInSymbol;
+  /** Index in the engine's slots; also the entry's place among its article's keys (the order of results). */
+  slot: number;
+  /** Where the horizon ends on the trading clock: due once the watermark is at or past it. */
+  targetTs: number;
+  /** Its place in the symbol's due heap (the heap keeps it). */
+  dueAt: number;
+}
+
+/** Per symbol: open entries by the watermark at which they need a look (due or expired), and articles with open entries by publication. */
 interface SymbolIndex {
-  due: IndexedMinHeap<OpenEntry>;
-  published: IndexedMinHeap<OpenEntry>;
+  due: IntrusiveMinHeap<OpenEntry, 'dueAt'>;
+  published: IntrusiveMinHeap<ArticleInSymbol, 'publishedAt'>;
 }
 
 interface Retained {
@@ -130,7 +140,7 @@ export class ImpactEngine {
     this.slots = options.symbols.flatMap((symbol) => options.horizons.map((h) => ({ key: `${symbol}|${h}`, symbol, h })));
     for (const s of options.symbols) {
       this.series.set(s, new PriceSeries());
-      this.index.set(s, { due: new IndexedMinHeap(), published: new IndexedMinHeap() });
+      this.index.set(s, { due: new IntrusiveMinHeap('dueAt'), published: new IntrusiveMinHeap('publishedAt') });
       this.retainedBy.set(s, { byTarget: new IndexedMinHeap(), live: 0 });
     }
     this.calendar = new TradingCalendar(options.calendar ?? ICE_BRENT_CALENDAR);
@@ -165,22 +175,31 @@ export class ImpactEngine {
     }
     if (this.finished.has(article.id)) return;
     const done = new Set(alreadyDone);
-    const open = this.slots.filter((slot) => !done.has(slot.key));
+    const open: number[] = [];
+    for (let i = 0; i < this.slots.length; i++) if (!done.has(this.slots[i].key)) open.push(i);
     if (!open.length) {
       this.markFinished(article.id);
       return;
     }
     const pa: PendingArticle = { article: subjectOf(article), publishedTs: ImpactEngine.eventTime(article), open: open.length, seq: this.pendingSeq++ };
     this.pending.set(article.id, pa);
-    let rank = 0;
-    for (const { key, symbol, h } of open) {
+    // Slots come symbol by symbol, so an article's entries of one symbol are consecutive and share one `of`.
+    let of: ArticleInSymbol = { p: pa, open: 0, publishedAt: -1 };
+    let ofSymbol: string | undefined;
+    for (const slot of open) {
+      const { symbol, h } = this.slots[slot];
+      const idx = this.index.get(symbol)!;
+      if (symbol !== ofSymbol) {
+        of = { p: pa, open: 0, publishedAt: -1 };
+        ofSymbol = symbol;
+        idx.published.push(of, pa.publishedTs);
+      }
+      of.open++;
       // Below any watermark the outcome is 'pending' with the target: the same calendar arithmetic evaluate will use.
       const probe = measureImpact(this.series.get(symbol)!, pa.publishedTs, HORIZONS[h] * 1000, -Infinity, this.options.volatilityWindows, this.calendar);
       const targetTs = probe.status === 'pending' ? probe.targetTs : -Infinity;
-      const e: OpenEntry = { p: pa, key, symbol, h, rank: rank++, targetTs, due: null, byPublished: null };
-      const idx = this.index.get(symbol)!;
-      e.due = idx.due.push(this.lookAt(e, -Infinity), e);
-      e.byPublished = idx.published.push(pa.publishedTs, e);
+      const e: OpenEntry = { of, slot, targetTs, dueAt: -1 };
+      idx.due.push(e, this.lookAt(e, -Infinity));
     }
   }
 
@@ -190,7 +209,7 @@ export class ImpactEngine {
    * never at or below `after`, the watermark it was last looked at with.
    */
   private lookAt(e: OpenEntry, after: number): number {
-    const expiry = slightlyBelow(e.p.publishedTs + this.options.maxPendingAgeMs);
+    const expiry = slightlyBelow(e.of.p.publishedTs + this.options.maxPendingAgeMs);
     return Math.min(e.targetTs, Math.max(expiry, nextUp(after)));
   }
 
@@ -245,7 +264,7 @@ export class ImpactEngine {
     // Both retreats only move forward as publication does, so the earliest published open article needs the earliest price.
     const first = this.index.get(symbol)?.published.peek();
     if (!first) return undefined;
-    const publishedTs = first.value.p.publishedTs;
+    const publishedTs = first.p.publishedTs;
     const maxH = Math.max(...this.options.horizons.map((h) => HORIZONS[h] * 1000));
     const barSpan = this.indicators ? Math.max(...this.options.horizons.map((h) => INTERVAL_MS[intervalFor(h)])) * (this.indicators.bars + 2) : 0;
     const windows = this.calendar.retreat(publishedTs, (this.options.volatilityWindows + 1) * maxH);
@@ -333,7 +352,8 @@ export class ImpactEngine {
 
   /** Measures one open entry at watermark `wm`; true when it is closed (measured, expired or without a pre-event price). */
   private look(e: OpenEntry, wm: number, nowMs: number, out: NewsImpact[]): boolean {
-    const { p, key, symbol, h } = e;
+    const { p } = e.of;
+    const { key, symbol, h } = this.slots[e.slot];
     const id = p.article.article_id;
     // An intraday horizon counts trading time, which never runs ahead of wall time: until the watermark
     // passes publication + horizon the result cannot be due, and the calendar need not be consulted.
@@ -402,18 +422,22 @@ export class ImpactEngine {
     // the pending articles would have met it (article by arrival, then its keys), so results keep their order.
     const reached: OpenEntry[] = [];
     for (const [symbol, idx] of this.index) if (idx.due.size) for (const e of idx.due.popUntil(wmOf(symbol))) reached.push(e);
-    reached.sort((a, b) => a.p.seq - b.p.seq || a.rank - b.rank);
+    reached.sort((a, b) => a.of.p.seq - b.of.p.seq || a.slot - b.slot);
     for (const e of reached) {
-      const wm = wmOf(e.symbol);
+      const { symbol } = this.slots[e.slot];
+      const wm = wmOf(symbol);
+      const idx = this.index.get(symbol)!;
       if (!this.look(e, wm, nowMs, out)) {
-        e.due = this.index.get(e.symbol)!.due.push(this.lookAt(e, wm), e);
+        idx.due.push(e, this.lookAt(e, wm));
         continue;
       }
-      e.p.open--;
-      this.index.get(e.symbol)!.published.remove(e.byPublished!);
-      if (e.p.open === 0) {
-        this.pending.delete(e.p.article.article_id);
-        this.markFinished(e.p.article.article_id);
+      const { of } = e;
+      if (--of.open === 0) idx.published.remove(of);
+      const { p } = of;
+      p.open--;
+      if (p.open === 0) {
+        this.pending.delete(p.article.article_id);
+        this.markFinished(p.article.article_id);
       }
     }
 
