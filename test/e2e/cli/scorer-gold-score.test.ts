@@ -63,7 +63,8 @@ describe('oilwire eval --format gold and oilwire score', () => {
     expect(rows[1].id).toBeUndefined();
   });
 
-  it('trains per-field models on the gold corpus and evaluates them blended with the rules', async () => {
+  // Four CLI runs (train, then three evals of the whole test split): a deadline for a loaded 2-core box, not a timing.
+  it('trains per-field models on the gold corpus and evaluates them blended with the rules', { timeout: 180_000 }, async () => {
     const out = join(dir, 'fields.json');
     const trained = await cli('train', '--format', 'gold', '--input', 'services/scorer/data/corpus', '--out', out);
     expect(trained.stdout).toMatch(/trained on \d+ rows \(split train\): oil_direction, sentiment, relevance, topic:mediation/);
