@@ -209,6 +209,7 @@ describe('feed decoding: what each byte test looks at', () => {
       [0x00, 0x41, 0x00, 0x42],
       [0x41, 0x42, 0x00, 0x43],
       [0x00, 0x3c, 0x41, 0x42],
+      [0x41, 0x3c, 0x00, 0x42],
     ]) {
       expect(decodeFeed(Uint8Array.from(bytes)), String(bytes)).toEqual({ text: String.fromCharCode(...bytes), encoding: 'utf-8', source: 'default', notes: [] });
     }

@@ -199,3 +199,60 @@ describe('feed XML sanitizing: item limits at their edges', () => {
     expect(sanitizeFeedXml(`<rss><item>${'<d>'.repeat(3)}`, { maxItemBytes: 100, maxDepth: 3 }).dropped).toEqual({});
   });
 });
+
+describe('feed XML sanitizing: what each scanner step keeps apart', () => {
+  const wrap = (items: string) => `<rss><channel>${items}</channel></rss>`;
+  const nested = (n: number) => `${'<d>'.repeat(n)}${'</d>'.repeat(n)}`;
+
+  it('reads a quoted ">" as part of an attribute: a self-closing element with one adds no depth', () => {
+    const l = { maxItemBytes: 1000, maxDepth: 0 };
+    for (const link of ['<link href="a>b"/>', "<link href='a>b'/>"]) {
+      const xml = `<item>${link}</item><item>k</item>`;
+      expect(sanitizeFeedXml(xml, l), link).toEqual({ xml, dropped: {}, repairs: {} });
+    }
+  });
+
+  it('takes self-closing elements as no nesting, inside an item or outside', () => {
+    expect(sanitizeFeedXml('<item/><item>k</item>', { maxItemBytes: 1000, maxDepth: 0 })).toEqual({ xml: '<item/><item>k</item>', dropped: {}, repairs: {} });
+    expect(sanitizeFeedXml('<a/><a/><a/><a/>', { maxItemBytes: 100, maxDepth: 1 }).xml).toBe('<a/><a/><a/><a/>');
+  });
+
+  it('ends an element name at a line break, a carriage return or a slash, and after an empty prefix', () => {
+    const l = { maxItemBytes: 10_000, maxDepth: 2 };
+    for (const open of ['<item\nx="1">', '<item\rx="1">', '<item/ x="1">', '<:item>']) {
+      const close = open === '<:item>' ? '</:item>' : '</item>';
+      expect(sanitizeFeedXml(wrap(`${open}${nested(3)}${close}<item>k</item>`), l), JSON.stringify(open)).toMatchObject({ xml: wrap('<item>k</item>'), dropped: { item_too_deep: 1 } });
+    }
+  });
+
+  it('finds the end of a CDATA section, a comment and a processing instruction after its own start, not in the text before it', () => {
+    const lim = { maxItemBytes: 1000, maxDepth: 3 };
+    expect(sanitizeFeedXml('<t>]]><![CDATA[x]]></t>', lim).xml).toBe('<t>]]><![CDATA[x]]></t>');
+    expect(sanitizeFeedXml('<t>--><!-- c -->x</t>', lim).xml).toBe('<t>-->x</t>');
+    expect(sanitizeFeedXml('<t>?><?pi a?></t>', lim).xml).toBe('<t>?><?pi a?></t>');
+    // A processing instruction is passed on whole: its "&" and "<" are not repaired as text would be.
+    expect(sanitizeFeedXml('<?pi a & b < c?><t/>', lim)).toEqual({ xml: '<?pi a & b < c?><t/>', dropped: {}, repairs: {} });
+  });
+
+  it('escapes a "<" that opens no name even when a ">" follows', () => {
+    expect(sanitizeFeedXml('<t>3 < 4 > 2</t>', { maxItemBytes: 1000, maxDepth: 3 })).toEqual({ xml: '<t>3 &lt; 4 > 2</t>', dropped: {}, repairs: { stray_lt: 1 } });
+  });
+
+  it('reads a parameter entity after any white space, and counts a DOCTYPE only where a declaration starts with one', () => {
+    const lim = { maxItemBytes: 1000, maxDepth: 3 };
+    expect(sanitizeFeedXml('<!DOCTYPE r [ <!ENTITY %  pe "x"> ]><t>&pe;</t>', lim)).toEqual({
+      xml: '<t></t>',
+      dropped: {},
+      repairs: { doctype_removed: 1, entity_declarations: 1, entity_reference_removed: 1 },
+    });
+    expect(sanitizeFeedXml('<t/><!ENTITY q "<!DOCTYPE x">', lim).repairs).toEqual({ entity_declarations: 1 });
+  });
+
+  it('keeps an item left open at the end at exactly maxItemBytes, and names a too large one too large at exactly maxDepth', () => {
+    const l = { maxItemBytes: 100, maxDepth: 3 };
+    // "<item>" and 94 characters: 100 from the item's start to the end.
+    expect(sanitizeFeedXml(`<rss><item>${'x'.repeat(94)}`, l).dropped).toEqual({});
+    expect(sanitizeFeedXml(`<rss><item>${'x'.repeat(95)}`, l).dropped).toEqual({ item_too_large: 1 });
+    expect(sanitizeFeedXml(`<rss><item>${'<d>'.repeat(3)}${'x'.repeat(100)}`, l)).toEqual({ xml: '<rss>', dropped: { item_too_large: 1 }, repairs: {} });
+  });
+});
