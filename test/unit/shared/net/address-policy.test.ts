@@ -260,4 +260,19 @@ describe('AddressRefusedError and lookupThroughPolicy', () => {
     expect(all.address).toEqual([{ address: '127.0.0.1', family: 4 }]);
     expect(await resolve(new AddressPolicy(), '8.8.8.8', {})).toEqual({ err: null, address: '8.8.8.8', family: 4 });
   });
+
+  it("passes the resolver's own error on, and fails a name with no address as ENOTFOUND", async () => {
+    // Longer than DNS allows (253): the resolver refuses it itself, without asking a server.
+    const tooLong = await resolve(new AddressPolicy(), `${'a'.repeat(60)}.`.repeat(5) + 'example', {});
+    expect(tooLong.err).toBeInstanceOf(Error);
+    expect(tooLong.err).not.toBeInstanceOf(AddressRefusedError);
+    expect(tooLong.err?.code).toMatch(/^E[A-Z]+$/);
+    expect(tooLong.address).toBe('');
+    // Node answers an empty name with no address at all and no error.
+    const empty = await resolve(new AddressPolicy(), '', {});
+    expect(empty.err?.message).toBe(' has no address');
+    expect(empty.err?.code).toBe('ENOTFOUND');
+    expect(empty.address).toBe('');
+    expect(empty.family).toBe(0);
+  });
 });
