@@ -116,6 +116,24 @@ describe('AnalystQueue: limits and order at their edges', () => {
     expect(h.q.stats()).toEqual({ running: 3, waiting: 0 });
   });
 
+  it('a token running two with nobody waiting gives a freed slot to the one that waits, not to itself', async () => {
+    const h = harness({ slots: 3, perTokenRunning: 2, perTokenAdmitted: 9, maxWaiting: 9, retryAfterSec: 1 });
+    h.admit('a', 'a1');
+    h.admit('a', 'a2');
+    h.admit('b', 'b1');
+    h.admit('b', 'b2');
+    await h.settle();
+    // a runs two and waits for nothing; b runs one and waits with one.
+    expect(h.order).toEqual(['a1', 'a2', 'b1']);
+    await h.release('a1');
+    expect(h.order).toEqual(['a1', 'a2', 'b1', 'b2']);
+    expect(h.q.stats()).toEqual({ running: 3, waiting: 0 });
+    // Nobody waits now: freeing more starts nothing and takes nothing from an empty line.
+    await h.release('a2');
+    await h.release('b1');
+    expect(h.q.stats()).toEqual({ running: 1, waiting: 0 });
+  });
+
   it('among tokens never served, the one that came first goes first', async () => {
     const h = harness({ slots: 1, perTokenRunning: 1, perTokenAdmitted: 9, maxWaiting: 9, retryAfterSec: 1 });
     h.admit('x', 'x1');
