@@ -52,7 +52,7 @@ describe('the ops port of a service run alone', () => {
     expect((await readyz()).status).toBe(200);
   });
 
-  it('serves nothing else: other paths and methods are 404, and a body is refused unread', async () => {
+  it('serves nothing else: other paths, and other methods on its own paths, are 404', async () => {
     expect((await app.inject({ method: 'GET', url: '/sql?q=SELECT%201' })).statusCode).toBe(404);
     expect((await app.inject({ method: 'POST', url: '/readyz', payload: { a: 1 } })).statusCode).toBe(404);
     expect((await app.inject({ method: 'GET', url: '/' })).statusCode).toBe(404);
