@@ -68,7 +68,8 @@ describe('tone and turns of price reports', () => {
 });
 
 describe('price-report reading on a word table of its own', () => {
-  const LISTS = Object.keys(PRICE_WORDS).filter((k) => k !== '$comment');
+  // Read inside the tests, not while the file is collected: a PRICE_WORDS that failed to build must fail a test.
+  const lists = () => Object.keys(PRICE_WORDS).filter((k) => k !== '$comment');
   // A small table (not the data file) so that tuning the word lists does not move these tests.
   const TABLE: Record<string, string[]> = {
     subjects: ['oil', 'crude'],
@@ -92,11 +93,13 @@ describe('price-report reading on a word table of its own', () => {
     prefixDown: ['falling'],
     prefixGoverned: ['on'],
   };
-  const W = Object.fromEntries(LISTS.map((k) => [k, new Set(TABLE[k] ?? [])])) as typeof PRICE_WORDS;
+  const table = (extra: Record<string, string[]> = {}) =>
+    Object.fromEntries(Object.entries(TABLE).map(([k, v]) => [k, new Set([...v, ...(extra[k] ?? [])])])) as typeof PRICE_WORDS;
+  const W = table();
   const r = (text: string) => readPriceReport(text.split(' '), W);
 
   it('covers every list of the data file', () => {
-    expect(Object.keys(TABLE).sort()).toEqual(LISTS.sort());
+    expect(Object.keys(TABLE).sort()).toEqual(lists().sort());
   });
 
   it('finds the subject anywhere but after a word that makes it another oil, and says where it is', () => {
@@ -188,5 +191,98 @@ describe('price-report reading on a word table of its own', () => {
     // Only the first contrast is read.
     expect(turn('oil rises but x x x x then falls')).toEqual({ report: true, direction: 1, subject: 0 });
     expect(turn('oil falls yet rises')).toEqual({ report: true, direction: 1, subject: 0 });
+  });
+
+  it('reads the data file as one set per list', () => {
+    const words = PRICE_WORDS as unknown as Record<string, Set<string>>;
+    for (const k of lists()) expect(words[k], k).toBeInstanceOf(Set);
+    expect(PRICE_WORDS.subjects.has('brent')).toBe(true);
+    expect(readPriceReport(['brent', 'falls'])).toEqual({ report: true, direction: -1, subject: 0 });
+  });
+
+  it('reads each copula as a report only with a move or level after it', () => {
+    const c = table({ level: ['are', 'was', 'were'] });
+    for (const v of ['is', 'are', 'was', 'were']) {
+      expect(readPriceReport(`oil ${v} pricing in peace`.split(' '), c), v).toEqual({ report: false, direction: 0 });
+      expect(readPriceReport(`oil ${v} near low`.split(' '), c), v).toEqual({ report: true, direction: -1, subject: 0 });
+    }
+    // A level word that is not a copula reports a level with no move.
+    expect(readPriceReport('oil hits pricing'.split(' '), c)).toEqual({ report: true, direction: 0, subject: 0 });
+  });
+
+  it('reads each move noun that fades as a fall, and a move verb that is followed by a fade word as a rise', () => {
+    const nouns = ['rally', 'rebound', 'gains', 'gain', 'surge', 'advance', 'recovery', 'bounce', 'climb', 'rise', 'jump', 'spike'];
+    const m = table({ up: [...nouns, 'rebounds'] });
+    for (const n of nouns) expect(readPriceReport(`oil ${n} fizzles`.split(' '), m), n).toEqual({ report: true, direction: -1, subject: 0 });
+    expect(readPriceReport('oil rebounds fizzles'.split(' '), m)).toEqual({ report: true, direction: 1, subject: 0 });
+    expect(readPriceReport('oil rally'.split(' '), m)).toEqual({ report: true, direction: 1, subject: 0 });
+  });
+
+  it('reads each form of "hold" by what it holds', () => {
+    const h = table({ flat: ['hold', 'held', 'holding', 'keeps'] });
+    for (const v of ['hold', 'holds', 'held', 'holding']) {
+      expect(readPriceReport(`oil ${v} gains`.split(' '), h), v).toEqual({ report: true, direction: 1, subject: 0 });
+      expect(readPriceReport(`oil ${v} losses`.split(' '), h), v).toEqual({ report: true, direction: -1, subject: 0 });
+    }
+    // Another steady word before "gains" is no move.
+    expect(readPriceReport('oil keeps gains'.split(' '), h)).toEqual({ report: true, direction: 0, subject: 0 });
+  });
+
+  it('reads "firms" as a move before each clause word, figure word and comma it knows', () => {
+    for (const next of ['on', 'as', 'after', 'amid', 'ahead', 'in', 'above', 'toward', 'towards', 'to', ',', 'near', 'despite', 'while'])
+      expect(r(`oil firms ${next} supply`), next).toEqual({ report: true, direction: 1, subject: 0 });
+    expect(r('oil firms say')).toEqual({ report: false, direction: 0 });
+  });
+
+  it('reads a reverser in full: what it gives back, only from the words after it', () => {
+    expect(r('oil pares gains')).toEqual({ report: true, direction: -1, subject: 0 });
+    expect(r('oil pares losses')).toEqual({ report: true, direction: 1, subject: 0 });
+    // The first of the two decides.
+    expect(r('oil pares gains losses')).toEqual({ report: true, direction: -1, subject: 0 });
+    expect(r('oil pares losses gains')).toEqual({ report: true, direction: 1, subject: 0 });
+    // After a contrast the word before the reverser is not what it gives back.
+    expect(r('oil falls but gains pares losses')).toEqual({ report: true, direction: 1, subject: 0 });
+    expect(r('oil rises but losses pares gains')).toEqual({ report: true, direction: -1, subject: 0 });
+  });
+
+  it('reads a fade only after the move noun', () => {
+    expect(r('oil rally fizzles')).toEqual({ report: true, direction: -1, subject: 0 });
+    expect(r('oil falls but fizzles rally')).toEqual({ report: true, direction: 1, subject: 0 });
+    expect(r('oil falls but as rally fizzles')).toEqual({ report: true, direction: -1, subject: 0 });
+  });
+
+  it('reads a level just before a dollar figure by that word alone', () => {
+    expect(r('oil near $ 80 high')).toEqual({ report: true, direction: 0, subject: 0 });
+    expect(r('oil hits $ 80 low')).toEqual({ report: true, direction: 1, subject: 0 });
+    expect(r('oil below $ 80 high')).toEqual({ report: true, direction: -1, subject: 0 });
+  });
+
+  it('reads each contrast word, and only a contrast word, as a turn', () => {
+    for (const t of ['but', 'yet', 'however', 'then', 'before']) expect(r(`oil rises ${t} falls`), t).toEqual({ report: true, direction: -1, subject: 0 });
+    expect(r('oil rises x falls')).toEqual({ report: true, direction: 1, subject: 0 });
+  });
+
+  it('reads a move named before "oil prices" only right before them', () => {
+    expect(r('falling crude futures prices')).toEqual({ report: false, direction: 0 });
+    expect(r('falling crude oil futures prices')).toEqual({ report: false, direction: 0 });
+  });
+
+  it('passes over a prefixed price that a preposition governs: it is the cause of something else', () => {
+    expect(r('on rising oil prices')).toEqual({ report: false, direction: 0 });
+    expect(r('profit on falling oil prices')).toEqual({ report: false, direction: 0 });
+    expect(r('profit on rising oil prices , crude falls')).toEqual({ report: true, direction: -1, subject: 6 });
+    // The preposition alone, without a move before the subject, is not enough; nor is a move with no preposition.
+    expect(r('on x oil prices rises')).toEqual({ report: true, direction: 1, subject: 2 });
+    expect(r('x y oil prices rises')).toEqual({ report: true, direction: 1, subject: 2 });
+    expect(r('x rising oil prices')).toEqual({ report: true, direction: 1 });
+    expect(r('x falling oil prices')).toEqual({ report: true, direction: -1 });
+  });
+
+  it('reads a forecast verb at the very start, and the plural "forecasts" as a forecast', () => {
+    const f = table({ forecast: ['forecasts'] });
+    expect(r('raises oil forecast')).toEqual({ report: true, direction: 1 });
+    expect(r('cuts oil forecast')).toEqual({ report: true, direction: -1 });
+    expect(readPriceReport('oil forecasts'.split(' '), f)).toEqual({ report: true, direction: 0 });
+    expect(readPriceReport('oil outlook'.split(' '), f)).toEqual({ report: false, direction: 0 });
   });
 });
