@@ -9,6 +9,7 @@ export interface BusMetrics {
   retries: Counter<'group' | 'topic' | 'code'>;
   deadLetters: Counter<'group' | 'topic' | 'reason' | 'code'>;
   consumerFailures: Counter<'group' | 'topic' | 'reason'>;
+  outageWaits: Gauge<'group' | 'topic'>;
   retainedMessages: Gauge<'topic'>;
   retainedBytes: Gauge<'topic'>;
   journalBytes: Gauge;
@@ -33,6 +34,12 @@ export function busMetrics(registry: Registry = new Registry()): BusMetrics {
       ['group', 'topic', 'reason', 'code'],
     ),
     consumerFailures: counter(registry, 'oilwire_bus_consumer_failures_total', 'Consumers stopped on a fault they must not paper over (offset_out_of_range)', ['group', 'topic', 'reason']),
+    outageWaits: gauge(
+      registry,
+      'oilwire_bus_outage_waits',
+      'Partitions whose batch waits out a dependency outage (the store or the broker away): retried with capped backoff without spending its delivery attempts, nothing fetched behind it',
+      ['group', 'topic'],
+    ),
     retainedMessages: gauge(registry, 'oilwire_bus_retained_messages', 'Messages the in-process bus holds in memory (unacked plus the replay window), by topic', ['topic']),
     retainedBytes: gauge(registry, 'oilwire_bus_retained_bytes', 'Approximate bytes of the messages the in-process bus holds, by topic', ['topic']),
     journalBytes: gauge(registry, 'oilwire_bus_journal_bytes', 'Size of the in-process bus journal file on disk (0 without a journal)', []),

@@ -1,7 +1,7 @@
 export * from './port.ts';
 export { MemoryBus, type MemoryBusOptions } from './memory-bus.ts';
 export { busMetrics, type BusMetrics } from './bus-metrics.ts';
-export { backoffMs, deadLetterMessage, decideFailure, deliverBatch, type DeadLetterReason, type DeliveryPolicy, type FailureDecision } from './delivery.ts';
+export { backoffMs, countFailure, deadLetterMessage, decideFailure, deliverBatch, NO_FAILURES, type DeadLetterReason, type DeliveryPolicy, type FailureDecision, type Failures } from './delivery.ts';
 export { Journal, decodeRecords, encodeRecord, type JournalRecord } from './journal.ts';
 export * from './typed.ts';
 export { KafkaBus, OFFSET_RESET_LOG, kafkajsLogCreator, wrapKafkaError, type KafkaBusHealth, type KafkaBusOptions, type TopicCreator } from './kafka-bus.ts';

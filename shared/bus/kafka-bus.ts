@@ -33,7 +33,7 @@ export interface KafkaBusOptions {
   /** First retry delay of a failing batch (default 100 ms), doubled per attempt up to `maxRetryBackoffMs` (default 5 s). */
   retryBackoffMs?: number;
   maxRetryBackoffMs?: number;
-  /** Attempts of a batch failing with retryable errors before it goes to `<topic>.dlq` (default 100, first try included). */
+  /** Attempts of a batch failing with retryable errors about the message before it goes to `<topic>.dlq` (default 100, first try included); an outage's retries spend none. */
   maxDeliveryAttempts?: number;
   /** Registry for the bus's metrics (a private one by default). */
   metrics?: Registry;

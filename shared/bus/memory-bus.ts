@@ -58,7 +58,7 @@ export interface MemoryBusOptions {
   defaultPartitions?: number;
   retryBackoffMs?: number;
   maxRetryBackoffMs?: number;
-  /** Attempts of a batch failing with retryable errors before it goes to `<topic>.dlq` (default 100, first try included). */
+  /** Attempts of a batch failing with retryable errors about the message before it goes to `<topic>.dlq` (default 100, first try included); an outage's retries spend none. */
   maxDeliveryAttempts?: number;
   /** How long a rebalance waits for members to finish their in-flight batch (default 30 s), like Kafka's rebalance timeout. */
   rebalanceTimeoutMs?: number;

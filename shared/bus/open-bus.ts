@@ -42,7 +42,10 @@ export const busConfigSchema = z
     sessionTimeoutMs: z.number().int().min(1000).max(600_000).optional(),
     heartbeatIntervalMs: z.number().int().min(100).max(60_000).optional(),
     rebalanceTimeoutMs: z.number().int().min(1000).max(600_000).optional(),
-    /** Attempts of a batch whose handler fails with retryable errors before it goes to `<topic>.dlq`; final errors go there at once. */
+    /**
+     * Attempts of a batch whose handler fails with retryable errors about the message before it goes to `<topic>.dlq`;
+     * final errors go there at once. An outage (the store or the broker away) is waited out and spends none of them.
+     */
     maxDeliveryAttempts: z.number().int().min(1).max(100_000).default(100),
     /**
      * In-process bus only: folder of its durable journal (publishes are fsync'd there before they resolve, and

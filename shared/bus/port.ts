@@ -2,7 +2,8 @@
  * Bus port: keyed publish, consumer groups, ack after processing, redelivery of what
  * was not acked. A handler receives an ordered batch from one partition; resolving acks
  * the batch (offsets are committed); throwing a retryable error leaves it unacked and it is
- * delivered again after a backoff, a final one sends it to the dead-letter topic.
+ * delivered again after a backoff (for as long as an outage lasts, a bounded number of times
+ * otherwise), a final one sends it to the dead-letter topic.
  */
 export interface OutgoingMessage {
   key: string;
@@ -30,10 +31,12 @@ export interface SubscribeOptions {
   fromBeginning?: boolean;
   maxBatchSize?: number;
   /**
-   * Called when a batch failed with a retryable error and will be retried after a backoff. How
-   * failures end is the bus's delivery policy (shared/bus/delivery.ts): a final error
-   * (`retryable: false`) or an exhausted retry budget sends the message to `<topic>.dlq`
-   * with the error in headers, and the partition goes on.
+   * Called when a batch failed with a retryable error and will be retried after a backoff;
+   * `attempt` counts every try of the batch so far, outage ones included. How failures end is
+   * the bus's delivery policy (shared/bus/delivery.ts): a final error (`retryable: false`) or
+   * an exhausted retry budget sends the message to `<topic>.dlq` with the error in headers,
+   * and the partition goes on; an outage (`AppError.outage`: the store or the broker away) is
+   * waited out without spending the budget.
    */
   onRetry?: (err: unknown, attempt: number, batch: IncomingMessage[]) => void;
   /** Called once when the subscription stops for good on a fault no retry can fix (a Kafka offset out of range). */

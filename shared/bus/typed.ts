@@ -48,13 +48,22 @@ export interface SubscribeEventsOptions<S extends z.ZodType> {
   onFatal?: (err: Error) => void;
 }
 
+/** Invalid messages remembered as dead-lettered while their batch may be retried (oldest forgotten first). */
+const MAX_LETTERED = 10_000;
+
 /**
  * Subscribes with schema validation. A message that fails its schema is written to
  * `<topic>.dlq` with the reason in headers before the batch is acked, so a poison
- * message neither blocks the partition nor disappears. (A handler that throws is the bus's
- * delivery policy: retried if the error is retryable, dead-lettered otherwise.)
+ * message neither blocks the partition nor disappears; once, however often the batch is retried
+ * after it. (A handler that throws is the bus's delivery policy: retried if the error is
+ * retryable, for as long as an outage lasts; dead-lettered otherwise.)
  */
 export function subscribeEvents<S extends z.ZodType>(bus: Bus, options: SubscribeEventsOptions<S>): Promise<Subscription> {
+  // Invalid messages already written to the DLQ while their batch is still being retried: a batch waiting out an
+  // outage is handed over again and again, and must not add a copy of its invalid neighbour to the DLQ each time.
+  // Forgotten once the batch went through; bounded for batches this member never sees again (a rebalance took them).
+  const lettered = new Set<string>();
+  const letterId = (m: IncomingMessage) => `${m.topic}:${m.partition}:${m.offset}`;
   return bus.subscribe({
     groupId: options.groupId,
     topics: [options.topic],
@@ -70,10 +79,11 @@ export function subscribeEvents<S extends z.ZodType>(bus: Bus, options: Subscrib
         if (result.ok) good.push({ event: result.event, message });
         else bad.push({ message, error: result.error });
       }
-      if (bad.length > 0) {
+      const unlettered = bad.filter((b) => !lettered.has(letterId(b.message)));
+      if (unlettered.length > 0) {
         await bus.publish(
           dlqTopic(options.topic),
-          bad.map(({ message, error }) => ({
+          unlettered.map(({ message, error }) => ({
             key: message.key,
             value: message.value,
             headers: {
@@ -91,9 +101,17 @@ export function subscribeEvents<S extends z.ZodType>(bus: Bus, options: Subscrib
             },
           })),
         );
-        for (const b of bad) options.onInvalid?.(b.message, b.error);
+        for (const b of unlettered) {
+          lettered.add(letterId(b.message));
+          options.onInvalid?.(b.message, b.error);
+        }
+        for (const id of lettered) {
+          if (lettered.size <= MAX_LETTERED) break;
+          lettered.delete(id);
+        }
       }
       if (good.length > 0) await options.handler(good);
+      for (const b of bad) lettered.delete(letterId(b.message));
     },
   });
 }

@@ -343,6 +343,43 @@ export function runBusConformance(name: string, makeBus: (options?: BusOptions) 
     });
   });
 
+  it(`${name}: subscribeEvents writes a schema-invalid message to <topic>.dlq once while its batch waits out an outage, and delivers its valid neighbours once`, async ({ expect }) => {
+    await withBus(
+      async ({ bus, topic, group, track }) => {
+        const schema = z.object({ schema: z.literal('conformance/v1'), id: z.string(), n: z.number() });
+        const valid = Array.from({ length: 4 }, (_, n) => ({ schema: 'conformance/v1' as const, id: `ev-${n}`, n }));
+        let outageLeft = 8;
+        const events: string[] = [];
+        track(
+          await subscribeEvents(bus, {
+            groupId: group,
+            topic,
+            schema,
+            handler: async (batch) => {
+              if (outageLeft > 0) {
+                outageLeft--;
+                throw new AppError('STORE_UNAVAILABLE', 'injected outage');
+              }
+              events.push(...batch.map((d) => d.event.id));
+            },
+          }),
+        );
+        // One key and one publish: the invalid message sits in the batch the outage holds.
+        await bus.publish(topic, [
+          ...valid.slice(0, 2).map((e) => ({ key: 'one', value: JSON.stringify(e) })),
+          { key: 'one', value: JSON.stringify({ schema: 'conformance/v1', id: 'no-n' }) },
+          ...valid.slice(2).map((e) => ({ key: 'one', value: JSON.stringify(e) })),
+        ]);
+        await until(() => events.length >= valid.length, () => `events ${events.length}/${valid.length}, outage tries left ${outageLeft}`);
+        expect(outageLeft).toBe(0);
+        expect(events).toEqual(valid.map((e) => e.id));
+        const letters = (await bus.readTopic?.(dlqTopic(topic))) ?? [];
+        expect(letters.map((m) => [m.headers['x-error-code'], JSON.parse(m.value.toString()).id])).toEqual([['SCHEMA_INVALID', 'no-n']]);
+      },
+      { maxDeliveryAttempts: 3 },
+    );
+  });
+
   it(`${name}: a poison message (final error) goes to <topic>.dlq with the error code and attempt count, and its partition goes on`, async ({ expect }) => {
     await withBus(async ({ bus, topic, group, track }) => {
       // One key: every message on one partition, so the poison sits in front of the others.
@@ -385,7 +422,7 @@ export function runBusConformance(name: string, makeBus: (options?: BusOptions) 
     });
   });
 
-  it(`${name}: a message failing with retryable errors past the retry budget goes to <topic>.dlq with the attempts made`, async ({ expect }) => {
+  it(`${name}: a message failing with retryable errors about itself past the retry budget goes to <topic>.dlq with the attempts made`, async ({ expect }) => {
     await withBus(
       async ({ bus, topic, group, track }) => {
         const payloads = stream(['budget'], 5);
@@ -403,7 +440,8 @@ export function runBusConformance(name: string, makeBus: (options?: BusOptions) 
             onRetry: (_err, attempt) => void attempts.push(attempt),
             handler: async (batch) => {
               const ids = batch.map(decode).map(id);
-              if (ids.includes(stuck)) throw new AppError('STORE_UNAVAILABLE', 'sink is down');
+              // Retryable but no outage: the worker that scores it dies on it every time.
+              if (ids.includes(stuck)) throw new AppError('INTERNAL', `worker stopped on ${stuck}`, { retryable: true });
               seen.push(...ids);
             },
           }),
@@ -412,9 +450,66 @@ export function runBusConformance(name: string, makeBus: (options?: BusOptions) 
         expect(seen).toEqual(payloads.map(id).filter((i) => i !== stuck));
         expect(attempts).toEqual([1, 2]);
         expect(dlq.map((m) => id(decode(m)))).toEqual([stuck]);
-        expect(dlq[0].headers).toMatchObject({ 'x-error-code': 'STORE_UNAVAILABLE', 'x-error-retryable': 'true', 'x-attempts': '3', 'x-dead-letter-reason': 'retries_exhausted' });
+        expect(dlq[0].headers).toMatchObject({ 'x-error-code': 'INTERNAL', 'x-error-retryable': 'true', 'x-attempts': '3', 'x-dead-letter-reason': 'retries_exhausted' });
       },
       { maxDeliveryAttempts: 3 },
+    );
+  });
+
+  it(`${name}: a dependency outage far past the retry budget is waited out: every message handled once, in order, nothing in <topic>.dlq; a poison message after it still goes there at once`, async ({ expect }) => {
+    const BUDGET = 3;
+    await withBus(
+      async ({ bus, topic, group, track }) => {
+        // One key: every message on one partition, the outage in front of all of them.
+        const payloads = stream(['outage'], 8);
+        const poison = 'outage#5';
+        const OUTAGE_TRIES = BUDGET * 4;
+        let outageLeft = OUTAGE_TRIES;
+        const seen: string[] = [];
+        const tries: number[] = [];
+        const poisonTries: string[] = [];
+        track(
+          await bus.subscribe({
+            groupId: group,
+            topics: [topic],
+            maxBatchSize: 3,
+            onRetry: (_err, attempt) => void tries.push(attempt),
+            handler: async (batch) => {
+              // The store is away: whatever the batch holds, writing it fails, as ClickHouse refusing every insert would.
+              if (outageLeft > 0) {
+                outageLeft--;
+                throw new AppError('STORE_UNAVAILABLE', 'injected outage: the store is unreachable');
+              }
+              const ids = batch.map(decode).map(id);
+              if (ids.includes(poison)) {
+                poisonTries.push(ids.join(' '));
+                throw new AppError('SCHEMA_INVALID', `cannot use ${poison}`);
+              }
+              seen.push(...ids);
+            },
+          }),
+        );
+        await publishAll(bus, topic, payloads, 8);
+        await until(() => seen.length >= payloads.length - 1, () => `handled ${seen.length}/${payloads.length - 1} (outage tries left ${outageLeft})`);
+        expect(outageLeft).toBe(0);
+        // Exactly once and in order: no batch was acked past the outage, none was handled twice.
+        expect(seen).toEqual(payloads.map(id).filter((i) => i !== poison));
+        // The first batch was tried through the whole outage, four times the budget, then once more.
+        expect(tries.slice(0, OUTAGE_TRIES)).toEqual(Array.from({ length: OUTAGE_TRIES }, (_, i) => i + 1));
+        // No retry of a final error: the poison alone was tried once (after its batch failed once, if it came in one).
+        expect(poisonTries.filter((t) => t === poison)).toHaveLength(1);
+        expect(poisonTries.length).toBeLessThanOrEqual(2);
+        // What the dead-letter topic holds, read from the topic itself: the poison, tried once, and nothing the outage touched.
+        const readTopic = bus.readTopic?.bind(bus);
+        expect(readTopic, 'the bus must read a topic back (oilwire dlq uses it)').toBeTypeOf('function');
+        const dlq = await waitFor(async () => {
+          const letters = (await readTopic?.(dlqTopic(topic))) ?? [];
+          return letters.length >= 1 && letters;
+        }, { timeoutMs: waitMs, message: 'the poison in the dead-letter topic' });
+        expect(dlq.map((m) => id(decode(m)))).toEqual([poison]);
+        expect(dlq[0].headers).toMatchObject({ 'x-error-code': 'SCHEMA_INVALID', 'x-attempts': '1', 'x-dead-letter-reason': 'non_retryable', 'x-source-topic': topic });
+      },
+      { maxDeliveryAttempts: BUDGET },
     );
   });
 }

@@ -82,7 +82,7 @@ describe('a damaged part on the embedded engine', () => {
       () => undefined,
       (e: unknown) => e,
     );
-    expect(err).toMatchObject({ code: 'STORE_UNAVAILABLE', retryable: true, details: { engineError: 'CORRUPTED_DATA' } });
+    expect(err).toMatchObject({ code: 'STORE_UNAVAILABLE', retryable: true, outage: true, details: { engineError: 'CORRUPTED_DATA' } });
     expect((err as Error).message).toMatch(/skp_idx_content_id_idx/);
     expect(store.damage?.()).toMatchObject({ engineError: 'CORRUPTED_DATA', repair: 'running', attempts: 1 });
 

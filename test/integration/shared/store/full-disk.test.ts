@@ -31,7 +31,7 @@ describe('the embedded store on a full disk', () => {
       () => undefined,
       (e: unknown) => e,
     );
-    expect(err).toMatchObject({ code: 'STORE_UNAVAILABLE', retryable: true });
+    expect(err).toMatchObject({ code: 'STORE_UNAVAILABLE', retryable: true, outage: true });
     expect((err as Error).message).toMatch(/not enough space/i);
 
     disk.free();

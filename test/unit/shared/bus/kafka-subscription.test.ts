@@ -141,6 +141,47 @@ describe('KafkaSubscription', () => {
     expect((await metrics.retries.get()).values.map((v) => [v.labels, v.value])).toEqual([[{ group: 'g1', topic: 'news.raw', code: 'STORE_UNAVAILABLE' }, 2]]);
   });
 
+  it('waits out an outage longer than the attempt budget: the partition is held (gauge at 1) and heartbeats, nothing is dead-lettered, one commit once through', async () => {
+    const OUTAGE = 10;
+    let calls = 0;
+    const gaugeDuring: number[] = [];
+    const { sub, consumers, metrics, published } = setup({
+      handler: async () => {
+        calls++;
+        if (calls > 1) gaugeDuring.push((await metrics.outageWaits.get()).values.reduce((n, v) => n + v.value, 0));
+        if (calls <= OUTAGE) throw new AppError('STORE_UNAVAILABLE', 'store away');
+      },
+    });
+    await sub.start();
+    const f = fetched([5]);
+    await consumers[0].runConfig!.eachBatch(f.payload);
+    // The budget is 3 attempts; the outage lasted 10 tries and spent none of them.
+    expect([calls, published, f.commits]).toEqual([OUTAGE + 1, [], ['news.raw:3@6']]);
+    expect(gaugeDuring).toEqual(Array.from({ length: OUTAGE }, () => 1));
+    expect((await metrics.outageWaits.get()).values.map((v) => [v.labels, v.value])).toEqual([[{ group: 'g1', topic: 'news.raw' }, 0]]);
+    expect((await metrics.retries.get()).values.map((v) => v.value)).toEqual([OUTAGE]);
+    expect((await metrics.deadLetters.get()).values).toEqual([]);
+    expect(f.heartbeats()).toBeGreaterThanOrEqual(OUTAGE);
+  });
+
+  it('dead-letters after the budget once the errors are about the message, however long an outage before them was', async () => {
+    let calls = 0;
+    const { sub, consumers, metrics, published } = setup({
+      handler: async () => {
+        calls++;
+        if (calls <= 6) throw new AppError('BUS_TIMEOUT', 'broker slow');
+        throw new Error('handler bug on this message');
+      },
+    });
+    await sub.start();
+    const f = fetched([9]);
+    await consumers[0].runConfig!.eachBatch(f.payload);
+    expect(calls).toBe(6 + 3);
+    expect(published.map((p) => [p.topic, p.messages.map((m) => [m.headers?.['x-error-code'], m.headers?.['x-attempts'], m.headers?.['x-dead-letter-reason']])])).toEqual([['news.raw.dlq', [['UNKNOWN', '3', 'retries_exhausted']]]]);
+    expect(f.commits).toEqual(['news.raw:3@10']);
+    expect((await metrics.outageWaits.get()).values.map((v) => v.value)).toEqual([0]);
+  });
+
   it('sends a message whose handler threw a final error to the dead-letter topic and commits past it', async () => {
     const { sub, consumers, published } = setup({
       handler: async () => {
