@@ -127,3 +127,43 @@ describe('digits of other scripts', () => {
     expect(tokenize('النفط ٠١٢٣٤٥٦٧٨٩').num[1]).toBe(123456789);
   });
 });
+
+describe('text: the cases between the rules', () => {
+  it('blanks a text made of junk only', () => {
+    expect(sanitize('\u200b\u0001', 10)).toBe('  ');
+    expect(sanitize('\ufeff', 10)).toBe(' ');
+  });
+
+  it("keeps a name with an apostrophe whole (O'Neill), in ASCII and in other scripts", () => {
+    expect(tokenize("O'Neill said").low).toEqual(["o'neill", 'said']);
+    expect(tokenize("Öl: O'Neill sagt").low).toEqual(['öl', ':', "o'neill", 'sagt']);
+  });
+
+  it('reads a number of several fraction digits and a run of stops as one token each outside ASCII', () => {
+    const t = tokenize('Öl 12,50 steigt... weiter!?');
+    expect(t.low).toEqual(['öl', '12,50', 'steigt', '...', 'weiter', '!?']);
+    expect(t.num[1]).toBe(12.5);
+    expect(t.kind).toEqual([Kind.Word, Kind.Num, Kind.Word, Kind.Stop, Kind.Word, Kind.Stop]);
+  });
+
+  it('joins a dotted acronym also in a text that starts with a stop', () => {
+    expect(tokenize('...U.S. crude').low).toEqual(['...', 'us', 'crude']);
+  });
+
+  it('reads a number that starts with 9 as a number', () => {
+    const t = tokenize('95 barrels');
+    expect(t.kind).toEqual([Kind.Num, Kind.Word]);
+    expect(t.num[0]).toBe(95);
+    expect(t.letters).toBe(7);
+  });
+
+  it('flags a question cut off by the token bound also with white space after the mark', () => {
+    expect(tokenize('Will OPEC cut? ', 2).question).toBe(true);
+    expect(tokenize('Will OPEC cut?\n', 2).question).toBe(true);
+  });
+
+  it('counts letters of another script that the token bound cut off', () => {
+    expect(tokenize('٣٥ نفط', 1).letters).toBe(1);
+    expect(tokenize('٣٥ ٣٥', 1).letters).toBe(0);
+  });
+});
