@@ -21,7 +21,7 @@ import { readModifiers, type Scope } from './read-modifiers.ts';
 import { CAUSE, PREP } from './reading-words.ts';
 import { relevanceBand } from './relevance.ts';
 import { EVENT_SHINGLE, shingleHash, STOP_SHINGLE } from './shingles.ts';
-import { gateTopics, hasOilChannel, namesCompanyNews, namesCompanyResults, namesCompanyShares, namesDemandChannel, namesTrade, tradeAtWorldScale, type TopicEvidence } from './topic-gate.ts';
+import { GATE_RULES, gateTopics, hasOilChannel, namesCompanyNews, namesCompanyResults, namesCompanyShares, namesDemandChannel, namesTrade, readWordBits, tradeAtWorldScale, type TopicEvidence, type WordBits } from './topic-gate.ts';
 import { Kind, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, sanitize, tokenize, type Tokens } from './text.ts';
 
 export interface Analysis extends ScoredFields {
@@ -95,6 +95,8 @@ interface Totals {
   letters: number;
   geo: boolean;
   words: number;
+  /** The gate word lists and rules its words name (topic-gate.ts `readWordBits`). */
+  bits: WordBits;
 }
 
 function factorS(it: Scope, neg = it.neg): number {
@@ -257,7 +259,8 @@ function analyzeTokens(t: Tokens): Totals {
     }
   }
   if (geo) topicEvidence.push(...weakEvidence);
-  const topics = gateTopics(topicEvidence, t.low, entities);
+  const bits = readWordBits(t.low);
+  const topics = gateTopics(topicEvidence, t.low, entities, GATE_RULES, bits);
   for (const k of topical) {
     for (const [tp, v] of Object.entries(items[k].e?.ot ?? {})) {
       if (topics.has(tp as TopicName)) {
@@ -272,7 +275,7 @@ function analyzeTokens(t: Tokens): Totals {
   }
   let words = 0;
   for (const k of t.kind) if (k === Kind.Word) words++;
-  return { s, o, oDiplomacy, cues, topics, entities, entityWeight, maxEntityWeight, oilCompany, oilWeight, crude, shingles, frame, letters: t.letters, geo, words };
+  return { s, o, oDiplomacy, cues, topics, entities, entityWeight, maxEntityWeight, oilCompany, oilWeight, crude, shingles, frame, letters: t.letters, geo, words, bits };
 }
 
 /** The tokens after the first cause connector (not the first word), or undefined without one. */
@@ -340,13 +343,13 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
   if (topics.has('opec') && topics.has('mediation') && !topics.has('military') && !topics.has('ceasefire') && !topics.has('sanctions')) topics.delete('mediation');
   // Macro news without an oil-specific story moves crude with the economy's tone, when it names a demand channel.
   const oilSpecific = OIL_SPECIFIC_TOPICS.some((t) => topics.has(t));
-  const channel = head.maxEntityWeight >= 2 || (sum?.maxEntityWeight ?? 0) >= 2 || hasOilChannel(headTokens.low, entities);
+  const channel = head.maxEntityWeight >= 2 || (sum?.maxEntityWeight ?? 0) >= 2 || hasOilChannel(headTokens.low, entities, GATE_RULES, head.bits);
   const oilWeight = head.oilWeight + (sum?.oilWeight ?? 0) * 0.5;
   // Trade talks and deals are macro, not conflict diplomacy, and an oil company's deals, bids and
   // their talks are corporate: the de-escalation reading of talks and deals does not apply.
   const geopolitics = GEOPOLITICS.some((t) => topics.has(t));
   if (!geopolitics && ((topics.has('macro') && !oilSpecific && !channel && oilWeight === 0) || head.oilCompany)) O -= head.oDiplomacy + (sum ? sum.oDiplomacy * sw : 0);
-  if (topics.has('macro') && !oilSpecific && (namesDemandChannel(headTokens.low) || (sumTokens !== undefined && namesDemandChannel(sumTokens.low)))) O += 0.4 * S;
+  if (topics.has('macro') && !oilSpecific && (namesDemandChannel(headTokens.low, GATE_RULES, head.bits) || (sumTokens !== undefined && sum !== undefined && namesDemandChannel(sumTokens.low, GATE_RULES, sum.bits)))) O += 0.4 * S;
   // OPEC's output policy (cuts, hikes, their extension, the deals that set them) is supply
   // management, the oil view: it has no tone of its own beyond a weak one (docs/taxonomy.md).
   if (topics.has('opec') && !geopolitics && !topics.has('macro')) S *= OPEC_TONE;
@@ -372,7 +375,7 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
   }
   // A company's own results and ownership never move crude; only a topic other than macro gives them an oil channel.
   const macroOnly = [...topics].every((tp) => tp === 'macro');
-  if (macroOnly && namesCompanyResults(headTokens.low)) {
+  if (macroOnly && namesCompanyResults(headTokens.low, GATE_RULES, head.bits)) {
     oil = 'neutral';
     strength = 0;
   }
@@ -380,12 +383,12 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
   // between one of the largest economies and a smaller partner, without crude, a producer or
   // an oil-channel word (a party to a conflict such as Turkey is none here), have no direction.
   const macroStory = macroOnly && topics.size > 0;
-  if (macroStory && !head.crude && head.oilWeight < 2 && !producer && !hasOilChannel(headTokens.low, []) && namesTrade(headTokens.low) && !tradeAtWorldScale(headTokens.low, head.entities)) {
+  if (macroStory && !head.crude && head.oilWeight < 2 && !producer && !hasOilChannel(headTokens.low, [], GATE_RULES, head.bits) && namesTrade(headTokens.low, GATE_RULES, head.bits) && !tradeAtWorldScale(headTokens.low, head.entities, GATE_RULES, head.bits)) {
     oil = 'neutral';
     strength = 0;
   }
   // A company's or a sector's shares are company news: only the market's stocks carry the macro reading.
-  if (macroStory && !head.crude && head.oilWeight < 2 && namesCompanyShares(headTokens.low)) {
+  if (macroStory && !head.crude && head.oilWeight < 2 && namesCompanyShares(headTokens.low, GATE_RULES, head.bits)) {
     oil = 'neutral';
     strength = 0;
   }
@@ -396,7 +399,7 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
   }
 
   const entityWeight = head.entityWeight + (sum?.entityWeight ?? 0) * 0.5;
-  const relevance = relevanceBand({ companyNews: namesCompanyNews(headTokens.low), priceReport: price.report, titleOil: head.oilWeight, oil: oilWeight, topics, channel, entityWeight, strength, producer: head.maxEntityWeight >= 2, oilCompany: head.oilCompany, crude: head.crude, words: headTokens.low, entities: head.entities });
+  const relevance = relevanceBand({ companyNews: namesCompanyNews(headTokens.low, GATE_RULES, head.bits), priceReport: price.report, titleOil: head.oilWeight, oil: oilWeight, topics, channel, entityWeight, strength, producer: head.maxEntityWeight >= 2, oilCompany: head.oilCompany, crude: head.crude, words: headTokens.low, entities: head.entities });
 
   const shingles = head.shingles.length > 0 ? head.shingles : (sum?.shingles ?? []);
   const frame = head.shingles.length > 0 ? head.frame : (sum?.frame ?? { entities: [], events: [] });

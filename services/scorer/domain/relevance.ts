@@ -119,10 +119,7 @@ export const BANDS = {
   unrelated: { floor: 0, span: 27 },
 } as const;
 
-const GEOPOLITICS: TopicName[] = ['military', 'sanctions', 'mediation', 'ceasefire', 'shipping'];
-const DIRECT: TopicName[] = ['opec', 'inventories'];
-
-const has = (topics: RelevanceInput['topics'], t: TopicName): boolean => (topics instanceof Set ? topics.has(t) : (topics as readonly TopicName[]).includes(t));
+const GEOPOLITICS: readonly TopicName[] = ['military', 'sanctions', 'mediation', 'ceasefire', 'shipping'];
 
 /** Places inside the macro and energy-adjacent band (0..1 of its span), by what the headline is. */
 export const MACRO_PLACES = {
@@ -157,9 +154,20 @@ export function relevanceBand(x: RelevanceInput, rules: RelevanceWords = RELEVAN
   const s = Math.max(0, Math.min(1, x.strength));
   let band: { floor: number; span: number };
   let within: number;
-  const geo = GEOPOLITICS.filter((t) => has(x.topics, t)).length;
-  const macro = has(x.topics, 'macro');
-  const anyTopic = geo > 0 || macro || DIRECT.some((t) => has(x.topics, t));
+  // One pass over the topics (a list may name one twice): which geopolitical ones, and the rest.
+  let geoSeen = 0;
+  let direct = false;
+  let macro = false;
+  for (const t of x.topics) {
+    const g = GEOPOLITICS.indexOf(t);
+    if (g >= 0) geoSeen |= 1 << g;
+    else if (t === 'opec' || t === 'inventories') direct = true;
+    else if (t === 'macro') macro = true;
+  }
+  let geo = 0;
+  for (let m = geoSeen; m !== 0; m &= m - 1) geo++;
+  const sanctions = (geoSeen & (1 << GEOPOLITICS.indexOf('sanctions'))) !== 0;
+  const anyTopic = geo > 0 || macro || direct;
   const cls = x.words === undefined ? 0 : relevanceClasses(x.words, rules);
   // "Palm oil", "crude remarks": another commodity or sense of the word names no crude.
   const notOil = bit(cls, 'notOil');
@@ -181,13 +189,13 @@ export function relevanceBand(x: RelevanceInput, rules: RelevanceWords = RELEVAN
   if (x.priceReport) {
     band = BANDS.priceReport;
     within = 0.4 + 0.3 * s + (geo > 0 ? 0.3 : 0);
-  } else if ((crude && (geo > 0 || (!company && (s > 0 || macro || x.producer === true)))) || (titleOil >= 1 && s > 0 && x.producer === true) || DIRECT.some((t) => has(x.topics, t))) {
+  } else if ((crude && (geo > 0 || (!company && (s > 0 || macro || x.producer === true)))) || (titleOil >= 1 && s > 0 && x.producer === true) || direct) {
     band = BANDS.directOil;
     within = 0.3 * s + (geo > 0 ? 0.4 : 0) + (crude ? 0.3 : 0);
   } else if (geo > 0 && (x.channel || oil > 0) && !remoteOnly(x, oil, rules)) {
     band = BANDS.geopoliticsWithChannel;
     // Sanctions on people, banks or firms with no oil named reach crude less than sanctions on a producer's oil.
-    const targeted = geo === 1 && has(x.topics, 'sanctions') && oil === 0 && bit(cls, 'sanctionTargets');
+    const targeted = geo === 1 && sanctions && oil === 0 && bit(cls, 'sanctionTargets');
     within = targeted ? Math.min(0.15, 0.05 * x.entityWeight) : 0.35 * s + (oil > 0 ? 0.45 : 0) + Math.min(0.2, 0.1 * (geo - 1)) + Math.min(0.15, 0.05 * x.entityWeight) + (x.producer === true ? PRODUCER_IN_CONFLICT : 0);
   } else if (!company && !notEnergy && bit(cls, 'fuelSupply') && (s > 0 || bit(cls, 'supplyEvent'))) {
     // Refined fuels, refineries, pipelines and shale supply moving or disrupted: supply news next to crude.

@@ -27,6 +27,8 @@ interface GateRule {
   /** Entities that give this topic context; the shared conflict list when absent. */
   entities?: Set<string>;
   minDistinct: number;
+  /** This rule's bits in `WordBits.topics`: a hard-block, a block and a context word named. */
+  bits: { hardBlock: number; block: number; context: number };
 }
 
 interface PromoteRule {
@@ -37,7 +39,28 @@ interface PromoteRule {
   context: Set<string>;
   /** Words that rule the promotion out ("Dollar General shares"). */
   block: Set<string>;
+  /** This rule's bits in `WordBits.promote`: a policy, a context and a block word named. */
+  bits: { words: number; context: number; block: number };
 }
+
+/** The word lists of GateRules a headline's words name, as bits of `WordBits.lists`. */
+export const WORD_LIST = { channel: 1, demand: 2, company: 4, results: 8, trade: 16, tradeScale: 32, stock: 64, marketScope: 128 } as const;
+
+/**
+ * Which of the gate's word lists a word (or a headline's words together) belongs to, as masks:
+ * the headline's words are looked up once, in one map, instead of once per list and rule.
+ */
+export interface WordBits {
+  /** WORD_LIST bits. */
+  lists: number;
+  /** Three bits per promote rule, in rule order. */
+  promote: number;
+  /** Three bits per topic rule, in rule order. */
+  topics: number;
+}
+
+/** Rules and topics are bits of one 32-bit mask each: three bits apiece. */
+const MAX_RULES = 10;
 
 export interface GateRules {
   conflictEntities: Set<string>;
@@ -62,6 +85,8 @@ export interface GateRules {
   /** Words before "stocks" that make them the market's, not a company's or a sector's ("global stocks"). */
   marketScope: Set<string>;
   topics: Map<TopicName, GateRule>;
+  /** Every listed word -> the lists, promote rules and topic rules that name it. */
+  wordBits: Map<string, WordBits>;
 }
 
 interface RawRule {
@@ -78,19 +103,69 @@ interface RawRule {
 type RawPromote = { topic: string; entities: string[]; words: string[]; context: string[]; block?: string[] };
 
 export function compileGateRules(raw: { conflictEntities: string[]; channelWords?: string[]; demandChannel?: string[]; companyWords?: string[]; companyResults?: string[]; tradeWords?: string[]; tradeScale?: string[]; tradePowers?: string[][]; stockWords?: string[]; marketScope?: string[]; promote?: RawPromote[]; topics: Record<string, RawRule> }): GateRules {
+  const rawTopics = Object.entries(raw.topics);
+  const rawPromote = raw.promote ?? [];
+  if (rawTopics.length > MAX_RULES || rawPromote.length > MAX_RULES) throw new Error(`topic gate: at most ${MAX_RULES} topic rules and ${MAX_RULES} promote rules (${rawTopics.length} and ${rawPromote.length} given)`);
+  const wordBits = new Map<string, WordBits>();
+  const mark = (words: Iterable<string>, field: keyof WordBits, bit: number): void => {
+    for (const w of words) {
+      const bits = wordBits.get(w) ?? { lists: 0, promote: 0, topics: 0 };
+      bits[field] |= bit;
+      wordBits.set(w, bits);
+    }
+  };
   const topics = new Map<TopicName, GateRule>();
-  for (const [t, r] of Object.entries(raw.topics)) {
-    topics.set(t as TopicName, { strong: new Set(r.strong), hardBlock: new Set(r.hardBlock ?? []), weak: r.weak ? new Set(r.weak) : undefined, context: new Set(r.context), block: new Set(r.block), entityContext: r.entityContext, entities: r.entities ? new Set(r.entities) : undefined, minDistinct: r.minDistinct ?? 1 });
+  rawTopics.forEach(([t, r], i) => {
+    const bits = { hardBlock: 1 << (3 * i), block: 1 << (3 * i + 1), context: 1 << (3 * i + 2) };
+    topics.set(t as TopicName, { strong: new Set(r.strong), hardBlock: new Set(r.hardBlock ?? []), weak: r.weak ? new Set(r.weak) : undefined, context: new Set(r.context), block: new Set(r.block), entityContext: r.entityContext, entities: r.entities ? new Set(r.entities) : undefined, minDistinct: r.minDistinct ?? 1, bits });
+    mark(r.hardBlock ?? [], 'topics', bits.hardBlock);
+    mark(r.block, 'topics', bits.block);
+    mark(r.context, 'topics', bits.context);
+  });
+  const promote = rawPromote.map((p, i) => {
+    const bits = { words: 1 << (3 * i), context: 1 << (3 * i + 1), block: 1 << (3 * i + 2) };
+    mark(p.words, 'promote', bits.words);
+    mark(p.context, 'promote', bits.context);
+    mark(p.block ?? [], 'promote', bits.block);
+    return { topic: p.topic as TopicName, entities: new Set(p.entities), words: new Set(p.words), context: new Set(p.context), block: new Set(p.block ?? []), bits };
+  });
+  const lists = { channelWords: new Set(raw.channelWords ?? []), demandChannel: new Set(raw.demandChannel ?? []), companyWords: new Set(raw.companyWords ?? []), companyResults: new Set(raw.companyResults ?? []), tradeWords: new Set(raw.tradeWords ?? []), tradeScale: new Set(raw.tradeScale ?? []), stockWords: new Set(raw.stockWords ?? []), marketScope: new Set(raw.marketScope ?? []) };
+  mark(lists.channelWords, 'lists', WORD_LIST.channel);
+  mark(lists.demandChannel, 'lists', WORD_LIST.demand);
+  mark(lists.companyWords, 'lists', WORD_LIST.company);
+  mark(lists.companyResults, 'lists', WORD_LIST.results);
+  mark(lists.tradeWords, 'lists', WORD_LIST.trade);
+  mark(lists.tradeScale, 'lists', WORD_LIST.tradeScale);
+  mark(lists.stockWords, 'lists', WORD_LIST.stock);
+  mark(lists.marketScope, 'lists', WORD_LIST.marketScope);
+  return { conflictEntities: new Set(raw.conflictEntities), promote, ...lists, tradePowers: (raw.tradePowers ?? []).map((g) => new Set(g)), topics, wordBits };
+}
+
+/** The lists and rules that a headline's words name, together. */
+export function readWordBits(words: readonly string[], rules: GateRules = GATE_RULES): WordBits {
+  let lists = 0;
+  let promote = 0;
+  let topics = 0;
+  for (let i = 0; i < words.length; i++) {
+    const bits = rules.wordBits.get(words[i]);
+    if (bits === undefined) continue;
+    lists |= bits.lists;
+    promote |= bits.promote;
+    topics |= bits.topics;
   }
-  const promote = (raw.promote ?? []).map((p) => ({ topic: p.topic as TopicName, entities: new Set(p.entities), words: new Set(p.words), context: new Set(p.context), block: new Set(p.block ?? []) }));
-  return { conflictEntities: new Set(raw.conflictEntities), promote, channelWords: new Set(raw.channelWords ?? []), demandChannel: new Set(raw.demandChannel ?? []), companyWords: new Set(raw.companyWords ?? []), companyResults: new Set(raw.companyResults ?? []), tradeWords: new Set(raw.tradeWords ?? []), tradeScale: new Set(raw.tradeScale ?? []), tradePowers: (raw.tradePowers ?? []).map((g) => new Set(g)), stockWords: new Set(raw.stockWords ?? []), marketScope: new Set(raw.marketScope ?? []), topics };
+  return { lists, promote, topics };
 }
 
 export const GATE_RULES = compileGateRules(RULES as { conflictEntities: string[]; channelWords: string[]; demandChannel: string[]; companyWords: string[]; companyResults: string[]; tradeWords: string[]; tradeScale: string[]; tradePowers: string[][]; stockWords: string[]; marketScope: string[]; promote: RawPromote[]; topics: Record<string, RawRule> });
 
+/**
+ * The list questions below take the headline's words, and optionally their `readWordBits` when
+ * the caller has read them already (the scorer asks several questions of one headline).
+ */
+
 /** An oil channel: a producer, chokepoint or party to a Middle-East or producer conflict is named. */
-export function hasOilChannel(words: readonly string[], entities: readonly string[], rules: GateRules = GATE_RULES): boolean {
-  return entities.some((e) => rules.conflictEntities.has(e)) || words.some((w) => rules.channelWords.has(w));
+export function hasOilChannel(words: readonly string[], entities: readonly string[], rules: GateRules = GATE_RULES, bits: WordBits = readWordBits(words, rules)): boolean {
+  return (bits.lists & WORD_LIST.channel) !== 0 || entities.some((e) => rules.conflictEntities.has(e));
 }
 
 /**
@@ -98,23 +173,23 @@ export function hasOilChannel(words: readonly string[], entities: readonly strin
  * channel (growth, jobs, spending, markets, the dollar) moves crude with its tone; a statement
  * about a trade dispute ("says tariffs are a mistake") has no oil implication of its own.
  */
-export function namesDemandChannel(words: readonly string[], rules: GateRules = GATE_RULES): boolean {
-  return words.some((w) => rules.demandChannel.has(w));
+export function namesDemandChannel(words: readonly string[], rules: GateRules = GATE_RULES, bits: WordBits = readWordBits(words, rules)): boolean {
+  return (bits.lists & WORD_LIST.demand) !== 0;
 }
 
 /** A company's own news: a producer named in it ("Russia's regulator recalls cars") is no geopolitics. */
-export function namesCompanyNews(words: readonly string[], rules: GateRules = GATE_RULES): boolean {
-  return words.some((w) => rules.companyWords.has(w));
+export function namesCompanyNews(words: readonly string[], rules: GateRules = GATE_RULES, bits: WordBits = readWordBits(words, rules)): boolean {
+  return (bits.lists & WORD_LIST.company) !== 0;
 }
 
 /** A company's results or ownership ("profit tops estimates", "agrees a merger"): a company's own results never move crude. */
-export function namesCompanyResults(words: readonly string[], rules: GateRules = GATE_RULES): boolean {
-  return words.some((w) => rules.companyResults.has(w));
+export function namesCompanyResults(words: readonly string[], rules: GateRules = GATE_RULES, bits: WordBits = readWordBits(words, rules)): boolean {
+  return (bits.lists & WORD_LIST.results) !== 0;
 }
 
 /** A headline about trade policy: tariffs, duties, trade talks or deals. */
-export function namesTrade(words: readonly string[], rules: GateRules = GATE_RULES): boolean {
-  return words.some((w) => rules.tradeWords.has(w));
+export function namesTrade(words: readonly string[], rules: GateRules = GATE_RULES, bits: WordBits = readWordBits(words, rules)): boolean {
+  return (bits.lists & WORD_LIST.trade) !== 0;
 }
 
 /**
@@ -122,8 +197,8 @@ export function namesTrade(words: readonly string[], rules: GateRules = GATE_RUL
  * stocks, growth, consumers) or two of the largest economies (the US, China, the EU, Japan).
  * Tariffs between the US and a smaller partner ("Mexico's tariff on US pork") are not.
  */
-export function tradeAtWorldScale(words: readonly string[], entities: readonly string[], rules: GateRules = GATE_RULES): boolean {
-  if (words.some((w) => rules.tradeScale.has(w))) return true;
+export function tradeAtWorldScale(words: readonly string[], entities: readonly string[], rules: GateRules = GATE_RULES, bits: WordBits = readWordBits(words, rules)): boolean {
+  if ((bits.lists & WORD_LIST.tradeScale) !== 0) return true;
   let powers = 0;
   for (const group of rules.tradePowers) if (entities.some((e) => group.has(e))) powers++;
   return powers >= 2;
@@ -134,7 +209,8 @@ export function tradeAtWorldScale(words: readonly string[], entities: readonly s
  * word before the stock word is a name, not the market's scope ("global stocks", "Asian
  * shares") and not punctuation or the start ("; stocks surge", "Stocks slide"). Company news.
  */
-export function namesCompanyShares(words: readonly string[], rules: GateRules = GATE_RULES): boolean {
+export function namesCompanyShares(words: readonly string[], rules: GateRules = GATE_RULES, bits: WordBits = readWordBits(words, rules)): boolean {
+  if ((bits.lists & WORD_LIST.stock) === 0) return false;
   for (let i = 1; i < words.length; i++) {
     if (!rules.stockWords.has(words[i])) continue;
     const before = words[i - 1];
@@ -149,7 +225,7 @@ export function namesCompanyShares(words: readonly string[], rules: GateRules = 
  * Topics that survive gating. `words` are the headline's lower-case tokens, `entities` the
  * gazetteer names found in it. A topic without a rule passes as the lexicon read it.
  */
-export function gateTopics(evidence: TopicEvidence[], words: readonly string[], entities: readonly string[], rules: GateRules = GATE_RULES): Set<TopicName> {
+export function gateTopics(evidence: TopicEvidence[], words: readonly string[], entities: readonly string[], rules: GateRules = GATE_RULES, bits: WordBits = readWordBits(words, rules)): Set<TopicName> {
   const out = new Set<TopicName>();
   let wordSet: Set<string> | undefined;
   const byTopic = new Map<TopicName, string[]>();
@@ -161,27 +237,20 @@ export function gateTopics(evidence: TopicEvidence[], words: readonly string[], 
   }
   for (const [topic, keys] of byTopic) {
     const rule = rules.topics.get(topic);
-    if (rule && rule.hardBlock.size > 0 && words.some((w) => rule.hardBlock.has(w))) continue;
+    if (rule && (bits.topics & rule.bits.hardBlock) !== 0) continue;
     if (!rule || keys.some((k) => rule.strong.has(k) || (rule.weak !== undefined && !rule.weak.has(k)))) {
       out.add(topic);
       continue;
     }
-    wordSet ??= new Set(words);
-    let blocked = false;
-    for (const w of wordSet) {
-      if (rule.block.has(w)) {
-        blocked = true;
-        break;
-      }
-    }
-    if (blocked) continue;
+    if ((bits.topics & rule.bits.block) !== 0) continue;
     // An entity that triggered the topic ("Hamas" for military) is not also its own context.
     const wordTriggered = keys.some((k) => !k.startsWith('ent:'));
     const parties = rule.entities ?? rules.conflictEntities;
     let context = rule.entityContext && wordTriggered && entities.some((e) => parties.has(e));
-    if (!context) {
+    if (!context && (bits.topics & rule.bits.context) !== 0) {
       // A trigger word does not count as its own context: "ship" alone is not maritime news.
       const own = new Set(keys.flatMap((k) => k.split(' ')));
+      wordSet ??= new Set(words);
       let distinct = 0;
       for (const w of wordSet) if (rule.context.has(w) && !own.has(w)) distinct++;
       context = distinct >= 1 && (rule.minDistinct <= 1 || distinct + keys.length >= rule.minDistinct);
@@ -189,8 +258,9 @@ export function gateTopics(evidence: TopicEvidence[], words: readonly string[], 
     if (context) out.add(topic);
   }
   for (const p of rules.promote) {
+    // A policy and a context word both named, no block word: only then is the rule read word by word.
+    if ((bits.promote & p.bits.words) === 0 || (bits.promote & p.bits.context) === 0 || (bits.promote & p.bits.block) !== 0) continue;
     if (out.has(p.topic) || (p.entities.size > 0 && !entities.some((e) => p.entities.has(e)))) continue;
-    if (p.block.size > 0 && words.some((w) => p.block.has(w))) continue;
     const policy = words.find((w) => p.words.has(w));
     if (policy !== undefined && words.some((w) => w !== policy && p.context.has(w))) out.add(p.topic);
   }

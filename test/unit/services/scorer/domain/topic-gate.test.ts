@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeText } from '../../../../../services/scorer/domain/analyze.ts';
-import { compileGateRules, gateTopics, hasOilChannel } from '../../../../../services/scorer/domain/topic-gate.ts';
+import { compileGateRules, gateTopics, hasOilChannel, namesCompanyShares, namesDemandChannel, readWordBits, WORD_LIST } from '../../../../../services/scorer/domain/topic-gate.ts';
 
 const topics = (t: string) => analyzeText(t).topics;
 
@@ -179,5 +179,57 @@ describe('macro: the WTO in a dispute and a state relief package (topic-context.
     for (const t of ['WTO chief resigns a year early', 'Company unveils new benefits package for staff', 'Lawmakers unveil farm bill', 'Insurer posts profit on pandemic relief package sales']) {
       expect(topics(t), t).not.toContain('macro');
     }
+  });
+});
+
+describe('word bits: a headline\'s words looked up once for every list and rule', () => {
+  const rules = compileGateRules({
+    conflictEntities: [],
+    channelWords: ['gaza'],
+    demandChannel: ['jobs'],
+    stockWords: ['shares'],
+    topics: { military: { strong: [], hardBlock: ['rocket'], context: ['troops'], block: ['game'], entityContext: false } },
+    promote: [
+      { topic: 'macro', entities: [], words: ['zorkmid'], context: ['slides'], block: ['shares'] },
+      { topic: 'opec', entities: [], words: ['quota'], context: ['oil'] },
+    ],
+  });
+
+  it('gives each list, promote rule and topic rule its own bits, combined over the words', () => {
+    expect(readWordBits([], rules)).toEqual({ lists: 0, promote: 0, topics: 0 });
+    expect(readWordBits(['gaza', 'jobs', 'unlisted'], rules).lists).toBe(WORD_LIST.channel | WORD_LIST.demand);
+    // "shares" is both a stock word and the first promote rule's block word.
+    expect(readWordBits(['shares'], rules)).toEqual({ lists: WORD_LIST.stock, promote: 0b100, topics: 0 });
+    expect(readWordBits(['zorkmid', 'slides', 'quota', 'oil'], rules).promote).toBe(0b011011);
+    expect(readWordBits(['rocket', 'game', 'troops'], rules).topics).toBe(0b111);
+  });
+
+  it('answers the same with bits the caller read once as with the words alone', () => {
+    const words = ['gaza', 'jobs', 'chipmaker', 'shares', 'slide'];
+    const bits = readWordBits(words, rules);
+    expect(hasOilChannel(words, [], rules, bits)).toBe(true);
+    expect(namesDemandChannel(words, rules, bits)).toBe(true);
+    expect(namesCompanyShares(words, rules, bits)).toBe(true);
+    // Bits say what the words name: with none read, no list is named, whatever the words.
+    const none = { lists: 0, promote: 0, topics: 0 };
+    expect(hasOilChannel(words, [], rules, none)).toBe(false);
+    expect(namesDemandChannel(words, rules, none)).toBe(false);
+    expect(namesCompanyShares(words, rules, none)).toBe(false);
+    expect([...gateTopics([], ['zorkmid', 'slides'], [], rules, none)]).toEqual([]);
+    expect([...gateTopics([], ['zorkmid', 'slides'], [], rules)]).toEqual(['macro']);
+  });
+
+  it('refuses more rules than its masks have bits for, with the counts', () => {
+    const many = Array.from({ length: 11 }, (_, i) => ({ topic: 'macro', entities: [], words: [`w${i}`], context: ['c'] }));
+    expect(() => compileGateRules({ conflictEntities: [], topics: {}, promote: many })).toThrow(/at most 10 topic rules and 10 promote rules \(0 and 11 given\)/);
+    expect(() => compileGateRules({ conflictEntities: [], topics: {}, promote: many.slice(0, 10) })).not.toThrow();
+  });
+
+  it('a hard-block or block word vetoes a weak topic, and context needs a context word', () => {
+    const ev = [{ topic: 'military' as const, key: 'clash' }];
+    expect([...gateTopics(ev, ['clash', 'troops'], [], rules)]).toEqual(['military']);
+    expect([...gateTopics(ev, ['clash', 'troops', 'game'], [], rules)]).toEqual([]);
+    expect([...gateTopics(ev, ['clash', 'troops', 'rocket'], [], rules)]).toEqual([]);
+    expect([...gateTopics(ev, ['clash'], [], rules)]).toEqual([]);
   });
 });
