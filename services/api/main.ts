@@ -51,7 +51,9 @@ export async function start(deps: ServiceDeps<ApiConfig>, options: { sender?: We
     config.sql.connections,
     runnerOptions(config.sql, (r) => (r.applied ? log.info({ user: config.sql.analystUser }, 'analyst user up to date') : log.warn({ user: config.sql.analystUser, statements: r.statements }, r.reason))),
   );
-  const deliveryStore = new ClickHouseDeliveryStore(store);
+  // The outbox's two write paths on connections of their own (see ClickHouseDeliveryStore); on a server they share the client.
+  const deliveryConnections = { enqueue: await store.isolated(), outcomes: await store.isolated() };
+  const deliveryStore = new ClickHouseDeliveryStore(store, { connections: deliveryConnections });
   const dispatcher = new Dispatcher({
     store: deliveryStore,
     sender: options.sender ?? new HttpWebhookSender(policy, undefined, config.alerts.delivery.concurrency),
@@ -82,6 +84,8 @@ export async function start(deps: ServiceDeps<ApiConfig>, options: { sender?: We
     await alerts.stop();
     await dispatcher.stop();
     await sqlRunner.close();
+    await deliveryConnections.enqueue.close();
+    await deliveryConnections.outcomes.close();
   };
   try {
     live = await startLiveFeed({ bus, hub, clock, logger: log, metrics, instance });

@@ -148,13 +148,26 @@ export class ClickHouseDeliveryStore implements DeliveryStore {
    * out) does not linger, nor do new deliveries (`save`): their caller waits for them before
    * acknowledging its input.
    */
-  constructor(private readonly store: Store, options: { outcomeLingerMs?: number; schedule?: GroupWriterOptions['schedule'] } = {}) {
+  private readonly enqueueStore: Store;
+
+  /*
+   * `connections`: where the two write paths run. The embedded engine runs one statement at a time per
+   * connection, so on one connection each `existing()` and `save()` of an enqueue (a caller waits for both
+   * before it acks) queued behind the outcome inserts of the answers that came meanwhile; on connections
+   * of their own they run beside them. Without them, everything runs on `store`.
+   */
+  constructor(
+    private readonly store: Store,
+    options: { outcomeLingerMs?: number; schedule?: GroupWriterOptions['schedule']; connections?: { enqueue?: Store; outcomes?: Store } } = {},
+  ) {
     const deliveries = store.table('webhook_deliveries_store');
     const attempts = store.table('webhook_attempts_store');
-    this.deliveries = new GroupWriter((rows) => store.insert(deliveries, rows), { schedule: options.schedule });
+    const enqueueStore = (this.enqueueStore = options.connections?.enqueue ?? store);
+    const outcomeStore = options.connections?.outcomes ?? store;
+    this.deliveries = new GroupWriter((rows) => enqueueStore.insert(deliveries, rows), { schedule: options.schedule });
     this.outcomes = new GroupWriter(
       async (items) => {
-        await Promise.all([store.insert(attempts, items.map((o) => o.attempt)), store.insert(deliveries, items.map((o) => o.delivery))]);
+        await Promise.all([outcomeStore.insert(attempts, items.map((o) => o.attempt)), outcomeStore.insert(deliveries, items.map((o) => o.delivery))]);
       },
       { lingerMs: options.outcomeLingerMs ?? 50, maxItems: 1000, schedule: options.schedule },
     );
@@ -162,7 +175,7 @@ export class ClickHouseDeliveryStore implements DeliveryStore {
 
   async existing(deliveryIds: string[]): Promise<Set<string>> {
     if (deliveryIds.length === 0) return new Set();
-    const rows = await this.store.query<{ delivery_id: string }>(
+    const rows = await this.enqueueStore.query<{ delivery_id: string }>(
       `SELECT DISTINCT delivery_id FROM ${this.store.table('webhook_deliveries_store')} WHERE delivery_id IN {ids:Array(String)}`,
       { params: { ids: deliveryIds } },
     );

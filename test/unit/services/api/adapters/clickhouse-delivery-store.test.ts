@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { GroupWriter } from '../../../../../services/api/adapters/clickhouse-delivery-store.ts';
+import { ClickHouseDeliveryStore, GroupWriter } from '../../../../../services/api/adapters/clickhouse-delivery-store.ts';
+import type { Delivery } from '../../../../../services/api/domain/delivery-state.ts';
+import type { Store } from '../../../../../shared/store/port.ts';
 
 /** A scheduler the test steps through by hand, and a write whose completion the test decides. */
 function harness(options: { lingerMs?: number; maxItems?: number } = {}) {
@@ -125,5 +127,51 @@ describe('GroupWriter (group commit of delivery state)', () => {
     h.writes[1].done();
     await h.flushPromises();
     expect(h.settled).toEqual(['a store down', 'b store down', 'c ok']);
+  });
+});
+
+describe('ClickHouseDeliveryStore connections', () => {
+  /** A store that records which statements reach it (the table, or the statement's first words). */
+  function recording(name: string, log: string[]): Store {
+    return {
+      table: (t: string) => `db.${t}`,
+      insert: async (table: string, rows: unknown[]) => void log.push(`${name} insert ${table} ${rows.length}`),
+      query: async (sql: string) => {
+        log.push(`${name} ${sql.trim().split(/\s+/).slice(0, 4).join(' ')}`);
+        return [];
+      },
+    } as unknown as Store;
+  }
+  const delivery = (id: string): Delivery => ({
+    deliveryId: id, endpointId: 'e', alertId: 'a', eventType: 'alert.headline', payload: '{}', status: 'pending', attempts: 0,
+    nextAttemptAt: 1, lastStatus: 0, lastError: '', createdAt: 1, updatedAt: 1, deliveredAt: null, revision: 0,
+  });
+
+  it('runs the enqueue path (existing, save) and the outcome inserts each on the connection given for it, and reads the rest on the main one', async () => {
+    const log: string[] = [];
+    const deliveries = new ClickHouseDeliveryStore(recording('main', log), { connections: { enqueue: recording('enqueue', log), outcomes: recording('outcomes', log) } });
+    await deliveries.existing(['d1']);
+    await deliveries.save([delivery('d1')]);
+    await deliveries.recordOutcome(
+      { deliveryId: 'd1', endpointId: 'e', attempt: 1, startedAt: 1, durationMs: 1, outcome: 'success', status: 204, error: '', nextAttemptAt: null },
+      { ...delivery('d1'), status: 'delivered', attempts: 1, deliveredAt: 2, revision: 1 },
+      true,
+    );
+    await deliveries.pending();
+    expect(log).toEqual([
+      'enqueue SELECT DISTINCT delivery_id FROM',
+      'enqueue insert db.webhook_deliveries_store 1',
+      'outcomes insert db.webhook_attempts_store 1',
+      'outcomes insert db.webhook_deliveries_store 1',
+      'main SELECT delivery_id, endpoint_id, alert_id,',
+    ]);
+  });
+
+  it('without connections, everything runs on the one store', async () => {
+    const log: string[] = [];
+    const deliveries = new ClickHouseDeliveryStore(recording('main', log));
+    await deliveries.existing(['d1']);
+    await deliveries.save([delivery('d1')]);
+    expect(log).toEqual(['main SELECT DISTINCT delivery_id FROM', 'main insert db.webhook_deliveries_store 1']);
   });
 });
