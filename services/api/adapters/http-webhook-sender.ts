@@ -27,6 +27,52 @@ interface Target {
   path: string;
 }
 
+/**
+ * One attempt's answer: the status, the first `Retry-After` (in any case), the first 64 KiB of the body, read to
+ * its end (the connection is reused only then). A class, not an object of closures made per attempt: its methods
+ * are compiled once for every attempt (and tsx's `__name()` wraps no closure per call).
+ */
+class AnswerHandler implements Dispatcher.DispatchHandlers {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  private status = 0;
+  private retryAfter: string | undefined;
+
+  constructor(private readonly resolve: (r: WebhookResponse) => void, private readonly reject: (err: unknown) => void) {}
+
+  onConnect(): void {}
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
+    // 1xx informational answers come first and are not the answer.
+    if (statusCode < 200) return true;
+    this.status = statusCode;
+    for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+      const name = rawHeaders[i];
+      if (name.length === RETRY_AFTER.length && name.toString('latin1').toLowerCase() === RETRY_AFTER) {
+        this.retryAfter = rawHeaders[i + 1].toString('latin1');
+        break;
+      }
+    }
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.size < MAX_RESPONSE_BYTES) this.chunks.push(chunk);
+    this.size += chunk.length;
+    return true;
+  }
+
+  onComplete(): void {
+    this.resolve({ status: this.status, retryAfter: this.retryAfter, body: this.size === 0 ? '' : Buffer.concat(this.chunks).toString('utf8').slice(0, 2000) });
+  }
+
+  onError(err: Error): void {
+    const refused = addressRefusal(err);
+    if (refused) this.reject(new AppError('WEBHOOK_ADDRESS_REFUSED', refused.message));
+    else this.reject(new AppError('WEBHOOK_DELIVERY_FAILED', this.status === 0 ? err.message : `response: ${err.message}`, { cause: err }));
+  }
+}
+
 export class HttpWebhookSender implements WebhookSender {
   private readonly agent: Agent;
   private readonly targets = new Map<string, Target>();
@@ -39,41 +85,9 @@ export class HttpWebhookSender implements WebhookSender {
 
   async send(request: WebhookRequest): Promise<WebhookResponse> {
     const target = this.target(request.url);
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let status = 0;
-    let retryAfter: string | undefined;
     // The dispatcher's handler API, not `request()`: the answer is a status, one header and a short text, so no
     // body stream, async iterator or header object is built per attempt (a burst's first requests run that code cold).
     return new Promise<WebhookResponse>((resolve, reject) => {
-      const handler: Dispatcher.DispatchHandlers = {
-        onConnect: () => undefined,
-        onHeaders: (statusCode, rawHeaders) => {
-          // 1xx informational answers come first and are not the answer.
-          if (statusCode < 200) return true;
-          status = statusCode;
-          for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-            const name = rawHeaders[i];
-            if (name.length === RETRY_AFTER.length && name.toString('latin1').toLowerCase() === RETRY_AFTER) {
-              retryAfter = rawHeaders[i + 1].toString('latin1');
-              break;
-            }
-          }
-          return true;
-        },
-        // Read to the end (the connection is reused only then), keeping the first 64 KiB.
-        onData: (chunk) => {
-          if (size < MAX_RESPONSE_BYTES) chunks.push(chunk);
-          size += chunk.length;
-          return true;
-        },
-        onComplete: () => resolve({ status, retryAfter, body: size === 0 ? '' : Buffer.concat(chunks).toString('utf8').slice(0, 2000) }),
-        onError: (err) => {
-          const refused = addressRefusal(err);
-          if (refused) reject(new AppError('WEBHOOK_ADDRESS_REFUSED', refused.message));
-          else reject(new AppError('WEBHOOK_DELIVERY_FAILED', status === 0 ? err.message : `response: ${err.message}`, { cause: err }));
-        },
-      };
       this.agent.dispatch(
         {
           origin: target.origin,
@@ -84,7 +98,7 @@ export class HttpWebhookSender implements WebhookSender {
           headersTimeout: request.timeoutMs,
           bodyTimeout: request.timeoutMs,
         },
-        handler,
+        new AnswerHandler(resolve, reject),
       );
     });
   }
