@@ -59,11 +59,44 @@ interface SymbolIndex {
   published: IntrusiveMinHeap<ArticleInSymbol, 'publishedAt'>;
 }
 
+/**
+ * What a late tick compares a measured result with, and rebuilds it from: the fields `sameMeasurement` reads, the
+ * article it shares with its pending entry, its slot and version. Not the whole row: the row's estimation returns,
+ * ISO texts and copies of the article's fields were about 1 KB a result, and one is kept per (article, symbol,
+ * horizon) measured within the allowed lateness (some 20,000 at a headline a second and the default hour).
+ */
+interface Measured {
+  preTs: number;
+  prePrice: number;
+  postTs: number;
+  postPrice: number;
+  returnBps: number;
+  abnormalBps: number | null;
+  z: number | null;
+  preVolBps: number | null;
+}
+
 interface Retained {
-  impact: NewsImpact;
+  article: ImpactSubject;
+  slot: number;
+  m: Measured;
+  /** The indicator context the result carries (shared with the other results of its bar). */
+  ctx: IndicatorContext | null;
+  version: number;
   publishedTs: number;
   targetTs: number;
 }
+
+const measuredOf = (m: ImpactMeasurement): Measured => ({
+  preTs: m.preTs,
+  prePrice: m.prePrice,
+  postTs: m.postTs,
+  postPrice: m.postPrice,
+  returnBps: m.returnBps,
+  abnormalBps: m.abnormalBps,
+  z: m.z,
+  preVolBps: m.preVolBps,
+});
 
 export interface EngineOptions {
   symbols: string[];
@@ -339,9 +372,28 @@ export class ImpactEngine {
     return impact;
   }
 
-  private static sameMeasurement(a: NewsImpact, b: NewsImpact): boolean {
-    const keys: (keyof NewsImpact)[] = ['pre_ts', 'pre_price', 'post_ts', 'post_price', 'return_bps', 'abnormal_bps', 'z', 'pre_vol_bps', 'rsi', 'ema', 'bb_upper', 'bb_lower', 'atr'];
-    return keys.every((k) => a[k] === b[k]);
+  /**
+   * Whether a re-measurement leaves a result's row as it was in the fields a revision is about: the prices and times
+   * at both ends, the returns and their volatility, and the indicators (the row's pre_ts/post_ts are the ISO texts of
+   * the times, equal exactly when the times are, whole milliseconds; rsi/ema/bb_upper/bb_lower/atr are the context's,
+   * absent from the row without one).
+   */
+  private static sameMeasurement(a: Measured, aCtx: IndicatorContext | null, b: ImpactMeasurement, bCtx: IndicatorContext | null): boolean {
+    return (
+      a.preTs === b.preTs &&
+      a.prePrice === b.prePrice &&
+      a.postTs === b.postTs &&
+      a.postPrice === b.postPrice &&
+      a.returnBps === b.returnBps &&
+      a.abnormalBps === b.abnormalBps &&
+      a.z === b.z &&
+      a.preVolBps === b.preVolBps &&
+      aCtx?.rsi === bCtx?.rsi &&
+      aCtx?.ema === bCtx?.ema &&
+      aCtx?.bb_upper === bCtx?.bb_upper &&
+      aCtx?.bb_lower === bCtx?.bb_lower &&
+      aCtx?.atr === bCtx?.atr
+    );
   }
 
   private skip(article_id: string, symbol: string, horizon: HorizonLabel, reason: SkipReason): void {
@@ -371,17 +423,11 @@ export class ImpactEngine {
       this.skip(id, symbol, h, 'no_pre_price');
       return true;
     }
-    const impact = this.build(
-      p.article,
-      symbol,
-      h,
-      outcome.result,
-      this.context(symbol, h, p.publishedTs),
-      1,
-      nowMs,
-    );
-    out.push(impact);
-    if (outcome.result.targetTs > wm - this.allowedLatenessMs) this.retain(`${id}|${key}`, symbol, { impact, publishedTs: p.publishedTs, targetTs: outcome.result.targetTs });
+    const ctx = this.context(symbol, h, p.publishedTs);
+    out.push(this.build(p.article, symbol, h, outcome.result, ctx, 1, nowMs));
+    if (outcome.result.targetTs > wm - this.allowedLatenessMs) {
+      this.retain(`${id}|${key}`, symbol, { article: p.article, slot: e.slot, m: measuredOf(outcome.result), ctx, version: 1, publishedTs: p.publishedTs, targetTs: outcome.result.targetTs });
+    }
     return true;
   }
 
@@ -405,15 +451,18 @@ export class ImpactEngine {
     for (const [symbol, from] of this.lateFrom) {
       const series = this.series.get(symbol)!;
       for (const r of this.retained.values()) {
-        if (r.impact.symbol !== symbol || r.targetTs < from) continue;
-        const h = r.impact.horizon;
+        const slot = this.slots[r.slot];
+        if (slot.symbol !== symbol || r.targetTs < from) continue;
+        const { h } = slot;
         const m = measureImpact(series, r.publishedTs, HORIZONS[h] * 1000, Infinity, this.options.volatilityWindows, this.calendar);
         if (m.status !== 'done') continue;
-        const next = this.build(r.impact, symbol, h, m.result, this.context(symbol, h, r.publishedTs), r.impact.version + 1, nowMs);
-        if (ImpactEngine.sameMeasurement(r.impact, next)) continue;
-        r.impact = next;
+        const ctx = this.context(symbol, h, r.publishedTs);
+        if (ImpactEngine.sameMeasurement(r.m, r.ctx, m.result, ctx)) continue;
+        r.version++;
+        r.m = measuredOf(m.result);
+        r.ctx = ctx;
         this.revisions++;
-        out.push(next);
+        out.push(this.build(r.article, symbol, h, m.result, ctx, r.version, nowMs));
       }
     }
     this.lateFrom.clear();
@@ -468,7 +517,7 @@ export class ImpactEngine {
       let cutoff = wm - keepMs;
       const need = this.earliestNeeded(symbol);
       if (need !== undefined) cutoff = Math.min(cutoff, need);
-      for (const r of this.retained.values()) if (r.impact.symbol === symbol) cutoff = Math.min(cutoff, this.calendar.retreat(r.publishedTs, keepMs));
+      for (const r of this.retained.values()) if (this.slots[r.slot].symbol === symbol) cutoff = Math.min(cutoff, this.calendar.retreat(r.publishedTs, keepMs));
       s.pruneBefore(cutoff);
       this.contextCache.clear();
       pruned.set(symbol, cutoff);
