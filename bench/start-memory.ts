@@ -12,7 +12,7 @@
  *   node bin/run-ts.mjs bench/start-memory.ts --child 100000 [--replay-window 10000000]   (one count, JSON on stdout)
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -39,6 +39,12 @@ interface Checkpoint {
   retainedOnBus?: number;
   /** What the embedded ClickHouse accounts for itself (system.metrics), by name, in MB. */
   chdbMB?: Record<string, number>;
+  /** RSS split by the kernel (/proc/self/status): anonymous pages (heaps of V8, malloc and jemalloc) and file pages (mostly libchdb.so's code). */
+  rssAnonMB?: number;
+  rssFileMB?: number;
+  /** chDB's allocator (jemalloc, `system.jemalloc_stats`): bytes its callers hold, and pages it keeps resident. */
+  jemallocAllocatedMB?: number;
+  jemallocResidentMB?: number;
 }
 
 export interface StartMemoryResult {
@@ -58,11 +64,47 @@ const mb = (bytes: number) => Math.round(bytes / 1e6);
 
 const CHDB_METRICS = ['MemoryTracking', 'MarkCacheBytes', 'PrimaryIndexCacheBytes', 'UncompressedCacheBytes', 'QueryConditionCacheBytes'];
 
+function statusKB(field: string): number | undefined {
+  try {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync('/proc/self/status', 'utf8'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined; // not Linux
+  }
+}
+
+async function jemalloc(store: Runtime['store']): Promise<{ allocated?: number; resident?: number }> {
+  try {
+    const [row] = await store.query<{ stats: string }>('SELECT stats FROM system.jemalloc_stats');
+    const m = /Allocated: (\d+), active: \d+, metadata: \d+.*?, resident: (\d+)/.exec(row?.stats ?? '');
+    return m ? { allocated: mb(Number(m[1])), resident: mb(Number(m[2])) } : {};
+  } catch {
+    return {}; // a build without the table
+  }
+}
+
 async function memory(store: Runtime['store'], headlines: number, seconds: number, retainedOnBus?: number): Promise<Checkpoint> {
   const m = process.memoryUsage();
   const rows = await store.query<{ metric: string; value: string }>(`SELECT metric, value FROM system.metrics WHERE metric IN (${CHDB_METRICS.map((x) => `'${x}'`).join(', ')})`);
   const chdbMB = Object.fromEntries(rows.map((r) => [r.metric, mb(Number(r.value))]));
-  return { headlines, seconds: Math.round(seconds * 10) / 10, rssMB: mb(m.rss), heapUsedMB: mb(m.heapUsed), heapTotalMB: mb(m.heapTotal), externalMB: mb(m.external), arrayBuffersMB: mb(m.arrayBuffers), retainedOnBus, chdbMB };
+  const je = await jemalloc(store);
+  const anon = statusKB('RssAnon');
+  const file = statusKB('RssFile');
+  return {
+    headlines,
+    seconds: Math.round(seconds * 10) / 10,
+    rssMB: mb(m.rss),
+    heapUsedMB: mb(m.heapUsed),
+    heapTotalMB: mb(m.heapTotal),
+    externalMB: mb(m.external),
+    arrayBuffersMB: mb(m.arrayBuffers),
+    retainedOnBus,
+    chdbMB,
+    rssAnonMB: anon === undefined ? undefined : mb(anon * 1024),
+    rssFileMB: file === undefined ? undefined : mb(file * 1024),
+    jemallocAllocatedMB: je.allocated,
+    jemallocResidentMB: je.resident,
+  };
 }
 
 /** One count in this process. */
@@ -147,6 +189,9 @@ export async function benchStartMemory(report: Report, options: { counts?: numbe
     report({ name: `start: peak RSS during ${r.headlines} headlines`, value: r.peakRssMB, unit: 'MB' });
     report({ name: `start: JS heap used after ${r.headlines} headlines`, value: end.heapUsedMB, unit: 'MB' });
     report({ name: `start: chDB MemoryTracking after ${r.headlines} headlines`, value: end.chdbMB?.MemoryTracking ?? NaN, unit: 'MB' });
+    report({ name: `start: chDB jemalloc resident after ${r.headlines} headlines`, value: end.jemallocResidentMB ?? NaN, unit: 'MB' });
+    report({ name: `start: RSS anonymous / file-backed after ${r.headlines} headlines (anonymous)`, value: end.rssAnonMB ?? NaN, unit: 'MB' });
+    report({ name: `start: RSS file-backed after ${r.headlines} headlines (libchdb.so's code, node)`, value: end.rssFileMB ?? NaN, unit: 'MB' });
   }
 }
 
