@@ -32,7 +32,7 @@ async function ownConnection(store: Store, what: string): Promise<Store> {
   } catch (err) {
     const text = err instanceof Error ? err.message : String(err);
     const code = err instanceof AppError ? err.code : 'STORE_UNAVAILABLE';
-    throw new AppError(code, `correlator: opening the store connection for ${what} failed: ${text}`, { cause: err, retryable: err instanceof AppError ? err.retryable : true });
+    throw new AppError(code, `correlator: opening the store connection for ${what} failed: ${text}`, { cause: err, retryable: err instanceof AppError ? err.retryable : true, outage: err instanceof AppError ? err.outage : undefined });
   }
 }
 

@@ -122,14 +122,26 @@ function isTransient(err: unknown): boolean {
   return /timeout|socket hang up|ECONNREFUSED|ECONNRESET|Too many simultaneous queries|MEMORY_LIMIT|No space left on device/i.test(e?.message ?? '');
 }
 
-/** Vendor errors become AppErrors here, at the edge: transient ones are retryable. */
-function storeError(err: unknown, what: string): AppError {
+/**
+ * A memory limit passed (a server's answer names it; the embedded engine's MEMORY_LIMIT_EXCEEDED is not transient and
+ * stays final): the load of the moment or the statement's own size, which fails the same way every time. Retryable, but
+ * no outage: a bus consumer spends the message's bounded attempts on it instead of holding its partition for good.
+ */
+function isMemoryLimit(err: unknown): boolean {
+  return /MEMORY_LIMIT/.test((err as { message?: string } | undefined)?.message ?? '');
+}
+
+/**
+ * Vendor errors become AppErrors here, at the edge: transient ones are retryable, and an outage (the store away, its disk
+ * full, a damaged part: see ERROR_CODES) unless they may be the statement's own doing. Exported for its unit test.
+ */
+export function storeError(err: unknown, what: string): AppError {
   if (err instanceof AppError) return err;
   const type = engineErrorType(err);
-  if (type && DAMAGE_ENGINE_ERRORS.has(type)) {
-    return new AppError('STORE_UNAVAILABLE', `${what}: ${err instanceof Error ? err.message : String(err)}`, { cause: err, details: { engineError: type } });
-  }
-  return isTransient(err) ? wrapError('STORE_UNAVAILABLE', err, what) : wrapError('STORE_QUERY_FAILED', err, what);
+  const text = `${what}: ${err instanceof Error ? err.message : String(err)}`;
+  if (type && DAMAGE_ENGINE_ERRORS.has(type)) return new AppError('STORE_UNAVAILABLE', text, { cause: err, details: { engineError: type } });
+  if (!isTransient(err)) return wrapError('STORE_QUERY_FAILED', err, what);
+  return isMemoryLimit(err) ? new AppError('STORE_UNAVAILABLE', text, { cause: err, outage: false }) : wrapError('STORE_UNAVAILABLE', err, what);
 }
 
 /**
