@@ -111,11 +111,10 @@ export function tokenize(text: string, maxTokens = MAX_TOKENS): Tokens {
       kind = Kind.Word;
       letters += tok.length;
       low = tok.toLowerCase();
-      const apo = low.indexOf("'");
-      if (apo > 0) {
+      // A token holds at most one apostrophe (the token patterns), straight or curly.
+      if (low.indexOf("'") > 0) {
         if (low.endsWith("'s")) low = low.slice(0, -2);
-        else if (low.charCodeAt(apo + 1) === 0x2019) low = low.replace('\u2019', "'");
-      } else if (apo < 0 && low.indexOf('\u2019') > 0) {
+      } else if (low.indexOf('\u2019') > 0) {
         low = low.replace('\u2019', "'");
         if (low.endsWith("'s")) low = low.slice(0, -2);
       }
