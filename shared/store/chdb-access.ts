@@ -25,7 +25,8 @@
  * with `SET ROLE ALL`, a statement of its own: the single-SELECT rule of the SQL inspector is
  * what keeps an analyst from sending one.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { join } from 'node:path';
 
 /** The role every pipeline connection has (what `default` had before: all but access management). */
@@ -76,6 +77,45 @@ export function usersXml(): string {
 }
 
 /**
+ * How much freed memory chDB's allocator may keep before the engine's memory worker hands it back to the system.
+ * jemalloc keeps the pages a query frees ("dirty") for up to 5 s (chDB's build: `dirty_decay_ms:5000`) to reuse
+ * them; after a large insert that is 30-240 MB of the process's RSS at any moment (`bench/start-memory.ts`, 100,000
+ * headlines: jemalloc resident 100-360 MB for 75-140 MB allocated). The engine's memory worker purges them once
+ * they pass `memory_worker_purge_dirty_pages_threshold_ratio` of its memory limit, 0.2 by default: 4.5 GB on a 25 GB
+ * machine, never reached. What is purged is only memory nobody holds; a later allocation faults the pages in again.
+ */
+export const DIRTY_PAGES_PURGE_BYTES = 48 * 1024 * 1024;
+
+/** The memory the engine sizes its limit from, as ClickHouse does: the machine's, or a cgroup's limit when lower. */
+export function engineMemoryBytes(read: (path: string) => string | undefined = readText, machine: number = totalmem()): number {
+  let bytes = machine;
+  for (const path of ['/sys/fs/cgroup/memory.max', '/sys/fs/cgroup/memory/memory.limit_in_bytes']) {
+    const limit = Number(read(path)?.trim());
+    // cgroup v2 says "max" for no limit, v1 a huge number: both leave the machine's.
+    if (Number.isFinite(limit) && limit > 0 && limit < bytes) bytes = limit;
+  }
+  return bytes;
+}
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The ratio that puts the purge threshold at DIRTY_PAGES_PURGE_BYTES: the engine's limit is
+ * `max_server_memory_usage_to_ram_ratio` (0.9) of `memoryBytes`. Written with fixed decimals (the
+ * configuration's number parser is not asked to read an exponent), and never above the engine's own 0.2.
+ */
+export function dirtyPagesPurgeRatio(memoryBytes: number): string {
+  const ratio = Math.min(0.2, DIRTY_PAGES_PURGE_BYTES / (0.9 * memoryBytes));
+  return ratio.toFixed(9);
+}
+
+/**
  * Writes the engine's configuration into `dir` and returns the connection arguments that load it.
  * `user_scripts_path` (where `executable()` looks) and `user_files_path` point at empty folders of their own;
  * the engine honours the first, and reports but does not enforce the second (clickhouse-local).
@@ -94,6 +134,7 @@ export function writeEngineConfig(dir: string): string[] {
   <users_config>${xml(users)}</users_config>
   <user_scripts_path>${xml(scripts)}/</user_scripts_path>
   <user_files_path>${xml(files)}/</user_files_path>
+  <memory_worker_purge_dirty_pages_threshold_ratio>${dirtyPagesPurgeRatio(engineMemoryBytes())}</memory_worker_purge_dirty_pages_threshold_ratio>
   <access_control_improvements><select_from_system_db_requires_grant>true</select_from_system_db_requires_grant></access_control_improvements>
 </clickhouse>
 `,
