@@ -66,6 +66,27 @@ export class ReplayBuffer {
     return event;
   }
 
+  /**
+   * Appends `count` events that share one receipt time (one publish): `make(i, seq, t)` builds the i-th with the sequence
+   * number and time it gets, so a caller can give its events a representation of its own (the hub's share their batch's
+   * frame bytes) while ids, order and eviction stay this buffer's.
+   */
+  appendEach<E extends StreamEvent>(count: number, nowMs: number, make: (i: number, seq: number, t: number) => E): E[] {
+    this.lastT = Math.max(this.lastT, nowMs);
+    const t = this.lastT;
+    const out: E[] = new Array<E>(count);
+    for (let i = 0; i < count; i++) {
+      const event = make(i, ++this.seq, t);
+      out[i] = event;
+      if (this.ring.length < this.capacity) this.ring.push(event);
+      else {
+        this.ring[this.head] = event;
+        this.head = (this.head + 1) % this.capacity;
+      }
+    }
+    return out;
+  }
+
   get size(): number {
     return this.ring.length;
   }

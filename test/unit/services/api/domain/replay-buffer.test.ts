@@ -127,3 +127,22 @@ describe('ReplayBuffer: contents and plans at the edges', () => {
     expect(b.plan('not-an-id')).toEqual({ kind: 'unknown', buffered: [] });
   });
 });
+
+describe('ReplayBuffer.appendEach', () => {
+  it('gives a batch one time and the next sequence numbers, keeps the events the caller built, and evicts as append does', () => {
+    const b = new ReplayBuffer(4, 'x1');
+    b.append('t', 'k0', '{}', 2000);
+    const make = (i: number, seq: number, t: number) => ({ id: formatEventId(t, seq, 'x1'), seq, t, topic: 't', key: `b${i}`, data: '{}' });
+    // The clock stepped back: the batch keeps the last time, as append does.
+    const batch = b.appendEach(3, 1500, make);
+    expect(batch.map((e) => [e.seq, e.t, e.key])).toEqual([[2, 2000, 'b0'], [3, 2000, 'b1'], [4, 2000, 'b2']]);
+    expect(b.all()[3]).toBe(batch[2]);
+    const later = b.appendEach(2, 2500, make);
+    expect(later.map((e) => e.id)).toEqual(['2500-5-x1', '2500-6-x1']);
+    expect(b.all().map((e) => e.seq)).toEqual([3, 4, 5, 6]);
+    expect(b.lastSeq).toBe(6);
+    expect(b.plan('2000-2-x1')).toMatchObject({ kind: 'buffer', events: [{ seq: 3 }, { seq: 4 }, { seq: 5 }, { seq: 6 }] });
+    expect(b.appendEach(0, 3000, make)).toEqual([]);
+    expect(b.lastSeq).toBe(6);
+  });
+});
