@@ -89,3 +89,32 @@ describe('reading phase 4: how far a comparison of figures reaches', () => {
     expect(titleFigures(tokenize('2025 1 2 3 4 5'))).toEqual([1, 2, 3, 4]);
   });
 });
+
+describe('reading phase 4: what a comparison of figures does not read', () => {
+  const full = (text: string) => {
+    const t = tokenize(text);
+    return compareFigures(buildItems(t), t, 0);
+  };
+
+  it('needs a figure within eight items even when a bracket and a figure come later', () => {
+    expect(full('Net profit a b c d ( e f g 4 )')).toBeUndefined();
+  });
+
+  it('looks for the comparison only after the first figure, not at a bracket before it', () => {
+    expect(full('Net profit ( 5 ) 4')).toBeUndefined();
+  });
+
+  it('takes a reference of the same kind at its sign, and one of the opposite kind as negative', () => {
+    expect(full('Net profit 3 compared with a profit of 4')).toEqual({ d: -1, consumed: [] });
+    expect(full('Net loss 3 compared with a profit of 4')).toEqual({ d: 1, consumed: [] });
+  });
+
+  it('consumes only quantities inside the bracket, not other concepts', () => {
+    expect(full('Net profit 3 ( oil 4 )')).toEqual({ d: -1, consumed: [] });
+  });
+
+  it('reads a figure too large to be a number as no direction', () => {
+    expect(full(`Net profit ${'9'.repeat(400)} ( 4 )`)).toEqual({ d: 0, consumed: [] });
+    expect(full(`Net profit 4 ( ${'9'.repeat(400)} )`)).toEqual({ d: 0, consumed: [] });
+  });
+});
