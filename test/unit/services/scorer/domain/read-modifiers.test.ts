@@ -106,3 +106,31 @@ describe('reading phase 2: where each modifier stops', () => {
     expect(read('Oil falls as ceasefire holds . Sales rose').map((x) => x.ws)).toEqual([1, 1, 1, 0.35, 0.35, 1, 1, 1]);
   });
 });
+
+describe('reading phase 2: what each modifier reads of its own entry and of its sentence', () => {
+  it('reads the scope of its own negator: "no" reaches two positions, "not" three', () => {
+    expect(read('No xa xb xc').map((x) => x.neg)).toEqual([false, true, true, false]);
+    expect(read('Not xa xb xc').map((x) => x.neg)).toEqual([false, true, true, true]);
+  });
+
+  it('keeps the strongest hedge where two reach a word', () => {
+    expect(read('Iran ignores may rise').map((x) => x.hedge)).toEqual([1, 1, 0.2, 0.2]);
+  });
+
+  it('looks for the comma of a concessive clause in its own sentence only', () => {
+    expect(read('Despite talks oil fell sharply . Costs , rose').map((x) => x.weight)).toEqual([1, 0.4, 0.4, 1, 1, 1, 1, 1, 1]);
+  });
+
+  it('weighs a sub-clause in a later sentence once a valence came before it there', () => {
+    expect(read('Costs rose . Oil falls as ceasefire holds').map((x) => x.ws)).toEqual([1, 1, 1, 1, 1, 1, 0.35, 0.35]);
+  });
+
+  it('takes a skipped phrase that has a zero tone for no valence: a sub-clause after it keeps its weight', () => {
+    expect(read('Press release as talks end').map((x) => x.ws)).toEqual([1, 1, 1, 1]);
+  });
+
+  it('opens a sub-clause with a phrase ("on fears", "due to")', () => {
+    expect(read('Oil rises on fears of war').map((x) => x.ws)).toEqual([1, 1, 1, 0.35, 0.35]);
+    expect(read('Oil rises due to war').map((x) => x.ws)).toEqual([1, 1, 1, 0.35]);
+  });
+});
