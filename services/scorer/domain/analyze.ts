@@ -79,6 +79,10 @@ interface Totals {
   o: number;
   /** The part of `o` read from diplomacy concepts (talks, deals, envoys). */
   oDiplomacy: number;
+  /** The part of `o` read from sanctions words (imposed, tightened, eased): it reaches crude only through a producer. */
+  oSanctions: number;
+  /** The part of `o` read from words of armed escalation (retaliate, forces, battle). */
+  oMilitary: number;
   cues: number;
   topics: Set<TopicName>;
   entities: string[];
@@ -130,6 +134,8 @@ function analyzeTokens(t: Tokens): Totals {
   let o = 0;
   /** The part of `o` read from diplomacy concepts (talks, deals, envoys): a conflict's de-escalation, not a trade dispute's. */
   let oDiplomacy = 0;
+  let oSanctions = 0;
+  let oMilitary = 0;
   let cues = 0;
   for (const { pred, concept, sense } of pairs) {
     const p = items[pred];
@@ -178,6 +184,8 @@ function analyzeTokens(t: Tokens): Totals {
     s += ps * fs;
     o += po * fo;
     if (ce.cls === 'ev') oDiplomacy += po * fo;
+    else if (ce.cls === 'sanc' && ce.t?.includes('sanctions')) oSanctions += po * fo;
+    else if (ce.t?.includes('military')) oMilitary += po * fo;
     cues++;
   }
   for (let k = 0; k < items.length; k++) {
@@ -255,6 +263,8 @@ function analyzeTokens(t: Tokens): Totals {
       s += es * factorS(scopes[k]);
       o += eo * factorO(scopes[k]);
       if (e.cls === 'ev') oDiplomacy += eo * factorO(scopes[k]);
+      else if (e.t?.includes('sanctions')) oSanctions += eo * factorO(scopes[k]);
+      else if (e.t?.includes('military')) oMilitary += eo * factorO(scopes[k]);
       cues++;
     }
   }
@@ -275,7 +285,7 @@ function analyzeTokens(t: Tokens): Totals {
   }
   let words = 0;
   for (const k of t.kind) if (k === Kind.Word) words++;
-  return { s, o, oDiplomacy, cues, topics, entities, entityWeight, maxEntityWeight, oilCompany, oilWeight, crude, shingles, frame, letters: t.letters, geo, words, bits };
+  return { s, o, oDiplomacy, oSanctions, oMilitary, cues, topics, entities, entityWeight, maxEntityWeight, oilCompany, oilWeight, crude, shingles, frame, letters: t.letters, geo, words, bits };
 }
 
 /** The tokens after the first cause connector (not the first word), or undefined without one. */
@@ -294,6 +304,11 @@ function causePrefix(t: Tokens, subject: number | undefined): Tokens | undefined
   if (subject === undefined || subject < 3) return undefined;
   const to = subject - 1;
   return { low: t.low.slice(0, to), raw: t.raw.slice(0, to), kind: t.kind.slice(0, to), num: t.num.slice(0, to), letters: 1, question: t.question };
+}
+
+/** The topics are macro and nothing else. */
+function macroOnlyTopics(topics: ReadonlySet<TopicName>): boolean {
+  return topics.size === 1 && topics.has('macro');
 }
 
 const round = (x: number, d = 3): number => {
@@ -349,6 +364,18 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
   // their talks are corporate: the de-escalation reading of talks and deals does not apply.
   const geopolitics = GEOPOLITICS.some((t) => topics.has(t));
   if (!geopolitics && ((topics.has('macro') && !oilSpecific && !channel && oilWeight === 0) || head.oilCompany)) O -= head.oDiplomacy + (sum ? sum.oDiplomacy * sw : 0);
+  // Sanctions move crude only when they hit a producer's supply (docs/taxonomy.md: "tighter
+  // sanctions on producers"): with no producer, party to a conflict, oil company, oil word or oil
+  // story named (a telecom, an aluminium maker, a drone maker), they carry no oil direction. A trade war's escalation
+  // ("will retaliate against new tariffs", "forces its hand") is a world demand shock instead,
+  // bearish (docs/taxonomy.md): in a trade story its sign turns.
+  const noOilStory = !channel && oilWeight === 0 && !head.oilCompany && !(sum?.oilCompany ?? false) && !topics.has('military') && !topics.has('shipping') && !topics.has('opec') && !topics.has('inventories');
+  if (noOilStory) {
+    const trade = macroOnlyTopics(topics) && namesTrade(headTokens.low, GATE_RULES, head.bits);
+    // In a sanctions story the armed words are the target's business ("drone maker"), not an escalation.
+    const sanctionsStory = topics.has('sanctions') && !topics.has('mediation') && !topics.has('ceasefire');
+    O -= head.oSanctions + (sum ? sum.oSanctions * sw : 0) + (trade ? 2 : sanctionsStory ? 1 : 0) * (head.oMilitary + (sum ? sum.oMilitary * sw : 0));
+  }
   if (topics.has('macro') && !oilSpecific && (namesDemandChannel(headTokens.low, GATE_RULES, head.bits) || (sumTokens !== undefined && sum !== undefined && namesDemandChannel(sumTokens.low, GATE_RULES, sum.bits)))) O += 0.4 * S;
   // OPEC's output policy (cuts, hikes, their extension, the deals that set them) is supply
   // management, the oil view: it has no tone of its own beyond a weak one (docs/taxonomy.md).

@@ -26,6 +26,12 @@ function compile(w: Lists): Sets {
 export const PRICE_WORDS: Sets = compile(WORDS);
 const NONE: PriceReport = { report: false, direction: 0 };
 const COPULA = new Set(['is', 'are', 'was', 'were']);
+/** Verbs of the level list that name no level of their own ("marks weekly gain", "logs third loss"): a report only with a move after them, like a copula. */
+const MOVE_ONLY = new Set([...COPULA, 'mark', 'marks', 'marked', 'log', 'logs', 'logged', 'notch', 'notches', 'notched', 'book', 'books', 'booked', 'chalk', 'chalks']);
+/** A price level written with a currency word is the same as with the sign: "reaches USD 80" is "reaches $80". */
+const DOLLAR = new Set(['$', 'usd']);
+/** "Crude pulls back": a retreat, read only with "back" after the verb ("pulls ahead" is not). */
+const PULL = new Set(['pull', 'pulls', 'pulled', 'pulling']);
 const MOVE_NOUNS = new Set(['rally', 'rebound', 'gains', 'gain', 'surge', 'advance', 'recovery', 'bounce', 'climb', 'rise', 'jump', 'spike']);
 const HOLD = new Set(['hold', 'holds', 'held', 'holding']);
 const FIRMS_NEXT = new Set(['on', 'as', 'after', 'amid', 'ahead', 'in', 'above', 'toward', 'towards', 'to', ',', 'near', 'despite', 'while']);
@@ -37,7 +43,7 @@ function scanAfter(low: readonly string[], from: number, W: Sets): -1 | 0 | 1 {
   for (let j = from; j < low.length && j < from + SCAN; j++) {
     const w = low[j];
     if (W.scanStop.has(w) && j > from) return 0;
-    if (w === '$') {
+    if (DOLLAR.has(w)) {
       const prev = low[j - 1];
       if (W.dollarUp.has(prev)) return 1;
       if (W.dollarDown.has(prev)) return -1;
@@ -54,6 +60,7 @@ function moveAt(low: readonly string[], j: number, W: Sets): PriceReport | undef
   if (w === undefined) return undefined;
   // "oil firms" are companies unless a clause or figure follows ("Oil firms on supply worries").
   if (w === 'firms' && low[j + 1] !== undefined && !FIRMS_NEXT.has(low[j + 1])) return undefined;
+  if (PULL.has(w) && low[j + 1] === 'back') return { report: true, direction: -1 };
   if (W.reversers.has(w)) {
     // "pares gains" gives back a rise; "pares losses" recovers from a fall.
     for (let k = j + 1; k < low.length && k <= j + 3; k++) {
@@ -77,10 +84,10 @@ function moveAt(low: readonly string[], j: number, W: Sets): PriceReport | undef
     return { report: true, direction: 0 };
   }
   if (W.level.has(w)) {
-    if (w === '$' || low[j + 1] === '$') return { report: true, direction: W.dollarUp.has(w) ? 1 : W.dollarDown.has(w) ? -1 : 0 };
+    if (DOLLAR.has(w) || DOLLAR.has(low[j + 1])) return { report: true, direction: W.dollarUp.has(w) ? 1 : W.dollarDown.has(w) ? -1 : 0 };
     const direction = scanAfter(low, j + 1, W);
     // "The oil market is pricing in peace": a copula reports a price only with a move or level after it.
-    if (direction === 0 && COPULA.has(w)) return undefined;
+    if (direction === 0 && MOVE_ONLY.has(w)) return undefined;
     return { report: true, direction };
   }
   return undefined;

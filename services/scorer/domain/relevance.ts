@@ -204,8 +204,9 @@ export function relevanceBand(x: RelevanceInput, rules: RelevanceWords = RELEVAN
   } else if (geo > 0) {
     band = BANDS.geopoliticsElsewhere;
     within = 0.5 * s + Math.min(0.5, 0.1 * x.entityWeight);
-  } else if (x.channel && !company && x.companyNews !== true && !macro && oil === 0 && !oilCompany) {
+  } else if (x.channel && !company && !bit(cls, 'fuelBuyers') && x.companyNews !== true && !macro && oil === 0 && !oilCompany) {
     // A producer or party named with another energy word ("Iran expands uranium enrichment") is still that state's news.
+    // An airline's, a plane maker's or a jet order's news with a Gulf name in it is a fuel buyer's own news, not that state's.
     band = BANDS.channelOnly;
     within = Math.min(1, 0.1 * x.entityWeight + 0.3 * s);
   } else if (macro || oil > 0 || oilCompany || energy || (!company && bit(cls, 'currencies'))) {
@@ -221,7 +222,8 @@ export function relevanceBand(x: RelevanceInput, rules: RelevanceWords = RELEVAN
       energy ? MACRO_PLACES.energy : 0,
       macro ? macroPlace : MACRO_PLACES.currency,
     ) + 0.25 * s;
-  } else if (x.channel && (x.companyNews !== true || (publicAffairs && !company))) {
+  } else if (x.channel && !bit(cls, 'fuelBuyers') && ((x.companyNews !== true && !company) || (publicAffairs && !company))) {
+    // A producer or party named in a company's own news (its chief, a court case, a memorandum) or a fuel buyer's is that company's news.
     band = BANDS.channelOnly;
     within = Math.min(1, 0.1 * x.entityWeight + 0.3 * s);
   } else {
