@@ -59,8 +59,9 @@ export async function openRuntime(config: RootConfig, options: RuntimeOptions = 
       ...config.store,
       path: config.store.path,
       // A damaged part makes reads fail until the store has the engine move it aside (clickhouse-store.ts `repair`).
-      onDamage: ({ event, damage, movedAside }) => {
+      onDamage: ({ event, damage, movedAside, rebuiltIndexes }) => {
         if (event === 'found') logger.error({ engineError: damage.engineError, err: damage.error, attempt: damage.attempts }, 'store: the engine reports a damaged data part; checking and repairing');
+        else if (event === 'repaired' && rebuiltIndexes?.length) logger.warn({ broken: damage.broken, rebuiltIndexes }, "store: damaged skip indexes rebuilt from their parts' columns; reads work again, no row moved");
         else if (event === 'repaired') logger.warn({ broken: damage.broken, movedAside }, 'store: damaged parts moved aside by the engine; reads work again');
         else logger.error({ broken: damage.broken, note: damage.note }, 'store: damaged parts not repaired; /readyz stays not ready');
       },

@@ -176,13 +176,13 @@ async function deliverUntilSettled(batch: IncomingMessage[], ctx: DeliveryContex
       logger.warn({ err: hookErr }, 'onRetry hook threw');
     }
     // A line at 1, 2, 4, 8... failures in a row of the kind: an outage must show without flooding the log.
-    const streak = decision.action === 'wait-out' ? failures.outages : failures.attempts;
-    const fields = { err: failure, topic, partition, tries, attempts: failures.attempts, delayMs: decision.delayMs, group: options.groupId };
-    if (decision.action === 'wait-out') {
-      logger[(streak & (streak - 1)) === 0 ? 'warn' : 'debug']({ ...fields, outageRetries: failures.outages }, 'a dependency is away; the partition waits, its attempts unspent');
-    } else {
-      logger[(streak & (streak - 1)) === 0 ? 'warn' : 'debug'](fields, 'batch failed, retrying');
-    }
+    // One message for both kinds (log readers count it); `outage` tells them apart.
+    const outage = decision.action === 'wait-out';
+    const streak = outage ? failures.outages : failures.attempts;
+    logger[(streak & (streak - 1)) === 0 ? 'warn' : 'debug'](
+      { err: failure, topic, partition, tries, attempts: failures.attempts, outage, ...(outage ? { outageRetries: failures.outages } : {}), delayMs: decision.delayMs, group: options.groupId },
+      'batch failed, retrying',
+    );
     if (await ctx.wait(decision.delayMs)) return 'stopped';
   }
 }

@@ -31,6 +31,8 @@ export interface DamageEvent {
   damage: StoreDamage;
   /** `repaired`: the parts the engine moved to `detached/` (`table/broken-on-start_<part>`). */
   movedAside?: string[];
+  /** `repaired`: the skip indexes rebuilt from their parts' own columns (`table.index`), every row kept where it was. */
+  rebuiltIndexes?: string[];
 }
 
 // libchdb binds one data directory per process: stores in a process may open several connections, all on one folder.
@@ -213,6 +215,44 @@ async function mergeTreeTables(client: ClickHouseClient, database: string): Prom
   return ((await rs.json()) as { name: string }[]).map((r) => r.name);
 }
 
+/** A skip index's own files in a part (`skp_idx_<index>.idx`, `.idx2`, marks `.mrk*` / `.cmrk*`): the group is the index's name. */
+const SKIP_INDEX_FILE = /\bskp_idx_([A-Za-z0-9_]+)\.(?:idx2?|c?mrk\d*)\b/g;
+/** Any file of a part a check message may name (columns, marks, primary key, checksums, metadata). */
+const PART_FILE = /\b[A-Za-z0-9_%.-]+\.(?:bin|idx2?|c?mrk\d*|c?idx|txt|json|packed)\b/g;
+
+/**
+ * The skip indexes to rebuild when every broken part is broken only in skip-index files (what a merge caught by a full
+ * disk left: an empty marks file), as `table -> index names`; undefined when any part names another file, or none.
+ */
+export function skipIndexDamage(broken: { table: string; message: string }[]): Map<string, Set<string>> | undefined {
+  const byTable = new Map<string, Set<string>>();
+  for (const b of broken) {
+    const indexes = [...b.message.matchAll(SKIP_INDEX_FILE)].map((m) => m[1]!);
+    const others = b.message.replace(SKIP_INDEX_FILE, '').match(PART_FILE) ?? [];
+    if (indexes.length === 0 || others.length > 0) return undefined;
+    const set = byTable.get(b.table) ?? new Set<string>();
+    for (const i of indexes) set.add(i);
+    byTable.set(b.table, set);
+  }
+  return byTable.size > 0 ? byTable : undefined;
+}
+
+/**
+ * Rebuilds damaged skip indexes from the columns of their parts (MATERIALIZE INDEX, a mutation: each part is written
+ * anew with its columns linked and the index computed again), waiting for it. Unlike moving the part aside this keeps
+ * its rows even when the source parts of its merge are gone from disk; returns `table.index` for each one rebuilt.
+ */
+async function rebuildSkipIndexes(client: ClickHouseClient, database: string, damage: Map<string, Set<string>>): Promise<string[]> {
+  const rebuilt: string[] = [];
+  for (const [table, indexes] of damage) {
+    for (const index of indexes) {
+      await client.command({ query: `ALTER TABLE ${quoteIdent(database)}.${quoteIdent(table)} MATERIALIZE INDEX ${quoteIdent(index)} SETTINGS mutations_sync = 2` });
+      rebuilt.push(`${table}.${index}`);
+    }
+  }
+  return rebuilt;
+}
+
 /** How long a repair waits for the store operations under way to end, and keeps trying to attach a table again. */
 const RELOAD_WAIT_MS = 30_000;
 
@@ -353,10 +393,12 @@ export class ClickHouseStore implements Store {
   }
 
   /**
-   * Finds the damaged parts with the engine's own CHECK TABLE and, embedded, has the engine move them aside the way it
+   * Finds the damaged parts with the engine's own CHECK TABLE and, embedded, rebuilds a damage only of skip indexes from
+   * the parts' columns (MATERIALIZE INDEX: every row stays), or else has the engine move the parts aside the way it
    * does at a restart: DETACH TABLE + ATTACH TABLE, whose loading renames a part that fails its check to
    * `detached/broken-on-start_<part>` and brings back the source parts a broken merge result covered while they are
-   * still on disk. Store operations wait at the gate meanwhile. On a server the tables are the operator's: the store
+   * still on disk (the rows of a part whose sources are gone stay in `detached/`). Store operations wait at the gate
+   * while tables are detached. On a server the tables are the operator's: the store
    * reports the broken parts and checks again until they pass.
    */
   private async repair(state: DamageState): Promise<void> {
@@ -364,9 +406,9 @@ export class ClickHouseStore implements Store {
     if (!damage) return;
     damage.repair = 'running';
     damage.attempts++;
-    const tell = async (event: DamageEvent['event'], movedAside?: string[]) => {
+    const tell = async (event: DamageEvent['event'], movedAside?: string[], rebuiltIndexes?: string[]) => {
       try {
-        await this.onDamage?.({ event, damage: { ...damage, broken: [...damage.broken] }, ...(movedAside ? { movedAside } : {}) });
+        await this.onDamage?.({ event, damage: { ...damage, broken: [...damage.broken] }, ...(movedAside ? { movedAside } : {}), ...(rebuiltIndexes ? { rebuiltIndexes } : {}) });
       } catch {
         // A listener's failure must not stop or undo a repair.
       }
@@ -387,6 +429,21 @@ export class ClickHouseStore implements Store {
           await tell('failed');
         }
         return;
+      }
+      // Damage only in skip indexes is rebuilt from the parts' own columns: no part moves aside, so no row is lost even
+      // when the merge's source parts are gone (moved aside, such a part's rows would stay in detached/, unread).
+      const indexDamage = skipIndexDamage(broken);
+      if (indexDamage) {
+        try {
+          const rebuilt = await rebuildSkipIndexes(client, this.database, indexDamage);
+          if ((await brokenParts(client, this.database)).length === 0) {
+            state.damage = undefined;
+            await tell('repaired', [], rebuilt);
+            return;
+          }
+        } catch {
+          // A rebuild the engine refuses leaves the part as it was: moving it aside below is still the engine's own way.
+        }
       }
       // A damage CHECK TABLE cannot see is still one the engine's load can: reload every table, as a restart would.
       const tables = broken.length > 0 ? [...new Set(broken.map((b) => b.table))] : await mergeTreeTables(client, this.database);

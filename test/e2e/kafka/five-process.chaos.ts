@@ -303,7 +303,8 @@ describe(`five processes on Kafka, ${KILLS} kills, ${DISK_FULL} full disk, ${STO
         retries: [...byCode].map(([c, n]) => `${c} ${n}`).join(', ') || 'none logged',
         fullDisk: lines.filter((l) => /not enough space|NOT_ENOUGH_SPACE|ENOSPC/i.test(text(l))).length,
         found: lines.filter((l) => /damaged data part/.test(String(l.msg))),
-        repaired: lines.filter((l) => /damaged parts moved aside/.test(String(l.msg))),
+        // Moved aside by the engine, or (a damage only of skip indexes) rebuilt in place: either is the store's repair.
+        repaired: lines.filter((l) => /damaged parts moved aside|damaged skip indexes rebuilt/.test(String(l.msg))),
         failedRepair: lines.filter((l) => /damaged parts not repaired/.test(String(l.msg))),
         deadLetters: lines.filter((l) => l.msg === 'messages moved to the dead-letter topic').length,
       };
@@ -415,7 +416,7 @@ describe(`five processes on Kafka, ${KILLS} kills, ${DISK_FULL} full disk, ${STO
         readiness = [...probes].map(([r, n]) => `${n} x ${r}`).join(', ') || 'no probe answered';
       }
       if (outcome.repaired.length > 0) storeTotals.damageRepaired++;
-      const moved = outcome.repaired.flatMap((l) => (l.movedAside as string[] | undefined) ?? []);
+      const moved = outcome.repaired.flatMap((l) => [...((l.movedAside as string[] | undefined) ?? []), ...((l.rebuiltIndexes as string[] | undefined) ?? []).map((i) => `${i} rebuilt`)]);
       return (
         `store damage: skp_idx_content_id_idx.cmrk4 of ${cuts.join(', then ')} cut under the running correlator; ` +
         `${outcome.found.length ? `found ${((Number(outcome.found[0].time) - t1) / 1000).toFixed(1)} s after the last cut (${String(outcome.found[0].engineError)})` : 'never read before a merge replaced it (not counted)'}, ` +

@@ -1,4 +1,4 @@
-import { truncateSync } from 'node:fs';
+import { rmSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,8 +20,10 @@ import { waitFor } from '../../../helpers/wait-for.ts';
  * A damaged part on the embedded engine, made for real: the skip-index marks file of news_store's merged part is
  * cut to 0 bytes on disk, what a background merge caught by a full disk left behind in the chaos suite
  * (docs/reliability.md). Every lookup by content_id then fails with CORRUPTED_DATA. The store must make that a
- * retryable error, say so to /readyz, and have the engine move the part aside (DETACH + ATTACH TABLE, the load a
- * restart does), after which the merge's source parts, still on disk, are read again: no row and no article lost.
+ * retryable error, say so to /readyz, and repair it: a damage only of a skip index is rebuilt from the part's own
+ * columns (every row kept, even when the merge's source parts are gone); any other has the engine move the part
+ * aside (DETACH + ATTACH TABLE, the load a restart does), after which the merge's source parts, still on disk, are
+ * read again: no row and no article lost.
  */
 let store: Store;
 /** The repair waits at `found` until a test lets it go on, so what /readyz says meanwhile is a state, not a race. */
@@ -55,17 +57,32 @@ function holdRepair(): () => void {
 
 const row = (id: string) => ({ id, source: 'wire', title: `headline ${id}`, content_id: `content-${id}` });
 
-/** Merges news_store into one part (its source parts stay on disk, outdated) and empties that part's skip-index marks. */
-async function breakMergedPart(): Promise<string> {
+/**
+ * Merges news_store into one part and empties one file of it: by default its skip-index marks (what the chaos suite's
+ * full disk left), or a column's marks. The merge's source parts stay on disk, outdated, unless `sourcesGone`: then
+ * they are removed as the engine does `old_parts_lifetime` (8 min) after the merge.
+ */
+async function breakMergedPart(options: { file?: string; sourcesGone?: boolean } = {}): Promise<string> {
   await store.command(`OPTIMIZE TABLE ${store.table('news_store')} FINAL`);
-  const parts = await store.query<{ name: string; path: string }>(
-    `SELECT name, path FROM system.parts WHERE database = {db:String} AND table = 'news_store' AND active`,
-    { params: { db: store.database } },
-  );
-  expect(parts).toHaveLength(1);
-  truncateSync(join(parts[0].path, 'skp_idx_content_id_idx.cmrk4'), 0);
-  return parts[0].name;
+  const parts = await store.query<{ name: string; path: string; active: number }>(`SELECT name, path, active FROM system.parts WHERE database = {db:String} AND table = 'news_store'`, {
+    params: { db: store.database },
+  });
+  const active = parts.filter((p) => Number(p.active) === 1);
+  expect(active).toHaveLength(1);
+  if (options.sourcesGone) {
+    const sources = parts.filter((p) => Number(p.active) !== 1);
+    expect(sources.length).toBeGreaterThan(0);
+    for (const p of sources) rmSync(p.path, { recursive: true, force: true });
+  }
+  truncateSync(join(active[0].path, options.file ?? 'skp_idx_content_id_idx.cmrk4'), 0);
+  // Marks read before the cut would be served from memory: the damage must be met on disk.
+  await store.command('SYSTEM DROP MARK CACHE');
+  return active[0].name;
 }
+
+const rowsLeft = async () => Number((await store.query<{ n: string }>(`SELECT count() AS n FROM ${store.table('news_store')} FINAL`))[0].n);
+const detachedParts = async () =>
+  (await store.query<{ name: string }>(`SELECT name FROM system.detached_parts WHERE database = {db:String} AND table = 'news_store' ORDER BY name`, { params: { db: store.database } })).map((r) => r.name);
 
 const lookup = (ids: string[]) =>
   store.query<{ id: string }>(`SELECT id FROM ${store.table('news_store')} WHERE content_id IN {ids:Array(String)} GROUP BY id ORDER BY id`, {
@@ -73,7 +90,7 @@ const lookup = (ids: string[]) =>
   });
 
 describe('a damaged part on the embedded engine', () => {
-  it('is a retryable STORE_UNAVAILABLE, reported as damage until the engine has moved the part aside, with no row lost', async () => {
+  it('is a retryable STORE_UNAVAILABLE, reported as damage until its skip index is rebuilt from the part, with no row lost or moved', async () => {
     for (const batch of [['s1', 's2'], ['s3', 's4'], ['s5', 's6']]) await store.insert('news_store', batch.map(row));
     const part = await breakMergedPart();
 
@@ -91,10 +108,49 @@ describe('a damaged part on the embedded engine', () => {
     expect(store.damage?.()).toBeUndefined();
     expect(events.map((e) => e.event)).toEqual(['found', 'repaired']);
     expect(events[1].damage.broken).toEqual([expect.stringMatching(new RegExp(`^news_store/${part}: .*skp_idx_content_id_idx\\.cmrk4`))]);
-    expect(events[1].movedAside).toEqual([`news_store/broken-on-start_${part}`]);
+    expect(events[1]).toMatchObject({ movedAside: [], rebuiltIndexes: ['news_store.content_id_idx'] });
     expect((await lookup(['s1', 's4', 's6'])).map((r) => r.id)).toEqual(['s1', 's4', 's6']);
-    const [{ n }] = await store.query<{ n: string }>(`SELECT count() AS n FROM ${store.table('news_store')} FINAL`);
-    expect(Number(n)).toBe(6);
+    expect(await rowsLeft()).toBe(6);
+    expect(await detachedParts()).toEqual([]);
+    await store.command(`TRUNCATE TABLE ${store.table('news_store')}`);
+    events.length = 0;
+  });
+
+  it('keeps every row of a part whose skip index is damaged after the source parts of its merge are gone', async () => {
+    // Moved aside, this part's rows would stay in detached/, unread: nothing else on disk holds them.
+    for (const batch of [['g1', 'g2'], ['g3', 'g4'], ['g5', 'g6']]) await store.insert('news_store', batch.map(row));
+    await breakMergedPart({ sourcesGone: true });
+    const err = await lookup(['g1']).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toMatchObject({ code: 'STORE_UNAVAILABLE', outage: true, details: { engineError: 'CORRUPTED_DATA' } });
+    await waitFor(() => events.length === 2, { message: () => `the repair's end: ${JSON.stringify(store.damage?.())}` });
+    expect(await rowsLeft()).toBe(6);
+    expect(events.map((e) => [e.event, e.rebuiltIndexes])).toEqual([
+      ['found', undefined],
+      ['repaired', ['news_store.content_id_idx']],
+    ]);
+    expect((await lookup(['g1', 'g2', 'g3', 'g4', 'g5', 'g6'])).map((r) => r.id)).toEqual(['g1', 'g2', 'g3', 'g4', 'g5', 'g6']);
+    expect(await detachedParts()).toEqual([]);
+    await store.command(`TRUNCATE TABLE ${store.table('news_store')}`);
+    events.length = 0;
+  });
+
+  it('has the engine move a part with a damaged column aside and read the source parts of its merge again', async () => {
+    for (const batch of [['c1', 'c2'], ['c3', 'c4'], ['c5', 'c6']]) await store.insert('news_store', batch.map(row));
+    const part = await breakMergedPart({ file: 'data.cmrk4' });
+    const err = await lookup(['c1']).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toMatchObject({ code: 'STORE_UNAVAILABLE', outage: true, details: { engineError: 'CORRUPTED_DATA' } });
+    await waitFor(() => events.length === 2, { message: () => `the repair's end: ${JSON.stringify(store.damage?.())}` });
+    expect(events[1]).toMatchObject({ event: 'repaired', movedAside: [`news_store/broken-on-start_${part}`] });
+    expect(events[1].rebuiltIndexes).toBeUndefined();
+    expect(events[1].damage.broken).toEqual([expect.stringMatching(new RegExp(`^news_store/${part}: .*data\\.cmrk4`))]);
+    expect((await lookup(['c1', 'c4', 'c6'])).map((r) => r.id)).toEqual(['c1', 'c4', 'c6']);
+    expect(await rowsLeft()).toBe(6);
     await store.command(`TRUNCATE TABLE ${store.table('news_store')}`);
     events.length = 0;
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../../shared/errors.ts';
-import { storeError } from '../../../../shared/store/clickhouse-store.ts';
+import { skipIndexDamage, storeError } from '../../../../shared/store/clickhouse-store.ts';
 
 /** An engine error as @clickhouse/client hands it over: the message, and the engine's error name in `type`. */
 function engineError(message: string, type?: string, code?: string): Error {
@@ -32,5 +32,35 @@ describe('storeError', () => {
     expect(storeError(engineError('Query memory limit exceeded: would use 1.06 MiB', 'MEMORY_LIMIT_EXCEEDED'), 'query')).toMatchObject({ code: 'STORE_QUERY_FAILED', retryable: false });
     const own = new AppError('INPUT_INVALID', 'bad setting');
     expect(storeError(own, 'query')).toBe(own);
+  });
+});
+
+describe('skipIndexDamage', () => {
+  const check = (table: string, message: string) => ({ table, message });
+
+  it('names the skip indexes to rebuild, per table, when every broken part is broken only in skip-index files', () => {
+    const damage = skipIndexDamage([
+      check('news_store', 'Code: 228. DB::Exception: Unexpected size of file skp_idx_content_id_idx.cmrk4 in data part all_1_3_2 (24 vs 0). (BAD_SIZE_OF_FILE_IN_DATA_PART) (version 26.7.2.1)'),
+      check('news_store', "Empty marks file '/data/store/7db/all_4_9_1/skp_idx_content_id_idx.cmrk4': 0, must be: 24"),
+      check('impact_store', 'Checksum doesn\'t match: corrupted data. Reference: x. Actual: y. Size of compressed block: 9. The mismatch is caused by file skp_idx_by_z.idx2'),
+    ]);
+    expect(damage).toEqual(new Map([
+      ['news_store', new Set(['content_id_idx'])],
+      ['impact_store', new Set(['by_z'])],
+    ]));
+  });
+
+  it('names nothing when a part is broken in any other file, or no file is named: those parts are moved aside instead', () => {
+    expect(skipIndexDamage([check('news_store', 'Unexpected size of file data.cmrk4 in data part all_1_3_2 (169 vs 0). (BAD_SIZE_OF_FILE_IN_DATA_PART)')])).toBeUndefined();
+    expect(skipIndexDamage([check('news_store', 'Unexpected size of file skp_idx_content_id_idx.cmrk4 and of title.bin in data part all_1_3_2')])).toBeUndefined();
+    expect(
+      skipIndexDamage([
+        check('news_store', 'Unexpected size of file skp_idx_content_id_idx.cmrk4 in data part all_1_3_2'),
+        check('news_store', 'Cannot read all data in part all_5_5_0: primary.cidx'),
+      ]),
+    ).toBeUndefined();
+    expect(skipIndexDamage([check('news_store', 'No such part in checksums.txt')])).toBeUndefined();
+    expect(skipIndexDamage([check('news_store', 'Part is broken')])).toBeUndefined();
+    expect(skipIndexDamage([])).toBeUndefined();
   });
 });
