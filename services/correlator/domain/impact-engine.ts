@@ -7,15 +7,40 @@ import { PriceSeries } from './price-series.ts';
 import { ICE_BRENT_CALENDAR, SESSION_DAY_SHIFT_MS, TradingCalendar, sessionDay, type CalendarSpec } from './trading-calendar.ts';
 import { Watermarks, type WatermarkOptions } from './watermarks.ts';
 
-/** What an impact row carries of its article: a pending article keeps only this, not the whole scored event (summary, entities, model), until its last horizon. */
-type ImpactSubject = Pick<NewsImpact, 'article_id' | 'published_at' | 'title' | 'source' | 'topics' | 'oil_direction' | 'relevance'>;
+/**
+ * What an impact row carries of its article: a pending article keeps only this, not the whole scored event (summary,
+ * entities, model), until its last horizon, about 86,000 of them at a headline a second. `published_at` is left out
+ * when it is the ISO text of the article's event time (as ingest writes it), and made again for each row.
+ */
+interface ImpactSubject extends Pick<NewsImpact, 'article_id' | 'title' | 'source' | 'topics' | 'oil_direction' | 'relevance'> {
+  published_at: string | undefined;
+}
 
-const subjectOf = (a: NewsScored): ImpactSubject => ({
+/**
+ * Topic lists of pending articles, one array per distinct list: most articles share one of a few hundred. The arrays
+ * are the rows' own (`topics` of the impacts), which nothing changes in place; cleared past a bound, after which lists
+ * are shared anew.
+ */
+class TopicLists {
+  private readonly lists = new Map<string, NewsImpact['topics']>();
+  constructor(private readonly max = 10_000) {}
+  shared(topics: NewsImpact['topics']): NewsImpact['topics'] {
+    // Topic names are of a closed list, none with a NUL: the joined text names the list exactly.
+    const key = topics.join('\u0000');
+    const known = this.lists.get(key);
+    if (known) return known;
+    if (this.lists.size >= this.max) this.lists.clear();
+    this.lists.set(key, topics);
+    return topics;
+  }
+}
+
+const subjectOf = (a: NewsScored, publishedTs: number, topics: TopicLists): ImpactSubject => ({
   article_id: a.id,
-  published_at: a.published_at,
+  published_at: a.published_at === toIso(publishedTs) ? undefined : a.published_at,
   title: a.title,
   source: a.source,
-  topics: a.topics,
+  topics: topics.shared(a.topics),
   oil_direction: a.oil_direction.label,
   relevance: a.relevance,
 });
@@ -161,6 +186,7 @@ export class ImpactEngine {
   private readonly finished = new Set<string>();
   private readonly lateFrom = new Map<string, number>();
   private readonly contextCache = new Map<string, IndicatorContext>();
+  private readonly topicLists = new TopicLists();
   private readonly allowedLatenessMs: number;
   private readonly indicators: IndicatorSpec | null;
   /** The most recent skips (bounded), and counts of all of them by reason. */
@@ -203,7 +229,7 @@ export class ImpactEngine {
   addArticle(article: NewsScored, alreadyDone: Iterable<string> = []): void {
     const p = this.pending.get(article.id);
     if (p) {
-      p.article = subjectOf(article);
+      p.article = subjectOf(article, p.publishedTs, this.topicLists);
       return;
     }
     if (this.finished.has(article.id)) return;
@@ -214,7 +240,8 @@ export class ImpactEngine {
       this.markFinished(article.id);
       return;
     }
-    const pa: PendingArticle = { article: subjectOf(article), publishedTs: ImpactEngine.eventTime(article), open: open.length, seq: this.pendingSeq++ };
+    const publishedTs = ImpactEngine.eventTime(article);
+    const pa: PendingArticle = { article: subjectOf(article, publishedTs, this.topicLists), publishedTs, open: open.length, seq: this.pendingSeq++ };
     this.pending.set(article.id, pa);
     // Slots come symbol by symbol, so an article's entries of one symbol are consecutive and share one `of`.
     let of: ArticleInSymbol = { p: pa, open: 0, publishedAt: -1 };
@@ -327,14 +354,14 @@ export class ImpactEngine {
     return ctx;
   }
 
-  private build(article: ImpactSubject, symbol: string, h: HorizonLabel, m: ImpactMeasurement, ctx: IndicatorContext | null, version: number, nowMs: number): NewsImpact {
+  private build(article: ImpactSubject, publishedTs: number, symbol: string, h: HorizonLabel, m: ImpactMeasurement, ctx: IndicatorContext | null, version: number, nowMs: number): NewsImpact {
     const impact: NewsImpact = {
       schema: 'news.impact/v1',
       article_id: article.article_id,
       symbol,
       horizon: h,
       horizon_seconds: HORIZONS[h],
-      published_at: article.published_at,
+      published_at: article.published_at ?? toIso(publishedTs),
       event_ts: toIso(m.eventTs),
       pre_ts: toIso(m.preTs),
       pre_price: m.prePrice,
@@ -424,7 +451,7 @@ export class ImpactEngine {
       return true;
     }
     const ctx = this.context(symbol, h, p.publishedTs);
-    out.push(this.build(p.article, symbol, h, outcome.result, ctx, 1, nowMs));
+    out.push(this.build(p.article, p.publishedTs, symbol, h, outcome.result, ctx, 1, nowMs));
     if (outcome.result.targetTs > wm - this.allowedLatenessMs) {
       this.retain(`${id}|${key}`, symbol, { article: p.article, slot: e.slot, m: measuredOf(outcome.result), ctx, version: 1, publishedTs: p.publishedTs, targetTs: outcome.result.targetTs });
     }
@@ -462,7 +489,7 @@ export class ImpactEngine {
         r.m = measuredOf(m.result);
         r.ctx = ctx;
         this.revisions++;
-        out.push(this.build(r.article, symbol, h, m.result, ctx, r.version, nowMs));
+        out.push(this.build(r.article, r.publishedTs, symbol, h, m.result, ctx, r.version, nowMs));
       }
     }
     this.lateFrom.clear();
