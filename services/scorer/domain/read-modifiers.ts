@@ -1,8 +1,9 @@
 /**
- * Reading phase 2, modifiers: negation (scope in words, stopping at a new phrase), denial (to
- * the end of the sentence), hedges, intensifiers and diminishers, contrast ("but": before
- * x0.5, after x1.3; "despite": the concessive clause x0.4) and the tone weight of causal
- * sub-clauses, written onto the items they reach.
+ * Reading phase 2, modifiers: negation (scope in words, stopping at a new phrase; a negative scope
+ * reads back, for hedges written after what they doubt: "breakthrough seen slim"), denial (to the
+ * end of the sentence), hedges, intensifiers and diminishers, contrast ("but": before x0.5, after
+ * x1.3; "despite": the concessive clause x0.4) and the tone weight of causal sub-clauses, written
+ * onto the items they reach.
  */
 import { hasValence, joinLow, type Item } from './read-items.ts';
 import { BARRIER, SCOPE_END, SUB } from './reading-words.ts';
@@ -39,7 +40,18 @@ export function readModifiers(items: readonly Item[], t: Tokens): Scope[] {
     const mod = m.e?.mod;
     if (!mod || mod === 'skip' || mod === 'cmp') continue;
     const sent = m.sentence;
-    if (mod === 'neg') {
+    if (mod === 'neg' && (m.e?.scope ?? 3) < 0) {
+      // A hedge read after what it doubts ("trade breakthrough seen slim", "deal remains elusive") negates
+      // the words before it, back to a clause barrier or a "but".
+      const back = -(m.e?.scope ?? 3);
+      for (let j = k - 1; j >= 0; j--) {
+        const x = items[j];
+        if (x.sentence !== sent || x.kind === Kind.Stop || m.pos - x.pos > back || x.e?.mod === 'but') break;
+        if (x.kind === Kind.Word && x.end - x.start === 1 && (BARRIER.has(t.low[x.start]) || SCOPE_END.has(t.low[x.start]))) break;
+        scopes[j].neg = !scopes[j].neg;
+        scopes[j].negBy = k;
+      }
+    } else if (mod === 'neg') {
       const scope = m.e?.scope ?? 3;
       for (let j = k + 1; j < items.length; j++) {
         const x = items[j];
