@@ -99,6 +99,8 @@ describe('lexicon data: tone classes of issue 12 (coverage, idioms, relief, hedg
     expect(tone('Toymaker pulls out of Chinese market')).toBe('negative');
     expect(tone('Airline furloughs cabin crew for winter')).toBe('negative');
     expect(tone('Property developer downgraded to junk')).toBe('negative');
+    expect(tone('Airlines must cut emissions or face fines')).toBe('negative');
+    expect(tone('Banker questioned by police over bonus scheme')).toBe('negative');
     // a court name and a report that "sheds light" carry no tone of their own
     expect(tone('Appeals court hears tobacco case')).toBe('neutral');
     expect(tone('Report sheds light on how banks set fees')).toBe('neutral');
@@ -160,6 +162,8 @@ describe('lexicon data: tone classes of issue 12 (coverage, idioms, relief, hedg
     expect(tone('Iran seeks high oil prices to fund budget')).toBe('neutral');
     expect(tone('Airlines hit by higher oil prices')).toBe('negative');
     expect(tone('Law firm names new chief executive')).toBe('neutral');
+    expect(tone('Private equity firms explore buyout of ski resort operator')).toBe('neutral');
+    expect(tone('Tech firms battle for cloud customers')).toBe('neutral');
     expect(tone('Coronavirus outbreak shuts car plants')).toBe('negative');
     expect(tone('Parliament approves pandemic relief for hotels')).toBe('positive');
     expect(tone('Coronavirus cases fall for fifth day in Spain')).toBe('positive');
