@@ -285,4 +285,27 @@ describe('price-report reading on a word table of its own', () => {
     expect(readPriceReport('oil forecasts'.split(' '), f)).toEqual({ report: true, direction: 0 });
     expect(readPriceReport('oil outlook'.split(' '), f)).toEqual({ report: false, direction: 0 });
   });
+
+  it('reads each level verb that names no level of its own ("marks", "logs") as a report only with a move after it', () => {
+    const verbs = ['mark', 'marks', 'marked', 'log', 'logs', 'logged', 'notch', 'notches', 'notched', 'book', 'books', 'booked', 'chalk', 'chalks'];
+    const v = table({ level: verbs });
+    for (const w of verbs) {
+      expect(readPriceReport(`oil ${w} a record volume`.split(' '), v), w).toEqual({ report: false, direction: 0 });
+      expect(readPriceReport(`oil ${w} weekly gains`.split(' '), v), w).toEqual({ report: true, direction: 1, subject: 0 });
+    }
+  });
+
+  it('reads "usd" before a figure as the dollar sign', () => {
+    expect(r('oil hits usd 80')).toEqual({ report: true, direction: 1, subject: 0 });
+    expect(r('oil near usd 80 high')).toEqual({ report: true, direction: 0, subject: 0 });
+    expect(r('oil near x above usd 80')).toEqual({ report: true, direction: 1, subject: 0 });
+    expect(r('oil near x below usd 80')).toEqual({ report: true, direction: -1, subject: 0 });
+  });
+
+  it('reads a form of "pull" as a fall only with "back" right after it', () => {
+    for (const p of ['pull', 'pulls', 'pulled', 'pulling']) expect(r(`oil ${p} back`), p).toEqual({ report: true, direction: -1, subject: 0 });
+    expect(r('oil pulls ahead')).toEqual({ report: false, direction: 0 });
+    expect(r('oil pulls x back')).toEqual({ report: false, direction: 0 });
+    expect(r('oil rises but pulls back')).toEqual({ report: true, direction: -1, subject: 0 });
+  });
 });
