@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../../shared/errors.ts';
-import { skipIndexDamage, storeError } from '../../../../shared/store/clickhouse-store.ts';
+import { skipIndexDamage, storeError } from '../../../../shared/store/engine-errors.ts';
 
 /** An engine error as @clickhouse/client hands it over: the message, and the engine's error name in `type`. */
 function engineError(message: string, type?: string, code?: string): Error {
