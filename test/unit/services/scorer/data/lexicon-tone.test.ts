@@ -128,7 +128,12 @@ describe('lexicon data: tone classes of issue 12 (coverage, idioms, relief, hedg
     expect(tone('Review finds no evidence of fraud at lender')).toBe('positive');
     expect(tone('Tech group wins appeal against tax penalty')).toBe('positive');
     expect(tone('Class action against drugmaker dismissed by judge')).toBe('positive');
+    expect(tone('Rail strike averted after last-minute deal')).toBe('positive');
+    expect(tone('Union calls off strike at car plant')).toBe('positive');
+    expect(tone('Government shutdown averted')).toBe('positive');
     // the negative without the relief stays negative, and a denial of allegations is no relief
+    expect(tone('Investors flee emerging markets')).toBe('negative');
+    expect(tone('Rail workers strike over pay')).toBe('negative');
     expect(tone('Retailer faces shareholder lawsuit')).toBe('negative');
     expect(tone('Bank denies allegations of money laundering')).toBe('negative');
   });
