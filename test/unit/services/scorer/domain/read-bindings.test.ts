@@ -88,3 +88,39 @@ describe('reading phase 3: how far and where a predicate binds', () => {
     expect(bound('rally collapses')).toEqual([]);
   });
 });
+
+describe('reading phase 3: what a predicate reads of its own senses and of the words between', () => {
+  it('keeps to a strict side: a predicate written before its object never binds back, one after its subject never forward', () => {
+    expect(bound('Hire xa workers')).toEqual([['hire', 'workers', 1]]);
+    expect(bound('Workers hire')).toEqual([]);
+    expect(bound('Sanctions hit by xa')).toEqual([['hit by', 'sanctions', -1]]);
+    expect(bound('Hit by sanctions')).toEqual([]);
+  });
+
+  it('reads a window of its own where the sense has one ("massive" reaches two positions)', () => {
+    expect(bound('Massive xa output')).toEqual([['massive', 'output', 1]]);
+    expect(bound('Massive xa xb output')).toEqual([]);
+  });
+
+  it('reaches two positions further for the head noun once a concept inside a prepositional phrase was passed', () => {
+    expect(bound('Talks xa xb xc on sanctions end')).toEqual([['end', 'talks', -1]]);
+    expect(bound('Talks xa xb xc xd xe on sanctions end')).toEqual([['end', 'sanctions', -1]]);
+    expect(bound('Talks on xa sanctions end')).toEqual([['end', 'sanctions', -1]]);
+  });
+
+  it('takes a phrase that starts with a connector word for no clause barrier', () => {
+    expect(bound('Output thanks to xa rises')).toEqual([['rises', 'output', 1]]);
+  });
+
+  it('in a verb chain lets the last verb take the object', () => {
+    expect(bound('Iran agrees to end sanctions')).toEqual([['end', 'sanctions', -1]]);
+  });
+
+  it('lets a predicate that found nothing bind a dual word in the second pass', () => {
+    expect(bound('Strikes fall')).toEqual([['fall', 'strikes', -1]]);
+  });
+
+  it('reads the restricted sense on a tie ("holds" of a ceasefire is good news, not a neutral hold)', () => {
+    expect(bound('Ceasefire holds')).toEqual([['holds', 'ceasefire', 1]]);
+  });
+});
