@@ -104,6 +104,10 @@ describe('lexicon data: tone classes of issue 12 (coverage, idioms, relief, hedg
     // a court name and a report that "sheds light" carry no tone of their own
     expect(tone('Appeals court hears tobacco case')).toBe('neutral');
     expect(tone('Report sheds light on how banks set fees')).toBe('neutral');
+    // the price of a project and the brand Axe are no distress
+    expect(tone('Utility to build wind farm costing 2 billion euros')).toBe('neutral');
+    expect(tone('Unilever sells Axe deodorant brand')).toBe('neutral');
+    expect(tone('Americans less likely to buy new cars')).toBe('negative');
   });
 
   it('idioms read as wholes: deals struck, crowds pulled in, orders placed and tax cuts are good news', () => {
