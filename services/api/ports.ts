@@ -18,6 +18,11 @@ export interface AttemptRecord {
 export interface DeliveryStore {
   /** Which of these delivery ids exist already (whatever their state). */
   existing(deliveryIds: string[]): Promise<Set<string>>;
+  /**
+   * Which of these have a change recorded after their creation (an attempt's outcome, a cancel: revision > 0).
+   * A `save()` of new deliveries running meanwhile (revision 0) does not make one of them count.
+   */
+  changed(deliveryIds: string[]): Promise<Set<string>>;
   save(deliveries: Delivery[]): Promise<void>;
   /**
    * An attempt's outcome: its attempt row and `next`, the delivery's state after it, both durable when this resolves.

@@ -185,6 +185,16 @@ export class ClickHouseDeliveryStore implements DeliveryStore {
     return new Set(rows.map((r) => r.delivery_id));
   }
 
+  /** On the main connection: the dispatcher runs it beside the `save()` of the same ids, on the enqueue connection. */
+  async changed(deliveryIds: string[]): Promise<Set<string>> {
+    if (deliveryIds.length === 0) return new Set();
+    const rows = await this.store.query<{ delivery_id: string }>(
+      `SELECT DISTINCT delivery_id FROM ${this.store.table('webhook_deliveries_store')} WHERE delivery_id IN {ids:Array(String)} AND revision > 0`,
+      { params: { ids: deliveryIds } },
+    );
+    return new Set(rows.map((r) => r.delivery_id));
+  }
+
   async save(deliveries: Delivery[]): Promise<void> {
     await this.deliveries.add(deliveries.map(deliveryRow));
   }

@@ -113,6 +113,8 @@ export class Dispatcher {
   private stopped = false;
   private started = false;
   private readonly idleWaiters: (() => void)[] = [];
+  /** The last `enqueue` call: the next one starts after it. */
+  private enqueuing: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly deps: DispatcherDeps) {
     this.schedule = deps.config;
@@ -187,9 +189,16 @@ export class Dispatcher {
 
   /**
    * Creates and persists the deliveries of these alerts, then schedules them. Resolves
-   * once they are durable: the caller acknowledges its input only after that.
+   * once they are durable: the caller acknowledges its input only after that. Calls run one
+   * after another, so a delivery being enqueued is in the queue before the next call looks.
    */
-  async enqueue(alerts: Alert[]): Promise<Delivery[]> {
+  enqueue(alerts: Alert[]): Promise<Delivery[]> {
+    const run = this.enqueuing.then(() => this.enqueueNow(alerts));
+    this.enqueuing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async enqueueNow(alerts: Alert[]): Promise<Delivery[]> {
     const now = this.deps.clock.now();
     const candidates: Delivery[] = [];
     for (const alert of alerts) {
@@ -214,12 +223,17 @@ export class Dispatcher {
         });
       }
     }
-    const unseen = candidates.filter((d) => !this.queue.has(d.deliveryId));
-    const existing = await this.deps.store.existing(unseen.map((d) => d.deliveryId));
     const seen = new Set<string>();
-    const fresh = unseen.filter((d) => !existing.has(d.deliveryId) && !seen.has(d.deliveryId) && seen.add(d.deliveryId));
+    const unseen = candidates.filter((d) => !this.queue.has(d.deliveryId) && !seen.has(d.deliveryId) && seen.add(d.deliveryId));
+    if (unseen.length === 0) return [];
+    // Saved while the store is asked which of them already had an attempt or a cancel, instead of asking first: one
+    // statement's wait on the caller's chain instead of two. Saving one again is harmless: its new row has revision 0
+    // and the store keeps the highest. One not in the queue that exists with only its first row was created by a run
+    // that loaded it as pending at start (in the queue, then) or whose write of its outcome failed (a restart
+    // sends it again anyway): it is sent now, under the same webhook-id.
+    const [changed] = await Promise.all([this.deps.store.changed(unseen.map((d) => d.deliveryId)), this.deps.store.save(unseen)]);
+    const fresh = unseen.filter((d) => !changed.has(d.deliveryId));
     if (fresh.length === 0) return [];
-    await this.deps.store.save(fresh);
     const created: Delivery[] = [];
     for (const d of fresh) {
       const ep = this.endpoints.get(d.endpointId)!;

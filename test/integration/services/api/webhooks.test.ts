@@ -313,4 +313,31 @@ describe('webhook delivery', () => {
     expect(second).toHaveLength(0);
     expect(r.requests).toHaveLength(1);
   });
+
+  it('the same alert enqueued by two calls at once makes one delivery: the second call runs after the first', async () => {
+    const r = await receiver();
+    const { d } = await dispatcher([{ url: r.url }]);
+    const a = alert();
+    const [one, two] = await Promise.all([d.enqueue([a]), d.enqueue([a])]);
+    await d.idle();
+    expect(one.length + two.length).toBe(1);
+    expect(r.requests).toHaveLength(1);
+    expect(r.accepted.size).toBe(1);
+  });
+
+  it('a delivery stored with only its first row and not queued (its outcome write failed) is sent when its alert comes again, under its webhook-id', async () => {
+    const r = await receiver();
+    const { d, endpoints } = await dispatcher([{ url: r.url }]);
+    const a = alert();
+    const id = deliveryId(a.alertId, endpoints[0].id);
+    // As enqueue saved it; the dispatcher that queued it has gone, so no one else sends it before a restart.
+    await new ClickHouseDeliveryStore(store).save([
+      { deliveryId: id, endpointId: endpoints[0].id, alertId: a.alertId, eventType: 'alert.headline', payload: '{}', status: 'pending', attempts: 0, nextAttemptAt: Date.now(), lastStatus: 0, lastError: '', createdAt: a.firedAt, updatedAt: Date.now(), deliveredAt: null, revision: 0 },
+    ]);
+    expect(await d.enqueue([a])).toHaveLength(1);
+    await d.idle();
+    expect([...r.accepted.keys()]).toEqual([id]);
+    expect(await d.enqueue([a])).toHaveLength(0);
+    expect(r.requests).toHaveLength(1);
+  });
 });

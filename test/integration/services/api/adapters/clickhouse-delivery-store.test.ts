@@ -61,5 +61,9 @@ describe('ClickHouseDeliveryStore', () => {
     // What a restart loads: the retried delivery as recorded, not the delivered one.
     expect(await deliveries.pending()).toEqual([{ ...retry, nextAttemptAt: T0 + 60_011 }]);
     expect(await deliveries.existing(['d-wait', 'd-done', 'd-never'])).toEqual(new Set(['d-wait', 'd-done']));
+    // Changed since created: an attempt recorded (or a cancel), not a first row alone, even saved again.
+    await deliveries.save([delivery('d-new'), { ...done, updatedAt: T0 + 30 }]);
+    expect(await deliveries.changed(['d-wait', 'd-done', 'd-new', 'd-never'])).toEqual(new Set(['d-wait', 'd-done']));
+    expect(await stored('d-done')).toMatchObject({ status: 'delivered', revision: 1 });
   });
 });
