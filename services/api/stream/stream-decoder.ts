@@ -215,6 +215,8 @@ export function streamDecoder<S extends z.ZodType>(schema: S, stats: StreamDecod
  * from 1e21 it writes an exponent. Any other number (an exponent, 16 digits or more, -0, a trailing zero) is left to
  * the slow path too. A number must end where JSON's token ends, so digits are never split into two tokens.
  */
+const MAX_CANONICAL_CHARS = 16_384;
+
 const CANONICAL = new RegExp(
   String.raw`^(?:[{}\[\],:]|"(?:[^"\\\ud800-\udfff]|\\["\\bfnrt]|\\u00(?:0[0-7bef]|1[0-9a-f])|[\ud800-\udbff][\udc00-\udfff])*"|(?:0|-?[1-9]\d{0,14}|-?(?=[\d.]{3,16}(?![\d.]))(?:0\.(?!0{6})|[1-9]\d*\.)\d*[1-9])(?=[,}\]]|$)|true|false|null)*$`,
 );
@@ -226,6 +228,9 @@ const CANONICAL = new RegExp(
  * JSON.stringify's of the value.
  */
 export function canonicalKeyCount(text: string): number {
+  // The regex's backtracking stack grows with the text (a 1 MB one overflows it, and from some 50,000 characters it
+  // costs milliseconds): past this length, rare for an event, the text is left to the slow path, which is exact anyway.
+  if (text.length > MAX_CANONICAL_CHARS) return -1;
   if (!CANONICAL.test(text)) return -1;
   // With no whitespace, every key's closing quote is followed by its colon; inside a string a quote is escaped (an odd
   // run of backslashes before it), and a value's closing quote is followed by a comma or a bracket.

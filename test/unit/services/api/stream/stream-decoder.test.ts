@@ -298,6 +298,19 @@ describe('canonicalKeyCount', () => {
     expect(canonicalKeyCount('{"a\\":b":"c\\":","d\\\\":1}')).toBe(2);
     expect(canonicalKeyCount('{"a": 1}')).toBe(-1);
     expect(canonicalKeyCount('{"a":1.10}')).toBe(-1);
+    // Long texts are left to the slow path (the regex's backtracking stack would overflow on a megabyte), never thrown on.
+    expect(canonicalKeyCount(JSON.stringify({ a: 'x'.repeat(16_376) }))).toBe(1);
+    expect(canonicalKeyCount(JSON.stringify({ a: 'x'.repeat(16_377) }))).toBe(-1);
+    expect(canonicalKeyCount(JSON.stringify({ a: 'x'.repeat(2_000_000) }))).toBe(-1);
+  });
+
+  it('gives a long event zod\'s bytes through the slow path', () => {
+    const stats: StreamDecoderStats = { fast: 0, zod: 0, raw: 0 };
+    const decode = streamDecoder(newsScoredV1, stats);
+    const long = { ...scored(), summary: 'é'.repeat(19_000) };
+    const r = decode(Buffer.from(JSON.stringify(long)));
+    expect(r.ok && r.data).toBe(JSON.stringify(newsScoredV1.parse(long)));
+    expect(stats).toEqual({ fast: 1, zod: 0, raw: 0 });
   });
 
   it('decodes a message JSON.stringify wrote without serialising it again: the data is its text', () => {
