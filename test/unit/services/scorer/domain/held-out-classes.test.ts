@@ -133,3 +133,10 @@ describe('a Gulf or Russian name in a company\'s own news does not lift it', () 
     expect(rel('Saudi king replaces energy minister')).toBeGreaterThanOrEqual(40);
   });
 });
+
+describe('a currency extending its losses is the dollar and exchange-rate story', () => {
+  it('reads it as macro, and currency losses in a company\'s results as none', () => {
+    expect(topics('Sterling extends losses on report of possible minister move')).toContain('macro');
+    expect(topics("Currency losses hit carmaker's quarterly profit")).not.toContain('macro');
+  });
+});
