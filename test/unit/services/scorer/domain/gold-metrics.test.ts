@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { goldMetrics, parseGoldCsv, selectSplit, spearman, splitOf, type Prediction } from '../../../../../services/scorer/domain/gold-metrics.ts';
+import { fmix32, goldMetrics, parseGoldCsv, selectSplit, spearman, splitOf, TEST_SHARE, type Prediction } from '../../../../../services/scorer/domain/gold-metrics.ts';
 
 const CSV = `story,headline,topics,oil_direction,price_report,relevance,sentiment
 s1,Oil falls as truce holds,ceasefire,bearish,1,95,neutral
@@ -27,6 +27,22 @@ describe('gold metrics', () => {
     const train = selectSplit(rows, 'train');
     expect(test.length + train.length).toBe(rows.length);
     expect(test.filter((r) => r.story === 's1').length === 0 || train.filter((r) => r.story === 's1').length === 0).toBe(true);
+  });
+
+  it('spreads numbered ids of one file over both splits near the test share, whatever the prefix', () => {
+    for (const prefix of ['b4-', 'b10-', 'b12-', 'story-']) {
+      const ids = Array.from({ length: 400 }, (_, i) => `${prefix}${String(i + 1).padStart(3, '0')}`);
+      const share = ids.filter((id) => splitOf(id) === 'test').length / ids.length;
+      // 400 draws at 0.25: a binomial standard deviation of about 0.022.
+      expect(share, prefix).toBeGreaterThan(TEST_SHARE - 0.08);
+      expect(share, prefix).toBeLessThan(TEST_SHARE + 0.08);
+    }
+  });
+
+  it('mixes the hash with MurmurHash3\'s finaliser', () => {
+    expect(fmix32(0)).toBe(0);
+    expect(fmix32(1)).toBe(0x514e28b7);
+    expect(fmix32(0xffffffff)).toBe(0x81f16f39);
   });
 
   it('computes Spearman with ties', () => {
