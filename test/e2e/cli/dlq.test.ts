@@ -106,5 +106,5 @@ describe('oilwire dlq', () => {
     const [{ n }] = await store.query<{ n: string }>(`SELECT count() AS n FROM ${table('news_store')} FINAL WHERE id = {id:String}`, { params: { id: article.id } });
     expect(Number(n)).toBe(1);
     await bus.close();
-  });
+  }, 180_000); // CLI processes run in turn: 57 s at load 25, near the suite's 60 s default
 });
