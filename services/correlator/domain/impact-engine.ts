@@ -90,16 +90,7 @@ interface SymbolIndex {
  * ISO texts and copies of the article's fields were about 1 KB a result, and one is kept per (article, symbol,
  * horizon) measured within the allowed lateness (some 20,000 at a headline a second and the default hour).
  */
-interface Measured {
-  preTs: number;
-  prePrice: number;
-  postTs: number;
-  postPrice: number;
-  returnBps: number;
-  abnormalBps: number | null;
-  z: number | null;
-  preVolBps: number | null;
-}
+type Measured = Pick<ImpactMeasurement, 'preTs' | 'prePrice' | 'postTs' | 'postPrice' | 'returnBps' | 'abnormalBps' | 'z' | 'preVolBps'>;
 
 interface Retained {
   article: ImpactSubject;

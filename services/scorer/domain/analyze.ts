@@ -306,11 +306,6 @@ function causePrefix(t: Tokens, subject: number | undefined): Tokens | undefined
   return { low: t.low.slice(0, to), raw: t.raw.slice(0, to), kind: t.kind.slice(0, to), num: t.num.slice(0, to), letters: 1, question: t.question };
 }
 
-/** The topics are macro and nothing else. */
-function macroOnlyTopics(topics: ReadonlySet<TopicName>): boolean {
-  return topics.size === 1 && topics.has('macro');
-}
-
 const round = (x: number, d = 3): number => {
   const f = 10 ** d;
   return Math.round(x * f) / f;
@@ -369,9 +364,12 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
   // story named (a telecom, an aluminium maker, a drone maker), they carry no oil direction. A trade war's escalation
   // ("will retaliate against new tariffs", "forces its hand") is a world demand shock instead,
   // bearish (docs/taxonomy.md): in a trade story its sign turns.
+  // No topic but macro (or none at all); a macro story has the topic.
+  const macroOnly = topics.size === 0 || (topics.size === 1 && topics.has('macro'));
+  const macroStory = macroOnly && topics.size > 0;
   const noOilStory = !channel && oilWeight === 0 && !head.oilCompany && !(sum?.oilCompany ?? false) && !topics.has('military') && !topics.has('shipping') && !topics.has('opec') && !topics.has('inventories');
   if (noOilStory) {
-    const trade = macroOnlyTopics(topics) && namesTrade(headTokens.low, GATE_RULES, head.bits);
+    const trade = macroStory && namesTrade(headTokens.low, GATE_RULES, head.bits);
     // In a sanctions story the armed words are the target's business ("drone maker"), not an escalation.
     const sanctionsStory = topics.has('sanctions') && !topics.has('mediation') && !topics.has('ceasefire');
     O -= head.oSanctions + (sum ? sum.oSanctions * sw : 0) + (trade ? 2 : sanctionsStory ? 1 : 0) * (head.oMilitary + (sum ? sum.oMilitary * sw : 0));
@@ -401,7 +399,6 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
     strength = 0;
   }
   // A company's own results and ownership never move crude; only a topic other than macro gives them an oil channel.
-  const macroOnly = [...topics].every((tp) => tp === 'macro');
   if (macroOnly && namesCompanyResults(headTokens.low, GATE_RULES, head.bits)) {
     oil = 'neutral';
     strength = 0;
@@ -409,7 +406,6 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
   // A trade dispute reaches crude only as a world demand shock (docs/taxonomy.md): tariffs
   // between one of the largest economies and a smaller partner, without crude, a producer or
   // an oil-channel word (a party to a conflict such as Turkey is none here), have no direction.
-  const macroStory = macroOnly && topics.size > 0;
   if (macroStory && !head.crude && head.oilWeight < 2 && !producer && !hasOilChannel(headTokens.low, [], GATE_RULES, head.bits) && namesTrade(headTokens.low, GATE_RULES, head.bits) && !tradeAtWorldScale(headTokens.low, head.entities, GATE_RULES, head.bits)) {
     oil = 'neutral';
     strength = 0;
