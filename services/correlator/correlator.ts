@@ -4,7 +4,7 @@ import { TOPICS, messageKey, type NewsImpact, type NewsScored, type PriceTick } 
 import { tickTimeVerdict } from '../../shared/contracts/tick-time.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { Clock } from '../../shared/runtime/clock.ts';
-import type { Logger } from '../../shared/runtime/logger.ts';
+import { streakLevel, type Logger } from '../../shared/runtime/logger.ts';
 import type { CorrelatorConfig } from './config.ts';
 import { splitByContent, type StoredContent } from './domain/content-dedupe.ts';
 import { ImpactEngine, type TickOutcome } from './domain/impact-engine.ts';
@@ -143,7 +143,7 @@ export class Correlator {
       schedule: parts.schedule,
       onSaved: (rows) => metrics.stored.inc({ kind: 'impact' }, rows.length),
       onPublished: (rows) => this.published(rows),
-      onRetry: (err, waiting) => this.log.warn({ err, waiting }, 'writing impact rows failed; retrying'),
+      onRetry: (err, waiting, failures) => this.log[streakLevel(failures)]({ err, waiting, failures }, 'writing impact rows failed; retrying'),
     });
   }
 

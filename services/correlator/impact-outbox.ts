@@ -23,8 +23,8 @@ export interface ImpactOutboxOptions {
   schedule?: Schedule;
   onSaved?(rows: NewsImpact[]): void;
   onPublished?(rows: NewsImpact[]): void;
-  /** A timed write failed; the rows stay and are tried again after a backoff. */
-  onRetry?(err: unknown, waiting: number): void;
+  /** A timed write failed (`failures` in a row, counting this one); the rows stay and are tried again after a backoff. */
+  onRetry?(err: unknown, waiting: number, failures: number): void;
 }
 
 /**
@@ -105,7 +105,7 @@ export class ImpactOutbox {
         },
         (err: unknown) => {
           this.failures++;
-          this.options.onRetry?.(err, this.rows.size);
+          this.options.onRetry?.(err, this.rows.size, this.failures);
           this.scheduleFlush();
         },
       );

@@ -60,7 +60,6 @@ export async function start(deps: ServiceDeps<CorrelatorConfig>, repo?: ImpactRe
       schema: newsScoredV1,
       maxBatchSize: config.newsBatchSize,
       onInvalid: (m, error) => log.warn({ offset: m.offset, error }, 'invalid news.scored sent to DLQ'),
-      onRetry: (err, attempt) => log.warn({ err, attempt }, 'news batch failed, retrying'),
       handler: (events) => correlator.handleNews(events.map((e) => e.event)),
     });
     tickSub = await subscribeEvents(bus, {
@@ -69,7 +68,6 @@ export async function start(deps: ServiceDeps<CorrelatorConfig>, repo?: ImpactRe
       schema: priceTickV1,
       maxBatchSize: config.tickBatchSize,
       onInvalid: (m, error) => log.warn({ offset: m.offset, error }, 'invalid tick sent to DLQ'),
-      onRetry: (err, attempt) => log.warn({ err, attempt }, 'tick batch failed, retrying'),
       handler: (events) => correlator.handleTicks(events.map((e) => e.event)),
     });
   } catch (err) {

@@ -56,7 +56,6 @@ export async function start(deps: ServiceDeps<ScorerConfig>): Promise<RunningSer
     fromBeginning: config.fromBeginning,
     maxBatchSize: config.maxBatchSize,
     onInvalid: (message, error) => log.warn({ topic: message.topic, partition: message.partition, offset: message.offset, error }, 'invalid news.raw event sent to DLQ'),
-    onRetry: (err, attempt) => log.warn({ err, attempt }, 'scoring batch failed; it will be delivered again'),
     handler: async (decoded) => {
       const work = handle(decoded.map((d) => d.event));
       inFlight.add(work);

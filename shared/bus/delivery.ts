@@ -14,7 +14,7 @@
  */
 import { dlqTopic } from '../contracts/events.ts';
 import { isAppError, isOutage, isRetryable } from '../errors.ts';
-import type { Logger } from '../runtime/logger.ts';
+import { streakLevel, type Logger } from '../runtime/logger.ts';
 import type { BusMetrics } from './bus-metrics.ts';
 import type { IncomingMessage, OutgoingMessage, SubscribeOptions } from './port.ts';
 
@@ -179,7 +179,7 @@ async function deliverUntilSettled(batch: IncomingMessage[], ctx: DeliveryContex
     // One message for both kinds (log readers count it); `outage` tells them apart.
     const outage = decision.action === 'wait-out';
     const streak = outage ? failures.outages : failures.attempts;
-    logger[(streak & (streak - 1)) === 0 ? 'warn' : 'debug'](
+    logger[streakLevel(streak)](
       { err: failure, topic, partition, tries, attempts: failures.attempts, outage, ...(outage ? { outageRetries: failures.outages } : {}), delayMs: decision.delayMs, group: options.groupId },
       'batch failed, retrying',
     );

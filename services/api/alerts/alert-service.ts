@@ -91,7 +91,6 @@ export class AlertService {
           schema: newsImpactV1,
           fromBeginning: config.fromBeginning,
           onInvalid: (m, error) => logger.warn({ offset: m.offset, error }, 'invalid news.impact sent to DLQ'),
-          onRetry: (err, attempt) => logger.warn({ err, attempt }, 'alert evaluation failed; the batch will be delivered again'),
           handler: (events) =>
             this.exclusive(async () => {
               const now = clock.now();
@@ -112,7 +111,6 @@ export class AlertService {
           topics: [TOPICS.pricesTicks],
           schemas: { [TOPICS.pricesTicks]: priceTickV1 },
           fromBeginning: config.fromBeginning,
-          onRetry: (err, attempt) => logger.warn({ err, attempt }, 'unexplained-move evaluation failed; the batch will be delivered again'),
           handler: (events) =>
             this.exclusive(async () => {
               const now = clock.now();

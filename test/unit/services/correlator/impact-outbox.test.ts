@@ -52,7 +52,7 @@ function outbox(options: { flushMs?: number; flushRows?: number; maxBackoffMs?: 
   const store = fakeStore();
   const saved: string[][] = [];
   const published: string[][] = [];
-  const retries: { message: string; waiting: number }[] = [];
+  const retries: { message: string; waiting: number; failures: number }[] = [];
   const box = new ImpactOutbox({
     save: store.save,
     publish: store.publish,
@@ -62,7 +62,7 @@ function outbox(options: { flushMs?: number; flushRows?: number; maxBackoffMs?: 
     schedule: timer.schedule,
     onSaved: (rows) => saved.push(rows.map((r) => r.article_id)),
     onPublished: (rows) => published.push(rows.map((r) => r.article_id)),
-    onRetry: (err, waiting) => retries.push({ message: (err as Error).message, waiting }),
+    onRetry: (err, waiting, failures) => retries.push({ message: (err as Error).message, waiting, failures }),
   });
   return { box, timer, store, saved, published, retries };
 }
@@ -119,9 +119,9 @@ describe('ImpactOutbox', () => {
     await timer.fire();
     await timer.fire();
     expect(retries).toEqual([
-      { message: 'store down', waiting: 1 },
-      { message: 'store down', waiting: 1 },
-      { message: 'store down', waiting: 1 },
+      { message: 'store down', waiting: 1, failures: 1 },
+      { message: 'store down', waiting: 1, failures: 2 },
+      { message: 'store down', waiting: 1, failures: 3 },
     ]);
     // 100, then 200 and 400 after one and two failures, then 800 capped at 500.
     expect(timer.delays()).toEqual([100, 200, 400, 500]);
