@@ -27,12 +27,9 @@ export type StreamDecodeResult<T> = { ok: true; event: T; data: string } | { ok:
 
 type JsonSchema = { properties?: Record<string, JsonSchema>; items?: JsonSchema; anyOf?: JsonSchema[]; oneOf?: JsonSchema[]; allOf?: JsonSchema[]; type?: string | string[]; required?: string[]; additionalProperties?: unknown; default?: unknown };
 
-/**
- * For a value valid against a schema (unknown keys removed): whether every object in it has its keys in the schema's
- * order (`keysInOrder`: how many keys its objects hold in all, or -1 when one is out of order), and a copy that has.
- */
+/** For a value valid against a schema (unknown keys removed): whether every object in it has its keys in the schema's order, and a copy that has. */
 interface Ordering {
-  keysInOrder: (value: unknown) => number;
+  inOrder: (value: unknown) => boolean;
   reorder: (value: unknown) => unknown;
 }
 
@@ -48,16 +45,7 @@ function ordering(schema: JsonSchema): Ordering | undefined {
     const item = ordering(schema.items);
     return (
       item && {
-        keysInOrder: (v) => {
-          if (!Array.isArray(v)) return 0;
-          let keys = 0;
-          for (const x of v) {
-            const k = item.keysInOrder(x);
-            if (k < 0) return -1;
-            keys += k;
-          }
-          return keys;
-        },
+        inOrder: (v) => !Array.isArray(v) || v.every(item.inOrder),
         reorder: (v) => (Array.isArray(v) ? v.map(item.reorder) : v),
       }
     );
@@ -71,22 +59,16 @@ function ordering(schema: JsonSchema): Ordering | undefined {
     }),
   );
   return {
-    keysInOrder: (v) => {
-      if (typeof v !== 'object' || v === null) return 0;
+    inOrder: (v) => {
+      if (typeof v !== 'object' || v === null) return true;
       let at = 0;
-      let count = 0;
       for (const k in v) {
         while (at < keys.length && keys[at] !== k) at++;
-        if (at === keys.length) return -1;
+        if (at === keys.length) return false;
         at++;
-        count++;
       }
-      for (const [k, o] of nested) {
-        const inner = o.keysInOrder((v as Record<string, unknown>)[k]);
-        if (inner < 0) return -1;
-        count += inner;
-      }
-      return count;
+      for (const [k, o] of nested) if (!o.inOrder((v as Record<string, unknown>)[k])) return false;
+      return true;
     },
     reorder: (v) => {
       if (typeof v !== 'object' || v === null || Array.isArray(v)) return v;
@@ -105,42 +87,11 @@ function ordering(schema: JsonSchema): Ordering | undefined {
 export interface StreamDecoderStats {
   fast: number;
   zod: number;
-  /** When present, how many of the fast ones streamed the producer's own text (already zod's bytes), not a re-serialisation. */
-  raw?: number;
 }
 
 /** Compiled once per schema and process: two compiles cost a few hundred ms of CPU, and tests start the API many times. */
-type Compiled = { validate: (value: unknown) => boolean; exact: ((value: unknown) => boolean) | undefined } & Ordering;
+type Compiled = { validate: (value: unknown) => boolean } & Ordering;
 const compiled = new WeakMap<z.ZodType, Compiled>();
-
-/**
- * The schema that accepts exactly the values zod would give back unchanged: no key zod would drop (no additional
- * properties anywhere) and none it would fill in (every key with a default required). A value it accepts is its own
- * zod output, key order aside.
- */
-function exactSchema(schema: JsonSchema): JsonSchema {
-  const out: JsonSchema = { ...schema };
-  for (const k of ['anyOf', 'oneOf', 'allOf'] as const) if (schema[k]) out[k] = schema[k].map(exactSchema);
-  if (schema.items) out.items = exactSchema(schema.items);
-  if (schema.properties) {
-    const properties = Object.entries(schema.properties);
-    out.properties = Object.fromEntries(properties.map(([k, p]) => [k, exactSchema(p)]));
-    out.additionalProperties = false;
-    out.required = [...new Set([...(schema.required ?? []), ...properties.filter(([, p]) => p.default !== undefined).map(([k]) => k)])];
-  }
-  return out;
-}
-
-/** Whether some object of the schema has a key JSON.parse would put first whatever its place in the text (an array index). */
-function hasIndexKey(schema: JsonSchema): boolean {
-  const index = (k: string) => /^(0|[1-9]\d*)$/.test(k) && Number(k) < 2 ** 32 - 1;
-  return (
-    Object.keys(schema.properties ?? {}).some(index) ||
-    Object.values(schema.properties ?? {}).some(hasIndexKey) ||
-    (schema.items !== undefined && hasIndexKey(schema.items)) ||
-    [schema.anyOf, schema.oneOf, schema.allOf].some((alts) => alts?.some(hasIndexKey) ?? false)
-  );
-}
 
 function compile(schema: z.ZodType): Compiled {
   const known = compiled.get(schema);
@@ -160,85 +111,32 @@ function compile(schema: z.ZodType): Compiled {
     // the compile time (0.14-0.67 s against 0.10-0.32 s for both schemas on the loaded box).
     code: { optimize: false },
   });
-  const exactAjv = new Ajv2020({ strict: false, unicodeRegExp: false, validateFormats: false, strictNumbers: true, allErrors: false, code: { optimize: false } });
   const entry: Compiled = {
     validate: ajv.compile(json),
-    // Keys that JSON.parse reorders would make the text's order differ from the object's: no raw text for such a schema.
-    exact: hasIndexKey(json) ? undefined : exactAjv.compile(exactSchema(json)),
-    ...(ordering(json) ?? { keysInOrder: (v: unknown) => (typeof v === 'object' && v !== null ? Object.keys(v).length : 0), reorder: (v: unknown) => v }),
+    ...(ordering(json) ?? { inOrder: () => true, reorder: (v: unknown) => v }),
   };
   compiled.set(schema, entry);
   return entry;
 }
 
 export function streamDecoder<S extends z.ZodType>(schema: S, stats: StreamDecoderStats = { fast: 0, zod: 0 }): (value: Buffer) => StreamDecodeResult<z.infer<S>> {
-  const { validate, exact, keysInOrder, reorder } = compile(schema);
+  const { validate, inOrder, reorder } = compile(schema);
   return (value) => {
     let parsed: unknown;
-    const text = value.toString('utf8');
     try {
-      parsed = JSON.parse(text);
+      parsed = JSON.parse(value.toString('utf8'));
     } catch {
       stats.zod++;
       return decodeMessage(schema, value) as StreamDecodeResult<z.infer<S>>;
     }
-    // A value zod would give back as it is, in zod's key order, whose text is what JSON.stringify writes for it, holding
-    // as many keys as the value (no duplicate): the text is zod's bytes already, and is streamed without serialising
-    // the event again. JSON.parse has checked its grammar; `canonicalKeyCount` checks only how each token is written.
-    if (exact?.(parsed)) {
-      const keys = keysInOrder(parsed);
-      if (keys >= 0 && canonicalKeyCount(text) === keys) {
-        stats.fast++;
-        if (stats.raw !== undefined) stats.raw++;
-        return { ok: true, event: parsed as z.infer<S>, data: text };
-      }
-    }
     if (validate(parsed)) {
       stats.fast++;
       // Producers that write keys in another order (the correlator's impacts do) or leave out a default get a copy in zod's order.
-      const event = (keysInOrder(parsed) >= 0 ? parsed : reorder(parsed)) as z.infer<S>;
+      const event = (inOrder(parsed) ? parsed : reorder(parsed)) as z.infer<S>;
       return { ok: true, event, data: JSON.stringify(event) };
     }
     stats.zod++;
     const result = decodeMessage(schema, value);
     return result.ok ? { ok: true, event: result.event, data: JSON.stringify(result.event) } : result;
   };
-}
-
-/**
- * A text of tokens each written as JSON.stringify writes it, and nothing between them. Strings: characters raw, but for
- * `\"`, `\\`, the short escapes and `\u00xx` (lowercase) for the other control characters (JSON.parse refuses raw
- * ones); a raw surrogate only as half of a pair (JSON.stringify escapes a lone one, and `\uXXXX` of anything else is
- * left to the slow path). Numbers: `0`, an integer of at most 15 digits, or a decimal of at most 15 digits with no
- * trailing zero and not below 1e-6; a decimal of at most 15 significant digits is the shortest text that reads back
- * as its double (a double holds 15 decimal digits exactly), which is what Number#toString writes, and under 1e-6 or
- * from 1e21 it writes an exponent. Any other number (an exponent, 16 digits or more, -0, a trailing zero) is left to
- * the slow path too. A number must end where JSON's token ends, so digits are never split into two tokens.
- */
-const MAX_CANONICAL_CHARS = 16_384;
-
-const CANONICAL = new RegExp(
-  String.raw`^(?:[{}\[\],:]|"(?:[^"\\\ud800-\udfff]|\\["\\bfnrt]|\\u00(?:0[0-7bef]|1[0-9a-f])|[\ud800-\udbff][\udc00-\udfff])*"|(?:0|-?[1-9]\d{0,14}|-?(?=[\d.]{3,16}(?![\d.]))(?:0\.(?!0{6})|[1-9]\d*\.)\d*[1-9])(?=[,}\]]|$)|true|false|null)*$`,
-);
-
-/**
- * For a text JSON.parse has accepted: the number of keys in it (every object's, duplicates counted) when each of its
- * tokens is written as JSON.stringify writes it and there is nothing between them (`CANONICAL`), else -1. With as many
- * keys as the parsed value holds (so no key was written twice) and the value's keys in the text's order, the text is
- * JSON.stringify's of the value.
- */
-export function canonicalKeyCount(text: string): number {
-  // The regex's backtracking stack grows with the text (a 1 MB one overflows it, and from some 50,000 characters it
-  // costs milliseconds): past this length, rare for an event, the text is left to the slow path, which is exact anyway.
-  if (text.length > MAX_CANONICAL_CHARS) return -1;
-  if (!CANONICAL.test(text)) return -1;
-  // With no whitespace, every key's closing quote is followed by its colon; inside a string a quote is escaped (an odd
-  // run of backslashes before it), and a value's closing quote is followed by a comma or a bracket.
-  let keys = 0;
-  for (let at = text.indexOf('":'); at >= 0; at = text.indexOf('":', at + 2)) {
-    let backslashes = 0;
-    while (text.charCodeAt(at - 1 - backslashes) === 0x5c) backslashes++;
-    if ((backslashes & 1) === 0) keys++;
-  }
-  return keys;
 }
