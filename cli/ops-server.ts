@@ -8,7 +8,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Bus } from '../shared/bus/port.ts';
-import { ReadinessProbe } from '../shared/runtime/readiness.ts';
+import { registerProbeRoutes } from '../shared/runtime/probe-routes.ts';
 import type { WriteHealth } from '../shared/runtime/health.ts';
 import type { Store } from '../shared/store/port.ts';
 
@@ -24,22 +24,9 @@ export interface OpsServerDeps {
 /** The app, not listening (tests inject into it; `listenOps` binds it). */
 export function buildOpsApp(deps: OpsServerDeps): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: 1024 });
-  const probe = new ReadinessProbe({
-    store: deps.store,
+  registerProbeRoutes(app, {
+    readiness: { store: deps.store, registry: deps.registry, writes: deps.writes, loopWindowMs: deps.loopWindowMs, checks: () => ({ bus: deps.bus.health?.().ok ?? true }) },
     registry: deps.registry,
-    writes: deps.writes,
-    loopWindowMs: deps.loopWindowMs,
-    checks: () => ({ bus: deps.bus.health?.().ok ?? true }),
-  });
-  app.addHook('onClose', async () => probe.stop());
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_req, reply) => {
-    const { ready, body } = await probe.check();
-    return reply.code(ready ? 200 : 503).send(body);
-  });
-  app.get('/metrics', async (_req, reply) => {
-    probe.refreshMetrics();
-    return reply.type(deps.registry.contentType).send(await deps.registry.metrics());
   });
   return app;
 }

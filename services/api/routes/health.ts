@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
-import { ReadinessProbe, type ReadinessCheck } from '../../../shared/runtime/readiness.ts';
+import type { ReadinessCheck } from '../../../shared/runtime/readiness.ts';
+import { registerProbeRoutes } from '../../../shared/runtime/probe-routes.ts';
 import type { WriteHealth } from '../../../shared/runtime/health.ts';
 import type { Store } from '../../../shared/store/port.ts';
 import { z } from 'zod';
@@ -66,20 +67,13 @@ const SCHEMAS = {
 };
 
 export function registerHealth(app: FastifyInstance, deps: HealthDeps): void {
-  const probe = new ReadinessProbe({ store: deps.store, registry: deps.registry, checks: deps.checks, writes: deps.writes, maxLoopDelayMs: deps.maxLoopDelayMs, loopWindowMs: deps.loopWindowMs });
-  app.addHook('onClose', async () => probe.stop());
-
-  /** Liveness: the process answers. */
-  app.get('/healthz', { ...PUBLIC, schema: SCHEMAS.healthz }, async () => ({ status: 'ok' }));
-
-  /** Readiness: the store answers and takes writes, the event loop is not held up, and every part of the service has started. */
-  app.get('/readyz', { ...PUBLIC, schema: SCHEMAS.readyz }, async (_req, reply) => {
-    const { ready, body } = await probe.check();
-    return reply.code(ready ? 200 : 503).send(body);
-  });
-
-  app.get('/metrics', { schema: SCHEMAS.metrics(deps.publicMetrics ?? false) }, async (_req, reply) => {
-    probe.refreshMetrics();
-    return reply.type(deps.registry.contentType).send(await deps.registry.metrics());
+  registerProbeRoutes(app, {
+    readiness: { store: deps.store, registry: deps.registry, checks: deps.checks, writes: deps.writes, maxLoopDelayMs: deps.maxLoopDelayMs, loopWindowMs: deps.loopWindowMs },
+    registry: deps.registry,
+    routes: {
+      healthz: { ...PUBLIC, schema: SCHEMAS.healthz },
+      readyz: { ...PUBLIC, schema: SCHEMAS.readyz },
+      metrics: { schema: SCHEMAS.metrics(deps.publicMetrics ?? false) },
+    },
   });
 }
