@@ -11,7 +11,7 @@
  * keeping a later copy back never loses the story: the first is already on its way.
  */
 import { CONTENT_WINDOW_MS, contentId, contentIdCandidates, type ContentInput } from '../../../shared/contracts/content-id.ts';
-import { SWEEP_MIN_MARKS } from './seen-set.ts';
+import { SWEEP_MIN_MARKS, SweepSchedule } from './seen-set.ts';
 
 /** One persisted entry: content id, publication time of the published copy, last sighting. */
 export type ContentEntry = [contentId: string, publishedMs: number, lastSeen: number];
@@ -24,14 +24,15 @@ export class ContentSeenSet {
   private readonly byId = new Map<string, Map<number, number>>();
   private count = 0;
   /** Expired entries are swept as new ones come in, as the seen-set's ids are (see SeenSet). */
-  private addedSinceSweep = 0;
-  private liveAfterSweep = 0;
+  private readonly sweeps: SweepSchedule;
 
   constructor(
     private readonly ttlMs: number,
     private readonly windowMs = CONTENT_WINDOW_MS,
-    private readonly sweepMinMarks = SWEEP_MIN_MARKS,
-  ) {}
+    sweepMinMarks = SWEEP_MIN_MARKS,
+  ) {
+    this.sweeps = new SweepSchedule(sweepMinMarks);
+  }
 
   get size(): number {
     return this.count;
@@ -74,7 +75,7 @@ export class ContentSeenSet {
       times.delete(oldest[0]);
       this.count--;
     }
-    if (++this.addedSinceSweep > Math.max(this.sweepMinMarks, this.liveAfterSweep)) this.prune(at);
+    if (this.sweeps.added()) this.prune(at);
   }
 
   /** Drops expired entries and returns how many went. */
@@ -90,8 +91,7 @@ export class ContentSeenSet {
       if (times.size === 0) this.byId.delete(id);
     }
     this.count -= n;
-    this.addedSinceSweep = 0;
-    this.liveAfterSweep = this.count;
+    this.sweeps.swept(this.count);
     return n;
   }
 

@@ -5,6 +5,25 @@
  */
 export const SWEEP_MIN_MARKS = 1024;
 
+/** When a set of expiring entries sweeps: once the entries added since the last sweep outnumber what it left (and the minimum). */
+export class SweepSchedule {
+  private addedSinceSweep = 0;
+  private liveAfterSweep = 0;
+
+  constructor(private readonly minMarks = SWEEP_MIN_MARKS) {}
+
+  /** Counts one new entry; true when the set should sweep now. */
+  added(): boolean {
+    return ++this.addedSinceSweep > Math.max(this.minMarks, this.liveAfterSweep);
+  }
+
+  /** A sweep left `live` entries. */
+  swept(live: number): void {
+    this.addedSinceSweep = 0;
+    this.liveAfterSweep = live;
+  }
+}
+
 /**
  * Article ids already published, each with the last time any feed still carried it. An id
  * expires `ttlMs` after it was last seen, so an article that stays in a feed for weeks is never
@@ -14,13 +33,14 @@ export const SWEEP_MIN_MARKS = 1024;
  */
 export class SeenSet {
   private readonly lastSeen = new Map<string, number>();
-  private addedSinceSweep = 0;
-  private liveAfterSweep = 0;
+  private readonly sweeps: SweepSchedule;
 
   constructor(
     private readonly ttlMs: number,
-    private readonly sweepMinMarks = SWEEP_MIN_MARKS,
-  ) {}
+    sweepMinMarks = SWEEP_MIN_MARKS,
+  ) {
+    this.sweeps = new SweepSchedule(sweepMinMarks);
+  }
 
   get size(): number {
     return this.lastSeen.size;
@@ -36,7 +56,7 @@ export class SeenSet {
     const prev = this.lastSeen.get(id);
     if (prev === undefined || at > prev) this.lastSeen.set(id, at);
     // The sighting's time stands for now: during a log replay it is older, which only sweeps less.
-    if (prev === undefined && ++this.addedSinceSweep > Math.max(this.sweepMinMarks, this.liveAfterSweep)) this.prune(at);
+    if (prev === undefined && this.sweeps.added()) this.prune(at);
   }
 
   /** Drops expired ids and returns how many went. */
@@ -48,8 +68,7 @@ export class SeenSet {
         n++;
       }
     }
-    this.addedSinceSweep = 0;
-    this.liveAfterSweep = this.lastSeen.size;
+    this.sweeps.swept(this.lastSeen.size);
     return n;
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SeenSet, SWEEP_MIN_MARKS } from '../../../../../services/ingest-news/domain/seen-set.ts';
+import { SeenSet, SWEEP_MIN_MARKS, SweepSchedule } from '../../../../../services/ingest-news/domain/seen-set.ts';
 
 describe('seen-set with expiry', () => {
   it('remembers ids until ttl after they were last seen', () => {
@@ -68,5 +68,20 @@ describe('seen-set with expiry', () => {
     expect(max).toBeLessThanOrEqual(100 + SWEEP_MIN_MARKS + 1);
     expect(s.has('id19999', 19_999)).toBe(true);
     expect(s.has('id19900', 19_999)).toBe(true);
+  });
+});
+
+describe('SweepSchedule', () => {
+  it('is due once the entries added since the last sweep outnumber the minimum, then what the sweep left', () => {
+    const schedule = new SweepSchedule(3);
+    const dueAt = (n: number) => Array.from({ length: n }, () => schedule.added()).indexOf(true) + 1;
+    // Nothing swept yet: the 4th new entry is the first past the minimum of 3.
+    expect(dueAt(10)).toBe(4);
+    schedule.swept(5);
+    // The sweep left 5: due at the 6th new entry, not the 4th.
+    expect(dueAt(10)).toBe(6);
+    schedule.swept(1);
+    // Fewer left than the minimum: the minimum counts again.
+    expect(dueAt(10)).toBe(4);
   });
 });
