@@ -1,6 +1,9 @@
+import pino from 'pino';
+import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { backoffMs, countFailure, deadLetterMessage, decideFailure, NO_FAILURES, type Failures } from '../../../../shared/bus/delivery.ts';
-import type { IncomingMessage } from '../../../../shared/bus/port.ts';
+import { busMetrics } from '../../../../shared/bus/bus-metrics.ts';
+import { backoffMs, countFailure, deadLetterMessage, decideFailure, deliverBatch, NO_FAILURES, type DeliveryContext, type Failures } from '../../../../shared/bus/delivery.ts';
+import type { IncomingMessage, OutgoingMessage, SubscribeOptions } from '../../../../shared/bus/port.ts';
 import { AppError } from '../../../../shared/errors.ts';
 
 const policy = { maxAttempts: 4, baseBackoffMs: 100, maxBackoffMs: 1_000 };
@@ -120,5 +123,268 @@ describe('deadLetterMessage', () => {
         'x-consumer-group': 'scorer',
       },
     });
+  });
+});
+
+/**
+ * deliverBatch with a scripted handler, waits that resolve at once (recorded), a registry and a logger that
+ * keeps every record, so what the bus shows an operator is asserted: the log lines and their fields, the metrics.
+ */
+describe('deliverBatch', () => {
+  const LEVEL = { debug: 20, info: 30, warn: 40, error: 50 } as const;
+  type Step = 'done' | 'abandoned' | Error | ((batch: IncomingMessage[]) => Promise<'done' | 'abandoned'>);
+
+  const message = (offset: string, extra: Partial<IncomingMessage> = {}): IncomingMessage => ({
+    topic: 'news.raw',
+    partition: 3,
+    offset,
+    key: `k${offset}`,
+    value: Buffer.from(`v${offset}`),
+    headers: {},
+    timestamp: 1,
+    ...extra,
+  });
+
+  function harness(steps: Step[], overrides: { stopAfterRuns?: number; waitStopsAt?: number; publishFailures?: number; onRetry?: SubscribeOptions['onRetry'] } = {}) {
+    const records: Array<Record<string, unknown> & { level: number; msg: string }> = [];
+    const logger = pino({ level: 'debug', base: undefined }, { write: (line: string) => void records.push(JSON.parse(line)) });
+    const metrics = busMetrics(new Registry());
+    const runs: string[][] = [];
+    const waits: number[] = [];
+    const published: Array<{ topic: string; messages: OutgoingMessage[] }> = [];
+    const gaugeDuringWaits: number[] = [];
+    let publishFailures = overrides.publishFailures ?? 0;
+    let publishCalls = 0;
+    const options: SubscribeOptions = { groupId: 'scorer', topics: ['news.raw'], handler: async () => {}, onRetry: overrides.onRetry };
+    const ctx: DeliveryContext = {
+      options,
+      policy: { maxAttempts: 3, baseBackoffMs: 10, maxBackoffMs: 100 },
+      metrics,
+      logger,
+      run: async (batch) => {
+        runs.push(batch.map((m) => m.offset));
+        const step = steps.shift() ?? 'done';
+        if (step instanceof Error) throw step;
+        if (typeof step === 'function') return step(batch);
+        return step;
+      },
+      wait: async (ms) => {
+        waits.push(ms);
+        gaugeDuringWaits.push(await gaugeValue());
+        return overrides.waitStopsAt !== undefined && waits.length >= overrides.waitStopsAt;
+      },
+      stopped: () => overrides.stopAfterRuns !== undefined && runs.length >= overrides.stopAfterRuns,
+      publish: async (topic, messages) => {
+        publishCalls++;
+        if (publishFailures-- > 0) throw new AppError('BUS_UNAVAILABLE', `broker away ${publishCalls}`);
+        published.push({ topic, messages });
+      },
+    };
+    async function gaugeValue(): Promise<number> {
+      const v = (await metrics.outageWaits.get()).values.find((x) => x.labels.group === 'scorer' && x.labels.topic === 'news.raw');
+      return v?.value ?? 0;
+    }
+    async function counter(c: 'retries' | 'deadLetters') {
+      return (await metrics[c].get()).values.map((v) => ({ labels: v.labels, value: v.value }));
+    }
+    return { ctx, records, runs, waits, published, gaugeDuringWaits, gaugeValue, counter, publishCalls: () => publishCalls };
+  }
+
+  it('acks a batch its handler took, with no log line, no metric and no wait', async () => {
+    const h = harness(['done']);
+    expect(await deliverBatch([message('1'), message('2')], h.ctx)).toBe('done');
+    expect(h.runs).toEqual([['1', '2']]);
+    expect(h.records).toEqual([]);
+    expect(h.waits).toEqual([]);
+    expect(await h.counter('retries')).toEqual([]);
+    expect(await h.gaugeValue()).toBe(0);
+  });
+
+  it('does not ack a batch whose run was abandoned, nor one of a subscription already stopped (the handler is not run)', async () => {
+    const abandoned = harness(['abandoned']);
+    expect(await deliverBatch([message('1')], abandoned.ctx)).toBe('stopped');
+    expect(abandoned.records).toEqual([]);
+    const stopped = harness(['done'], { stopAfterRuns: 0 });
+    expect(await deliverBatch([message('1')], stopped.ctx)).toBe('stopped');
+    expect(stopped.runs).toEqual([]);
+  });
+
+  it('retries an error about the message with its backoff, a retry metric, the onRetry hook and a warning per failure in the 1, 2, 4... rule', async () => {
+    const hook: Array<{ err: unknown; attempt: number; batch: string[] }> = [];
+    const h = harness([new Error('bug 1'), new Error('bug 2'), 'done'], { onRetry: (err, attempt, batch) => void hook.push({ err, attempt, batch: batch.map((m) => m.offset) }) });
+    expect(await deliverBatch([message('7'), message('8')], h.ctx)).toBe('done');
+    expect(h.runs).toEqual([
+      ['7', '8'],
+      ['7', '8'],
+      ['7', '8'],
+    ]);
+    expect(h.waits).toEqual([10, 20]);
+    expect(hook.map((c) => [(c.err as Error).message, c.attempt, c.batch])).toEqual([
+      ['bug 1', 1, ['7', '8']],
+      ['bug 2', 2, ['7', '8']],
+    ]);
+    expect(await h.counter('retries')).toEqual([{ labels: { group: 'scorer', topic: 'news.raw', code: 'UNKNOWN' }, value: 2 }]);
+    expect(await h.counter('deadLetters')).toEqual([]);
+    expect(h.records.map(({ time: _t, err, ...r }) => ({ ...r, err: (err as { message: string }).message }))).toEqual([
+      { level: LEVEL.warn, msg: 'batch failed, retrying', err: 'bug 1', topic: 'news.raw', partition: 3, tries: 1, attempts: 1, outage: false, delayMs: 10, group: 'scorer' },
+      { level: LEVEL.warn, msg: 'batch failed, retrying', err: 'bug 2', topic: 'news.raw', partition: 3, tries: 2, attempts: 2, outage: false, delayMs: 20, group: 'scorer' },
+    ]);
+    // Never waiting out anything, the partition was never shown as held.
+    expect(h.gaugeDuringWaits).toEqual([0, 0]);
+  });
+
+  it('waits out an outage: the gauge shows the held partition during the waits only, lines at the 1st, 2nd, 4th failure, one info line once through', async () => {
+    const down = (n: number) => new AppError('STORE_UNAVAILABLE', `store down ${n}`);
+    const h = harness([down(1), down(2), down(3), down(4), down(5), 'done']);
+    expect(await deliverBatch([message('5')], h.ctx)).toBe('done');
+    expect(h.waits).toEqual([10, 20, 40, 80, 100]);
+    expect(h.gaugeDuringWaits).toEqual([1, 1, 1, 1, 1]);
+    expect(await h.gaugeValue()).toBe(0);
+    expect(await h.counter('retries')).toEqual([{ labels: { group: 'scorer', topic: 'news.raw', code: 'STORE_UNAVAILABLE' }, value: 5 }]);
+    const lines = h.records.map(({ time: _t, err, ...r }) => ({ ...r, ...(err ? { err: (err as { message: string }).message } : {}) }));
+    const failed = (n: number, level: number) => ({
+      level,
+      msg: 'batch failed, retrying',
+      err: `store down ${n}`,
+      topic: 'news.raw',
+      partition: 3,
+      tries: n,
+      attempts: 0,
+      outage: true,
+      outageRetries: n,
+      delayMs: [10, 20, 40, 80, 100][n - 1],
+      group: 'scorer',
+    });
+    expect(lines).toEqual([
+      failed(1, LEVEL.warn),
+      failed(2, LEVEL.warn),
+      failed(3, LEVEL.debug),
+      failed(4, LEVEL.warn),
+      failed(5, LEVEL.debug),
+      { level: LEVEL.info, msg: 'batch went through once its dependency was back', topic: 'news.raw', partition: 3, tries: 6, outageRetries: 5, group: 'scorer' },
+    ]);
+  });
+
+  it('stops showing the partition as held once a failure about the message follows the outage, and logs no "went through" line after it', async () => {
+    const h = harness([new AppError('BUS_TIMEOUT', 'slow'), new Error('bug'), 'done']);
+    expect(await deliverBatch([message('5')], h.ctx)).toBe('done');
+    expect(h.gaugeDuringWaits).toEqual([1, 0]);
+    expect(await h.gaugeValue()).toBe(0);
+    expect(h.records.map((r) => [r.level, r.msg, r.outage, r.attempts])).toEqual([
+      [LEVEL.warn, 'batch failed, retrying', true, 0],
+      [LEVEL.warn, 'batch failed, retrying', false, 1],
+    ]);
+  });
+
+  it('does not log "went through" when the batch is abandoned after an outage, and clears the gauge', async () => {
+    const h = harness([new AppError('STORE_UNAVAILABLE', 'down'), 'abandoned']);
+    expect(await deliverBatch([message('5')], h.ctx)).toBe('stopped');
+    expect(h.records.filter((r) => r.level === LEVEL.info)).toEqual([]);
+    expect(await h.gaugeValue()).toBe(0);
+  });
+
+  it('stops when the subscription stops during a failure or a backoff, without acking, and clears the gauge', async () => {
+    const duringFailure = harness([new Error('bug')], { stopAfterRuns: 1 });
+    expect(await deliverBatch([message('1')], duringFailure.ctx)).toBe('stopped');
+    expect(duringFailure.waits).toEqual([]);
+    expect(await duringFailure.counter('retries')).toEqual([]);
+    const duringWait = harness([new AppError('STORE_UNAVAILABLE', 'down'), 'done'], { waitStopsAt: 1 });
+    expect(await deliverBatch([message('1')], duringWait.ctx)).toBe('stopped');
+    expect(duringWait.runs).toEqual([['1']]);
+    expect(await duringWait.gaugeValue()).toBe(0);
+  });
+
+  it('dead-letters a message whose retries are spent: the letters, the metric by reason and code, the error line with offsets and attempts', async () => {
+    const h = harness([new Error('bug 1'), new Error('bug 2'), new Error('bug 3')]);
+    expect(await deliverBatch([message('7'), message('8')], h.ctx)).toBe('done');
+    expect(h.runs).toHaveLength(3);
+    expect(h.published.map((p) => [p.topic, p.messages.map((m) => [m.key, m.headers?.['x-attempts'], m.headers?.['x-dead-letter-reason'], m.headers?.['x-error'], m.headers?.['x-consumer-group']])])).toEqual([
+      [
+        'news.raw.dlq',
+        [
+          ['k7', '3', 'retries_exhausted', 'bug 3', 'scorer'],
+          ['k8', '3', 'retries_exhausted', 'bug 3', 'scorer'],
+        ],
+      ],
+    ]);
+    expect(await h.counter('deadLetters')).toEqual([{ labels: { group: 'scorer', topic: 'news.raw', reason: 'retries_exhausted', code: 'UNKNOWN' }, value: 2 }]);
+    const { time: _t, err, ...last } = h.records.at(-1)!;
+    expect((err as { message: string }).message).toBe('bug 3');
+    expect(last).toEqual({
+      level: LEVEL.error,
+      msg: 'messages moved to the dead-letter topic',
+      code: 'UNKNOWN',
+      topic: 'news.raw',
+      partition: 3,
+      offsets: ['7', '8'],
+      attempts: 3,
+      tries: 3,
+      reason: 'retries_exhausted',
+      dlq: 'news.raw.dlq',
+    });
+    expect(h.records).toHaveLength(3);
+  });
+
+  it('retries the dead-letter publish with backoff until it is durable, a warning per failure, then acks', async () => {
+    const h = harness([new AppError('SCHEMA_INVALID', 'bad row')], { publishFailures: 2 });
+    expect(await deliverBatch([message('9')], h.ctx)).toBe('done');
+    expect(h.publishCalls()).toBe(3);
+    expect(h.waits).toEqual([10, 20]);
+    expect(h.published.map((p) => [p.topic, p.messages.length, p.messages[0]?.headers?.['x-dead-letter-reason'], p.messages[0]?.headers?.['x-error-code']])).toEqual([
+      ['news.raw.dlq', 1, 'non_retryable', 'SCHEMA_INVALID'],
+    ]);
+    expect(h.records.map(({ time: _t, err, ...r }) => ({ ...r, err: (err as { message: string }).message }))).toEqual([
+      { level: LEVEL.warn, msg: 'dead-letter publish failed; retrying', err: 'broker away 1', topic: 'news.raw', tries: 1 },
+      { level: LEVEL.warn, msg: 'dead-letter publish failed; retrying', err: 'broker away 2', topic: 'news.raw', tries: 2 },
+      expect.objectContaining({ level: LEVEL.error, msg: 'messages moved to the dead-letter topic', err: 'bad row', code: 'SCHEMA_INVALID', reason: 'non_retryable', attempts: 1, tries: 1 }),
+    ]);
+    expect(await h.counter('deadLetters')).toEqual([{ labels: { group: 'scorer', topic: 'news.raw', reason: 'non_retryable', code: 'SCHEMA_INVALID' }, value: 1 }]);
+  });
+
+  it('does not ack a dead letter it could not publish before the subscription stopped, and counts none', async () => {
+    const h = harness([new AppError('SCHEMA_INVALID', 'bad row')], { publishFailures: 5, waitStopsAt: 1 });
+    expect(await deliverBatch([message('9')], h.ctx)).toBe('stopped');
+    expect(h.publishCalls()).toBe(1);
+    expect(await h.counter('deadLetters')).toEqual([]);
+    expect(h.records.map((r) => r.msg)).toEqual(['dead-letter publish failed; retrying']);
+  });
+
+  it('splits a batch that failed finally into single messages: only the poison is dead-lettered, its neighbours are handled', async () => {
+    const poison = (batch: IncomingMessage[]) => (batch.some((m) => m.offset === '2') ? Promise.reject(new AppError('SCHEMA_INVALID', 'bad row 2')) : Promise.resolve('done' as const));
+    const h = harness([poison, poison, poison, poison]);
+    expect(await deliverBatch([message('1'), message('2'), message('3')], h.ctx)).toBe('done');
+    expect(h.runs).toEqual([['1', '2', '3'], ['1'], ['2'], ['3']]);
+    expect(h.published.map((p) => p.messages.map((m) => m.headers?.['x-source-offset']))).toEqual([['2']]);
+    const { time: _t, err, ...warn } = h.records[0]!;
+    expect((err as { message: string }).message).toBe('bad row 2');
+    expect(warn).toEqual({
+      level: LEVEL.warn,
+      msg: 'batch failed with a final error; delivering its messages one by one to isolate the poison',
+      topic: 'news.raw',
+      partition: 3,
+      messages: 3,
+    });
+    expect(h.records.slice(1).map((r) => [r.msg, r.offsets])).toEqual([['messages moved to the dead-letter topic', ['2']]]);
+    expect(await h.counter('retries')).toEqual([]);
+  });
+
+  it('stops splitting when the subscription stops on one of the single messages', async () => {
+    const h = harness([new AppError('SCHEMA_INVALID', 'bad'), 'done', 'abandoned', 'done']);
+    expect(await deliverBatch([message('1'), message('2'), message('3')], h.ctx)).toBe('stopped');
+    expect(h.runs).toEqual([['1', '2', '3'], ['1'], ['2']]);
+  });
+
+  it('survives an onRetry hook that throws: a warning names the hook, the batch is still retried', async () => {
+    const h = harness([new Error('bug'), 'done'], {
+      onRetry: () => {
+        throw new Error('hook bug');
+      },
+    });
+    expect(await deliverBatch([message('1')], h.ctx)).toBe('done');
+    expect(h.runs).toHaveLength(2);
+    expect(h.records.map((r) => [r.level, r.msg, (r.err as { message: string }).message])).toEqual([
+      [LEVEL.warn, 'onRetry hook threw', 'hook bug'],
+      [LEVEL.warn, 'batch failed, retrying', 'bug'],
+    ]);
   });
 });
