@@ -4,7 +4,8 @@ import { TOPICS, messageKey, type NewsImpact, type NewsScored, type PriceTick } 
 import { tickTimeVerdict } from '../../shared/contracts/tick-time.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { Clock } from '../../shared/runtime/clock.ts';
-import { streakLevel, type Logger } from '../../shared/runtime/logger.ts';
+import { streakLevel } from '../../shared/runtime/log-level.ts';
+import type { Logger } from '../../shared/runtime/logger.ts';
 import type { CorrelatorConfig } from './config.ts';
 import { splitByContent, type StoredContent } from './domain/content-dedupe.ts';
 import { ImpactEngine, type TickOutcome } from './domain/impact-engine.ts';

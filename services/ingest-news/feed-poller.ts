@@ -15,13 +15,14 @@ import { TOPICS, messageKey } from '../../shared/contracts/events.ts';
 import { AppError, isAppError, isRetryable } from '../../shared/errors.ts';
 import type { Clock } from '../../shared/runtime/clock.ts';
 import type { Logger } from '../../shared/runtime/logger.ts';
+import { streakLevel } from '../../shared/runtime/log-level.ts';
 import type { IngestMetrics } from './adapters/prom-metrics.ts';
 import type { IngestNewsConfig } from './config.ts';
 import { initialFeedState, recordAbort, recordAnswer, recordFailure, recordFetchStart, recordSuccess, type FeedState } from './domain/feed-state.ts';
 import { selectNewItems, shouldCompact, shouldRewriteOnLoad } from './domain/item-selection.ts';
 import { windowOverrun } from './domain/feed-gap.ts';
 import { droppedTotal as countDropped, pollReport } from './domain/poll-report.ts';
-import { deferral, failureLogLevel, hostKey, planNextPoll, readAnswer } from './domain/poll-schedule.ts';
+import { deferral, hostKey, planNextPoll, readAnswer } from './domain/poll-schedule.ts';
 import { ttlSec, type PollOutcomeKind, type ScheduleDecision } from './domain/schedule.ts';
 import { ContentSeenSet, type ContentEntry } from './domain/content-seen.ts';
 import { SeenSet } from './domain/seen-set.ts';
@@ -241,7 +242,7 @@ export class FeedPoller {
       result.error = error;
       const consecutive = recordFailure(state, { message: error.message, reason, answered: result.status !== 0 });
       metrics.errors.inc({ feed: feed.name, reason });
-      this.log[failureLogLevel(consecutive)]({ feed: feed.name, reason, consecutive, err: error.message }, 'feed poll failed');
+      this.log[streakLevel(consecutive)]({ feed: feed.name, reason, consecutive, err: error.message }, 'feed poll failed');
     }
     state.lastOutcome = result.outcome as FeedState['lastOutcome'];
     const planned = planNextPoll(

@@ -14,7 +14,8 @@
  */
 import { dlqTopic } from '../contracts/events.ts';
 import { isAppError, isOutage, isRetryable } from '../errors.ts';
-import { streakLevel, type Logger } from '../runtime/logger.ts';
+import { streakLevel } from '../runtime/log-level.ts';
+import type { Logger } from '../runtime/logger.ts';
 import type { BusMetrics } from './bus-metrics.ts';
 import type { IncomingMessage, OutgoingMessage, SubscribeOptions } from './port.ts';
 

@@ -88,12 +88,3 @@ function withRedactedChildren(logger: Logger): Logger {
 }
 
 export const silentLogger: Logger = pino({ level: 'silent' });
-
-/**
- * The level for the n-th failure in a row of one kind: `warn` at the 1st, 2nd, 4th, 8th... and
- * `debug` between, so a long outage shows in the log without flooding it (log readers count the
- * warnings; the debug lines keep every attempt for whoever turns them on).
- */
-export function streakLevel(streak: number): 'warn' | 'debug' {
-  return streak >= 1 && (streak & (streak - 1)) === 0 ? 'warn' : 'debug';
-}

@@ -81,12 +81,6 @@ export function deferral(blockedUntil: number | undefined, clock: Clock): Planne
   return { at: blockedUntil, delayMs: blockedUntil - now, basis: 'retry-after' };
 }
 
-/** One warning when a feed starts failing, then only at 2, 4, 8... failures in a row: an offline machine must not flood the log. */
-export function failureLogLevel(consecutiveErrors: number): 'warn' | 'debug' {
-  const n = consecutiveErrors;
-  return n > 0 && (n & (n - 1)) === 0 ? 'warn' : 'debug';
-}
-
 /** The host a poll is gated and rate-limited by: host:port for the web, the path for a local file, the text for anything unparsable. */
 export function hostKey(url: string): string {
   try {

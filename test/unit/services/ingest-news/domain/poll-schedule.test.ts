@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../../../shared/runtime/clock.ts';
-import { deferral, failureLogLevel, hostKey, planNextPoll, readAnswer } from '../../../../../services/ingest-news/domain/poll-schedule.ts';
+import { deferral, hostKey, planNextPoll, readAnswer } from '../../../../../services/ingest-news/domain/poll-schedule.ts';
 import type { SchedulePolicy } from '../../../../../services/ingest-news/domain/schedule.ts';
 
 const policy: SchedulePolicy = { minIntervalSec: 60, maxIntervalSec: 21_600, backoffBaseSec: 60, backoffMaxSec: 3600, jitter: 0.1 };
@@ -103,14 +103,6 @@ describe('deferral', () => {
     expect(deferral(NOW - 1, c)).toBeUndefined();
     c.advance(90_000);
     expect(deferral(NOW + 90_000, c)).toBeUndefined();
-  });
-});
-
-describe('failureLogLevel', () => {
-  it('warns at the first failure and at each power of two after', () => {
-    expect([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 16, 17, 1024].map(failureLogLevel)).toEqual([
-      'debug', 'warn', 'warn', 'debug', 'warn', 'debug', 'debug', 'debug', 'warn', 'debug', 'debug', 'warn', 'debug', 'warn',
-    ]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { streakLevel } from '../../../../shared/runtime/logger.ts';
+import { streakLevel } from '../../../../shared/runtime/log-level.ts';
 
 describe('streakLevel', () => {
   it('warns at the 1st, 2nd, 4th, 8th... failure in a row and logs the others at debug', () => {
@@ -7,6 +7,7 @@ describe('streakLevel', () => {
     const warned = levels.flatMap((level, i) => (level === 'warn' ? [i + 1] : []));
     expect(warned).toEqual([1, 2, 4, 8, 16]);
     expect(levels.filter((l) => l === 'debug')).toHaveLength(12);
+    expect([1023, 1024, 1025].map(streakLevel)).toEqual(['debug', 'warn', 'debug']);
   });
 
   it('gives a long outage about log2 warnings (20 over a million failures)', () => {
