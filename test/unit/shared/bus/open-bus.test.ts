@@ -64,6 +64,9 @@ describe('busConfigSchema', () => {
       expect({ key, lo: ok({ [key]: lo }), hi: ok({ [key]: hi }), below: ok({ [key]: below }), above: above === undefined ? false : ok({ [key]: above }) }).toEqual({ key, lo: true, hi: true, below: false, above: false });
     }
     expect(ok({ unknownKey: 1 })).toBe(false);
+    // Either kind may be named, not only defaulted to.
+    expect(busConfigSchema.parse({ kind: 'memory' }).kind).toBe('memory');
+    expect(busConfigSchema.parse({ kind: 'kafka', brokers: ['a:1'] }).kind).toBe('kafka');
   });
 
   it('says why kafka without brokers is refused, on the brokers key', () => {
