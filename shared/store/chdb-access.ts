@@ -83,6 +83,15 @@ export function usersXml(): string {
  * headlines: jemalloc resident 100-360 MB for 75-140 MB allocated). The engine's memory worker purges them once
  * they pass `memory_worker_purge_dirty_pages_threshold_ratio` of its memory limit, 0.2 by default: 4.5 GB on a 25 GB
  * machine, never reached. What is purged is only memory nobody holds; a later allocation faults the pages in again.
+ *
+ * The memory worker only sees the dirty pages when it reads its memory from jemalloc, so the configuration also sets
+ * `memory_worker_use_cgroup` off. With the cgroup as its source (the default wherever a cgroup is mounted) it reads
+ * jemalloc's dirty-page count without refreshing jemalloc's statistics (the `epoch`), which a ClickHouse server's
+ * asynchronous metrics refresh every second and clickhouse-local, hence chDB, never does: the count stayed at its
+ * value from the last time something read `system.jemalloc_stats`, and the worker purged only after such a read (in
+ * `bench/start-memory.ts`, its checkpoints). The cgroup is also the wrong measure of an engine inside Node: it counts
+ * V8's heap and every other process in the group as the engine's memory. With jemalloc as the source the worker
+ * refreshes the statistics on each of its 100 ms ticks.
  */
 export const DIRTY_PAGES_PURGE_BYTES = 48 * 1024 * 1024;
 
@@ -134,6 +143,7 @@ export function writeEngineConfig(dir: string): string[] {
   <users_config>${xml(users)}</users_config>
   <user_scripts_path>${xml(scripts)}/</user_scripts_path>
   <user_files_path>${xml(files)}/</user_files_path>
+  <memory_worker_use_cgroup>false</memory_worker_use_cgroup>
   <memory_worker_purge_dirty_pages_threshold_ratio>${dirtyPagesPurgeRatio(engineMemoryBytes())}</memory_worker_purge_dirty_pages_threshold_ratio>
   <access_control_improvements><select_from_system_db_requires_grant>true</select_from_system_db_requires_grant></access_control_improvements>
 </clickhouse>

@@ -17,4 +17,21 @@ describe('embedded chDB: the engine configuration oilwire writes', () => {
     expect(Number(row.value)).toBeCloseTo(Number(dirtyPagesPurgeRatio(engineMemoryBytes())), 9);
     expect(Number(row.value)).toBeLessThan(0.2);
   });
+
+  it('lets the memory worker see the freed pages: it reads jemalloc, not the cgroup, and purges without anyone reading the allocator statistics', async () => {
+    store ??= await openStore({ path: ':memory:', database: randomName('test') });
+    const [row] = await store.query<{ value: string }>(`SELECT value FROM system.server_settings WHERE name = 'memory_worker_use_cgroup'`);
+    expect(row.value).toBe('0');
+    const purges = async () => {
+      const [r] = await store!.query<{ n: string }>(`SELECT sum(value) AS n FROM system.events WHERE event = 'MemoryAllocatorPurge'`);
+      return Number(r.n);
+    };
+    const before = await purges();
+    // About 200 MB allocated and freed (a growing array's copies, then the array): several times the 48 MiB threshold.
+    // Nothing here reads system.jemalloc_stats, which refreshes the statistics and would let the worker see them anyway.
+    await store.query(`SELECT length(groupArray(number)) FROM numbers(25000000)`);
+    const deadline = Date.now() + 30_000;
+    while ((await purges()) === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(await purges()).toBeGreaterThan(before);
+  });
 });
