@@ -1,6 +1,13 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { decodeRecords, encodeRecord, Journal, type JournalRecord } from '../../../../shared/bus/journal.ts';
 import { MemoryBus } from '../../../../shared/bus/memory-bus.ts';
 import { partitionForKey, type IncomingMessage } from '../../../../shared/bus/port.ts';
+import { injectFileHandleFaults, type FileHandleFaults } from '../../../helpers/file-handle-faults.ts';
 import { waitFor } from '../../../helpers/wait-for.ts';
 
 /** The in-process bus's own edge cases: rebalances around in-flight work, backoff, copies. The shared behaviour is in the conformance suite. */
@@ -179,5 +186,215 @@ describe('MemoryBus', () => {
     await bus.close();
     await expect(bus.publish('t', [{ key: 'k', value: 'v' }])).rejects.toMatchObject({ code: 'BUS_CLOSED' });
     await expect(bus.subscribe({ groupId: 'g', topics: ['t'], handler: async () => {} })).rejects.toMatchObject({ code: 'BUS_CLOSED' });
+  });
+});
+
+/**
+ * The in-process bus over its journal, read through what an operator and a restart see: the "read back" log line, the
+ * retention metrics, partition counts and offsets after a restart, journals written by hand (duplicates, holes, a partition
+ * past the count), and a publish whose journal write fails.
+ */
+describe('MemoryBus with a journal', () => {
+  const dirs: string[] = [];
+  const buses: MemoryBus[] = [];
+  let faults: FileHandleFaults | undefined;
+  afterEach(async () => {
+    faults?.restore();
+    faults = undefined;
+    await Promise.all(buses.splice(0).map((b) => b.close()));
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+  const journalDir = () => {
+    const d = mkdtempSync(join(tmpdir(), 'oilwire-memory-bus-unit-'));
+    dirs.push(d);
+    return join(d, 'bus');
+  };
+  const openBus = async (options: ConstructorParameters<typeof MemoryBus>[0] = {}) => {
+    const bus = await MemoryBus.open({ fsync: false, ...options });
+    buses.push(bus);
+    return bus;
+  };
+  const closeBus = async (bus: MemoryBus) => {
+    await bus.close();
+    buses.splice(buses.indexOf(bus), 1);
+  };
+  function capture() {
+    const records: Array<Record<string, unknown> & { level: number; msg: string }> = [];
+    const logger = pino({ level: 'debug', base: undefined }, { write: (line: string) => void records.push(JSON.parse(line)) });
+    return { records, logger };
+  }
+  const gauge = async (registry: Registry, name: string, topic?: string) => {
+    const values = (await registry.getSingleMetric(name)!.get()).values;
+    return topic === undefined ? values.map((v) => v.value) : values.filter((v) => v.labels.topic === topic).map((v) => v.value);
+  };
+  /** What the in-process bus counts for one message: 96 bytes of overhead, the value and the key. */
+  const sizeOf = (key: string, value: string) => 96 + Buffer.byteLength(value) + key.length;
+  const writeJournal = (dir: string, records: JournalRecord[]) => {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(Journal.file(dir), Buffer.concat(records.map(encodeRecord)));
+  };
+  const msg = (topic: string, partition: number, offset: number, key = `k${offset}`): IncomingMessage => ({
+    topic,
+    partition,
+    offset: String(offset),
+    key,
+    value: Buffer.from(`v${offset}`),
+    headers: {},
+    timestamp: 1,
+  });
+
+  it('says what it read back, and reports the journal size and what it retains', async () => {
+    const dir = journalDir();
+    const first = await openBus({ journalDir: dir });
+    await first.ensureTopics([{ topic: 't', partitions: 2 }]);
+    await first.publish('t', [
+      { key: 'a', value: 'one' },
+      { key: 'b', value: 'two' },
+    ]);
+    const got: string[] = [];
+    await first.subscribe({ groupId: 'g', topics: ['t'], handler: async (batch) => void got.push(...batch.map((m) => m.key)) });
+    await waitFor(() => got.length === 2, { message: 'both delivered' });
+    await closeBus(first);
+    const size = statSync(Journal.file(dir)).size;
+
+    const { records, logger } = capture();
+    const registry = new Registry();
+    const bus = await openBus({ journalDir: dir, logger, metrics: registry });
+    const line = records.find((r) => r.msg === 'bus journal read back');
+    expect(line).toEqual({ level: 30, time: expect.any(Number), msg: 'bus journal read back', dir, messages: 2, groups: 1, journalBytes: size, truncatedBytes: 0, retained: 2 });
+    expect(await gauge(registry, 'oilwire_bus_journal_bytes')).toEqual([size]);
+    expect(await gauge(registry, 'oilwire_bus_retained_messages', 't')).toEqual([2]);
+    expect(await gauge(registry, 'oilwire_bus_retained_bytes', 't')).toEqual([sizeOf('a', 'one') + sizeOf('b', 'two')]);
+    // Reading back writes nothing: no topic record again, no commit.
+    await closeBus(bus);
+    expect(statSync(Journal.file(dir)).size).toBe(size);
+  });
+
+  it('counts the bytes it retains as messages are published and trimmed to the replay window', async () => {
+    const registry = new Registry();
+    const bus = await openBus({ metrics: registry, replayWindow: 1 });
+    await bus.ensureTopics([{ topic: 't', partitions: 1 }]);
+    await bus.publish('t', [{ key: 'a', value: 'one' }]);
+    expect(await gauge(registry, 'oilwire_bus_retained_bytes', 't')).toEqual([sizeOf('a', 'one')]);
+    // No group reads the topic: only the replay window (one message) is kept.
+    await bus.publish('t', [{ key: 'b', value: 'three' }]);
+    expect(await gauge(registry, 'oilwire_bus_retained_bytes', 't')).toEqual([sizeOf('b', 'three')]);
+    expect(await gauge(registry, 'oilwire_bus_retained_messages', 't')).toEqual([1]);
+  });
+
+  it('keeps the partition count of a topic made without messages across a restart, and writes its record once', async () => {
+    const dir = journalDir();
+    const first = await openBus({ journalDir: dir });
+    await first.ensureTopics([{ topic: 't', partitions: 3 }]);
+    await first.publish('t', [{ key: 'a', value: 'x' }]);
+    await first.publish('t', [{ key: 'b', value: 'y' }]);
+    await closeBus(first);
+    // (A publish racing the topic's own record may write it once more, with the same count.)
+    expect(new Set(decodeRecords(readFileSync(Journal.file(dir))).records.flatMap((r) => (r.kind === 'topic' ? [`${r.topic} ${r.partitions}`] : [])))).toEqual(new Set(['t 3']));
+    const bus = await openBus({ journalDir: dir });
+    const sub = await bus.subscribe({ groupId: 'g', topics: ['t'], handler: async () => {} });
+    expect(sub.assignments()).toEqual(['t:0', 't:1', 't:2']);
+  });
+
+  it('continues a partition compacted down to nothing at the offset it had reached, after a restart', async () => {
+    const dir = journalDir();
+    const first = await openBus({ journalDir: dir, replayWindow: 0, compactMinBytes: 1 });
+    await first.ensureTopics([{ topic: 't', partitions: 1 }]);
+    let handled = 0;
+    const sub = await first.subscribe({ groupId: 'g', topics: ['t'], handler: async (batch) => void (handled += batch.length) });
+    await first.publish('t', [0, 1, 2, 3, 4].map((i) => ({ key: 'k', value: `m${i}` })));
+    await waitFor(() => first.retainedCount() === 0 && handled === 5, { message: 'acked and trimmed' });
+    await sub.close();
+    // A publish compacts the journal: the topic, where the partition starts and the commit.
+    await first.publish('u', [{ key: 'k', value: 'x' }]);
+    await waitFor(() => decodeRecords(readFileSync(Journal.file(dir))).records.some((r) => r.kind === 'base' && r.topic === 't' && r.offset === 5), { message: 'compacted' });
+    await closeBus(first);
+    const bus = await openBus({ journalDir: dir });
+    await bus.publish('t', [{ key: 'k', value: 'after' }]);
+    expect((await bus.readTopic('t')).map((m) => [m.offset, m.value.toString()])).toEqual([['5', 'after']]);
+  });
+
+  it('reads a hand-written journal: a record written twice once, a hole left as a hole, a message past the partitions skipped', async () => {
+    const dir = journalDir();
+    writeJournal(dir, [
+      { kind: 'topic', topic: 't', partitions: 2 },
+      { kind: 'message', message: msg('t', 0, 3) },
+      { kind: 'message', message: msg('t', 0, 4) },
+      { kind: 'message', message: msg('t', 0, 4) },
+      // Offset 5 is a publish whose write failed: its offset was used, its message never existed.
+      { kind: 'message', message: msg('t', 0, 6) },
+      { kind: 'message', message: msg('t', 7, 0) },
+    ]);
+    const { records, logger } = capture();
+    const registry = new Registry();
+    const bus = await openBus({ journalDir: dir, logger, metrics: registry });
+    expect((await bus.readTopic('t')).map((m) => [m.partition, m.offset])).toEqual([
+      [0, '3'],
+      [0, '4'],
+      [0, '6'],
+    ]);
+    expect(records.find((r) => r.msg === 'bus journal read back')).toMatchObject({ messages: 3, retained: 4 });
+    // Offsets 3 to 6 are held (the hole too); nothing before 3.
+    expect(await gauge(registry, 'oilwire_bus_retained_messages', 't')).toEqual([4]);
+    // The next message on partition 0 comes after the last one read back.
+    const keyOn0 = Array.from({ length: 50 }, (_, i) => `key-${i}`).find((k) => partitionForKey(k, 2) === 0)!;
+    await bus.publish('t', [{ key: keyOn0, value: 'next' }]);
+    expect((await bus.readTopic('t')).map((m) => m.offset)).toEqual(['3', '4', '6', '7']);
+  });
+
+  it('says when a topic record could not be written, and writes it ahead of the next publish to the topic', async () => {
+    const dir = journalDir();
+    const { records, logger } = capture();
+    const bus = await openBus({ journalDir: dir, logger });
+    faults = await injectFileHandleFaults();
+    faults.set('write');
+    await bus.ensureTopics([{ topic: 't', partitions: 3 }]);
+    await waitFor(() => records.some((r) => r.msg === 'bus journal: topic record not written; the next publish to the topic writes it'), { message: 'the error line' });
+    expect(records.find((r) => r.level === 50)).toMatchObject({ topic: 't', err: { code: 'BUS_UNAVAILABLE' } });
+    faults.set(undefined);
+    await bus.publish('t', [{ key: 'a', value: 'x' }]);
+    await closeBus(bus);
+    const kinds = decodeRecords(readFileSync(Journal.file(dir))).records.map((r) => (r.kind === 'topic' ? `topic ${r.topic} ${r.partitions}` : r.kind));
+    expect(kinds).toEqual(['topic t 3', 'message']);
+    const again = await openBus({ journalDir: dir });
+    expect((await again.subscribe({ groupId: 'g', topics: ['t'], handler: async () => {} })).assignments()).toEqual(['t:0', 't:1', 't:2']);
+  });
+
+  it('leaves a publish whose journal write failed out of what is retained, read and delivered, also behind a trimmed partition', async () => {
+    const dir = journalDir();
+    const registry = new Registry();
+    const bus = await openBus({ journalDir: dir, metrics: registry, replayWindow: 0 });
+    await bus.ensureTopics([{ topic: 't', partitions: 1 }]);
+    const got: string[] = [];
+    await bus.subscribe({ groupId: 'g', topics: ['t'], handler: async (batch) => void got.push(...batch.map((m) => m.key)) });
+    await bus.publish('t', [{ key: 'a', value: 'first' }]);
+    await waitFor(async () => got.length === 1 && (await gauge(registry, 'oilwire_bus_retained_bytes', 't'))[0] === 0, { message: 'acked and trimmed' });
+    faults = await injectFileHandleFaults();
+    faults.set('write');
+    await expect(bus.publish('t', [{ key: 'b', value: 'refused' }])).rejects.toMatchObject({ code: 'BUS_UNAVAILABLE' });
+    expect(await gauge(registry, 'oilwire_bus_retained_bytes', 't')).toEqual([0]);
+    expect(await bus.readTopic('t')).toEqual([]);
+    faults.set(undefined);
+    await bus.publish('t', [{ key: 'c', value: 'after' }]);
+    await waitFor(() => got.length === 2, { message: 'the next message' });
+    expect(got).toEqual(['a', 'c']);
+    expect((await bus.readTopic('t')).map((m) => [m.key, m.offset])).toEqual([['c', '2']]);
+  });
+
+  it('reports its health without a journal, and not ok once closed', async () => {
+    const bus = new MemoryBus();
+    expect(bus.health()).toEqual({ ok: true });
+    await bus.close();
+    expect(bus.health()).toEqual({ ok: false });
+    await expect(bus.publish('t', [{ key: 'k', value: 'v' }])).rejects.toThrow('memory bus is closed');
+    await expect(bus.readTopic('t')).rejects.toMatchObject({ code: 'BUS_CLOSED', message: 'memory bus is closed' });
+  });
+
+  it('makes nothing of a publish of no messages: no topic, no metric', async () => {
+    const registry = new Registry();
+    const bus = await openBus({ metrics: registry });
+    await bus.publish('empty', []);
+    expect(await gauge(registry, 'oilwire_bus_retained_messages', 'empty')).toEqual([]);
+    expect(await bus.readTopic('empty')).toEqual([]);
   });
 });
