@@ -342,6 +342,59 @@ describe('MemoryBus with a journal', () => {
     expect((await bus.readTopic('t')).map((m) => m.offset)).toEqual(['3', '4', '6', '7']);
   });
 
+  it('reads odd base records of a hand-written journal: one past the partitions skipped, one after messages or below the start ignored', async () => {
+    const dir = journalDir();
+    writeJournal(dir, [
+      { kind: 'topic', topic: 't', partitions: 1 },
+      { kind: 'topic', topic: 'u', partitions: 1 },
+      { kind: 'base', topic: 't', partition: 9, offset: 4 },
+      { kind: 'message', message: msg('t', 0, 0) },
+      { kind: 'message', message: msg('t', 0, 1) },
+      { kind: 'base', topic: 't', partition: 0, offset: 5 },
+      { kind: 'base', topic: 'u', partition: 0, offset: 5 },
+      { kind: 'base', topic: 'u', partition: 0, offset: 3 },
+    ]);
+    const bus = await openBus({ journalDir: dir });
+    await bus.publish('t', [{ key: 'k', value: 'next' }]);
+    await bus.publish('u', [{ key: 'k', value: 'next' }]);
+    expect((await bus.readTopic('t')).map((m) => m.offset)).toEqual(['0', '1', '2']);
+    expect((await bus.readTopic('u')).map((m) => m.offset)).toEqual(['5']);
+  });
+
+  it('writes a topic record once it is in the journal, not again with the next publish', async () => {
+    const dir = journalDir();
+    const bus = await openBus({ journalDir: dir });
+    await bus.ensureTopics([{ topic: 't', partitions: 2 }]);
+    // A publish to another topic goes through the journal after t's record: once it resolves, t's record is known written.
+    await bus.publish('u', [{ key: 'a', value: 'x' }]);
+    await bus.publish('t', [{ key: 'a', value: 'x' }]);
+    await closeBus(bus);
+    const records = decodeRecords(readFileSync(Journal.file(dir))).records;
+    expect(records.filter((r) => r.kind === 'topic' && r.topic === 't')).toEqual([{ kind: 'topic', topic: 't', partitions: 2 }]);
+    expect(records.filter((r) => r.kind === 'message').map((r) => (r.kind === 'message' ? r.message.topic : ''))).toEqual(['u', 't']);
+  });
+
+  it('syncs the journal on publish only when fsync is on (the default)', async () => {
+    const fh = await import('node:fs/promises').then(async (fs) => {
+      const h = await fs.open(join(journalDir().replace(/bus$/, ''), 'probe'), 'w');
+      await h.close();
+      return Object.getPrototypeOf(h) as { datasync: () => Promise<void> };
+    });
+    const spy = vi.spyOn(fh, 'datasync');
+    try {
+      const off = await MemoryBus.open({ journalDir: journalDir(), fsync: false });
+      buses.push(off);
+      await off.publish('t', [{ key: 'a', value: 'x' }]);
+      expect(spy).toHaveBeenCalledTimes(0);
+      const on = await MemoryBus.open({ journalDir: journalDir() });
+      buses.push(on);
+      await on.publish('t', [{ key: 'a', value: 'x' }]);
+      expect(spy.mock.calls.length).toBeGreaterThan(0);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('says when a topic record could not be written, and writes it ahead of the next publish to the topic', async () => {
     const dir = journalDir();
     const { records, logger } = capture();
