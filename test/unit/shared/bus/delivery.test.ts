@@ -130,6 +130,16 @@ describe('deadLetterMessage', () => {
  * deliverBatch with a scripted handler, waits that resolve at once (recorded), a registry and a logger that
  * keeps every record, so what the bus shows an operator is asserted: the log lines and their fields, the metrics.
  */
+describe('deadLetterMessage, long errors', () => {
+  it('cuts the error text to 1,000 characters, and names a thrown value that is not an Error by its text', () => {
+    const m: IncomingMessage = { topic: 't', partition: 0, offset: '1', key: 'k', value: Buffer.from('v'), headers: {}, timestamp: 1 };
+    const long = deadLetterMessage(m, new Error('x'.repeat(1500)), 2, 'retries_exhausted', 'g');
+    expect(long.headers?.['x-error']).toBe('x'.repeat(1000));
+    expect(long.headers?.['x-error-code']).toBe('UNKNOWN');
+    expect(deadLetterMessage(m, 'plain text', 1, 'retries_exhausted', 'g').headers?.['x-error']).toBe('plain text');
+  });
+});
+
 describe('deliverBatch', () => {
   const LEVEL = { debug: 20, info: 30, warn: 40, error: 50 } as const;
   type Step = 'done' | 'abandoned' | Error | ((batch: IncomingMessage[]) => Promise<'done' | 'abandoned'>);
@@ -187,7 +197,7 @@ describe('deliverBatch', () => {
     async function counter(c: 'retries' | 'deadLetters') {
       return (await metrics[c].get()).values.map((v) => ({ labels: v.labels, value: v.value }));
     }
-    return { ctx, records, runs, waits, published, gaugeDuringWaits, gaugeValue, counter, publishCalls: () => publishCalls };
+    return { ctx, metrics, records, runs, waits, published, gaugeDuringWaits, gaugeValue, counter, publishCalls: () => publishCalls };
   }
 
   it('acks a batch its handler took, with no log line, no metric and no wait', async () => {
@@ -372,6 +382,17 @@ describe('deliverBatch', () => {
     const h = harness([new AppError('SCHEMA_INVALID', 'bad'), 'done', 'abandoned', 'done']);
     expect(await deliverBatch([message('1'), message('2'), message('3')], h.ctx)).toBe('stopped');
     expect(h.runs).toEqual([['1', '2', '3'], ['1'], ['2']]);
+  });
+
+  it('delivers an empty batch as done; its lines, having no message to name, say topic "" and partition -1', async () => {
+    expect(await deliverBatch([], harness(['done']).ctx)).toBe('done');
+    const h = harness([new Error('bug'), 'done']);
+    expect(await deliverBatch([], h.ctx)).toBe('done');
+    expect(h.records.map((r) => [r.msg, r.topic, r.partition])).toEqual([['batch failed, retrying', '', -1]]);
+    expect(await h.counter('retries')).toEqual([{ labels: { group: 'scorer', topic: '', code: 'UNKNOWN' }, value: 1 }]);
+    const w = harness([new AppError('STORE_UNAVAILABLE', 'down'), 'done']);
+    expect(await deliverBatch([], w.ctx)).toBe('done');
+    expect((await w.metrics.outageWaits.get()).values.map((v) => [v.labels, v.value])).toEqual([[{ group: 'scorer', topic: '' }, 0]]);
   });
 
   it('survives an onRetry hook that throws: a warning names the hook, the batch is still retried', async () => {
