@@ -1,3 +1,5 @@
+// First: it sets the allocator options that libchdb.so reads when `chdb` loads it.
+import './chdb-allocator.ts';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { Session } from 'chdb';
 import { createChdbConnection } from 'chdb/connection';

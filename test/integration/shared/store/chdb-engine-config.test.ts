@@ -34,4 +34,13 @@ describe('embedded chDB: the engine configuration oilwire writes', () => {
     while ((await purges()) === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(await purges()).toBeGreaterThan(before);
   });
+
+  // After the purge test: reading system.jemalloc_stats refreshes the statistics the memory worker reads.
+  it("starts the engine's allocator with the options of chdb-allocator.ts: thread caches of at most 4 KiB", async () => {
+    store ??= await openStore({ path: ':memory:', database: randomName('test') });
+    const [row] = await store.query<{ stats: string }>('SELECT stats FROM system.jemalloc_stats');
+    // Not imported from chdb-allocator.ts: importing it here would set the variable whether or not the store does.
+    expect(row.stats).toContain('Environment variable MALLOC_CONF: "tcache_max:4096"');
+    expect(row.stats).toMatch(/^\s*opt\.tcache_max: 4096$/m);
+  });
 });
