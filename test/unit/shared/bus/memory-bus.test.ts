@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { decodeRecords, encodeRecord, Journal, type JournalRecord } from '../../../../shared/bus/journal.ts';
 import { MemoryBus } from '../../../../shared/bus/memory-bus.ts';
 import { partitionForKey, type IncomingMessage } from '../../../../shared/bus/port.ts';
+import { ManualClock } from '../../../../shared/runtime/clock.ts';
 import { injectFileHandleFaults, type FileHandleFaults } from '../../../helpers/file-handle-faults.ts';
 import { waitFor } from '../../../helpers/wait-for.ts';
 
@@ -434,6 +435,118 @@ describe('MemoryBus with a journal', () => {
     expect((await bus.readTopic('t')).map((m) => [m.key, m.offset])).toEqual([['c', '2']]);
   });
 
+  it('says when a commit could not be written (the batch may come again after a restart), and goes on', async () => {
+    const dir = journalDir();
+    const { records, logger } = capture();
+    const bus = await openBus({ journalDir: dir, logger });
+    await bus.ensureTopics([{ topic: 't', partitions: 1 }]);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const got: string[] = [];
+    await bus.subscribe({
+      groupId: 'g',
+      topics: ['t'],
+      handler: async (batch) => {
+        await gate;
+        got.push(...batch.map((m) => m.key));
+      },
+    });
+    await bus.publish('t', [{ key: 'a', value: 'x' }]);
+    await waitFor(() => bus.retainedCount() === 1, { message: 'published' });
+    faults = await injectFileHandleFaults();
+    faults.set('write');
+    release();
+    await waitFor(() => records.some((r) => r.msg === 'bus journal: commit not written; the batch may be delivered again after a restart'), { message: 'the warning' });
+    expect(records.find((r) => r.msg.startsWith('bus journal: commit'))).toMatchObject({ level: 40, groupId: 'g', tp: 't:0', err: { code: 'BUS_UNAVAILABLE' } });
+    expect(got).toEqual(['a']);
+  });
+
+  it('forgets a group only once it has had no member for longer than groupExpiryMs, and says so', async () => {
+    const clock = new ManualClock(1_000_000);
+    const { records, logger } = capture();
+    const bus = await openBus({ replayWindow: 0, groupExpiryMs: 100, clock, logger });
+    await bus.ensureTopics([{ topic: 't', partitions: 1 }]);
+    const live: string[] = [];
+    await bus.subscribe({ groupId: 'live', topics: ['t'], handler: async (batch) => void live.push(...batch.map((m) => m.key)) });
+    const gone = await bus.subscribe({ groupId: 'gone', topics: ['t'], handler: async () => {} });
+    await gone.close();
+    await bus.publish('t', [{ key: 'a', value: 'x' }]);
+    clock.advance(100);
+    await bus.publish('t', [{ key: 'b', value: 'x' }]);
+    expect(records.filter((r) => r.msg.includes('expired'))).toEqual([]);
+    clock.advance(1);
+    // A group with a member is never expired, however long the clock runs.
+    clock.advance(10_000);
+    await bus.publish('t', [{ key: 'c', value: 'x' }]);
+    expect(records.filter((r) => r.msg.includes('expired'))).toEqual([
+      { level: 30, time: expect.any(Number), msg: 'consumer group without members expired; its offsets are forgotten', groupId: 'gone', emptyForMs: 10_101 },
+    ]);
+    await waitFor(() => live.length === 3, { message: 'the live group reads on' });
+  });
+
+  it('compacts only past compactMinBytes and four times what it retains, says so, and a restart keeps the commits', async () => {
+    const dir = journalDir();
+    const { records, logger } = capture();
+    // Default threshold (64 MiB): a small journal is never rewritten.
+    const smallDir = journalDir();
+    const small = await openBus({ journalDir: smallDir, replayWindow: 0 });
+    await small.publish('t', [{ key: 'k', value: 'x' }]);
+    await small.publish('t', [{ key: 'k', value: 'y' }]);
+    const bus = await openBus({ journalDir: dir, replayWindow: 0, compactMinBytes: 1, logger });
+    await bus.ensureTopics([{ topic: 't', partitions: 1 }]);
+    // Unacked messages are retained: a journal not four times their size is left alone.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const got: string[] = [];
+    const sub = await bus.subscribe({
+      groupId: 'g',
+      topics: ['t'],
+      handler: async (batch) => {
+        await gate;
+        got.push(...batch.map((m) => m.key));
+      },
+    });
+    await bus.publish('t', [{ key: 'a', value: 'x'.repeat(2000) }]);
+    expect(records.filter((r) => r.msg === 'bus journal compacted')).toEqual([]);
+    release();
+    await waitFor(() => got.length === 1 && bus.retainedCount() === 0, { message: 'acked and trimmed' });
+    await sub.close();
+    const before = statSync(Journal.file(dir)).size;
+    await bus.publish('u', [{ key: 'k', value: 'y' }]);
+    await waitFor(() => records.some((r) => r.msg === 'bus journal compacted'), { message: 'compacted' });
+    const line = records.find((r) => r.msg === 'bus journal compacted')!;
+    expect(line.before as number).toBeGreaterThanOrEqual(before);
+    expect(line.after as number).toBeLessThan(line.before as number);
+    expect(line.after).toBe(statSync(Journal.file(dir)).size);
+    await closeBus(bus);
+    const again = await openBus({ journalDir: dir });
+    const replayed: string[] = [];
+    await again.subscribe({ groupId: 'g', topics: ['t'], handler: async (batch) => void replayed.push(...batch.map((m) => m.key)) });
+    await again.publish('t', [{ key: 'b', value: 'new' }]);
+    await waitFor(() => replayed.length === 1, { message: 'the new message' });
+    expect(replayed).toEqual(['b']);
+    expect(decodeRecords(readFileSync(Journal.file(smallDir))).records.some((r) => r.kind === 'base')).toBe(false);
+  });
+
+  it('keeps offsets right once more than 1,024 acked messages were dropped from a partition', async () => {
+    const bus = await openBus({ replayWindow: 0 });
+    await bus.ensureTopics([{ topic: 't', partitions: 1 }]);
+    let n = 0;
+    await bus.subscribe({ groupId: 'g', topics: ['t'], handler: async (batch) => void (n += batch.length) });
+    for (let i = 0; i < 3; i++) await bus.publish('t', Array.from({ length: 700 }, (_, j) => ({ key: 'k', value: `m${i * 700 + j}` })));
+    await waitFor(() => n === 2100 && bus.retainedCount() === 0, { message: () => `acked ${n}` });
+    await bus.publish('t', [{ key: 'k', value: 'last' }]);
+    expect((await bus.readTopic('t')).map((m) => [m.offset, m.value.toString()])).toEqual([['2100', 'last']]);
+  });
+
+  it('lists its assignments sorted as text', async () => {
+    const bus = await openBus();
+    await bus.ensureTopics([{ topic: 't', partitions: 12 }]);
+    const sub = await bus.subscribe({ groupId: 'g', topics: ['t'], handler: async () => {} });
+    expect(sub.assignments()).toEqual(Array.from({ length: 12 }, (_, i) => `t:${i}`).sort());
+    expect(sub.assignments()[2]).toBe('t:10');
+  });
+
   it('reports its health without a journal, and not ok once closed', async () => {
     const bus = new MemoryBus();
     expect(bus.health()).toEqual({ ok: true });
@@ -441,6 +554,7 @@ describe('MemoryBus with a journal', () => {
     expect(bus.health()).toEqual({ ok: false });
     await expect(bus.publish('t', [{ key: 'k', value: 'v' }])).rejects.toThrow('memory bus is closed');
     await expect(bus.readTopic('t')).rejects.toMatchObject({ code: 'BUS_CLOSED', message: 'memory bus is closed' });
+    await expect(bus.subscribe({ groupId: 'g', topics: ['t'], handler: async () => {} })).rejects.toThrow('memory bus is closed');
   });
 
   it('makes nothing of a publish of no messages: no topic, no metric', async () => {
