@@ -91,6 +91,15 @@ describe('encodeRecord and decodeRecords', () => {
     expect(decodeRecords(Buffer.alloc(0))).toEqual({ records: [], validBytes: 0 });
   });
 
+  it('stops at a whole frame whose body, checksum right, is too short to hold a kind and a meta length', () => {
+    const body = Buffer.from([1, 0, 0, 0]);
+    const head = Buffer.alloc(8);
+    head.writeUInt32LE(body.length, 0);
+    head.writeUInt32LE(crc32(body), 4);
+    const good = encodeRecord(records[0]!);
+    expect(decodeRecords(Buffer.concat([good, head, body]))).toEqual({ records: [records[0]], validBytes: good.length });
+  });
+
   it('reads a frame whose meta fills the body exactly, and the smallest body', () => {
     const exact = frame(1, '{"t":"x","n":2}');
     expect(decodeRecords(exact)).toEqual({ records: [{ kind: 'topic', topic: 'x', partitions: 2 }], validBytes: exact.length });
@@ -182,6 +191,29 @@ describe('Journal', () => {
     await journal.close();
     await expect(journal.append([{ kind: 'topic', topic: 't', partitions: 1 }], true)).rejects.toMatchObject({ code: 'BUS_CLOSED', message: 'bus journal is closed' });
     await expect(journal.compact(() => [])).resolves.toBeUndefined();
+    // ... and does not rewrite the file it closed.
+    const file = readFileSync(Journal.file(dir));
+    await journal.compact(() => [{ kind: 'topic', topic: 'other', partitions: 9 }]);
+    expect(readFileSync(Journal.file(dir))).toEqual(file);
+  });
+
+  it('writes the rest of a record after a short write, as the disk takes it', async () => {
+    const dir = tempDir();
+    const { journal } = await openJournal(dir);
+    const proto = await fileHandleProto();
+    const real = proto.write as (...a: unknown[]) => Promise<{ bytesWritten: number }>;
+    let calls = 0;
+    vi.spyOn(proto, 'write').mockImplementation(function (this: FileHandle, ...args: unknown[]) {
+      const [buf, offset, length, position] = args as [Buffer, number, number, null];
+      calls++;
+      return real.call(this, buf, offset, Math.min(length, 100), position);
+    } as never);
+    const rec: JournalRecord = { kind: 'message', message: message('0', { value: Buffer.alloc(450, 7) }) };
+    await journal.append([rec], true);
+    vi.restoreAllMocks();
+    expect(calls).toBeGreaterThan(4);
+    await journal.close();
+    expect((await openJournal(dir)).records).toEqual([rec]);
   });
 
   it('refuses a journal locked by another live process, final and naming it; takes over a lock of a dead process, of its own, or unreadable', async () => {
