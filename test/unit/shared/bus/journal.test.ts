@@ -358,6 +358,34 @@ describe('Journal', () => {
     expect(spy).toHaveBeenCalledTimes(1);
   });
 
+  it('fsyncs a group commit that carries any durable append, and clears a failure with it', async () => {
+    const dir = tempDir();
+    const { journal } = await openJournal(dir);
+    const fault = await failWrites('ENOSPC');
+    await expect(journal.append([{ kind: 'topic', topic: 'x', partitions: 1 }], true)).rejects.toMatchObject({ code: 'BUS_UNAVAILABLE' });
+    fault.disarm();
+    vi.restoreAllMocks();
+    const spy = vi.spyOn(await fileHandleProto(), 'datasync');
+    // Queued together: one write, one fsync, for the durable one's sake.
+    await Promise.all([journal.append([{ kind: 'topic', topic: 'a', partitions: 1 }], false), journal.append([{ kind: 'topic', topic: 'b', partitions: 1 }], true)]);
+    expect(spy).toHaveBeenCalledTimes(1);
+    expect(journal.writeFailure()).toBeUndefined();
+  });
+
+  it('fsyncs the compacted file and its folder when fsync is on, neither when it is off', async () => {
+    for (const fsync of [true, false]) {
+      const dir = tempDir();
+      const { journal } = await openJournal(dir, { fsync });
+      await journal.append([{ kind: 'topic', topic: 't', partitions: 1 }], true);
+      const proto = await fileHandleProto();
+      const datasync = vi.spyOn(proto, 'datasync');
+      const sync = vi.spyOn(proto, 'sync');
+      await journal.compact(() => [{ kind: 'topic', topic: 't', partitions: 1 }]);
+      expect({ fsync, datasync: datasync.mock.calls.length, sync: sync.mock.calls.length }).toEqual({ fsync, datasync: fsync ? 1 : 0, sync: fsync ? 1 : 0 });
+      vi.restoreAllMocks();
+    }
+  });
+
   it('compacts the file to the snapshot taken after the appends queued before it, and appends after it', async () => {
     const dir = tempDir();
     const { journal } = await openJournal(dir);
