@@ -366,8 +366,12 @@ describe('Journal', () => {
     fault.disarm();
     vi.restoreAllMocks();
     const spy = vi.spyOn(await fileHandleProto(), 'datasync');
-    // Queued together: one write, one fsync, for the durable one's sake.
-    await Promise.all([journal.append([{ kind: 'topic', topic: 'a', partitions: 1 }], false), journal.append([{ kind: 'topic', topic: 'b', partitions: 1 }], true)]);
+    // While a first write is out, a non-durable and a durable append queue up: they go out together, one write and one fsync.
+    const first = journal.append([{ kind: 'topic', topic: 'a', partitions: 1 }], false);
+    const together = [journal.append([{ kind: 'topic', topic: 'b', partitions: 1 }], false), journal.append([{ kind: 'topic', topic: 'c', partitions: 1 }], true)];
+    await first;
+    expect(journal.writeFailure()).toMatchObject({ failures: 1 });
+    await Promise.all(together);
     expect(spy).toHaveBeenCalledTimes(1);
     expect(journal.writeFailure()).toBeUndefined();
   });
