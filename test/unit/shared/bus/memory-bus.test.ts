@@ -396,6 +396,40 @@ describe('MemoryBus with a journal', () => {
     }
   });
 
+  it('stops a consumer whose committed offset is below the retained log (a hand-edited journal), says so and counts it, skipping nothing', async () => {
+    const dir = journalDir();
+    writeJournal(dir, [
+      { kind: 'topic', topic: 't', partitions: 1 },
+      { kind: 'base', topic: 't', partition: 0, offset: 5 },
+      { kind: 'message', message: msg('t', 0, 5) },
+      { kind: 'commit', group: 'g', topic: 't', partition: 0, offset: 2 },
+    ]);
+    const { records, logger } = capture();
+    const registry = new Registry();
+    const bus = await openBus({ journalDir: dir, logger, metrics: registry });
+    let calls = 0;
+    await bus.subscribe({ groupId: 'g', topics: ['t'], handler: async () => void calls++ });
+    await waitFor(() => records.some((r) => r.msg === 'consumer offset out of range; consumer stopped'), { message: 'the error line' });
+    const line = records.find((r) => r.msg === 'consumer offset out of range; consumer stopped')!;
+    expect(line).toMatchObject({ level: 50, err: { code: 'BUS_UNAVAILABLE', message: 'g on t:0: committed offset 2 is below the retained log (5)' } });
+    expect((line.err as { retryable?: boolean }).retryable).toBe(false);
+    expect((await registry.getSingleMetric('oilwire_bus_consumer_failures_total')!.get()).values.map((v) => [v.labels, v.value])).toEqual([[{ group: 'g', topic: 't', reason: 'offset_out_of_range' }, 1]]);
+    expect(calls).toBe(0);
+  });
+
+  it('starts a new group at the end of the log with fromBeginning: false, at its start otherwise', async () => {
+    const bus = await openBus();
+    await bus.ensureTopics([{ topic: 't', partitions: 1 }]);
+    await bus.publish('t', [{ key: 'k', value: 'old' }]);
+    const late: string[] = [];
+    const early: string[] = [];
+    await bus.subscribe({ groupId: 'late', topics: ['t'], fromBeginning: false, handler: async (batch) => void late.push(...batch.map((m) => m.value.toString())) });
+    await bus.subscribe({ groupId: 'early', topics: ['t'], handler: async (batch) => void early.push(...batch.map((m) => m.value.toString())) });
+    await bus.publish('t', [{ key: 'k', value: 'new' }]);
+    await waitFor(() => late.length === 1 && early.length === 2, { message: () => `late ${late}, early ${early}` });
+    expect([late, early]).toEqual([['new'], ['old', 'new']]);
+  });
+
   it('says when a topic record could not be written, and writes it ahead of the next publish to the topic', async () => {
     const dir = journalDir();
     const { records, logger } = capture();
