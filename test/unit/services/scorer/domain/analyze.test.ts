@@ -169,4 +169,176 @@ describe('domain model: determinism and explainability', () => {
     expect(e).toContain('concept(ev');
     expect(e).toContain('=> sentiment negative');
   });
+  // The trace is read by people debugging a label: each tag (entity, modifier, concept with its signs, senses with
+  // their bindings, valences, negation, denial, contrast weight, hedge, intensity) and the item numbering are its content.
+  it.each([
+    [
+      'Ceasefire talks collapse',
+      [' 0 p1 Ceasefire talks  concept(ev cs=1 co=-1) s=1 o=-0.8', ' 1 p2 collapse  pred[-b -b:ev/mil/sanc] s=-1.5', '=> sentiment negative (-1.5), oil bullish (1.5), topics mediation,ceasefire'],
+    ],
+    [
+      'Oil did not rise sharply, analysts said, as Iran may cut exports',
+      [
+        ' 0 p1 Oil  concept(px cs=0 co=1)',
+        ' 1 p2 did',
+        ' 2 p3 not  mod=neg',
+        ' 3 p4 rise  pred[+b] s=0.5 NEG int=1.5',
+        ' 4 p5 sharply  mod=int NEG',
+        ' 5 p6 ,  NEG',
+        ' 6 p7 analysts',
+        ' 7 p7 said  mod=skip',
+        ' 8 p8 ,',
+        ' 9 p8 as  mod=skip',
+        '10 p9 Iran  ent=Iran',
+        '11 p10 may  mod=hedge',
+        '12 p11 cut  pred[-a] s=-0.5 hedge=0.7',
+        '13 p12 exports  concept(flow cs=0 co=0 coOil=-1) hedge=0.7',
+        '=> sentiment neutral (0), oil neutral (-0.21), topics ',
+      ],
+    ],
+    [
+      'Saudi Arabia denies report of OPEC+ output hike',
+      [
+        ' 0 p1 Saudi Arabia  ent=Saudi Arabia',
+        ' 1 p2 denies  mod=deny',
+        ' 2 p2 report  mod=skip DENY',
+        ' 3 p2 of  mod=skip DENY',
+        ' 4 p3 OPEC +  ent=OPEC DENY',
+        ' 5 p4 output hike  concept(flow cs=0 co=-1) o=-1.2 DENY',
+        '=> sentiment neutral (0), oil bullish (0.9), topics opec',
+      ],
+    ],
+    [
+      'Profit fell, but sales rose sharply',
+      [
+        ' 0 p1 Profit  concept(q cs=1 co=0) w=0.5',
+        ' 1 p2 fell  pred[-b] s=-0.5 w=0.5',
+        ' 2 p3 ,  w=0.5',
+        ' 3 p4 but  mod=but',
+        ' 4 p5 sales  concept(q cs=1 co=0) w=1.3',
+        ' 5 p6 rose  pred[+b] s=0.5 w=1.3 int=1.5',
+        ' 6 p7 sharply  mod=int w=1.3',
+        '=> sentiment positive (1.45), oil neutral (0), topics ',
+      ],
+    ],
+    ['Iran holds talks with Qatar', [' 0 p1 Iran  ent=Iran', ' 1 p2 holds  pred[0b +b:ev]', ' 2 p3 talks with  concept(ev cs=1 co=-1) s=0.5 o=-0.4', ' 3 p4 Qatar  ent=Qatar', '=> sentiment positive (1.3), oil bearish (-1.3), topics mediation']],
+  ])('traces %s item by item', (text, lines) => {
+    expect(explain(text).split('\n')).toEqual(lines);
+  });
+});
+
+describe('domain model: the labels phase, field by field', () => {
+  const fields = (a: ReturnType<typeof analyzeText>) => ({ ...a, shingles: a.shingles.length, frame: [a.frame.entities.length, a.frame.events.length] });
+  it('a price report takes its tone from the cause after the connector, its direction from the move', () => {
+    expect(fields(analyzeText('Oil jumps after attack on tanker'))).toEqual({
+      sentiment: { label: 'negative', score: -0.6, confidence: 0.874 },
+      oil_direction: { label: 'bullish', strength: 0.833 },
+      topics: ['military', 'shipping'],
+      entities: [],
+      relevance: 99,
+      price_report: true,
+      shingles: 4,
+      frame: [0, 3],
+      reading: { oil: 1, tone: -1 },
+      figures: [],
+      evidence: { sentiment: -1.5, oil: 2.5, cues: 2, threshold: 0.5 },
+      empty: false,
+    });
+  });
+  it('a price report with no cause has no tone and at least the report strength', () => {
+    expect(fields(analyzeText('Oil jumps'))).toMatchObject({
+      sentiment: { label: 'neutral', score: 0, confidence: 0.9 },
+      oil_direction: { label: 'bullish', strength: 0.5 },
+      price_report: true,
+      reading: { oil: 1, tone: 0 },
+      evidence: { sentiment: 0, oil: 1.5, cues: 1, threshold: 0.5 },
+    });
+  });
+  it('a price report caused by the words before its causative verb takes their tone', () => {
+    expect(fields(analyzeText('Tanker attack off Yemen sends oil higher'))).toMatchObject({
+      sentiment: { label: 'negative', score: -0.6, confidence: 0.874 },
+      oil_direction: { label: 'bullish', strength: 0.667 },
+      topics: ['military', 'shipping'],
+      entities: ['Yemen'],
+      price_report: true,
+      frame: [1, 3],
+      evidence: { sentiment: -1.5, oil: 2, cues: 2 },
+    });
+  });
+  it('a falling price report with good news as its cause is bearish and positive', () => {
+    expect(fields(analyzeText('Oil prices fall as ceasefire holds'))).toMatchObject({
+      sentiment: { label: 'positive', score: 0.545, confidence: 0.841 },
+      oil_direction: { label: 'bearish', strength: 0.767 },
+      topics: ['ceasefire'],
+      reading: { oil: -1, tone: 1 },
+      evidence: { sentiment: 1.3, oil: -2.3, cues: 2 },
+    });
+  });
+  it("OPEC's own talks are supply management: no mediation topic, a weak tone", () => {
+    expect(fields(analyzeText('OPEC ministers hold talks in Vienna'))).toMatchObject({
+      sentiment: { label: 'neutral', score: 0.037, confidence: 0.84 },
+      oil_direction: { label: 'neutral', strength: 0.133 },
+      topics: ['opec'],
+      entities: ['OPEC'],
+      relevance: 85,
+      evidence: { sentiment: 0.075, oil: -0.4, cues: 1 },
+    });
+  });
+  it('an OPEC cut is bullish with half its tone; the thresholds given are the ones applied', () => {
+    const t = 'OPEC+ agrees surprise output cut of 1 million barrels per day';
+    expect(fields(analyzeText(t))).toMatchObject({
+      sentiment: { label: 'positive', score: 0.351, confidence: 0.718 },
+      oil_direction: { label: 'bullish', strength: 0.6 },
+      topics: ['opec'],
+      relevance: 87,
+      figures: [1],
+      reading: { oil: 1, tone: 1 },
+      evidence: { sentiment: 0.75, oil: 1.8, cues: 2, threshold: 0.5 },
+    });
+    expect(fields(analyzeText(t, '', { sentimentThreshold: 5, oilThreshold: 5 }))).toMatchObject({
+      sentiment: { label: 'neutral', score: 0.351, confidence: 0.84 },
+      oil_direction: { label: 'neutral', strength: 0.6 },
+      reading: { oil: 0, tone: 0 },
+      evidence: { threshold: 5 },
+    });
+  });
+  it('a title with no letters is read from its summary, shingles and frame included', () => {
+    expect(fields(analyzeText('!!!', 'Oil prices jumped after Houthi attacks on tankers in the Red Sea.'))).toEqual({
+      sentiment: { label: 'negative', score: -0.293, confidence: 0.679 },
+      oil_direction: { label: 'bullish', strength: 0.417 },
+      topics: ['military', 'shipping'],
+      entities: ['Houthis'],
+      relevance: 83,
+      price_report: false,
+      shingles: 8,
+      frame: [1, 3],
+      reading: { oil: 1, tone: -1 },
+      figures: [],
+      evidence: { sentiment: -0.612, oil: 1.25, cues: 3, threshold: 0.5 },
+      empty: false,
+    });
+  });
+  it('a summary weight of 0 keeps only its topics and entities', () => {
+    expect(fields(analyzeText('Markets update', 'Oil prices jumped after Houthi attacks on tankers in the Red Sea.', { summaryWeight: 0 }))).toMatchObject({
+      sentiment: { label: 'neutral', score: 0, confidence: 0.9 },
+      oil_direction: { label: 'neutral', strength: 0 },
+      topics: ['military', 'shipping'],
+      entities: ['Houthis'],
+      shingles: 1,
+      frame: [0, 0],
+      evidence: { sentiment: 0, oil: 0, cues: 3 },
+    });
+  });
+  it('a long title needs more evidence to leave neutral; its figures are kept', () => {
+    expect(fields(analyzeText('Brent rises 3% to $85 after Saudi output cut, the biggest weekly gain in two months for the global benchmark crude'))).toMatchObject({
+      sentiment: { label: 'neutral', score: 0, confidence: 0.9 },
+      oil_direction: { label: 'bullish', strength: 0.933 },
+      topics: ['opec'],
+      entities: ['Saudi Arabia'],
+      relevance: 96,
+      price_report: true,
+      figures: [3, 85],
+      evidence: { sentiment: 0, oil: 2.8, cues: 2, threshold: 0.77 },
+    });
+  });
 });
