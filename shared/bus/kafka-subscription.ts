@@ -332,11 +332,15 @@ export class KafkaSubscription {
   }
 
   /** Acks everything up to and including `last` on the batch's partition. */
-  private async commit({ batch, resolveOffset, commitOffsetsIfNecessary }: EachBatchPayload, last: string): Promise<void> {
-    const { topic, partition } = batch as Batch;
+  private async commit({ resolveOffset, uncommittedOffsets, commitOffsetsIfNecessary }: EachBatchPayload, last: string): Promise<void> {
     resolveOffset(last);
-    // Through the batch payload, not consumer.commitOffsets: that one is a no-op once close() has begun.
-    await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: (BigInt(last) + 1n).toString() }] }] });
+    // Every offset resolved and not yet committed on this consumer, this partition's included: with autoCommit
+    // off an offset is resolved only here, after its batch was handled or dead-lettered, so each is safe to commit.
+    // One request then carries the partitions handled meanwhile, and a partition already carried by another's
+    // finished commit sends none (kafkajs's own auto-commit does the same). Through the batch payload, not
+    // consumer.commitOffsets: that one is a no-op once close() has begun.
+    const pending = uncommittedOffsets();
+    if (pending.topics.length > 0) await commitOffsetsIfNecessary(pending);
   }
 
   /** Runs the handler, heartbeating meanwhile; resolves 'done', 'abandoned' (closing) or throws the handler's error. */
