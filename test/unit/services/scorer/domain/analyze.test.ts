@@ -342,3 +342,33 @@ describe('domain model: the labels phase, field by field', () => {
     });
   });
 });
+
+describe('domain model: title and summary together', () => {
+  it("a price report's tone adds the summary's at half weight", () => {
+    const a = analyzeText('Oil jumps', 'Iran welcomes the strong growth of its economy.');
+    expect(a.sentiment).toEqual({ label: 'positive', score: 0.625, confidence: 0.888 });
+    expect(a.evidence).toEqual({ sentiment: 1.6, oil: 2.74, cues: 4, threshold: 0.5 });
+  });
+  it('an entity named in title and summary is listed once', () => {
+    expect(analyzeText('Iran talks resume', 'Iran and Qatar meet.').entities).toEqual(['Iran', 'Qatar']);
+  });
+  it('the letters of title and summary add up: the same word in both is not empty', () => {
+    expect(analyzeText('Oil', 'Oil').empty).toBe(false);
+  });
+  it('an empty text gives the whole neutral result', () => {
+    expect(analyzeText('', '')).toEqual({
+      sentiment: { label: 'neutral', score: 0, confidence: 0 },
+      oil_direction: { label: 'neutral', strength: 0 },
+      topics: [],
+      entities: [],
+      relevance: 0,
+      price_report: false,
+      shingles: [],
+      frame: { entities: [], events: [] },
+      reading: { oil: 0, tone: 0 },
+      figures: [],
+      evidence: { sentiment: 0, oil: 0, cues: 0, threshold: 0.5 },
+      empty: true,
+    });
+  });
+});
