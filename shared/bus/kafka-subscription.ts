@@ -106,11 +106,8 @@ export class KafkaSubscription {
   private restarts = 0;
   /** Set once the subscription stops (close, or a fatal offset fault): no more handling, committing or restarting. */
   private closing = false;
-  private signalClosing!: () => void;
-  /** Resolves when `closing` is set: waits and running handlers race it. */
-  private readonly closingPromise = new Promise<void>((resolve) => {
-    this.signalClosing = resolve;
-  });
+  /** Fires when `closing` is set: waits and running handlers race it. */
+  private readonly closingSignal = new StopSignal();
   private closed?: Promise<void>;
 
   constructor(
@@ -212,7 +209,7 @@ export class KafkaSubscription {
   /** Marks the subscription closing: pauses and running handlers end, no restart is pending. */
   private stopConsuming(): void {
     this.closing = true;
-    this.signalClosing();
+    this.closingSignal.fire();
     clearTimeout(this.restartTimer);
   }
 
@@ -349,7 +346,12 @@ export class KafkaSubscription {
     try {
       const work = Promise.resolve().then(() => this.options.handler(batch));
       work.catch(() => {});
-      return await Promise.race([work.then(() => 'done' as const), this.closingPromise.then(() => 'abandoned' as const)]);
+      const closing = this.closingSignal.wait();
+      try {
+        return await Promise.race([work.then(() => 'done' as const), closing.promise.then(() => 'abandoned' as const)]);
+      } finally {
+        closing.cancel();
+      }
     } finally {
       clearInterval(beat);
     }
@@ -362,10 +364,42 @@ export class KafkaSubscription {
       const left = until - Date.now();
       if (left <= 0) return false;
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([this.closingPromise, new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.min(left, this.heartbeatMs))))]);
+      const closing = this.closingSignal.wait();
+      await Promise.race([closing.promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.min(left, this.heartbeatMs))))]);
+      closing.cancel();
       clearTimeout(timer);
       if (!this.closing) await heartbeat();
     }
     return true;
+  }
+}
+
+/**
+ * A one-shot signal whose waits can be forgotten. Racing one shared, long-pending promise adds a reaction to it on
+ * every race that stays until the promise settles, so a subscription that handles a batch a second for months
+ * would keep one per batch; each wait here is its own promise, removed from the signal when cancelled.
+ */
+export class StopSignal {
+  private fired = false;
+  private readonly waiters = new Set<() => void>();
+
+  /** Resolves when the signal fires (at once if it has); `cancel` forgets the wait. */
+  wait(): { promise: Promise<void>; cancel: () => void } {
+    let resolve!: () => void;
+    const promise = new Promise<void>((r) => (resolve = r));
+    if (this.fired) resolve();
+    else this.waiters.add(resolve);
+    return { promise, cancel: () => void this.waiters.delete(resolve) };
+  }
+
+  fire(): void {
+    this.fired = true;
+    for (const resolve of this.waiters) resolve();
+    this.waiters.clear();
+  }
+
+  /** Waits neither resolved nor cancelled. */
+  get waiting(): number {
+    return this.waiters.size;
   }
 }

@@ -1,7 +1,7 @@
 import type { ConsumerConfig, EachBatchPayload, Kafka } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { busMetrics } from '../../../../shared/bus/bus-metrics.ts';
-import { KafkaSubscription, wrapKafkaError } from '../../../../shared/bus/kafka-subscription.ts';
+import { KafkaSubscription, StopSignal, wrapKafkaError } from '../../../../shared/bus/kafka-subscription.ts';
 import type { IncomingMessage, OutgoingMessage, SubscribeOptions } from '../../../../shared/bus/port.ts';
 import { AppError } from '../../../../shared/errors.ts';
 import { silentLogger } from '../../../../shared/runtime/logger.ts';
@@ -45,6 +45,7 @@ class FakeConsumer {
 function fetched(offsets: number[], state: { running?: () => boolean } = {}) {
   const resolved: string[] = [];
   const commits: string[] = [];
+  let committed: string | undefined;
   let heartbeats = 0;
   const payload = {
     batch: {
@@ -56,7 +57,16 @@ function fetched(offsets: number[], state: { running?: () => boolean } = {}) {
     isRunning: state.running ?? (() => true),
     isStale: () => false,
     resolveOffset: (o: string) => void resolved.push(o),
-    commitOffsetsIfNecessary: async (c: { topics: { topic: string; partitions: { partition: number; offset: string }[] }[] }) => void commits.push(`${c.topics[0].topic}:${c.topics[0].partitions[0].partition}@${c.topics[0].partitions[0].offset}`),
+    // As kafkajs keeps them: the offset after the last one resolved, until a commit carries it.
+    uncommittedOffsets: () => {
+      const next = resolved.length > 0 ? String(Number(resolved.at(-1)) + 1) : undefined;
+      return { topics: next !== undefined && next !== committed ? [{ topic: 'news.raw', partitions: [{ partition: 3, offset: next }] }] : [] };
+    },
+    commitOffsetsIfNecessary: async (c: { topics: { topic: string; partitions: { partition: number; offset: string }[] }[] }) => {
+      const { topic, partitions } = c.topics[0];
+      committed = partitions[0].offset;
+      commits.push(`${topic}:${partitions[0].partition}@${partitions[0].offset}`);
+    },
   } as unknown as EachBatchPayload;
   return { payload, resolved, commits, heartbeats: () => heartbeats };
 }
@@ -275,5 +285,44 @@ describe('wrapKafkaError', () => {
     expect([transient.code, transient.retryable]).toEqual(['BUS_UNAVAILABLE', true]);
     const own = new AppError('BUS_TIMEOUT', 'late');
     expect(wrapKafkaError(own, 'x')).toBe(own);
+  });
+});
+
+describe('StopSignal', () => {
+  it('keeps no wait once cancelled, however many there were (a shared pending promise would keep a reaction per race)', async () => {
+    const signal = new StopSignal();
+    for (let i = 0; i < 10_000; i++) {
+      const w = signal.wait();
+      await Promise.race([w.promise, Promise.resolve()]);
+      w.cancel();
+    }
+    expect(signal.waiting).toBe(0);
+  });
+
+  it('resolves every pending wait when it fires, and a wait after it at once', async () => {
+    const signal = new StopSignal();
+    const settled: string[] = [];
+    const a = signal.wait();
+    const b = signal.wait();
+    void a.promise.then(() => settled.push('a'));
+    void b.promise.then(() => settled.push('b'));
+    await Promise.resolve();
+    expect([settled, signal.waiting]).toEqual([[], 2]);
+    signal.fire();
+    await a.promise;
+    await b.promise;
+    expect(settled.sort()).toEqual(['a', 'b']);
+    expect(signal.waiting).toBe(0);
+    const late = await Promise.race([signal.wait().promise.then(() => 'fired'), new Promise((r) => setTimeout(() => r('pending'), 50))]);
+    expect(late).toBe('fired');
+  });
+
+  it('a cancelled wait is not resolved by a later fire', async () => {
+    const signal = new StopSignal();
+    const w = signal.wait();
+    w.cancel();
+    signal.fire();
+    const got = await Promise.race([w.promise.then(() => 'resolved'), new Promise((r) => setTimeout(() => r('pending'), 50))]);
+    expect(got).toBe('pending');
   });
 });
