@@ -64,8 +64,11 @@ const MAX_TOKENS = 64;
 const SMALL_SORT = 32;
 // Fixed seeds: the same text gives the same band keys in every process. (An Int32Array: `^` reads the same 32 bits either way.)
 const SEEDS = Int32Array.from({ length: BANDS * ROWS }, (_, i) => Math.imul(i + 1, 0x9e3779b1));
-/** The headline's tokens as 32-bit integers for the MinHash loops (converted once each, not once a row); grown for a longer list. */
-let tokens32 = new Int32Array(MAX_TOKENS);
+/**
+ * Row minima of the MinHash, reused (a 96-byte typed array per headline is allocated off the V8 heap, a cost of its own),
+ * each held with its top bit flipped (see `minHashInto`).
+ */
+const MINS = new Int32Array(BANDS * ROWS);
 
 function hashWith(t: number, seed: number): number {
   return mix(t, seed) >>> 0;
@@ -97,29 +100,22 @@ export function bandKeys(tokens: number[]): number[] {
  * half the unsigned keys (those from 2^31) were. The same 32 bits, so the same buckets.
  */
 function minHashInto(tokens: number[], keys: number[]): void {
-  const n = tokens.length;
-  if (n > tokens32.length) tokens32 = new Int32Array(n);
-  const t32 = tokens32;
-  for (let k = 0; k < n; k++) t32[k] = tokens[k];
-  // A band's two rows (ROWS) at a time, their minima in locals (0.8x the time of one pass over the tokens for all 24 rows into an
-  // array of minima, measured alone). The unsigned minimum is found in signed arithmetic: with the top bit flipped, signed
-  // order is unsigned order (0 becomes the smallest int32, 2^32 - 1 the largest), so no value leaves the integers.
-  for (let b = 0; b < BANDS; b++) {
-    const s0 = SEEDS[b * ROWS];
-    const s1 = SEEDS[b * ROWS + 1];
-    let m0 = 0x7fffffff;
-    let m1 = 0x7fffffff;
-    for (let k = 0; k < n; k++) {
-      const t = t32[k];
-      const h0 = mix(t, s0) ^ 0x80000000;
-      const h1 = mix(t, s1) ^ 0x80000000;
-      if (h0 < m0) m0 = h0;
-      if (h1 < m1) m1 = h1;
+  // The unsigned minimum of each row, found in signed arithmetic: with the top bit flipped, signed order is unsigned order
+  // (0 becomes the smallest int32, 2^32 - 1 the largest), so the values stay small integers to the engine, not doubles.
+  const mins = MINS.fill(0x7fffffff);
+  // One pass over the tokens for all 24 rows (the same minima as a pass per row, fewer loads).
+  for (let k = 0; k < tokens.length; k++) {
+    const t = tokens[k];
+    for (let s = 0; s < BANDS * ROWS; s++) {
+      const h = mix(t, SEEDS[s]) ^ 0x80000000;
+      if (h < mins[s]) mins[s] = h;
     }
-    // (`mix` reads its inputs as 32 bits: the key and the minima need no unsigned form.)
+  }
+  for (let b = 0; b < BANDS; b++) {
+    // (`mix` reads its inputs as 32 bits: the key and the minimum need no unsigned form.)
     let key = Math.imul(b + 1, 0x27d4eb2d);
-    key = mix(m0 ^ 0x80000000, key);
-    keys[b] = mix(m1 ^ 0x80000000, key);
+    for (let r = 0; r < ROWS; r++) key = mix(mins[b * ROWS + r] ^ 0x80000000, key);
+    keys[b] = key;
   }
 }
 
@@ -424,9 +420,6 @@ export function normalizeShingles(tokens: number[]): number[] {
   return out;
 }
 
-/** `0.5 ** n` for the first member counts, computed by the same operator once: a power per joining headline was a cost of its own. */
-const HALVES = Float64Array.from({ length: 64 }, (_, n) => 0.5 ** n);
-
 /**
  * Near-duplicate clustering within a time window. The first article of a story founds a
  * cluster and gets novelty 100; later near-duplicates join it and get
@@ -481,8 +474,7 @@ export class NoveltyTracker {
     }
     let result: NoveltyResult;
     if (best && bestSim >= threshold) {
-      const e = best.count - 1;
-      const novelty = Math.min(99, 50 * (e >= 0 && e < HALVES.length && Number.isInteger(e) ? HALVES[e] : 0.5 ** e) * (2 - bestSim));
+      const novelty = Math.min(99, 50 * 0.5 ** (best.count - 1) * (2 - bestSim));
       best.count += 1;
       best.lastSeen = Math.max(best.lastSeen, at);
       best.firstSeen = Math.min(best.firstSeen, at);
