@@ -5,12 +5,12 @@ import { registerProbeRoutes } from '../../../../shared/runtime/probe-routes.ts'
 import { WriteHealth } from '../../../../shared/runtime/health.ts';
 
 /** A store port that answers pings as told, and write outcomes as told: the routes' inputs, nothing else. */
-function parts(options: { ping?: boolean; writesFailing?: boolean } = {}) {
+function parts(options: { ping?: boolean; writesFailing?: boolean; onStop?: () => void } = {}) {
   const registry = new Registry();
   const writes = new WriteHealth(() => 0);
   if (options.writesFailing) writes.failed(new Error('disk full'));
   const store = { ping: async () => options.ping ?? true, damage: () => undefined };
-  const loop = { delay: () => ({ maxMs: 1, p99Ms: 1 }), stop: () => undefined };
+  const loop = { delay: () => ({ maxMs: 1, p99Ms: 1 }), stop: () => options.onStop?.() };
   return { registry, readiness: { store, registry, writes, loop } };
 }
 
@@ -60,5 +60,15 @@ describe('registerProbeRoutes', () => {
     await a.inject('/readyz');
     await a.inject('/metrics');
     expect(seen).toEqual(['readyz', 'metrics']);
+  });
+
+  it('stops the probe\'s loop monitor when the app closes, not before', async () => {
+    let stops = 0;
+    const a = app({ onStop: () => void stops++ });
+    await a.ready();
+    expect((await a.inject('/readyz')).statusCode).toBe(200);
+    expect(stops).toBe(0);
+    await a.close();
+    expect(stops).toBe(1);
   });
 });
