@@ -264,3 +264,146 @@ describe('relevance classes (services/scorer/data/relevance.json)', () => {
   });
 });
 
+
+// Word classes written here, one made-up word per class (its name in lower case), so tuning
+// data/relevance.json does not move these tests; each band's place is checked exactly.
+describe('relevance bands on word classes of their own', () => {
+  const names = Object.keys(RELEVANCE_CLASS) as (keyof typeof RELEVANCE_CLASS)[];
+  const rules = compileRelevanceWords({
+    ...(Object.fromEntries(names.map((n) => [n, [n.toLowerCase()]])) as Record<keyof typeof RELEVANCE_CLASS, string[]>),
+    majorEconomies: ['Bigland'],
+    publicAffairsEntities: ['Senate'],
+    remoteParties: ['Farland'],
+  });
+  const band = (x: Partial<Parameters<typeof relevanceBand>[0]>) => relevanceBand({ ...base, ...x }, rules);
+
+  it('reads each class word as its own bit, a market word leading the title (first or second word) as MARKET_LEAD too', () => {
+    for (const n of names) expect(relevanceClasses([n.toLowerCase()], rules) & ~MARKET_LEAD, n).toBe(RELEVANCE_CLASS[n]);
+    expect(relevanceClasses(['energy'], rules)).toBe(RELEVANCE_CLASS.energy);
+    expect(relevanceClasses(['marketwide'], rules)).toBe(RELEVANCE_CLASS.marketWide | MARKET_LEAD);
+    expect(relevanceClasses(['the', 'marketwide'], rules)).toBe(RELEVANCE_CLASS.marketWide | MARKET_LEAD);
+    expect(relevanceClasses(['the', 'big', 'marketwide'], rules)).toBe(RELEVANCE_CLASS.marketWide);
+    expect(relevanceClasses(['the', 'big', 'marketwide', 'marketwide'], rules)).toBe(RELEVANCE_CLASS.marketWide);
+    expect(relevanceClasses(['energy', 'unlisted', 'company'], rules)).toBe(RELEVANCE_CLASS.energy | RELEVANCE_CLASS.company);
+  });
+
+  it('compiles phrases case-blind and space-blind, skips an empty entry, and keeps every phrase under a shared first word', () => {
+    const empty = Object.fromEntries(names.map((n) => [n, [] as string[]])) as Record<keyof typeof RELEVANCE_CLASS, string[]>;
+    const r = compileRelevanceWords({ ...empty, transport: ['Dry  Bulk', ' '], commodities: ['dry goods'], energy: ['dry'], majorEconomies: [], publicAffairsEntities: [] });
+    expect([...r.phrases.keys()]).toEqual(['dry']);
+    expect(r.phrases.get('dry')).toHaveLength(3);
+    expect(r.remoteParties.size).toBe(0);
+    expect(relevanceClasses(['dry', 'bulk'], r)).toBe(RELEVANCE_CLASS.transport | RELEVANCE_CLASS.energy);
+    expect(relevanceClasses(['the', 'dry', 'goods', 'rally'], r)).toBe(RELEVANCE_CLASS.commodities | RELEVANCE_CLASS.energy);
+    // A phrase's first word alone at the end of the title is not the phrase.
+    expect(relevanceClasses(['bulk', 'dry'], r)).toBe(RELEVANCE_CLASS.energy);
+  });
+
+  it('reads no crude in another sense of "oil", and takes crude from the caller\'s flag before the title\'s oil weight', () => {
+    expect(band({ titleOil: 2, oil: 2, strength: 0.5 })).toBe(90);
+    expect(band({ titleOil: 2, oil: 2, strength: 0.5, words: ['notoil'] })).toBe(3);
+    expect(band({ titleOil: 1, strength: 0.5, producer: true, words: ['notoil'] })).toBe(3);
+    expect(band({ crude: true, strength: 0.5 })).toBe(90);
+    expect(band({ crude: false, titleOil: 2, strength: 0.5 })).toBe(3);
+  });
+
+  it('reads crude as direct oil news with geopolitics even in company news, with a move or a producer only outside it', () => {
+    expect(band({ titleOil: 2, strength: 0.5, words: ['company'] })).toBe(3);
+    expect(band({ titleOil: 2, topics: ['military'], words: ['company'] })).toBe(93);
+    expect(band({ titleOil: 2, producer: true })).toBe(89);
+    // Crude named with nothing else: an oil word, so energy-adjacent; in company news too.
+    expect(band({ titleOil: 2, oil: 2 })).toBe(48);
+    expect(band({ titleOil: 2, oil: 2, words: ['company'] })).toBe(48);
+  });
+
+  it('counts an oil word only in an oil story (a producer, a channel, another energy market), never in other freight', () => {
+    expect(band({ oil: 0.5 })).toBe(0);
+    expect(band({ oil: 0.5, producer: true })).toBe(39);
+    expect(band({ oil: 0.5, words: ['energy'] })).toBe(39);
+    expect(band({ words: ['energy'] })).toBe(35);
+    // Dry-bulk or container freight: no oil word, unless a fuel, crude or a channel is named beside it.
+    expect(band({ oil: 0.5, producer: true, words: ['transport'] })).toBe(23);
+    expect(band({ oil: 0.5, producer: true, words: ['transport', 'fuelsupply'] })).toBe(39);
+    expect(band({ crude: true, oil: 0.5, words: ['transport'] })).toBe(48);
+    expect(band({ channel: true, oil: 0.5, words: ['transport'] })).toBe(39);
+  });
+
+  it('reads another energy market only when no metaphor of it is named and no market leads the title', () => {
+    expect(band({ words: ['energy', 'notenergy'] })).toBe(0);
+    expect(band({ words: ['marketwide', 'energy'] })).toBe(23);
+    expect(band({ words: ['x', 'y', 'marketwide', 'energy'] })).toBe(35);
+    expect(band({ words: ['energy'], strength: 1 })).toBe(42);
+    expect(band({ words: ['oilcompanies'], strength: 0.5, entityWeight: 1 })).toBe(50);
+  });
+
+  it('keeps a channel that is only a remote conflict\'s party out of geopolitics with a channel, unless a producer, a conflict party, a channel word or oil is named', () => {
+    expect(band({ topics: ['military'], channel: true })).toBe(65);
+    expect(band({ topics: ['military'], channel: true, entities: ['Farland'] })).toBe(35);
+    expect(band({ topics: ['military'], channel: true, entities: ['Farland', 'Iran'] })).toBe(65);
+    expect(band({ topics: ['military'], channel: true, entities: ['Farland'], words: ['gaza'] })).toBe(65);
+    expect(band({ topics: ['military'], channel: true, entities: ['Farland'], producer: true })).toBe(72);
+    expect(band({ topics: ['military'], channel: true, entities: ['Farland'], oil: 1 })).toBe(76);
+  });
+
+  it('places sanctions on people or firms alone, with no oil named, by their entities only', () => {
+    const x = { channel: true, entityWeight: 2, strength: 1, producer: true };
+    expect(band({ ...x, topics: ['sanctions'], words: ['sanctiontargets'] })).toBe(67);
+    expect(band({ ...x, topics: ['sanctions'], words: ['sanctiontargets'], entityWeight: 10 })).toBe(69);
+    expect(band({ ...x, topics: ['sanctions'] })).toBe(83);
+    expect(band({ ...x, topics: ['military'], words: ['sanctiontargets'] })).toBe(83);
+    expect(band({ ...x, topics: ['sanctions', 'military'], words: ['sanctiontargets'] })).toBe(85);
+    expect(band({ ...x, topics: ['sanctions'], words: ['sanctiontargets'], oil: 1 })).toBe(89);
+  });
+
+  it('places refined-fuel supply by its move or a supply event, a producer and geopolitics; not in company news or a metaphor', () => {
+    expect(band({ words: ['fuelsupply'], strength: 1 })).toBe(72);
+    expect(band({ words: ['fuelsupply'], strength: 1, producer: true })).toBe(77);
+    expect(band({ words: ['fuelsupply'], strength: 1, topics: ['military'] })).toBe(75);
+    expect(band({ words: ['fuelsupply', 'supplyevent'] })).toBe(65);
+    expect(band({ words: ['fuelsupply'] })).toBe(0);
+    expect(band({ words: ['fuelsupply', 'company'], strength: 1 })).toBe(5);
+    expect(band({ words: ['fuelsupply', 'notenergy'], strength: 1 })).toBe(5);
+  });
+
+  it('places a channel alone only outside company, fuel buyers\' and macro news, or as public affairs inside company news', () => {
+    expect(band({ channel: true })).toBe(40);
+    expect(band({ channel: true, words: ['company'] })).toBe(0);
+    expect(band({ channel: true, words: ['fuelbuyers'] })).toBe(14);
+    expect(band({ channel: true, words: ['fuelbuyers'], entityWeight: 2 })).toBe(16);
+    expect(band({ channel: true, companyNews: true })).toBe(0);
+    expect(band({ channel: true, companyNews: true, entityWeight: 3, words: ['publicaffairs'] })).toBe(46);
+    expect(band({ channel: true, companyNews: true, entities: ['Senate'] })).toBe(40);
+    expect(band({ channel: true, companyNews: true, words: ['publicaffairs', 'company'] })).toBe(0);
+    expect(band({ channel: true, topics: ['macro'] })).toBe(34);
+    expect(band({ channel: true, oilCompany: true })).toBe(46);
+  });
+
+  it('places macro by its scale (the world, a major economy, trade below the economy) and a company\'s own macro news at the bottom', () => {
+    expect(band({ topics: ['macro'] })).toBe(34);
+    expect(band({ topics: ['macro'], words: ['company'] })).toBe(30);
+    expect(band({ topics: ['macro'], words: ['worldscale'] })).toBe(45);
+    expect(band({ topics: ['macro'], entities: ['Bigland'] })).toBe(45);
+    expect(band({ topics: ['macro'], words: ['worldscale', 'trade'] })).toBe(39);
+    expect(band({ topics: ['macro'], words: ['worldscale', 'trade', 'economy'] })).toBe(45);
+    // A currency named is macro without a topic, but not in company news.
+    expect(band({ words: ['currencies'] })).toBe(31);
+    expect(band({ words: ['currencies', 'company'] })).toBe(0);
+  });
+
+  it('places unrelated news: whole markets, freight and commodities, then transport, fuel buyers and public affairs, then the rest', () => {
+    expect(band({ words: ['marketwide'] })).toBe(23);
+    expect(band({ words: ['a', 'b', 'marketwide'] })).toBe(23);
+    expect(band({ words: ['a', 'b', 'marketwide', 'company'] })).toBe(0);
+    expect(band({ words: ['marketwide', 'company'] })).toBe(23);
+    expect(band({ words: ['transport'] })).toBe(23);
+    expect(band({ words: ['commodities'] })).toBe(23);
+    expect(band({ words: ['commodities', 'company'] })).toBe(0);
+    expect(band({ words: ['transport', 'company'] })).toBe(14);
+    expect(band({ words: ['fuelbuyers'], entityWeight: 2 })).toBe(16);
+    expect(band({ words: ['publicaffairs'] })).toBe(14);
+    expect(band({ words: ['publicaffairs'], entityWeight: 10 })).toBe(19);
+    expect(band({ entities: ['Senate'] })).toBe(14);
+    expect(band({ words: ['publicaffairs', 'company'] })).toBe(0);
+    expect(band({ strength: 0.5 })).toBe(3);
+  });
+});
