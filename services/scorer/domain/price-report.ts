@@ -34,7 +34,25 @@ const DOLLAR = new Set(['$', 'usd']);
 const PULL = new Set(['pull', 'pulls', 'pulled', 'pulling']);
 const MOVE_NOUNS = new Set(['rally', 'rebound', 'gains', 'gain', 'surge', 'advance', 'recovery', 'bounce', 'climb', 'rise', 'jump', 'spike']);
 const HOLD = new Set(['hold', 'holds', 'held', 'holding']);
-const FIRMS_NEXT = new Set(['on', 'as', 'after', 'amid', 'ahead', 'in', 'above', 'toward', 'towards', 'to', ',', 'near', 'despite', 'while']);
+const FIRMS_NEXT = new Set(['on', 'as', 'after', 'amid', 'ahead', 'in', 'above', 'toward', 'towards', ',', 'near', 'despite', 'while']);
+/** Subjects that take the bare verb: "Oil prices firm" is a move, "Chinese oil firm" a company. */
+const PLURAL_SUBJECTS = new Set(['prices', 'futures', 'contracts', 'markets', 'benchmarks']);
+/** What "firms to" reaches when it is a move ("firms to two-week high"), not a plan ("Oil firms to boost spending"). */
+const TO_LEVEL = new Set(['high', 'highs', 'highest', 'low', 'lows', 'lowest', 'peak', 'peaks', 'top', 'record']);
+const isFigure = (w: string | undefined) => w !== undefined && (DOLLAR.has(w) || (w.charCodeAt(0) >= 48 && w.charCodeAt(0) <= 57));
+
+/**
+ * "firm"/"firms" after the subject: a move only before a clause word, a figure or a level ("Oil firms on supply
+ * worries", "Brent firms 50 cents", "firms to two-week high"), or at the end after a plural subject ("Oil prices
+ * firm"); otherwise the noun of "state oil firm", "Oil firms to boost spending", "windfall tax on oil firms".
+ */
+function firmIsMove(low: readonly string[], j: number): boolean {
+  const next = low[j + 1];
+  if (next === undefined) return PLURAL_SUBJECTS.has(low[j - 1]);
+  if (isFigure(next)) return true;
+  if (next === 'to') return isFigure(low[j + 2]) || low.slice(j + 2, j + 5).some((w) => TO_LEVEL.has(w));
+  return FIRMS_NEXT.has(next);
+}
 const MAX_FILLERS = 4;
 const SCAN = 6;
 
@@ -58,8 +76,7 @@ function scanAfter(low: readonly string[], from: number, W: Sets): -1 | 0 | 1 {
 function moveAt(low: readonly string[], j: number, W: Sets): PriceReport | undefined {
   const w = low[j];
   if (w === undefined) return undefined;
-  // "oil firms" are companies unless a clause or figure follows ("Oil firms on supply worries").
-  if (w === 'firms' && low[j + 1] !== undefined && !FIRMS_NEXT.has(low[j + 1])) return undefined;
+  if ((w === 'firms' || w === 'firm') && !firmIsMove(low, j)) return undefined;
   if (PULL.has(w) && low[j + 1] === 'back') return { report: true, direction: -1 };
   if (W.reversers.has(w)) {
     // "pares gains" gives back a rise; "pares losses" recovers from a fall.

@@ -33,6 +33,15 @@ describe('price reports', () => {
     }
   });
 
+  it('reads "firm" after oil as a company unless a move follows', () => {
+    for (const t of ["Venezuela's state oil firm PDVSA halts exports", 'Iraq signs deal with Chinese oil firm', 'UK windfall tax on oil firms', 'Oil firm to pay $1 bln fine', 'Oil firms to boost spending', 'Oil firm Shell cuts jobs']) {
+      expect(read(t).report, t).toBe(false);
+    }
+    for (const t of ['Oil prices firm as stocks fall', 'Brent firms 50 cents', 'Oil firms on supply worries', 'Oil firms to three-month high', 'Brent crude futures firm']) {
+      expect(read(t), t).toMatchObject({ report: true, direction: 1 });
+    }
+  });
+
   it('makes the stated move the oil direction and the report relevant', () => {
     const a = analyzeText('Oil falls as Gaza ceasefire collapses');
     expect(a.price_report).toBe(true);
@@ -133,10 +142,37 @@ describe('price-report reading on a word table of its own', () => {
     expect(r('oil outlook crude falls')).toEqual({ report: true, direction: -1, subject: 2 });
   });
 
-  it('reads "firms" as a move only before a clause or at the end', () => {
+  it('reads "firms" as a move only before a clause, a figure or a level, or at the end after a plural subject', () => {
     expect(r('oil firms on supply')).toEqual({ report: true, direction: 1, subject: 0 });
-    expect(r('oil firms')).toEqual({ report: true, direction: 1, subject: 0 });
+    expect(r('oil firms 2 %')).toEqual({ report: true, direction: 1, subject: 0 });
+    expect(r('oil firms $ 80')).toEqual({ report: true, direction: 1, subject: 0 });
+    expect(r('oil firms usd 80')).toEqual({ report: true, direction: 1, subject: 0 });
+    expect(r('oil firms 9')).toEqual({ report: true, direction: 1, subject: 0 });
+    expect(r('oil firms 0')).toEqual({ report: true, direction: 1, subject: 0 });
+    // At the end: companies ("windfall tax on oil firms"), unless the subject was plural ("oil prices firms").
+    expect(r('oil firms')).toEqual({ report: false, direction: 0 });
+    const plurals = ['prices', 'futures', 'contracts', 'markets', 'benchmarks'];
+    for (const plural of plurals)
+      expect(readPriceReport(`oil ${plural} firms`.split(' '), table({ fillers: plurals })), plural).toEqual({ report: true, direction: 1, subject: 0 });
+    expect(readPriceReport('oil price firms'.split(' '), table({ fillers: ['price'] }))).toEqual({ report: false, direction: 0 });
     expect(r('oil firms announce deal')).toEqual({ report: false, direction: 0 });
+    // Letters just outside the digits are words, not figures.
+    expect(r('oil firms / 2')).toEqual({ report: false, direction: 0 });
+    expect(r('oil firms : 2')).toEqual({ report: false, direction: 0 });
+  });
+
+  it('reads "firms to" as a move only to a figure or a level within three words', () => {
+    expect(r('oil firms to $ 85')).toEqual({ report: true, direction: 1, subject: 0 });
+    expect(r('oil firms to 85')).toEqual({ report: true, direction: 1, subject: 0 });
+    for (const level of ['high', 'highs', 'highest', 'low', 'lows', 'lowest', 'peak', 'peaks', 'top', 'record'])
+      expect(r(`oil firms to ${level}`), level).toEqual({ report: true, direction: 1, subject: 0 });
+    expect(r('oil firms to three-month high')).toEqual({ report: true, direction: 1, subject: 0 });
+    expect(r('oil firms to its highest')).toEqual({ report: true, direction: 1, subject: 0 });
+    // The level four words on is another clause's; a figure after a verb is what the companies pay.
+    expect(r('oil firms to cut jobs at high')).toEqual({ report: false, direction: 0 });
+    expect(r('oil firms to pay $ 1')).toEqual({ report: false, direction: 0 });
+    expect(r('oil firms to boost spending')).toEqual({ report: false, direction: 0 });
+    expect(r('oil firms to')).toEqual({ report: false, direction: 0 });
   });
 
   it('reads what a reverser gives back within three words, and a loss without one', () => {
@@ -229,9 +265,10 @@ describe('price-report reading on a word table of its own', () => {
   });
 
   it('reads "firms" as a move before each clause word, figure word and comma it knows', () => {
-    for (const next of ['on', 'as', 'after', 'amid', 'ahead', 'in', 'above', 'toward', 'towards', 'to', ',', 'near', 'despite', 'while'])
+    for (const next of ['on', 'as', 'after', 'amid', 'ahead', 'in', 'above', 'toward', 'towards', ',', 'near', 'despite', 'while'])
       expect(r(`oil firms ${next} supply`), next).toEqual({ report: true, direction: 1, subject: 0 });
     expect(r('oil firms say')).toEqual({ report: false, direction: 0 });
+    expect(r('oil firms to supply')).toEqual({ report: false, direction: 0 });
   });
 
   it('reads a reverser in full: what it gives back, only from the words after it', () => {
