@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeText } from '../../../../../services/scorer/domain/analyze.ts';
-import { compileGateRules, gateTopics, hasOilChannel, namesCompanyShares, namesDemandChannel, readWordBits, WORD_LIST } from '../../../../../services/scorer/domain/topic-gate.ts';
+import { compileGateRules, gateTopics, hasOilChannel, namesCompanyNews, namesCompanyResults, namesCompanyShares, namesDemandChannel, namesTrade, readWordBits, tradeAtWorldScale, WORD_LIST } from '../../../../../services/scorer/domain/topic-gate.ts';
 
 const topics = (t: string) => analyzeText(t).topics;
 
@@ -231,5 +231,78 @@ describe('word bits: a headline\'s words looked up once for every list and rule'
     expect([...gateTopics(ev, ['clash', 'troops', 'game'], [], rules)]).toEqual([]);
     expect([...gateTopics(ev, ['clash', 'troops', 'rocket'], [], rules)]).toEqual([]);
     expect([...gateTopics(ev, ['clash'], [], rules)]).toEqual([]);
+  });
+});
+
+describe('the gate\'s word lists and masks on rules of the test\'s own', () => {
+  const rules = compileGateRules({
+    conflictEntities: [],
+    channelWords: ['gaza'],
+    demandChannel: ['jobs'],
+    companyWords: ['recall'],
+    companyResults: ['profit'],
+    tradeWords: ['tariffs'],
+    tradeScale: ['global'],
+    tradePowers: [['United States', 'Donald Trump'], ['China'], ['European Union']],
+    stockWords: ['shares', 'stocks'],
+    marketScope: ['asian'],
+    topics: {
+      military: { strong: [], context: ['troops'], block: [], entityContext: false },
+      sanctions: { strong: [], hardBlock: ['antitrust'], context: ['treasury'], block: ['fines'], entityContext: false },
+    },
+  });
+
+  it('gives each list its own bit and answers each list question from it', () => {
+    expect(readWordBits(['recall', 'profit', 'tariffs', 'global', 'shares', 'asian'], rules).lists).toBe(WORD_LIST.company | WORD_LIST.results | WORD_LIST.trade | WORD_LIST.tradeScale | WORD_LIST.stock | WORD_LIST.marketScope);
+    const ask = (words: string[]) => [namesCompanyNews(words, rules), namesCompanyResults(words, rules), namesTrade(words, rules), namesDemandChannel(words, rules), hasOilChannel(words, [], rules)];
+    expect(ask(['carmaker', 'recall'])).toEqual([true, false, false, false, false]);
+    expect(ask(['profit', 'beats'])).toEqual([false, true, false, false, false]);
+    expect(ask(['new', 'tariffs'])).toEqual([false, false, true, false, false]);
+    expect(ask(['jobs', 'gaza'])).toEqual([false, false, false, true, true]);
+    expect(ask(['nothing', 'listed'])).toEqual([false, false, false, false, false]);
+  });
+
+  it('gives the second topic rule the next three bits (hard block, block, context)', () => {
+    expect(readWordBits(['troops'], rules).topics).toBe(0b100);
+    expect(readWordBits(['antitrust'], rules).topics).toBe(0b001000);
+    expect(readWordBits(['fines'], rules).topics).toBe(0b010000);
+    expect(readWordBits(['treasury'], rules).topics).toBe(0b100000);
+    const ev = (key: string) => [{ topic: 'sanctions' as const, key }];
+    expect([...gateTopics(ev('penalties'), ['treasury', 'penalties'], [], rules)]).toEqual(['sanctions']);
+    expect([...gateTopics(ev('penalties'), ['treasury', 'fines', 'penalties'], [], rules)]).toEqual([]);
+    expect([...gateTopics(ev('penalties'), ['treasury', 'antitrust', 'penalties'], [], rules)]).toEqual([]);
+  });
+
+  it('refuses more than ten topic rules, with the counts, and takes ten', () => {
+    const rule = { strong: [], context: [], block: [], entityContext: false };
+    const topics = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`topic${i}`, rule]));
+    expect(() => compileGateRules({ conflictEntities: [], topics: topics(11) })).toThrow(/at most 10 topic rules and 10 promote rules \(11 and 0 given\)/);
+    expect(compileGateRules({ conflictEntities: [], topics: topics(10) }).topics.size).toBe(10);
+  });
+
+  it('reads a trade story at world scale by a scale word or two of the largest economies, each counted once', () => {
+    expect(tradeAtWorldScale(['global', 'tariffs'], [], rules)).toBe(true);
+    expect(tradeAtWorldScale(['tariffs'], ['United States', 'China'], rules)).toBe(true);
+    expect(tradeAtWorldScale(['tariffs'], ['China', 'European Union', 'United States'], rules)).toBe(true);
+    expect(tradeAtWorldScale(['tariffs'], ['United States', 'Donald Trump'], rules)).toBe(false);
+    expect(tradeAtWorldScale(['tariffs'], ['China'], rules)).toBe(false);
+    expect(tradeAtWorldScale(['tariffs'], ['Mexico', 'Canada'], rules)).toBe(false);
+    expect(tradeAtWorldScale(['tariffs'], [], rules)).toBe(false);
+  });
+
+  it('reads a company\'s or sector\'s shares after a word or a figure, not after punctuation, the market\'s scope, another stock word or at the start', () => {
+    for (const before of ['a', 'z', 'halliburton', '0', '9', '3m']) expect(namesCompanyShares([before, 'shares', 'jump'], rules), before).toBe(true);
+    for (const before of ['`', '{', '/', ':', ';', '-', 'asian', 'stocks']) expect(namesCompanyShares([before, 'shares', 'jump'], rules), before).toBe(false);
+    expect(namesCompanyShares(['shares', 'jump'], rules)).toBe(false);
+    expect(namesCompanyShares(['asian', 'shares', 'and', 'chipmaker', 'stocks'], rules)).toBe(true);
+    expect(namesCompanyShares(['chipmaker', 'results'], rules)).toBe(false);
+  });
+});
+
+describe('topic gating: a party named is context enough, whatever the context words', () => {
+  it('keeps a topic a party gave context to even when its context words are too few', () => {
+    const rules = compileGateRules({ conflictEntities: [], topics: { military: { strong: [], context: ['army', 'troops'], block: [], entityContext: true, entities: ['Hezbollah'], minDistinct: 3 } } });
+    expect([...gateTopics([{ topic: 'military', key: 'attack' }], ['attack', 'army'], ['Hezbollah'], rules)]).toEqual(['military']);
+    expect([...gateTopics([{ topic: 'military', key: 'attack' }], ['attack', 'army'], [], rules)]).toEqual([]);
   });
 });
