@@ -1,5 +1,5 @@
 import { Registry } from 'prom-client';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WriteHealth } from '../../../../shared/runtime/health.ts';
 import { READY_MAX_LOOP_DELAY_MS, ReadinessProbe, type ReadinessProbeOptions } from '../../../../shared/runtime/readiness.ts';
 import type { StoreDamage } from '../../../../shared/store/port.ts';
@@ -83,4 +83,24 @@ describe('ReadinessProbe', () => {
     probe.stop();
     expect(stopped()).toBe(1);
   });
+
+  it('measures the loop itself when not given a loop: a monitor on its window, in its registry, stopped with it', async () => {
+    const registry = new Registry();
+    const interval = vi.spyOn(globalThis, 'setInterval');
+    const clear = vi.spyOn(globalThis, 'clearInterval');
+    const probe = new ReadinessProbe({ store: { ping: async () => true }, registry, writes: new WriteHealth(() => 0), loopWindowMs: 1234 });
+    expect(interval.mock.calls.map((c) => c[1])).toEqual([1234]);
+    const timer = interval.mock.results[0]!.value;
+    expect((await registry.getMetricsAsJSON()).map((m) => m.name).sort()).toEqual([
+      'oilwire_event_loop_delay_max_seconds',
+      'oilwire_event_loop_delay_p99_seconds',
+      'oilwire_store_writes_failing',
+    ]);
+    probe.stop();
+    expect(clear).toHaveBeenCalledWith(timer);
+  });
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
 });
