@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { MemoryNoveltyStore } from '../../../../../services/scorer/adapters/memory-novelty-store.ts';
 import { analyzeText } from '../../../../../services/scorer/domain/analyze.ts';
 import { fnv1a } from '../../../../../services/scorer/domain/hash.ts';
-import { bandKeys, candidateKeys, normalizeShingles, figureCorroborates, figuresAgree, frameKey, framesMatch, FRAME_EVENT_OVERLAP, jaccard, NoveltyTracker, readingsOppose, SHARED_FIGURE_SIMILARITY, type EventFrame } from '../../../../../services/scorer/domain/novelty.ts';
+import { bandKeys, candidateKeys, normalizeShingles, figureCorroborates, figuresAgree, frameKey, framesMatch, FRAME_EVENT_OVERLAP, jaccard, NoveltyTracker, readingsOppose, SHARED_FIGURE_SIMILARITY, type EventFrame, type StoryReading } from '../../../../../services/scorer/domain/novelty.ts';
+import type { ClusterState } from '../../../../../services/scorer/ports.ts';
 
 const H = 3_600_000;
 /** bandKeys([1, 2, 3]) and frameKey({[1, 2], [10]}) as every process computes them (the MinHash seeds are fixed). */
@@ -366,5 +367,127 @@ describe('novelty: exact values the tracker is built on', () => {
     expect(jaccard([1, 2], [1, 2])).toBe(1);
     expect(jaccard([1, 3, 5], [2, 3, 4, 5])).toBeCloseTo(0.4);
     expect(jaccard([1], [])).toBe(0);
+  });
+});
+
+describe('novelty: the fast paths answer as the rules written out', () => {
+  let seed = 424242;
+  // The high bits of a linear congruential generator (its low bits repeat with a short period) and 32-bit words made of two.
+  const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8;
+  const word = () => ((next() << 16) ^ next()) >>> 0;
+  const sorted = (xs: number[]) => [...new Set(xs)].sort((a, b) => a - b);
+
+  it('computes each of the 24 MinHash rows as a row-by-row reference, on 600 seeded lists of 1 to 80 values over the 32-bit range', () => {
+    // The published construction: row r of band b is the unsigned minimum of mix(t, seed(2b + r)); the band key mixes its two minima.
+    const seedOf = (s: number) => Math.imul(s + 1, 0x9e3779b1);
+    const mix = (t: number, s: number) => {
+      let x = Math.imul(t ^ s, 0x85ebca6b);
+      x ^= x >>> 13;
+      x = Math.imul(x, 0xc2b2ae35);
+      return (x ^ (x >>> 16)) >>> 0;
+    };
+    const reference = (tokens: number[]) =>
+      Array.from({ length: 12 }, (_, b) => {
+        let key = Math.imul(b + 1, 0x27d4eb2d);
+        for (let r = 0; r < 2; r++) key = mix(Math.min(...tokens.map((t) => mix(t, seedOf(2 * b + r)))), key);
+        return key >>> 0;
+      });
+    expect(reference([1, 2, 3])).toEqual(PINNED_BAND_KEYS);
+    for (let round = 0; round < 600; round++) {
+      const n = 1 + (next() % 80);
+      const tokens = Array.from({ length: n }, () => (next() % 5 === 0 ? next() % 50 : word()));
+      expect(bandKeys(tokens), `list ${round}`).toEqual(reference(tokens));
+      expect(candidateKeys(tokens, undefined)).toEqual(reference(tokens).map((k) => k | 0));
+    }
+  });
+
+  it('agrees on figures as the pairwise rule (some pair within 10 % of the larger), on 3,000 seeded pairs of lists', () => {
+    const reference = (a: number[], b: number[]) => a.length === 0 || b.length === 0 || a.some((x) => b.some((y) => Math.abs(x - y) <= 0.1 * Math.max(Math.abs(x), Math.abs(y))));
+    const figure = () => (next() % 2 === 0 ? 1 : -1) * (90 + (next() % 30)) * (next() % 3 === 0 ? 1000 : 1);
+    let agreed = 0;
+    for (let round = 0; round < 3000; round++) {
+      const a = Array.from({ length: next() % 4 }, figure);
+      const b = Array.from({ length: next() % 4 }, figure);
+      expect(figuresAgree(a, b), JSON.stringify([a, b])).toBe(reference(a, b));
+      if (a.length > 0 && b.length > 0 && reference(a, b)) agreed++;
+    }
+    // Both answers occur with figures on both sides.
+    expect(agreed).toBeGreaterThan(300);
+    expect(agreed).toBeLessThan(2500);
+  });
+
+  it('matches frames as the rule written out (both signatures, the same actors with places skipped, events in common), on 4,000 seeded pairs', () => {
+    const gazetteer = JSON.parse(readFileSync(new URL('../../../../../services/scorer/data/gazetteer.json', import.meta.url), 'utf8')) as { entities: { name: string; kind: string }[] };
+    const places = gazetteer.entities.filter((g) => g.kind === 'place').map((g) => fnv1a(g.name));
+    const actors = gazetteer.entities.filter((g) => g.kind !== 'place').map((g) => fnv1a(g.name));
+    const isPlace = (e: number) => places.includes(e);
+    const signature = (f: EventFrame) => {
+      const n = f.entities.filter((e) => !isPlace(e)).length;
+      return n > 0 && f.events.length > 0 && n + f.events.length >= 3;
+    };
+    const sameActors = (a: number[], b: number[]) => JSON.stringify(a.filter((e) => !isPlace(e))) === JSON.stringify(b.filter((e) => !isPlace(e)));
+    const eventJaccard = (a: number[], b: number[]) => (a.length === 0 || b.length === 0 ? 0 : a.filter((e) => b.includes(e)).length / new Set([...a, ...b]).size);
+    const reference = (a: EventFrame, b: EventFrame, overlap: number) => signature(a) && signature(b) && sameActors(a.entities, b.entities) && eventJaccard(a.events, b.events) >= overlap;
+    // Few actors, places and events, so that equal actor sets and signatures are common.
+    const pool = [...places.slice(0, 3), ...actors.slice(0, 3)];
+    const frameOf = (): EventFrame => ({ entities: sorted(Array.from({ length: next() % 4 }, () => pool[next() % pool.length])), events: sorted(Array.from({ length: next() % 4 }, () => 10 + (next() % 4))) });
+    // Half the time the second frame is the first with its places swapped and an event added or dropped (the near misses).
+    const variant = (f: EventFrame): EventFrame => ({
+      entities: sorted([...f.entities.filter((e) => !isPlace(e)), ...Array.from({ length: next() % 2 }, () => places[next() % 3])]),
+      events: next() % 2 === 0 ? sorted([...f.events, 10 + (next() % 4)]) : f.events.slice(1),
+    });
+    let matched = 0;
+    for (let round = 0; round < 4000; round++) {
+      const a = frameOf();
+      const b = next() % 2 === 0 ? frameOf() : variant(a);
+      const overlap = [0.3, FRAME_EVENT_OVERLAP, 1][next() % 3];
+      expect(framesMatch(a, b, overlap), JSON.stringify([a, b, overlap])).toBe(reference(a, b, overlap));
+      if (reference(a, b, overlap)) {
+        matched++;
+        expect(frameKey(a)).toBe(frameKey(b));
+      }
+      expect(frameKey(a) !== undefined).toBe(signature(a));
+    }
+    expect(matched).toBeGreaterThan(100);
+  });
+
+  /** A store that keeps clusters as state founded elsewhere would be: no reading code, figure count, first figure or frame key. */
+  class PlainStateStore extends MemoryNoveltyStore {
+    override put(cluster: ClusterState, keys: number[]): void {
+      const { id, tokens, firstSeen, lastSeen, count, reading, figures, frame } = cluster;
+      const plain: ClusterState = { id, tokens, firstSeen, lastSeen, count, reading, figures };
+      if (frame) plain.frame = { entities: frame.entities, events: frame.events };
+      super.put(plain, keys);
+    }
+  }
+
+  it('answers alike from a cluster this tracker founded and from the same state kept without its derived fields', () => {
+    const lines = readFileSync(new URL('../../../../fixtures/scorer/labeled-headlines.csv', import.meta.url), 'utf8').trim().split('\n').slice(1);
+    const heads = lines.map((l) => (l.startsWith('"') ? l.slice(1, l.indexOf('"', 1)) : l.slice(0, l.lastIndexOf(','))));
+    // Numbered rewrites carry a figure each (most candidates are then weighed on figures), a few with two.
+    const texts = [...heads, ...heads.map((h, i) => `${h} ${i % 7}`), ...heads.map((h, i) => (i % 3 === 0 ? `${h} ${i % 5} and ${(i % 5) * 10}` : `${h} update`)), ...PAIRS.flatMap((p) => [p.first, p.second])];
+    const analyses = texts.map((t) => analyzeText(t));
+    const run = (store: MemoryNoveltyStore) => {
+      const n = new NoveltyTracker(store, { windowMs: 24 * H, threshold: 0.5 });
+      return analyses.map((a, i) => n.assign(`a-${i}`, a.shingles, t0 + i * 60_000, a.reading, a.figures, a.frame));
+    };
+    const founded = run(new MemoryNoveltyStore(5000));
+    expect(run(new PlainStateStore(5000))).toEqual(founded);
+    const joins = founded.filter((r) => r.novelty < 100).length;
+    expect(joins).toBeGreaterThan(texts.length / 10);
+    expect(joins).toBeLessThan(texts.length - heads.length / 2);
+    // Figures on both sides that differ keep two numbered rewrites of one headline apart.
+    expect(analyses[heads.length + 1].figures.length).toBe(1);
+  });
+
+  it('reads a direction outside the declared values by the rule itself: an oil read of 2 against 1 opposes, against none it does not', () => {
+    const n = tracker();
+    const s = [5, 6, 7];
+    const up = n.assign('a', s, t0, { oil: 1, tone: 0 });
+    const odd = { oil: 2, tone: 0 } as unknown as StoryReading;
+    expect(n.assign('b', s, t0 + 1, odd).clusterId).not.toBe(up.clusterId);
+    const m = tracker();
+    const flat = m.assign('a', s, t0, { oil: 0, tone: 1 });
+    expect(m.assign('b', s, t0 + 1, odd).clusterId).toBe(flat.clusterId);
   });
 });
