@@ -73,6 +73,8 @@ const QUESTION = 0.4;
 const OPEC_TONE = 0.5;
 /** Topics of conflict and its channels: with one of them, talks and deals are conflict diplomacy. */
 const GEOPOLITICS: readonly TopicName[] = ['mediation', 'ceasefire', 'sanctions', 'military', 'shipping'];
+/** The parties whose talks and deals are conflict diplomacy (the mediation gate's own list). */
+const DIPLOMACY_PARTIES: ReadonlySet<string> = GATE_RULES.topics.get('mediation')?.entities ?? GATE_RULES.conflictEntities;
 
 interface Totals {
   s: number;
@@ -355,10 +357,12 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
   const oilSpecific = OIL_SPECIFIC_TOPICS.some((t) => topics.has(t));
   const channel = head.maxEntityWeight >= 2 || (sum?.maxEntityWeight ?? 0) >= 2 || hasOilChannel(headTokens.low, entities, GATE_RULES, head.bits);
   const oilWeight = head.oilWeight + (sum?.oilWeight ?? 0) * 0.5;
-  // Trade talks and deals are macro, not conflict diplomacy, and an oil company's deals, bids and
-  // their talks are corporate: the de-escalation reading of talks and deals does not apply.
+  // Trade talks and deals are macro, not conflict diplomacy, an oil company's deals, bids and
+  // their talks are corporate, and with no topic and no party to a conflict named a deal is
+  // commerce ("Iraq signs deal with Chinese oil firm"): the de-escalation reading of talks and deals does not apply.
   const geopolitics = GEOPOLITICS.some((t) => topics.has(t));
-  if (!geopolitics && ((topics.has('macro') && !oilSpecific && !channel && oilWeight === 0) || head.oilCompany)) O -= head.oDiplomacy + (sum ? sum.oDiplomacy * sw : 0);
+  const commerce = topics.size === 0 && !entities.some((e) => DIPLOMACY_PARTIES.has(e));
+  if (!geopolitics && (commerce || (topics.has('macro') && !oilSpecific && !channel && oilWeight === 0) || head.oilCompany)) O -= head.oDiplomacy + (sum ? sum.oDiplomacy * sw : 0);
   // Sanctions move crude only when they hit a producer's supply (docs/taxonomy.md: "tighter
   // sanctions on producers"): with no producer, party to a conflict, oil company, oil word or oil
   // story named (a telecom, an aluminium maker, a drone maker), they carry no oil direction. A trade war's escalation

@@ -95,6 +95,20 @@ describe('domain model: oil direction is topic-aware', () => {
     expect(b.sentiment.label).toBe('negative');
     expect(b.oil_direction.label).toBe('bullish');
   });
+  it('reads talks and deals as de-escalation only in a story of conflict, sanctions or diplomacy', () => {
+    // A producer's commercial deal or a trade meeting names no conflict: no topic, no oil direction.
+    for (const text of ['Iraq signs deal with Chinese oil firm', 'Kuwait signs deal with Korean shipbuilder', 'Oman hosts talks between Iraq and Gulf states on trade']) {
+      const a = analyzeText(text);
+      expect(a.topics, text).toEqual([]);
+      expect(a.oil_direction, text).toEqual({ label: 'neutral', strength: 0 });
+    }
+    // With the conflict's topic the same words keep their reading.
+    for (const text of ['US and Iran reach nuclear deal', 'Israel and Hamas agree ceasefire deal', 'Iran talks with Qatar mediators resume']) {
+      const a = analyzeText(text);
+      expect(a.topics.length, text).toBeGreaterThan(0);
+      expect(a.oil_direction.label, text).toBe('bearish');
+    }
+  });
 });
 
 describe('domain model: topics, entities, relevance', () => {
