@@ -1,8 +1,8 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
-import { AppError, ERROR_CODES, type ErrorCode, isOutage, wrapError } from '../../../shared/errors.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { AppError, ERROR_CODES, type ErrorCode, isAppError, isOutage, isRetryable, wrapError } from '../../../shared/errors.ts';
 
 // The closed list of codes is only useful if each one is raised somewhere and documented.
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -82,5 +82,67 @@ describe('error catalogue', () => {
     const wrapped = wrapError('STORE_UNAVAILABLE', new Error('ECONNREFUSED'), 'opening the store');
     expect(wrapped).toMatchObject({ code: 'STORE_UNAVAILABLE', message: 'opening the store: ECONNREFUSED', retryable: true });
     expect(wrapped.cause).toBeInstanceOf(Error);
+  });
+});
+
+describe('AppError, wrapError, isRetryable, isAppError', () => {
+  it('is an Error named AppError, with a cause only when given one', () => {
+    const plain = new AppError('NOT_FOUND', 'no such feed');
+    expect(plain).toBeInstanceOf(Error);
+    expect([plain.name, plain.message, plain.code]).toEqual(['AppError', 'no such feed', 'NOT_FOUND']);
+    expect(String(plain)).toBe('AppError: no such feed');
+    expect('cause' in plain).toBe(false);
+    expect(plain.details).toBeUndefined();
+    const cause = new Error('ENOENT');
+    expect(new AppError('NOT_FOUND', 'x', { cause }).cause).toBe(cause);
+    // A falsy cause is still a cause.
+    expect(new AppError('NOT_FOUND', 'x', { cause: 0 })).toHaveProperty('cause', 0);
+  });
+
+  it('takes its retryable flag and status from the catalogue unless told, for every code', () => {
+    for (const code of CODES) {
+      const e = new AppError(code, 'm');
+      expect({ code, retryable: e.retryable, outage: e.outage, http: e.httpStatus }).toEqual({ code, ...ERROR_CODES[code] });
+      expect(new AppError(code, 'm', { retryable: !ERROR_CODES[code].retryable }).retryable).toBe(!ERROR_CODES[code].retryable);
+    }
+  });
+
+  it('puts code, message, retryable and details, when there are any, in its JSON', () => {
+    expect(new AppError('INPUT_INVALID', 'bad horizon', { details: { field: 'horizon' } }).toJSON()).toEqual({ code: 'INPUT_INVALID', message: 'bad horizon', retryable: false, details: { field: 'horizon' } });
+    expect(JSON.parse(JSON.stringify(new AppError('RATE_LIMITED', 'slow down')))).toEqual({ code: 'RATE_LIMITED', message: 'slow down', retryable: true });
+    expect(new AppError('INPUT_INVALID', 'x', { details: { field: 'horizon' } }).details).toEqual({ field: 'horizon' });
+  });
+
+  it('wraps an Error by its message, anything else by its text, with a prefix only when given', () => {
+    const err = new Error('socket hang up');
+    const plain = wrapError('BUS_UNAVAILABLE', err);
+    expect(plain).toBeInstanceOf(AppError);
+    expect([plain.code, plain.message, plain.retryable, plain.cause]).toEqual(['BUS_UNAVAILABLE', 'socket hang up', true, err]);
+    expect(wrapError('INTERNAL', 'just a string').message).toBe('just a string');
+    expect(wrapError('INTERNAL', 42, 'worker').message).toBe('worker: 42');
+    expect(wrapError('INTERNAL', undefined).message).toBe('undefined');
+    expect(wrapError('INTERNAL', err, '').message).toBe('socket hang up');
+    expect(wrapError('INTERNAL', 'x').cause).toBe('x');
+  });
+
+  it('counts anything but a final AppError as retryable, and only an AppError as an AppError', () => {
+    expect(isRetryable(new AppError('SCHEMA_INVALID', 'bad'))).toBe(false);
+    expect(isRetryable(new AppError('BUS_TIMEOUT', 'slow'))).toBe(true);
+    expect(isRetryable(new AppError('BUS_TIMEOUT', 'slow', { retryable: false }))).toBe(false);
+    expect(isRetryable(new Error('ECONNRESET'))).toBe(true);
+    expect(isRetryable({ retryable: false })).toBe(true);
+    expect(isAppError(new AppError('INTERNAL', 'x'))).toBe(true);
+    expect(isAppError(new Error('x'))).toBe(false);
+    expect(isAppError({ code: 'INTERNAL', retryable: false })).toBe(false);
+  });
+});
+
+describe('ERROR_CODES as loaded', () => {
+  // Loaded afresh inside the test: the catalogue is built while the module loads, before any test runs.
+  it('has exactly the codes of docs/errors.md, each with its documented flags and status', async () => {
+    vi.resetModules();
+    const fresh = (await import('../../../shared/errors.ts')).ERROR_CODES as Record<string, { retryable: boolean; outage: boolean; http: number }>;
+    expect(Object.keys(fresh).sort()).toEqual([...rows.keys()].sort());
+    for (const [code, row] of rows) expect({ code, ...fresh[code] }).toEqual({ code, retryable: row.retryable, outage: row.outage, http: row.http });
   });
 });
