@@ -33,6 +33,18 @@ describe('lexicon data: docs/taxonomy.md readings (services/scorer/data/lexicon-
     expect(analyzeText('EU fines Google over Android').sentiment.label).toBe('negative');
   });
 
+  it('the arms trade is commerce: no military topic, no oil direction, no tone of its own', () => {
+    const arms = groups.find((g) => g.words.includes('arms sale'))!;
+    for (const w of arms.words) expect(LEXICON.get(key(w)), w).toMatchObject({ s: 0, o: 0 });
+    for (const text of ['Saudi Arabia signs arms deal with US', 'US approves $8 billion arms sale to Saudi Arabia', 'Trump halts arms sales to Saudi']) {
+      const a = analyzeText(text);
+      expect(a.topics, text).not.toContain('military');
+      expect(a.oil_direction.label, text).toBe('neutral');
+    }
+    // Arms used or seized stay what they were.
+    expect(analyzeText('Rebels seize arms depot near oil field').oil_direction.label).toBe('bullish');
+  });
+
   it('skip entries are function phrases with no topic, so company prose stays unrelated', () => {
     const skips = ofKind((e) => e.mod === 'skip');
     expect(skips.length).toBeGreaterThan(10);
