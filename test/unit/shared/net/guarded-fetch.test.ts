@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AddressPolicy, AddressRefusedError } from '../../../../shared/net/address-policy.ts';
-import { addressRefusal, guardedFetch, type GuardedFetch } from '../../../../shared/net/guarded-fetch.ts';
+import { addressRefusal, guardedConnector, guardedFetch, type GuardedFetch } from '../../../../shared/net/guarded-fetch.ts';
 
 interface Local {
   server: Server;
@@ -127,6 +127,20 @@ describe('guardedFetch', () => {
     const err = await rejection(c.fetch(`http://127.0.0.1:${v4.port}/`));
     expect(err).toBeInstanceOf(TypeError);
     expect(((err as Error).cause as Error).name).toMatch(/^Client(Closed|Destroyed)Error$/);
+  });
+});
+
+describe('guardedConnector', () => {
+  // undici's client takes the brackets off an IPv6 host before it calls the connector; another caller may not.
+  it('checks a bracketed IPv6 hostname handed to it directly, without the brackets', async () => {
+    const before = v6.connections;
+    const connect = guardedConnector(new AddressPolicy([], 'test.allowPrivate'), 5000);
+    const err = await new Promise<Error | null>((resolve) =>
+      connect({ hostname: '[::1]', host: `[::1]:${v6.port}`, protocol: 'http:', port: String(v6.port) } as never, (e) => resolve(e)),
+    );
+    expect(err).toBeInstanceOf(AddressRefusedError);
+    expect(err?.message).toBe('::1 is loopback; add it to test.allowPrivate to allow it');
+    expect(v6.connections).toBe(before);
   });
 });
 
