@@ -45,6 +45,25 @@ describe('lexicon data: docs/taxonomy.md readings (services/scorer/data/lexicon-
     expect(analyzeText('Rebels seize arms depot near oil field').oil_direction.label).toBe('bullish');
   });
 
+  it('a mediator\'s verb with its object and a prisoner exchange are mediation; brokers alone are firms', () => {
+    const mediation = groups.find((g) => g.words.includes('brokers breakthrough'))!;
+    const gate = JSON.parse(readFileSync('services/scorer/data/topic-context.json', 'utf8')) as { topics: { mediation: { strong: string[]; block: string[] } } };
+    // "brokers" blocks mediation (company news), so each phrase must be strong to pass the gate.
+    expect(gate.topics.mediation.block).toContain('brokers');
+    for (const w of mediation.words) {
+      expect(LEXICON.get(key(w))?.t, w).toEqual(['mediation']);
+      expect(gate.topics.mediation.strong, w).toContain(w);
+    }
+    const a = analyzeText('Qatar brokers breakthrough in US-Iran talks');
+    expect(a.topics).toEqual(['mediation']);
+    expect(a.oil_direction.label).toBe('bearish');
+    expect(a.relevance).toBeGreaterThanOrEqual(60);
+    const b = analyzeText('Iran, US trade prisoners in Qatar-brokered deal');
+    expect(b.topics).toContain('mediation');
+    expect(b.topics).not.toContain('macro');
+    for (const text of ['Japan brokers readying for new client surge', 'Insurance brokers in talks to merge']) expect(analyzeText(text).topics, text).toEqual([]);
+  });
+
   it('skip entries are function phrases with no topic, so company prose stays unrelated', () => {
     const skips = ofKind((e) => e.mod === 'skip');
     expect(skips.length).toBeGreaterThan(10);
