@@ -136,7 +136,7 @@ describe('guardedConnector', () => {
     const before = v6.connections;
     const connect = guardedConnector(new AddressPolicy([], 'test.allowPrivate'), 5000);
     const err = await new Promise<Error | null>((resolve) =>
-      connect({ hostname: '[::1]', host: `[::1]:${v6.port}`, protocol: 'http:', port: String(v6.port) } as never, (e) => resolve(e)),
+      connect({ hostname: '[::1]', host: `[::1]:${v6.port}`, protocol: 'http:', port: String(v6.port) } as never, (...args) => resolve(args[0])),
     );
     expect(err).toBeInstanceOf(AddressRefusedError);
     expect(err?.message).toBe('::1 is loopback; add it to test.allowPrivate to allow it');
