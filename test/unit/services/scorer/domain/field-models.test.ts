@@ -54,7 +54,8 @@ describe('per-field learned models: training', () => {
     expect(m.sentiment).toBeUndefined();
     expect(m.direction).toBeUndefined();
     expect(m.relevance?.labels).toEqual(['direct', 'channel', 'adjacent', 'unrelated']);
-    expect(m.topics).toEqual({});
+    expect(Object.keys(m.topics ?? { x: 1 })).toEqual([]);
+    expect(Object.keys(trainFieldModels(rows).topics ?? {})).toEqual(['macro']);
   });
 
   it('trains 12 balanced epochs unless told otherwise', () => {
@@ -146,6 +147,8 @@ describe('per-field learned models: the blend with the rules', () => {
     expect(fieldPredictor(models, 1, ['oil_direction'])(h, rules)).toEqual({ ...rules, oil_direction: 'bullish' });
     expect(fieldPredictor(models, 1, ['relevance'])(h, rules)).toEqual({ ...rules, relevance: 44 });
     expect(fieldPredictor(models, 1, [])(h, rules)).toEqual(rules);
+    // A field not chosen keeps the rules' answer as it is, even a label or a value the model could not give.
+    expect(fieldPredictor(models, 1, ['topics'])(h, { ...rules, sentiment: 'mixed', oil_direction: 'unclear', relevance: 50.4 })).toEqual({ ...rules, topics: ['macro'], sentiment: 'mixed', oil_direction: 'unclear', relevance: 50.4 });
   });
 
   it('answers the rules for a field without a model, and passes the price report flag on', () => {
