@@ -219,6 +219,16 @@ function jaccardOf(inter: number, na: number, nb: number): number {
 }
 
 /**
+ * The most `jaccard` or `jaccardWithTable` can give for lists of `na` and `nb` values: `jaccardOf` of `min(na, nb)` in common,
+ * the same division (`na + nb - min` is `max`), and `jaccardOf` rises with what is in common, so no smaller count rounds above
+ * it. NaN when both are empty (compared, it turns nothing away). A candidate's similarity is its words or the threshold (frame
+ * or figure), so one whose bound and the threshold are both under the best so far cannot win, not even a tie.
+ */
+function jaccardBound(na: number, nb: number): number {
+  return Math.min(na, nb) / Math.max(na, nb);
+}
+
+/**
  * The headline's tokens in an open-addressed table (slots stamped with the headline they belong to, so nothing is
  * cleared): each candidate's tokens are looked up in it, instead of merging two sorted lists per candidate, whose
  * steps are branches the processor mispredicts on lists that differ (on random lists of 8-17 tokens the table counted
@@ -480,8 +490,11 @@ export class NoveltyTracker {
     const headCode = readingCode(reading);
     for (let i = 0; i < candidates.length; i++) {
       const c = candidates[i];
-      if (Math.abs(at - c.firstSeen) > windowMs) continue;
-      if (opposes(reading, headCode, c) || (figures.length > 0 && !figuresAgreeWith(figures, c))) continue;
+      // The reading first: its code is a small integer in the cluster's own object, while a time is a number of its own
+      // (a heap number the object points to), which a candidate turned away by its reading then never loads.
+      if (opposes(reading, headCode, c) || Math.abs(at - c.firstSeen) > windowMs || (figures.length > 0 && !figuresAgreeWith(figures, c))) continue;
+      // Once the best is above the threshold, a candidate whose word similarity cannot reach it is passed over unread.
+      if (threshold < bestSim && jaccardBound(tokens.length, c.tokens.length) < bestSim) continue;
       const words = tokens.length === 0 ? 0 : jaccardWithTable(tokens, c.tokens);
       // A matching frame, or a shared figure and entity, counts as reaching the word threshold: the same event told in other words.
       const sim = words < threshold && ((fKey !== undefined && storedKey(c.frame) === fKey && framesMatchActors(actors, f, c.frame!, overlap)) || figureCorroborates(words, figures, c.figures, f.entities, c.frame?.entities)) ? threshold : words;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MemoryNoveltyStore } from '../../../../../services/scorer/adapters/memory-novelty-store.ts';
 import { analyzeText } from '../../../../../services/scorer/domain/analyze.ts';
-import { fnv1a } from '../../../../../services/scorer/domain/hash.ts';
+import { fnv1a, hash64Hex } from '../../../../../services/scorer/domain/hash.ts';
 import { bandKeys, candidateKeys, normalizeShingles, figureCorroborates, figuresAgree, frameKey, framesMatch, FRAME_EVENT_OVERLAP, jaccard, NoveltyTracker, readingsOppose, SHARED_FIGURE_SIMILARITY, type EventFrame, type StoryReading } from '../../../../../services/scorer/domain/novelty.ts';
 import type { ClusterState } from '../../../../../services/scorer/ports.ts';
 
@@ -489,5 +489,45 @@ describe('novelty: the fast paths answer as the rules written out', () => {
     const m = tracker();
     const flat = m.assign('a', s, t0, { oil: 0, tone: 1 });
     expect(m.assign('b', s, t0 + 1, odd).clusterId).toBe(flat.clusterId);
+  });
+});
+
+describe('novelty: a candidate passed over by its word bound', () => {
+  // Cluster ids are `c` + hash64Hex(article id): these pick article ids whose clusters sort as a test needs.
+  const idOf = (article: string) => `c${hash64Hex(article)}`;
+  const names = Array.from({ length: 40 }, (_, i) => `article-${i}`);
+  /** Two article ids, the second's cluster id sorting before the first's. */
+  const laterSortsFirst = (): [string, string] => {
+    for (const a of names) for (const b of names) if (a !== b && idOf(b) < idOf(a)) return [a, b];
+    throw new Error('no pair');
+  };
+
+  it('still reads a candidate whose bound equals the best so far: on a tie of words the older cluster id wins', () => {
+    const [first, second] = laterSortsFirst();
+    const n = tracker();
+    // The same words, opposite reads: two clusters, filed under the same keys in founding order.
+    const a = n.assign(first, [1, 2, 3, 4], t0, { oil: 1, tone: 0 });
+    const b = n.assign(second, [1, 2, 3, 4], t0 + 1, { oil: -1, tone: 0 });
+    expect(a.novelty).toBe(100);
+    expect(b.novelty).toBe(100);
+    expect(b.clusterId < a.clusterId).toBe(true);
+    // A headline with no read and both clusters' words and two more: 4/6 with each, the most either could give.
+    expect(n.assign('h', [1, 2, 3, 4, 5, 6], t0 + 2).clusterId).toBe(b.clusterId);
+  });
+
+  it('reads every candidate while the best is only at the threshold: a frame match with few words ties it and the older id wins', () => {
+    const [first, second] = laterSortsFirst();
+    const frame: EventFrame = { entities: [1001, 1002], events: [2001] };
+    const head = [1, 2, 3, 4, 5, 6];
+    // Half the headline's words (4 of 8) and no frame; then one word of its six (a bound of 1/6) and the headline's frame.
+    const words = [1, 2, 3, 4, 7, 8];
+    expect(jaccard(head, words)).toBe(0.5);
+    expect(bandKeys(head).some((k) => bandKeys(words).includes(k))).toBe(true);
+    const n = tracker();
+    const a = n.assign(first, words, t0);
+    const b = n.assign(second, [100], t0 + 1, undefined, [], frame);
+    expect(b.clusterId).not.toBe(a.clusterId);
+    expect(b.clusterId < a.clusterId).toBe(true);
+    expect(n.assign('h', head, t0 + 2, undefined, [], frame).clusterId).toBe(b.clusterId);
   });
 });
