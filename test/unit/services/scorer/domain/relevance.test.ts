@@ -373,6 +373,7 @@ describe('relevance bands on word classes of their own', () => {
     expect(band({ channel: true, companyNews: true })).toBe(0);
     expect(band({ channel: true, companyNews: true, entityWeight: 3, words: ['publicaffairs'] })).toBe(46);
     expect(band({ channel: true, companyNews: true, entities: ['Senate'] })).toBe(40);
+    expect(band({ channel: true, companyNews: true, entityWeight: 3, strength: 0.5, words: ['publicaffairs'] })).toBe(49);
     expect(band({ channel: true, companyNews: true, words: ['publicaffairs', 'company'] })).toBe(0);
     expect(band({ channel: true, topics: ['macro'] })).toBe(34);
     expect(band({ channel: true, oilCompany: true })).toBe(46);
