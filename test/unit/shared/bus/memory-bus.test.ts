@@ -622,6 +622,67 @@ describe('MemoryBus with a journal', () => {
     await expect(bus.subscribe({ groupId: 'g', topics: ['t'], handler: async () => {} })).rejects.toThrow('memory bus is closed');
   });
 
+  /** A hand-written journal well past four times what it retains: a record written many times counts once in memory. */
+  const padded = (records: JournalRecord[], pad: JournalRecord, times = 40) => [...records, ...Array.from({ length: times }, () => pad)];
+
+  it('compacts a partition with a hole and a commit on partition 1 into a file that reads back the same', async () => {
+    const dir = journalDir();
+    writeJournal(
+      dir,
+      padded(
+        [
+          { kind: 'topic', topic: 't', partitions: 2 },
+          { kind: 'message', message: msg('t', 0, 3) },
+          // Offset 4 is a publish whose write failed: a hole, which the compacted file must keep as one.
+          { kind: 'message', message: msg('t', 0, 5) },
+          { kind: 'message', message: msg('t', 1, 0) },
+          { kind: 'message', message: msg('t', 1, 1) },
+          { kind: 'commit', group: 'g', topic: 't', partition: 1, offset: 1 },
+        ],
+        { kind: 'message', message: msg('t', 1, 1) },
+      ),
+    );
+    const { records, logger } = capture();
+    const bus = await openBus({ journalDir: dir, compactMinBytes: 1, logger });
+    await bus.publish('u', [{ key: 'k', value: 'x' }]);
+    await waitFor(() => records.some((r) => r.msg === 'bus journal compacted' || r.msg.startsWith('bus journal compaction failed')), { message: 'a compaction' });
+    expect(records.filter((r) => r.msg.startsWith('bus journal compaction failed'))).toEqual([]);
+    const kept = decodeRecords(readFileSync(Journal.file(dir))).records;
+    expect(kept.filter((r) => r.kind === 'commit')).toEqual([{ kind: 'commit', group: 'g', topic: 't', partition: 1, offset: 1 }]);
+    expect(kept.flatMap((r) => (r.kind === 'message' && r.message.topic === 't' ? [`${r.message.partition}:${r.message.offset}`] : []))).toEqual(['0:3', '0:5', '1:0', '1:1']);
+    await closeBus(bus);
+    const again = await openBus({ journalDir: dir });
+    expect((await again.readTopic('t')).map((m) => [m.partition, m.offset])).toEqual([
+      [0, '3'],
+      [0, '5'],
+      [1, '0'],
+      [1, '1'],
+    ]);
+    // g resumes partition 1 at its commit and reads partition 0 (never committed) from its start.
+    const got: string[] = [];
+    await again.subscribe({ groupId: 'g', topics: ['t'], handler: async (batch) => void got.push(...batch.map((m) => `${m.partition}:${m.offset}`)) });
+    await waitFor(() => got.length >= 3, { message: () => `got ${got}` });
+    expect(got.sort()).toEqual(['0:3', '0:5', '1:1']);
+  });
+
+  it('says when a compaction failed, with the error, and keeps using the old file', async () => {
+    const dir = journalDir();
+    writeJournal(dir, padded([{ kind: 'topic', topic: 't', partitions: 1 }], { kind: 'message', message: msg('t', 0, 0) }));
+    // The compacted file is written beside the journal first: a folder in its place makes that fail.
+    mkdirSync(`${Journal.file(dir)}.compact`);
+    const { records, logger } = capture();
+    const bus = await openBus({ journalDir: dir, compactMinBytes: 1, logger });
+    const before = statSync(Journal.file(dir)).size;
+    await bus.publish('t', [{ key: 'k', value: 'x' }]);
+    await waitFor(() => records.some((r) => r.msg === 'bus journal compaction failed; the old file stays in use'), { message: 'the warning' });
+    const line = records.find((r) => r.msg === 'bus journal compaction failed; the old file stays in use')!;
+    expect(line).toMatchObject({ level: 40, err: { code: 'BUS_UNAVAILABLE' } });
+    expect((line.err as { message: string }).message).toMatch(/^compacting the bus journal: EISDIR/);
+    expect(statSync(Journal.file(dir)).size).toBeGreaterThan(before);
+    expect((await bus.readTopic('t')).map((m) => m.offset)).toEqual(['0', '1']);
+    rmSync(`${Journal.file(dir)}.compact`, { recursive: true });
+  });
+
   it('makes nothing of a publish of no messages: no topic, no metric', async () => {
     const registry = new Registry();
     const bus = await openBus({ metrics: registry });
