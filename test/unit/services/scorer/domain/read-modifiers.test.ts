@@ -134,3 +134,33 @@ describe('reading phase 2: what each modifier reads of its own entry and of its 
     expect(read('Oil rises due to war').map((x) => x.ws)).toEqual([1, 1, 1, 0.35]);
   });
 });
+
+describe('reading phase 2: bounds found by mutation testing', () => {
+  const field = <K extends keyof ReturnType<typeof read>[number]>(text: string, k: K) => read(text).map((x) => x[k]);
+
+  it('weighs a sub-clause only after a valence of its own sentence, not after a word without one or the sentence before', () => {
+    expect(field('Costs rose . As ceasefire holds oil falls', 'ws')).toEqual([1, 1, 1, 1, 1, 1, 1, 1]);
+    expect(field('Xa as talks end', 'ws')).toEqual([1, 1, 1, 1]);
+  });
+
+  it('reads a negation back exactly its reach, no further', () => {
+    expect(field('Xa xb xc xd xe seen slim', 'neg')).toEqual([false, true, true, true, true, false]);
+  });
+
+  it('ends a negation at a "but" right after the negator', () => {
+    expect(field('not but rise', 'neg')).toEqual([false, false, false]);
+  });
+
+  it('finds the comma of a sentence-initial concessive clause beyond its first two words', () => {
+    expect(field('Despite xa xb xc , oil fell', 'weight')).toEqual([1, 0.4, 0.4, 0.4, 1, 1, 1]);
+  });
+
+  it('lets an adverb intensify the first item, and a diminisher scale by its own factor', () => {
+    expect(field('Fell sharply', 'int')).toEqual([1.5, 1]);
+    expect(field('Oil fell slightly', 'int')).toEqual([1, 0.75, 1]);
+  });
+
+  it('does not look for an intensifier\'s target in the sentence before', () => {
+    expect(field('Oil rose . Sharply higher', 'int')).toEqual([1, 1, 1, 1, 1.5]);
+  });
+});
