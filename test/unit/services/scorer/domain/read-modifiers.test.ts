@@ -163,4 +163,9 @@ describe('reading phase 2: bounds found by mutation testing', () => {
   it('does not look for an intensifier\'s target in the sentence before', () => {
     expect(field('Oil rose . Sharply higher', 'int')).toEqual([1, 1, 1, 1, 1.5]);
   });
+
+  it('reads a phrase that starts with a barrier word ("thanks to") as no barrier, forward and back', () => {
+    expect(read('Not xa thanks to xb').map((x) => [x.w, x.neg])).toEqual([['not', false], ['xa', true], ['thanks to', true], ['xb', true]]);
+    expect(read('Xa thanks to xb seen slim').map((x) => [x.w, x.neg])).toEqual([['xa', true], ['thanks to', true], ['xb', true], ['seen slim', false]]);
+  });
 });
