@@ -683,6 +683,49 @@ describe('MemoryBus with a journal', () => {
     rmSync(`${Journal.file(dir)}.compact`, { recursive: true });
   });
 
+  it('trims a partition that a group with commits on the topic never committed, unless one of its members reads the topic', async () => {
+    const dir = journalDir();
+    writeJournal(dir, [
+      { kind: 'topic', topic: 't', partitions: 2 },
+      { kind: 'message', message: msg('t', 0, 0) },
+      { kind: 'message', message: msg('t', 0, 1) },
+      { kind: 'message', message: msg('t', 1, 0) },
+      { kind: 'message', message: msg('t', 1, 1) },
+      // Two groups that committed partition 0 only: 'idle' has no member, 'other' has one that reads another topic.
+      { kind: 'commit', group: 'idle', topic: 't', partition: 0, offset: 1 },
+      { kind: 'commit', group: 'other', topic: 't', partition: 0, offset: 1 },
+    ]);
+    const bus = await openBus({ journalDir: dir, replayWindow: 0 });
+    await bus.subscribe({ groupId: 'other', topics: ['u'], handler: async () => {} });
+    let handled = 0;
+    await bus.subscribe({ groupId: 'h', topics: ['t'], handler: async (batch) => void (handled += batch.length) });
+    // t:0 is held from the groups' commit at 1 (the restart trimmed below it), t:1 by no one: h gets and acks 0:1 only.
+    let retained = '';
+    const left = async () => (retained = (await bus.readTopic('t')).map((m) => `${m.partition}:${m.offset}`).join(' '));
+    await waitFor(async () => handled === 1 && (await left()) === '0:1', { message: () => `handled ${handled}, retained ${retained}` });
+    // A new message on t:1, once h has acked it, is dropped too: other's member reads u, not t.
+    const keyOn1 = Array.from({ length: 50 }, (_, i) => `key-${i}`).find((k) => partitionForKey(k, 2) === 1)!;
+    await bus.publish('t', [{ key: keyOn1, value: 'new' }]);
+    await waitFor(async () => handled === 2 && (await left()) === '0:1', { message: () => `handled ${handled}, retained ${retained}` });
+  });
+
+  it('compacts past compactMinBytes, not at it', async () => {
+    const sizeAfterOnePublish = async (compactMinBytes: number) => {
+      const dir = journalDir();
+      const { records, logger } = capture();
+      const bus = await openBus({ journalDir: dir, replayWindow: 0, compactMinBytes, logger, clock: new ManualClock(1_000_000) });
+      await bus.ensureTopics([{ topic: 't', partitions: 1 }]);
+      await bus.publish('t', [{ key: 'a', value: 'x' }]);
+      await closeBus(bus);
+      return { size: statSync(Journal.file(dir)).size, compacted: records.some((r) => r.msg === 'bus journal compacted') };
+    };
+    // Nothing is retained (no group, no replay window): only the size decides.
+    const big = await sizeAfterOnePublish(1024 * 1024);
+    expect(big.compacted).toBe(false);
+    expect(await sizeAfterOnePublish(big.size)).toEqual({ size: big.size, compacted: false });
+    expect((await sizeAfterOnePublish(big.size - 1)).compacted).toBe(true);
+  });
+
   it('makes nothing of a publish of no messages: no topic, no metric', async () => {
     const registry = new Registry();
     const bus = await openBus({ metrics: registry });
