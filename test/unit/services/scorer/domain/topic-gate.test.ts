@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { analyzeText } from '../../../../../services/scorer/domain/analyze.ts';
 import { compileGateRules, gateTopics, hasOilChannel, namesCompanyNews, namesCompanyResults, namesCompanyShares, namesDemandChannel, namesTrade, readWordBits, tradeAtWorldScale, WORD_LIST } from '../../../../../services/scorer/domain/topic-gate.ts';
 
@@ -55,16 +55,20 @@ describe('topic gating (docs/taxonomy.md)', () => {
 
 describe('topic gating on rules of its own', () => {
   // Rules written here (not the data file), so tuning topic-context.json does not move these tests.
-  const rules = compileGateRules({
-    conflictEntities: ['Iran', 'Hamas'],
-    channelWords: ['gaza'],
-    promote: [{ topic: 'opec', entities: ['Saudi Arabia'], words: ['cut', 'output'], context: ['oil', 'output'] }],
-    topics: {
-      mediation: { strong: ['peace talks'], weak: ['talks', 'negotiations'], context: ['nuclear', 'envoy', 'talks'], block: ['merger'], entityContext: true },
-      military: { strong: ['airstrike'], hardBlock: ['satellite'], context: ['army', 'troops', 'border'], block: ['price'], entityContext: true, entities: ['Hezbollah'], minDistinct: 3 },
-      sanctions: { strong: [], context: ['treasury'], block: [], entityContext: false },
-      ceasefire: { strong: [], context: ['truce'], block: [], entityContext: true },
-    },
+  // Compiled in a hook, so a compile that throws fails each test instead of the file's collection.
+  let rules: ReturnType<typeof compileGateRules>;
+  beforeEach(() => {
+    rules = compileGateRules({
+      conflictEntities: ['Iran', 'Hamas'],
+      channelWords: ['gaza'],
+      promote: [{ topic: 'opec', entities: ['Saudi Arabia'], words: ['cut', 'output'], context: ['oil', 'output'] }],
+      topics: {
+        mediation: { strong: ['peace talks'], weak: ['talks', 'negotiations'], context: ['nuclear', 'envoy', 'talks'], block: ['merger'], entityContext: true },
+        military: { strong: ['airstrike'], hardBlock: ['satellite'], context: ['army', 'troops', 'border'], block: ['price'], entityContext: true, entities: ['Hezbollah'], minDistinct: 3 },
+        sanctions: { strong: [], context: ['treasury'], block: [], entityContext: false },
+        ceasefire: { strong: [], context: ['truce'], block: [], entityContext: true },
+      },
+    });
   });
   const gate = (evidence: [string, string][], words: string, entities: string[] = []) => [...gateTopics(evidence.map(([topic, key]) => ({ topic: topic as 'mediation', key })), words.split(' ').filter(Boolean), entities, rules)].sort();
 
@@ -72,6 +76,12 @@ describe('topic gating on rules of its own', () => {
     const s = rules.topics.get('sanctions');
     expect(s).toMatchObject({ hardBlock: new Set(), weak: undefined, entities: undefined, minDistinct: 1 });
     expect(compileGateRules({ conflictEntities: [], topics: {} })).toMatchObject({ conflictEntities: new Set(), promote: [], channelWords: new Set(), topics: new Map() });
+    // The sets a rule was given are kept as given.
+    expect(rules.topics.get('military')).toMatchObject({ strong: new Set(['airstrike']), hardBlock: new Set(['satellite']), context: new Set(['army', 'troops', 'border']), block: new Set(['price']), entities: new Set(['Hezbollah']), minDistinct: 3 });
+    expect(rules.topics.get('mediation')?.weak).toEqual(new Set(['talks', 'negotiations']));
+    expect(rules.promote[0]).toMatchObject({ topic: 'opec', entities: new Set(['Saudi Arabia']), words: new Set(['cut', 'output']), context: new Set(['oil', 'output']), block: new Set() });
+    const withBlock = compileGateRules({ conflictEntities: [], topics: {}, promote: [{ topic: 'macro', entities: [], words: ['zorkmid'], context: ['slides'], block: ['shares'] }] });
+    expect(withBlock.promote[0].block).toEqual(new Set(['shares']));
   });
 
   it('finds an oil channel by a conflict entity or a channel word', () => {
@@ -183,16 +193,20 @@ describe('macro: the WTO in a dispute and a state relief package (topic-context.
 });
 
 describe('word bits: a headline\'s words looked up once for every list and rule', () => {
-  const rules = compileGateRules({
-    conflictEntities: [],
-    channelWords: ['gaza'],
-    demandChannel: ['jobs'],
-    stockWords: ['shares'],
-    topics: { military: { strong: [], hardBlock: ['rocket'], context: ['troops'], block: ['game'], entityContext: false } },
-    promote: [
-      { topic: 'macro', entities: [], words: ['zorkmid'], context: ['slides'], block: ['shares'] },
-      { topic: 'opec', entities: [], words: ['quota'], context: ['oil'] },
-    ],
+  // Compiled in a hook, so a compile that throws fails each test instead of the file's collection.
+  let rules: ReturnType<typeof compileGateRules>;
+  beforeEach(() => {
+    rules = compileGateRules({
+      conflictEntities: [],
+      channelWords: ['gaza'],
+      demandChannel: ['jobs'],
+      stockWords: ['shares'],
+      topics: { military: { strong: [], hardBlock: ['rocket'], context: ['troops'], block: ['game'], entityContext: false } },
+      promote: [
+        { topic: 'macro', entities: [], words: ['zorkmid'], context: ['slides'], block: ['shares'] },
+        { topic: 'opec', entities: [], words: ['quota'], context: ['oil'] },
+      ],
+    });
   });
 
   it('gives each list, promote rule and topic rule its own bits, combined over the words', () => {
@@ -202,6 +216,10 @@ describe('word bits: a headline\'s words looked up once for every list and rule'
     expect(readWordBits(['shares'], rules)).toEqual({ lists: WORD_LIST.stock, promote: 0b100, topics: 0 });
     expect(readWordBits(['zorkmid', 'slides', 'quota', 'oil'], rules).promote).toBe(0b011011);
     expect(readWordBits(['rocket', 'game', 'troops'], rules).topics).toBe(0b111);
+    // The third promote rule takes bits 6-8.
+    const three = compileGateRules({ conflictEntities: [], topics: {}, promote: ['a', 'b', 'c'].map((w) => ({ topic: 'macro', entities: [], words: [`${w}word`], context: [`${w}ctx`], block: [`${w}block`] })) });
+    expect(readWordBits(['cword', 'cctx', 'cblock'], three).promote).toBe(0b111 << 6);
+    expect(readWordBits(['bword', 'bctx', 'bblock'], three).promote).toBe(0b111 << 3);
   });
 
   it('answers the same with bits the caller read once as with the words alone', () => {
@@ -235,21 +253,25 @@ describe('word bits: a headline\'s words looked up once for every list and rule'
 });
 
 describe('the gate\'s word lists and masks on rules of the test\'s own', () => {
-  const rules = compileGateRules({
-    conflictEntities: [],
-    channelWords: ['gaza'],
-    demandChannel: ['jobs'],
-    companyWords: ['recall'],
-    companyResults: ['profit'],
-    tradeWords: ['tariffs'],
-    tradeScale: ['global'],
-    tradePowers: [['United States', 'Donald Trump'], ['China'], ['European Union']],
-    stockWords: ['shares', 'stocks'],
-    marketScope: ['asian'],
-    topics: {
-      military: { strong: [], context: ['troops'], block: [], entityContext: false },
-      sanctions: { strong: [], hardBlock: ['antitrust'], context: ['treasury'], block: ['fines'], entityContext: false },
-    },
+  // Compiled in a hook, so a compile that throws fails each test instead of the file's collection.
+  let rules: ReturnType<typeof compileGateRules>;
+  beforeEach(() => {
+    rules = compileGateRules({
+      conflictEntities: [],
+      channelWords: ['gaza'],
+      demandChannel: ['jobs'],
+      companyWords: ['recall'],
+      companyResults: ['profit'],
+      tradeWords: ['tariffs'],
+      tradeScale: ['global'],
+      tradePowers: [['United States', 'Donald Trump'], ['China'], ['European Union']],
+      stockWords: ['shares', 'stocks'],
+      marketScope: ['asian'],
+      topics: {
+        military: { strong: [], context: ['troops'], block: [], entityContext: false },
+        sanctions: { strong: [], hardBlock: ['antitrust'], context: ['treasury'], block: ['fines'], entityContext: false },
+      },
+    });
   });
 
   it('gives each list its own bit and answers each list question from it', () => {
