@@ -116,6 +116,32 @@ describe('MemoryBus', () => {
     expect(seen).toEqual(['v']);
   });
 
+  it('closing the bus waits for a member whose own close is still draining its batch', async () => {
+    const bus = open({ closeDrainMs: 60_000 });
+    await bus.ensureTopics([{ topic: 't', partitions: 1 }]);
+    const g = gate();
+    const order: string[] = [];
+    let called = false;
+    const sub = await bus.subscribe({
+      groupId: 'g',
+      topics: ['t'],
+      handler: async () => {
+        called = true;
+        await g.opened;
+        order.push('batch done');
+      },
+    });
+    await bus.publish('t', [{ key: 'k', value: 'v' }]);
+    await waitFor(() => called, { message: 'handler called' });
+    const subClosed = sub.close();
+    const busClosed = bus.close().then(() => void order.push('bus closed'));
+    // A few turns of the event loop: a bus close that did not wait would be done by now.
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    g.open();
+    await Promise.all([subClosed, busClosed]);
+    expect(order).toEqual(['batch done', 'bus closed']);
+  });
+
   it('keeps the retry backoff even when new messages arrive on the partition', async () => {
     vi.useFakeTimers();
     const bus = open({ retryBackoffMs: 1_000, maxRetryBackoffMs: 1_000 });
