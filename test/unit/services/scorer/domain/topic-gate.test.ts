@@ -134,6 +134,8 @@ describe('topic gating on rules of its own', () => {
     expect(gate([['military', 'attack']], 'attack army army troops')).toEqual(['military']);
     expect(gate([['military', 'attack'], ['military', 'shelling']], 'attack shelling army')).toEqual(['military']);
     expect(gate([['military', 'attack'], ['military', 'shelling'], ['military', 'raid']], 'attack shelling raid')).toEqual([]);
+    // The same trigger read twice counts once toward minDistinct.
+    expect(gate([['military', 'attack'], ['military', 'attack']], 'attack army')).toEqual([]);
   });
 
   it('gates each topic by its own rule, and passes a topic without one', () => {
