@@ -218,3 +218,22 @@ describe('the gold report as text', () => {
     expect(formatGoldReport({ n: 0 }, 'Empty')).toBe('Empty (n=0)');
   });
 });
+
+describe('gold CSV and metrics: edges found by mutation testing', () => {
+  it('reads a field in the first column, a quoted id with spaces trimmed, and a row without its headline cell', () => {
+    const first = { topics: 'opec', oil_direction: 'bullish', price_report: '1', relevance: '70', sentiment: 'positive' } as const;
+    for (const [name, value] of Object.entries(first)) {
+      const { rows, fields } = parseGoldCsv(`${name},headline\n${value},Oil rises\n`);
+      expect([...fields], name).toEqual([name]);
+      expect(rows[0], name).toHaveProperty(name);
+    }
+    expect(parseGoldCsv('id,headline\n" x1 ",Oil rises\n').rows[0].id).toBe('x1');
+    expect(parseGoldCsv('id,story,headline\nx1\n').rows).toEqual([{ id: 'x1', story: '', headline: '' }]);
+  });
+
+  it('computes recall with as many misses as hits, and leaves out the fields not asked for', () => {
+    const rows = [{ headline: 'a', price_report: true }, { headline: 'b', price_report: true }];
+    const p: Prediction[] = [{ topics: [], oil_direction: 'neutral', price_report: true, relevance: 0, sentiment: 'neutral' }, { topics: [], oil_direction: 'neutral', price_report: false, relevance: 0, sentiment: 'neutral' }];
+    expect(goldMetrics(rows, p, new Set(['price_report']))).toEqual({ n: 2, price_report: { precision: 1, recall: 0.5, f1: 0.6667, support: 2, n: 2 } });
+  });
+});
