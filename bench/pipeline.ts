@@ -153,7 +153,8 @@ const median = (values: number[]) => percentile(values, 50);
 export async function benchPipeline(report: Report, options: { headlines?: number; rounds?: number } = {}): Promise<void> {
   const n = options.headlines ?? 5000;
   const rounds = options.rounds ?? 3;
-  const cold = await round(Math.max(1, Math.round(n / 5)));
+  const warmN = Math.max(1, Math.round(n / 5));
+  const cold = await round(warmN);
   const measured: Round[] = [];
   for (let r = 0; r < rounds; r++) measured.push(await round(n));
   const last = measured[measured.length - 1];
@@ -178,5 +179,5 @@ export async function benchPipeline(report: Report, options: { headlines?: numbe
   }
   report({ name: 'pipeline: RSS growth during a measured round', value: median(measured.map((m) => m.rssDeltaMb)), unit: 'MB' });
   // The warm-up round: what a pipeline just started (a fresh process, a fresh store) does, for comparison.
-  report({ name: `pipeline, warm-up round (${Math.round(n / 5)} headlines, first in the process)`, value: (Math.round(n / 5) * 1000) / cold.pipelineMs, unit: 'headlines/s', baseline: 'its raw chDB insert', ratio: cold.baselineMs / cold.pipelineMs });
+  report({ name: `pipeline, warm-up round (${warmN} headlines, first in the process)`, value: (warmN * 1000) / cold.pipelineMs, unit: 'headlines/s', baseline: 'its raw chDB insert', ratio: cold.baselineMs / cold.pipelineMs });
 }
