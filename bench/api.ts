@@ -3,7 +3,8 @@
  *  - POST /sql requests/s over HTTP (guard, limits, dedicated connection, JSON) vs the same query straight on the store;
  *  - GET /stream: events/s each of 10 SSE clients receives, and the API process's CPU per event, vs the in-process bus alone
  *    (the clients run in a child process, bench/sse-clients.ts; the old figure, clients inside the API's process, follows);
- *  - signed, persisted webhook deliveries/s to a local receiver vs bare HTTP POSTs/s to it (a first burst, then a second one).
+ *  - signed, persisted webhook deliveries/s to a local receiver vs bare HTTP POSTs/s to it, in rounds of equal work (a cold
+ *    pair, then the median of warm pairs).
  * `node bin/run-ts.mjs bench/api.ts` runs it alone.
  */
 import { fork } from 'node:child_process';
@@ -20,7 +21,7 @@ import { openStore } from '../shared/store/clickhouse-store.ts';
 import { migrate } from '../shared/store/migrate.ts';
 import type { Store } from '../shared/store/port.ts';
 import { apiConfigSchema, start } from '../services/api/index.ts';
-import type { BenchRow } from './report.ts';
+import { percentile, type BenchRow } from './report.ts';
 import type { SseClientsMessage } from './sse-clients.ts';
 import { endFrameWatcher } from './sse-end-marker.ts';
 
@@ -40,9 +41,7 @@ async function cpuPerOp<T>(ops: number | ((result: T) => number), fn: () => Prom
   return { result, cpuUs: (used.user + used.system) / (typeof ops === 'number' ? ops : ops(result)) };
 }
 
-let lastOps = 0;
-
-/** Runs `worker` on `concurrency` lanes for `ms` and returns completed operations per second (the count is left in `lastOps`). */
+/** Runs `worker` on `concurrency` lanes for `ms` and returns completed operations per second. */
 async function throughput(worker: () => Promise<unknown>, concurrency: number, ms: number): Promise<number> {
   let done = 0;
   const until = performance.now() + ms;
@@ -55,7 +54,6 @@ async function throughput(worker: () => Promise<unknown>, concurrency: number, m
       }
     }),
   );
-  lastOps = done;
   return (done * 1000) / (performance.now() - t0);
 }
 
@@ -272,32 +270,35 @@ export async function benchApi(report: Report, options: { seconds?: number; part
 
         // 3. Webhooks: signed, persisted, retried deliveries against bare POSTs to the same receiver.
         const deliveries = 2000;
-        // The bare POSTs' own first `deliveries` (their time and process CPU): as many requests as a burst, run with
-        // code as cold as a first burst's, printed beside the figure of record (which compares with all 3 s of them).
-        let bareDone = 0;
-        let bareFirst = { ms: 0, cpuUs: 0 };
-        const bareT0 = performance.now();
-        const bareC0 = process.cpuUsage();
-        const bareCpu = await cpuPerOp(() => lastOps, () => throughput(
-          () =>
-            new Promise<void>((resolve, reject) => {
-              const req = http.request(hookUrl, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
-                res.resume();
-                res.on('end', () => {
-                  if (++bareDone === deliveries) {
-                    const used = process.cpuUsage(bareC0);
-                    bareFirst = { ms: performance.now() - bareT0, cpuUs: (used.user + used.system) / deliveries };
-                  }
-                  resolve();
-                });
-              });
-              req.on('error', reject);
-              req.end('{"type":"alert.headline","data":{}}');
-            }),
-          16,
-          ms,
-        ));
-        const bare = bareCpu.result;
+        // Rounds of equal work: `deliveries` bare POSTs (16 concurrent), then a burst of as many signed, persisted deliveries
+        // (16 concurrent), each pair run back to back so both saw the same load. The first pair runs with every code path
+        // cold (node:http's client for the POSTs; undici, the dispatcher and the delivery store for the burst) and is
+        // reported on its own; the figure of record is the median of the warm pairs' own ratios, as in bench/pipeline.ts
+        // (until 2026-12-03 a cold first burst was compared with 3 s of mostly warm POSTs).
+        const rounds = 3;
+        const barePosts = async () => {
+          const t0 = performance.now();
+          let started = 0;
+          const { cpuUs } = await cpuPerOp(deliveries, () =>
+            Promise.all(
+              Array.from({ length: 16 }, async () => {
+                while (started < deliveries) {
+                  started++;
+                  await new Promise<void>((resolve, reject) => {
+                    const req = http.request(hookUrl, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
+                      res.resume();
+                      res.on('end', () => (res.statusCode === 204 ? resolve() : reject(new Error(`receiver answered ${res.statusCode}`))));
+                    });
+                    req.on('error', reject);
+                    req.end('{"type":"alert.headline","data":{}}');
+                  });
+                }
+              }),
+            ),
+          );
+          const ms = performance.now() - t0;
+          return { rate: (deliveries * 1000) / ms, cpuUs, ms };
+        };
         const burst = async (tag: string) => {
           const alerts = Array.from({ length: deliveries }, (_, i) => ({
             alertId: `alr_bench_${tag}${i}`, ruleId: 'bench', kind: 'headline' as const, symbol: 'BRENT', eventTs: Date.now(), firedAt: Date.now(), articleId: `a${i}`, title: `bench ${i}`, data: { z: 3 },
@@ -312,28 +313,32 @@ export async function benchApi(report: Report, options: { seconds?: number; part
           const ms = performance.now() - t0;
           return { rate: (deliveries * 1000) / ms, cpuUs, ms, enqueuedMs };
         };
-        const delivered = await burst('');
-        // The same burst again (new alerts). The bare POSTs run for 3 s and so are mostly measured warm; a first burst
-        // of deliveries also pays for compiling its code paths. The first burst stays the figure of record.
-        const again = await burst('again_');
-        report({ name: 'bare HTTP POST to a local receiver (16 concurrent)', value: bare, unit: 'requests/s' });
-        report({ name: 'signed webhook deliveries, persisted (16 concurrent)', value: delivered.rate, unit: 'deliveries/s', baseline: 'bare HTTP POST to a local receiver (16 concurrent)', ratio: delivered.rate / bare });
-        report({ name: 'same, a second burst of 2,000 (code warm)', value: again.rate, unit: 'deliveries/s', baseline: 'bare HTTP POST to a local receiver (16 concurrent)', ratio: again.rate / bare });
-        report({ name: 'process CPU per bare POST', value: bareCpu.cpuUs, unit: 'us' });
-        report({ name: 'process CPU per delivery, first burst', value: delivered.cpuUs, unit: 'us', baseline: 'process CPU per bare POST', ratio: bareCpu.cpuUs / delivered.cpuUs });
-        report({ name: 'process CPU per delivery, second burst', value: again.cpuUs, unit: 'us', baseline: 'process CPU per bare POST', ratio: bareCpu.cpuUs / again.cpuUs });
-        // Same work, both cold: a first burst against the bare POSTs' own first 2,000 (node:http's client and the receiver
-        // cold for them; for the burst, undici and the dispatcher cold, the receiver already warm).
-        if (bareFirst.ms > 0) {
-          const bareFirstRate = (deliveries * 1000) / bareFirst.ms;
-          report({ name: `bare HTTP POST, its first ${deliveries.toLocaleString('en')} (code cold)`, value: bareFirstRate, unit: 'requests/s' });
-          report({ name: 'first burst against those first bare POSTs', value: delivered.rate, unit: 'deliveries/s', baseline: `bare HTTP POST, its first ${deliveries.toLocaleString('en')} (code cold)`, ratio: delivered.rate / bareFirstRate });
-          report({ name: `process CPU per bare POST, its first ${deliveries.toLocaleString('en')}`, value: bareFirst.cpuUs, unit: 'us' });
-          report({ name: 'process CPU per delivery, first burst, against those', value: delivered.cpuUs, unit: 'us', baseline: `process CPU per bare POST, its first ${deliveries.toLocaleString('en')}`, ratio: bareFirst.cpuUs / delivered.cpuUs });
-        }
+        const pair = async (tag: string) => {
+          const bare = await barePosts();
+          const delivered = await burst(tag);
+          return { bare, delivered, ratio: delivered.rate / bare.rate, cpuRatio: bare.cpuUs / delivered.cpuUs };
+        };
+        const cold = await pair('cold_');
+        const warm: Awaited<ReturnType<typeof pair>>[] = [];
+        for (let r = 0; r < rounds; r++) warm.push(await pair(`r${r}_`));
+        const median = (values: number[]) => percentile(values, 50);
+        const of = `median of ${rounds} rounds after a cold one`;
+        const n = deliveries.toLocaleString('en');
+        const bareName = `bare HTTP POST to a local receiver (16 concurrent, ${n} a round, ${of})`;
+        const bareCpuName = 'process CPU per bare POST (warm rounds)';
+        report({ name: bareName, value: median(warm.map((w) => w.bare.rate)), unit: 'requests/s' });
+        report({ name: `signed webhook deliveries, persisted (16 concurrent, ${n} a round, ${of})`, value: median(warm.map((w) => w.delivered.rate)), unit: 'deliveries/s', baseline: bareName, ratio: median(warm.map((w) => w.ratio)) });
+        report({ name: bareCpuName, value: median(warm.map((w) => w.bare.cpuUs)), unit: 'us' });
+        report({ name: 'process CPU per delivery (warm rounds)', value: median(warm.map((w) => w.delivered.cpuUs)), unit: 'us', baseline: bareCpuName, ratio: median(warm.map((w) => w.cpuRatio)) });
+        warm.forEach((w, r) => report({ name: `signed webhook deliveries, warm round ${r + 1}`, value: w.delivered.rate, unit: 'deliveries/s', baseline: `its own ${n} bare POSTs`, ratio: w.ratio }));
+        // The cold pair: what the first alerts after a start cost, against POSTs equally cold.
+        report({ name: `bare HTTP POST, the first ${n} (code cold)`, value: cold.bare.rate, unit: 'requests/s' });
+        report({ name: `signed webhook deliveries, the first ${n} (code cold)`, value: cold.delivered.rate, unit: 'deliveries/s', baseline: `bare HTTP POST, the first ${n} (code cold)`, ratio: cold.ratio });
+        report({ name: `process CPU per bare POST, the first ${n}`, value: cold.bare.cpuUs, unit: 'us' });
+        report({ name: `process CPU per delivery, the first ${n}`, value: cold.delivered.cpuUs, unit: 'us', baseline: `process CPU per bare POST, the first ${n}`, ratio: cold.cpuRatio });
         // The caller enqueues 200 at a time, each batch checked against the store and persisted before the next:
         // how much of each burst that chain takes (the deliveries go out meanwhile).
-        for (const [label, b] of [['first', delivered], ['second', again]] as const) {
+        for (const [label, b] of [['cold', cold.delivered], ['warm (median round)', warm.map((w) => w.delivered).sort((a, b) => a.ms - b.ms)[Math.floor(rounds / 2)]]] as const) {
           report({ name: `${label} burst: time until the dispatcher is idle`, value: b.ms, unit: 'ms' });
           report({ name: `${label} burst: time until its last alert is enqueued`, value: b.enqueuedMs, unit: 'ms' });
         }
