@@ -318,7 +318,7 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
   const opts = { ...DEFAULTS, ...options };
   const headTokens = tokenize(sanitize(title, MAX_TITLE_CHARS));
   const head = analyzeTokens(headTokens);
-  const price = readPriceReport(headTokens.low);
+  const price = readPriceReport(headTokens);
   const sumTokens = typeof summary === 'string' && summary.length > 0 ? tokenize(sanitize(summary, MAX_SUMMARY_CHARS)) : undefined;
   const sum = sumTokens ? analyzeTokens(sumTokens) : undefined;
   const sw = opts.summaryWeight;

@@ -5,6 +5,7 @@
  * clause after "as" says. Word lists are data (services/scorer/data/price-report.json).
  */
 import WORDS from '../data/price-report.json' with { type: 'json' };
+import { Kind, type Tokens } from './text.ts';
 
 export interface PriceReport {
   report: boolean;
@@ -39,18 +40,21 @@ const FIRMS_NEXT = new Set(['on', 'as', 'after', 'amid', 'ahead', 'in', 'above',
 const PLURAL_SUBJECTS = new Set(['prices', 'futures', 'contracts', 'markets', 'benchmarks']);
 /** What "firms to" reaches when it is a move ("firms to two-week high"), not a plan ("Oil firms to boost spending"). */
 const TO_LEVEL = new Set(['high', 'highs', 'highest', 'low', 'lows', 'lowest', 'peak', 'peaks', 'top', 'record']);
-const isFigure = (w: string | undefined) => w !== undefined && (DOLLAR.has(w) || (w.charCodeAt(0) >= 48 && w.charCodeAt(0) <= 57));
+/** The headline as the tokenizer read it: a figure is what it typed `Kind.Num` (any script's digits), not a digit test of our own. */
+type Read = Pick<Tokens, 'low' | 'kind'>;
+const isFigure = (t: Read, j: number) => t.kind[j] === Kind.Num || DOLLAR.has(t.low[j]);
 
 /**
  * "firm"/"firms" after the subject: a move only before a clause word, a figure or a level ("Oil firms on supply
  * worries", "Brent firms 50 cents", "firms to two-week high"), or at the end after a plural subject ("Oil prices
  * firm"); otherwise the noun of "state oil firm", "Oil firms to boost spending", "windfall tax on oil firms".
  */
-function firmIsMove(low: readonly string[], j: number): boolean {
+function firmIsMove(t: Read, j: number): boolean {
+  const low = t.low;
   const next = low[j + 1];
   if (next === undefined) return PLURAL_SUBJECTS.has(low[j - 1]);
-  if (isFigure(next)) return true;
-  if (next === 'to') return isFigure(low[j + 2]) || low.slice(j + 2, j + 5).some((w) => TO_LEVEL.has(w));
+  if (isFigure(t, j + 1)) return true;
+  if (next === 'to') return isFigure(t, j + 2) || low.slice(j + 2, j + 5).some((w) => TO_LEVEL.has(w));
   return FIRMS_NEXT.has(next);
 }
 const MAX_FILLERS = 4;
@@ -73,10 +77,11 @@ function scanAfter(low: readonly string[], from: number, W: Sets): -1 | 0 | 1 {
   return 0;
 }
 
-function moveAt(low: readonly string[], j: number, W: Sets): PriceReport | undefined {
+function moveAt(t: Read, j: number, W: Sets): PriceReport | undefined {
+  const low = t.low;
   const w = low[j];
   if (w === undefined) return undefined;
-  if ((w === 'firms' || w === 'firm') && !firmIsMove(low, j)) return undefined;
+  if ((w === 'firms' || w === 'firm') && !firmIsMove(t, j)) return undefined;
   if (PULL.has(w) && low[j + 1] === 'back') return { report: true, direction: -1 };
   if (W.reversers.has(w)) {
     // "pares gains" gives back a rise; "pares losses" recovers from a fall.
@@ -113,11 +118,12 @@ function moveAt(low: readonly string[], j: number, W: Sets): PriceReport | undef
 const TURN = new Set(['but', 'yet', 'however', 'then', 'before']);
 
 /** "Oil rose early, but ended lower": after a contrast, the later move is the one that stands. */
-function laterTurn(low: readonly string[], from: number, W: Sets): PriceReport | undefined {
+function laterTurn(t: Read, from: number, W: Sets): PriceReport | undefined {
+  const low = t.low;
   for (let k = from; k < low.length; k++) {
     if (!TURN.has(low[k])) continue;
     for (let j = k + 1; j < low.length && j <= k + 4; j++) {
-      const m = moveAt(low, j, W);
+      const m = moveAt(t, j, W);
       if (m && m.direction !== 0) return m;
     }
     return undefined;
@@ -125,8 +131,9 @@ function laterTurn(low: readonly string[], from: number, W: Sets): PriceReport |
   return undefined;
 }
 
-/** Reads the lower-cased tokens of one headline (text.ts `Tokens.low`). */
-export function readPriceReport(low: readonly string[], W: Sets = PRICE_WORDS): PriceReport {
+/** Reads one headline's tokens (text.ts `tokenize`): the lower-cased words and the kind the tokenizer gave each. */
+export function readPriceReport(t: Read, W: Sets = PRICE_WORDS): PriceReport {
+  const low = t.low;
   for (let i = 0; i < low.length; i++) {
     if (!W.subjects.has(low[i]) || (i > 0 && W.notAfter.has(low[i - 1]))) continue;
     // "rising oil prices", "falling crude prices": the move is named before the subject.
@@ -151,8 +158,8 @@ export function readPriceReport(low: readonly string[], W: Sets = PRICE_WORDS): 
       if (low[j] === 'forecast' || low[j] === 'forecasts') return { report: true, direction: 0 };
       continue;
     }
-    const m = moveAt(low, j, W);
-    if (m) return { ...(laterTurn(low, j + 1, W) ?? m), subject: i };
+    const m = moveAt(t, j, W);
+    if (m) return { ...(laterTurn(t, j + 1, W) ?? m), subject: i };
   }
   return NONE;
 }

@@ -8,7 +8,7 @@ import { tokenize } from '../../../../../services/scorer/domain/text.ts';
 const dir = (t: string) => analyzeText(t).oil_direction.label;
 const topics = (t: string) => analyzeText(t).topics;
 const rel = (t: string) => analyzeText(t).relevance;
-const report = (t: string) => readPriceReport(tokenize(t).low);
+const report = (t: string) => readPriceReport(tokenize(t));
 
 describe('sanctions eased, slowed, paused or waived restore supply; tightened they are bullish', () => {
   it('reads relief in any wording as bearish', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeText } from '../../../../../services/scorer/domain/analyze.ts';
 import { PRICE_WORDS, readPriceReport } from '../../../../../services/scorer/domain/price-report.ts';
-import { tokenize } from '../../../../../services/scorer/domain/text.ts';
+import { Kind, tokenize } from '../../../../../services/scorer/domain/text.ts';
 
-const read = (t: string) => readPriceReport(tokenize(t).low);
+const read = (t: string) => readPriceReport(tokenize(t));
 
 describe('price reports', () => {
   it('finds a stated move and its sign', () => {
@@ -105,7 +105,7 @@ describe('price-report reading on a word table of its own', () => {
   const table = (extra: Record<string, string[]> = {}) =>
     Object.fromEntries(Object.entries(TABLE).map(([k, v]) => [k, new Set([...v, ...(extra[k] ?? [])])])) as typeof PRICE_WORDS;
   const W = table();
-  const r = (text: string) => readPriceReport(text.split(' '), W);
+  const r = (text: string) => readPriceReport(tokenize(text), W);
 
   it('covers every list of the data file', () => {
     expect(Object.keys(TABLE).sort()).toEqual(lists().sort());
@@ -153,12 +153,24 @@ describe('price-report reading on a word table of its own', () => {
     expect(r('oil firms')).toEqual({ report: false, direction: 0 });
     const plurals = ['prices', 'futures', 'contracts', 'markets', 'benchmarks'];
     for (const plural of plurals)
-      expect(readPriceReport(`oil ${plural} firms`.split(' '), table({ fillers: plurals })), plural).toEqual({ report: true, direction: 1, subject: 0 });
-    expect(readPriceReport('oil price firms'.split(' '), table({ fillers: ['price'] }))).toEqual({ report: false, direction: 0 });
+      expect(readPriceReport(tokenize(`oil ${plural} firms`), table({ fillers: plurals })), plural).toEqual({ report: true, direction: 1, subject: 0 });
+    expect(readPriceReport(tokenize('oil price firms'), table({ fillers: ['price'] }))).toEqual({ report: false, direction: 0 });
     expect(r('oil firms announce deal')).toEqual({ report: false, direction: 0 });
-    // Letters just outside the digits are words, not figures.
-    expect(r('oil firms / 2')).toEqual({ report: false, direction: 0 });
+    // A clause end or a sign before the figure is not a figure.
     expect(r('oil firms : 2')).toEqual({ report: false, direction: 0 });
+    expect(r('oil firms + 2')).toEqual({ report: false, direction: 0 });
+  });
+
+  it('takes a figure to be what the tokenizer typed a number, in any script, and only that', () => {
+    // Arabic-Indic, Devanagari and Bengali digits are numbers to the tokenizer (text.ts), so they are figures here too.
+    for (const t of ['oil firms \u0665\u0660', 'oil firms \u096b\u0966', 'oil firms \u09e9 %', 'oil firms to \u0668\u0665'])
+      expect(r(t), t).toEqual({ report: true, direction: 1, subject: 0 });
+    // The decision is the token's kind, not its text: a digit string the tokenizer did not type a number is no figure.
+    const low = ['oil', 'firms', '50'];
+    expect(readPriceReport({ low, kind: [Kind.Word, Kind.Word, Kind.Num] }, W)).toEqual({ report: true, direction: 1, subject: 0 });
+    expect(readPriceReport({ low, kind: [Kind.Word, Kind.Word, Kind.Word] }, W)).toEqual({ report: false, direction: 0 });
+    expect(readPriceReport({ low: ['oil', 'firms', 'to', '85'], kind: [Kind.Word, Kind.Word, Kind.Word, Kind.Symbol] }, W)).toEqual({ report: false, direction: 0 });
+    expect(readPriceReport({ low: ['oil', 'firms', 'to', 'eighty'], kind: [Kind.Word, Kind.Word, Kind.Word, Kind.Num] }, W)).toEqual({ report: true, direction: 1, subject: 0 });
   });
 
   it('reads "firms to" as a move only to a figure or a level within three words', () => {
@@ -219,7 +231,7 @@ describe('price-report reading on a word table of its own', () => {
   });
 
   it('lets the first move with a direction within four words after a contrast stand', () => {
-    const turn = (t: string) => readPriceReport(t.split(' '), W);
+    const turn = (t: string) => readPriceReport(tokenize(t), W);
     expect(turn('oil rises early but falls')).toEqual({ report: true, direction: -1, subject: 0 });
     expect(turn('oil rises but x x x falls')).toEqual({ report: true, direction: -1, subject: 0 });
     expect(turn('oil rises but x x x x falls')).toEqual({ report: true, direction: 1, subject: 0 });
@@ -233,35 +245,35 @@ describe('price-report reading on a word table of its own', () => {
     const words = PRICE_WORDS as unknown as Record<string, Set<string>>;
     for (const k of lists()) expect(words[k], k).toBeInstanceOf(Set);
     expect(PRICE_WORDS.subjects.has('brent')).toBe(true);
-    expect(readPriceReport(['brent', 'falls'])).toEqual({ report: true, direction: -1, subject: 0 });
+    expect(readPriceReport(tokenize('brent falls'))).toEqual({ report: true, direction: -1, subject: 0 });
   });
 
   it('reads each copula as a report only with a move or level after it', () => {
     const c = table({ level: ['are', 'was', 'were'] });
     for (const v of ['is', 'are', 'was', 'were']) {
-      expect(readPriceReport(`oil ${v} pricing in peace`.split(' '), c), v).toEqual({ report: false, direction: 0 });
-      expect(readPriceReport(`oil ${v} near low`.split(' '), c), v).toEqual({ report: true, direction: -1, subject: 0 });
+      expect(readPriceReport(tokenize(`oil ${v} pricing in peace`), c), v).toEqual({ report: false, direction: 0 });
+      expect(readPriceReport(tokenize(`oil ${v} near low`), c), v).toEqual({ report: true, direction: -1, subject: 0 });
     }
     // A level word that is not a copula reports a level with no move.
-    expect(readPriceReport('oil hits pricing'.split(' '), c)).toEqual({ report: true, direction: 0, subject: 0 });
+    expect(readPriceReport(tokenize('oil hits pricing'), c)).toEqual({ report: true, direction: 0, subject: 0 });
   });
 
   it('reads each move noun that fades as a fall, and a move verb that is followed by a fade word as a rise', () => {
     const nouns = ['rally', 'rebound', 'gains', 'gain', 'surge', 'advance', 'recovery', 'bounce', 'climb', 'rise', 'jump', 'spike'];
     const m = table({ up: [...nouns, 'rebounds'] });
-    for (const n of nouns) expect(readPriceReport(`oil ${n} fizzles`.split(' '), m), n).toEqual({ report: true, direction: -1, subject: 0 });
-    expect(readPriceReport('oil rebounds fizzles'.split(' '), m)).toEqual({ report: true, direction: 1, subject: 0 });
-    expect(readPriceReport('oil rally'.split(' '), m)).toEqual({ report: true, direction: 1, subject: 0 });
+    for (const n of nouns) expect(readPriceReport(tokenize(`oil ${n} fizzles`), m), n).toEqual({ report: true, direction: -1, subject: 0 });
+    expect(readPriceReport(tokenize('oil rebounds fizzles'), m)).toEqual({ report: true, direction: 1, subject: 0 });
+    expect(readPriceReport(tokenize('oil rally'), m)).toEqual({ report: true, direction: 1, subject: 0 });
   });
 
   it('reads each form of "hold" by what it holds', () => {
     const h = table({ flat: ['hold', 'held', 'holding', 'keeps'] });
     for (const v of ['hold', 'holds', 'held', 'holding']) {
-      expect(readPriceReport(`oil ${v} gains`.split(' '), h), v).toEqual({ report: true, direction: 1, subject: 0 });
-      expect(readPriceReport(`oil ${v} losses`.split(' '), h), v).toEqual({ report: true, direction: -1, subject: 0 });
+      expect(readPriceReport(tokenize(`oil ${v} gains`), h), v).toEqual({ report: true, direction: 1, subject: 0 });
+      expect(readPriceReport(tokenize(`oil ${v} losses`), h), v).toEqual({ report: true, direction: -1, subject: 0 });
     }
     // Another steady word before "gains" is no move.
-    expect(readPriceReport('oil keeps gains'.split(' '), h)).toEqual({ report: true, direction: 0, subject: 0 });
+    expect(readPriceReport(tokenize('oil keeps gains'), h)).toEqual({ report: true, direction: 0, subject: 0 });
   });
 
   it('reads "firms" as a move before each clause word, figure word and comma it knows', () => {
@@ -319,16 +331,16 @@ describe('price-report reading on a word table of its own', () => {
     const f = table({ forecast: ['forecasts'] });
     expect(r('raises oil forecast')).toEqual({ report: true, direction: 1 });
     expect(r('cuts oil forecast')).toEqual({ report: true, direction: -1 });
-    expect(readPriceReport('oil forecasts'.split(' '), f)).toEqual({ report: true, direction: 0 });
-    expect(readPriceReport('oil outlook'.split(' '), f)).toEqual({ report: false, direction: 0 });
+    expect(readPriceReport(tokenize('oil forecasts'), f)).toEqual({ report: true, direction: 0 });
+    expect(readPriceReport(tokenize('oil outlook'), f)).toEqual({ report: false, direction: 0 });
   });
 
   it('reads each level verb that names no level of its own ("marks", "logs") as a report only with a move after it', () => {
     const verbs = ['mark', 'marks', 'marked', 'log', 'logs', 'logged', 'notch', 'notches', 'notched', 'book', 'books', 'booked', 'chalk', 'chalks'];
     const v = table({ level: verbs });
     for (const w of verbs) {
-      expect(readPriceReport(`oil ${w} a record volume`.split(' '), v), w).toEqual({ report: false, direction: 0 });
-      expect(readPriceReport(`oil ${w} weekly gains`.split(' '), v), w).toEqual({ report: true, direction: 1, subject: 0 });
+      expect(readPriceReport(tokenize(`oil ${w} a record volume`), v), w).toEqual({ report: false, direction: 0 });
+      expect(readPriceReport(tokenize(`oil ${w} weekly gains`), v), w).toEqual({ report: true, direction: 1, subject: 0 });
     }
   });
 
