@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { bigramBucket, emptyModel, predictLogits, softmax, toOnnxBytes, toOnnxGraph, trainLinear } from '../../../../../services/scorer/domain/linear-model.ts';
+import { bigramBucket, emptyModel, predictLogits, softmax, toOnnxBytes, toOnnxGraph, trainLinear, type TrainOptions } from '../../../../../services/scorer/domain/linear-model.ts';
 import { buildVocab, pretokenize, tokenizerJson } from '../../../../../services/scorer/domain/model-files.ts';
 import { trainFromIds } from '../../../../../services/scorer/domain/train-core.ts';
+import { seededRandom } from '../../../../../shared/runtime/seeded-random.ts';
 
 describe('linear model', () => {
   it('learns a separable toy problem, deterministically', () => {
@@ -181,5 +182,141 @@ describe('linear model: the ONNX graph computes what predictLogits computes', ()
     expect(bytes.includes(Buffer.from('7.5'))).toBe(true);
     expect(bytes.includes(Buffer.from('linear bag-of-words classifier (unigrams + hashed bigrams)'))).toBe(true);
     expect(Buffer.from(toOnnxBytes(model)).includes(Buffer.from('7.5'))).toBe(false);
+  });
+});
+
+// What trainLinear is, written out once more from its definition (multinomial logistic regression, Adagrad per
+// weight with accumulators starting at 1e-8, features per document: each token id and each hashed bigram bucket
+// worth 1/length, L2 on the weights a document touches, class weights N / (labels * count) unless balanced is
+// false, the documents shuffled each epoch by Fisher-Yates from seededRandom), so its arithmetic is pinned, not only
+// its ability to separate a toy problem.
+function referenceTrain(
+  docs: { ids: number[]; label: number }[],
+  labels: number,
+  vocab: number,
+  buckets: number,
+  o: { epochs: number; lr: number; l2: number; balanced: boolean; seed: number },
+) {
+  const cols = vocab + buckets;
+  const W = Array.from({ length: cols }, () => new Array<number>(labels).fill(0));
+  const G = Array.from({ length: cols }, () => new Array<number>(labels).fill(1e-8));
+  const b = new Array<number>(labels).fill(0);
+  const gb = new Array<number>(labels).fill(1e-8);
+  const count = (l: number) => docs.filter((d) => d.label === l).length;
+  const weight = (l: number) => (o.balanced ? docs.length / (labels * count(l)) : 1);
+  const features = (ids: number[]) => {
+    const f = new Map<number, number>();
+    const add = (c: number) => f.set(c, (f.get(c) ?? 0) + 1 / ids.length);
+    ids.forEach((id) => add(id));
+    for (let t = 1; t < ids.length; t++) add(vocab + ((ids[t - 1] * 1_000_003 + ids[t]) % buckets));
+    return f;
+  };
+  const order = docs.map((_, i) => i);
+  const rand = seededRandom(o.seed);
+  for (let e = 0; e < o.epochs; e++) {
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    for (const k of order) {
+      const f = features(docs[k].ids);
+      const z = b.map((bl, l) => bl + [...f].reduce((s, [c, v]) => s + W[c][l] * v, 0));
+      const ez = z.map((x) => Math.exp(x - Math.max(...z)));
+      const p = ez.map((x) => x / ez.reduce((s, y) => s + y, 0));
+      for (let l = 0; l < labels; l++) {
+        const g = (p[l] - (l === docs[k].label ? 1 : 0)) * weight(docs[k].label);
+        gb[l] += g * g;
+        b[l] -= (o.lr * g) / Math.sqrt(gb[l]);
+        for (const [c, v] of f) {
+          const gw = g * v + o.l2 * W[c][l];
+          G[c][l] += gw * gw;
+          W[c][l] -= (o.lr * gw) / Math.sqrt(G[c][l]);
+        }
+      }
+    }
+  }
+  return { unigram: W.slice(0, vocab).flat(), bigram: W.slice(vocab).flat(), bias: b };
+}
+
+describe('linear model: training, exactly', () => {
+  // Three labels, skewed (3, 2, 1), repeated ids, a one-token text, bigrams that share a bucket.
+  const docs = [
+    { ids: [1, 2, 2, 3], label: 0 },
+    { ids: [1, 4], label: 0 },
+    { ids: [5], label: 0 },
+    { ids: [2, 6, 3], label: 1 },
+    { ids: [6, 6], label: 1 },
+    { ids: [4, 3, 1, 5, 2], label: 2 },
+  ];
+  const close = (got: ArrayLike<number>, want: number[]) => {
+    expect(got.length).toBe(want.length);
+    want.forEach((w, i) => expect(got[i], `index ${i}`).toBeCloseTo(w, 5));
+  };
+  const check = (options: TrainOptions, o: { epochs: number; lr: number; l2: number; balanced: boolean; seed: number }) => {
+    const m = trainLinear(docs, emptyModel(['a', 'b', 'c'], 7, 5), options);
+    const want = referenceTrain(docs, 3, 7, 5, o);
+    expect(m.labels).toEqual(['a', 'b', 'c']);
+    expect([m.vocabSize, m.bigramBuckets]).toEqual([7, 5]);
+    close(m.unigram, want.unigram);
+    close(m.bigram, want.bigram);
+    close(m.bias, want.bias);
+  };
+
+  it('takes 10 epochs, rate 0.5, L2 1e-5, balanced classes and seed 42 by default', () => {
+    check({}, { epochs: 10, lr: 0.5, l2: 1e-5, balanced: true, seed: 42 });
+  });
+  it('takes the options given', () => {
+    check({ epochs: 3, learningRate: 0.2, l2: 0.05, balanced: false, seed: 9 }, { epochs: 3, lr: 0.2, l2: 0.05, balanced: false, seed: 9 });
+    check({ epochs: 4, balanced: true, seed: 3 }, { epochs: 4, lr: 0.5, l2: 1e-5, balanced: true, seed: 3 });
+  });
+  it('one step by hand: one text of one token, weights 0.5 and -0.5 on it and the bias', () => {
+    // p = (0.5, 0.5); class weight 1 / (2 * 1) = 0.5; g = (-0.25, 0.25); Adagrad's first step is lr * g / |g| = 0.5.
+    const m = trainLinear([{ ids: [1], label: 0 }], emptyModel(['a', 'b'], 2, 1), { epochs: 1, l2: 0 });
+    close(m.unigram, [0, 0, 0.5, -0.5]);
+    close(m.bigram, [0, 0]);
+    close(m.bias, [0.5, -0.5]);
+  });
+  it('refuses no examples, and labels and ids outside their ranges, at both ends', () => {
+    const m = emptyModel(['a', 'b'], 4, 4);
+    expect(() => trainLinear([], m)).toThrow(expect.objectContaining({ code: 'INPUT_INVALID', message: 'no training examples' }));
+    expect(() => trainLinear([{ ids: [1], label: 2 }], m)).toThrow(expect.objectContaining({ code: 'INPUT_INVALID', message: 'label index 2 out of range' }));
+    expect(() => trainLinear([{ ids: [1], label: -1 }], m)).toThrow(expect.objectContaining({ code: 'INPUT_INVALID', message: 'label index -1 out of range' }));
+    expect(() => trainLinear([{ ids: [1, 4], label: 0 }], m)).toThrow(expect.objectContaining({ code: 'INPUT_INVALID', message: 'token id 4 outside the vocabulary' }));
+    expect(() => trainLinear([{ ids: [-1, 2], label: 0 }], m)).toThrow(expect.objectContaining({ code: 'INPUT_INVALID', message: 'token id -1 outside the vocabulary' }));
+    // The last label and the last id are inside; a later document is checked too.
+    expect(() => trainLinear([{ ids: [0, 3], label: 1 }, { ids: [3], label: 0 }], m, { epochs: 1 })).not.toThrow();
+    expect(() => trainLinear([{ ids: [0], label: 1 }, { ids: [2, 5], label: 0 }], m)).toThrow(/token id 5/);
+  });
+});
+
+describe('linear model: logits and softmax by hand', () => {
+  const m = emptyModel(['a', 'b'], 3, 2);
+  m.unigram.set([0.1, 0.2, 0.3, 0.4, 0.5, 0.6]);
+  m.bigram.set([1, 2, 3, 4]);
+  m.bias.set([-1, 1]);
+  it('averages the token rows and bigram rows over the tokens and adds the bias', () => {
+    // ids 2, 1, 2: unigram rows (0.5, 0.6) + (0.3, 0.4) + (0.5, 0.6) = (1.3, 1.6); bigram (2, 1) -> 2000007 mod 2 = 1,
+    // (1, 2) -> 1000005 mod 2 = 1: rows (3, 4) twice = (6, 8); (7.3, 9.6) / 3 + (-1, 1).
+    const z = predictLogits(m, [2, 1, 2]);
+    expect(z[0]).toBeCloseTo(7.3 / 3 - 1, 5);
+    expect(z[1]).toBeCloseTo(9.6 / 3 + 1, 5);
+    // One token: no bigram. (0.1, 0.2) + bias.
+    const one = predictLogits(m, [0]);
+    expect(one[0]).toBeCloseTo(-0.9, 6);
+    expect(one[1]).toBeCloseTo(1.2, 6);
+    expect(predictLogits(m, [])).toEqual([-1, 1]);
+  });
+  it('softmax: exact shares, and no overflow for large logits', () => {
+    const p = softmax([0, Math.log(3)]);
+    expect(p[0]).toBeCloseTo(0.25, 12);
+    expect(p[1]).toBeCloseTo(0.75, 12);
+    expect(softmax([1000, 0])).toEqual([1, 0]);
+    expect(softmax([-1000, -1000])).toEqual([0.5, 0.5]);
+  });
+  it('an empty model has zero weights of the right sizes', () => {
+    const e = emptyModel(['x', 'y', 'z'], 4, 2);
+    expect([...e.unigram]).toEqual(new Array<number>(12).fill(0));
+    expect([...e.bigram]).toEqual(new Array<number>(6).fill(0));
+    expect([...e.bias]).toEqual([0, 0, 0]);
   });
 });
