@@ -27,8 +27,25 @@ interface GateRule {
   /** Entities that give this topic context; the shared conflict list when absent. */
   entities?: Set<string>;
   minDistinct: number;
+  /** Triggers with another common sense (a labour "strike"), read by the cues of each sense; see `readSense`. */
+  ambiguous?: AmbiguousTriggers;
   /** This rule's bits in `WordBits.topics`: a hard-block, a block and a context word named. */
   bits: { hardBlock: number; block: number; context: number };
+}
+
+/**
+ * Triggers that name the topic or another thing as often ("strike": an air strike or a walkout). When they are
+ * the topic's only triggers, the topic's own cues (`cues` anywhere, `cuesAfter` right after a trigger: an armed
+ * force, a weapon, "strike on") let the usual gate decide; else the other sense's cues (`other`, `otherAfter`:
+ * "strike at", "enters second week", "24-hour") rule the topic out; else only a party to the conflict gives it
+ * context, and the topic's context words (sites such as "refinery" or "port", shared by both senses) do not.
+ */
+interface AmbiguousTriggers {
+  triggers: Set<string>;
+  cues: Set<string>;
+  cuesAfter: Set<string>;
+  other: Set<string>;
+  otherAfter: Set<string>;
 }
 
 interface PromoteRule {
@@ -98,6 +115,7 @@ interface RawRule {
   entityContext: boolean;
   entities?: string[];
   minDistinct?: number;
+  ambiguous?: { triggers: string[]; cues: string[]; cuesAfter: string[]; other: string[]; otherAfter: string[] };
 }
 
 type RawPromote = { topic: string; entities: string[]; words: string[]; context: string[]; block?: string[] };
@@ -117,7 +135,7 @@ export function compileGateRules(raw: { conflictEntities: string[]; channelWords
   const topics = new Map<TopicName, GateRule>();
   rawTopics.forEach(([t, r], i) => {
     const bits = { hardBlock: 1 << (3 * i), block: 1 << (3 * i + 1), context: 1 << (3 * i + 2) };
-    topics.set(t as TopicName, { strong: new Set(r.strong), hardBlock: new Set(r.hardBlock ?? []), weak: r.weak ? new Set(r.weak) : undefined, context: new Set(r.context), block: new Set(r.block), entityContext: r.entityContext, entities: r.entities ? new Set(r.entities) : undefined, minDistinct: r.minDistinct ?? 1, bits });
+    topics.set(t as TopicName, { strong: new Set(r.strong), hardBlock: new Set(r.hardBlock ?? []), weak: r.weak ? new Set(r.weak) : undefined, context: new Set(r.context), block: new Set(r.block), entityContext: r.entityContext, entities: r.entities ? new Set(r.entities) : undefined, minDistinct: r.minDistinct ?? 1, ambiguous: compileAmbiguous(r.ambiguous), bits });
     mark(r.hardBlock ?? [], 'topics', bits.hardBlock);
     mark(r.block, 'topics', bits.block);
     mark(r.context, 'topics', bits.context);
@@ -139,6 +157,27 @@ export function compileGateRules(raw: { conflictEntities: string[]; channelWords
   mark(lists.stockWords, 'lists', WORD_LIST.stock);
   mark(lists.marketScope, 'lists', WORD_LIST.marketScope);
   return { conflictEntities: new Set(raw.conflictEntities), promote, ...lists, tradePowers: (raw.tradePowers ?? []).map((g) => new Set(g)), topics, wordBits };
+}
+
+function compileAmbiguous(a: RawRule['ambiguous']): AmbiguousTriggers | undefined {
+  if (a === undefined) return undefined;
+  return { triggers: new Set(a.triggers), cues: new Set(a.cues), cuesAfter: new Set(a.cuesAfter), other: new Set(a.other), otherAfter: new Set(a.otherAfter) };
+}
+
+/** Which sense the words give ambiguous triggers: 1 the topic's (its cues win), -1 the other's, 0 neither. */
+export function readSense(a: AmbiguousTriggers, words: readonly string[]): -1 | 0 | 1 {
+  let other = false;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    if (a.cues.has(w)) return 1;
+    if (a.triggers.has(w)) {
+      const next = words[i + 1];
+      if (a.cuesAfter.has(next)) return 1;
+      if (a.otherAfter.has(next)) other = true;
+    }
+    if (a.other.has(w)) other = true;
+  }
+  return other ? -1 : 0;
 }
 
 /** The lists and rules that a headline's words name, together. */
@@ -247,6 +286,15 @@ export function gateTopics(evidence: TopicEvidence[], words: readonly string[], 
     const wordTriggered = keys.some((k) => !k.startsWith('ent:'));
     const parties = rule.entities ?? rules.conflictEntities;
     let context = rule.entityContext && wordTriggered && entities.some((e) => parties.has(e));
+    const amb = rule.ambiguous;
+    if (amb !== undefined && keys.every((k) => amb.triggers.has(k))) {
+      const sense = readSense(amb, words);
+      if (sense < 0) continue;
+      if (sense === 0) {
+        if (context) out.add(topic);
+        continue;
+      }
+    }
     if (!context && (bits.topics & rule.bits.context) !== 0) {
       // A trigger word does not count as its own context: "ship" alone is not maritime news.
       const own = new Set(keys.flatMap((k) => k.split(' ')));

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { analyzeText } from '../../../../../services/scorer/domain/analyze.ts';
-import { compileGateRules, gateTopics, hasOilChannel, namesCompanyNews, namesCompanyResults, namesCompanyShares, namesDemandChannel, namesTrade, readWordBits, tradeAtWorldScale, WORD_LIST } from '../../../../../services/scorer/domain/topic-gate.ts';
+import { compileGateRules, gateTopics, hasOilChannel, namesCompanyNews, namesCompanyResults, namesCompanyShares, namesDemandChannel, namesTrade, readSense, readWordBits, tradeAtWorldScale, WORD_LIST } from '../../../../../services/scorer/domain/topic-gate.ts';
 
 const topics = (t: string) => analyzeText(t).topics;
 
@@ -74,7 +74,7 @@ describe('topic gating on rules of its own', () => {
 
   it('fills the optional parts of a rule with their defaults', () => {
     const s = rules.topics.get('sanctions');
-    expect(s).toMatchObject({ hardBlock: new Set(), weak: undefined, entities: undefined, minDistinct: 1 });
+    expect(s).toMatchObject({ hardBlock: new Set(), weak: undefined, entities: undefined, minDistinct: 1, ambiguous: undefined });
     expect(compileGateRules({ conflictEntities: [], topics: {} })).toMatchObject({ conflictEntities: new Set(), promote: [], channelWords: new Set(), topics: new Map() });
     // The sets a rule was given are kept as given.
     expect(rules.topics.get('military')).toMatchObject({ strong: new Set(['airstrike']), hardBlock: new Set(['satellite']), context: new Set(['army', 'troops', 'border']), block: new Set(['price']), entities: new Set(['Hezbollah']), minDistinct: 3 });
@@ -328,5 +328,98 @@ describe('topic gating: a party named is context enough, whatever the context wo
     const rules = compileGateRules({ conflictEntities: [], topics: { military: { strong: [], context: ['army', 'troops'], block: [], entityContext: true, entities: ['Hezbollah'], minDistinct: 3 } } });
     expect([...gateTopics([{ topic: 'military', key: 'attack' }], ['attack', 'army'], ['Hezbollah'], rules)]).toEqual(['military']);
     expect([...gateTopics([{ topic: 'military', key: 'attack' }], ['attack', 'army'], [], rules)]).toEqual([]);
+  });
+});
+
+// Headlines written for this test (none taken from a data set). docs/taxonomy.md: a labour strike is not military.
+describe('military: a bare "strike" is a labour strike unless an armed force, a weapon, a target or a party says otherwise', () => {
+  it('reads labour strikes at oil sites without the military topic, and keeps their supply reading', () => {
+    for (const t of ['Strike at Norwegian oil fields ends', 'French refinery strike enters third week', 'Workers at Kuwait refinery go on strike', 'Kuwait oil sector strike enters second day', 'Iraq refinery strike enters fourth day over unpaid bonuses', 'Dock strike at Antwerp port delays crude cargoes', 'Strike at Libyan oil port halts loadings', 'Norway oil strike threatens to shut six fields', 'General strike paralyses Nigeria\'s oil hub', 'Five-day strike at Dutch refinery ends', 'Strike shuts Ecuador pipeline for a fourth day', 'Oil tanker crews launch strike in Rotterdam', 'Cargo ship strikes bridge in Rotterdam harbour']) {
+      expect(topics(t), t).not.toContain('military');
+    }
+    // The outage is still bullish for crude, its end bearish, whatever the topic.
+    expect(analyzeText('Strike at Libyan oil port halts loadings').oil_direction.label).toBe('bullish');
+    expect(analyzeText('Strike at Norwegian oil fields ends').oil_direction.label).toBe('bearish');
+  });
+
+  it('keeps air, drone, missile and state strikes military, at the same sites', () => {
+    for (const t of ['US air strike hits militia base in Iraq', 'Israel strikes Iranian oil depot', 'Houthis claim strike on tanker in Red Sea', 'Drone strike on Saudi facility cuts output', 'Ukraine strikes Russian refinery in Volgograd', 'Israeli strikes on Gaza enter second week', 'Strike on Saudi oil facility halts half of output', 'Strike at Iraqi air base wounds US troops', 'Russia strikes Odesa port with missiles', 'Pentagon confirms strike on Iraqi militia commander', 'Coalition jets strike Houthi-held oil terminal']) {
+      expect(topics(t), t).toContain('military');
+    }
+  });
+
+  let rules: ReturnType<typeof compileGateRules>;
+  beforeEach(() => {
+    rules = compileGateRules({
+      conflictEntities: ['Iran'],
+      topics: {
+        military: {
+          strong: ['air strike'],
+          context: ['refinery', 'troops'],
+          block: ['union'],
+          entityContext: true,
+          ambiguous: { triggers: ['strike', 'strikes'], cues: ['drones', 'troops'], cuesAfter: ['on'], other: ['week'], otherAfter: ['at', 'ends'] },
+        },
+      },
+    });
+  });
+  const gate = (keys: string[], words: string, entities: string[] = []) => [...gateTopics(keys.map((key) => ({ topic: 'military' as const, key })), words.split(' '), entities, rules)];
+  const sense = (words: string) => {
+    const a = rules.topics.get('military')?.ambiguous;
+    if (a === undefined) throw new Error('the rule lost its ambiguous triggers');
+    return readSense(a, words.split(' '));
+  };
+
+  it('compiles the ambiguous triggers and their cues as sets', () => {
+    expect(rules.topics.get('military')?.ambiguous).toEqual({ triggers: new Set(['strike', 'strikes']), cues: new Set(['drones', 'troops']), cuesAfter: new Set(['on']), other: new Set(['week']), otherAfter: new Set(['at', 'ends']) });
+  });
+
+  it('reads the sense: a cue anywhere or a cue word right after a trigger wins; else an other-sense word anywhere or right after a trigger; else none', () => {
+    expect(sense('refinery strike')).toBe(0);
+    expect(sense('drones strike refinery')).toBe(1);
+    expect(sense('strike refinery drones')).toBe(1);
+    expect(sense('strike on refinery')).toBe(1);
+    expect(sense('strikes on refinery')).toBe(1);
+    // "on" counts only right after a trigger, not before it or two words on.
+    expect(sense('on refinery strike')).toBe(0);
+    expect(sense('strike x on refinery')).toBe(0);
+    expect(sense('strike at refinery')).toBe(-1);
+    expect(sense('refinery strike ends')).toBe(-1);
+    expect(sense('at refinery strike')).toBe(0);
+    expect(sense('ends refinery strike')).toBe(0);
+    expect(sense('refinery strike x week')).toBe(-1);
+    expect(sense('week x strike')).toBe(-1);
+    // The topic's cues win over the other sense's in either order.
+    expect(sense('strike at base troops')).toBe(1);
+    expect(sense('troops strike at week')).toBe(1);
+    expect(sense('strike week on refinery')).toBe(-1);
+    expect(sense('strike on week')).toBe(1);
+  });
+
+  it('gates a bare strike: the topic\'s cue lets the usual gate decide, the other sense rules it out, and with neither only a party gives context', () => {
+    // No cue: a site alone is no context, a party is.
+    expect(gate(['strike'], 'refinery strike')).toEqual([]);
+    expect(gate(['strike'], 'refinery strike', ['Iran'])).toEqual(['military']);
+    expect(gate(['strike'], 'strike', ['Iran'])).toEqual(['military']);
+    // Another sense's cue rules it out, even with a party named.
+    expect(gate(['strike'], 'strike at refinery', ['Iran'])).toEqual([]);
+    expect(gate(['strike'], 'refinery strike enters week', ['Iran'])).toEqual([]);
+    // The topic's cue: the usual context decides (a site counts again), and the block words still rule it out.
+    expect(gate(['strike'], 'strike on refinery')).toEqual(['military']);
+    expect(gate(['strike'], 'strike on x')).toEqual([]);
+    expect(gate(['strike'], 'strike on x', ['Iran'])).toEqual(['military']);
+    expect(gate(['strike'], 'troops strike at base')).toEqual(['military']);
+    expect(gate(['strike'], 'union strike on refinery')).toEqual([]);
+    expect(gate(['strikes', 'strike'], 'strikes refinery strike')).toEqual([]);
+  });
+
+  it('reads the triggers as usual when another trigger of the topic is there too', () => {
+    // "drone" is no ambiguous trigger, so the site is context as before, and the other sense's cue does not rule it out.
+    expect(gate(['strike', 'drone'], 'drone x strike at refinery')).toEqual(['military']);
+    expect(gate(['strike', 'ent:Iran'], 'strike at refinery iran', ['Iran'])).toEqual(['military']);
+    expect(gate(['air strike'], 'air strike at week')).toEqual(['military']);
+    // A rule without ambiguous triggers reads "strike" by its context as before.
+    const plain = compileGateRules({ conflictEntities: [], topics: { military: { strong: [], context: ['refinery'], block: [], entityContext: true } } });
+    expect([...gateTopics([{ topic: 'military', key: 'strike' }], ['strike', 'at', 'refinery'], [], plain)]).toEqual(['military']);
   });
 });
