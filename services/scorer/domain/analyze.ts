@@ -74,6 +74,10 @@ const QUESTION = 0.4;
 const OPEC_TONE = 0.5;
 /** Topics of conflict and its channels: with one of them, talks and deals are conflict diplomacy. */
 const GEOPOLITICS: readonly TopicName[] = ['mediation', 'ceasefire', 'sanctions', 'military', 'shipping'];
+/** docs/taxonomy.md: relevance 60-89 is geopolitics with a clear oil channel. */
+const CLEAR_OIL_CHANNEL = 60;
+/** Topics that give an armed event an oil channel of their own (a tanker, sanctions on a producer, talks over it, OPEC, stocks). */
+const ARMED_EVENT_OIL_TOPICS: readonly TopicName[] = ['shipping', 'sanctions', 'mediation', 'ceasefire', 'opec', 'inventories'];
 /** The parties whose talks and deals are conflict diplomacy (the mediation gate's own list). */
 const DIPLOMACY_PARTIES: ReadonlySet<string> = GATE_RULES.topics.get('mediation')?.entities ?? GATE_RULES.conflictEntities;
 
@@ -435,7 +439,16 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
   }
 
   const entityWeight = head.entityWeight + (sum?.entityWeight ?? 0) * 0.5;
-  const relevance = relevanceBand({ companyNews: namesCompanyNews(headTokens.low, GATE_RULES, head.bits), priceReport: price.report, titleOil: head.oilWeight, oil: oilWeight, topics, channel, entityWeight, strength, producer: head.maxEntityWeight >= 2, oilCompany: head.oilCompany, crude: head.crude, words: headTokens.low, entities: head.entities });
+  const relevanceInput = { companyNews: namesCompanyNews(headTokens.low, GATE_RULES, head.bits), priceReport: price.report, titleOil: head.oilWeight, oil: oilWeight, topics, channel, entityWeight, strength, producer: head.maxEntityWeight >= 2, oilCompany: head.oilCompany, crude: head.crude, words: headTokens.low, entities: head.entities };
+  let relevance = relevanceBand(relevanceInput);
+  // An armed event moves crude through an oil channel (a producer's supply, an oil site, a sea lane:
+  // docs/taxonomy.md). One the relevance bands place under the line of a clear oil channel (a war far
+  // from oil, a missile test) has no oil implication, and so no direction.
+  if (!price.report && oil !== 'neutral' && topics.has('military') && !ARMED_EVENT_OIL_TOPICS.some((t) => topics.has(t)) && relevance < CLEAR_OIL_CHANNEL) {
+    oil = 'neutral';
+    strength = 0;
+    relevance = relevanceBand({ ...relevanceInput, strength });
+  }
 
   const shingles = head.shingles.length > 0 ? head.shingles : (sum?.shingles ?? []);
   const frame = head.shingles.length > 0 ? head.frame : (sum?.frame ?? { entities: [], events: [] });

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeText } from '../../../../../services/scorer/domain/analyze.ts';
+
+// Headlines written for these tests (docs/taxonomy.md: military, oil_direction, relevance).
+describe('armed events reach crude only through an oil channel', () => {
+  it('gives no oil direction to an armed event the relevance bands place under the line of a clear oil channel', () => {
+    for (const t of [
+      'India and Pakistan exchange fire in Kashmir',
+      'Ethiopian troops advance on Tigray capital',
+      'North Korea fires two short-range missiles into sea',
+      'Myanmar army kills dozens of protesters',
+      'Gunmen kill soldiers in attack on army base in Burkina Faso',
+    ]) {
+      const a = analyzeText(t);
+      expect([a.topics, a.oil_direction.label, a.oil_direction.strength], t).toEqual([['military'], 'neutral', 0]);
+      expect(a.relevance, t).toBeLessThan(60);
+    }
+  });
+
+  it('keeps the supply-risk reading of an armed event with an oil channel', () => {
+    for (const t of [
+      'Israel strikes Hezbollah targets in Lebanon',
+      'Houthis fire missile at Saudi Arabia',
+      'Russian missiles hit Ukrainian energy sites',
+      'Militants attack oil pipeline in Nigeria',
+      'Clashes erupt near Libya oilfield',
+    ]) {
+      const a = analyzeText(t);
+      expect(a.topics, t).toContain('military');
+      expect(a.oil_direction.label, t).toBe('bullish');
+      expect(a.relevance, t).toBeGreaterThanOrEqual(60);
+    }
+  });
+
+  it('leaves the other oil topics of an armed event their own reading', () => {
+    // With shipping, sanctions or talks in the story the armed word keeps its oil reading whatever the band.
+    const a = analyzeText('Pirates seize tanker off Somalia');
+    expect(a.topics).toEqual(expect.arrayContaining(['shipping']));
+    expect(a.oil_direction.label).toBe('bullish');
+  });
+
+  it('reads a ship that hits a mine, and a force that hits an armed target, as an armed event, not its end', () => {
+    for (const t of ['Tanker hits mine in Gulf of Oman', 'Israel hits Hezbollah weapons depot']) {
+      const a = analyzeText(t);
+      expect([a.oil_direction.label, a.sentiment.label], t).toEqual(['bullish', 'negative']);
+    }
+    // What weighs on or hits a market, a flow or talks still moves it down.
+    expect(analyzeText('Tariffs hit oil demand').oil_direction.label).toBe('bearish');
+    expect(analyzeText('Strong dollar weighs on crude').oil_direction.label).toBe('bearish');
+  });
+});
+
+describe('words that share a trigger with military', () => {
+  it('reads a mine of metals or coal as mining, not an armed event', () => {
+    for (const t of ['Glencore cuts cobalt output at Congo mine', 'Gunmen attack copper mine in Congo, killing five', 'Coal mine output falls in Colombia', 'Lithium miners in Chile halt output']) {
+      expect(analyzeText(t).topics, t).toEqual([]);
+    }
+    // A mine at sea is still one.
+    expect(analyzeText('Tanker damaged by mine off UAE coast').topics).toEqual(['military', 'shipping']);
+  });
+
+  it('reads a "war on" an abstract foe as a metaphor', () => {
+    for (const t of ["Mexico's president launches war on fuel theft", 'Duterte vows to continue war on drugs', 'EU launches war on plastic waste', 'Central bank steps up war on inflation']) {
+      const a = analyzeText(t);
+      expect(a.topics, t).not.toContain('military');
+      expect(a.oil_direction.label, t).toBe('neutral');
+      expect(a.relevance, t).toBeLessThan(60);
+    }
+    // A central bank's "war" is macro news, the others no topic at all.
+    expect(analyzeText('Central bank steps up war on inflation').topics).toEqual(['macro']);
+    expect(analyzeText('Duterte vows to continue war on drugs').topics).toEqual([]);
+  });
+});
