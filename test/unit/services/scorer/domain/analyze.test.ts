@@ -386,3 +386,51 @@ describe('domain model: title and summary together', () => {
     });
   });
 });
+
+describe('domain model: the factors of a reading, as ratios', () => {
+  const ev = (t: string) => analyzeText(t).evidence;
+  it('a question keeps 0.4 of the tone and of the oil evidence, the threshold unchanged', () => {
+    expect(ev('Profit rose?').sentiment).toBeCloseTo(0.4 * ev('Profit rose').sentiment, 3);
+    expect(ev('Profit rose').sentiment).not.toBe(0);
+    expect(ev('Oil prices rise?').oil).toBeCloseTo(0.4 * ev('Oil prices rise').oil, 3);
+    expect(ev('Oil prices rise').oil).not.toBe(0);
+    const [q, plain] = [ev('Iran attack on tanker?'), ev('Iran attack on tanker')];
+    expect(q.sentiment).toBeCloseTo(0.4 * plain.sentiment, 3);
+    expect(q.oil).toBeCloseTo(0.4 * plain.oil, 3);
+    expect([q.cues, q.threshold]).toEqual([plain.cues, plain.threshold]);
+  });
+  it('a negation takes -0.6 of the tone, a denial -0.4 of the tone and -0.75 of the oil evidence', () => {
+    expect(ev('Profit did not rise').sentiment).toBeCloseTo(-0.6 * ev('Profit rose').sentiment, 3);
+    expect(ev('Sales did not fall').sentiment).toBeCloseTo(-0.6 * ev('Sales fell').sentiment, 3);
+    const plain = ev('Iran attack on tanker');
+    expect(plain.sentiment).not.toBe(0);
+    expect(plain.oil).not.toBe(0);
+    expect(ev('Iran denies attack on tanker').sentiment).toBeCloseTo(-0.4 * plain.sentiment, 3);
+    expect(ev('Iran denies attack on tanker').oil).toBeCloseTo(-0.75 * plain.oil, 3);
+  });
+  it('a price report takes the tone of the words before its causative verb only from three words before its subject', () => {
+    // "Yemen attack sends oil": the subject is word 3, the words before the verb are "Yemen attack".
+    expect(ev('Yemen attack sends oil higher').sentiment).toBe(ev('Yemen attack').sentiment);
+    expect(ev('Yemen attack').sentiment).toBeLessThan(0);
+    // "Attack sends oil": the subject is word 2, too close to the start for a cause: no tone, though "Attack" has one.
+    expect(ev('Attack sends oil higher').sentiment).toBe(0);
+    expect(ev('Attack').sentiment).toBeLessThan(0);
+    expect(analyzeText('Attack sends oil higher').price_report).toBe(true);
+    // The words before the verb, not the verb: "holds" would add its own tone.
+    expect(ev('As ceasefire holds oil falls').sentiment).toBe(ev('As ceasefire').sentiment);
+    expect(ev('As ceasefire holds').sentiment).not.toBe(ev('As ceasefire').sentiment);
+    // The subject is the first word: nothing before it is a cause.
+    expect(ev('Brent hits five-month high').sentiment).toBe(0);
+  });
+  it('the cause clause after the connector is read as a text of its own, words and kinds together', () => {
+    expect(ev('Oil falls as US eases Venezuela sanctions').sentiment).toBe(ev('US eases Venezuela sanctions').sentiment);
+    expect(ev('US eases Venezuela sanctions').sentiment).toBeGreaterThan(0);
+    expect(ev('Brent reaches USD 80 a barrel after fall in US crude stocks').sentiment).toBe(ev('fall in US crude stocks').sentiment);
+  });
+  it('the topics of two named parties: a mediator meeting a party to a conflict, a ceasefire agreed by both', () => {
+    // Iran is a geographic entity: the weak evidence of "meet" counts with it.
+    expect(analyzeText('Iran and Qatar meet.').topics).toEqual(['mediation']);
+    // Both parties carry the military topic as entities (`ent:` evidence), which without a word of fighting makes no military story.
+    expect(analyzeText('Israel and Hamas agree to ceasefire').topics).toEqual(['ceasefire']);
+  });
+});
