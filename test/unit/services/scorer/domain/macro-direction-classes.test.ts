@@ -123,6 +123,19 @@ describe('macroScale', () => {
     expect(macroScale(['toy', 'dollar'], [], scale)).toBe('none');
     expect(macroScale(['riksbank', 'cuts'], [], scale)).toBe('none');
   });
+
+  it('keeps every phrase that starts with the same token', () => {
+    const scale = compileMacroScale({ worldEntities: [], worldPhrases: ['big bank'], localPhrases: ['big town', 'big'], localDollars: [] });
+    expect(macroScale(['big', 'bank'], [], scale)).toBe('world');
+    expect(macroScale(['big', 'town'], [], scale)).toBe('local');
+    expect(macroScale(['big', 'city'], [], scale)).toBe('local');
+  });
+
+  it("reads a local word as another economy's only before 'dollar', not before another world-scale phrase", () => {
+    const scale = compileMacroScale({ worldEntities: [], worldPhrases: ['dollar', 'bank'], localPhrases: [], localDollars: ['toy'] });
+    expect(macroScale(['toy', 'dollar'], [], scale)).toBe('local');
+    expect(macroScale(['toy', 'bank'], [], scale)).toBe('world');
+  });
 });
 
 describe('macro-scale data (services/scorer/data/macro-scale.json)', () => {
