@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../../shared/errors.ts';
-import { skipIndexDamage, storeError } from '../../../../shared/store/engine-errors.ts';
+import { engineErrorType, skipIndexDamage, storeError } from '../../../../shared/store/engine-errors.ts';
 
 /** An engine error as @clickhouse/client hands it over: the message, and the engine's error name in `type`. */
 function engineError(message: string, type?: string, code?: string): Error {
@@ -62,5 +62,37 @@ describe('skipIndexDamage', () => {
     expect(skipIndexDamage([check('news_store', 'No such part in checksums.txt')])).toBeUndefined();
     expect(skipIndexDamage([check('news_store', 'Part is broken')])).toBeUndefined();
     expect(skipIndexDamage([])).toBeUndefined();
+  });
+});
+
+describe('storeError and skipIndexDamage at their edges (found by mutation testing)', () => {
+  it('reads every engine type of each list by its type alone, whatever the message says', () => {
+    expect(storeError(engineError('busy', 'TOO_MANY_SIMULTANEOUS_QUERIES'), 'q')).toMatchObject({ code: 'STORE_UNAVAILABLE', retryable: true, outage: true });
+    for (const type of ['CORRUPTED_DATA', 'CHECKSUM_DOESNT_MATCH', 'BAD_SIZE_OF_FILE_IN_DATA_PART']) {
+      expect(storeError(engineError('broken', type), 'q')).toMatchObject({ code: 'STORE_UNAVAILABLE', details: { engineError: type } });
+    }
+  });
+  it('reads a transport code alone, whole: a code of the list passes, another code or a code that only contains one is final', () => {
+    for (const code of ['EPIPE', 'ECONNRESET', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'ENOSPC']) {
+      expect(storeError(engineError('write failed', undefined, code), 'q')).toMatchObject({ code: 'STORE_UNAVAILABLE', retryable: true });
+    }
+    for (const code of ['ENOENT', 'XEPIPE', 'EPIPEX']) {
+      expect(storeError(engineError('write failed', undefined, code), 'q')).toMatchObject({ code: 'STORE_QUERY_FAILED', retryable: false });
+    }
+  });
+  it('takes what is not an error object at all as a final failure, and reads a type only when it is text', () => {
+    expect(storeError(undefined, 'q')).toMatchObject({ code: 'STORE_QUERY_FAILED' });
+    expect(storeError(null, 'q')).toMatchObject({ code: 'STORE_QUERY_FAILED' });
+    expect(engineErrorType(undefined)).toBeUndefined();
+    expect(engineErrorType({ type: 42 })).toBeUndefined();
+    expect(engineErrorType({ type: 'CORRUPTED_DATA' })).toBe('CORRUPTED_DATA');
+  });
+  it('knows the skip-index files without a digit or a c (.idx, .mrk) and other files with one (.mrk2)', () => {
+    const one = (message: string) => skipIndexDamage([{ table: 't', message }]);
+    expect(one('Unexpected size of file skp_idx_a.idx in data part all_1_1_0')).toEqual(new Map([['t', new Set(['a'])]]));
+    expect(one('Empty marks file skp_idx_b.mrk in data part all_1_1_0')).toEqual(new Map([['t', new Set(['b'])]]));
+    expect(one('Empty marks file skp_idx_c.mrk12 in data part all_1_1_0')).toEqual(new Map([['t', new Set(['c'])]]));
+    expect(one('Broken skp_idx_a.idx and data.mrk2 in data part all_1_1_0')).toBeUndefined();
+    expect(one('Broken skp_idx_a.idx and data.mrk in data part all_1_1_0')).toBeUndefined();
   });
 });
