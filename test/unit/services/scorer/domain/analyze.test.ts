@@ -434,3 +434,21 @@ describe('domain model: the factors of a reading, as ratios', () => {
     expect(analyzeText('Israel and Hamas agree to ceasefire').topics).toEqual(['ceasefire']);
   });
 });
+
+describe('domain model: the labels at their thresholds, and a price report over the evidence', () => {
+  it('evidence exactly at a threshold is enough for a label, either way', () => {
+    // "Profit rose" has tone evidence 1, "Sales fell" -1; "Iran attack on tanker" oil evidence 1, its denial -0.75.
+    expect(analyzeText('Profit rose', '', { sentimentThreshold: 1 }).sentiment.label).toBe('positive');
+    expect(analyzeText('Sales fell', '', { sentimentThreshold: 1 }).sentiment.label).toBe('negative');
+    expect(analyzeText('Iran attack on tanker', '', { oilThreshold: 1 }).oil_direction.label).toBe('bullish');
+    expect(analyzeText('Iran denies attack on tanker', '', { oilThreshold: 0.75 }).oil_direction.label).toBe('bearish');
+  });
+  it('a steady price report states no move: neutral with no strength, whatever its words', () => {
+    expect(analyzeText('Oil prices steady as traders await OPEC+ meeting')).toMatchObject({ price_report: true, oil_direction: { label: 'neutral', strength: 0 }, reading: { oil: 0 } });
+  });
+  it('a rising price report is bullish with at least the report strength 0.5 over weaker evidence (1 / 3 here)', () => {
+    const a = analyzeText('Brent reaches USD 80 a barrel after fall in US crude stocks');
+    expect(a.evidence.oil).toBe(1);
+    expect(a).toMatchObject({ price_report: true, oil_direction: { label: 'bullish', strength: 0.5 } });
+  });
+});
