@@ -12,7 +12,7 @@ import { OIL_SPECIFIC_TOPICS, TOPIC_NAMES, type TopicName } from '../../../share
 import type { OilDirectionLabel, ScoredFields, SentimentLabel } from '../ports.ts';
 import { fnv1a } from './hash.ts';
 import type { Compiled } from './lexicon-builder.ts';
-import { macroScale } from './macro-scale.ts';
+import { macroScale, pricesOnly } from './macro-scale.ts';
 import type { EventFrame, StoryReading } from './novelty.ts';
 import { readPriceReport } from './price-report.ts';
 import { bindPairs } from './read-bindings.ts';
@@ -422,8 +422,9 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
   // Macro news reaches crude only as a world demand shock (docs/taxonomy.md): another economy's
   // own central bank, data or currency ("Bank of Canada cuts rates", "Italy's GDP stagnates"),
   // with no world-scale economy, market or the dollar named and no oil or fuel word (its fuel
-  // demand is oil demand itself: "India's fuel sales recover"), has no direction.
-  if (macroStory && !head.crude && head.oilWeight === 0 && macroScale(headTokens.low, head.entities) === 'local') {
+  // demand is oil demand itself: "India's fuel sales recover"), has no direction; nor have
+  // inflation, wage or housing figures with no demand channel named, whatever the economy.
+  if (macroStory && !head.crude && head.oilWeight === 0 && (macroScale(headTokens.low, head.entities) === 'local' || pricesOnly(headTokens.low))) {
     oil = 'neutral';
     strength = 0;
   }

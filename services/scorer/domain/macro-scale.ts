@@ -15,13 +15,48 @@ export interface MacroScaleWords {
   /** First token -> the rest of each phrase starting with it, and whether it is world-scale. */
   phrases: ReadonlyMap<string, readonly { rest: readonly string[]; world: boolean }[]>;
   localDollars: ReadonlySet<string>;
+  priceFigures: Phrases;
+  demandWords: Phrases;
 }
+
+/** First token -> the rest of each phrase starting with it. */
+type Phrases = ReadonlyMap<string, readonly (readonly string[])[]>;
 
 export interface RawMacroScaleWords {
   worldEntities: readonly string[];
   worldPhrases: readonly string[];
   localPhrases: readonly string[];
   localDollars: readonly string[];
+  priceFigures: readonly string[];
+  demandWords: readonly string[];
+}
+
+function phraseMap(list: readonly string[]): Phrases {
+  const out = new Map<string, string[][]>();
+  for (const entry of list) {
+    const [first, ...rest] = entry.split(' ');
+    const rests = out.get(first) ?? [];
+    rests.push(rest);
+    out.set(first, rests);
+  }
+  return out;
+}
+
+function names(words: readonly string[], phrases: Phrases): boolean {
+  for (let i = 0; i < words.length; i++) {
+    const rests = phrases.get(words[i]);
+    if (rests?.some((rest) => rest.every((w, k) => words[i + 1 + k] === w))) return true;
+  }
+  return false;
+}
+
+/**
+ * Inflation, price, wage or housing figures with no world demand channel named ("Euro zone
+ * inflation hits record", "Mortgage rates hit highest since 2000"): their oil implication is
+ * unclear (docs/taxonomy.md), neutral even for the world-scale economies.
+ */
+export function pricesOnly(words: readonly string[], scale: MacroScaleWords = MACRO_SCALE): boolean {
+  return names(words, scale.priceFigures) && !names(words, scale.demandWords);
 }
 
 export function compileMacroScale(raw: RawMacroScaleWords): MacroScaleWords {
@@ -34,7 +69,7 @@ export function compileMacroScale(raw: RawMacroScaleWords): MacroScaleWords {
   };
   for (const p of raw.worldPhrases) add(p, true);
   for (const p of raw.localPhrases) add(p, false);
-  return { worldEntities: new Set(raw.worldEntities), phrases, localDollars: new Set(raw.localDollars) };
+  return { worldEntities: new Set(raw.worldEntities), phrases, localDollars: new Set(raw.localDollars), priceFigures: phraseMap(raw.priceFigures), demandWords: phraseMap(raw.demandWords) };
 }
 
 export const MACRO_SCALE: MacroScaleWords = compileMacroScale(WORDS);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyzeText } from '../../../../../services/scorer/domain/analyze.ts';
 import { GAZETTEER } from '../../../../../services/scorer/domain/gazetteer.ts';
-import { compileMacroScale, MACRO_SCALE, macroScale } from '../../../../../services/scorer/domain/macro-scale.ts';
+import { compileMacroScale, MACRO_SCALE, macroScale, pricesOnly } from '../../../../../services/scorer/domain/macro-scale.ts';
 import { tokenize } from '../../../../../services/scorer/domain/text.ts';
 
 // docs/taxonomy.md (oil_direction): macro news moves crude only as a world demand shock, so
@@ -51,6 +51,37 @@ describe('macro news of one economy outside the world-scale ones has no oil dire
 
   it("gives no direction to another economy's currency, a dollar of its own included", () => {
     for (const t of ['Sterling slumps to 30-year low', 'Indian rupee hits record low', 'Canadian dollar rallies on strong jobs data']) expect(dir(t), t).toBe('neutral');
+  });
+});
+
+describe('inflation, wage and housing figures alone have no oil direction, whatever the economy', () => {
+  it('gives no direction to price, wage, mortgage and housing figures of the world-scale economies', () => {
+    for (const t of [
+      'Euro zone inflation surges to record high',
+      'US consumer prices jump more than expected',
+      'US mortgage rates climb to highest in two decades',
+      'US housing starts tumble to three-year low',
+      'Japanese wages rise at fastest pace in decades',
+      'Home prices slump across China',
+    ]) expect(dir(t), t).toBe('neutral');
+  });
+
+  it('keeps the direction when a demand channel is named with them', () => {
+    expect(dir('Fed raises rates as inflation surges')).toBe('bearish');
+    expect(dir('Euro zone economy shrinks as inflation bites')).toBe('bearish');
+    expect(dir('US consumer spending jumps despite inflation')).toBe('bullish');
+  });
+
+  it('tells a figure alone from one beside a demand channel, phrases read whole', () => {
+    expect(pricesOnly(tokenize('Euro zone inflation hits record').low)).toBe(true);
+    expect(pricesOnly(tokenize('Mortgage rates hit highest since 2000').low)).toBe(true);
+    expect(pricesOnly(tokenize('Euro zone inflation hits record as growth stalls').low)).toBe(false);
+    expect(pricesOnly(tokenize('Ten-year Treasury yield drops as inflation eases').low)).toBe(false);
+    expect(pricesOnly(tokenize('Consumer confidence hits record').low)).toBe(false);
+    // "consumer prices" needs both of its tokens; "home" alone is no housing figure.
+    expect(pricesOnly(tokenize('Consumer group sues over prices of phones').low)).toBe(false);
+    expect(pricesOnly(tokenize('Home team wins').low)).toBe(false);
+    expect(pricesOnly([])).toBe(false);
   });
 });
 
@@ -114,7 +145,7 @@ describe('macroScale', () => {
   });
 
   it('reads the lists it is given', () => {
-    const scale = compileMacroScale({ worldEntities: ['Atlantis'], worldPhrases: ['big bank'], localPhrases: ['small town'], localDollars: ['toy'] });
+    const scale = compileMacroScale({ worldEntities: ['Atlantis'], worldPhrases: ['big bank'], localPhrases: ['small town'], localDollars: ['toy'], priceFigures: ['rent'], demandWords: ['jobs'] });
     expect(macroScale(['small', 'town', 'grows'], [], scale)).toBe('local');
     expect(macroScale(['small', 'town', 'grows'], ['Atlantis'], scale)).toBe('world');
     expect(macroScale(['small', 'town', 'and', 'big', 'bank'], [], scale)).toBe('world');
@@ -125,14 +156,17 @@ describe('macroScale', () => {
   });
 
   it('keeps every phrase that starts with the same token', () => {
-    const scale = compileMacroScale({ worldEntities: [], worldPhrases: ['big bank'], localPhrases: ['big town', 'big'], localDollars: [] });
+    const scale = compileMacroScale({ worldEntities: [], worldPhrases: ['big bank'], localPhrases: ['big town', 'big'], localDollars: [], priceFigures: ['rent rise', 'rent'], demandWords: ['job gains', 'job'] });
+    expect(pricesOnly(['rent', 'rise'], scale)).toBe(true);
+    expect(pricesOnly(['rent', 'rise', 'job'], scale)).toBe(false);
+    expect(pricesOnly(['rent', 'job', 'gains'], scale)).toBe(false);
     expect(macroScale(['big', 'bank'], [], scale)).toBe('world');
     expect(macroScale(['big', 'town'], [], scale)).toBe('local');
     expect(macroScale(['big', 'city'], [], scale)).toBe('local');
   });
 
   it("reads a local word as another economy's only before 'dollar', not before another world-scale phrase", () => {
-    const scale = compileMacroScale({ worldEntities: [], worldPhrases: ['dollar', 'bank'], localPhrases: [], localDollars: ['toy'] });
+    const scale = compileMacroScale({ worldEntities: [], worldPhrases: ['dollar', 'bank'], localPhrases: [], localDollars: ['toy'], priceFigures: [], demandWords: [] });
     expect(macroScale(['toy', 'dollar'], [], scale)).toBe('local');
     expect(macroScale(['toy', 'bank'], [], scale)).toBe('world');
   });
@@ -142,7 +176,7 @@ describe('macro-scale data (services/scorer/data/macro-scale.json)', () => {
   const raw = JSON.parse(readFileSync('services/scorer/data/macro-scale.json', 'utf8')) as Record<string, unknown>;
 
   it('has each phrase list non-empty, without duplicates, each entry written as the tokenizer writes it', () => {
-    for (const key of ['worldPhrases', 'localPhrases', 'localDollars']) {
+    for (const key of ['worldPhrases', 'localPhrases', 'localDollars', 'priceFigures', 'demandWords']) {
       const list = raw[key] as string[];
       expect(list.length, key).toBeGreaterThan(0);
       expect(new Set(list).size, `${key} has a duplicate`).toBe(list.length);
@@ -150,6 +184,8 @@ describe('macro-scale data (services/scorer/data/macro-scale.json)', () => {
     }
     const world = new Set(raw.worldPhrases as string[]);
     for (const w of raw.localPhrases as string[]) expect(world.has(w), `${w} is in both lists`).toBe(false);
+    const demand = new Set(raw.demandWords as string[]);
+    for (const w of raw.priceFigures as string[]) expect(demand.has(w), `${w} is in both lists`).toBe(false);
     expect(typeof raw.$comment).toBe('string');
   });
 
