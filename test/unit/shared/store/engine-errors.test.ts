@@ -87,6 +87,10 @@ describe('storeError and skipIndexDamage at their edges (found by mutation testi
     expect(engineErrorType({ type: 42 })).toBeUndefined();
     expect(engineErrorType({ type: 'CORRUPTED_DATA' })).toBe('CORRUPTED_DATA');
   });
+  it('leaves an AppError as it is even when its text reads as a memory limit', () => {
+    const own = new AppError('STORE_QUERY_FAILED', 'MEMORY_LIMIT of the last try');
+    expect(storeError(own, 'q')).toBe(own);
+  });
   it('knows the skip-index files without a digit or a c (.idx, .mrk) and other files with one (.mrk2)', () => {
     const one = (message: string) => skipIndexDamage([{ table: 't', message }]);
     expect(one('Unexpected size of file skp_idx_a.idx in data part all_1_1_0')).toEqual(new Map([['t', new Set(['a'])]]));
