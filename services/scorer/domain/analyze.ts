@@ -76,8 +76,6 @@ const OPEC_TONE = 0.5;
 const GEOPOLITICS: readonly TopicName[] = ['mediation', 'ceasefire', 'sanctions', 'military', 'shipping'];
 /** docs/taxonomy.md: relevance 60-89 is geopolitics with a clear oil channel. */
 const CLEAR_OIL_CHANNEL = 60;
-/** Topics that give an armed event an oil channel of their own (a tanker, sanctions on a producer, talks over it, OPEC, stocks). */
-const ARMED_EVENT_OIL_TOPICS: readonly TopicName[] = ['shipping', 'sanctions', 'mediation', 'ceasefire', 'opec', 'inventories'];
 /** The parties whose talks and deals are conflict diplomacy (the mediation gate's own list). */
 const DIPLOMACY_PARTIES: ReadonlySet<string> = GATE_RULES.topics.get('mediation')?.entities ?? GATE_RULES.conflictEntities;
 
@@ -445,7 +443,7 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
   // An armed event moves crude through an oil channel (a producer's supply, an oil site, a sea lane:
   // docs/taxonomy.md). One the relevance bands place under the line of a clear oil channel (a war far
   // from oil, a missile test) has no oil implication, and so no direction.
-  if (!price.report && oil !== 'neutral' && topics.has('military') && !ARMED_EVENT_OIL_TOPICS.some((t) => topics.has(t)) && relevance < CLEAR_OIL_CHANNEL) {
+  if (!price.report && oil !== 'neutral' && topics.has('military') && relevance < CLEAR_OIL_CHANNEL) {
     oil = 'neutral';
     strength = 0;
     relevance = relevanceBand({ ...relevanceInput, strength });

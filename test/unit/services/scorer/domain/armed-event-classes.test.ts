@@ -32,11 +32,24 @@ describe('armed events reach crude only through an oil channel', () => {
     }
   });
 
-  it('leaves the other oil topics of an armed event their own reading', () => {
-    // With shipping, sanctions or talks in the story the armed word keeps its oil reading whatever the band.
+  it('reads the other topics of a remote armed event by the same line', () => {
+    // Sanctions on a state that is no producer, a grain convoy: no oil channel either, so no direction.
+    for (const t of ['Sanctions imposed on North Korea after missile launch', 'Navy escorts grain ships in Black Sea']) {
+      const a = analyzeText(t);
+      expect(a.topics, t).toContain('military');
+      expect([a.oil_direction.label, a.oil_direction.strength], t).toEqual(['neutral', 0]);
+      expect(a.relevance, t).toBeLessThan(60);
+    }
+    // A tanker seized is shipping news with its channel: its supply-risk reading stays.
     const a = analyzeText('Pirates seize tanker off Somalia');
     expect(a.topics).toEqual(expect.arrayContaining(['shipping']));
     expect(a.oil_direction.label).toBe('bullish');
+  });
+
+  it('leaves a remote armed event that already reads neutral as it was', () => {
+    // Its leaning, too weak for a label, is kept (the rule only takes a direction away).
+    expect(analyzeText('US troops leave Afghanistan').oil_direction).toMatchObject({ label: 'neutral', strength: expect.any(Number) });
+    expect(analyzeText('US troops leave Afghanistan').oil_direction.strength).toBeGreaterThan(0);
   });
 
   it('reads a ship that hits a mine, and a force that hits an armed target, as an armed event, not its end', () => {
