@@ -43,10 +43,26 @@ export function contentId(a: ContentInput, windowMs = CONTENT_WINDOW_MS): string
 
 /** The content ids an earlier copy of this article may carry: its own bucket's and both neighbours'. */
 export function contentIdCandidates(a: ContentInput, windowMs = CONTENT_WINDOW_MS): string[] {
+  return contentIdentity(a, windowMs).candidates;
+}
+
+export interface ContentIdentity {
+  /** `contentId` of the article. */
+  id: string | undefined;
+  /** `contentIdCandidates` of the article: the previous bucket's id, its own (`id`), the next one's. */
+  candidates: string[];
+}
+
+/**
+ * `contentId` and `contentIdCandidates` from one normalisation of the title: a store that looks an article up and then
+ * writes it needs both, and normalising and hashing the title for each was a cost per article on the correlator's path.
+ */
+export function contentIdentity(a: ContentInput, windowMs = CONTENT_WINDOW_MS): ContentIdentity {
   const title = normalizedTitle(a.title);
-  if (!title || !Number.isFinite(a.publishedMs)) return [];
+  if (!title || !Number.isFinite(a.publishedMs)) return { id: undefined, candidates: [] };
   const b = Math.floor(a.publishedMs / windowMs);
-  return [b - 1, b, b + 1].map((x) => idFor(a.source, title, x));
+  const own = idFor(a.source, title, b);
+  return { id: own, candidates: [idFor(a.source, title, b - 1), own, idFor(a.source, title, b + 1)] };
 }
 
 /** Same story: same content (by candidate id) and published within one window of each other. */

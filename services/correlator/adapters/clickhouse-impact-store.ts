@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { tickIdentity, type NewsImpact, type NewsScored, type PriceTick } from '../../../shared/contracts/events.ts';
-import { contentId, contentIdCandidates } from '../../../shared/contracts/content-id.ts';
+import { contentIdentity, type ContentIdentity } from '../../../shared/contracts/content-id.ts';
 import type { Store } from '../../../shared/store/port.ts';
 import { NEWS_TIME_COLUMNS, newsRowFromScored, scoredFromNewsRow } from '../../../shared/store/news-rows.ts';
 import { msToClickHouseTime, toClickHouseTime as toCh, toMs } from '../../../shared/contracts/time.ts';
@@ -26,16 +26,32 @@ export class ClickHouseImpactRepository implements ImpactRepository {
     private readonly contentStore: Store = store,
   ) {}
 
+  /**
+   * Content identities of the articles looked up (`storedContent`) and not yet written (`saveNews`): the correlator
+   * writes the very objects it looked up, so each title is normalised and hashed once. Weak, so an article the
+   * correlator drops (a duplicate, a failed batch) does not stay here.
+   */
+  private readonly identities = new WeakMap<NewsScored, ContentIdentity>();
+
+  private identity(a: NewsScored): ContentIdentity {
+    let known = this.identities.get(a);
+    if (!known) {
+      known = contentIdentity({ source: a.source, title: a.title, publishedMs: toMs(a.published_at) });
+      this.identities.set(a, known);
+    }
+    return known;
+  }
+
   async saveNews(articles: NewsScored[]): Promise<void> {
     await this.store.insert(
       'news_store',
-      articles.map((a) => ({ ...newsRowFromScored(a), content_id: contentId({ source: a.source, title: a.title, publishedMs: toMs(a.published_at) }) ?? '' })),
+      articles.map((a) => ({ ...newsRowFromScored(a), content_id: this.identity(a).id ?? '' })),
       { dedupToken: token('news', articles.map((a) => `${a.id}@${a.scored_at}`)) },
     );
   }
 
   async storedContent(articles: NewsScored[]): Promise<StoredContent[]> {
-    const ids = [...new Set(articles.flatMap((a) => contentIdCandidates({ source: a.source, title: a.title, publishedMs: toMs(a.published_at) })))];
+    const ids = [...new Set(articles.flatMap((a) => this.identity(a).candidates))];
     if (ids.length === 0) return [];
     const rows = await this.contentStore.query<{ id: string; source: string; title: string; p: string }>(
       `SELECT id, any(source) AS source, any(title) AS title, toUnixTimestamp64Milli(any(published_at)) AS p

@@ -29,23 +29,23 @@ export function splitByContent(articles: NewsScored[], stored: StoredContent[]):
   // story made a batch quadratic (12% of `oilwire start`'s CPU at 30k headlines, bench/start-memory.ts).
   const known = new Map<string, StoredContent[]>();
   const keyOf = (source: string, title: string) => `${source}\u0000${normalizedTitle(title)}`;
-  const remember = (k: StoredContent) => {
-    const key = keyOf(k.source, k.title);
+  const remember = (key: string, k: StoredContent) => {
     const list = known.get(key);
     if (list) list.push(k);
     else known.set(key, [k]);
   };
-  for (const k of stored) remember(k);
+  for (const k of stored) remember(keyOf(k.source, k.title), k);
   for (const a of articles) {
     const me = input(a);
+    const key = keyOf(me.source, me.title);
     // A redelivered article is itself, not a copy: only another id with the same content counts.
-    const original = known.get(keyOf(me.source, me.title))?.find((k) => k.id !== a.id && sameContent(me, k));
+    const original = known.get(key)?.find((k) => k.id !== a.id && sameContent(me, k));
     if (original) {
       duplicates.push({ article: a, of: original.id });
       continue;
     }
     fresh.push(a);
-    remember({ id: a.id, ...me });
+    remember(key, { id: a.id, ...me });
   }
   return { fresh, duplicates };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONTENT_WINDOW_MS, contentId, contentIdCandidates, normalizedTitle, sameContent } from '../../../../shared/contracts/content-id.ts';
+import { CONTENT_WINDOW_MS, contentId, contentIdCandidates, contentIdentity, normalizedTitle, sameContent } from '../../../../shared/contracts/content-id.ts';
 
 const T = Date.UTC(2026, 5, 1, 12);
 const a = { source: 'wire', title: 'Qatar-mediated US–Iran talks resume!', publishedMs: T };
@@ -31,5 +31,15 @@ describe('content identity', () => {
     expect(contentId({ ...a, title: ' — !! ' })).toBeUndefined();
     expect(contentIdCandidates({ ...a, title: '' })).toEqual([]);
     expect(sameContent({ ...a, title: '!!' }, { ...a, title: '??' })).toBe(false);
+  });
+
+  it('gives the id and the candidates of one normalisation: the previous window, the own one, the next', () => {
+    const previous = contentId({ ...a, publishedMs: T - CONTENT_WINDOW_MS });
+    const next = contentId({ ...a, publishedMs: T + CONTENT_WINDOW_MS });
+    expect(contentIdentity(a)).toEqual({ id: contentId(a), candidates: [previous, contentId(a), next] });
+    expect(new Set([previous, contentId(a), next]).size).toBe(3);
+    expect(contentIdCandidates(a)).toEqual([previous, contentId(a), next]);
+    expect(contentIdentity({ ...a, title: '?!' })).toEqual({ id: undefined, candidates: [] });
+    expect(contentIdentity({ ...a, publishedMs: Number.NaN })).toEqual({ id: undefined, candidates: [] });
   });
 });
