@@ -22,7 +22,7 @@ import { readModifiers, type Scope } from './read-modifiers.ts';
 import { CAUSE, PREP } from './reading-words.ts';
 import { relevanceBand } from './relevance.ts';
 import { EVENT_SHINGLE, shingleHash, STOP_SHINGLE } from './shingles.ts';
-import { GATE_RULES, gateTopics, hasOilChannel, namesCompanyNews, namesCompanyResults, namesCompanyShares, namesDemandChannel, namesTrade, readWordBits, tradeAtWorldScale, type TopicEvidence, type WordBits } from './topic-gate.ts';
+import { GATE_RULES, gateTopics, hasOilChannel, namesCompanyNews, namesCompanyResults, namesCompanyShares, namesDemandChannel, namesSiteStrike, namesTrade, readWordBits, tradeAtWorldScale, type TopicEvidence, type WordBits } from './topic-gate.ts';
 import { Kind, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, sanitize, tokenize, type Tokens } from './text.ts';
 
 export interface Analysis extends ScoredFields {
@@ -400,8 +400,9 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
   // No topic and no oil word: there is no oil implication to read unless a producer is named (a
   // party to a conflict alone is none: "earthquake in Turkey"). An oil-market word alone (a storm,
   // supply worries, a price war) reads another market: without a topic it needs crude or a producer.
+  // A strike at an oil site (a refinery, an oilfield, offshore platforms) takes supply out: that is an oil implication of its own.
   const producer = head.maxEntityWeight >= 2 || (sum?.maxEntityWeight ?? 0) >= 2;
-  if (topics.size === 0 && ((oilWeight === 0 && !producer) || (oilWeight < 2 && !channel))) {
+  if (topics.size === 0 && ((oilWeight === 0 && !producer) || (oilWeight < 2 && !channel)) && !namesSiteStrike(headTokens.low, GATE_RULES, head.bits)) {
     oil = 'neutral';
     strength = 0;
   }

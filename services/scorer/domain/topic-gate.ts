@@ -61,7 +61,7 @@ interface PromoteRule {
 }
 
 /** The word lists of GateRules a headline's words name, as bits of `WordBits.lists`. */
-export const WORD_LIST = { channel: 1, demand: 2, company: 4, results: 8, trade: 16, tradeScale: 32, stock: 64, marketScope: 128 } as const;
+export const WORD_LIST = { channel: 1, demand: 2, company: 4, results: 8, trade: 16, tradeScale: 32, stock: 64, marketScope: 128, strike: 256 } as const;
 
 /**
  * Which of the gate's word lists a word (or a headline's words together) belongs to, as masks:
@@ -101,6 +101,10 @@ export interface GateRules {
   stockWords: Set<string>;
   /** Words before "stocks" that make them the market's, not a company's or a sector's ("global stocks"). */
   marketScope: Set<string>;
+  /** Words of a strike or walkout, either kind (a labour strike at an oil site is a supply outage). */
+  strikeWords: Set<string>;
+  /** Oil sites without the word oil (a refinery, an oilfield, offshore platforms), as one word or two. */
+  oilSites: Set<string>;
   topics: Map<TopicName, GateRule>;
   /** Every listed word -> the lists, promote rules and topic rules that name it. */
   wordBits: Map<string, WordBits>;
@@ -120,7 +124,7 @@ interface RawRule {
 
 type RawPromote = { topic: string; entities: string[]; words: string[]; context: string[]; block?: string[] };
 
-export function compileGateRules(raw: { conflictEntities: string[]; channelWords?: string[]; demandChannel?: string[]; companyWords?: string[]; companyResults?: string[]; tradeWords?: string[]; tradeScale?: string[]; tradePowers?: string[][]; stockWords?: string[]; marketScope?: string[]; promote?: RawPromote[]; topics: Record<string, RawRule> }): GateRules {
+export function compileGateRules(raw: { conflictEntities: string[]; channelWords?: string[]; demandChannel?: string[]; companyWords?: string[]; companyResults?: string[]; tradeWords?: string[]; tradeScale?: string[]; tradePowers?: string[][]; stockWords?: string[]; marketScope?: string[]; strikeWords?: string[]; oilSites?: string[]; promote?: RawPromote[]; topics: Record<string, RawRule> }): GateRules {
   const rawTopics = Object.entries(raw.topics);
   const rawPromote = raw.promote ?? [];
   if (rawTopics.length > MAX_RULES || rawPromote.length > MAX_RULES) throw new Error(`topic gate: at most ${MAX_RULES} topic rules and ${MAX_RULES} promote rules (${rawTopics.length} and ${rawPromote.length} given)`);
@@ -147,7 +151,7 @@ export function compileGateRules(raw: { conflictEntities: string[]; channelWords
     mark(p.block ?? [], 'promote', bits.block);
     return { topic: p.topic as TopicName, entities: new Set(p.entities), words: new Set(p.words), context: new Set(p.context), block: new Set(p.block ?? []), bits };
   });
-  const lists = { channelWords: new Set(raw.channelWords ?? []), demandChannel: new Set(raw.demandChannel ?? []), companyWords: new Set(raw.companyWords ?? []), companyResults: new Set(raw.companyResults ?? []), tradeWords: new Set(raw.tradeWords ?? []), tradeScale: new Set(raw.tradeScale ?? []), stockWords: new Set(raw.stockWords ?? []), marketScope: new Set(raw.marketScope ?? []) };
+  const lists = { channelWords: new Set(raw.channelWords ?? []), demandChannel: new Set(raw.demandChannel ?? []), companyWords: new Set(raw.companyWords ?? []), companyResults: new Set(raw.companyResults ?? []), tradeWords: new Set(raw.tradeWords ?? []), tradeScale: new Set(raw.tradeScale ?? []), stockWords: new Set(raw.stockWords ?? []), marketScope: new Set(raw.marketScope ?? []), strikeWords: new Set(raw.strikeWords ?? []), oilSites: new Set(raw.oilSites ?? []) };
   mark(lists.channelWords, 'lists', WORD_LIST.channel);
   mark(lists.demandChannel, 'lists', WORD_LIST.demand);
   mark(lists.companyWords, 'lists', WORD_LIST.company);
@@ -156,6 +160,7 @@ export function compileGateRules(raw: { conflictEntities: string[]; channelWords
   mark(lists.tradeScale, 'lists', WORD_LIST.tradeScale);
   mark(lists.stockWords, 'lists', WORD_LIST.stock);
   mark(lists.marketScope, 'lists', WORD_LIST.marketScope);
+  mark(lists.strikeWords, 'lists', WORD_LIST.strike);
   return { conflictEntities: new Set(raw.conflictEntities), promote, ...lists, tradePowers: (raw.tradePowers ?? []).map((g) => new Set(g)), topics, wordBits };
 }
 
@@ -195,7 +200,7 @@ export function readWordBits(words: readonly string[], rules: GateRules = GATE_R
   return { lists, promote, topics };
 }
 
-export const GATE_RULES = compileGateRules(RULES as { conflictEntities: string[]; channelWords: string[]; demandChannel: string[]; companyWords: string[]; companyResults: string[]; tradeWords: string[]; tradeScale: string[]; tradePowers: string[][]; stockWords: string[]; marketScope: string[]; promote: RawPromote[]; topics: Record<string, RawRule> });
+export const GATE_RULES = compileGateRules(RULES as { conflictEntities: string[]; channelWords: string[]; demandChannel: string[]; companyWords: string[]; companyResults: string[]; tradeWords: string[]; tradeScale: string[]; tradePowers: string[][]; stockWords: string[]; marketScope: string[]; strikeWords: string[]; oilSites: string[]; promote: RawPromote[]; topics: Record<string, RawRule> });
 
 /**
  * The list questions below take the headline's words, and optionally their `readWordBits` when
@@ -241,6 +246,19 @@ export function tradeAtWorldScale(words: readonly string[], entities: readonly s
   let powers = 0;
   for (const group of rules.tradePowers) if (entities.some((e) => group.has(e))) powers++;
   return powers >= 2;
+}
+
+/**
+ * A strike at an oil site ("strike at Exxon's Beaumont refinery", "Norwegian offshore workers begin
+ * strike"): a labour strike there takes supply out (docs/taxonomy.md: bullish, its end bearish) even
+ * with no producer or the word oil named. A site is one word or two (`oilSites`).
+ */
+export function namesSiteStrike(words: readonly string[], rules: GateRules = GATE_RULES, bits: WordBits = readWordBits(words, rules)): boolean {
+  if ((bits.lists & WORD_LIST.strike) === 0) return false;
+  for (let i = 0; i < words.length; i++) {
+    if (rules.oilSites.has(words[i]) || (i + 1 < words.length && rules.oilSites.has(`${words[i]} ${words[i + 1]}`))) return true;
+  }
+  return false;
 }
 
 /**

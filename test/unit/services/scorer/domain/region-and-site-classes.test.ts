@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeText } from '../../../../../services/scorer/domain/analyze.ts';
+import { GATE_RULES, namesSiteStrike } from '../../../../../services/scorer/domain/topic-gate.ts';
+import { tokenize } from '../../../../../services/scorer/domain/text.ts';
+
+// Headlines written for these tests; every expected label is read off docs/taxonomy.md by hand.
+
+const words = (t: string): string[] => tokenize(t).low;
+
+describe('what threatens a flow puts it at risk', () => {
+  it('reads a threat to output, exports or a strait as less supply: bullish', () => {
+    for (const t of [
+      'Protests threaten Iraq oil exports',
+      'Unrest threatens Libyan crude output',
+      'Hurricane threatens US crude output',
+      'Iran threatens Hormuz shipping',
+      'Pipeline dispute threatens Kurdish oil exports',
+    ]) {
+      expect(analyzeText(t).oil_direction.label, t).toBe('bullish');
+    }
+  });
+
+  it('still reads threatened sanctions and attacks as more of them', () => {
+    for (const t of ['Trump threatens sanctions on Venezuela', 'Iran threatens to retaliate against Israeli strikes']) {
+      expect(analyzeText(t).oil_direction.label, t).toBe('bullish');
+    }
+  });
+
+  it('gives no oil direction to a threat to another commodity', () => {
+    for (const t of ['Drought threatens wheat output in Argentina', 'Frost threatens Brazil coffee crop']) {
+      const a = analyzeText(t);
+      expect([a.oil_direction.label, a.topics], t).toEqual(['neutral', []]);
+    }
+  });
+});
+
+describe('a labour strike at an oil site is a supply outage with no topic', () => {
+  it('finds a strike word together with an oil site named without the word oil', () => {
+    expect(namesSiteStrike(words('Strike at Exxon refinery enters second week'), GATE_RULES)).toBe(true);
+    expect(namesSiteStrike(words('Norwegian offshore workers begin strike'), GATE_RULES)).toBe(true);
+    expect(namesSiteStrike(words('Walkout halts work at Kazakh oilfields'), GATE_RULES)).toBe(true);
+    // A site without a strike, a strike without a site, "offshore" or "platform" alone.
+    expect(namesSiteStrike(words('Refinery fire under control'), GATE_RULES)).toBe(false);
+    expect(namesSiteStrike(words('Workers strike at car plant'), GATE_RULES)).toBe(false);
+    expect(namesSiteStrike(words('Offshore wind workers strike in Scotland'), GATE_RULES)).toBe(false);
+    expect(namesSiteStrike(words('Gig platform workers strike in Madrid'), GATE_RULES)).toBe(false);
+  });
+
+  it('reads the strike as bullish and its end as bearish, with no military topic', () => {
+    for (const [t, dir] of [
+      ['Strike at Exxon refinery in Texas enters second week', 'bullish'],
+      ['Norwegian offshore workers begin strike, shutting platforms', 'bullish'],
+      ['Oil workers strike in Norway threatens North Sea output', 'bullish'],
+      ['Nigerian oil union starts nationwide strike', 'bullish'],
+      ['Strike at Shell refinery in Rotterdam ends', 'bearish'],
+      ['French refinery strike called off after pay offer', 'bearish'],
+    ] as const) {
+      const a = analyzeText(t);
+      expect([a.oil_direction.label, a.topics], t).toEqual([dir, []]);
+      expect(a.sentiment.label, t).toBe(dir === 'bullish' ? 'negative' : 'positive');
+      expect(a.relevance, t).toBeGreaterThanOrEqual(60);
+    }
+  });
+
+  it('keeps strikes elsewhere labour news with no oil direction', () => {
+    for (const t of [
+      'Workers strike at car plant',
+      'Teachers strike over pay in Chicago',
+      'Offshore wind workers strike in Scotland',
+      'Gig platform workers strike in Madrid',
+      'Warehouse workers strike at Amazon site in Germany',
+    ]) {
+      const a = analyzeText(t);
+      expect([a.oil_direction.label, a.topics], t).toEqual(['neutral', []]);
+      expect(a.relevance, t).toBeLessThan(60);
+    }
+  });
+});
