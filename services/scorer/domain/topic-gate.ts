@@ -29,6 +29,10 @@ interface GateRule {
   minDistinct: number;
   /** Triggers with another common sense (a labour "strike"), read by the cues of each sense; see `readSense`. */
   ambiguous?: AmbiguousTriggers;
+  /** Block words naming a site both an attack and a walkout hit ("plant", "factory"): they block only when no `siteArmed` word is named. */
+  siteBlock?: Set<string>;
+  /** Armed actors and weapons ("rebels", "drones", "missiles") that make such a site a target. */
+  siteArmed?: Set<string>;
   /** This rule's bits in `WordBits.topics`: a hard-block, a block and a context word named. */
   bits: { hardBlock: number; block: number; context: number };
 }
@@ -120,6 +124,8 @@ interface RawRule {
   entities?: string[];
   minDistinct?: number;
   ambiguous?: { triggers: string[]; cues: string[]; cuesAfter: string[]; other: string[]; otherAfter: string[] };
+  siteBlock?: string[];
+  siteArmed?: string[];
 }
 
 type RawPromote = { topic: string; entities: string[]; words: string[]; context: string[]; block?: string[] };
@@ -139,7 +145,7 @@ export function compileGateRules(raw: { conflictEntities: string[]; channelWords
   const topics = new Map<TopicName, GateRule>();
   rawTopics.forEach(([t, r], i) => {
     const bits = { hardBlock: 1 << (3 * i), block: 1 << (3 * i + 1), context: 1 << (3 * i + 2) };
-    topics.set(t as TopicName, { strong: new Set(r.strong), hardBlock: new Set(r.hardBlock ?? []), weak: r.weak ? new Set(r.weak) : undefined, context: new Set(r.context), block: new Set(r.block), entityContext: r.entityContext, entities: r.entities ? new Set(r.entities) : undefined, minDistinct: r.minDistinct ?? 1, ambiguous: compileAmbiguous(r.ambiguous), bits });
+    topics.set(t as TopicName, { strong: new Set(r.strong), hardBlock: new Set(r.hardBlock ?? []), weak: r.weak ? new Set(r.weak) : undefined, context: new Set(r.context), block: new Set(r.block), entityContext: r.entityContext, entities: r.entities ? new Set(r.entities) : undefined, minDistinct: r.minDistinct ?? 1, ambiguous: compileAmbiguous(r.ambiguous), siteBlock: r.siteBlock ? new Set(r.siteBlock) : undefined, siteArmed: r.siteArmed ? new Set(r.siteArmed) : undefined, bits });
     mark(r.hardBlock ?? [], 'topics', bits.hardBlock);
     mark(r.block, 'topics', bits.block);
     mark(r.context, 'topics', bits.context);
@@ -279,6 +285,24 @@ export function namesCompanyShares(words: readonly string[], rules: GateRules = 
 }
 
 /**
+ * "Yemen rebels strike Saudi Aramco plant": the only block words named are sites that an attack and a
+ * walkout both hit (`siteBlock`), and an armed actor or a weapon is named (`siteArmed`), so the site
+ * is a target, not a workplace; "workers strike at car plant" stays blocked, and so does a plant's
+ * fire or gas leak that "kills" or "forces" an evacuation (no armed actor named).
+ */
+function armedAtSite(rule: GateRule, words: readonly string[]): boolean {
+  const sites = rule.siteBlock;
+  const armed = rule.siteArmed;
+  if (sites === undefined || armed === undefined) return false;
+  let target = false;
+  for (const w of words) {
+    if (rule.block.has(w) && !sites.has(w)) return false;
+    if (armed.has(w)) target = true;
+  }
+  return target;
+}
+
+/**
  * Topics that survive gating. `words` are the headline's lower-case tokens, `entities` the
  * gazetteer names found in it. A topic without a rule passes as the lexicon read it.
  */
@@ -299,7 +323,7 @@ export function gateTopics(evidence: TopicEvidence[], words: readonly string[], 
       out.add(topic);
       continue;
     }
-    if ((bits.topics & rule.bits.block) !== 0) continue;
+    if ((bits.topics & rule.bits.block) !== 0 && !armedAtSite(rule, words)) continue;
     // An entity that triggered the topic ("Hamas" for military) is not also its own context.
     const wordTriggered = keys.some((k) => !k.startsWith('ent:'));
     const parties = rule.entities ?? rules.conflictEntities;

@@ -76,3 +76,42 @@ describe('a labour strike at an oil site is a supply outage with no topic', () =
     }
   });
 });
+
+describe('an armed attack on a plant is military, a walkout at one is not', () => {
+  it('reads an armed actor or weapon striking, hitting or bombing an energy plant as military, bullish, 60-89 or above', () => {
+    for (const t of [
+      'Yemen rebels strike Saudi Aramco plant',
+      'Houthi drones strike Aramco processing plant in Abqaiq',
+      'Ukrainian drones hit Russian oil processing plant',
+      'Rebels bomb gas processing plant in northern Iraq',
+      'Israeli jets bomb Iranian petrochemical plant',
+      'Missiles hit Iraqi power plant near Basra',
+    ]) {
+      const a = analyzeText(t);
+      expect([a.topics, a.oil_direction.label, a.sentiment.label], t).toEqual([['military'], 'bullish', 'negative']);
+      expect(a.relevance, t).toBeGreaterThanOrEqual(60);
+    }
+  });
+
+  it('keeps labour strikes, accidents and cyber attacks at plants free of the military topic', () => {
+    for (const t of [
+      'Workers strike at car plant',
+      'Union calls strike at GM plant in Michigan',
+      'Staff at Aramco plant go on strike over bonuses',
+      'Lightning strike sparks fire at chemical plant',
+      'Gas leak at fertiliser plant kills 11',
+      'Fire at Texas chemical plant forces evacuation',
+      'Car plant hit by cyberattack halts output',
+      'Factory workers strike in Bangladesh over wages',
+    ]) {
+      expect(analyzeText(t).topics, t).toEqual([]);
+    }
+  });
+
+  it('keeps opening a plant good news for the company', () => {
+    for (const t of ['Electric car maker to open second European factory', 'Tesla opens Berlin factory']) {
+      const a = analyzeText(t);
+      expect([a.sentiment.label, a.oil_direction.label, a.topics], t).toEqual(['positive', 'neutral', []]);
+    }
+  });
+});
