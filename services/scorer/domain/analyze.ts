@@ -443,8 +443,9 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
   let relevance = relevanceBand(relevanceInput);
   // An armed event moves crude through an oil channel (a producer's supply, an oil site, a sea lane:
   // docs/taxonomy.md). One the relevance bands place under the line of a clear oil channel (a war far
-  // from oil, a missile test) has no oil implication, and so no direction.
-  if (!price.report && oil !== 'neutral' && topics.has('military') && relevance < CLEAR_OIL_CHANNEL) {
+  // from oil, a missile test) has no oil implication, and so no direction; nor has a ship seized or
+  // hijacked there with no oil channel (pirates off Somalia: shipping, a sea lane far from crude's).
+  if (!price.report && oil !== 'neutral' && (topics.has('military') || (topics.has('shipping') && head.oMilitary !== 0)) && relevance < CLEAR_OIL_CHANNEL) {
     oil = 'neutral';
     strength = 0;
     relevance = relevanceBand({ ...relevanceInput, strength });

@@ -115,3 +115,47 @@ describe('an armed attack on a plant is military, a walkout at one is not', () =
     }
   });
 });
+
+describe('a seized or hijacked ship is shipping news whatever it carries', () => {
+  it('gives a ship, vessel or carrier seized, hijacked or detained the shipping topic', () => {
+    for (const t of [
+      'Pirates hijack cargo ship off Somalia',
+      'Somali pirates seize bulk carrier in Gulf of Aden',
+      'Armed men board and seize cargo vessel off Nigeria',
+      'Greek-owned bulk carrier seized by Houthis',
+      'Indian navy frees hijacked ship from pirates',
+    ]) {
+      expect(analyzeText(t).topics, t).toContain('shipping');
+    }
+  });
+
+  it('reads a seizure by state forces as military too, bullish with an oil channel', () => {
+    for (const t of ['Iran seizes foreign ship in Gulf', 'Iranian navy seizes container ship near Hormuz', 'Houthis hijack car carrier in Red Sea', 'Russian forces seize Ukrainian vessels in Kerch Strait']) {
+      const a = analyzeText(t);
+      expect(a.topics, t).toEqual(['military', 'shipping']);
+      expect(a.oil_direction.label, t).toBe('bullish');
+      expect(a.relevance, t).toBeGreaterThanOrEqual(60);
+    }
+  });
+
+  it('gives a hijacking far from an oil channel no oil direction', () => {
+    for (const t of ['Pirates hijack cargo ship off Somalia', 'Somali pirates hijack fishing vessel']) {
+      const a = analyzeText(t);
+      expect([a.oil_direction.label, a.oil_direction.strength], t).toEqual(['neutral', 0]);
+      expect(a.relevance, t).toBeLessThan(60);
+    }
+  });
+
+  it('keeps police, customs, court and hacker seizures free of shipping and military', () => {
+    for (const t of [
+      'Police seize cocaine hidden in cargo ship',
+      'Customs officers seize counterfeit goods at port',
+      'Court orders seizure of cargo ship over unpaid debts',
+      'Hackers hijack shipping company website',
+      'Thieves hijack cargo truck in Mexico',
+      'Hijacked: how a startup took over the cargo shipping market',
+    ]) {
+      expect(analyzeText(t).topics, t).toEqual([]);
+    }
+  });
+});
