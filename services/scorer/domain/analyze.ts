@@ -22,7 +22,7 @@ import { readModifiers, type Scope } from './read-modifiers.ts';
 import { CAUSE, PREP } from './reading-words.ts';
 import { relevanceBand } from './relevance.ts';
 import { EVENT_SHINGLE, shingleHash, STOP_SHINGLE } from './shingles.ts';
-import { GATE_RULES, gateTopics, hasOilChannel, namesCompanyNews, namesCompanyResults, namesCompanyShares, namesDemandChannel, namesSiteStrike, namesTrade, readWordBits, tradeAtWorldScale, type TopicEvidence, type WordBits } from './topic-gate.ts';
+import { GATE_RULES, gateTopics, hasOilChannel, namesCompanyNews, namesCompanyResults, namesCompanyShares, namesDemandChannel, namesRegionConflict, namesSiteStrike, namesTrade, readWordBits, tradeAtWorldScale, type TopicEvidence, type WordBits } from './topic-gate.ts';
 import { Kind, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, sanitize, tokenize, type Tokens } from './text.ts';
 
 export interface Analysis extends ScoredFields {
@@ -358,7 +358,9 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
   if (topics.has('opec') && topics.has('mediation') && !topics.has('military') && !topics.has('ceasefire') && !topics.has('sanctions')) topics.delete('mediation');
   // Macro news without an oil-specific story moves crude with the economy's tone, when it names a demand channel.
   const oilSpecific = OIL_SPECIFIC_TOPICS.some((t) => topics.has(t));
-  const channel = head.maxEntityWeight >= 2 || (sum?.maxEntityWeight ?? 0) >= 2 || hasOilChannel(headTokens.low, entities, GATE_RULES, head.bits);
+  // Tension, attacks or conflict in the Middle East or the Gulf named as a region are an oil-region context; the region alone is not.
+  const region = namesRegionConflict(headTokens.low, head.entities, GATE_RULES, head.bits);
+  const channel = head.maxEntityWeight >= 2 || (sum?.maxEntityWeight ?? 0) >= 2 || region || hasOilChannel(headTokens.low, entities, GATE_RULES, head.bits);
   const oilWeight = head.oilWeight + (sum?.oilWeight ?? 0) * 0.5;
   // Trade talks and deals are macro, not conflict diplomacy, an oil company's deals, bids and
   // their talks are corporate, and with no topic and no party to a conflict named a deal is
@@ -402,7 +404,7 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
   // supply worries, a price war) reads another market: without a topic it needs crude or a producer.
   // A strike at an oil site (a refinery, an oilfield, offshore platforms) takes supply out: that is an oil implication of its own.
   const producer = head.maxEntityWeight >= 2 || (sum?.maxEntityWeight ?? 0) >= 2;
-  if (topics.size === 0 && ((oilWeight === 0 && !producer) || (oilWeight < 2 && !channel)) && !namesSiteStrike(headTokens.low, GATE_RULES, head.bits)) {
+  if (topics.size === 0 && ((oilWeight === 0 && !producer && !region) || (oilWeight < 2 && !channel)) && !namesSiteStrike(headTokens.low, GATE_RULES, head.bits)) {
     oil = 'neutral';
     strength = 0;
   }
@@ -439,7 +441,7 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
   }
 
   const entityWeight = head.entityWeight + (sum?.entityWeight ?? 0) * 0.5;
-  const relevanceInput = { companyNews: namesCompanyNews(headTokens.low, GATE_RULES, head.bits), priceReport: price.report, titleOil: head.oilWeight, oil: oilWeight, topics, channel, entityWeight, strength, producer: head.maxEntityWeight >= 2, oilCompany: head.oilCompany, crude: head.crude, words: headTokens.low, entities: head.entities };
+  const relevanceInput = { companyNews: namesCompanyNews(headTokens.low, GATE_RULES, head.bits), priceReport: price.report, titleOil: head.oilWeight, oil: oilWeight, topics, channel, entityWeight, strength, producer: head.maxEntityWeight >= 2, oilCompany: head.oilCompany, crude: head.crude, words: headTokens.low, entities: head.entities, region };
   let relevance = relevanceBand(relevanceInput);
   // An armed event moves crude through an oil channel (a producer's supply, an oil site, a sea lane:
   // docs/taxonomy.md). One the relevance bands place under the line of a clear oil channel (a war far

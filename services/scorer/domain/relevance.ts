@@ -33,6 +33,8 @@ export interface RelevanceInput {
   words?: readonly string[];
   /** The gazetteer names found in the title. */
   entities?: readonly string[];
+  /** Tension, attacks or conflict in the oil region named as a region ("Middle East tensions"): geopolitics with an oil channel even without a topic. */
+  region?: boolean;
 }
 
 /** The word classes of data/relevance.json, as bits of one mask. */
@@ -192,11 +194,11 @@ export function relevanceBand(x: RelevanceInput, rules: RelevanceWords = RELEVAN
   } else if ((crude && (geo > 0 || (!company && (s > 0 || macro || x.producer === true)))) || (titleOil >= 1 && s > 0 && x.producer === true) || direct) {
     band = BANDS.directOil;
     within = 0.3 * s + (geo > 0 ? 0.4 : 0) + (crude ? 0.3 : 0);
-  } else if (geo > 0 && (x.channel || oil > 0) && !remoteOnly(x, oil, rules)) {
+  } else if ((geo > 0 || x.region === true) && (x.channel || oil > 0) && !remoteOnly(x, oil, rules)) {
     band = BANDS.geopoliticsWithChannel;
     // Sanctions on people, banks or firms with no oil named reach crude less than sanctions on a producer's oil.
     const targeted = geo === 1 && sanctions && oil === 0 && bit(cls, 'sanctionTargets');
-    within = targeted ? Math.min(0.15, 0.05 * x.entityWeight) : 0.35 * s + (oil > 0 ? 0.45 : 0) + Math.min(0.2, 0.1 * (geo - 1)) + Math.min(0.15, 0.05 * x.entityWeight) + (x.producer === true ? PRODUCER_IN_CONFLICT : 0);
+    within = targeted ? Math.min(0.15, 0.05 * x.entityWeight) : 0.35 * s + (oil > 0 ? 0.45 : 0) + Math.min(0.2, 0.1 * Math.max(0, geo - 1)) + Math.min(0.15, 0.05 * x.entityWeight) + (x.producer === true ? PRODUCER_IN_CONFLICT : 0);
   } else if (!company && !notEnergy && bit(cls, 'fuelSupply') && (s > 0 || bit(cls, 'supplyEvent'))) {
     // Refined fuels, refineries, pipelines and shale supply moving or disrupted: supply news next to crude.
     band = BANDS.fuelSupply;

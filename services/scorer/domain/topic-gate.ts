@@ -65,7 +65,7 @@ interface PromoteRule {
 }
 
 /** The word lists of GateRules a headline's words name, as bits of `WordBits.lists`. */
-export const WORD_LIST = { channel: 1, demand: 2, company: 4, results: 8, trade: 16, tradeScale: 32, stock: 64, marketScope: 128, strike: 256 } as const;
+export const WORD_LIST = { channel: 1, demand: 2, company: 4, results: 8, trade: 16, tradeScale: 32, stock: 64, marketScope: 128, strike: 256, regionConflict: 512, regionBlock: 1024 } as const;
 
 /**
  * Which of the gate's word lists a word (or a headline's words together) belongs to, as masks:
@@ -109,6 +109,14 @@ export interface GateRules {
   strikeWords: Set<string>;
   /** Oil sites without the word oil (a refinery, an oilfield, offshore platforms), as one word or two. */
   oilSites: Set<string>;
+  /** The oil region's names (Middle East, Mideast, the Gulf), as one word or two: a region alone is no oil channel. */
+  regionNames: Set<string>;
+  /** Words of tension, attack or conflict that make a region named an oil-region context. */
+  regionConflict: Set<string>;
+  /** Gazetteer places whose names contain a region word ("Gulf of Mexico"): with one of them the word is that place. */
+  regionLookalikes: Set<string>;
+  /** Words that make the conflict word a metaphor or history ("trade war", "price war", "cyber attacks", "Gulf War veterans"). */
+  regionBlock: Set<string>;
   topics: Map<TopicName, GateRule>;
   /** Every listed word -> the lists, promote rules and topic rules that name it. */
   wordBits: Map<string, WordBits>;
@@ -130,7 +138,7 @@ interface RawRule {
 
 type RawPromote = { topic: string; entities: string[]; words: string[]; context: string[]; block?: string[] };
 
-export function compileGateRules(raw: { conflictEntities: string[]; channelWords?: string[]; demandChannel?: string[]; companyWords?: string[]; companyResults?: string[]; tradeWords?: string[]; tradeScale?: string[]; tradePowers?: string[][]; stockWords?: string[]; marketScope?: string[]; strikeWords?: string[]; oilSites?: string[]; promote?: RawPromote[]; topics: Record<string, RawRule> }): GateRules {
+export function compileGateRules(raw: { conflictEntities: string[]; channelWords?: string[]; demandChannel?: string[]; companyWords?: string[]; companyResults?: string[]; tradeWords?: string[]; tradeScale?: string[]; tradePowers?: string[][]; stockWords?: string[]; marketScope?: string[]; strikeWords?: string[]; oilSites?: string[]; regionNames?: string[]; regionConflict?: string[]; regionLookalikes?: string[]; regionBlock?: string[]; promote?: RawPromote[]; topics: Record<string, RawRule> }): GateRules {
   const rawTopics = Object.entries(raw.topics);
   const rawPromote = raw.promote ?? [];
   if (rawTopics.length > MAX_RULES || rawPromote.length > MAX_RULES) throw new Error(`topic gate: at most ${MAX_RULES} topic rules and ${MAX_RULES} promote rules (${rawTopics.length} and ${rawPromote.length} given)`);
@@ -157,7 +165,7 @@ export function compileGateRules(raw: { conflictEntities: string[]; channelWords
     mark(p.block ?? [], 'promote', bits.block);
     return { topic: p.topic as TopicName, entities: new Set(p.entities), words: new Set(p.words), context: new Set(p.context), block: new Set(p.block ?? []), bits };
   });
-  const lists = { channelWords: new Set(raw.channelWords ?? []), demandChannel: new Set(raw.demandChannel ?? []), companyWords: new Set(raw.companyWords ?? []), companyResults: new Set(raw.companyResults ?? []), tradeWords: new Set(raw.tradeWords ?? []), tradeScale: new Set(raw.tradeScale ?? []), stockWords: new Set(raw.stockWords ?? []), marketScope: new Set(raw.marketScope ?? []), strikeWords: new Set(raw.strikeWords ?? []), oilSites: new Set(raw.oilSites ?? []) };
+  const lists = { channelWords: new Set(raw.channelWords ?? []), demandChannel: new Set(raw.demandChannel ?? []), companyWords: new Set(raw.companyWords ?? []), companyResults: new Set(raw.companyResults ?? []), tradeWords: new Set(raw.tradeWords ?? []), tradeScale: new Set(raw.tradeScale ?? []), stockWords: new Set(raw.stockWords ?? []), marketScope: new Set(raw.marketScope ?? []), strikeWords: new Set(raw.strikeWords ?? []), oilSites: new Set(raw.oilSites ?? []), regionNames: new Set(raw.regionNames ?? []), regionConflict: new Set(raw.regionConflict ?? []), regionLookalikes: new Set(raw.regionLookalikes ?? []), regionBlock: new Set(raw.regionBlock ?? []) };
   mark(lists.channelWords, 'lists', WORD_LIST.channel);
   mark(lists.demandChannel, 'lists', WORD_LIST.demand);
   mark(lists.companyWords, 'lists', WORD_LIST.company);
@@ -167,6 +175,8 @@ export function compileGateRules(raw: { conflictEntities: string[]; channelWords
   mark(lists.stockWords, 'lists', WORD_LIST.stock);
   mark(lists.marketScope, 'lists', WORD_LIST.marketScope);
   mark(lists.strikeWords, 'lists', WORD_LIST.strike);
+  mark(lists.regionConflict, 'lists', WORD_LIST.regionConflict);
+  mark(lists.regionBlock, 'lists', WORD_LIST.regionBlock);
   return { conflictEntities: new Set(raw.conflictEntities), promote, ...lists, tradePowers: (raw.tradePowers ?? []).map((g) => new Set(g)), topics, wordBits };
 }
 
@@ -206,7 +216,7 @@ export function readWordBits(words: readonly string[], rules: GateRules = GATE_R
   return { lists, promote, topics };
 }
 
-export const GATE_RULES = compileGateRules(RULES as { conflictEntities: string[]; channelWords: string[]; demandChannel: string[]; companyWords: string[]; companyResults: string[]; tradeWords: string[]; tradeScale: string[]; tradePowers: string[][]; stockWords: string[]; marketScope: string[]; strikeWords: string[]; oilSites: string[]; promote: RawPromote[]; topics: Record<string, RawRule> });
+export const GATE_RULES = compileGateRules(RULES as { conflictEntities: string[]; channelWords: string[]; demandChannel: string[]; companyWords: string[]; companyResults: string[]; tradeWords: string[]; tradeScale: string[]; tradePowers: string[][]; stockWords: string[]; marketScope: string[]; strikeWords: string[]; oilSites: string[]; regionNames: string[]; regionConflict: string[]; regionLookalikes: string[]; regionBlock: string[]; promote: RawPromote[]; topics: Record<string, RawRule> });
 
 /**
  * The list questions below take the headline's words, and optionally their `readWordBits` when
@@ -263,6 +273,21 @@ export function namesSiteStrike(words: readonly string[], rules: GateRules = GAT
   if ((bits.lists & WORD_LIST.strike) === 0) return false;
   for (let i = 0; i < words.length; i++) {
     if (rules.oilSites.has(words[i]) || (i + 1 < words.length && rules.oilSites.has(`${words[i]} ${words[i + 1]}`))) return true;
+  }
+  return false;
+}
+
+/**
+ * Tension, attacks or conflict in the oil region named as a region ("Middle East tensions escalate",
+ * "Mideast conflict widens", "Gulf attacks"): an oil-region context, as a producer or a party named is
+ * (docs/taxonomy.md: Gulf attacks are 60-89). The region's name alone is none ("Careem, the Middle East
+ * ride-hailing app", "Gulf Air names chief"), nor is a place that only shares the word ("Gulf of Mexico"),
+ * nor a metaphor or history (`regionBlock`: "price war among Gulf airlines", "Gulf War veterans").
+ */
+export function namesRegionConflict(words: readonly string[], entities: readonly string[], rules: GateRules = GATE_RULES, bits: WordBits = readWordBits(words, rules)): boolean {
+  if ((bits.lists & WORD_LIST.regionConflict) === 0 || (bits.lists & WORD_LIST.regionBlock) !== 0 || entities.some((e) => rules.regionLookalikes.has(e))) return false;
+  for (let i = 0; i < words.length; i++) {
+    if (rules.regionNames.has(words[i]) || (i + 1 < words.length && rules.regionNames.has(`${words[i]} ${words[i + 1]}`))) return true;
   }
   return false;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeText } from '../../../../../services/scorer/domain/analyze.ts';
-import { GATE_RULES, namesSiteStrike } from '../../../../../services/scorer/domain/topic-gate.ts';
+import { GATE_RULES, namesRegionConflict, namesSiteStrike } from '../../../../../services/scorer/domain/topic-gate.ts';
 import { tokenize } from '../../../../../services/scorer/domain/text.ts';
 
 // Headlines written for these tests; every expected label is read off docs/taxonomy.md by hand.
@@ -156,6 +156,63 @@ describe('a seized or hijacked ship is shipping news whatever it carries', () =>
       'Hijacked: how a startup took over the cargo shipping market',
     ]) {
       expect(analyzeText(t).topics, t).toEqual([]);
+    }
+  });
+});
+
+describe('tension, attacks or conflict in the Middle East or the Gulf are an oil-region context', () => {
+  it('finds the region named with a word of tension, attack or conflict, not the region alone', () => {
+    expect(namesRegionConflict(words('Mideast conflict widens'), [], GATE_RULES)).toBe(true);
+    expect(namesRegionConflict(words('Gulf tensions rise after tanker attacks'), [], GATE_RULES)).toBe(true);
+    expect(namesRegionConflict(words('Escalation in the Middle East rattles markets'), [], GATE_RULES)).toBe(true);
+    expect(namesRegionConflict(words('HSBC names new Middle East head'), [], GATE_RULES)).toBe(false);
+    expect(namesRegionConflict(words('Gulf of Mexico oil platforms evacuated after attack'), ['Gulf of Mexico'], GATE_RULES)).toBe(false);
+    expect(namesRegionConflict(words('Price war among Gulf airlines hurts profits'), [], GATE_RULES)).toBe(false);
+    expect(namesRegionConflict(words('Middle East banks face cyber attacks'), [], GATE_RULES)).toBe(false);
+  });
+
+  it('gives such news, even a carrier or a market story with no topic, a bullish reading at 60-89', () => {
+    for (const t of [
+      'Airlines reroute flights as Middle East tensions escalate',
+      'Escalation in the Middle East rattles markets',
+      'Middle East conflict threatens supply, IEA warns',
+      'Emirates cancels flights as Middle East airspace closes after strikes',
+      'Regional airlines suspend Gulf routes as tensions escalate',
+      'Travel firms cancel Mideast tours as conflict spreads',
+    ]) {
+      const a = analyzeText(t);
+      expect(a.oil_direction.label, t).toBe('bullish');
+      expect(a.sentiment.label, t).toBe('negative');
+      expect(a.relevance, t).toBeGreaterThanOrEqual(60);
+      expect(a.relevance, t).toBeLessThan(90);
+    }
+  });
+
+  it('reads an escalation judged unlikely as de-escalation', () => {
+    const a = analyzeText('Military escalation in the Gulf seen as unlikely');
+    expect(a.oil_direction.label).toBe('bearish');
+  });
+
+  it('keeps company news of a Middle East firm unrelated and oil-neutral', () => {
+    for (const t of [
+      'Careem, the Middle East ride-hailing app, raises $400 million',
+      'Uber to buy Middle East rival Careem for $3.1 billion',
+      'Amazon launches Middle East marketplace',
+      'Middle East fintech startups raise record funding',
+      'HSBC names new Middle East head',
+      'Gulf Air appoints new chief executive',
+    ]) {
+      const a = analyzeText(t);
+      expect([a.oil_direction.label, a.topics], t).toEqual(['neutral', []]);
+      expect(a.relevance, t).toBeLessThan(30);
+    }
+  });
+
+  it('keeps metaphors and history with the region out of it', () => {
+    for (const t of ['Price war among Gulf airlines hurts profits', 'Talent war heats up in Gulf tech sector', 'Middle East banks face cyber attacks', 'Gulf War veterans sue over burn pits']) {
+      const a = analyzeText(t);
+      expect([a.oil_direction.label, a.topics], t).toEqual(['neutral', []]);
+      expect(a.relevance, t).toBeLessThan(60);
     }
   });
 });
