@@ -117,6 +117,8 @@ export interface GateRules {
   regionLookalikes: Set<string>;
   /** Words that make the conflict word a metaphor or history ("trade war", "price war", "cyber attacks", "Gulf War veterans"). */
   regionBlock: Set<string>;
+  /** Words after a one-word region name that make it another place or a name ("Gulf of Guinea", "Gulf Coast"). */
+  regionNotBefore: Set<string>;
   topics: Map<TopicName, GateRule>;
   /** Every listed word -> the lists, promote rules and topic rules that name it. */
   wordBits: Map<string, WordBits>;
@@ -138,7 +140,7 @@ interface RawRule {
 
 type RawPromote = { topic: string; entities: string[]; words: string[]; context: string[]; block?: string[] };
 
-export function compileGateRules(raw: { conflictEntities: string[]; channelWords?: string[]; demandChannel?: string[]; companyWords?: string[]; companyResults?: string[]; tradeWords?: string[]; tradeScale?: string[]; tradePowers?: string[][]; stockWords?: string[]; marketScope?: string[]; strikeWords?: string[]; oilSites?: string[]; regionNames?: string[]; regionConflict?: string[]; regionLookalikes?: string[]; regionBlock?: string[]; promote?: RawPromote[]; topics: Record<string, RawRule> }): GateRules {
+export function compileGateRules(raw: { conflictEntities: string[]; channelWords?: string[]; demandChannel?: string[]; companyWords?: string[]; companyResults?: string[]; tradeWords?: string[]; tradeScale?: string[]; tradePowers?: string[][]; stockWords?: string[]; marketScope?: string[]; strikeWords?: string[]; oilSites?: string[]; regionNames?: string[]; regionConflict?: string[]; regionLookalikes?: string[]; regionBlock?: string[]; regionNotBefore?: string[]; promote?: RawPromote[]; topics: Record<string, RawRule> }): GateRules {
   const rawTopics = Object.entries(raw.topics);
   const rawPromote = raw.promote ?? [];
   if (rawTopics.length > MAX_RULES || rawPromote.length > MAX_RULES) throw new Error(`topic gate: at most ${MAX_RULES} topic rules and ${MAX_RULES} promote rules (${rawTopics.length} and ${rawPromote.length} given)`);
@@ -165,7 +167,7 @@ export function compileGateRules(raw: { conflictEntities: string[]; channelWords
     mark(p.block ?? [], 'promote', bits.block);
     return { topic: p.topic as TopicName, entities: new Set(p.entities), words: new Set(p.words), context: new Set(p.context), block: new Set(p.block ?? []), bits };
   });
-  const lists = { channelWords: new Set(raw.channelWords ?? []), demandChannel: new Set(raw.demandChannel ?? []), companyWords: new Set(raw.companyWords ?? []), companyResults: new Set(raw.companyResults ?? []), tradeWords: new Set(raw.tradeWords ?? []), tradeScale: new Set(raw.tradeScale ?? []), stockWords: new Set(raw.stockWords ?? []), marketScope: new Set(raw.marketScope ?? []), strikeWords: new Set(raw.strikeWords ?? []), oilSites: new Set(raw.oilSites ?? []), regionNames: new Set(raw.regionNames ?? []), regionConflict: new Set(raw.regionConflict ?? []), regionLookalikes: new Set(raw.regionLookalikes ?? []), regionBlock: new Set(raw.regionBlock ?? []) };
+  const lists = { channelWords: new Set(raw.channelWords ?? []), demandChannel: new Set(raw.demandChannel ?? []), companyWords: new Set(raw.companyWords ?? []), companyResults: new Set(raw.companyResults ?? []), tradeWords: new Set(raw.tradeWords ?? []), tradeScale: new Set(raw.tradeScale ?? []), stockWords: new Set(raw.stockWords ?? []), marketScope: new Set(raw.marketScope ?? []), strikeWords: new Set(raw.strikeWords ?? []), oilSites: new Set(raw.oilSites ?? []), regionNames: new Set(raw.regionNames ?? []), regionConflict: new Set(raw.regionConflict ?? []), regionLookalikes: new Set(raw.regionLookalikes ?? []), regionBlock: new Set(raw.regionBlock ?? []), regionNotBefore: new Set(raw.regionNotBefore ?? []) };
   mark(lists.channelWords, 'lists', WORD_LIST.channel);
   mark(lists.demandChannel, 'lists', WORD_LIST.demand);
   mark(lists.companyWords, 'lists', WORD_LIST.company);
@@ -216,7 +218,7 @@ export function readWordBits(words: readonly string[], rules: GateRules = GATE_R
   return { lists, promote, topics };
 }
 
-export const GATE_RULES = compileGateRules(RULES as { conflictEntities: string[]; channelWords: string[]; demandChannel: string[]; companyWords: string[]; companyResults: string[]; tradeWords: string[]; tradeScale: string[]; tradePowers: string[][]; stockWords: string[]; marketScope: string[]; strikeWords: string[]; oilSites: string[]; regionNames: string[]; regionConflict: string[]; regionLookalikes: string[]; regionBlock: string[]; promote: RawPromote[]; topics: Record<string, RawRule> });
+export const GATE_RULES = compileGateRules(RULES as { conflictEntities: string[]; channelWords: string[]; demandChannel: string[]; companyWords: string[]; companyResults: string[]; tradeWords: string[]; tradeScale: string[]; tradePowers: string[][]; stockWords: string[]; marketScope: string[]; strikeWords: string[]; oilSites: string[]; regionNames: string[]; regionConflict: string[]; regionLookalikes: string[]; regionBlock: string[]; regionNotBefore: string[]; promote: RawPromote[]; topics: Record<string, RawRule> });
 
 /**
  * The list questions below take the headline's words, and optionally their `readWordBits` when
@@ -287,7 +289,9 @@ export function namesSiteStrike(words: readonly string[], rules: GateRules = GAT
 export function namesRegionConflict(words: readonly string[], entities: readonly string[], rules: GateRules = GATE_RULES, bits: WordBits = readWordBits(words, rules)): boolean {
   if ((bits.lists & WORD_LIST.regionConflict) === 0 || (bits.lists & WORD_LIST.regionBlock) !== 0 || entities.some((e) => rules.regionLookalikes.has(e))) return false;
   for (let i = 0; i < words.length; i++) {
-    if (rules.regionNames.has(words[i]) || (i + 1 < words.length && rules.regionNames.has(`${words[i]} ${words[i + 1]}`))) return true;
+    // "Gulf of Guinea", "Gulf Coast": a named gulf or a name, not the region.
+    if (rules.regionNames.has(words[i]) && !rules.regionNotBefore.has(words[i + 1] ?? '')) return true;
+    if (i + 1 < words.length && rules.regionNames.has(`${words[i]} ${words[i + 1]}`)) return true;
   }
   return false;
 }

@@ -168,6 +168,10 @@ describe('tension, attacks or conflict in the Middle East or the Gulf are an oil
     expect(namesRegionConflict(words('HSBC names new Middle East head'), [], GATE_RULES)).toBe(false);
     expect(namesRegionConflict(words('Gulf of Mexico oil platforms evacuated after attack'), ['Gulf of Mexico'], GATE_RULES)).toBe(false);
     expect(namesRegionConflict(words('Price war among Gulf airlines hurts profits'), [], GATE_RULES)).toBe(false);
+    // A named gulf or a name is another place: "Gulf of Guinea", "Gulf Air".
+    expect(namesRegionConflict(words('Gulf of Guinea piracy attacks rise'), [], GATE_RULES)).toBe(false);
+    expect(namesRegionConflict(words('Gulf Air cancels flights after attacks'), [], GATE_RULES)).toBe(false);
+    expect(namesRegionConflict(words('Attacks in the Gulf rattle shippers'), [], GATE_RULES)).toBe(true);
     expect(namesRegionConflict(words('Middle East banks face cyber attacks'), [], GATE_RULES)).toBe(false);
   });
 
