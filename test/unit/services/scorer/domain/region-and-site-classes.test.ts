@@ -62,6 +62,16 @@ describe('a labour strike at an oil site is a supply outage with no topic', () =
     }
   });
 
+  it('reads strikers at an oil site back at work as supply restored: bearish, good news', () => {
+    for (const t of ['Striking refinery workers return to work in France', 'Norwegian offshore workers return to work after strike', 'Nigerian oil workers back to work as union suspends strike']) {
+      const a = analyzeText(t);
+      expect([a.oil_direction.label, a.sentiment.label, a.topics], t).toEqual(['bearish', 'positive', []]);
+    }
+    for (const t of ['Teachers return to work after strike', 'Employees return to work after lockdown ends']) {
+      expect(analyzeText(t).oil_direction.label, t).toBe('neutral');
+    }
+  });
+
   it('keeps strikes elsewhere labour news with no oil direction', () => {
     for (const t of [
       'Workers strike at car plant',
