@@ -22,7 +22,7 @@ import { readModifiers, type Scope } from './read-modifiers.ts';
 import { CAUSE, PREP } from './reading-words.ts';
 import { relevanceBand } from './relevance.ts';
 import { EVENT_SHINGLE, shingleHash, STOP_SHINGLE } from './shingles.ts';
-import { GATE_RULES, gateTopics, hasOilChannel, namesCompanyNews, namesCompanyResults, namesCompanyShares, namesDemandChannel, namesRegionConflict, namesSiteStrike, namesTrade, readWordBits, tradeAtWorldScale, type TopicEvidence, type WordBits } from './topic-gate.ts';
+import { GATE_RULES, gateTopics, hasOilChannel, namesCompanyNews, namesCompanyResults, namesCompanyShares, namesDemandChannel, namesRegion, namesRegionConflict, namesSiteStrike, namesTrade, readWordBits, tradeAtWorldScale, type TopicEvidence, type WordBits } from './topic-gate.ts';
 import { Kind, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, sanitize, tokenize, type Tokens } from './text.ts';
 
 export interface Analysis extends ScoredFields {
@@ -77,6 +77,8 @@ const GEOPOLITICS: readonly TopicName[] = ['mediation', 'ceasefire', 'sanctions'
 /** docs/taxonomy.md: relevance 60-89 is geopolitics with a clear oil channel. */
 const CLEAR_OIL_CHANNEL = 60;
 /** The parties whose talks and deals are conflict diplomacy (the mediation gate's own list). */
+/** The gate's name for the oil region as a party to an armed conflict (data/topic-context.json conflictEntities). */
+const REGION_PARTY = 'Middle East';
 const DIPLOMACY_PARTIES: ReadonlySet<string> = GATE_RULES.topics.get('mediation')?.entities ?? GATE_RULES.conflictEntities;
 
 interface Totals {
@@ -275,7 +277,9 @@ function analyzeTokens(t: Tokens): Totals {
   }
   if (geo) topicEvidence.push(...weakEvidence);
   const bits = readWordBits(t.low);
-  const topics = gateTopics(topicEvidence, t.low, entities, GATE_RULES, bits);
+  // An armed conflict in the oil region named as a region ("Mideast conflict widens") has the region as its party.
+  const parties = namesRegionConflict(t.low, entities, GATE_RULES, bits, true) ? [...entities, REGION_PARTY] : entities;
+  const topics = gateTopics(topicEvidence, t.low, parties, GATE_RULES, bits);
   for (const k of topical) {
     for (const [tp, v] of Object.entries(items[k].e?.ot ?? {})) {
       if (topics.has(tp as TopicName)) {
@@ -358,8 +362,9 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
   if (topics.has('opec') && topics.has('mediation') && !topics.has('military') && !topics.has('ceasefire') && !topics.has('sanctions')) topics.delete('mediation');
   // Macro news without an oil-specific story moves crude with the economy's tone, when it names a demand channel.
   const oilSpecific = OIL_SPECIFIC_TOPICS.some((t) => topics.has(t));
-  // Tension, attacks or conflict in the Middle East or the Gulf named as a region are an oil-region context; the region alone is not.
-  const region = namesRegionConflict(headTokens.low, head.entities, GATE_RULES, head.bits);
+  // Tension, attacks or conflict in the Middle East or the Gulf named as a region, or an armed event there
+  // ("deploys carrier to Middle East"), are an oil-region context; the region alone is not.
+  const region = namesRegionConflict(headTokens.low, head.entities, GATE_RULES, head.bits) || (topics.has('military') && namesRegion(headTokens.low, head.entities, GATE_RULES, head.bits));
   const channel = head.maxEntityWeight >= 2 || (sum?.maxEntityWeight ?? 0) >= 2 || region || hasOilChannel(headTokens.low, entities, GATE_RULES, head.bits);
   const oilWeight = head.oilWeight + (sum?.oilWeight ?? 0) * 0.5;
   // Trade talks and deals are macro, not conflict diplomacy, an oil company's deals, bids and

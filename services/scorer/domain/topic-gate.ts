@@ -65,7 +65,7 @@ interface PromoteRule {
 }
 
 /** The word lists of GateRules a headline's words name, as bits of `WordBits.lists`. */
-export const WORD_LIST = { channel: 1, demand: 2, company: 4, results: 8, trade: 16, tradeScale: 32, stock: 64, marketScope: 128, strike: 256, regionConflict: 512, regionBlock: 1024 } as const;
+export const WORD_LIST = { channel: 1, demand: 2, company: 4, results: 8, trade: 16, tradeScale: 32, stock: 64, marketScope: 128, strike: 256, regionConflict: 512, regionBlock: 1024, regionWar: 2048 } as const;
 
 /**
  * Which of the gate's word lists a word (or a headline's words together) belongs to, as masks:
@@ -119,6 +119,8 @@ export interface GateRules {
   regionBlock: Set<string>;
   /** Words after a one-word region name that make it another place or a name ("Gulf of Guinea", "Gulf Coast"). */
   regionNotBefore: Set<string>;
+  /** The part of `regionConflict` that is armed conflict (war, fighting, attacks), not tension: a party for the military gate. */
+  regionWar: Set<string>;
   topics: Map<TopicName, GateRule>;
   /** Every listed word -> the lists, promote rules and topic rules that name it. */
   wordBits: Map<string, WordBits>;
@@ -140,7 +142,7 @@ interface RawRule {
 
 type RawPromote = { topic: string; entities: string[]; words: string[]; context: string[]; block?: string[] };
 
-export function compileGateRules(raw: { conflictEntities: string[]; channelWords?: string[]; demandChannel?: string[]; companyWords?: string[]; companyResults?: string[]; tradeWords?: string[]; tradeScale?: string[]; tradePowers?: string[][]; stockWords?: string[]; marketScope?: string[]; strikeWords?: string[]; oilSites?: string[]; regionNames?: string[]; regionConflict?: string[]; regionLookalikes?: string[]; regionBlock?: string[]; regionNotBefore?: string[]; promote?: RawPromote[]; topics: Record<string, RawRule> }): GateRules {
+export function compileGateRules(raw: { conflictEntities: string[]; channelWords?: string[]; demandChannel?: string[]; companyWords?: string[]; companyResults?: string[]; tradeWords?: string[]; tradeScale?: string[]; tradePowers?: string[][]; stockWords?: string[]; marketScope?: string[]; strikeWords?: string[]; oilSites?: string[]; regionNames?: string[]; regionConflict?: string[]; regionLookalikes?: string[]; regionBlock?: string[]; regionNotBefore?: string[]; regionWar?: string[]; promote?: RawPromote[]; topics: Record<string, RawRule> }): GateRules {
   const rawTopics = Object.entries(raw.topics);
   const rawPromote = raw.promote ?? [];
   if (rawTopics.length > MAX_RULES || rawPromote.length > MAX_RULES) throw new Error(`topic gate: at most ${MAX_RULES} topic rules and ${MAX_RULES} promote rules (${rawTopics.length} and ${rawPromote.length} given)`);
@@ -167,7 +169,7 @@ export function compileGateRules(raw: { conflictEntities: string[]; channelWords
     mark(p.block ?? [], 'promote', bits.block);
     return { topic: p.topic as TopicName, entities: new Set(p.entities), words: new Set(p.words), context: new Set(p.context), block: new Set(p.block ?? []), bits };
   });
-  const lists = { channelWords: new Set(raw.channelWords ?? []), demandChannel: new Set(raw.demandChannel ?? []), companyWords: new Set(raw.companyWords ?? []), companyResults: new Set(raw.companyResults ?? []), tradeWords: new Set(raw.tradeWords ?? []), tradeScale: new Set(raw.tradeScale ?? []), stockWords: new Set(raw.stockWords ?? []), marketScope: new Set(raw.marketScope ?? []), strikeWords: new Set(raw.strikeWords ?? []), oilSites: new Set(raw.oilSites ?? []), regionNames: new Set(raw.regionNames ?? []), regionConflict: new Set(raw.regionConflict ?? []), regionLookalikes: new Set(raw.regionLookalikes ?? []), regionBlock: new Set(raw.regionBlock ?? []), regionNotBefore: new Set(raw.regionNotBefore ?? []) };
+  const lists = { channelWords: new Set(raw.channelWords ?? []), demandChannel: new Set(raw.demandChannel ?? []), companyWords: new Set(raw.companyWords ?? []), companyResults: new Set(raw.companyResults ?? []), tradeWords: new Set(raw.tradeWords ?? []), tradeScale: new Set(raw.tradeScale ?? []), stockWords: new Set(raw.stockWords ?? []), marketScope: new Set(raw.marketScope ?? []), strikeWords: new Set(raw.strikeWords ?? []), oilSites: new Set(raw.oilSites ?? []), regionNames: new Set(raw.regionNames ?? []), regionConflict: new Set(raw.regionConflict ?? []), regionLookalikes: new Set(raw.regionLookalikes ?? []), regionBlock: new Set(raw.regionBlock ?? []), regionNotBefore: new Set(raw.regionNotBefore ?? []), regionWar: new Set(raw.regionWar ?? []) };
   mark(lists.channelWords, 'lists', WORD_LIST.channel);
   mark(lists.demandChannel, 'lists', WORD_LIST.demand);
   mark(lists.companyWords, 'lists', WORD_LIST.company);
@@ -179,6 +181,7 @@ export function compileGateRules(raw: { conflictEntities: string[]; channelWords
   mark(lists.strikeWords, 'lists', WORD_LIST.strike);
   mark(lists.regionConflict, 'lists', WORD_LIST.regionConflict);
   mark(lists.regionBlock, 'lists', WORD_LIST.regionBlock);
+  mark(lists.regionWar, 'lists', WORD_LIST.regionWar);
   return { conflictEntities: new Set(raw.conflictEntities), promote, ...lists, tradePowers: (raw.tradePowers ?? []).map((g) => new Set(g)), topics, wordBits };
 }
 
@@ -218,7 +221,7 @@ export function readWordBits(words: readonly string[], rules: GateRules = GATE_R
   return { lists, promote, topics };
 }
 
-export const GATE_RULES = compileGateRules(RULES as { conflictEntities: string[]; channelWords: string[]; demandChannel: string[]; companyWords: string[]; companyResults: string[]; tradeWords: string[]; tradeScale: string[]; tradePowers: string[][]; stockWords: string[]; marketScope: string[]; strikeWords: string[]; oilSites: string[]; regionNames: string[]; regionConflict: string[]; regionLookalikes: string[]; regionBlock: string[]; regionNotBefore: string[]; promote: RawPromote[]; topics: Record<string, RawRule> });
+export const GATE_RULES = compileGateRules(RULES as { conflictEntities: string[]; channelWords: string[]; demandChannel: string[]; companyWords: string[]; companyResults: string[]; tradeWords: string[]; tradeScale: string[]; tradePowers: string[][]; stockWords: string[]; marketScope: string[]; strikeWords: string[]; oilSites: string[]; regionNames: string[]; regionConflict: string[]; regionLookalikes: string[]; regionBlock: string[]; regionNotBefore: string[]; regionWar: string[]; promote: RawPromote[]; topics: Record<string, RawRule> });
 
 /**
  * The list questions below take the headline's words, and optionally their `readWordBits` when
@@ -285,9 +288,17 @@ export function namesSiteStrike(words: readonly string[], rules: GateRules = GAT
  * (docs/taxonomy.md: Gulf attacks are 60-89). The region's name alone is none ("Careem, the Middle East
  * ride-hailing app", "Gulf Air names chief"), nor is a place that only shares the word ("Gulf of Mexico"),
  * nor a metaphor or history (`regionBlock`: "price war among Gulf airlines", "Gulf War veterans").
+ * `armed` asks for armed conflict itself (`regionWar`: "Mideast conflict widens", not "Middle East
+ * tensions"), which makes the region a party to it for the military gate.
  */
-export function namesRegionConflict(words: readonly string[], entities: readonly string[], rules: GateRules = GATE_RULES, bits: WordBits = readWordBits(words, rules)): boolean {
-  if ((bits.lists & WORD_LIST.regionConflict) === 0 || (bits.lists & WORD_LIST.regionBlock) !== 0 || entities.some((e) => rules.regionLookalikes.has(e))) return false;
+export function namesRegionConflict(words: readonly string[], entities: readonly string[], rules: GateRules = GATE_RULES, bits: WordBits = readWordBits(words, rules), armed = false): boolean {
+  if ((bits.lists & (armed ? WORD_LIST.regionWar : WORD_LIST.regionConflict)) === 0) return false;
+  return namesRegion(words, entities, rules, bits);
+}
+
+/** The oil region named as a region (not the Gulf of Mexico or Guinea, not in a metaphor or history); with no conflict word, the region alone. */
+export function namesRegion(words: readonly string[], entities: readonly string[], rules: GateRules = GATE_RULES, bits: WordBits = readWordBits(words, rules)): boolean {
+  if ((bits.lists & WORD_LIST.regionBlock) !== 0 || entities.some((e) => rules.regionLookalikes.has(e))) return false;
   for (let i = 0; i < words.length; i++) {
     // "Gulf of Guinea", "Gulf Coast": a named gulf or a name, not the region.
     if (rules.regionNames.has(words[i]) && !rules.regionNotBefore.has(words[i + 1] ?? '')) return true;

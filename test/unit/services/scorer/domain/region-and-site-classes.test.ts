@@ -189,7 +189,7 @@ describe('tension, attacks or conflict in the Middle East or the Gulf are an oil
     for (const t of [
       'Airlines reroute flights as Middle East tensions escalate',
       'Escalation in the Middle East rattles markets',
-      'Middle East conflict threatens supply, IEA warns',
+      'Hotel bookings slump across the Middle East as conflict spreads',
       'Emirates cancels flights as Middle East airspace closes after strikes',
       'Regional airlines suspend Gulf routes as tensions escalate',
       'Travel firms cancel Mideast tours as conflict spreads',
@@ -197,6 +197,24 @@ describe('tension, attacks or conflict in the Middle East or the Gulf are an oil
       const a = analyzeText(t);
       expect(a.oil_direction.label, t).toBe('bullish');
       expect(a.sentiment.label, t).toBe('negative');
+      expect(a.relevance, t).toBeGreaterThanOrEqual(60);
+      expect(a.relevance, t).toBeLessThan(90);
+    }
+  });
+
+  it('makes the region a party to an armed conflict named there (military), but not to tension alone', () => {
+    for (const t of ['Middle East conflict threatens supply, IEA warns', 'Fighting in the Middle East spreads to shipping lanes', 'Mideast war fears grip traders as attacks spread']) {
+      expect(analyzeText(t).topics, t).toContain('military');
+    }
+    for (const t of ['Airlines reroute flights as Middle East tensions escalate', 'Oil rises as Middle East tensions mount']) {
+      expect(analyzeText(t).topics, t).not.toContain('military');
+    }
+  });
+
+  it('reads an armed event in the region as having an oil channel: a deployment there is bullish, 60-89', () => {
+    for (const t of ['US deploys second aircraft carrier to Middle East', 'Navy drills in the Gulf rattle shippers']) {
+      const a = analyzeText(t);
+      expect([a.topics.includes('military'), a.oil_direction.label], t).toEqual([true, 'bullish']);
       expect(a.relevance, t).toBeGreaterThanOrEqual(60);
       expect(a.relevance, t).toBeLessThan(90);
     }
