@@ -118,6 +118,14 @@ describe('an armed attack on a plant is military, a walkout at one is not', () =
     }
   });
 
+  it('gives a company halting or closing its own plant in a producer country no oil direction', () => {
+    for (const t of ['Kellogg halts Venezuela cereal plant over shortages', 'Carmaker suspends Nigeria assembly plant', 'Brewer closes Russian factory amid weak sales']) {
+      const a = analyzeText(t);
+      expect([a.oil_direction.label, a.topics], t).toEqual(['neutral', []]);
+      expect(a.relevance, t).toBeLessThan(30);
+    }
+  });
+
   it('keeps opening a plant good news for the company', () => {
     for (const t of ['Electric car maker to open second European factory', 'Tesla opens Berlin factory']) {
       const a = analyzeText(t);
