@@ -54,11 +54,40 @@ function precededByPrep(items: readonly Item[], t: Tokens, j: number): boolean {
   return false;
 }
 
+/** Whether the concept at `j` is a name before the verb at `k` standing for a flow (a producer for its supply, a strait for its traffic). */
+function standsForSupply(items: readonly Item[], j: number, k: number): boolean {
+  return j < k && items[j].ent >= 0 && conceptOf(items[j])?.cls === 'flow';
+}
+
+/** Whether the concept at `j` follows the verb at `k` as its direct object: after it in the same sentence, with no preposition or barrier between. */
+function directObject(items: readonly Item[], t: Tokens, k: number, j: number): boolean {
+  if (j <= k || items[j].sentence !== items[k].sentence) return false;
+  for (let i = k + 1; i < j; i++) {
+    const x = items[i];
+    if (x.kind === Kind.Word && x.end - x.start === 1 && x.ent < 0 && (PREP.has(t.low[x.start]) || BARRIER.has(t.low[x.start]))) return false;
+  }
+  return true;
+}
+
 function bindPredicate(items: readonly Item[], roles: Roles, t: Tokens, k: number, dualOk: boolean): Pair | undefined {
   const senses = items[k].e?.senses;
   if (!senses) return undefined;
   let best: Pair | undefined;
   let bestCost = Infinity;
+  // A flow or site the text names as the verb's object beats a name before the verb standing for one:
+  // in "Aramco opens new gas plant" what opens is the plant, not Aramco's supply, though the name is nearer.
+  let named: Pair | undefined;
+  let namedCost = Infinity;
+  const consider = (j: number, cost: number, sense: Sense): void => {
+    if (cost < bestCost) {
+      best = { pred: k, concept: j, sense };
+      bestCost = cost;
+    }
+    if (items[j].ent < 0 && cost < namedCost) {
+      named = { pred: k, concept: j, sense };
+      namedCost = cost;
+    }
+  };
   // "to end the standoff": after an infinitive marker the object follows.
   const infinitive = items[k].start > 0 && t.low[items[k].start - 1] === 'to' && items[k].end - items[k].start === 1;
   for (const sense of senses) {
@@ -67,19 +96,13 @@ function bindPredicate(items: readonly Item[], roles: Roles, t: Tokens, k: numbe
     // A sense restricted to some classes is the more specific reading and wins ties.
     const bias = sense.bind ? -0.1 : 0;
     const first = scan(items, roles, t, k, pref, sense, dualOk);
-    if (first && first[1] + bias < bestCost) {
-      best = { pred: k, concept: first[0], sense };
-      bestCost = first[1] + bias;
-    }
+    if (first) consider(first[0], first[1] + bias, sense);
     if (!strict) {
       const other = scan(items, roles, t, k, pref === 1 ? -1 : 1, sense, dualOk);
-      if (other && other[1] + 1.5 + bias < bestCost) {
-        best = { pred: k, concept: other[0], sense };
-        bestCost = other[1] + 1.5 + bias;
-      }
+      if (other) consider(other[0], other[1] + 1.5 + bias, sense);
     }
   }
-  return best;
+  return best !== undefined && named !== undefined && standsForSupply(items, best.concept, k) && conceptOf(items[named.concept])?.cls === 'flow' && directObject(items, t, k, named.concept) ? named : best;
 }
 
 /** Which items the binding phase took: as a predicate, or as the concept a predicate bound. */

@@ -38,6 +38,18 @@ describe('reading phase 3: bindings', () => {
     expect(bound('Gaza ceasefire talks collapse')).toEqual([['collapse', 'talks', -1]]);
   });
 
+  it('binds the direct object a verb names before a name standing for a concept (a producer as its supply) on the subject side', () => {
+    // Both sides at one position: the preferred side (before) would take the name.
+    expect(bound('Aramco opens plant')).toEqual([['opens', 'plant', 1]]);
+    // The name is nearer than the object.
+    expect(bound('Aramco opens new gas plant')).toContainEqual(['opens', 'plant', 1]);
+    // With no concept named after the verb, the name is what opens; behind a preposition the concept is no direct object.
+    expect(bound('Strait of Hormuz reopens')).toEqual([['reopens', 'strait of hormuz', 1]]);
+    expect(bound('Strait of Hormuz reopens to tanker traffic')).toContainEqual(['reopens', 'strait of hormuz', 1]);
+    // A name after the verb is its object already: a concept named before it does not take its place.
+    expect(bound('Evergreen ship blocks Suez Canal')).toEqual([['blocks', 'suez canal', -1]]);
+  });
+
   it('does not bind across a clause connector', () => {
     expect(bound('Oil falls as ceasefire holds')).toEqual([
       ['falls', 'oil', -1],
@@ -57,7 +69,9 @@ describe('reading phase 3: how far and where a predicate binds', () => {
   it('binds on the other side when the preferred one has nothing, and prefers a near concept there to a far one on the preferred side', () => {
     expect(bound('narrowed losses')).toEqual([['narrowed', 'losses', -1]]);
     expect(bound('OPEC cuts output')).toEqual([['cuts', 'output', -1]]);
-    expect(bound('OPEC cuts xa xb output')).toEqual([['cuts', 'opec', -1]]);
+    expect(bound('Exports cuts xa xb output')).toEqual([['cuts', 'exports', -1]]);
+    // (A name on the preferred side gives way to the verb's direct object: the test above.)
+    expect(bound('OPEC cuts xa xb output')).toEqual([['cuts', 'output', -1]]);
     expect(bound('OPEC xa xb cuts output')).toEqual([['cuts', 'output', -1]]);
   });
 
