@@ -197,3 +197,34 @@ describe('macro-scale data (services/scorer/data/macro-scale.json)', () => {
     expect(MACRO_SCALE.worldEntities.has('European Union')).toBe(true);
   });
 });
+
+describe('economic indicators named by their statistic are macro, toned by their move', () => {
+  const read = (t: string) => {
+    const a = analyzeText(t);
+    return { topics: a.topics, tone: a.sentiment.label, oil: a.oil_direction.label };
+  };
+
+  it('reads job, wage, order and morale statistics as macro news, good when they rise and bad when they fall', () => {
+    expect(read('US job growth slows sharply in March')).toEqual({ topics: ['macro'], tone: 'negative', oil: 'bearish' });
+    expect(read('US factory orders jump for third straight month')).toEqual({ topics: ['macro'], tone: 'positive', oil: 'bullish' });
+    expect(read('Chinese business sentiment sinks to two-year low')).toMatchObject({ topics: ['macro'], tone: 'negative' });
+    expect(read('Euro zone economic sentiment improves in May')).toMatchObject({ topics: ['macro'], tone: 'positive' });
+  });
+
+  it("keeps another economy's statistic macro but without an oil direction", () => {
+    expect(read('German business morale sinks to lowest in four years')).toEqual({ topics: ['macro'], tone: 'negative', oil: 'neutral' });
+    expect(read("Canada's job growth beats forecasts")).toMatchObject({ topics: ['macro'], oil: 'neutral' });
+  });
+
+  it('names the yield curve as macro, and a currency at a level, not only in a move', () => {
+    expect(read('Treasury yield curve flattens further')).toMatchObject({ topics: ['macro'] });
+    expect(read('Yuan hits weakest level in a decade')).toMatchObject({ topics: ['macro'] });
+    expect(read('Rupee at record low against the dollar')).toMatchObject({ topics: ['macro'] });
+  });
+
+  it("leaves a lender's own loans and a learning curve company news", () => {
+    expect(read('Regional lender posts profit jump on loan growth').topics).toEqual([]);
+    expect(read('Startup says steep learning curve behind it').topics).toEqual([]);
+    expect(read('Retailer flags hiring freeze at stores').topics).toEqual([]);
+  });
+});
