@@ -257,7 +257,8 @@ function analyzeTokens(t: Tokens): Totals {
     if (!e) continue;
     if (e.geo) geo = true;
     if (e.oil) oilWeight += e.oil;
-    if ((e.oil ?? 0) >= 2) crude = true;
+    // An oil phrase that names crude in its words ("oil production", "crude exports") names crude as the word alone does.
+    if ((e.oil ?? 0) >= 2 || ((e.oil ?? 0) >= 1 && CRUDE_CLASSES.has(e.cls) && it.end - it.start > 1 && namesCrudeWord(t.low, it.start, it.end))) crude = true;
     if (e.t) {
       const key = joinLow(t, it.start, it.end - it.start);
       for (const tp of e.t) (e.weakT ? weakEvidence : topicEvidence).push({ topic: tp, key });
@@ -321,6 +322,15 @@ const round = (x: number, d = 3): number => {
 };
 
 /** Scores one article. Title and summary are bounded before anything else is done. */
+const CRUDE_WORDS = new Set(['oil', 'crude', 'brent', 'wti']);
+/** Classes of an oil-market phrase (supply, prices, stocks, demand), not of a company or its people ("oil major", "oil traders"). */
+const CRUDE_CLASSES = new Set<string | undefined>(['flow', 'px', 'inv', 'mac']);
+
+function namesCrudeWord(low: readonly string[], start: number, end: number): boolean {
+  for (let j = start; j < end; j++) if (CRUDE_WORDS.has(low[j])) return true;
+  return false;
+}
+
 export function analyzeText(title: unknown, summary: unknown = '', options: AnalyzeOptions = {}): Analysis {
   const opts = { ...DEFAULTS, ...options };
   const headTokens = tokenize(sanitize(title, MAX_TITLE_CHARS));

@@ -256,3 +256,21 @@ describe('tension, attacks or conflict in the Middle East or the Gulf are an oil
     }
   });
 });
+
+describe('an oil phrase names crude as the word alone does', () => {
+  it('puts supply, stocks and prices named with oil or crude in the direct oil band (docs/taxonomy.md: 90-100)', () => {
+    for (const t of [
+      'Storm threatens Gulf of Mexico oil production',
+      'Hurricane shuts Gulf of Mexico oil production',
+      'Oil supply disruption fears ease after talks in Oman',
+    ]) {
+      expect(analyzeText(t).relevance, t).toBeGreaterThanOrEqual(90);
+    }
+  });
+
+  it('leaves an oil company or its people in a deal of its own under the oil channel line', () => {
+    for (const t of ['Oil major signs deal to build petrochemical complex', "Aramco is world's most profitable oil company"]) {
+      expect(analyzeText(t).relevance, t).toBeLessThan(60);
+    }
+  });
+});
