@@ -19,7 +19,7 @@ import { bindPairs } from './read-bindings.ts';
 import { compareFigures, titleFigures } from './read-figures.ts';
 import { buildItems, conceptOf, entityEntry, joinLow } from './read-items.ts';
 import { readModifiers, type Scope } from './read-modifiers.ts';
-import { CAUSE, PREP } from './reading-words.ts';
+import { CAUSE, CRUDE_WORD, PREP } from './reading-words.ts';
 import { relevanceBand } from './relevance.ts';
 import { EVENT_SHINGLE, shingleHash, STOP_SHINGLE } from './shingles.ts';
 import { GATE_RULES, gateTopics, hasOilChannel, namesCompanyNews, namesCompanyResults, namesCompanyShares, namesDemandChannel, namesRegion, namesRegionConflict, namesSiteStrike, namesTrade, readWordBits, tradeAtWorldScale, type TopicEvidence, type WordBits } from './topic-gate.ts';
@@ -257,8 +257,8 @@ function analyzeTokens(t: Tokens): Totals {
     if (!e) continue;
     if (e.geo) geo = true;
     if (e.oil) oilWeight += e.oil;
-    // An oil phrase that names crude in its words ("oil production", "crude exports") names crude as the word alone does.
-    if ((e.oil ?? 0) >= 2 || ((e.oil ?? 0) >= 1 && CRUDE_CLASSES.has(e.cls) && it.end - it.start > 1 && namesCrudeWord(t.low, it.start, it.end))) crude = true;
+    // An oil phrase that opens with a crude word ("oil production", "crude exports") names crude as the word alone does.
+    if ((e.oil ?? 0) >= 2 || ((e.oil ?? 0) >= 1 && CRUDE_CLASSES.has(e.cls) && it.end - it.start > 1 && namesCrudeWord(t.low, it.start))) crude = true;
     if (e.t) {
       const key = joinLow(t, it.start, it.end - it.start);
       for (const tp of e.t) (e.weakT ? weakEvidence : topicEvidence).push({ topic: tp, key });
@@ -322,13 +322,12 @@ const round = (x: number, d = 3): number => {
 };
 
 /** Scores one article. Title and summary are bounded before anything else is done. */
-const CRUDE_WORDS = new Set(['oil', 'crude', 'brent', 'wti']);
 /** Classes of an oil-market phrase (supply, prices, stocks, demand), not of a company or its people ("oil major", "oil traders"). */
 const CRUDE_CLASSES = new Set<string | undefined>(['flow', 'px', 'inv', 'mac']);
 
-function namesCrudeWord(low: readonly string[], start: number, end: number): boolean {
-  for (let j = start; j < end; j++) if (CRUDE_WORDS.has(low[j])) return true;
-  return false;
+/** Whether an oil phrase opens with a crude word: "oil production", "crude stocks"; in "heating oil futures" the word before qualifies the oil as another one. */
+function namesCrudeWord(low: readonly string[], start: number): boolean {
+  return CRUDE_WORD.has(low[start]);
 }
 
 export function analyzeText(title: unknown, summary: unknown = '', options: AnalyzeOptions = {}): Analysis {
@@ -419,7 +418,7 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
   // supply worries, a price war) reads another market: without a topic it needs crude or a producer.
   // A strike at an oil site (a refinery, an oilfield, offshore platforms) takes supply out: that is an oil implication of its own.
   const producer = head.maxEntityWeight >= 2 || (sum?.maxEntityWeight ?? 0) >= 2;
-  if (topics.size === 0 && ((oilWeight === 0 && !producer && !region) || (oilWeight < 2 && !channel)) && !namesSiteStrike(headTokens.low, GATE_RULES, head.bits)) {
+  if (topics.size === 0 && ((oilWeight === 0 && !producer && !region) || (oilWeight < 2 && !channel && !head.crude && !(sum?.crude ?? false))) && !namesSiteStrike(headTokens.low, GATE_RULES, head.bits)) {
     oil = 'neutral';
     strength = 0;
   }

@@ -26,3 +26,5 @@ export const STOP_SHINGLE: ReadonlySet<string> = new Set(WORDS.stopShingle);
 export const CURRENCY: Readonly<Record<string, string>> = WORDS.currency;
 /** Multiplier written after a figure. */
 export const UNIT: Readonly<Record<string, number>> = WORDS.unit;
+/** Words naming crude itself: an oil-market phrase opening with one names crude. */
+export const CRUDE_WORD: ReadonlySet<string> = new Set(WORDS.crudeWord);

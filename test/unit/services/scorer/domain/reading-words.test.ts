@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BARRIER, CAUSE, CURRENCY, INTO, LEVEL_VERB, LEVEL_WORD, PREP, SCOPE_END, STOP_SHINGLE, SUB, UNIT } from '../../../../../services/scorer/domain/reading-words.ts';
+import { BARRIER, CAUSE, CRUDE_WORD, CURRENCY, INTO, LEVEL_VERB, LEVEL_WORD, PREP, SCOPE_END, STOP_SHINGLE, SUB, UNIT } from '../../../../../services/scorer/domain/reading-words.ts';
 
 const DATA = JSON.parse(readFileSync('services/scorer/data/reading-words.json', 'utf8')) as Record<string, unknown> & { why: Record<string, string> };
 
@@ -23,5 +23,6 @@ describe('reading words (services/scorer/data/reading-words.json)', () => {
     expect(CURRENCY.roubles).toBe('rub');
     expect(UNIT.mn).toBe(1e6);
     expect(UNIT.bn).toBe(1e9);
+    expect([...CRUDE_WORD].sort()).toEqual(['brent', 'crude', 'oil', 'wti']);
   });
 });

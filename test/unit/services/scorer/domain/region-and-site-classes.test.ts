@@ -274,3 +274,16 @@ describe('an oil phrase names crude as the word alone does', () => {
     }
   });
 });
+
+describe('a crude phrase is an oil channel of its own', () => {
+  it('gives supply news that names crude in a phrase its direction with no producer or topic', () => {
+    expect(analyzeText('Guyana doubles oil production').oil_direction.label).toBe('bearish');
+    expect(analyzeText('Cold snap knocks out Texas oil production').oil_direction.label).toBe('bullish');
+  });
+
+  it('reads a phrase whose crude word is qualified by the word before it as another oil', () => {
+    const a = analyzeText('Heating oil futures jump on cold snap');
+    expect(a.oil_direction.label).toBe('neutral');
+    expect(a.relevance).toBeLessThan(90);
+  });
+});
