@@ -230,7 +230,15 @@ export const GATE_RULES = compileGateRules(RULES as { conflictEntities: string[]
 
 /** An oil channel: a producer, chokepoint or party to a Middle-East or producer conflict is named. */
 export function hasOilChannel(words: readonly string[], entities: readonly string[], rules: GateRules = GATE_RULES, bits: WordBits = readWordBits(words, rules)): boolean {
-  return (bits.lists & WORD_LIST.channel) !== 0 || entities.some((e) => rules.conflictEntities.has(e));
+  if (entities.some((e) => rules.conflictEntities.has(e))) return true;
+  if ((bits.lists & WORD_LIST.channel) === 0) return false;
+  for (let i = 0; i < words.length; i++) {
+    if (!rules.channelWords.has(words[i])) continue;
+    // "Gulf of Guinea", "Gulf Coast", "Gulf Air": a named gulf or a name, not the oil region (as in `namesRegion`).
+    if (rules.regionNames.has(words[i]) && rules.regionNotBefore.has(words[i + 1] ?? '')) continue;
+    return true;
+  }
+  return false;
 }
 
 /**

@@ -8,7 +8,7 @@ const load = () => import('../../../../../services/scorer/domain/gazetteer.ts');
 describe('gazetteer (services/scorer/data/gazetteer.json)', () => {
   it('holds the curated entities, each named once, with a kind, aliases and a weight', async () => {
     const { GAZETTEER } = await load();
-    expect(GAZETTEER.length).toBe(113);
+    expect(GAZETTEER.length).toBe(114);
     expect(new Set(GAZETTEER.map((e) => e.name)).size).toBe(GAZETTEER.length);
     for (const e of GAZETTEER) {
       expect(e.aliases.length + (e.cased?.length ?? 0), e.name).toBeGreaterThan(0);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeText } from '../../../../../services/scorer/domain/analyze.ts';
-import { GATE_RULES, namesRegionConflict, namesSiteStrike } from '../../../../../services/scorer/domain/topic-gate.ts';
+import { GATE_RULES, hasOilChannel, namesRegionConflict, namesSiteStrike } from '../../../../../services/scorer/domain/topic-gate.ts';
 import { tokenize } from '../../../../../services/scorer/domain/text.ts';
 
 // Headlines written for these tests; every expected label is read off docs/taxonomy.md by hand.
@@ -285,5 +285,27 @@ describe('a crude phrase is an oil channel of its own', () => {
     const a = analyzeText('Heating oil futures jump on cold snap');
     expect(a.oil_direction.label).toBe('neutral');
     expect(a.relevance).toBeLessThan(90);
+  });
+});
+
+describe('piracy is a crime at sea: shipping, not military', () => {
+  const read = (t: string) => {
+    const a = analyzeText(t);
+    return { topics: a.topics, oil: a.oil_direction.label };
+  };
+
+  it('gives pirates who seize, hijack or attack a ship the shipping topic alone', () => {
+    expect(read('Pirates hijack bulk carrier off Somalia')).toEqual({ topics: ['shipping'], oil: 'neutral' });
+    expect(read('Pirates seize cargo ship off Gulf of Guinea')).toEqual({ topics: ['shipping'], oil: 'neutral' });
+    expect(read('Pirates attack oil tanker off Nigeria').topics).toEqual(['shipping']);
+  });
+
+  it('keeps the military topic when state forces act against them', () => {
+    expect(read('Navy frigate fires on pirates attacking tanker off Somalia').topics).toContain('military');
+  });
+
+  it('reads a named gulf as no oil region: "Gulf of Guinea" is not the Gulf', () => {
+    expect(hasOilChannel(words('Cargo ship seized in Gulf of Guinea'), [])).toBe(false);
+    expect(hasOilChannel(words('Cargo ship seized in the Gulf'), [])).toBe(true);
   });
 });
