@@ -72,22 +72,14 @@ function directObject(items: readonly Item[], t: Tokens, k: number, j: number): 
 function bindPredicate(items: readonly Item[], roles: Roles, t: Tokens, k: number, dualOk: boolean): Pair | undefined {
   const senses = items[k].e?.senses;
   if (!senses) return undefined;
-  let best: Pair | undefined;
+  let best = -1;
+  let bestSense: Sense | undefined;
   let bestCost = Infinity;
   // A flow or site the text names as the verb's object beats a name before the verb standing for one:
   // in "Aramco opens new gas plant" what opens is the plant, not Aramco's supply, though the name is nearer.
-  let named: Pair | undefined;
+  let named = -1;
+  let namedSense: Sense | undefined;
   let namedCost = Infinity;
-  const consider = (j: number, cost: number, sense: Sense): void => {
-    if (cost < bestCost) {
-      best = { pred: k, concept: j, sense };
-      bestCost = cost;
-    }
-    if (items[j].ent < 0 && cost < namedCost) {
-      named = { pred: k, concept: j, sense };
-      namedCost = cost;
-    }
-  };
   // "to end the standoff": after an infinitive marker the object follows.
   const infinitive = items[k].start > 0 && t.low[items[k].start - 1] === 'to' && items[k].end - items[k].start === 1;
   for (const sense of senses) {
@@ -95,14 +87,25 @@ function bindPredicate(items: readonly Item[], roles: Roles, t: Tokens, k: numbe
     const strict = sense.side === 'A' || sense.side === 'B';
     // A sense restricted to some classes is the more specific reading and wins ties.
     const bias = sense.bind ? -0.1 : 0;
-    const first = scan(items, roles, t, k, pref, sense, dualOk);
-    if (first) consider(first[0], first[1] + bias, sense);
-    if (!strict) {
-      const other = scan(items, roles, t, k, pref === 1 ? -1 : 1, sense, dualOk);
-      if (other) consider(other[0], other[1] + 1.5 + bias, sense);
+    for (let pass = 0; pass < (strict ? 1 : 2); pass++) {
+      const found = scan(items, roles, t, k, pass === 0 ? pref : pref === 1 ? -1 : 1, sense, dualOk);
+      if (!found) continue;
+      const cost = found[1] + bias + (pass === 0 ? 0 : 1.5);
+      if (cost < bestCost) {
+        best = found[0];
+        bestSense = sense;
+        bestCost = cost;
+      }
+      if (items[found[0]].ent < 0 && cost < namedCost) {
+        named = found[0];
+        namedSense = sense;
+        namedCost = cost;
+      }
     }
   }
-  return best !== undefined && named !== undefined && standsForSupply(items, best.concept, k) && conceptOf(items[named.concept])?.cls === 'flow' && directObject(items, t, k, named.concept) ? named : best;
+  if (bestSense === undefined) return undefined;
+  if (namedSense !== undefined && standsForSupply(items, best, k) && conceptOf(items[named])?.cls === 'flow' && directObject(items, t, k, named)) return { pred: k, concept: named, sense: namedSense };
+  return { pred: k, concept: best, sense: bestSense };
 }
 
 /** Which items the binding phase took: as a predicate, or as the concept a predicate bound. */
