@@ -78,6 +78,17 @@ describe('analyzeText evidence: factors, negation, denial, hedges, intensity, qu
     // 'talks' stands alone (s 0.15, o -0.4, a diplomacy concept); an oil company's talks are corporate, so the diplomacy part
     // is taken out again: O = 0. Neutral confidence 0.5 + 0.4 (1 - 0.15 / 0.5) = 0.78. No topic; an oil company: 30 + 27 * 0.6 = 46.2.
     ['Exxon in talks to buy Pioneer', { tone: 'neutral', score: 0.075, confidence: 0.78, oil: 'neutral', strength: 0, topics: [], entities: ['ExxonMobil'], report: false, evidence: { sentiment: 0.15, oil: 0, cues: 1, threshold: 0.5 }, relevance: 46 }],
+    // 'No' negates both 'oil output' and 'rise': the predicate's negation counts once (not again as the concept's): po = -1 x
+    // -0.7 = 0.7. Crude named: 85 + 12 (0.3 * 0.233 + 0.3) = 89.4.
+    ['No oil output rise seen', { tone: 'neutral', score: 0, confidence: 0.9, oil: 'bullish', strength: 0.233, topics: [], entities: [], report: false, evidence: { sentiment: 0, oil: 0.7, cues: 1, threshold: 0.5 }, relevance: 89 }],
+    // 'not' negates 'cut' (str 1.2) on 'oil output' (co -1): 1.2 x -0.7 = -0.84. 85 + 12 (0.3 * 0.28 + 0.3) = 89.6.
+    ['Saudi Arabia does not cut oil output', { tone: 'neutral', score: 0, confidence: 0.9, oil: 'bearish', strength: 0.28, topics: ['opec'], entities: ['Saudi Arabia'], report: false, evidence: { sentiment: 0, oil: -0.84, cues: 1, threshold: 0.5 }, relevance: 90 }],
+    // 'signs' (str 1.3) binds 'deal' (cs 1, co -0.7; 'gas' its neighbour in the compound): tone 1.3, oil -0.91 read from a diplomacy
+    // concept, which an oil company's deal does not carry: O = 0. Oil company: 30 + 27 * 0.6 = 46.2.
+    ['Exxon signs gas deal', { tone: 'positive', score: 0.545, confidence: 0.841, oil: 'neutral', strength: 0, topics: [], entities: ['ExxonMobil'], report: false, evidence: { sentiment: 1.3, oil: 0, cues: 1, threshold: 0.5 }, relevance: 46 }],
+    // 'fails to' (s -1) negates 'agree' on 'nuclear deal' (cs 1, co -1): the pair's tone 1.3 gives way to the own 1.5, negated -0.9;
+    // oil -1.3 x -0.7 = 0.91. S = -1.9. Iran: 65 + 24 (0.35 * 0.303 + 0.1 + 0.3) = 77.1.
+    ['Iran fails to agree nuclear deal', { tone: 'negative', score: -0.689, confidence: 0.922, oil: 'bullish', strength: 0.303, topics: ['mediation'], entities: ['Iran'], report: false, evidence: { sentiment: -1.9, oil: 0.91, cues: 2, threshold: 0.5 }, relevance: 77 }],
     // A figure compared: profit (cs 1, co 0) up from 3 to 5, 1 x 1.2 = 1.2 and no oil; unrelated, 0.
     ['Net profit 5 vs 3', { tone: 'positive', score: 0.514, confidence: 0.822, oil: 'neutral', strength: 0, topics: [], entities: [], report: false, evidence: { sentiment: 1.2, oil: 0, cues: 1, threshold: 0.5 }, relevance: 0 }],
     // 'imposes' (str 1.3) binds 'sanctions' (cs -0.35, co 1, o 0.8): ps -0.455, po 1.3; no producer, oil word or oil story, so
@@ -137,6 +148,27 @@ describe('analyzeText evidence: oil and OPEC context, compounds, prepositional p
   });
 });
 
+describe('analyzeText evidence: the corrections of analyzeText (sanctions, OPEC talks, demand channel) and the bounds', () => {
+  it.each<[string, Numbers & { relevance: number }]>([
+    // 'sanctions' (o 0.8) and 'drone' (o 1, armed) stand alone: O = 1.8. No oil story: the sanctions part goes, and in a sanctions
+    // story the armed words are the target's business, so they go once: 1.8 - 0.8 - 1 = 0. S = -0.3 - 1.5. 35 + 20 * 0.1 * 2 = 39.
+    ['US sanctions Chinese drone maker', { tone: 'negative', score: -0.669, confidence: 0.912, oil: 'neutral', strength: 0, topics: ['sanctions'], entities: ['United States', 'China'], report: false, evidence: { sentiment: -1.8, oil: 0, cues: 2, threshold: 0.5 }, relevance: 39 }],
+    // 'delayed' (str 1.5, own -1) binds 'meeting' (cs 0.3, coOpec 0.8, o -0.2): tone -1 (larger than -0.45), oil -1.2; 'clash' after
+    // 'as' (ws 0.35) stands alone: -1.5 * 0.35 and +1. S = -1.525, O = -0.2. OPEC's own meeting is not mediation, and with OPEC
+    // the only topic its tone is halved: -0.7625. Direct oil: 85 + 12 * 0.3 * 0.067 = 85.2.
+    ['OPEC meeting delayed as Iran and Saudi Arabia clash', { tone: 'negative', score: -0.356, confidence: 0.721, oil: 'neutral', strength: 0.067, topics: ['opec'], entities: ['OPEC', 'Iran', 'Saudi Arabia'], report: false, evidence: { sentiment: -0.762, oil: -0.2, cues: 2, threshold: 0.5 }, relevance: 85 }],
+    // 'cuts rates' stands alone (s 1, o 0.5); 'slows' binds 'economy' after 'as': tone -1 * 0.35, oil -1. S = 0.65; O = -0.5 plus
+    // the demand channel's 0.4 * 0.65 = -0.24. Macro at world scale (the Fed): 30 + 27 (0.55 + 0.25 * 0.08) = 45.4.
+    ['Fed cuts rates as economy slows', { tone: 'positive', score: 0.309, confidence: 0.69, oil: 'neutral', strength: 0.08, topics: ['macro'], entities: ['Federal Reserve'], report: false, evidence: { sentiment: 0.65, oil: -0.24, cues: 2, threshold: 0.5 }, relevance: 45 }],
+    // Sixty standalone 'attack' (s -1.5, o 1): S = -90 and O = 60, both held at 50; T at its 0.9 ceiling; score -50 / sqrt(2504);
+    // no topic, oil word or producer: no direction, unrelated.
+    [Array.from({ length: 60 }, () => 'attack').join(' '), { tone: 'negative', score: -0.999, confidence: 1, oil: 'neutral', strength: 0, topics: [], entities: [], report: false, evidence: { sentiment: -50, oil: 50, cues: 60, threshold: 0.9 }, relevance: 0 }],
+  ])('%s', (text, want) => {
+    const a = analyzeText(text);
+    expect({ ...numbers(text), relevance: a.relevance }).toEqual(want);
+  });
+});
+
 describe('analyzeText evidence: price reports take their tone from the cause', () => {
   it.each<[string, Numbers & { relevance: number }]>([
     // The cause after 'after' is 'tanker attack': its tone is the attack's -1.5. The title's oil: 'jumps' (str 1.5) on 'Oil' 1.5,
@@ -176,5 +208,19 @@ describe('analyzeText evidence: the summary and the options', () => {
     expect(numbers('Iran nuclear talks collapse', '', { sentimentThreshold: 1.5, oilThreshold: 1.5 })).toEqual({ tone: 'negative', score: -0.6, confidence: 0.646, oil: 'bullish', strength: 0.5, topics: ['mediation'], entities: ['Iran'], report: false, evidence: { sentiment: -1.5, oil: 1.5, cues: 1, threshold: 1.5 } });
     // Summary weight 0.2: S = -1.5 - 0.3, O = 1.5 + 0.3.
     expect(numbers('Iran nuclear talks collapse', 'Iran nuclear talks collapse', { summaryWeight: 0.2 })).toEqual({ tone: 'negative', score: -0.669, confidence: 0.912, oil: 'bullish', strength: 0.6, topics: ['mediation'], entities: ['Iran'], report: false, evidence: { sentiment: -1.8, oil: 1.8, cues: 2, threshold: 0.5 } });
+  });
+});
+
+describe('analyzeText reading: the story way of the labels', () => {
+  it.each<[string, { oil: number; tone: number }]>([
+    // bullish and negative; bearish and positive; neutral on both (no cue at all).
+    ['Iran nuclear talks collapse', { oil: 1, tone: -1 }],
+    ['Nigeria production rises', { oil: -1, tone: 1 }],
+    ['Markets wait', { oil: 0, tone: 0 }],
+  ])('%s', (text, want) => {
+    expect(analyzeText(text).reading).toEqual(want);
+  });
+  it('gives a title with no cue the confidence of an empty reading, 0.6', () => {
+    expect(analyzeText('Markets wait').sentiment).toEqual({ label: 'neutral', score: 0, confidence: 0.6 });
   });
 });
