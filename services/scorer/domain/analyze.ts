@@ -124,6 +124,9 @@ function factorO(it: Scope, neg = it.neg): number {
   return f;
 }
 
+/** Classes of an oil-market phrase (supply, prices, stocks, demand), not of a company or its people ("oil major", "oil traders"). */
+const CRUDE_CLASSES = new Set<string | undefined>(['flow', 'px', 'inv', 'mac']);
+
 function analyzeTokens(t: Tokens): Totals {
   const items = buildItems(t);
   const scopes = readModifiers(items, t);
@@ -257,8 +260,9 @@ function analyzeTokens(t: Tokens): Totals {
     if (!e) continue;
     if (e.geo) geo = true;
     if (e.oil) oilWeight += e.oil;
-    // An oil phrase that opens with a crude word ("oil production", "crude exports") names crude as the word alone does.
-    if ((e.oil ?? 0) >= 2 || ((e.oil ?? 0) >= 1 && CRUDE_CLASSES.has(e.cls) && it.end - it.start > 1 && namesCrudeWord(t.low, it.start))) crude = true;
+    // An oil phrase that opens with a crude word ("oil production", "crude exports") names crude as the word alone does;
+    // in "heating oil futures" the word before qualifies the oil as another one.
+    if ((e.oil ?? 0) >= 2 || ((e.oil ?? 0) >= 1 && CRUDE_CLASSES.has(e.cls) && it.end - it.start > 1 && CRUDE_WORD.has(t.low[it.start]))) crude = true;
     if (e.t) {
       const key = joinLow(t, it.start, it.end - it.start);
       for (const tp of e.t) (e.weakT ? weakEvidence : topicEvidence).push({ topic: tp, key });
@@ -322,14 +326,6 @@ const round = (x: number, d = 3): number => {
 };
 
 /** Scores one article. Title and summary are bounded before anything else is done. */
-/** Classes of an oil-market phrase (supply, prices, stocks, demand), not of a company or its people ("oil major", "oil traders"). */
-const CRUDE_CLASSES = new Set<string | undefined>(['flow', 'px', 'inv', 'mac']);
-
-/** Whether an oil phrase opens with a crude word: "oil production", "crude stocks"; in "heating oil futures" the word before qualifies the oil as another one. */
-function namesCrudeWord(low: readonly string[], start: number): boolean {
-  return CRUDE_WORD.has(low[start]);
-}
-
 export function analyzeText(title: unknown, summary: unknown = '', options: AnalyzeOptions = {}): Analysis {
   const opts = { ...DEFAULTS, ...options };
   const headTokens = tokenize(sanitize(title, MAX_TITLE_CHARS));

@@ -228,14 +228,18 @@ export const GATE_RULES = compileGateRules(RULES as { conflictEntities: string[]
  * the caller has read them already (the scorer asks several questions of one headline).
  */
 
+/** "Gulf of Guinea", "Gulf Coast", "Gulf Air": the region word at `i` starts a named gulf or a name, not the oil region. */
+function namedGulf(words: readonly string[], i: number, rules: GateRules): boolean {
+  return rules.regionNotBefore.has(words[i + 1] ?? '');
+}
+
 /** An oil channel: a producer, chokepoint or party to a Middle-East or producer conflict is named. */
 export function hasOilChannel(words: readonly string[], entities: readonly string[], rules: GateRules = GATE_RULES, bits: WordBits = readWordBits(words, rules)): boolean {
   if (entities.some((e) => rules.conflictEntities.has(e))) return true;
   if ((bits.lists & WORD_LIST.channel) === 0) return false;
   for (let i = 0; i < words.length; i++) {
     if (!rules.channelWords.has(words[i])) continue;
-    // "Gulf of Guinea", "Gulf Coast", "Gulf Air": a named gulf or a name, not the oil region (as in `namesRegion`).
-    if (rules.regionNames.has(words[i]) && rules.regionNotBefore.has(words[i + 1] ?? '')) continue;
+    if (rules.regionNames.has(words[i]) && namedGulf(words, i, rules)) continue;
     return true;
   }
   return false;
@@ -308,8 +312,7 @@ export function namesRegionConflict(words: readonly string[], entities: readonly
 export function namesRegion(words: readonly string[], entities: readonly string[], rules: GateRules = GATE_RULES, bits: WordBits = readWordBits(words, rules)): boolean {
   if ((bits.lists & WORD_LIST.regionBlock) !== 0 || entities.some((e) => rules.regionLookalikes.has(e))) return false;
   for (let i = 0; i < words.length; i++) {
-    // "Gulf of Guinea", "Gulf Coast": a named gulf or a name, not the region.
-    if (rules.regionNames.has(words[i]) && !rules.regionNotBefore.has(words[i + 1] ?? '')) return true;
+    if (rules.regionNames.has(words[i]) && !namedGulf(words, i, rules)) return true;
     if (i + 1 < words.length && rules.regionNames.has(`${words[i]} ${words[i + 1]}`)) return true;
   }
   return false;
