@@ -163,7 +163,8 @@ function analyzeTokens(t: Tokens): Totals {
       const xe = conceptOf(x) ?? (x.e && !x.e.mod && (x.e.o ?? 0) !== 0 ? x.e : undefined);
       if (!xe) continue;
       used[nb] = true;
-      if (co === 0) co = xe.co ?? Math.sign(xe.o ?? 0);
+      // A producer named beside a company quantity owns it ("Aramco's market value", "Aramco shares"): its supply sign is not the quantity's.
+      if (co === 0 && !(x.ent >= 0 && ce.cls === 'q')) co = xe.co ?? Math.sign(xe.o ?? 0);
       if (cs === 0) cs = xe.cs ?? 0;
     }
     // "talks on Iran's nuclear program", "pause in Gaza fighting": a concept in a prepositional phrase after the head is part of it.

@@ -36,6 +36,8 @@ export interface Entry {
   str?: number;
   /** Binding window in significant tokens (default 4; adjectives reach only their noun). */
   win?: number;
+  /** Comparison ("supply outstrips demand"): the subject rises against the concept after the verb, which binds too, the other way. */
+  vs?: boolean;
   mod?: Mod;
   /** Multiplier for `int` (intensifiers > 1, diminishers < 1, hedges < 1). */
   mult?: number;
@@ -65,14 +67,19 @@ export interface Sense {
   bind?: Cls[];
   str: number;
   win?: number;
+  /** A comparison's sense for its object (the opposite direction), bound after the subject's. */
+  vs?: Sense;
 }
 
 /** A compiled entry: predicate fields folded into `senses` (a word can move different things different ways). */
-export interface Compiled extends Omit<Entry, 'd' | 'side' | 'bind' | 'str' | 'win'> {
+export interface Compiled extends Omit<Entry, 'd' | 'side' | 'bind' | 'str' | 'win' | 'vs'> {
   senses?: Sense[];
 }
 
 export type Lexicon = Map<string, Compiled>;
+
+/** What a comparison weighs its subject against: market quantities, not a forecast or a target it beats ("profit exceeds forecasts"). */
+const COMPARED: Cls[] = ['flow', 'mac', 'inv'];
 
 function sameSense(a: Sense, b: Sense): boolean {
   return a.d === b.d && a.side === b.side && String(a.bind ?? '') === String(b.bind ?? '');
@@ -82,8 +89,9 @@ export class LexiconBuilder {
   readonly map: Lexicon = new Map();
 
   add(entry: Entry, ...words: (string | string[])[]): this {
-    const { d, side, bind, str, win, ...rest } = entry;
+    const { d, side, bind, str, win, vs, ...rest } = entry;
     const sense: Sense | undefined = d === undefined ? undefined : { d, side: side ?? 'b', bind, str: str ?? Math.max(1, Math.abs(entry.s ?? 0)), ...(win ? { win } : {}) };
+    if (sense && vs) sense.vs = { ...sense, d: -sense.d, side: 'A', bind: COMPARED };
     for (const w of words.flat()) {
       const key = w.toLowerCase().replace(/-/g, ' ').replace(/\s+/g, ' ').trim();
       const prev = this.map.get(key);

@@ -83,8 +83,10 @@ function bindPredicate(items: readonly Item[], roles: Roles, t: Tokens, k: numbe
   // "to end the standoff": after an infinitive marker the object follows.
   const infinitive = items[k].start > 0 && t.low[items[k].start - 1] === 'to' && items[k].end - items[k].start === 1;
   for (const sense of senses) {
-    const pref: 1 | -1 = sense.side === 'a' || sense.side === 'A' || (infinitive && sense.side === 'b') ? 1 : -1;
-    const strict = sense.side === 'A' || sense.side === 'B';
+    // A comparison's subject stays before it: in "supply to outstrip demand" the "to" marks the future, not a verb chain.
+    const pref: 1 | -1 = sense.side === 'a' || sense.side === 'A' || (infinitive && sense.side === 'b' && !sense.vs) ? 1 : -1;
+    // A comparison reads only with its subject before it: "refunds not outpacing deposits" says nothing of deposits alone.
+    const strict = sense.side === 'A' || sense.side === 'B' || sense.vs !== undefined;
     // A sense restricted to some classes is the more specific reading and wins ties.
     const bias = sense.bind ? -0.1 : 0;
     for (let pass = 0; pass < (strict ? 1 : 2); pass++) {
@@ -106,6 +108,15 @@ function bindPredicate(items: readonly Item[], roles: Roles, t: Tokens, k: numbe
   if (bestSense === undefined) return undefined;
   if (namedSense !== undefined && standsForSupply(items, best, k) && conceptOf(items[named])?.cls === 'flow' && directObject(items, t, k, named)) return { pred: k, concept: named, sense: namedSense };
   return { pred: k, concept: best, sense: bestSense };
+}
+
+/** A comparison bound to its subject also binds the verb's direct object, the other way ("supply outstrips demand": demand falls behind). */
+function bindObject(items: readonly Item[], roles: Roles, t: Tokens, pair: Pair, dualOk: boolean): Pair | undefined {
+  const against = pair.sense.vs;
+  if (!against || pair.concept > pair.pred) return undefined;
+  const found = scan(items, roles, t, pair.pred, 1, against, dualOk);
+  if (!found || !directObject(items, t, pair.pred, found[0])) return undefined;
+  return { pred: pair.pred, concept: found[0], sense: against };
 }
 
 /** Which items the binding phase took: as a predicate, or as the concept a predicate bound. */
@@ -133,6 +144,11 @@ export function bindPairs(items: readonly Item[], t: Tokens): Bindings {
       pairs.push(pair);
       roles.asPred[k] = true;
       roles.used[pair.concept] = true;
+      const object = bindObject(items, roles, t, pair, false);
+      if (object) {
+        pairs.push(object);
+        roles.used[object.concept] = true;
+      }
     }
   }
   for (let k = 0; k < items.length; k++) {

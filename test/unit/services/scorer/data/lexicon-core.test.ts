@@ -17,11 +17,11 @@ const overridden = new Set(later.flatMap((g) => g.words.map(key)));
 const last = new Map<string, Group>();
 for (const g of core) for (const w of g.words) last.set(key(w), g);
 const ofKind = (pred: (e: Record<string, unknown>) => boolean) => [...last.entries()].filter(([w, g]) => !overridden.has(w) && pred(g.entry));
-const PRED_KEYS = new Set(['d', 'side', 'bind', 'str', 'win']);
+const PRED_KEYS = new Set(['d', 'side', 'bind', 'str', 'win', 'vs']);
 
 describe('lexicon data: the core layer (services/scorer/data/lexicon-core.json)', () => {
   it('every group says why and lists words; about 4,000 entries in all', () => {
-    expect(core.length).toBe(184);
+    expect(core.length).toBe(186);
     for (const g of core) {
       expect(g.why.length, JSON.stringify(g.entry)).toBeGreaterThan(5);
       expect(g.words.length, g.why).toBeGreaterThan(0);

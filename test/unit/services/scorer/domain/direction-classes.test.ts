@@ -26,6 +26,26 @@ describe('oil direction on the failure classes of issue 12', () => {
   });
 });
 
+describe('a balance of supply and demand', () => {
+  it('reads supply outstripping demand as a glut and demand outpacing supply as a shortfall', () => {
+    expect(dir('IEA says global oil supply to outstrip demand')).toBe('bearish');
+    expect(dir('Oil supply to exceed demand next year, agency says')).toBe('bearish');
+    expect(dir('Demand for crude outpaces supply as refiners scramble')).toBe('bullish');
+    expect(dir('Global oil demand growth to outstrip supply growth: OPEC')).toBe('bullish');
+    expect(analyzeText('IEA says global oil supply to outstrip demand').sentiment.label).toBe('negative');
+  });
+
+  it('reads one quantity past a level as its rise, and a company overtaking a rival as a gain', () => {
+    expect(dir('U.S. crude output exceeds 11 million bpd')).toBe('bearish');
+    expect(analyzeText('Huawei overtakes Samsung as top smartphone seller').sentiment.label).toBe('positive');
+    expect(analyzeText('Company profit exceeds forecasts').sentiment.label).toBe('positive');
+  });
+
+  it('does not give a company quantity the supply sign of the producer that owns it', () => {
+    for (const t of ["Saudi Aramco's market value surpasses Apple", 'Aramco shares rise', 'Rosneft profit jumps']) expect(dir(t), t).toBe('neutral');
+  });
+});
+
 describe('company prose (Financial PhraseBank style) does not fire oil and geopolitics entries', () => {
   it('stays neutral and unrelated on phrases that share words with oil entries', () => {
     for (const t of ['The transaction value is over EUR 25mn .', 'The system provides dilution control for pulp mills .', 'The construction concern will build the terminal one block at a time .', "The group 's Mid Cap fund invests in Nordic companies .", 'The firm supplies lifting equipment to ports and shipyards .']) {

@@ -68,6 +68,14 @@ describe('LexiconBuilder', () => {
     expect(o.get('y')?.senses?.map((s) => s.bind)).toEqual([['px', 'q'], ['px']]);
   });
 
+  it('gives a comparison a sense for its object: the other direction, after the verb only, market quantities only', () => {
+    const m = new LexiconBuilder().add({ d: 1, side: 'b', str: 2, vs: true }, 'outstrips').map;
+    expect(m.get('outstrips')).toStrictEqual({
+      senses: [{ d: 1, side: 'b', bind: undefined, str: 2, vs: { d: -1, side: 'A', bind: ['flow', 'mac', 'inv'], str: 2 } }],
+    });
+    expect(new LexiconBuilder().add({ d: 1, vs: false }, 'rises').map.get('rises')?.senses?.[0].vs).toBeUndefined();
+  });
+
   it('keeps the senses of an earlier definition when a later one has none', () => {
     const m = new LexiconBuilder().add({ d: 1 }, 'lift').add({ s: -1 }, 'lift').map;
     expect(m.get('lift')).toStrictEqual({ s: -1, senses: [{ d: 1, side: 'b', bind: undefined, str: 1 }] });

@@ -138,3 +138,32 @@ describe('reading phase 3: what a predicate reads of its own senses and of the w
     expect(bound('Ceasefire holds')).toEqual([['holds', 'ceasefire', 1]]);
   });
 });
+
+describe('reading phase 3: comparisons', () => {
+  it('binds the subject up and the market quantity after the verb down', () => {
+    expect(bound('Oil supply outstrips demand')).toEqual([
+      ['outstrips', 'oil supply', 1],
+      ['outstrips', 'demand', -1],
+    ]);
+    expect(bound('Demand outpaces crude stocks')).toEqual([
+      ['outpaces', 'demand', 1],
+      ['outpaces', 'crude stocks', -1],
+    ]);
+  });
+
+  it('keeps its subject before it after a "to" of the future, where a verb chain would take the object', () => {
+    expect(bound('Oil supply to exceed demand')).toEqual([
+      ['exceed', 'oil supply', 1],
+      ['exceed', 'demand', -1],
+    ]);
+  });
+
+  it('does not weigh the subject against a forecast it beats, nor against a concept behind a preposition', () => {
+    expect(bound('Profit exceeds forecasts')).toEqual([['exceeds', 'profit', 1]]);
+    expect(bound('Oil supply outstrips forecasts for demand')).toEqual([['outstrips', 'oil supply', 1]]);
+  });
+
+  it('binds nothing without a subject before it', () => {
+    expect(bound('Refunds not outpacing deposits')).toEqual([]);
+  });
+});
