@@ -23,6 +23,6 @@ describe('reading words (services/scorer/data/reading-words.json)', () => {
     expect(CURRENCY.roubles).toBe('rub');
     expect(UNIT.mn).toBe(1e6);
     expect(UNIT.bn).toBe(1e9);
-    expect([...CRUDE_WORD].sort()).toEqual(['brent', 'crude', 'oil', 'wti']);
+    expect([...CRUDE_WORD].sort()).toEqual(['brent', 'crude', 'oil', 'shale', 'wti']);
   });
 });

@@ -281,6 +281,17 @@ describe('a crude phrase is an oil channel of its own', () => {
     expect(analyzeText('Cold snap knocks out Texas oil production').oil_direction.label).toBe('bullish');
   });
 
+  it('reads shale output as the US tight-oil supply: direct oil news with a direction, and shale gas as gas', () => {
+    for (const t of ['Shale output to rise', 'U.S. shale production climbs']) {
+      const a = analyzeText(t);
+      expect(a.oil_direction.label, t).toBe('bearish');
+      expect(a.relevance, t).toBeGreaterThanOrEqual(90);
+    }
+    const gas = analyzeText('US shale gas output rises');
+    expect(gas.oil_direction.label).toBe('neutral');
+    expect(gas.relevance).toBeLessThan(90);
+  });
+
   it('reads a phrase whose crude word is qualified by the word before it as another oil', () => {
     const a = analyzeText('Heating oil futures jump on cold snap');
     expect(a.oil_direction.label).toBe('neutral');
