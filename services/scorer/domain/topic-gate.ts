@@ -19,6 +19,8 @@ interface GateRule {
   strong: Set<string>;
   /** Words that veto the topic even for a strong trigger ("missile" in a defence contract, "rocket" in space news). */
   hardBlock: Set<string>;
+  /** A company's or a sector's shares veto the topic ("drone maker shares soar"); the market's ("stocks slide after missile strike") do not. */
+  companySharesBlock: boolean;
   /** When set, only these triggers need context; every other trigger is strong. */
   weak?: Set<string>;
   context: Set<string>;
@@ -129,6 +131,7 @@ export interface GateRules {
 interface RawRule {
   strong: string[];
   hardBlock?: string[];
+  companySharesBlock?: boolean;
   weak?: string[];
   context: string[];
   block: string[];
@@ -157,7 +160,7 @@ export function compileGateRules(raw: { conflictEntities: string[]; channelWords
   const topics = new Map<TopicName, GateRule>();
   rawTopics.forEach(([t, r], i) => {
     const bits = { hardBlock: 1 << (3 * i), block: 1 << (3 * i + 1), context: 1 << (3 * i + 2) };
-    topics.set(t as TopicName, { strong: new Set(r.strong), hardBlock: new Set(r.hardBlock ?? []), weak: r.weak ? new Set(r.weak) : undefined, context: new Set(r.context), block: new Set(r.block), entityContext: r.entityContext, entities: r.entities ? new Set(r.entities) : undefined, minDistinct: r.minDistinct ?? 1, ambiguous: compileAmbiguous(r.ambiguous), siteBlock: r.siteBlock ? new Set(r.siteBlock) : undefined, siteArmed: r.siteArmed ? new Set(r.siteArmed) : undefined, bits });
+    topics.set(t as TopicName, { strong: new Set(r.strong), hardBlock: new Set(r.hardBlock ?? []), companySharesBlock: r.companySharesBlock === true, weak: r.weak ? new Set(r.weak) : undefined, context: new Set(r.context), block: new Set(r.block), entityContext: r.entityContext, entities: r.entities ? new Set(r.entities) : undefined, minDistinct: r.minDistinct ?? 1, ambiguous: compileAmbiguous(r.ambiguous), siteBlock: r.siteBlock ? new Set(r.siteBlock) : undefined, siteArmed: r.siteArmed ? new Set(r.siteArmed) : undefined, bits });
     mark(r.hardBlock ?? [], 'topics', bits.hardBlock);
     mark(r.block, 'topics', bits.block);
     mark(r.context, 'topics', bits.context);
@@ -369,7 +372,7 @@ export function gateTopics(evidence: TopicEvidence[], words: readonly string[], 
   }
   for (const [topic, keys] of byTopic) {
     const rule = rules.topics.get(topic);
-    if (rule && (bits.topics & rule.bits.hardBlock) !== 0) continue;
+    if (rule && ((bits.topics & rule.bits.hardBlock) !== 0 || (rule.companySharesBlock && namesCompanyShares(words, rules, bits)))) continue;
     if (!rule || keys.some((k) => rule.strong.has(k) || (rule.weak !== undefined && !rule.weak.has(k)))) {
       out.add(topic);
       continue;

@@ -84,3 +84,20 @@ describe('words that share a trigger with military', () => {
     expect(analyzeText('Duterte vows to continue war on drugs').topics).toEqual([]);
   });
 });
+
+describe('markets reacting to an attack', () => {
+  it('keeps the attack a market wrap reports: military, with its oil channel', () => {
+    for (const t of ['Asian shares fall after Iran fires missiles at U.S. forces in Iraq', 'Stocks slide after U.S. kills top Iranian general in air strike']) {
+      const a = analyzeText(t);
+      expect(a.topics, t).toContain('military');
+      expect(a.relevance, t).toBeGreaterThanOrEqual(60);
+    }
+  });
+
+  it("leaves a defence maker's shares and a market metaphor without the military topic", () => {
+    for (const t of ['Drone maker shares soar', 'Defence stocks rally after missile strike', 'World stocks rebound, Brexit blow-up levels sterling', 'Deal talks blow up over price']) {
+      expect(analyzeText(t).topics, t).not.toContain('military');
+    }
+    expect(analyzeText('Militants blow up oil pipeline in Nigeria').topics).toContain('military');
+  });
+});

@@ -72,9 +72,25 @@ describe('topic gating on rules of its own', () => {
   });
   const gate = (evidence: [string, string][], words: string, entities: string[] = []) => [...gateTopics(evidence.map(([topic, key]) => ({ topic: topic as 'mediation', key })), words.split(' ').filter(Boolean), entities, rules)].sort();
 
+  it("lets a company's or a sector's shares veto a topic that asks for it, even for a strong trigger, and the market's not", () => {
+    const shares = compileGateRules({
+      conflictEntities: [],
+      stockWords: ['shares', 'stocks'],
+      marketScope: ['world'],
+      topics: {
+        military: { strong: ['missiles'], companySharesBlock: true, context: [], block: [], entityContext: false },
+        shipping: { strong: ['tanker'], context: [], block: [], entityContext: false },
+      },
+    });
+    const topics = (words: string) => [...gateTopics([{ topic: 'military', key: 'missiles' }, { topic: 'shipping', key: 'tanker' }], words.split(' '), [], shares)].sort();
+    expect(topics('defence stocks rally after missiles hit tanker')).toEqual(['shipping']);
+    expect(topics('world stocks fall after missiles hit tanker')).toEqual(['military', 'shipping']);
+    expect(topics('stocks fall after missiles hit tanker')).toEqual(['military', 'shipping']);
+  });
+
   it('fills the optional parts of a rule with their defaults', () => {
     const s = rules.topics.get('sanctions');
-    expect(s).toMatchObject({ hardBlock: new Set(), weak: undefined, entities: undefined, minDistinct: 1, ambiguous: undefined });
+    expect(s).toMatchObject({ hardBlock: new Set(), companySharesBlock: false, weak: undefined, entities: undefined, minDistinct: 1, ambiguous: undefined });
     expect(compileGateRules({ conflictEntities: [], topics: {} })).toMatchObject({ conflictEntities: new Set(), promote: [], channelWords: new Set(), topics: new Map() });
     // The sets a rule was given are kept as given.
     expect(rules.topics.get('military')).toMatchObject({ strong: new Set(['airstrike']), hardBlock: new Set(['satellite']), context: new Set(['army', 'troops', 'border']), block: new Set(['price']), entities: new Set(['Hezbollah']), minDistinct: 3 });
