@@ -191,7 +191,7 @@ export function relevanceBand(x: RelevanceInput, rules: RelevanceWords = RELEVAN
   if (x.priceReport) {
     band = BANDS.priceReport;
     within = 0.4 + 0.3 * s + (geo > 0 ? 0.3 : 0);
-  } else if ((crude && (geo > 0 || (!company && (s > 0 || macro || x.producer === true)))) || (titleOil >= 1 && s > 0 && x.producer === true) || direct) {
+  } else if ((crude && (geo > 0 || (!company && (s > 0 || macro || x.producer === true)))) || (titleOil >= 1 && s > 0 && x.producer === true && !energy) || direct) {
     band = BANDS.directOil;
     within = 0.3 * s + (geo > 0 ? 0.4 : 0) + (crude ? 0.3 : 0);
   } else if ((geo > 0 || x.region === true) && (x.channel || oil > 0) && !remoteOnly(x, oil, rules)) {

@@ -79,7 +79,7 @@ describe('analyzeText fields: sanctions and military parts of the oil evidence',
   // Sanctions words reach crude only through a producer; armed words in a trade story are a world demand shock (bearish);
 // an armed event the relevance bands place under 60 (far from an oil channel) has no direction.
   it.each<[string, Expect]>([
-    ["Russia threatens to cut gas supply as EU sanctions bite", { tone: 'negative', oil: 'neutral', strength: 1, topics: ["sanctions"], entities: ["Russia","European Union"], band: '90-100', report: false, cues: 3, sSign: -1, oSign: 1, shingles: 8, frame: [2, 4] }],
+    ["Russia threatens to cut gas supply as EU sanctions bite", { tone: 'negative', oil: 'neutral', strength: 1, topics: ["sanctions"], entities: ["Russia","European Union"], band: '60-89', report: false, cues: 3, sSign: -1, oSign: 1, shingles: 8, frame: [2, 4] }],
     ["Beijing vows to retaliate against new US tariffs, says Washington forces its hand", { tone: 'negative', oil: 'bearish', strength: 1, topics: ["macro"], entities: ["China","United States"], band: '30-59', report: false, cues: 3, sSign: -1, oSign: -1, shingles: 9, frame: [3, 0] }],
     ["Russian jets strike Ukrainian targets near Kharkiv", { tone: 'negative', oil: 'bullish', strength: 1, topics: ["military"], entities: ["Russia","Ukraine"], band: '60-89', report: false, cues: 2, sSign: -1, oSign: 1, shingles: 7, frame: [2, 1] }],
     ["US strikes militia camps in Somalia", { tone: 'negative', oil: 'neutral', strength: 0, topics: ["military"], entities: ["United States"], band: '30-59', report: false, cues: 1, sSign: -1, oSign: 1, shingles: 5, frame: [1, 1] }],

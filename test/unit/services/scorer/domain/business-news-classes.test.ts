@@ -76,6 +76,15 @@ describe('relevance of company news that names a producer', () => {
     expect(analyzeText("Russia's consumer agency announces recall of 2,000 German cars").relevance).toBeLessThan(30);
     expect(analyzeText('Saudi crown prince meets French president in Paris').relevance).toBeGreaterThanOrEqual(40);
   });
+
+  it("places a producer's gas news with other energy (30-59) and its refined-fuel supply with direct oil", () => {
+    for (const t of ['Aramco opens new gas plant', 'Aramco raises gas output', 'Qatar Petroleum starts up new gas project']) {
+      const r = analyzeText(t).relevance;
+      expect(r, t).toBeGreaterThanOrEqual(30);
+      expect(r, t).toBeLessThan(60);
+    }
+    expect(analyzeText('Saudi Arabia boosts fuel exports').relevance).toBeGreaterThanOrEqual(85);
+  });
 });
 
 describe('an oil direction needs an oil channel', () => {
