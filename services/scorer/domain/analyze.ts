@@ -108,6 +108,8 @@ interface Totals {
   words: number;
   /** The gate word lists and rules its words name (topic-gate.ts `readWordBits`). */
   bits: WordBits;
+  /** Every word that tagged macro is a trade word ("tariffs", "trade war"): the trade dispute is all that makes it macro. */
+  tradeOnlyMacro: boolean;
 }
 
 function factorS(it: Scope, neg = it.neg): number {
@@ -282,6 +284,15 @@ function analyzeTokens(t: Tokens): Totals {
     }
   }
   if (geo) topicEvidence.push(...weakEvidence);
+  let tradeOnlyMacro = false;
+  for (const e of topicEvidence) {
+    if (e.topic !== 'macro') continue;
+    if (!e.key.split(' ').some((w) => GATE_RULES.tradeWords.has(w))) {
+      tradeOnlyMacro = false;
+      break;
+    }
+    tradeOnlyMacro = true;
+  }
   const bits = readWordBits(t.low);
   // An armed conflict in the oil region named as a region ("Mideast conflict widens") has the region as its party.
   const parties = namesRegionConflict(t.low, entities, GATE_RULES, bits, true) ? [...entities, REGION_PARTY] : entities;
@@ -300,7 +311,7 @@ function analyzeTokens(t: Tokens): Totals {
   }
   let words = 0;
   for (const k of t.kind) if (k === Kind.Word) words++;
-  return { s, o, oDiplomacy, oSanctions, oMilitary, cues, topics, entities, entityWeight, maxEntityWeight, oilCompany, oilWeight, crude, shingles, frame, letters: t.letters, geo, words, bits };
+  return { s, o, oDiplomacy, oSanctions, oMilitary, cues, topics, entities, entityWeight, maxEntityWeight, oilCompany, oilWeight, crude, shingles, frame, letters: t.letters, geo, words, bits, tradeOnlyMacro };
 }
 
 /** The tokens after the first cause connector (not the first word), or undefined without one. */
@@ -364,6 +375,9 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
       empty: true,
     };
   }
+  // A company weighing a trade dispute's cost ("Ford cuts profit forecast on tariffs", "ZTE's shares slide on trade
+  // war jitters") is company news (docs/taxonomy.md); a trade step at world scale or the market's stocks keep the topic.
+  if (topics.has('macro') && head.tradeOnlyMacro && (namesCompanyResults(headTokens.low, GATE_RULES, head.bits) || namesCompanyShares(headTokens.low, GATE_RULES, head.bits)) && !tradeAtWorldScale(headTokens.low, head.entities, GATE_RULES, head.bits)) topics.delete('macro');
   // OPEC's own talks and meetings are supply management, not conflict diplomacy.
   if (topics.has('opec') && topics.has('mediation') && !topics.has('military') && !topics.has('ceasefire') && !topics.has('sanctions')) topics.delete('mediation');
   // Macro news without an oil-specific story moves crude with the economy's tone, when it names a demand channel.

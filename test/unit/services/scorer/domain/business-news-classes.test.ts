@@ -59,6 +59,13 @@ describe('trade diplomacy', () => {
     expect(analyzeText('Iran and US hold constructive talks in Oman').oil_direction.label).toBe('bearish');
   });
 
+  it("reads a company weighing a trade dispute's cost as company news, and keeps the topic for the market and for other macro words", () => {
+    for (const t of ['Carmaker cuts profit forecast on tariff costs', "Chipmaker's shares slide on trade war jitters"]) expect(analyzeText(t).topics, t).toEqual([]);
+    for (const t of ['Global stocks slide on trade war fears', 'Carmaker cuts profit forecast as trade war hits global growth', 'China retaliates with tariffs on US goods']) {
+      expect(analyzeText(t).topics, t).toEqual(['macro']);
+    }
+  });
+
   it('lets the last verb of a chain act on the object ("agree to cut tariffs")', () => {
     expect(read('Brussels and Tokyo agree to cut tariffs after talks')).toEqual(['bullish', 'positive']);
   });
