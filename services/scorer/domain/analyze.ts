@@ -375,9 +375,6 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
       empty: true,
     };
   }
-  // A company weighing a trade dispute's cost ("Ford cuts profit forecast on tariffs", "ZTE's shares slide on trade
-  // war jitters") is company news (docs/taxonomy.md); a trade step at world scale or the market's stocks keep the topic.
-  if (topics.has('macro') && head.tradeOnlyMacro && (namesCompanyResults(headTokens.low, GATE_RULES, head.bits) || namesCompanyShares(headTokens.low, GATE_RULES, head.bits)) && !tradeAtWorldScale(headTokens.low, head.entities, GATE_RULES, head.bits)) topics.delete('macro');
   // OPEC's own talks and meetings are supply management, not conflict diplomacy.
   if (topics.has('opec') && topics.has('mediation') && !topics.has('military') && !topics.has('ceasefire') && !topics.has('sanctions')) topics.delete('mediation');
   // Macro news without an oil-specific story moves crude with the economy's tone, when it names a demand channel.
@@ -478,6 +475,10 @@ export function analyzeText(title: unknown, summary: unknown = '', options: Anal
     relevance = relevanceBand({ ...relevanceInput, strength });
   }
 
+  // A company weighing a trade dispute's cost ("Ford cuts profit forecast on tariffs", "ZTE's shares slide on trade
+  // war jitters") is company news (docs/taxonomy.md), with no topic; a trade step at world scale or the market's stocks
+  // keep it. Its direction and relevance stay those of a company's results under a macro word (neutral, the bottom of 30-59).
+  if (topics.has('macro') && head.tradeOnlyMacro && (namesCompanyResults(headTokens.low, GATE_RULES, head.bits) || namesCompanyShares(headTokens.low, GATE_RULES, head.bits)) && !tradeAtWorldScale(headTokens.low, head.entities, GATE_RULES, head.bits)) topics.delete('macro');
   const shingles = head.shingles.length > 0 ? head.shingles : (sum?.shingles ?? []);
   const frame = head.shingles.length > 0 ? head.frame : (sum?.frame ?? { entities: [], events: [] });
   return {
