@@ -114,3 +114,17 @@ describe('an oil direction needs an oil channel', () => {
     expect(dir('Refiner posts record profit as OPEC cuts bite')).toBe('bullish');
   });
 });
+
+describe('state sanctions on a target the gazetteer does not know', () => {
+  it("tags a state's or a bloc's sanctions with a word of their aim or step as sanctions", () => {
+    for (const t of ['U.S. sanctions on shipping tycoon leave assets frozen', 'EU imposes sanctions on six officials', 'UK slaps sanctions on mining magnate']) {
+      expect(analyzeText(t).topics, t).toContain('sanctions');
+    }
+  });
+
+  it("leaves a regulator's, a court's or a league's sanctions and a state's product ban without the topic", () => {
+    for (const t of ['US regulator sanctions bank over money laundering', 'U.S. court sanctions lawyers in patent case', 'UK bans new petrol cars from 2030']) {
+      expect(analyzeText(t).topics, t).not.toContain('sanctions');
+    }
+  });
+});
