@@ -103,6 +103,15 @@ describe('world-scale macro news keeps its direction', () => {
     expect(dir('Dollar slumps as Fed signals cuts')).toBe('bullish');
   });
 
+  it('reads a Treasury yield named by its maturity or in the singular as the bond market (macro): rising yields bearish', () => {
+    for (const t of ['U.S. 10-year Treasury yield hits 3 percent', 'Two-year yield climbs to decade high', 'Bond yield jumps as inflation fears grow']) {
+      expect(analyzeText(t).topics, t).toEqual(['macro']);
+    }
+    expect(dir('Two-year yield climbs to decade high')).toBe('bearish');
+    expect(dir('Treasury yields climb to decade high')).toBe('bearish');
+    expect(dir('Ten-year yield drops below 4% as inflation eases')).toBe('bullish');
+  });
+
   it("keeps a smaller economy's news that is framed at world scale", () => {
     expect(dir("Canada's exports fall as US demand slows")).toBe('bearish');
     expect(dir('German exports slump as China demand weakens')).toBe('bearish');
