@@ -3,6 +3,11 @@
  * length up front, so a 10 MB title costs the same as a 2,000-character one.
  */
 
+import WORDS from '../data/reading-words.json' with { type: 'json' };
+
+/** Abbreviations written with a full stop ("Wall St.", "Corp.", "No. 2"): the stop after one does not end the sentence. */
+const ABBREVIATION: ReadonlySet<string> = new Set(WORDS.abbreviation);
+
 export const MAX_TITLE_CHARS = 2_000;
 export const MAX_SUMMARY_CHARS = 4_000;
 export const MAX_TOKENS = 600;
@@ -104,6 +109,9 @@ export function tokenize(text: string, maxTokens = MAX_TOKENS): Tokens {
     else if (tok === '(') kind = Kind.Open;
     else if (tok === ')') kind = Kind.Close;
     else if (c === 46 || c === 33 || c === 63 || c === 59 || c === 58 || c === 0x2026) {
+      // "Wall St. rises": a capitalised abbreviation's own stop, with more of the headline after it, is part of the word.
+      const prev = out.raw.length - 1;
+      if (tok === '.' && prev >= 0 && out.kind[prev] === Kind.Word && isUpper(out.raw[prev].charCodeAt(0)) && ABBREVIATION.has(out.low[prev]) && re.lastIndex < src.length && src.slice(re.lastIndex).trim().length > 0) continue;
       kind = Kind.Stop;
       if (tok.includes('?')) out.question = true;
     } else if (tok.length === 1 && (c === 36 || c === 37 || c === 43 || c === 0x20ac || c === 0xa3)) kind = Kind.Symbol;
@@ -129,6 +137,8 @@ export function tokenize(text: string, maxTokens = MAX_TOKENS): Tokens {
   if (!out.question && src.trimEnd().endsWith('?')) out.question = true;
   return out;
 }
+
+const isUpper = (c: number): boolean => c >= 65 && c <= 90;
 
 // Non-Latin letters count as readable even when no lexicon entry matches them.
 function countLetters(src: string, fallback: number): number {

@@ -112,6 +112,12 @@ describe('world-scale macro news keeps its direction', () => {
     expect(dir('Ten-year yield drops below 4% as inflation eases')).toBe('bullish');
   });
 
+  it('reads a hawkish central bank as a signal of hikes and a dovish one of cuts, only in a macro story', () => {
+    expect(dir('Wall St. falls as investors eye a united hawkish Fed')).toBe('bearish');
+    expect(dir('Stocks rally as dovish Powell soothes markets')).toBe('bullish');
+    expect(dir("Trump's hawkish stance on Iran")).toBe('neutral');
+  });
+
   it("keeps a smaller economy's news that is framed at world scale", () => {
     expect(dir("Canada's exports fall as US demand slows")).toBe('bearish');
     expect(dir('German exports slump as China demand weakens')).toBe('bearish');

@@ -95,6 +95,17 @@ describe('tokenize, token by token', () => {
     expect(tokenize('U.K crude').low).toEqual(['u', '.', 'k', 'crude']);
   });
 
+  it("drops the stop of a capitalised abbreviation inside a headline, and keeps a sentence's own end", () => {
+    expect(tokenize('Wall St. falls').low).toEqual(['wall', 'st', 'falls']);
+    expect(tokenize('Wall St . falls').low).toEqual(['wall', 'st', 'falls']);
+    expect(tokenize('Huawei is world No. 2').low).toEqual(['huawei', 'is', 'world', 'no', '2']);
+    // At the end, lower case, or not an abbreviation: a stop.
+    expect(tokenize('Shares fall on Wall St.').low).toEqual(['shares', 'fall', 'on', 'wall', 'st', '.']);
+    expect(tokenize('He says no. Talks end').low).toEqual(['he', 'says', 'no', '.', 'talks', 'end']);
+    expect(tokenize('Oil rises. Stocks fall').low).toEqual(['oil', 'rises', '.', 'stocks', 'fall']);
+    expect(tokenize('Wall St.  ').low).toEqual(['wall', 'st', '.']);
+  });
+
   it('keeps a word as written beside its lower case, straightens curly apostrophes and drops possessives', () => {
     const t = tokenize("OPEC's don't");
     expect(t.raw).toEqual(["OPEC's", "don't"]);
