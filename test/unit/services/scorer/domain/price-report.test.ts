@@ -16,6 +16,13 @@ describe('price reports', () => {
     expect(read('Tanker attack off Yemen sends oil higher')).toEqual({ report: true, direction: 1, subject: 5 });
   });
 
+  it('reads the stronger move words of the wires (plummets, nosedives, rockets, spurts) with their sign', () => {
+    expect(read('Oil plummets on global demand concerns; stocks end lower')).toEqual({ report: true, direction: -1, subject: 0 });
+    expect(read('Brent nosedives after OPEC+ surprise')).toEqual({ report: true, direction: -1, subject: 0 });
+    expect(read('Crude rockets to four-year high')).toEqual({ report: true, direction: 1, subject: 0 });
+    expect(read('WTI spurts higher on supply fears')).toEqual({ report: true, direction: 1, subject: 0 });
+  });
+
   it('reads what a move word is about: pared gains fall, pared losses rise, a rally that fizzles falls', () => {
     expect(read('Oil pares gains after US data shows rise in inventories').direction).toBe(-1);
     expect(read('Crude pares losses in late trade').direction).toBe(1);
