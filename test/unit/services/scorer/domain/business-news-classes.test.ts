@@ -84,6 +84,12 @@ describe('relevance of company news that names a producer', () => {
     expect(analyzeText('Saudi crown prince meets French president in Paris').relevance).toBeGreaterThanOrEqual(40);
   });
 
+  it("keeps a company's office, stores, tycoons or bribery case in a producer country in the unrelated band", () => {
+    for (const t of ['Bank opens Abu Dhabi office, eyes regional growth', 'Russian tycoon arrested on embezzlement charges', 'Telecom maker to pay $200 million over Iraq bribery probe']) {
+      expect(analyzeText(t).relevance, t).toBeLessThan(30);
+    }
+  });
+
   it("places a producer's gas news with other energy (30-59) and its refined-fuel supply with direct oil", () => {
     for (const t of ['Aramco opens new gas plant', 'Aramco raises gas output', 'Qatar Petroleum starts up new gas project']) {
       const r = analyzeText(t).relevance;
