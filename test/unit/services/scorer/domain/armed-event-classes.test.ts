@@ -101,3 +101,10 @@ describe('markets reacting to an attack', () => {
     expect(analyzeText('Militants blow up oil pipeline in Nigeria').topics).toContain('military');
   });
 });
+
+describe('an air-refuelling tanker is a plane', () => {
+  it('gives a refuelling tanker and its maker no shipping topic, and keeps a ship tanker', () => {
+    for (const t of ['Air Force to take delivery of Boeing tanker by year end', 'Airbus wins aerial refuelling tanker order']) expect(analyzeText(t).topics, t).not.toContain('shipping');
+    expect(analyzeText('Houthis attack oil tanker in Red Sea').topics).toContain('shipping');
+  });
+});
