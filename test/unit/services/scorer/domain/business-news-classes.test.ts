@@ -66,6 +66,15 @@ describe('trade diplomacy', () => {
     }
   });
 
+  it('reads retaliation in a trade war between the largest economies as escalation (bearish), and an armed retaliation by its weapons', () => {
+    for (const t of ['China announces retaliatory tariffs on U.S. goods', 'Beijing will respond to new U.S. tariffs', 'EU nations back retaliating against U.S. steel tariffs']) {
+      expect(read(t)[0], t).toBe('bearish');
+    }
+    expect(read('Canada announces retaliatory tariffs on U.S. goods')[0]).toBe('neutral');
+    expect(read('Iran vows to respond to U.S. strike')[0]).toBe('bullish');
+    expect(read('Company hits back at short seller')[0]).toBe('neutral');
+  });
+
   it('lets the last verb of a chain act on the object ("agree to cut tariffs")', () => {
     expect(read('Brussels and Tokyo agree to cut tariffs after talks')).toEqual(['bullish', 'positive']);
   });
