@@ -109,9 +109,6 @@ export function tokenize(text: string, maxTokens = MAX_TOKENS): Tokens {
     else if (tok === '(') kind = Kind.Open;
     else if (tok === ')') kind = Kind.Close;
     else if (c === 46 || c === 33 || c === 63 || c === 59 || c === 58 || c === 0x2026) {
-      // "Wall St. rises": a capitalised abbreviation's own stop, with more of the headline after it, is part of the word.
-      const prev = out.raw.length - 1;
-      if (tok === '.' && prev >= 0 && out.kind[prev] === Kind.Word && isUpper(out.raw[prev].charCodeAt(0)) && ABBREVIATION.has(out.low[prev]) && re.lastIndex < src.length && src.slice(re.lastIndex).trim().length > 0) continue;
       kind = Kind.Stop;
       if (tok.includes('?')) out.question = true;
     } else if (tok.length === 1 && (c === 36 || c === 37 || c === 43 || c === 0x20ac || c === 0xa3)) kind = Kind.Symbol;
@@ -135,7 +132,26 @@ export function tokenize(text: string, maxTokens = MAX_TOKENS): Tokens {
   }
   out.letters = ascii ? letters : countLetters(src, letters);
   if (!out.question && src.trimEnd().endsWith('?')) out.question = true;
+  if (src.indexOf('.') >= 0) joinAbbreviations(out);
   return out;
+}
+
+/** "Wall St. rises": a capitalised abbreviation's own stop, with more of the headline after it, is part of the word, not a sentence end. */
+function joinAbbreviations(out: Tokens): void {
+  let w = 0;
+  const n = out.low.length;
+  for (let i = 0; i < n; i++) {
+    const own = i > 0 && i < n - 1 && out.raw[i] === '.' && out.kind[i - 1] === Kind.Word && isUpper(out.raw[i - 1].charCodeAt(0)) && ABBREVIATION.has(out.low[i - 1]);
+    if (own) continue;
+    if (w !== i) {
+      out.low[w] = out.low[i];
+      out.raw[w] = out.raw[i];
+      out.kind[w] = out.kind[i];
+      out.num[w] = out.num[i];
+    }
+    w++;
+  }
+  out.low.length = out.raw.length = out.kind.length = out.num.length = w;
 }
 
 const isUpper = (c: number): boolean => c >= 65 && c <= 90;
