@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeText } from '../../../../../services/scorer/domain/analyze.ts';
+import { GAZETTEER } from '../../../../../services/scorer/domain/gazetteer.ts';
 
 // Mutation tests for the corrections and labels of analyzeText (issue 11): which topics and channels keep or take out the
 // diplomacy, sanctions and armed parts of the oil evidence, and the gates that leave an oil label neutral, each on headlines
@@ -103,5 +104,53 @@ describe('analyzeText: macro-only stories', () => {
     expect(a.topics).toEqual(['sanctions', 'macro']);
     expect(a.evidence).toEqual({ sentiment: 0.755, oil: 1.3, cues: 2, threshold: 0.5 });
     expect(a.oil_direction.label).toBe('bullish');
+  });
+});
+
+describe('analyzeText: a story with no topic has an oil implication only with crude, a producer or enough oil words', () => {
+  it.each<[string, string, { label: string; strength: number }]>([
+    // A producer named in the summary only: its production plunging is bullish, 0.5 x 1.5 = 0.75 (strength 0.25).
+    ['Markets wait', 'Nigeria production plunges', { label: 'bullish', strength: 0.25 }],
+    // Two oil-market words of relevance 1 (a storm, a hurricane) add up to crude's 2: the direction stays, 2.5 / 3.
+    ['Storm and hurricane fears grow', '', { label: 'bullish', strength: 0.833 }],
+    // One of them is not enough ...
+    ['Storm fears grow', '', { label: 'neutral', strength: 0 }],
+    // ... unless the summary names crude itself ('Oil supply', an oil-market phrase that opens with a crude word): 1 / 3.
+    ['Storm fears grow', 'Oil supply steady', { label: 'bullish', strength: 0.333 }],
+  ])('%s (summary: %s)', (text, summary, want) => {
+    expect(analyzeText(text, summary).oil_direction).toEqual(want);
+  });
+});
+
+describe("analyzeText: a trade dispute and a company's shares keep their direction with oil words of weight 2 in the title", () => {
+  it.each<[string, { label: string; strength: number }]>([
+    // Tariffs between Canada and a smaller partner have no direction as a demand shock, but fuel and imports (1 + 1) are
+    // the oil itself: -1.26 / 3.
+    ['Canada tariffs hit Mexico fuel imports', { label: 'bearish', strength: 0.42 }],
+    // A refiner's shares are company news, but fuel demand slowing beside them (oil words 1 + 1) is oil news: -1.798 / 3.
+    ['Refiner shares fall as fuel demand slows', { label: 'bearish', strength: 0.599 }],
+  ])('%s', (text, want) => {
+    expect(analyzeText(text).oil_direction).toEqual(want);
+  });
+});
+
+describe('analyzeText: the armed-event gate', () => {
+  it('keeps the direction of a shipping story with no armed word, under the line of a clear oil channel too', () => {
+    // Sea lanes closing (no armed oil evidence) under the sanctions: relevance 46, under 60, and still bullish, 2.8 / 3.
+    const a = analyzeText('US imposes sanctions as sea lanes close');
+    expect(a.relevance).toBeLessThan(60);
+    expect(a.oil_direction).toEqual({ label: 'bullish', strength: 0.933 });
+  });
+});
+
+describe('analyzeText: the entity list', () => {
+  it('lists at most 100 entities, in the order they are named', () => {
+    // Every gazetteer entry named once by its first alias: more than 100 entities, of which the first 100 are listed.
+    const text = GAZETTEER.map((e) => e.aliases[0]).join(' , ');
+    const a = analyzeText(text);
+    expect(GAZETTEER.length).toBeGreaterThan(100);
+    expect(a.frame.entities.length).toBeGreaterThan(100);
+    expect(a.entities).toHaveLength(100);
+    expect(a.entities.slice(0, 3)).toEqual(GAZETTEER.slice(0, 3).map((e) => e.name));
   });
 });
