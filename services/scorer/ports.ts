@@ -69,7 +69,12 @@ export interface ClusterState {
  * already given per article so a redelivered article gets the same result.
  */
 export interface NoveltyStore {
+  /**
+   * Clusters filed under any of the keys, each once. The array may be the store's own, reused by its next call
+   * (the tracker reads it before it calls the store again): a caller that keeps it copies it.
+   */
   candidates(bandKeys: number[]): ClusterState[];
+  /** Files a new cluster under its keys, or records a touch of a known one. The caller may reuse `bandKeys` after the call: a store that keeps them copies them. */
   put(cluster: ClusterState, bandKeys: number[]): void;
   seen(articleId: string): { novelty: number; clusterId: string } | undefined;
   remember(articleId: string, result: { novelty: number; clusterId: string }): void;

@@ -9,7 +9,37 @@ export const DAY_MS = 86_400_000;
 
 /** Epoch ms of an RFC 3339 / ISO 8601 time; NaN when the text is not a time (events are validated before this). */
 export function toMs(iso: string): number {
-  return Date.parse(iso);
+  return iso.length === 24 ? canonicalMs(iso) : Date.parse(iso);
+}
+
+/** The value of `n` decimal digits of `s` from `at`, or -1 if one is not a digit. */
+function digitsAt(s: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/**
+ * `Date.parse` of a 24-character text. Events carry `toIso`'s form (`2026-03-01T12:30:00.250Z`), read here by its
+ * digits at a fraction of the cost of the general parser (the scorer reads one per headline). Any other text, and any
+ * field a shortcut might read otherwise than `Date.parse` (a day past the 28th, an hour of 24, a year before 100, which
+ * `Date.UTC` would take as 19xx), goes to `Date.parse`.
+ */
+function canonicalMs(s: string): number {
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 46 || s.charCodeAt(23) !== 90) return Date.parse(s);
+  const year = digitsAt(s, 0, 4);
+  const month = digitsAt(s, 5, 2);
+  const day = digitsAt(s, 8, 2);
+  const hour = digitsAt(s, 11, 2);
+  const minute = digitsAt(s, 14, 2);
+  const second = digitsAt(s, 17, 2);
+  const ms = digitsAt(s, 20, 3);
+  if (year < 100 || month < 1 || month > 12 || day < 1 || day > 28 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || ms < 0) return Date.parse(s);
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
 }
 
 /** RFC 3339 text (UTC, milliseconds) of epoch ms, the form every event carries. */

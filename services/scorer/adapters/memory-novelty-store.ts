@@ -10,15 +10,6 @@ import type { ClusterState, NoveltyStore } from '../ports.ts';
  */
 export const BUCKET_CAP = 32;
 
-interface Entry {
-  state: ClusterState;
-  keys: number[];
-  /** The `candidates` call that last returned this entry: dedupes without a set per call. */
-  mark: number;
-  /** When it was last put (a counter): its place in the recency queue; older queue items of the entry are stale. */
-  stamp: number;
-}
-
 /** A queue's consumed head is cut off once it is past this many items and half the array. */
 const COMPACT_HEAD = 1024;
 
@@ -27,6 +18,12 @@ const COMPACT_HEAD = 1024;
  * recently touched first, each candidate key holds at most `bucketCap` clusters (the most
  * recently founded), and the per-article answers go oldest first beyond four times that.
  *
+ * A cluster lives in a numbered slot (a freed slot is taken again): its state, founder keys,
+ * last touch and last `candidates` call are arrays by slot, and a key's bucket lists slots. A
+ * lookup reads the bucket and one integer per cluster in it to dedupe, compact arrays that stay
+ * in cache between headlines, instead of an entry object per cluster (each a cache miss once the
+ * domain model has run in between); only the clusters it returns are loaded, by the caller.
+ *
  * Both orders are kept in queues beside the Maps, not read from the Maps' insertion order: a
  * Map's iterator starts at its first slot and steps over every deleted one, so taking the
  * oldest key of a Map that evicts from its front cost a walk over all the evictions since its
@@ -34,9 +31,19 @@ const COMPACT_HEAD = 1024;
  * 20-60 us after; founding past 50,000 clusters 3 us before, 16-36 us after).
  */
 export class MemoryNoveltyStore implements NoveltyStore {
-  private readonly clusters = new Map<string, Entry>();
-  /** Candidate key -> its clusters, oldest founded first. */
-  private readonly bands = new Map<number, Entry[]>();
+  /** Cluster id -> its slot. */
+  private readonly slotOf = new Map<string, number>();
+  private readonly states: (ClusterState | undefined)[] = [];
+  private readonly slotKeys: number[][] = [];
+  /** The touch (a counter) that last put each slot's cluster: its live item in the recency queue; 0 for a free slot. */
+  private slotStamp = new Float64Array(64);
+  /** The `candidates` call that last returned each slot's cluster: dedupes without a set per call. */
+  private slotMark = new Int32Array(64);
+  private readonly freeSlots: number[] = [];
+  /** Candidate key -> the slots of its clusters, oldest founded first. */
+  private readonly bands = new Map<number, number[]>();
+  /** What `candidates` returns, reused from call to call (see `NoveltyStore.candidates`). */
+  private readonly found: ClusterState[] = [];
   /**
    * Per-article answers in a ring of `maxArticles` slots, written in the order ids are first remembered, so the slot
    * written next is the oldest answer once the ring is full; the Map gives an id's slot. No object and boxed number
@@ -48,10 +55,12 @@ export class MemoryNoveltyStore implements NoveltyStore {
   private readonly answerNovelty: number[] = [];
   private readonly answerCluster: string[] = [];
   private answerNext = 0;
+  /** The id `seen` last found no answer for, until the next `remember`: no answer can have been remembered for it since. */
+  private unseen: string | undefined;
   private readonly maxArticles: number;
   private query = 0;
-  /** Clusters in the order they were put, with the stamp each had then: the live item of an entry is the one with its stamp. */
-  private recency: Entry[] = [];
+  /** Slots in the order their clusters were put, with the stamp each had then: the live item of a slot is the one with its stamp. */
+  private recency: number[] = [];
   private recencyStamps: number[] = [];
   private recencyHead = 0;
   private clock = 0;
@@ -64,65 +73,95 @@ export class MemoryNoveltyStore implements NoveltyStore {
   }
 
   candidates(bandKeys: number[]): ClusterState[] {
-    const mark = ++this.query;
-    const out: ClusterState[] = [];
-    for (const k of bandKeys) {
-      const bucket = this.bands.get(k);
-      if (!bucket) continue;
-      for (const e of bucket) {
-        if (e.mark === mark) continue;
-        e.mark = mark;
-        out.push(e.state);
+    if (++this.query === 0x7fffffff) {
+      this.slotMark.fill(0);
+      this.query = 1;
+    }
+    const mark = this.query;
+    const marks = this.slotMark;
+    const out = this.found;
+    out.length = 0;
+    for (let i = 0; i < bandKeys.length; i++) {
+      const bucket = this.bands.get(bandKeys[i]);
+      if (bucket === undefined) continue;
+      for (let j = 0; j < bucket.length; j++) {
+        const slot = bucket[j];
+        if (marks[slot] === mark) continue;
+        marks[slot] = mark;
+        out.push(this.states[slot]!);
       }
     }
     return out;
   }
 
   put(cluster: ClusterState, bandKeys: number[]): void {
-    const existing = this.clusters.get(cluster.id);
-    if (existing) {
-      // A touch: the entry becomes the most recent; its keys stay the founder's.
-      existing.state = cluster;
+    const existing = this.slotOf.get(cluster.id);
+    if (existing !== undefined) {
+      // A touch: the cluster becomes the most recent; its keys stay the founder's.
+      this.states[existing] = cluster;
       this.touch(existing);
       return;
     }
-    const entry: Entry = { state: cluster, keys: bandKeys, mark: 0, stamp: 0 };
-    this.clusters.set(cluster.id, entry);
-    this.touch(entry);
-    for (const k of bandKeys) {
+    const slot = this.takeSlot();
+    // The caller may reuse its key array (`NoveltyStore.put`): the founder's keys are kept as a copy.
+    const keys = bandKeys.slice();
+    this.states[slot] = cluster;
+    this.slotKeys[slot] = keys;
+    this.slotOf.set(cluster.id, slot);
+    this.touch(slot);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
       const bucket = this.bands.get(k);
-      if (!bucket) this.bands.set(k, [entry]);
-      else if (bucket[bucket.length - 1] !== entry) {
-        // (A key listed twice adds the entry once.)
+      if (bucket === undefined) this.bands.set(k, [slot]);
+      else if (bucket[bucket.length - 1] !== slot) {
+        // (A key listed twice adds the cluster once.)
         if (bucket.length >= this.bucketCap) bucket.shift();
-        bucket.push(entry);
+        bucket.push(slot);
       }
     }
-    while (this.clusters.size > this.maxClusters) this.evictLeastRecent();
+    while (this.slotOf.size > this.maxClusters) this.evictLeastRecent();
   }
 
-  private touch(entry: Entry): void {
-    entry.stamp = ++this.clock;
-    this.recency.push(entry);
-    this.recencyStamps.push(entry.stamp);
+  private takeSlot(): number {
+    const free = this.freeSlots.pop();
+    if (free !== undefined) return free;
+    const slot = this.states.length;
+    if (slot === this.slotMark.length) {
+      const marks = new Int32Array(slot * 2);
+      marks.set(this.slotMark);
+      this.slotMark = marks;
+      const stamps = new Float64Array(slot * 2);
+      stamps.set(this.slotStamp);
+      this.slotStamp = stamps;
+    }
+    this.states.push(undefined);
+    this.slotKeys.push([]);
+    return slot;
+  }
+
+  private touch(slot: number): void {
+    const stamp = ++this.clock;
+    this.slotStamp[slot] = stamp;
+    this.recency.push(slot);
+    this.recencyStamps.push(stamp);
     // Stale items (earlier touches) dropped once they outnumber the live ones: amortized O(1) a touch.
-    if (this.recency.length - this.recencyHead > 2 * this.clusters.size + COMPACT_HEAD) this.compactRecency();
+    if (this.recency.length - this.recencyHead > 2 * this.slotOf.size + COMPACT_HEAD) this.compactRecency();
   }
 
+  /** A queue item is live while its slot still has the stamp it was queued with (a freed slot has 0, a retaken one a later stamp). */
   private isLive(i: number): boolean {
-    const e = this.recency[i];
-    return e.stamp === this.recencyStamps[i] && this.clusters.get(e.state.id) === e;
+    return this.slotStamp[this.recency[i]] === this.recencyStamps[i];
   }
 
   private compactRecency(): void {
-    const entries: Entry[] = [];
+    const slots: number[] = [];
     const stamps: number[] = [];
     for (let i = this.recencyHead; i < this.recency.length; i++) {
       if (!this.isLive(i)) continue;
-      entries.push(this.recency[i]);
+      slots.push(this.recency[i]);
       stamps.push(this.recencyStamps[i]);
     }
-    this.recency = entries;
+    this.recency = slots;
     this.recencyStamps = stamps;
     this.recencyHead = 0;
   }
@@ -131,7 +170,7 @@ export class MemoryNoveltyStore implements NoveltyStore {
     while (this.recencyHead < this.recency.length) {
       const i = this.recencyHead++;
       if (this.isLive(i)) {
-        this.evict(this.recency[i].state.id);
+        this.evict(this.recency[i]);
         break;
       }
     }
@@ -142,26 +181,35 @@ export class MemoryNoveltyStore implements NoveltyStore {
     }
   }
 
-  private evict(id: string): void {
-    const c = this.clusters.get(id);
-    if (!c) return;
-    this.clusters.delete(id);
-    for (const k of c.keys) {
+  private evict(slot: number): void {
+    const state = this.states[slot]!;
+    this.slotOf.delete(state.id);
+    for (const k of this.slotKeys[slot]) {
       const bucket = this.bands.get(k);
       if (!bucket) continue;
-      const i = bucket.indexOf(c);
+      const i = bucket.indexOf(slot);
       if (i >= 0) bucket.splice(i, 1);
       if (bucket.length === 0) this.bands.delete(k);
     }
+    this.states[slot] = undefined;
+    this.slotKeys[slot] = [];
+    this.slotStamp[slot] = 0;
+    this.freeSlots.push(slot);
   }
 
   seen(articleId: string): { novelty: number; clusterId: string } | undefined {
     const slot = this.articleSlot.get(articleId);
-    return slot === undefined ? undefined : { novelty: this.answerNovelty[slot], clusterId: this.answerCluster[slot] };
+    if (slot === undefined) {
+      this.unseen = articleId;
+      return undefined;
+    }
+    return { novelty: this.answerNovelty[slot], clusterId: this.answerCluster[slot] };
   }
 
   remember(articleId: string, result: { novelty: number; clusterId: string }): void {
-    let slot = this.articleSlot.get(articleId);
+    // The tracker remembers the id it has just asked about: that answer stands (nothing was remembered since), one lookup saved.
+    let slot = articleId === this.unseen ? undefined : this.articleSlot.get(articleId);
+    this.unseen = undefined;
     // One remembered again keeps its place (its slot); a new id takes the next slot, the oldest answer's once the ring is full.
     if (slot === undefined) {
       slot = this.answerNext;
@@ -175,6 +223,6 @@ export class MemoryNoveltyStore implements NoveltyStore {
   }
 
   size(): number {
-    return this.clusters.size;
+    return this.slotOf.size;
   }
 }

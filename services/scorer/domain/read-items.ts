@@ -75,6 +75,21 @@ function match(low: string[], i: number): { lexLen: number; lex: Compiled | unde
   return { lexLen, lex, entLen, ent };
 }
 
+/**
+ * Whether a token as written could be a cased alias, by its length and first character: most words are not (lower
+ * case, or longer than any), and are not looked up in the cased table at all.
+ */
+const CASED_MAX_LEN = Math.max(0, ...[...GAZ.cased.keys()].map((k) => k.length));
+const CASED_FIRST = new Uint8Array(128);
+const casedOther = [...GAZ.cased.keys()].some((k) => k.charCodeAt(0) >= 128);
+for (const k of GAZ.cased.keys()) if (k.charCodeAt(0) < 128) CASED_FIRST[k.charCodeAt(0)] = 1;
+
+function mayBeCased(raw: string): boolean {
+  if (raw.length > CASED_MAX_LEN) return false;
+  const c = raw.charCodeAt(0);
+  return c < 128 ? CASED_FIRST[c] === 1 : casedOther;
+}
+
 const NEUTRAL: Compiled = { mod: 'skip' };
 
 /** One reading unit; later phases never change it, they return their own results by item index. */
@@ -124,7 +139,7 @@ export function buildItems(t: Tokens): Item[] {
     const hit = match(t.low, i);
     let entLen = hit.entLen;
     let ent = hit.ent;
-    if (entLen === 0) {
+    if (entLen === 0 && mayBeCased(t.raw[i])) {
       const casedHit = GAZ.cased.get(t.raw[i]);
       if (casedHit !== undefined) {
         entLen = 1;

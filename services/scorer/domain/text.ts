@@ -42,7 +42,6 @@ const MAYBE_JUNK = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufeff\u
 const NON_ASCII = /[^\x00-\x7f]/;
 // "U.S.", and the spaced "U . S ." some wires print.
 const ACRONYM = /\b([A-Z]) ?\. ?([A-Z]) ?\.(?: ?([A-Z]) ?\.)?/g;
-const ASCII_TOKEN = /[A-Za-z]+(?:'[A-Za-z]+)?|\d+(?:[.,]\d+)*|[.!?;:]+|[,()$%+]/g;
 const UNICODE_TOKEN = /\p{L}[\p{L}\p{M}]*(?:['’]\p{L}[\p{L}\p{M}]*)?|\p{Nd}+(?:[.,]\p{Nd}+)*|[.!?;:…]+|[,()$€£%+]/gu;
 const LETTER = /\p{L}/u;
 const SPLIT_DECIMAL = /(\d) \.(\d)/g;
@@ -89,7 +88,93 @@ export function tokenize(text: string, maxTokens = MAX_TOKENS): Tokens {
   const ascii = !NON_ASCII.test(text);
   // "EUR0 .07" (PhraseBank tokenisation) is one number, not a sentence end.
   const src = text.indexOf('.') >= 0 ? text.replace(ACRONYM, '$1$2$3').replace(SPLIT_DECIMAL, '$1.$2') : text;
-  const re = ascii ? ASCII_TOKEN : UNICODE_TOKEN;
+  out.letters = ascii ? scanAscii(src, out, maxTokens) : countLetters(src, scanUnicode(src, out, maxTokens));
+  if (!out.question && src.trimEnd().endsWith('?')) out.question = true;
+  if (src.indexOf('.') >= 0) joinAbbreviations(out);
+  return out;
+}
+
+const isAsciiLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+const isAsciiDigit = (c: number): boolean => c >= 48 && c <= 57;
+/** . ! ? ; : */
+const isStopChar = (c: number): boolean => c === 46 || c === 33 || c === 63 || c === 59 || c === 58;
+
+/**
+ * The tokens of an ASCII text, as `/[A-Za-z]+(?:'[A-Za-z]+)?|\d+(?:[.,]\d+)*|[.!?;:]+|[,()$%+]/g` reads them (its
+ * alternatives start with disjoint characters, each greedy with nothing to backtrack over), in one pass over the character
+ * codes: no match array per token and no tests of a token's text for its kind. Letters of the words returned.
+ */
+function scanAscii(src: string, out: Tokens, maxTokens: number): number {
+  const n = src.length;
+  let letters = 0;
+  let p = 0;
+  while (p < n) {
+    const c = src.charCodeAt(p);
+    let end = p + 1;
+    let kind: Kind;
+    let num = NaN;
+    if (isAsciiLetter(c)) {
+      // [A-Za-z]+(?:'[A-Za-z]+)?
+      while (end < n && isAsciiLetter(src.charCodeAt(end))) end++;
+      let apostrophe = false;
+      if (end + 1 < n && src.charCodeAt(end) === 39 && isAsciiLetter(src.charCodeAt(end + 1))) {
+        apostrophe = true;
+        end += 2;
+        while (end < n && isAsciiLetter(src.charCodeAt(end))) end++;
+      }
+      const tok = src.slice(p, end);
+      letters += end - p;
+      let low = tok.toLowerCase();
+      if (apostrophe && low.endsWith("'s")) low = low.slice(0, -2);
+      pushToken(out, low, tok, Kind.Word, NaN);
+    } else {
+      if (isAsciiDigit(c)) {
+        // \d+(?:[.,]\d+)*
+        while (end < n && isAsciiDigit(src.charCodeAt(end))) end++;
+        for (;;) {
+          const sep = end < n ? src.charCodeAt(end) : 0;
+          if ((sep !== 46 && sep !== 44) || end + 1 >= n || !isAsciiDigit(src.charCodeAt(end + 1))) break;
+          end += 2;
+          while (end < n && isAsciiDigit(src.charCodeAt(end))) end++;
+        }
+        kind = Kind.Num;
+      } else if (isStopChar(c)) {
+        // [.!?;:]+
+        let question = c === 63;
+        while (end < n && isStopChar(src.charCodeAt(end))) {
+          if (src.charCodeAt(end) === 63) question = true;
+          end++;
+        }
+        if (question) out.question = true;
+        kind = Kind.Stop;
+      } else if (c === 44) kind = Kind.Comma;
+      else if (c === 40) kind = Kind.Open;
+      else if (c === 41) kind = Kind.Close;
+      else if (c === 36 || c === 37 || c === 43) kind = Kind.Symbol;
+      else {
+        p++;
+        continue;
+      }
+      const tok = src.slice(p, end);
+      if (kind === Kind.Num) num = parseNumber(tok);
+      pushToken(out, tok, tok, kind, num);
+    }
+    p = end;
+    if (out.low.length >= maxTokens) break;
+  }
+  return letters;
+}
+
+function pushToken(out: Tokens, low: string, raw: string, kind: Kind, num: number): void {
+  out.low.push(low);
+  out.raw.push(raw);
+  out.kind.push(kind);
+  out.num.push(num);
+}
+
+/** The tokens of a text with non-ASCII characters (UNICODE_TOKEN); letters of the words returned. */
+function scanUnicode(src: string, out: Tokens, maxTokens: number): number {
+  const re = UNICODE_TOKEN;
   re.lastIndex = 0;
   let m: RegExpExecArray | null;
   let letters = 0;
@@ -124,16 +209,10 @@ export function tokenize(text: string, maxTokens = MAX_TOKENS): Tokens {
         if (low.endsWith("'s")) low = low.slice(0, -2);
       }
     }
-    out.low.push(low);
-    out.raw.push(tok);
-    out.kind.push(kind);
-    out.num.push(num);
+    pushToken(out, low, tok, kind, num);
     if (out.low.length >= maxTokens) break;
   }
-  out.letters = ascii ? letters : countLetters(src, letters);
-  if (!out.question && src.trimEnd().endsWith('?')) out.question = true;
-  if (src.indexOf('.') >= 0) joinAbbreviations(out);
-  return out;
+  return letters;
 }
 
 /** "Wall St. rises": a capitalised abbreviation's own stop, with more of the headline after it, is part of the word, not a sentence end. */

@@ -9,6 +9,25 @@ describe('time', () => {
     expect(toMs('yesterday')).toBeNaN();
   });
 
+  it("reads event time as Date.parse does, by the digits of toIso's form or by Date.parse itself, on 20,000 seeded texts", () => {
+    let seed = 3;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+    const chars = '0123456789-:.TZtz +x';
+    const texts: string[] = ['0099-01-01T00:00:00.000Z', '0100-01-01T00:00:00.000Z', '2026-02-29T00:00:00.000Z', '2024-02-29T00:00:00.000Z', '2026-04-31T00:00:00.000Z', '2026-01-01T24:00:00.000Z', '2026-13-01T00:00:00.000Z', '2026-00-10T00:00:00.000Z', '2026-01-00T00:00:00.000Z', '2026-01-01T00:60:00.000Z', '2026-01-01T00:00:60.000Z', '2026-01-01T00:00:00.000z'];
+    for (let i = 0; i < 10_000; i++) {
+      // Any instant from year 100 to 9999 in toIso's form, then one character of it replaced.
+      const iso = toIso(Date.UTC(100, 0, 1) + (next() / 2 ** 32) * (Date.UTC(9999, 11, 31) - Date.UTC(100, 0, 1)) + (next() % 1000));
+      texts.push(iso);
+      const at = next() % 24;
+      texts.push(iso.slice(0, at) + chars[next() % chars.length] + iso.slice(at + 1));
+    }
+    const got = texts.map((t) => [t, toMs(t)]);
+    expect(got).toEqual(texts.map((t) => [t, Date.parse(t)]));
+    // Enough of the changed texts still name a time, and enough do not.
+    expect(got.filter(([, v]) => Number.isNaN(v)).length).toBeGreaterThan(1000);
+    expect(got.filter(([, v]) => !Number.isNaN(v)).length).toBeGreaterThan(12_000);
+  });
+
   it('finds the start of the UTC day, before 1970 too', () => {
     expect(startOfUtcDay(Date.UTC(2026, 2, 1, 23, 59, 59, 999))).toBe(Date.UTC(2026, 2, 1));
     expect(startOfUtcDay(Date.UTC(2026, 2, 1))).toBe(Date.UTC(2026, 2, 1));

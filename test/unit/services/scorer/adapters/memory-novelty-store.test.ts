@@ -53,6 +53,22 @@ describe('MemoryNoveltyStore', () => {
     expect(s.seen('id-4')).toEqual({ novelty: 100, clusterId: 'c4' });
   });
 
+  it('keeps one slot for an id asked about, remembered and remembered again', () => {
+    // Four answers (a bound of one cluster): 'x' twice in one slot leaves room for three more ids.
+    const s = new MemoryNoveltyStore(1);
+    expect(s.seen('x')).toBeUndefined();
+    s.remember('x', { novelty: 100, clusterId: 'c1' });
+    s.remember('x', { novelty: 50, clusterId: 'c1' });
+    for (const id of ['y', 'z', 'w']) {
+      expect(s.seen(id)).toBeUndefined();
+      s.remember(id, { novelty: 100, clusterId: `c-${id}` });
+    }
+    expect(s.seen('x')).toEqual({ novelty: 50, clusterId: 'c1' });
+    s.remember('v', { novelty: 100, clusterId: 'c-v' });
+    expect(s.seen('x')).toBeUndefined();
+    expect(s.seen('y')).toEqual({ novelty: 100, clusterId: 'c-y' });
+  });
+
   it('evicts in the same order as a Map-ordered reference over 20,000 seeded puts, touches and answers, past both bounds many times', () => {
     // The reference: recency read from Maps' insertion order (a touch deletes and re-inserts), as the store did before its queues.
     const maxClusters = 50;
@@ -77,6 +93,12 @@ describe('MemoryNoveltyStore', () => {
       // Answers: new ids, and now and then one remembered again (it keeps its place).
       const article = next() % 5 === 0 ? `a${next() % 300}` : `a${step + 1000}`;
       const answer = { novelty: step % 100, clusterId: id };
+      // As the tracker asks: mostly the id it then remembers (answered or not), now and then another in between.
+      if (step % 4 !== 3) expect(store.seen(article)).toEqual(refAnswers.get(article));
+      if (step % 7 === 0) {
+        const other = `a${next() % 300}`;
+        expect(store.seen(other)).toEqual(refAnswers.get(other));
+      }
       store.remember(article, answer);
       refAnswers.set(article, answer);
       while (refAnswers.size > maxClusters * 4) refAnswers.delete(refAnswers.keys().next().value as string);
@@ -89,4 +111,53 @@ describe('MemoryNoveltyStore', () => {
       }
     }
   });
+
+  it('finds the same candidates as a reference of id lists per key over 30,000 seeded puts and lookups, crowded keys, evictions and slots taken again', () => {
+    // The reference: per key the ids of its clusters, oldest founded first, the oldest dropped past the cap; recency in a Map's order.
+    const maxClusters = 40;
+    const cap = 3;
+    const store = new MemoryNoveltyStore(maxClusters, cap);
+    const refKeys = new Map<string, number[]>();
+    const refBuckets = new Map<number, string[]>();
+    let seed = 5;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+    let nonEmpty = 0;
+    // One comparison at the end (an expect per step took seconds); each entry carries its step.
+    const got: [number, string[]][] = [];
+    const wanted: [number, string[]][] = [];
+    for (let step = 0; step < 30_000; step++) {
+      const id = `c${next() % 120}`;
+      if (refKeys.has(id)) {
+        const keys = refKeys.get(id)!;
+        refKeys.delete(id);
+        refKeys.set(id, keys);
+        store.put(cluster(id), [next() % 50]);
+      } else {
+        const keys = Array.from({ length: 1 + (next() % 3) }, () => next() % 50);
+        store.put(cluster(id), keys);
+        refKeys.set(id, keys);
+        for (const k of keys) {
+          const b = refBuckets.get(k) ?? [];
+          if (b[b.length - 1] === id) continue;
+          if (b.length >= cap) b.shift();
+          b.push(id);
+          refBuckets.set(k, b);
+        }
+        while (refKeys.size > maxClusters) {
+          const [old, oldKeys] = refKeys.entries().next().value as [string, number[]];
+          refKeys.delete(old);
+          for (const k of oldKeys) refBuckets.set(k, (refBuckets.get(k) ?? []).filter((x) => x !== old));
+        }
+      }
+      const probe = Array.from({ length: 1 + (next() % 4) }, () => next() % 50);
+      const want = [...new Set(probe.flatMap((k) => refBuckets.get(k) ?? []))].sort();
+      got.push([step, ids(store.candidates(probe))]);
+      wanted.push([step, want]);
+      if (want.length > 0) nonEmpty++;
+    }
+    expect(got).toEqual(wanted);
+    expect(store.size()).toBe(maxClusters);
+    expect(nonEmpty).toBeGreaterThan(20_000);
+  });
 });
+

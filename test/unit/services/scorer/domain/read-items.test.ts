@@ -47,6 +47,21 @@ describe('reading phase 1: items', () => {
     expect(buildItems(tokenize('US sanctions')).map((it) => it.ent >= 0)).toEqual([true, false]);
     expect(buildItems(tokenize('tell us more')).some((it) => it.ent >= 0)).toBe(false);
   });
+
+  it('finds every cased alias of the gazetteer as written, the longest and shortest too, and none in another case', async () => {
+    const { buildItems, entityEntry } = await load();
+    const { GAZETTEER } = await import('../../../../../services/scorer/domain/gazetteer.ts');
+    const cased = GAZETTEER.flatMap((e) => (e.cased ?? []).map((c) => [c, e.name] as const));
+    expect(cased.length).toBeGreaterThan(10);
+    for (const [alias, name] of cased) {
+      const items = buildItems(tokenize(`zz ${alias} zz`));
+      // A cased alias can also be a lower-case one ("Shell"); as written, the entity is found either way.
+      expect(entityEntry(items[1].ent).name, alias).toBe(name);
+      const other = alias.toLowerCase() === alias ? alias.toUpperCase() : alias.toLowerCase();
+      const lowerAlias = GAZETTEER.some((e) => e.aliases.some((a) => a.toLowerCase() === alias.toLowerCase()));
+      if (!lowerAlias) expect(buildItems(tokenize(`zz ${other} zz`))[1].ent, other).toBe(-1);
+    }
+  });
 });
 
 describe('reading phase 1: items, match by match', () => {
